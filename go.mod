@@ -1,0 +1,3 @@
+module github.com/qcmb-go/qcmb
+
+go 1.26
