@@ -4,5 +4,20 @@
 //
 // The JSON field names and schema_name values are those QCElemental and QCManyBody write,
 // so documents move between qcmb and the Python ecosystem unchanged. Units are bohr and
-// hartree throughout; arrays such as gradients and Hessians are flat in row-major order.
+// hartree throughout; arrays such as gradients and Hessians are flat in row-major order
+// (nested arrays are accepted on input). Encoding fills an empty schema_name and
+// schema_version with the type's default and writes nil keywords/protocols/extras maps as
+// {}, as the Python models require; unset ManyBodyKeywords options are written as null.
+// AtomicInput also decodes the QCSchema v2 layout (driver, model and keywords nested in
+// "specification"). AtomicResultProperties keeps properties it has no field for in Other.
+//
+// Molecules come from JSON, from ParseXYZ (XYZ files, ångström) or from ParsePsi4
+// (psi4-style strings with "--" between fragments). Molecule.Validate checks a molecule
+// and returns a *ValidationError naming the bad field (errors.As; errors.Is(err,
+// ErrInvalid)); Molecule.Normalize also fills atomic numbers, masses, mass numbers,
+// real flags, the default fragment and the charges and multiplicities, which
+// ReconcileChargeMult completes with QCElemental's rules in time (near-)linear in the
+// number of fragments. Coordinates in ångström are converted with the CODATA 2014 Bohr
+// radius QCElemental uses (AngstromPerBohr); element data (ElementZ, ElementSymbol,
+// ElementMass, ElementMassNumber) are QCElemental's, most abundant isotope, H to Og.
 package qcschema

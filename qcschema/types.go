@@ -15,7 +15,7 @@ const (
 	SchemaManyBodyResult           = "qcschema_manybodyresult"
 	SchemaManyBodySpecification    = "qcschema_manybodyspecification"
 	SchemaManyBodyKeywords         = "qcschema_manybodykeywords"
-	SchemaManyBodyResultProperties = "qcschema_manybodyresultproperties"
+	SchemaManyBodyResultProperties = "qcschema_manybodyproperties" // QCManyBody v1 ManyBodyResultProperties
 )
 
 // Driver says what a calculation returns.
@@ -130,6 +130,11 @@ type AtomicResultProperties struct {
 	MP2CorrelationEnergy             *float64  `json:"mp2_correlation_energy,omitempty"`
 	MP2TotalEnergy                   *float64  `json:"mp2_total_energy,omitempty"`
 	MP2TotalGradient                 []float64 `json:"mp2_total_gradient,omitempty"`
+
+	// Other holds the properties that have no field above (scf_xc_energy,
+	// scf_quadrupole_moment, ccsd_total_energy, ...) as raw JSON by their QCSchema names, so
+	// documents written by other programs survive a round trip.
+	Other map[string]json.RawMessage `json:"-"`
 }
 
 // ReturnResult is an AtomicResult's return_result: a scalar energy, or a flat gradient or

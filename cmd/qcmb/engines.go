@@ -1,0 +1,37 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/qcmb-go/qcmb/engine"
+)
+
+func newEnginesCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "engines",
+		Short: "List the programs qcmb can run and whether each is available here",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			infos := engine.List(cmd.Context())
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), infos)
+			}
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "PROGRAM\tAVAILABLE\tVERSION\tNOTE")
+			for _, in := range infos {
+				avail := "yes"
+				if !in.Available {
+					avail = "no"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", in.Name, avail, in.Version, in.Reason)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "write the list as JSON")
+	return cmd
+}

@@ -1,0 +1,50 @@
+// Command qcmb runs many-body expansion calculations: it plans the fragment calculations of
+// a QCSchema ManyBodyInput, runs them with the embedded Hartree-Fock program or an external
+// one (Psi4, xtb, anything QCEngine runs) on a serial, pooled or subprocess executor, and
+// writes the ManyBodyResult.
+//
+// Usage:
+//
+//	qcmb run INPUT.json [--executor serial|pool|subprocess] [--workers N] [-o RESULT.json]
+//	qcmb plan INPUT.json [--json]
+//	qcmb analyze INPUT.json COMPONENTS.json
+//	qcmb compute [--program NAME] ATOMICINPUT.json
+//	qcmb worker
+//	qcmb engines
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	_ "github.com/qcmb-go/qcmb/engine/hf"
+	_ "github.com/qcmb-go/qcmb/engine/psi4"
+	_ "github.com/qcmb-go/qcmb/engine/qcengine"
+	_ "github.com/qcmb-go/qcmb/engine/xtb"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := newRootCmd().ExecuteContext(ctx)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "qcmb:", err)
+		os.Exit(1)
+	}
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "qcmb",
+		Short:         "Many-body expansion calculations for quantum chemistry",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newRunCmd(), newPlanCmd(), newAnalyzeCmd(), newComputeCmd(), newWorkerCmd(), newEnginesCmd())
+	return root
+}

@@ -1,0 +1,246 @@
+package hf
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Finite-difference steps (bohr), central 3-point formulas.
+const (
+	// MP2GradientStep is the displacement used for MP2 gradients by
+	// central differences of energies.
+	MP2GradientStep = 0.005
+	// HessianStep is the displacement used for Hessians by central
+	// differences of gradients.
+	HessianStep = 0.005
+)
+
+// fdTightEConv and fdTightDConv are the SCF thresholds used for the
+// displaced calculations of finite-difference derivatives (at least this tight).
+const (
+	fdTightEConv = 1e-11
+	fdTightDConv = 1e-9
+)
+
+// Energy computes the energy of the requested method.
+func Energy(ctx context.Context, atoms []Atom, opt Options) (*Result, error) {
+	set, b, err := validate(atoms, opt)
+	if err != nil {
+		return nil, err
+	}
+	logHeader(set, atoms, opt, "energy")
+	res, _, err := energyAt(ctx, atoms, set, b, opt.Charges, nil)
+	if err != nil {
+		return nil, err
+	}
+	logResult(set, res)
+	return res, nil
+}
+
+// Gradient computes the energy and its nuclear gradient (natom x 3, flat,
+// hartree/bohr). HF gradients are analytic; MP2 gradients are central
+// finite differences of energies with step MP2GradientStep. Ghost atoms get
+// gradient rows (from their basis functions); point charges are fixed.
+func Gradient(ctx context.Context, atoms []Atom, opt Options) (*Result, error) {
+	set, b, err := validate(atoms, opt)
+	if err != nil {
+		return nil, err
+	}
+	logHeader(set, atoms, opt, "gradient")
+	res, _, err := gradientAt(ctx, atoms, set, b, opt.Charges, nil)
+	if err != nil {
+		return nil, err
+	}
+	logResult(set, res)
+	logMatrix(set, "gradient (hartree/bohr)", res.Gradient, 3)
+	return res, nil
+}
+
+// Hessian computes energy, gradient and the Hessian ((3n)^2 flat,
+// hartree/bohr^2) by central differences of gradients with step
+// HessianStep, symmetrised.
+func Hessian(ctx context.Context, atoms []Atom, opt Options) (*Result, error) {
+	set, b, err := validate(atoms, opt)
+	if err != nil {
+		return nil, err
+	}
+	logHeader(set, atoms, opt, "hessian")
+	res, state, err := gradientAt(ctx, atoms, set, b, opt.Charges, nil)
+	if err != nil {
+		return nil, err
+	}
+	guess := &[2][]float64{state.D[0], state.D[1]}
+	n3 := 3 * len(atoms)
+	hess := make([]float64, n3*n3)
+	quiet := *set
+	quiet.log = nil
+	tightenFD(&quiet)
+	disp := make([]Atom, len(atoms))
+	for k := 0; k < n3; k++ {
+		var g [2][]float64
+		for si, sgn := range []float64{1, -1} {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			copy(disp, atoms)
+			disp[k/3].Pos[k%3] += sgn * HessianStep
+			r, _, err := gradientAt(ctx, disp, &quiet, b, opt.Charges, guess)
+			if err != nil {
+				return nil, fmt.Errorf("hf: hessian displacement %d: %w", k, err)
+			}
+			g[si] = r.Gradient
+		}
+		for j := 0; j < n3; j++ {
+			hess[k*n3+j] = (g[0][j] - g[1][j]) / (2 * HessianStep)
+		}
+		set.logf("  hessian displacement %d/%d done\n", k+1, n3)
+	}
+	for i := 0; i < n3; i++ {
+		for j := 0; j < i; j++ {
+			v := 0.5 * (hess[i*n3+j] + hess[j*n3+i])
+			hess[i*n3+j], hess[j*n3+i] = v, v
+		}
+	}
+	res.Hessian = hess
+	logResult(set, res)
+	return res, nil
+}
+
+func tightenFD(s *settings) {
+	s.econv = math.Min(s.econv, fdTightEConv)
+	s.dconv = math.Min(s.dconv, fdTightDConv)
+}
+
+func energyAt(ctx context.Context, atoms []Atom, set *settings, b *gbsBasis, ext []PointCharge, guess *[2][]float64) (*Result, *scfState, error) {
+	return compute(ctx, atoms, set, b, ext, guess, false)
+}
+
+func compute(ctx context.Context, atoms []Atom, set *settings, b *gbsBasis, ext []PointCharge, guess *[2][]float64, grad bool) (*Result, *scfState, error) {
+	t0 := time.Now()
+	sys, err := newSystem(atoms, b, ext, grad, set.threads)
+	if err != nil {
+		return nil, nil, err
+	}
+	state, _, err := sys.runSCF(ctx, set, guess)
+	if err != nil {
+		return nil, nil, err
+	}
+	res := &Result{
+		SCFEnergy:        state.energy,
+		Energy:           state.energy,
+		NuclearRepulsion: sys.enuc,
+		ExternalNuclear:  sys.eext,
+		Iterations:       state.iterations,
+		NBasis:           sys.bs.nbf,
+		NMO:              state.nmo,
+		NAlpha:           set.nalpha,
+		NBeta:            set.nbeta,
+	}
+	set.logf("  SCF converged in %d iterations (%.3f s)\n", state.iterations, time.Since(t0).Seconds())
+	if set.method == methodMP2 {
+		corr, ss, os, err := sys.mp2(ctx, state)
+		if err != nil {
+			return nil, nil, err
+		}
+		res.MP2Correlation, res.MP2SameSpin, res.MP2OppositeSpin = corr, ss, os
+		res.Energy = state.energy + corr
+	}
+	if grad && set.method == methodHF {
+		res.Gradient = sys.scfGradient(state)
+	}
+	return res, state, nil
+}
+
+func gradientAt(ctx context.Context, atoms []Atom, set *settings, b *gbsBasis, ext []PointCharge, guess *[2][]float64) (*Result, *scfState, error) {
+	if set.method == methodHF {
+		return compute(ctx, atoms, set, b, ext, guess, true)
+	}
+	res, state, err := compute(ctx, atoms, set, b, ext, guess, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	quiet := *set
+	quiet.log = nil
+	tightenFD(&quiet)
+	n3 := 3 * len(atoms)
+	g := make([]float64, n3)
+	disp := make([]Atom, len(atoms))
+	ref := &[2][]float64{state.D[0], state.D[1]}
+	for k := 0; k < n3; k++ {
+		var e [2]float64
+		for si, sgn := range []float64{1, -1} {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, err
+			}
+			copy(disp, atoms)
+			disp[k/3].Pos[k%3] += sgn * MP2GradientStep
+			r, _, err := compute(ctx, disp, &quiet, b, ext, ref, false)
+			if err != nil {
+				return nil, nil, fmt.Errorf("hf: gradient displacement %d: %w", k, err)
+			}
+			e[si] = r.Energy
+		}
+		g[k] = (e[0] - e[1]) / (2 * MP2GradientStep)
+	}
+	res.Gradient = g
+	return res, state, nil
+}
+
+func logHeader(set *settings, atoms []Atom, opt Options, driver string) {
+	if set.log == nil {
+		return
+	}
+	ref := "RHF"
+	if set.uhf {
+		ref = "UHF"
+	}
+	meth := "HF"
+	if set.method == methodMP2 {
+		meth = "MP2"
+	}
+	set.logf("qcmb embedded Hartree-Fock program\n")
+	set.logf("  driver %s, method %s, reference %s, basis %s (cartesian)\n", driver, meth, ref, opt.Basis)
+	set.logf("  charge %d, alpha electrons %d, beta electrons %d\n", opt.Charge, set.nalpha, set.nbeta)
+	set.logf("  e_convergence %.1e, d_convergence %.1e, maxiter %d\n", set.econv, set.dconv, set.maxiter)
+	set.logf("  geometry (bohr):\n")
+	for _, a := range atoms {
+		sym := symbolOf(a.Z)
+		if a.Ghost {
+			sym = "Gh(" + sym + ")"
+		}
+		set.logf("    %-8s %16.10f %16.10f %16.10f\n", sym, a.Pos[0], a.Pos[1], a.Pos[2])
+	}
+	if len(opt.Charges) > 0 {
+		set.logf("  %d external point charges\n", len(opt.Charges))
+	}
+}
+
+func logResult(set *settings, r *Result) {
+	set.logf("  nuclear repulsion energy  %20.12f\n", r.NuclearRepulsion)
+	if r.ExternalNuclear != 0 {
+		set.logf("  charge-nucleus energy     %20.12f\n", r.ExternalNuclear)
+	}
+	set.logf("  SCF total energy          %20.12f\n", r.SCFEnergy)
+	if set.method == methodMP2 {
+		set.logf("  MP2 same-spin energy      %20.12f\n", r.MP2SameSpin)
+		set.logf("  MP2 opposite-spin energy  %20.12f\n", r.MP2OppositeSpin)
+		set.logf("  MP2 correlation energy    %20.12f\n", r.MP2Correlation)
+		set.logf("  MP2 total energy          %20.12f\n", r.Energy)
+	}
+}
+
+func logMatrix(set *settings, title string, v []float64, cols int) {
+	if set.log == nil || v == nil {
+		return
+	}
+	set.logf("  %s:\n", title)
+	for i := 0; i+cols <= len(v); i += cols {
+		set.logf("   ")
+		for j := 0; j < cols; j++ {
+			set.logf(" %18.12f", v[i+j])
+		}
+		set.logf("\n")
+	}
+}

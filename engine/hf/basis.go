@@ -1,0 +1,281 @@
+package hf
+
+import (
+	"bufio"
+	"embed"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+//go:embed basis/*.gbs
+var basisFS embed.FS
+
+// basisFiles maps lower-case basis names (and aliases) to embedded files.
+var basisFiles = map[string]string{
+	"sto-3g":   "sto-3g.gbs",
+	"3-21g":    "3-21g.gbs",
+	"6-31g":    "6-31g.gbs",
+	"6-31g*":   "6-31gs.gbs",
+	"6-31gs":   "6-31gs.gbs",
+	"6-31g(d)": "6-31gs.gbs",
+	"cc-pvdz":  "cc-pvdz.gbs",
+}
+
+// BasisSets lists the canonical names of the embedded basis sets.
+func BasisSets() []string { return []string{"sto-3g", "3-21g", "6-31g", "6-31g*", "cc-pvdz"} }
+
+// gbsShell is one contracted shell as written in a Gaussian94 file.
+// For SP shells coefs has two rows (s, p); otherwise one.
+type gbsShell struct {
+	lmin, lmax int
+	exps       []float64
+	coefs      [][]float64 // [l-lmin][prim]
+}
+
+type gbsBasis struct {
+	name      string
+	spherical bool // header default (pure functions)
+	elements  map[int][]gbsShell
+}
+
+var (
+	basisMu    sync.Mutex
+	basisCache = map[string]*gbsBasis{}
+)
+
+func normBasisName(name string) string {
+	return strings.ToLower(strings.TrimSpace(name))
+}
+
+// loadBasis returns the parsed basis set for a (case-insensitive) name.
+func loadBasis(name string) (*gbsBasis, error) {
+	key := normBasisName(name)
+	file, ok := basisFiles[key]
+	if !ok {
+		return nil, &UnknownBasisError{Basis: name}
+	}
+	basisMu.Lock()
+	defer basisMu.Unlock()
+	if b, ok := basisCache[file]; ok {
+		return b, nil
+	}
+	data, err := basisFS.ReadFile("basis/" + file)
+	if err != nil {
+		return nil, fmt.Errorf("hf: reading embedded basis %s: %w", file, err)
+	}
+	b, err := parseGBS(strings.TrimSuffix(file, ".gbs"), string(data))
+	if err != nil {
+		return nil, err
+	}
+	basisCache[file] = b
+	return b, nil
+}
+
+func parseFloatD(s string) (float64, error) {
+	s = strings.NewReplacer("D", "E", "d", "e").Replace(s)
+	return strconv.ParseFloat(s, 64)
+}
+
+var shellL = map[string]int{"S": 0, "P": 1, "D": 2, "F": 3, "G": 4}
+
+// parseGBS parses a Gaussian94-format basis file.
+func parseGBS(name, text string) (*gbsBasis, error) {
+	b := &gbsBasis{name: name, elements: map[int][]gbsShell{}}
+	sc := bufio.NewScanner(strings.NewReader(text))
+	var lines []string
+	first := true
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if first && line != "" {
+			first = false
+			switch strings.ToLower(line) {
+			case "spherical":
+				b.spherical = true
+				continue
+			case "cartesian":
+				continue
+			}
+		}
+		if line == "" || strings.HasPrefix(line, "!") {
+			continue
+		}
+		lines = append(lines, line)
+	}
+	i := 0
+	for i < len(lines) {
+		if lines[i] == "****" {
+			i++
+			continue
+		}
+		f := strings.Fields(lines[i])
+		z, ok := elementZ[strings.ToLower(f[0])]
+		if !ok {
+			return nil, fmt.Errorf("hf: basis %s: unknown element %q", name, f[0])
+		}
+		i++
+		var shells []gbsShell
+		for i < len(lines) && lines[i] != "****" {
+			f := strings.Fields(lines[i])
+			if len(f) < 2 {
+				return nil, fmt.Errorf("hf: basis %s: bad shell line %q", name, lines[i])
+			}
+			typ := strings.ToUpper(f[0])
+			nprim, err := strconv.Atoi(f[1])
+			if err != nil || nprim <= 0 {
+				return nil, fmt.Errorf("hf: basis %s: bad shell line %q", name, lines[i])
+			}
+			scale := 1.0
+			if len(f) > 2 {
+				if scale, err = parseFloatD(f[2]); err != nil {
+					return nil, fmt.Errorf("hf: basis %s: bad scale %q", name, lines[i])
+				}
+			}
+			var sh gbsShell
+			ncoef := 1
+			if typ == "SP" {
+				sh.lmin, sh.lmax = 0, 1
+				ncoef = 2
+			} else {
+				l, ok := shellL[typ]
+				if !ok {
+					return nil, fmt.Errorf("hf: basis %s: unsupported shell type %q", name, typ)
+				}
+				sh.lmin, sh.lmax = l, l
+			}
+			sh.coefs = make([][]float64, ncoef)
+			i++
+			for k := 0; k < nprim; k++ {
+				if i >= len(lines) {
+					return nil, fmt.Errorf("hf: basis %s: truncated shell", name)
+				}
+				pf := strings.Fields(lines[i])
+				if len(pf) < 1+ncoef {
+					return nil, fmt.Errorf("hf: basis %s: bad primitive line %q", name, lines[i])
+				}
+				e, err := parseFloatD(pf[0])
+				if err != nil {
+					return nil, fmt.Errorf("hf: basis %s: bad exponent %q", name, pf[0])
+				}
+				sh.exps = append(sh.exps, e*scale*scale)
+				for c := 0; c < ncoef; c++ {
+					v, err := parseFloatD(pf[1+c])
+					if err != nil {
+						return nil, fmt.Errorf("hf: basis %s: bad coefficient %q", name, pf[1+c])
+					}
+					sh.coefs[c] = append(sh.coefs[c], v)
+				}
+				i++
+			}
+			shells = append(shells, sh)
+		}
+		b.elements[z] = shells
+	}
+	return b, nil
+}
+
+// shell is a contracted (possibly SP) cartesian shell placed on a centre.
+type shell struct {
+	atom       int
+	pos        [3]float64
+	lmin, lmax int
+	exps       []float64
+	coef       [][]float64 // [l-lmin][prim], includes primitive and contraction normalisation
+	cart       [][3]int    // cartesian components, lmin..lmax, Psi4 order
+	lOf        []int       // angular momentum of each component
+	off        int         // first basis function
+}
+
+func (s *shell) ncart() int { return len(s.cart) }
+
+func doubleFactorial(n int) float64 {
+	r := 1.0
+	for k := n; k > 1; k -= 2 {
+		r *= float64(k)
+	}
+	return r
+}
+
+// cartComponents lists the cartesian components of angular momentum l in
+// Psi4/libint order (xx, xy, xz, yy, yz, zz for d).
+func cartComponents(l int) [][3]int {
+	var out [][3]int
+	for i := 0; i <= l; i++ {
+		lx := l - i
+		for j := 0; j <= i; j++ {
+			out = append(out, [3]int{lx, i - j, j})
+		}
+	}
+	return out
+}
+
+// newShell normalises a basis-file shell the way Psi4 does: each primitive
+// is normalised for the x^l component, then the contraction is scaled so the
+// x^l component of the contracted function has unit norm. All cartesian
+// components of a shell share these coefficients.
+func newShell(g gbsShell, atom int, pos [3]float64) *shell {
+	s := &shell{atom: atom, pos: pos, lmin: g.lmin, lmax: g.lmax, exps: g.exps}
+	np := len(g.exps)
+	for l := g.lmin; l <= g.lmax; l++ {
+		raw := g.coefs[l-g.lmin]
+		c := make([]float64, np)
+		for i, a := range g.exps {
+			c[i] = raw[i] * math.Pow(2*a/math.Pi, 0.75) * math.Pow(4*a, float64(l)/2) / math.Sqrt(doubleFactorial(2*l-1))
+		}
+		// self-overlap of the contracted x^l function
+		sum := 0.0
+		for i, a := range g.exps {
+			for j, b := range g.exps {
+				p := a + b
+				sum += c[i] * c[j] * math.Pow(math.Pi/p, 1.5) * doubleFactorial(2*l-1) / math.Pow(2*p, float64(l))
+			}
+		}
+		n := 1 / math.Sqrt(sum)
+		for i := range c {
+			c[i] *= n
+		}
+		s.coef = append(s.coef, c)
+		for _, comp := range cartComponents(l) {
+			s.cart = append(s.cart, comp)
+			s.lOf = append(s.lOf, l)
+		}
+	}
+	return s
+}
+
+// basisSet is the list of shells for a molecule.
+type basisSet struct {
+	name   string
+	shells []*shell
+	nbf    int
+	lmax   int
+}
+
+func buildBasis(b *gbsBasis, atoms []Atom) (*basisSet, error) {
+	bs := &basisSet{name: b.name}
+	for ia, at := range atoms {
+		gs, ok := b.elements[at.Z]
+		if !ok {
+			return nil, &UnsupportedElementError{Element: symbolOf(at.Z), Z: at.Z, Basis: b.name}
+		}
+		for _, g := range gs {
+			if g.lmax > maxL {
+				return nil, &UnsupportedElementError{Element: symbolOf(at.Z), Z: at.Z, Basis: b.name,
+					Reason: fmt.Sprintf("angular momentum %d exceeds the supported maximum %d", g.lmax, maxL)}
+			}
+			s := newShell(g, ia, at.Pos)
+			s.off = bs.nbf
+			bs.nbf += s.ncart()
+			if s.lmax > bs.lmax {
+				bs.lmax = s.lmax
+			}
+			bs.shells = append(bs.shells, s)
+		}
+	}
+	return bs, nil
+}
+
+// maxL is the highest shell angular momentum supported (f).
+const maxL = 3

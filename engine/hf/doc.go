@@ -1,0 +1,71 @@
+// Package hf is qcmb's embedded quantum chemistry program: restricted and
+// unrestricted Hartree-Fock, conventional MP2, analytic HF gradients and
+// finite-difference Hessians, written in pure Go.
+//
+// # Model
+//
+// Basis sets STO-3G, 3-21G, 6-31G, 6-31G* (also spelled 6-31gs or
+// 6-31g(d)) and cc-pVDZ are embedded as Gaussian94 files (basis/*.gbs, as
+// the Basis Set Exchange writes them). Names are case-insensitive. All
+// functions are cartesian (six d functions, Psi4's puream false); primitive
+// and contraction normalisation follow Psi4, so energies agree with Psi4
+// run with puream false (the tests reproduce Psi4 1.3 to better than
+// 1e-9 Eh). SP shells are kept together.
+//
+// Integrals use McMurchie-Davidson Hermite expansions with an accurate
+// Boys function (tabulated Taylor expansion below T=45, asymptotic form
+// above), exploit the eight-fold permutational symmetry and Schwarz
+// screening (1e-12). Shell quartets are stored when they fit (about 480 MB
+// of values) and recomputed every iteration otherwise (direct SCF).
+//
+// The SCF starts from the core Hamiltonian, uses DIIS (8 vectors) and
+// canonical orthogonalisation (overlap eigenvalues below 1e-7 dropped). It
+// stops when the energy change is below EConvergence (default 1e-10) and
+// the RMS of the orbital gradient X^T(FDS-SDF)X is below DConvergence
+// (default 1e-8), or fails after MaxIter (default 100) iterations with a
+// *ConvergenceError. The reference is RHF for singlets and UHF otherwise
+// unless Reference says "uhf".
+//
+// MP2 is conventional and all-electron (no frozen core), on RHF or UHF
+// references (RMP2 and UMP2); Result carries same-spin and opposite-spin
+// parts.
+//
+// # Ghost atoms and point charges
+//
+// A ghost Atom carries its basis functions but no nuclear charge and no
+// electrons. External PointCharges (bohr) attract the electrons and repel
+// the real nuclei; like Psi4's external potential, the charge-nucleus
+// energy is part of Energy and SCFEnergy. It is reported separately in
+// Result.ExternalNuclear and is not part of Result.NuclearRepulsion, which
+// is the nucleus-nucleus repulsion of the real atoms (as Psi4's QCSchema
+// nuclear_repulsion_energy). Charge-charge interactions are excluded.
+//
+// # Derivatives
+//
+// HF gradients (RHF and UHF) are analytic: derivative overlap, kinetic,
+// nuclear-attraction and electron-repulsion integrals from the same
+// Hermite machinery, the energy-weighted density and the nuclear-repulsion
+// gradient. Ghost atoms get gradient rows from their basis functions;
+// point charges are fixed in space (their own gradient is not returned).
+// MP2 gradients are central differences of energies with step
+// MP2GradientStep (0.005 bohr, 3-point). Hessians are central differences
+// of gradients with step HessianStep (0.005 bohr), symmetrised. Displaced
+// calculations start from the reference density and use SCF thresholds
+// of at least 1e-11 / 1e-9. The context is checked between SCF iterations
+// and between displacements.
+//
+// # Parallelism
+//
+// Integral work is spread over Options.Threads goroutines (default
+// GOMAXPROCS). Work is cut into a fixed number of pieces whose results are
+// added in a fixed order, so results are bitwise identical whatever the
+// thread count.
+//
+// # QCSchema
+//
+// Compute (and the Program type, which has the engine.Program method set)
+// runs a qcschema.AtomicInput: methods hf/scf and mp2, drivers energy,
+// gradient and hessian, Psi4-named keywords scf_type, e_convergence,
+// d_convergence, maxiter, reference, mp2_type conv, puream false,
+// freeze_core false, and molecule extras["embedding_charges"].
+package hf

@@ -1,0 +1,498 @@
+package hf
+
+import "math"
+
+// scfGradient returns the analytic RHF/UHF nuclear gradient (flat natom*3):
+//
+//	dE/dX = sum Dt dH/dX - sum W dS/dX + sum Gamma d(ab|cd)/dX + dVnn/dX
+//
+// with W the energy-weighted density and Gamma the two-particle density.
+func (sys *system) scfGradient(st *scfState) []float64 {
+	natom := len(sys.atoms)
+	g := make([]float64, 3*natom)
+	n := sys.bs.nbf
+	m := st.nmo
+	// densities
+	dt := make([]float64, n*n)
+	W := make([]float64, n*n)
+	nocc := [2]int{st.na, st.nb}
+	for s := 0; s < 2; s++ {
+		C, e := st.C[s], st.eps[s]
+		for i := range dt {
+			dt[i] += st.D[s][i]
+		}
+		for a := 0; a < n; a++ {
+			for b := 0; b < n; b++ {
+				v := 0.0
+				for k := 0; k < nocc[s]; k++ {
+					v += e[k] * C[a*m+k] * C[b*m+k]
+				}
+				W[a*n+b] += v
+			}
+		}
+	}
+	sys.nuclearGradient(g)
+	sys.oneElectronGradient(dt, W, g)
+	sys.twoElectronGradient(dt, st.D, g)
+	return g
+}
+
+// nuclearGradient adds the derivative of the nucleus-nucleus and
+// nucleus-external-charge repulsion.
+func (sys *system) nuclearGradient(g []float64) {
+	for i, a := range sys.atoms {
+		if a.Ghost {
+			continue
+		}
+		addPair := func(q float64, pos [3]float64) {
+			var d [3]float64
+			r2 := 0.0
+			for k := 0; k < 3; k++ {
+				d[k] = a.Pos[k] - pos[k]
+				r2 += d[k] * d[k]
+			}
+			if r2 < 1e-20 {
+				return
+			}
+			r3 := r2 * math.Sqrt(r2)
+			for k := 0; k < 3; k++ {
+				g[3*i+k] -= float64(a.Z) * q * d[k] / r3
+			}
+		}
+		for j, b := range sys.atoms {
+			if j != i && !b.Ghost {
+				addPair(float64(b.Z), b.Pos)
+			}
+		}
+		for _, c := range sys.ext {
+			addPair(c.Q, c.Pos)
+		}
+	}
+}
+
+// chargeAtom maps an index into sys.charges to its atom, or -1 for an
+// external point charge (whose position is fixed).
+func (sys *system) chargeAtom() []int {
+	var out []int
+	for i, a := range sys.atoms {
+		if !a.Ghost {
+			out = append(out, i)
+		}
+	}
+	for range sys.ext {
+		out = append(out, -1)
+	}
+	return out
+}
+
+func (sys *system) oneElectronGradient(dt, W, g []float64) {
+	n := sys.bs.nbf
+	catom := sys.chargeAtom()
+	const ed = (maxL + 4) * (maxL + 4) * (2*maxL + 8)
+	ex := make([]float64, ed)
+	ey := make([]float64, ed)
+	ez := make([]float64, ed)
+	tabs := [3][]float64{ex, ey, ez}
+	rbuf := make([]float64, 2*maxStride*maxStride*maxStride)
+	var f [maxHermL + 2]float64
+	for M, a := range sys.bs.shells {
+		for N := 0; N <= M; N++ {
+			b := sys.bs.shells[N]
+			fac := 2.0
+			if M == N {
+				fac = 1
+			}
+			imax, jmax := a.lmax+1, b.lmax+2
+			td := imax + jmax + 1
+			jd := jmax + 1
+			idx := func(i, j, t int) int { return (i*jd+j)*td + t }
+			L := a.lmax + b.lmax
+			s := L + 2
+			off := hermOff[s]
+			nh1 := nherm(L + 1)
+			var ab [3]float64
+			for k := 0; k < 3; k++ {
+				ab[k] = a.pos[k] - b.pos[k]
+			}
+			ia0, ib0 := a.atom, b.atom
+			for i, al := range a.exps {
+				for j, be := range b.exps {
+					p := al + be
+					mu := al * be / p
+					var P [3]float64
+					for k := 0; k < 3; k++ {
+						P[k] = (al*a.pos[k] + be*b.pos[k]) / p
+					}
+					etab(ex, imax, jmax, p, P[0]-a.pos[0], P[0]-b.pos[0], math.Exp(-mu*ab[0]*ab[0]))
+					etab(ey, imax, jmax, p, P[1]-a.pos[1], P[1]-b.pos[1], math.Exp(-mu*ab[1]*ab[1]))
+					etab(ez, imax, jmax, p, P[2]-a.pos[2], P[2]-b.pos[2], math.Exp(-mu*ab[2]*ab[2]))
+					sq := math.Sqrt(math.Pi / p)
+					s1 := func(e []float64, i, j int) float64 {
+						if i < 0 || j < 0 {
+							return 0
+						}
+						return e[idx(i, j, 0)] * sq
+					}
+					t1 := func(e []float64, i, j int) float64 {
+						if i < 0 {
+							return 0
+						}
+						return -0.5 * (float64(j*(j-1))*s1(e, i, j-2) - 2*be*float64(2*j+1)*s1(e, i, j) + 4*be*be*s1(e, i, j+2))
+					}
+					for ia, ca := range a.cart {
+						cA := a.coef[a.lOf[ia]-a.lmin][i]
+						for ib, cb := range b.cart {
+							c := cA * b.coef[b.lOf[ib]-b.lmin][j]
+							mu_, nu := a.off+ia, b.off+ib
+							dd := fac * dt[mu_*n+nu]
+							ww := fac * W[mu_*n+nu]
+							var sv, tv, dsv, dtv [3]float64
+							for x := 0; x < 3; x++ {
+								sv[x] = s1(tabs[x], ca[x], cb[x])
+								tv[x] = t1(tabs[x], ca[x], cb[x])
+								dsv[x] = 2*al*s1(tabs[x], ca[x]+1, cb[x]) - float64(ca[x])*s1(tabs[x], ca[x]-1, cb[x])
+								dtv[x] = 2*al*t1(tabs[x], ca[x]+1, cb[x]) - float64(ca[x])*t1(tabs[x], ca[x]-1, cb[x])
+							}
+							for x := 0; x < 3; x++ {
+								y, z := (x+1)%3, (x+2)%3
+								dS := dsv[x] * sv[y] * sv[z]
+								dT := dtv[x]*sv[y]*sv[z] + dsv[x]*(tv[y]*sv[z]+sv[y]*tv[z])
+								v := c * (dd*dT - ww*dS)
+								g[3*ia0+x] += v
+								g[3*ib0+x] -= v
+							}
+						}
+					}
+					for ci, ch := range sys.charges {
+						if ch.q == 0 {
+							continue
+						}
+						x, y, z := P[0]-ch.pos[0], P[1]-ch.pos[1], P[2]-ch.pos[2]
+						boys(L+1, p*(x*x+y*y+z*z), f[:])
+						r := hermiteR(L+1, p, x, y, z, f[:], rbuf)
+						pref := -ch.q * 2 * math.Pi / p
+						cat := catom[ci]
+						for ia, ca := range a.cart {
+							cA := a.coef[a.lOf[ia]-a.lmin][i]
+							for ib, cb := range b.cart {
+								c := cA * b.coef[b.lOf[ib]-b.lmin][j] * pref * fac * dt[(a.off+ia)*n+b.off+ib]
+								if c == 0 {
+									continue
+								}
+								var gA, gB, gC [3]float64
+								for h := 0; h < nh1; h++ {
+									tuv := hermIdx[h]
+									var e [3]float64
+									var dA, dB [3]float64
+									for d := 0; d < 3; d++ {
+										ii, jj, tt := ca[d], cb[d], tuv[d]
+										if tt <= ii+jj {
+											e[d] = tabs[d][idx(ii, jj, tt)]
+										}
+										if tt <= ii+jj+1 {
+											dA[d] = 2 * al * tabs[d][idx(ii+1, jj, tt)]
+											dB[d] = 2 * be * tabs[d][idx(ii, jj+1, tt)]
+										}
+										if ii > 0 && tt <= ii+jj-1 {
+											dA[d] -= float64(ii) * tabs[d][idx(ii-1, jj, tt)]
+										}
+										if jj > 0 && tt <= ii+jj-1 {
+											dB[d] -= float64(jj) * tabs[d][idx(ii, jj-1, tt)]
+										}
+									}
+									rv := r[off[h]]
+									gA[0] += dA[0] * e[1] * e[2] * rv
+									gA[1] += e[0] * dA[1] * e[2] * rv
+									gA[2] += e[0] * e[1] * dA[2] * rv
+									gB[0] += dB[0] * e[1] * e[2] * rv
+									gB[1] += e[0] * dB[1] * e[2] * rv
+									gB[2] += e[0] * e[1] * dB[2] * rv
+									if cat >= 0 && tuv[0]+tuv[1]+tuv[2] <= L {
+										eee := e[0] * e[1] * e[2]
+										if eee != 0 {
+											gC[0] -= eee * r[int(off[h])+s*s]
+											gC[1] -= eee * r[int(off[h])+s]
+											gC[2] -= eee * r[int(off[h])+1]
+										}
+									}
+								}
+								for d := 0; d < 3; d++ {
+									g[3*ia0+d] += c * gA[d]
+									g[3*ib0+d] += c * gB[d]
+									if cat >= 0 {
+										g[3*cat+d] += c * gC[d]
+									}
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// twoElectronGradient adds sum_abcd Gamma_abcd d(ab|cd)/dX, Gamma the
+// symmetrised two-particle density
+// 1/2 [Dt_ab Dt_cd - 1/2 sum_s (Ds_ac Ds_bd + Ds_ad Ds_bc)].
+func (sys *system) twoElectronGradient(dt []float64, ds [2][]float64, g []float64) {
+	n := sys.bs.nbf
+	natom := len(sys.atoms)
+	quartets := sys.uniqueQuartets()
+	// max |D| per shell pair for screening
+	ns := len(sys.bs.shells)
+	dmax := make([]float64, ns*ns)
+	for M, a := range sys.bs.shells {
+		for N, b := range sys.bs.shells {
+			mx := 0.0
+			for i := 0; i < a.ncart(); i++ {
+				for j := 0; j < b.ncart(); j++ {
+					for _, d := range [][]float64{dt, ds[0], ds[1]} {
+						mx = math.Max(mx, math.Abs(d[(a.off+i)*n+b.off+j]))
+					}
+				}
+			}
+			dmax[M*ns+N] = mx
+		}
+	}
+	nw := sys.threads
+	chunks := splitByWork(len(quartets), gradChunks, func(i int) float64 { return 2 * sys.quartetCost(quartets[i]) })
+	partial := make([][]float64, len(chunks))
+	works := make([]*gradWork, nw)
+	parallelFor(nw, len(chunks), func(wk, c int) {
+		if works[wk] == nil {
+			works[wk] = newGradWork()
+		}
+		gc := make([]float64, 3*natom)
+		for _, q := range quartets[chunks[c][0]:chunks[c][1]] {
+			works[wk].quartet(sys, q, dmax, dt, ds, gc)
+		}
+		partial[c] = gc
+	})
+	for _, gc := range partial {
+		for i, v := range gc {
+			g[i] += v
+		}
+	}
+}
+
+// gradWork is per-goroutine scratch for two-electron gradient integrals.
+type gradWork struct {
+	G, gk, nq, mp, gb, rm []float64
+	f                     []float64
+	rbuf                  []float64
+}
+
+func newGradWork() *gradWork {
+	ensureBoys()
+	return &gradWork{
+		f:    make([]float64, maxHermL+2),
+		rbuf: make([]float64, 2*maxStride*maxStride*maxStride),
+		rm:   make([]float64, nherm(2*maxL+1)*nherm(2*maxL+2)),
+	}
+}
+
+// quartet adds the gradient contribution of one unique shell quartet.
+func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float64, ds [2][]float64, g []float64) {
+	n := sys.bs.nbf
+	ns := len(sys.bs.shells)
+	G, gk, nq, mp, gb, rm, f, rbuf := w.G, w.gk, w.nq, w.mp, w.gb, w.rm, w.f, w.rbuf
+	defer func() { w.G, w.gk, w.nq, w.mp, w.gb = G, gk, nq, mp, gb }()
+	bra, ket := sys.pairs[q.bra], sys.pairs[q.ket]
+	s1, s2, s3, s4 := bra.m, bra.n, ket.m, ket.n
+	dm := math.Max(dmax[s1*ns+s2]*dmax[s3*ns+s4],
+		math.Max(dmax[s1*ns+s3]*dmax[s2*ns+s4], dmax[s1*ns+s4]*dmax[s2*ns+s3]))
+	if dm*sys.schwarz[q.bra]*sys.schwarz[q.ket] < 1e-13 {
+		return
+	}
+	deg := 1.0
+	if s1 != s2 {
+		deg *= 2
+	}
+	if s3 != s4 {
+		deg *= 2
+	}
+	if q.bra != q.ket {
+		deg *= 2
+	}
+	nab, ncd := bra.nab, ket.nab
+	G = grow(G, nab*ncd)
+	o1, o2, o3, o4 := bra.a.off, bra.b.off, ket.a.off, ket.b.off
+	for f1 := 0; f1 < bra.na; f1++ {
+		b1 := o1 + f1
+		for f2 := 0; f2 < bra.nb; f2++ {
+			b2 := o2 + f2
+			d12 := dt[b1*n+b2]
+			row := G[(f1*bra.nb+f2)*ncd:]
+			for f3 := 0; f3 < ket.na; f3++ {
+				b3 := o3 + f3
+				for f4 := 0; f4 < ket.nb; f4++ {
+					b4 := o4 + f4
+					x := 0.0
+					for s := 0; s < 2; s++ {
+						d := ds[s]
+						x += d[b1*n+b3]*d[b2*n+b4] + d[b1*n+b4]*d[b2*n+b3]
+					}
+					row[f3*ket.nb+f4] = deg * 0.5 * (d12*dt[b3*n+b4] - 0.5*x)
+				}
+			}
+		}
+	}
+	L := bra.L + ket.L + 1
+	s := L + 1
+	off := hermOff[s]
+	nhb, nhk := bra.nh, ket.nh
+	nhb1, nhk1 := bra.nh1, ket.nh1
+	// Gk_q[ab][hk] = sum_cd G[ab][cd] Es_q[cd][hk]
+	gk = grow(gk, ket.np*nab*nhk)
+	for iq := 0; iq < ket.np; iq++ {
+		es := ket.Es[iq*ncd*nhk : (iq+1)*ncd*nhk]
+		out := gk[iq*nab*nhk : (iq+1)*nab*nhk]
+		for i := range out {
+			out[i] = 0
+		}
+		for ab := 0; ab < nab; ab++ {
+			grw := G[ab*ncd : (ab+1)*ncd]
+			orow := out[ab*nhk : (ab+1)*nhk]
+			for cd, gv := range grw {
+				if gv == 0 {
+					continue
+				}
+				erow := es[cd*nhk : (cd+1)*nhk]
+				for h, ev := range erow {
+					orow[h] += gv * ev
+				}
+			}
+		}
+	}
+	nq = grow(nq, ket.np*ncd*nhk1)
+	for i := range nq[:ket.np*ncd*nhk1] {
+		nq[i] = 0
+	}
+	mp = grow(mp, nab*nhb1)
+	gb = grow(gb, ncd*nhb)
+	var gA, gB [3]float64
+	for ip := 0; ip < bra.np; ip++ {
+		p := bra.p[ip]
+		P := bra.P[ip]
+		ep := bra.E[ip*nab*nhb : (ip+1)*nab*nhb]
+		// Gb_p[cd][hb] = sum_ab E_p[ab][hb] G[ab][cd]
+		for i := range gb[:ncd*nhb] {
+			gb[i] = 0
+		}
+		for ab := 0; ab < nab; ab++ {
+			erow := ep[ab*nhb : (ab+1)*nhb]
+			grw := G[ab*ncd : (ab+1)*ncd]
+			for cd, gv := range grw {
+				if gv == 0 {
+					continue
+				}
+				orow := gb[cd*nhb : (cd+1)*nhb]
+				for h, ev := range erow {
+					orow[h] += gv * ev
+				}
+			}
+		}
+		for i := range mp[:nab*nhb1] {
+			mp[i] = 0
+		}
+		for iq := 0; iq < ket.np; iq++ {
+			qq := ket.p[iq]
+			Q := ket.P[iq]
+			pq := p + qq
+			alpha := p * qq / pq
+			x, y, z := P[0]-Q[0], P[1]-Q[1], P[2]-Q[2]
+			boys(L, alpha*(x*x+y*y+z*z), f)
+			pref := twoPi52 / (p * qq * math.Sqrt(pq))
+			if L == 1 {
+				// (ss|ss): R_000 = F0, R_100 = -2 alpha x F1, ...
+				m2 := -2 * alpha * f[1] * pref
+				r0, rx, ry, rz := pref*f[0], m2*x, m2*y, m2*z
+				gq := gk[iq]
+				mp[0] += gq * r0
+				mp[1] += gq * rx
+				mp[2] += gq * ry
+				mp[3] += gq * rz
+				gp := gb[0]
+				nqq := nq[iq*4 : iq*4+4]
+				nqq[0] += gp * r0
+				nqq[1] += gp * rx
+				nqq[2] += gp * ry
+				nqq[3] += gp * rz
+				continue
+			}
+			r := hermiteR(L, alpha, x, y, z, f, rbuf)
+			gkq := gk[iq*nab*nhk : (iq+1)*nab*nhk]
+			// rm[hb1][hk] = pref R[hb1+hk]
+			rm1 := rm[:nhb1*nhk]
+			for hb := 0; hb < nhb1; hb++ {
+				base := off[hb]
+				row := rm1[hb*nhk : (hb+1)*nhk]
+				for hk := range row {
+					row[hk] = pref * r[base+off[hk]]
+				}
+			}
+			// mp[ab][hb1] += sum_hk gkq[ab][hk] rm1[hb1][hk]
+			gemmNT(nab, nhb1, nhk, gkq, rm1, mp, nhb1)
+			// rm2[hk1][hb] = pref R[hb+hk1]
+			rm2 := rm[:nhk1*nhb]
+			for hk := 0; hk < nhk1; hk++ {
+				base := off[hk]
+				row := rm2[hk*nhb : (hk+1)*nhb]
+				for hb := range row {
+					row[hb] = pref * r[base+off[hb]]
+				}
+			}
+			nqq := nq[iq*ncd*nhk1 : (iq+1)*ncd*nhk1]
+			// nqq[cd][hk1] += sum_hb gb[cd][hb] rm2[hk1][hb]
+			gemmNT(ncd, nhk1, nhb, gb, rm2, nqq, nhk1)
+		}
+		de := bra.dE[ip*6*nab*nhb1 : (ip+1)*6*nab*nhb1]
+		for k := 0; k < 6; k++ {
+			dk := de[k*nab*nhb1 : (k+1)*nab*nhb1]
+			sum := 0.0
+			for i, v := range dk {
+				sum += v * mp[i]
+			}
+			if k < 3 {
+				gA[k] += sum
+			} else {
+				gB[k-3] += sum
+			}
+		}
+	}
+	var gC, gD [3]float64
+	for iq := 0; iq < ket.np; iq++ {
+		de := ket.dEs[iq*6*ncd*nhk1 : (iq+1)*6*ncd*nhk1]
+		nqq := nq[iq*ncd*nhk1 : (iq+1)*ncd*nhk1]
+		for k := 0; k < 6; k++ {
+			dk := de[k*ncd*nhk1 : (k+1)*ncd*nhk1]
+			sum := 0.0
+			for i, v := range dk {
+				sum += v * nqq[i]
+			}
+			if k < 3 {
+				gC[k] += sum
+			} else {
+				gD[k-3] += sum
+			}
+		}
+	}
+	for k := 0; k < 3; k++ {
+		g[3*bra.a.atom+k] += gA[k]
+		g[3*bra.b.atom+k] += gB[k]
+		g[3*ket.a.atom+k] += gC[k]
+		g[3*ket.b.atom+k] += gD[k]
+	}
+}
+
+func grow(b []float64, n int) []float64 {
+	if cap(b) < n {
+		return make([]float64, n)
+	}
+	return b[:n]
+}
+
+// gradChunks is the fixed number of partial gradients summed in order, so
+// that the gradient does not depend on the thread count.
+const gradChunks = 32

@@ -1,0 +1,139 @@
+package hf
+
+// McMurchie-Davidson machinery: Hermite expansion coefficients and the
+// Hermite Coulomb integrals R_tuv.
+
+const (
+	maxHermL  = 4*maxL + 2 // highest total Hermite order used anywhere
+	maxStride = maxHermL + 1
+)
+
+// hermIdx lists (t,u,v) ordered by t+u+v so that the first nherm(L)
+// entries are exactly those with t+u+v <= L.
+var hermIdx [][3]int
+
+// hermOff[s][h] is the offset (t*s+u)*s+v of hermite index h in an array
+// with stride s; offsets add, so R[hermOff[s][hb]+hermOff[s][hk]] is
+// R_{t+t',u+u',v+v'}.
+var hermOff [][]int32
+
+// hermSign[h] = (-1)^(t+u+v).
+var hermSign []float64
+
+func nherm(l int) int { return (l + 1) * (l + 2) * (l + 3) / 6 }
+
+func init() {
+	for n := 0; n <= maxHermL; n++ {
+		for t := n; t >= 0; t-- {
+			for u := n - t; u >= 0; u-- {
+				hermIdx = append(hermIdx, [3]int{t, u, n - t - u})
+			}
+		}
+	}
+	hermOff = make([][]int32, maxStride+1)
+	for s := 1; s <= maxStride; s++ {
+		o := make([]int32, len(hermIdx))
+		for h, tuv := range hermIdx {
+			o[h] = int32((tuv[0]*s+tuv[1])*s + tuv[2])
+		}
+		hermOff[s] = o
+	}
+	hermSign = make([]float64, len(hermIdx))
+	for h, tuv := range hermIdx {
+		if (tuv[0]+tuv[1]+tuv[2])%2 == 0 {
+			hermSign[h] = 1
+		} else {
+			hermSign[h] = -1
+		}
+	}
+}
+
+// etab fills the one-dimensional Hermite expansion coefficients E^{ij}_t
+// for i <= imax, j <= jmax, with layout ((i*(jmax+1))+j)*(imax+jmax+1)+t.
+// k is the Gaussian product prefactor exp(-mu X_AB^2).
+func etab(e []float64, imax, jmax int, p, xpa, xpb, k float64) {
+	td := imax + jmax + 1
+	jd := jmax + 1
+	n := (imax + 1) * jd * td
+	e = e[:n]
+	for i := range e {
+		e[i] = 0
+	}
+	e[0] = k
+	inv2p := 0.5 / p
+	for i := 0; i <= imax; i++ {
+		for j := 0; j <= jmax; j++ {
+			if i == 0 && j == 0 {
+				continue
+			}
+			var src []float64
+			x := xpb
+			if j == 0 {
+				src = e[((i-1)*jd)*td : ((i-1)*jd+1)*td]
+				x = xpa
+			} else {
+				src = e[(i*jd+j-1)*td : (i*jd+j)*td]
+			}
+			dst := e[(i*jd+j)*td : (i*jd+j+1)*td]
+			top := i + j
+			for t := 0; t <= top; t++ {
+				v := x * src[t]
+				if t > 0 {
+					v += inv2p * src[t-1]
+				}
+				if t+1 < td {
+					v += float64(t+1) * src[t+1]
+				}
+				dst[t] = v
+			}
+		}
+	}
+}
+
+// hermiteR fills r (stride L+1) with R_tuv(alpha, (x,y,z)) for t+u+v <= L,
+// given f[n] = F_n(alpha*(x^2+y^2+z^2)). buf must hold 2*(L+1)^3 values.
+// It returns the slice holding the result (one half of buf).
+func hermiteR(L int, alpha, x, y, z float64, f []float64, buf []float64) []float64 {
+	s := L + 1
+	s2 := s * s
+	sz := s2 * s
+	cur := buf[:sz]
+	nxt := buf[sz : 2*sz]
+	m2a := -2 * alpha
+	var pw [maxHermL + 1]float64
+	pw[0] = 1
+	for n := 1; n <= L; n++ {
+		pw[n] = pw[n-1] * m2a
+	}
+	cur[0] = pw[L] * f[L]
+	off := hermOff[s]
+	for n := L - 1; n >= 0; n-- {
+		nxt[0] = pw[n] * f[n]
+		nh := nherm(L - n)
+		for h := 1; h < nh; h++ {
+			tuv := hermIdx[h]
+			idx := int(off[h])
+			var v float64
+			switch {
+			case tuv[0] > 0:
+				v = x * cur[idx-s2]
+				if tuv[0] > 1 {
+					v += float64(tuv[0]-1) * cur[idx-2*s2]
+				}
+			case tuv[1] > 0:
+				v = y * cur[idx-s]
+				if tuv[1] > 1 {
+					v += float64(tuv[1]-1) * cur[idx-2*s]
+				}
+			default:
+				v = z * cur[idx-1]
+				if tuv[2] > 1 {
+					v += float64(tuv[2]-1) * cur[idx-2]
+				}
+			}
+			nxt[idx] = v
+		}
+		cur, nxt = nxt, cur
+	}
+	return cur
+}

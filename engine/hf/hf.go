@@ -1,0 +1,262 @@
+package hf
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+)
+
+// Atom is one centre. Ghost centres carry basis functions only.
+type Atom struct {
+	Z     int
+	Pos   [3]float64 // bohr
+	Ghost bool
+}
+
+// PointCharge is an external point charge (atomic units, position in bohr).
+type PointCharge struct {
+	Q   float64
+	Pos [3]float64
+}
+
+// Options selects the model chemistry and the SCF settings.
+type Options struct {
+	Method       string // "hf" (or "scf") or "mp2"
+	Basis        string // sto-3g, 3-21g, 6-31g, 6-31g* (6-31gs), cc-pvdz; case-insensitive
+	Reference    string // "rhf", "uhf" or "" (auto: rhf for singlets, uhf otherwise)
+	Charge       int
+	Multiplicity int // 0 means lowest possible (1 or 2)
+	// EConvergence and DConvergence are the SCF energy-change and RMS
+	// orbital-gradient thresholds; zero means 1e-10 and 1e-8.
+	EConvergence, DConvergence float64
+	MaxIter                    int // zero means 100
+	Charges                    []PointCharge
+	Log                        io.Writer // readable log, may be nil
+	// Puream selects spherical (true) or cartesian (false) functions. Nil
+	// means cartesian. Only cartesian functions are implemented; true is an error.
+	Puream *bool
+	// Threads bounds the goroutines used for integrals; zero means
+	// runtime.GOMAXPROCS(0). Results do not depend on it.
+	Threads int
+}
+
+// Result holds the outcome of a calculation. Energies in hartree.
+type Result struct {
+	Energy           float64 // total energy of the requested method
+	SCFEnergy        float64 // HF total energy
+	NuclearRepulsion float64 // nucleus-nucleus repulsion of the real atoms only
+	// ExternalNuclear is the interaction of the external point charges with
+	// the real nuclei; it is included in Energy and SCFEnergy (as Psi4 adds
+	// it to its nuclear repulsion term) but not in NuclearRepulsion.
+	ExternalNuclear float64
+
+	MP2Correlation, MP2SameSpin, MP2OppositeSpin float64
+	// MP2 singles contribution is zero for RHF/UHF references.
+
+	Iterations, NBasis, NMO, NAlpha, NBeta int
+	Gradient                               []float64 // flat natom*3, nil unless asked
+	Hessian                                []float64 // flat (3n)^2, nil unless asked
+}
+
+// UnknownBasisError reports a basis set name that is not embedded.
+type UnknownBasisError struct{ Basis string }
+
+func (e *UnknownBasisError) Error() string {
+	return fmt.Sprintf("hf: unknown basis set %q (available: %s)", e.Basis, strings.Join(BasisSets(), ", "))
+}
+
+// UnsupportedElementError reports an element missing from a basis set.
+type UnsupportedElementError struct {
+	Element string
+	Z       int
+	Basis   string
+	Reason  string
+}
+
+func (e *UnsupportedElementError) Error() string {
+	if e.Reason != "" {
+		return fmt.Sprintf("hf: element %s in basis %s: %s", e.Element, e.Basis, e.Reason)
+	}
+	return fmt.Sprintf("hf: element %s (Z=%d) is not available in basis set %s", e.Element, e.Z, e.Basis)
+}
+
+// UnknownMethodError reports an unsupported method name.
+type UnknownMethodError struct{ Method string }
+
+func (e *UnknownMethodError) Error() string {
+	return fmt.Sprintf("hf: unknown method %q (supported: hf, scf, mp2)", e.Method)
+}
+
+// ConvergenceError is returned when the SCF does not converge within MaxIter.
+type ConvergenceError struct {
+	Iterations   int
+	Energy       float64 // last total energy
+	DeltaE       float64 // last energy change
+	DensityError float64 // last RMS orbital gradient
+}
+
+func (e *ConvergenceError) Error() string {
+	return fmt.Sprintf("hf: SCF did not converge in %d iterations (E = %.12f, dE = %.3e, RMS orbital gradient = %.3e)",
+		e.Iterations, e.Energy, e.DeltaE, e.DensityError)
+}
+
+// ErrInvalidInput is wrapped by errors about malformed molecules or options
+// (charge/multiplicity mismatch, non-finite coordinates, no electrons, ...).
+var ErrInvalidInput = errors.New("hf: invalid input")
+
+func invalid(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidInput, fmt.Sprintf(format, a...))
+}
+
+type method int
+
+const (
+	methodHF method = iota
+	methodMP2
+)
+
+func parseMethod(m string) (method, error) {
+	switch strings.ToLower(strings.TrimSpace(m)) {
+	case "hf", "scf", "rhf", "uhf":
+		return methodHF, nil
+	case "mp2", "conv-mp2":
+		return methodMP2, nil
+	}
+	return 0, &UnknownMethodError{Method: m}
+}
+
+// settings is the validated form of Options.
+type settings struct {
+	method       method
+	uhf          bool
+	nalpha       int
+	nbeta        int
+	econv, dconv float64
+	maxiter      int
+	threads      int
+	log          io.Writer
+}
+
+func (s *settings) logf(format string, a ...any) {
+	if s.log != nil {
+		fmt.Fprintf(s.log, format, a...)
+	}
+}
+
+func validate(atoms []Atom, opt Options) (*settings, *gbsBasis, error) {
+	m, err := parseMethod(opt.Method)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := loadBasis(opt.Basis)
+	if err != nil {
+		return nil, nil, err
+	}
+	if opt.Puream != nil && *opt.Puream {
+		return nil, nil, invalid("spherical harmonic (puream true) basis functions are not supported; use puream false")
+	}
+	if len(atoms) == 0 {
+		return nil, nil, invalid("no atoms")
+	}
+	nel := -opt.Charge
+	for i, a := range atoms {
+		if a.Z <= 0 || a.Z >= len(elementSymbols) {
+			return nil, nil, &UnsupportedElementError{Element: symbolOf(a.Z), Z: a.Z, Basis: b.name, Reason: fmt.Sprintf("atom %d has invalid atomic number %d", i, a.Z)}
+		}
+		if _, ok := b.elements[a.Z]; !ok {
+			return nil, nil, &UnsupportedElementError{Element: symbolOf(a.Z), Z: a.Z, Basis: b.name}
+		}
+		for _, x := range a.Pos {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, nil, invalid("atom %d has a non-finite coordinate", i)
+			}
+		}
+		if !a.Ghost {
+			nel += a.Z
+		}
+	}
+	for i, c := range opt.Charges {
+		if math.IsNaN(c.Q) || math.IsInf(c.Q, 0) {
+			return nil, nil, invalid("point charge %d is not finite", i)
+		}
+		for _, x := range c.Pos {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, nil, invalid("point charge %d has a non-finite coordinate", i)
+			}
+		}
+	}
+	// coincident centres
+	for i := range atoms {
+		for j := 0; j < i; j++ {
+			if dist(atoms[i].Pos, atoms[j].Pos) < 1e-6 {
+				return nil, nil, invalid("atoms %d and %d coincide", j, i)
+			}
+		}
+	}
+	if nel < 0 {
+		return nil, nil, invalid("charge %d leaves a negative number of electrons", opt.Charge)
+	}
+	mult := opt.Multiplicity
+	if mult == 0 {
+		mult = 1 + nel%2
+	}
+	if mult < 1 {
+		return nil, nil, invalid("multiplicity %d must be positive", mult)
+	}
+	unp := mult - 1
+	if (nel-unp)%2 != 0 || unp > nel {
+		return nil, nil, invalid("%d electrons (charge %d) are incompatible with multiplicity %d", nel, opt.Charge, mult)
+	}
+	if nel == 0 {
+		return nil, nil, invalid("no electrons")
+	}
+	s := &settings{method: m, nalpha: (nel + unp) / 2, nbeta: (nel - unp) / 2,
+		econv: opt.EConvergence, dconv: opt.DConvergence, maxiter: opt.MaxIter, threads: opt.Threads, log: opt.Log}
+	switch strings.ToLower(strings.TrimSpace(opt.Reference)) {
+	case "", "auto":
+		s.uhf = mult != 1
+	case "rhf":
+		if mult != 1 {
+			return nil, nil, invalid("reference rhf requires a singlet, got multiplicity %d", mult)
+		}
+	case "uhf":
+		s.uhf = true
+	default:
+		return nil, nil, invalid("unknown reference %q (rhf, uhf)", opt.Reference)
+	}
+	if s.econv <= 0 {
+		s.econv = 1e-10
+	}
+	if s.dconv <= 0 {
+		s.dconv = 1e-8
+	}
+	if s.maxiter <= 0 {
+		s.maxiter = 100
+	}
+	if n := b.elementsNBF(atoms); n > maxNBF {
+		return nil, nil, invalid("%d basis functions exceed the limit of %d of this program", n, maxNBF)
+	}
+	return s, b, nil
+}
+
+// maxNBF bounds the problem size the embedded program accepts.
+const maxNBF = 2000
+
+func (b *gbsBasis) elementsNBF(atoms []Atom) int {
+	n := 0
+	for _, a := range atoms {
+		for _, g := range b.elements[a.Z] {
+			for l := g.lmin; l <= g.lmax; l++ {
+				n += (l + 1) * (l + 2) / 2
+			}
+		}
+	}
+	return n
+}
+
+func dist(a, b [3]float64) float64 {
+	dx, dy, dz := a[0]-b[0], a[1]-b[1], a[2]-b[2]
+	return math.Sqrt(dx*dx + dy*dy + dz*dz)
+}

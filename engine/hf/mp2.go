@@ -1,0 +1,232 @@
+package hf
+
+import (
+	"context"
+)
+
+// halfTransform returns Ht[(i*nv+a)*npair + pair(mu,nu)] = (mu nu|i a)
+// for all mu >= nu, with occupied and virtual coefficients co (n x no) and
+// cv (n x nv).
+func (sys *system) halfTransform(ctx context.Context, co, cv []float64, no, nv int) ([]float64, error) {
+	n := sys.bs.nbf
+	npair := n * (n + 1) / 2
+	ov := no * nv
+	ht := make([]float64, ov*npair)
+	shells := sys.bs.shells
+	ns := len(shells)
+	smax := 0.0
+	for _, q := range sys.schwarz {
+		if q > smax {
+			smax = q
+		}
+	}
+	nw := sys.threads
+	works := make([]*eriWork, nw)
+	blks := make([][]float64, nw)
+	As := make([][]float64, nw)
+	t1s := make([][]float64, nw)
+	t2s := make([][]float64, nw)
+	// one chunk per bra shell pair; each writes its own rows of ht
+	parallelFor(nw, len(sys.pairs), func(wk, pi int) {
+		if ctx.Err() != nil {
+			return
+		}
+		if works[wk] == nil {
+			works[wk] = newERIWork()
+		}
+		w := works[wk]
+		bra := sys.pairs[pi]
+		if sys.schwarz[pi]*smax < schwarzTol {
+			return
+		}
+		nab := bra.nab
+		As[wk] = grow(As[wk], nab*n*n)
+		A := As[wk]
+		for i := range A {
+			A[i] = 0
+		}
+		for R := 0; R < ns; R++ {
+			for S := 0; S <= R; S++ {
+				ki := pairIndex(R, S)
+				if sys.schwarz[pi]*sys.schwarz[ki] < schwarzTol {
+					continue
+				}
+				ket := sys.pairs[ki]
+				sz := nab * ket.nab
+				blks[wk] = grow(blks[wk], sz)
+				blk := blks[wk]
+				w.quartet(bra, ket, blk)
+				oc, od := ket.a.off, ket.b.off
+				for ab := 0; ab < nab; ab++ {
+					a := A[ab*n*n:]
+					for c := 0; c < ket.na; c++ {
+						for d := 0; d < ket.nb; d++ {
+							v := blk[ab*ket.nab+c*ket.nb+d]
+							a[(oc+c)*n+od+d] = v
+							a[(od+d)*n+oc+c] = v
+						}
+					}
+				}
+			}
+		}
+		a0, b0 := bra.a.off, bra.b.off
+		for fa := 0; fa < bra.na; fa++ {
+			for fb := 0; fb < bra.nb; fb++ {
+				mu, nu := a0+fa, b0+fb
+				if mu < nu {
+					continue
+				}
+				am := A[(fa*bra.nb+fb)*n*n : (fa*bra.nb+fb+1)*n*n]
+				t1s[wk] = grow(t1s[wk], no*n)
+				t2s[wk] = grow(t2s[wk], no*nv)
+				t1, t2 := t1s[wk], t2s[wk]
+				matMulTNInto(t1, co, am, n, no, n) // no x n
+				matMulInto(t2, t1, cv, no, n, nv)  // no x nv
+				p := mu*(mu+1)/2 + nu
+				for ia, v := range t2 {
+					ht[ia*npair+p] = v
+				}
+			}
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return ht, nil
+}
+
+// secondHalf returns MO[(ia)*(no2*nv2) + jb] = (ia|jb) from the half
+// transformed integrals, with j, b from co2, cv2.
+func secondHalf(ctx context.Context, ht []float64, n, ov int, co2, cv2 []float64, no2, nv2 int) ([]float64, error) {
+	npair := n * (n + 1) / 2
+	ov2 := no2 * nv2
+	mo := make([]float64, ov*ov2)
+	B := make([]float64, n*n)
+	t1 := make([]float64, no2*n)
+	for ia := 0; ia < ov; ia++ {
+		if ia%64 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		row := ht[ia*npair : (ia+1)*npair]
+		for mu := 0; mu < n; mu++ {
+			for nu := 0; nu <= mu; nu++ {
+				v := row[mu*(mu+1)/2+nu]
+				B[mu*n+nu] = v
+				B[nu*n+mu] = v
+			}
+		}
+		matMulTNInto(t1, co2, B, n, no2, n)
+		matMulInto(mo[ia*ov2:(ia+1)*ov2], t1, cv2, no2, n, nv2)
+	}
+	return mo, nil
+}
+
+func splitCoef(C []float64, n, m, nocc int) (co, cv []float64) {
+	nv := m - nocc
+	co = make([]float64, n*nocc)
+	cv = make([]float64, n*nv)
+	for i := 0; i < n; i++ {
+		copy(co[i*nocc:(i+1)*nocc], C[i*m:i*m+nocc])
+		copy(cv[i*nv:(i+1)*nv], C[i*m+nocc:(i+1)*m])
+	}
+	return
+}
+
+// mp2 returns the (all-electron, conventional) MP2 correlation energy and
+// its same-spin and opposite-spin parts.
+func (sys *system) mp2(ctx context.Context, st *scfState) (corr, ss, os float64, err error) {
+	n, m := sys.bs.nbf, st.nmo
+	if !st.uhf {
+		no, nv := st.na, m-st.na
+		if no == 0 || nv == 0 {
+			return 0, 0, 0, nil
+		}
+		co, cv := splitCoef(st.C[0], n, m, no)
+		ht, err := sys.halfTransform(ctx, co, cv, no, nv)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		ov := no * nv
+		mo, err := secondHalf(ctx, ht, n, ov, co, cv, no, nv)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		e := st.eps[0]
+		for i := 0; i < no; i++ {
+			for j := 0; j < no; j++ {
+				for a := 0; a < nv; a++ {
+					for b := 0; b < nv; b++ {
+						iajb := mo[(i*nv+a)*ov+j*nv+b]
+						ibja := mo[(i*nv+b)*ov+j*nv+a]
+						d := e[i] + e[j] - e[no+a] - e[no+b]
+						os += iajb * iajb / d
+						ss += iajb * (iajb - ibja) / d
+					}
+				}
+			}
+		}
+		return ss + os, ss, os, nil
+	}
+	var co, cv [2][]float64
+	var no, nv [2]int
+	var ht [2][]float64
+	for s := 0; s < 2; s++ {
+		no[s] = st.na
+		if s == 1 {
+			no[s] = st.nb
+		}
+		nv[s] = m - no[s]
+		co[s], cv[s] = splitCoef(st.C[s], n, m, no[s])
+		if no[s] > 0 && nv[s] > 0 {
+			if ht[s], err = sys.halfTransform(ctx, co[s], cv[s], no[s], nv[s]); err != nil {
+				return 0, 0, 0, err
+			}
+		}
+	}
+	// same spin
+	for s := 0; s < 2; s++ {
+		if ht[s] == nil {
+			continue
+		}
+		ov := no[s] * nv[s]
+		mo, err := secondHalf(ctx, ht[s], n, ov, co[s], cv[s], no[s], nv[s])
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		e := st.eps[s]
+		o, v := no[s], nv[s]
+		for i := 0; i < o; i++ {
+			for j := 0; j < o; j++ {
+				for a := 0; a < v; a++ {
+					for b := 0; b < v; b++ {
+						iajb := mo[(i*v+a)*ov+j*v+b]
+						ibja := mo[(i*v+b)*ov+j*v+a]
+						d := e[i] + e[j] - e[o+a] - e[o+b]
+						ss += 0.5 * iajb * (iajb - ibja) / d
+					}
+				}
+			}
+		}
+	}
+	// opposite spin
+	if ht[0] != nil && ht[1] != nil {
+		ova, ovb := no[0]*nv[0], no[1]*nv[1]
+		mo, err := secondHalf(ctx, ht[0], n, ova, co[1], cv[1], no[1], nv[1])
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		ea, eb := st.eps[0], st.eps[1]
+		for i := 0; i < no[0]; i++ {
+			for a := 0; a < nv[0]; a++ {
+				for j := 0; j < no[1]; j++ {
+					for b := 0; b < nv[1]; b++ {
+						v := mo[(i*nv[0]+a)*ovb+j*nv[1]+b]
+						d := ea[i] + eb[j] - ea[no[0]+a] - eb[no[1]+b]
+						os += v * v / d
+					}
+				}
+			}
+		}
+	}
+	return ss + os, ss, os, nil
+}

@@ -1,0 +1,366 @@
+package hf
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/qcmb-go/qcmb/qcschema"
+)
+
+// Version is the version of the embedded program written into provenance.
+const Version = "0.1.0"
+
+// Program is the embedded program as a value with the engine.Program
+// method set (Compute) and engine.GhostChecker (SupportsGhosts).
+type Program struct{}
+
+// Compute runs one QCSchema single point; see the package Compute.
+func (Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcschema.AtomicResult, error) {
+	return Compute(ctx, in)
+}
+
+// SupportsGhosts reports that ghost atoms are supported.
+func (Program) SupportsGhosts() bool { return true }
+
+// Keywords accepted by Compute (Psi4 names, case-insensitive).
+var acceptedKeywords = []string{"d_convergence", "e_convergence", "freeze_core", "maxiter", "mp2_type", "puream", "reference", "scf_type"}
+
+// Compute runs one QCSchema single point (driver energy, gradient or
+// hessian; method hf/scf or mp2). Failures of the calculation (bad input,
+// SCF not converged) are returned as *qcschema.FailedOperation errors with
+// error_type input_error or convergence_error; a cancelled context returns
+// the context's error.
+//
+// Keywords (Psi4 names): scf_type pk|direct|out_of_core|conv (all run the
+// same conventional-or-direct algorithm, chosen by size), e_convergence,
+// d_convergence, maxiter, reference rhf|uhf, mp2_type conv, puream false,
+// freeze_core false. Any other keyword is an input_error naming it.
+// Molecule extras["embedding_charges"] = [[q, [x, y, z]], ...] (bohr) are
+// external point charges.
+func Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcschema.AtomicResult, error) {
+	if in == nil {
+		return nil, qcschema.NewFailedOperation(nil, qcschema.ErrorInput, "hf: nil input")
+	}
+	atoms, opt, err := fromInput(in)
+	if err != nil {
+		return nil, qcschema.NewFailedOperation(in, qcschema.ErrorInput, err.Error())
+	}
+	var log bytes.Buffer
+	opt.Log = &log
+	var res *Result
+	switch in.Driver {
+	case qcschema.DriverEnergy:
+		res, err = Energy(ctx, atoms, opt)
+	case qcschema.DriverGradient:
+		res, err = Gradient(ctx, atoms, opt)
+	case qcschema.DriverHessian:
+		res, err = Hessian(ctx, atoms, opt)
+	default:
+		return nil, qcschema.NewFailedOperation(in, qcschema.ErrorInput,
+			fmt.Sprintf("hf: driver %q is not supported (energy, gradient, hessian)", in.Driver))
+	}
+	if err != nil {
+		if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+			return nil, ctx.Err()
+		}
+		var ce *ConvergenceError
+		typ := qcschema.ErrorInput
+		if errors.As(err, &ce) {
+			typ = qcschema.ErrorConvergence
+		}
+		return nil, qcschema.NewFailedOperation(in, typ, err.Error())
+	}
+	return toResult(in, atoms, opt, res, log.String()), nil
+}
+
+func fromInput(in *qcschema.AtomicInput) ([]Atom, Options, error) {
+	var opt Options
+	mol := &in.Molecule
+	nat := len(mol.Symbols)
+	if nat == 0 {
+		return nil, opt, errors.New("hf: molecule has no atoms")
+	}
+	if len(mol.Geometry) != 3*nat {
+		return nil, opt, fmt.Errorf("hf: geometry has %d values, want %d (3 per atom)", len(mol.Geometry), 3*nat)
+	}
+	if mol.Real != nil && len(mol.Real) != nat {
+		return nil, opt, fmt.Errorf("hf: molecule real has %d entries, want %d", len(mol.Real), nat)
+	}
+	atoms := make([]Atom, nat)
+	for i, s := range mol.Symbols {
+		z := ZOf(s)
+		if z == 0 && len(mol.AtomicNumbers) == nat {
+			z = mol.AtomicNumbers[i]
+		}
+		if z == 0 {
+			return nil, opt, fmt.Errorf("hf: unknown element symbol %q (atom %d)", s, i)
+		}
+		atoms[i] = Atom{Z: z, Ghost: !mol.IsReal(i)}
+		copy(atoms[i].Pos[:], mol.Geometry[3*i:3*i+3])
+	}
+	q := mol.MolecularCharge
+	if q != math.Trunc(q) || math.IsNaN(q) || math.Abs(q) > 1000 {
+		return nil, opt, fmt.Errorf("hf: molecular charge %v is not an integer", q)
+	}
+	m := mol.MolecularMultiplicity
+	if m != math.Trunc(m) || math.IsNaN(m) || m < 0 || m > 1000 {
+		return nil, opt, fmt.Errorf("hf: molecular multiplicity %v is not a positive integer", m)
+	}
+	opt.Method = in.Model.Method
+	opt.Basis = in.Model.Basis
+	opt.Charge = int(q)
+	opt.Multiplicity = int(m)
+	if _, err := parseMethod(opt.Method); err != nil {
+		return nil, opt, err
+	}
+	if _, err := loadBasis(opt.Basis); err != nil {
+		return nil, opt, err
+	}
+	keys := make([]string, 0, len(in.Keywords))
+	for k := range in.Keywords {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := in.Keywords[k]
+		var err error
+		switch strings.ToLower(k) {
+		case "scf_type":
+			err = wantString(k, v, "pk", "direct", "out_of_core", "conv")
+		case "mp2_type":
+			err = wantString(k, v, "conv")
+		case "reference":
+			if err = wantString(k, v, "rhf", "uhf"); err == nil {
+				opt.Reference = strings.ToLower(fmt.Sprint(v))
+			}
+		case "e_convergence":
+			opt.EConvergence, err = wantPositive(k, v)
+		case "d_convergence":
+			opt.DConvergence, err = wantPositive(k, v)
+		case "maxiter":
+			var f float64
+			if f, err = wantPositive(k, v); err == nil {
+				if f != math.Trunc(f) || f > 1e6 {
+					err = fmt.Errorf("hf: keyword maxiter: want a positive integer, got %v", v)
+				}
+				opt.MaxIter = int(f)
+			}
+		case "puream", "freeze_core":
+			var b bool
+			if b, err = wantBool(k, v); err == nil && b {
+				err = fmt.Errorf("hf: keyword %s true is not supported (only false)", k)
+			}
+			if strings.EqualFold(k, "puream") {
+				opt.Puream = new(bool)
+			}
+		default:
+			err = fmt.Errorf("hf: keyword %q is not supported (supported: %s)", k, strings.Join(acceptedKeywords, ", "))
+		}
+		if err != nil {
+			return nil, opt, err
+		}
+	}
+	charges, err := embeddingCharges(mol.Extras)
+	if err != nil {
+		return nil, opt, err
+	}
+	opt.Charges = charges
+	if v, ok := in.Extras["nthreads"]; ok {
+		if f, err := toFloat(v); err == nil && f >= 1 {
+			opt.Threads = int(f)
+		}
+	}
+	return atoms, opt, nil
+}
+
+func wantString(k string, v any, allowed ...string) error {
+	s, ok := v.(string)
+	if ok {
+		for _, a := range allowed {
+			if strings.EqualFold(strings.TrimSpace(s), a) {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("hf: keyword %s: value %v is not supported (allowed: %s)", k, v, strings.Join(allowed, ", "))
+}
+
+func toFloat(v any) (float64, error) {
+	switch x := v.(type) {
+	case float64:
+		return x, nil
+	case float32:
+		return float64(x), nil
+	case int:
+		return float64(x), nil
+	case int64:
+		return float64(x), nil
+	case json.Number:
+		return x.Float64()
+	case string:
+		return strconv.ParseFloat(strings.TrimSpace(x), 64)
+	}
+	return 0, fmt.Errorf("not a number: %v", v)
+}
+
+func wantPositive(k string, v any) (float64, error) {
+	f, err := toFloat(v)
+	if err != nil || !(f > 0) || math.IsInf(f, 0) {
+		return 0, fmt.Errorf("hf: keyword %s: want a positive number, got %v", k, v)
+	}
+	return f, nil
+}
+
+func wantBool(k string, v any) (bool, error) {
+	switch x := v.(type) {
+	case bool:
+		return x, nil
+	case string:
+		switch strings.ToLower(strings.TrimSpace(x)) {
+		case "true", "1", "yes":
+			return true, nil
+		case "false", "0", "no":
+			return false, nil
+		}
+	case float64:
+		if x == 0 || x == 1 {
+			return x == 1, nil
+		}
+	}
+	return false, fmt.Errorf("hf: keyword %s: want true or false, got %v", k, v)
+}
+
+// embeddingCharges reads extras["embedding_charges"]: [[q, [x, y, z]], ...]
+// or [[q, x, y, z], ...], bohr.
+func embeddingCharges(extras map[string]any) ([]PointCharge, error) {
+	v, ok := extras["embedding_charges"]
+	if !ok || v == nil {
+		return nil, nil
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("hf: embedding_charges: %v", err)
+	}
+	var rows []json.RawMessage
+	if err := json.Unmarshal(data, &rows); err != nil {
+		return nil, fmt.Errorf("hf: embedding_charges: want a list of [q, [x, y, z]]: %v", err)
+	}
+	var out []PointCharge
+	for i, row := range rows {
+		var parts []json.RawMessage
+		if err := json.Unmarshal(row, &parts); err != nil {
+			return nil, fmt.Errorf("hf: embedding_charges[%d]: want [q, [x, y, z]]", i)
+		}
+		var c PointCharge
+		switch len(parts) {
+		case 2:
+			var pos []float64
+			if json.Unmarshal(parts[0], &c.Q) != nil || json.Unmarshal(parts[1], &pos) != nil || len(pos) != 3 {
+				return nil, fmt.Errorf("hf: embedding_charges[%d]: want [q, [x, y, z]]", i)
+			}
+			copy(c.Pos[:], pos)
+		case 4:
+			var flat []float64
+			if json.Unmarshal(row, &flat) != nil {
+				return nil, fmt.Errorf("hf: embedding_charges[%d]: want [q, x, y, z]", i)
+			}
+			c.Q = flat[0]
+			copy(c.Pos[:], flat[1:])
+		default:
+			return nil, fmt.Errorf("hf: embedding_charges[%d]: want [q, [x, y, z]], got %d entries", i, len(parts))
+		}
+		for _, x := range []float64{c.Q, c.Pos[0], c.Pos[1], c.Pos[2]} {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, fmt.Errorf("hf: embedding_charges[%d]: not finite", i)
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func toResult(in *qcschema.AtomicInput, atoms []Atom, opt Options, res *Result, log string) *qcschema.AtomicResult {
+	fp := func(v float64) *float64 { return &v }
+	ip := func(v int) *int { return &v }
+	props := qcschema.AtomicResultProperties{
+		CalcinfoNBasis:         ip(res.NBasis),
+		CalcinfoNMO:            ip(res.NMO),
+		CalcinfoNAlpha:         ip(res.NAlpha),
+		CalcinfoNBeta:          ip(res.NBeta),
+		CalcinfoNAtom:          ip(len(atoms)),
+		NuclearRepulsionEnergy: fp(res.NuclearRepulsion),
+		ReturnEnergy:           fp(res.Energy),
+		SCFTotalEnergy:         fp(res.SCFEnergy),
+		SCFIterations:          ip(res.Iterations),
+		ReturnGradient:         res.Gradient,
+		ReturnHessian:          res.Hessian,
+	}
+	m, _ := parseMethod(opt.Method)
+	if m == methodMP2 {
+		props.MP2SameSpinCorrelationEnergy = fp(res.MP2SameSpin)
+		props.MP2OppositeSpinCorrelationEnergy = fp(res.MP2OppositeSpin)
+		props.MP2SinglesEnergy = fp(0)
+		props.MP2DoublesEnergy = fp(res.MP2Correlation)
+		props.MP2CorrelationEnergy = fp(res.MP2Correlation)
+		props.MP2TotalEnergy = fp(res.Energy)
+		props.MP2TotalGradient = res.Gradient
+	} else {
+		props.SCFTotalGradient = res.Gradient
+		props.SCFTotalHessian = res.Hessian
+	}
+	out := &qcschema.AtomicResult{
+		SchemaName:    qcschema.SchemaOutput,
+		SchemaVersion: 1,
+		ID:            in.ID,
+		Molecule:      in.Molecule,
+		Driver:        in.Driver,
+		Model:         in.Model,
+		Keywords:      in.Keywords,
+		Protocols:     in.Protocols,
+		Extras:        map[string]any{},
+		Provenance:    qcschema.Provenance{Creator: "qcmb-hf", Version: Version, Routine: "github.com/qcmb-go/qcmb/engine/hf.Compute"},
+		Properties:    props,
+		Success:       true,
+	}
+	for k, v := range in.Extras {
+		out.Extras[k] = v
+	}
+	if res.ExternalNuclear != 0 {
+		out.Extras["embedding_charges_nuclear_energy"] = res.ExternalNuclear
+	}
+	if out.Keywords == nil {
+		out.Keywords = map[string]any{}
+	}
+	if out.Protocols == nil {
+		out.Protocols = map[string]any{}
+	}
+	switch in.Driver {
+	case qcschema.DriverGradient:
+		out.ReturnResult = qcschema.ReturnResult{Array: res.Gradient}
+	case qcschema.DriverHessian:
+		out.ReturnResult = qcschema.ReturnResult{Array: res.Hessian}
+	default:
+		out.ReturnResult = qcschema.ReturnResult{Scalar: res.Energy}
+	}
+	if keepStdout(in.Protocols) {
+		out.Stdout = &log
+	}
+	return out
+}
+
+// keepStdout honours protocols {"stdout": false}.
+func keepStdout(p map[string]any) bool {
+	if v, ok := p["stdout"]; ok {
+		if b, ok := v.(bool); ok {
+			return b
+		}
+	}
+	return true
+}

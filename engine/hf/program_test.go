@@ -1,0 +1,153 @@
+package hf
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/qcmb-go/qcmb/qcschema"
+)
+
+func recordInput(rec refRecord) *qcschema.AtomicInput {
+	return &qcschema.AtomicInput{
+		SchemaName:    qcschema.SchemaInput,
+		SchemaVersion: 1,
+		Molecule: qcschema.Molecule{
+			Symbols:               rec.Molecule.Symbols,
+			Geometry:              rec.Molecule.Geometry,
+			Real:                  rec.Molecule.Real,
+			MolecularCharge:       rec.Molecule.MolecularCharge,
+			MolecularMultiplicity: rec.Molecule.MolecularMultiplicity,
+			FixCom:                true,
+			FixOrientation:        true,
+		},
+		Driver:   qcschema.Driver(rec.Driver),
+		Model:    qcschema.Model{Method: rec.Model.Method, Basis: rec.Model.Basis},
+		Keywords: map[string]any{"scf_type": "pk", "mp2_type": "conv", "e_convergence": 1e-10, "d_convergence": 1e-10, "puream": false},
+	}
+}
+
+func TestComputeReference(t *testing.T) {
+	for i, rec := range loadReference(t) {
+		in := recordInput(rec)
+		res, err := Compute(context.Background(), in)
+		if err != nil {
+			t.Fatalf("record %d: %v", i, err)
+		}
+		// JSON round trip
+		data, err := json.Marshal(res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back qcschema.AtomicResult
+		if err := json.Unmarshal(data, &back); err != nil {
+			t.Fatal(err)
+		}
+		p := back.Properties
+		if !back.Success || back.SchemaName != "qcschema_output" || back.Stdout == nil || !strings.Contains(*back.Stdout, "SCF total energy") {
+			t.Errorf("record %d: bad envelope", i)
+		}
+		if math.Abs(*p.ReturnEnergy-rec.ReturnEnergy) > 1e-6 || math.Abs(*p.SCFTotalEnergy-rec.SCFTotalEnergy) > 1e-6 ||
+			math.Abs(*p.NuclearRepulsionEnergy-rec.NuclearRepulsionEnergy) > 1e-8 {
+			t.Errorf("record %d: energies %v %v %v", i, *p.ReturnEnergy, *p.SCFTotalEnergy, *p.NuclearRepulsionEnergy)
+		}
+		if *p.CalcinfoNAtom != len(rec.Molecule.Symbols) || *p.CalcinfoNBasis <= 0 || *p.SCFIterations <= 0 {
+			t.Errorf("record %d: calcinfo %+v", i, p)
+		}
+		switch rec.Driver {
+		case "gradient":
+			if len(back.ReturnResult.Array) != len(rec.ReturnGradient) {
+				t.Fatalf("record %d: gradient length", i)
+			}
+			for k, v := range rec.ReturnGradient {
+				if math.Abs(back.ReturnResult.Array[k]-v) > 1e-5 {
+					t.Errorf("record %d: gradient[%d] %v vs %v", i, k, back.ReturnResult.Array[k], v)
+				}
+			}
+		case "energy":
+			if math.Abs(back.ReturnResult.Scalar-rec.ReturnEnergy) > 1e-6 {
+				t.Errorf("record %d: return_result %v", i, back.ReturnResult.Scalar)
+			}
+		}
+		if rec.Model.Method == "mp2" {
+			if p.MP2CorrelationEnergy == nil || math.Abs(*p.MP2CorrelationEnergy-(rec.ReturnEnergy-rec.SCFTotalEnergy)) > 1e-6 ||
+				math.Abs(*p.MP2SameSpinCorrelationEnergy+*p.MP2OppositeSpinCorrelationEnergy-*p.MP2CorrelationEnergy) > 1e-12 {
+				t.Errorf("record %d: mp2 properties", i)
+			}
+		}
+	}
+}
+
+func TestComputeHessianAndCharges(t *testing.T) {
+	in := &qcschema.AtomicInput{
+		Molecule: qcschema.Molecule{
+			Symbols:  []string{"H", "H"},
+			Geometry: []float64{0, 0, 0, 0, 0, 1.4},
+			Extras:   map[string]any{"embedding_charges": []any{[]any{0.3, []any{0.0, 2.0, 0.7}}, []any{-0.3, 0.0, -3.0, 0.7}}},
+		},
+		Driver: qcschema.DriverHessian,
+		Model:  qcschema.Model{Method: "hf", Basis: "sto-3g"},
+	}
+	res, err := Compute(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.ReturnResult.Array) != 36 || len(res.Properties.ReturnGradient) != 6 {
+		t.Fatalf("hessian result sizes %d %d", len(res.ReturnResult.Array), len(res.Properties.ReturnGradient))
+	}
+	if _, ok := res.Extras["embedding_charges_nuclear_energy"]; !ok {
+		t.Error("charge-nucleus energy not reported")
+	}
+}
+
+func TestComputeFailures(t *testing.T) {
+	base := func() *qcschema.AtomicInput {
+		return &qcschema.AtomicInput{
+			Molecule: qcschema.Molecule{Symbols: []string{"O", "H", "H"}, Geometry: []float64{0, 0, -0.13, 0, -1.49, 1.03, 0, 1.49, 1.03}},
+			Driver:   qcschema.DriverEnergy,
+			Model:    qcschema.Model{Method: "hf", Basis: "sto-3g"},
+		}
+	}
+	cases := []struct {
+		name   string
+		mod    func(*qcschema.AtomicInput)
+		typ    string
+		substr string
+	}{
+		{"unknown keyword", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"guess": "sad"} }, qcschema.ErrorInput, "guess"},
+		{"bad scf_type", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"scf_type": "df"} }, qcschema.ErrorInput, "scf_type"},
+		{"puream true", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"puream": true} }, qcschema.ErrorInput, "puream"},
+		{"freeze_core", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"freeze_core": "true"} }, qcschema.ErrorInput, "freeze_core"},
+		{"bad maxiter", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"maxiter": 2.5} }, qcschema.ErrorInput, "maxiter"},
+		{"unknown method", func(in *qcschema.AtomicInput) { in.Model.Method = "ccsd" }, qcschema.ErrorInput, "ccsd"},
+		{"unknown basis", func(in *qcschema.AtomicInput) { in.Model.Basis = "aug-cc-pvqz" }, qcschema.ErrorInput, "aug-cc-pvqz"},
+		{"unknown element", func(in *qcschema.AtomicInput) { in.Molecule.Symbols[0] = "Qq" }, qcschema.ErrorInput, "Qq"},
+		{"bad geometry", func(in *qcschema.AtomicInput) { in.Molecule.Geometry = in.Molecule.Geometry[:5] }, qcschema.ErrorInput, "geometry"},
+		{"properties driver", func(in *qcschema.AtomicInput) { in.Driver = qcschema.DriverProperties }, qcschema.ErrorInput, "driver"},
+		{"multiplicity", func(in *qcschema.AtomicInput) { in.Molecule.MolecularMultiplicity = 2 }, qcschema.ErrorInput, "multiplicity"},
+		{"bad charges", func(in *qcschema.AtomicInput) { in.Molecule.Extras = map[string]any{"embedding_charges": []any{[]any{1.0}}} }, qcschema.ErrorInput, "embedding_charges"},
+		{"no convergence", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"maxiter": 2} }, qcschema.ErrorConvergence, "did not converge"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := base()
+			c.mod(in)
+			_, err := Compute(context.Background(), in)
+			var fo *qcschema.FailedOperation
+			if !errors.As(err, &fo) {
+				t.Fatalf("want FailedOperation, got %T %v", err, err)
+			}
+			if fo.ComputeError.ErrorType != c.typ || !strings.Contains(fo.ComputeError.ErrorMessage, c.substr) {
+				t.Errorf("got %s: %s", fo.ComputeError.ErrorType, fo.ComputeError.ErrorMessage)
+			}
+		})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Compute(ctx, base()); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+}

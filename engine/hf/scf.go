@@ -1,0 +1,777 @@
+package hf
+
+import (
+	"context"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// schwarzTol is the integral screening threshold (Psi4's ints_tolerance).
+const schwarzTol = 1e-12
+
+// maxStoredERI is the number of stored integral values above which the
+// Fock build switches from stored (PK-like) to direct.
+const maxStoredERI = 60_000_000
+
+// directRebuild is how often (iterations) a direct SCF rebuilds J and K
+// from the full density instead of the density change.
+const directRebuild = 8
+
+// forceDirect makes every SCF direct (for tests).
+var forceDirect = false
+
+// system is a molecule with its basis and integral machinery.
+type system struct {
+	atoms   []Atom
+	bs      *basisSet
+	charges []charge // electron-attracting charges: real nuclei then external
+	ext     []PointCharge
+	pairs   []*shellPair // index m*(m+1)/2+n, m >= n
+	schwarz []float64    // per pair
+	enuc    float64      // nucleus-nucleus
+	eext    float64      // external charge - nucleus
+	deriv   bool
+	threads int
+}
+
+func pairIndex(m, n int) int {
+	if m < n {
+		m, n = n, m
+	}
+	return m*(m+1)/2 + n
+}
+
+func newSystem(atoms []Atom, b *gbsBasis, ext []PointCharge, deriv bool, threads int) (*system, error) {
+	bs, err := buildBasis(b, atoms)
+	if err != nil {
+		return nil, err
+	}
+	sys := &system{atoms: atoms, bs: bs, ext: ext, deriv: deriv, threads: threadsFor(threads)}
+	for _, a := range atoms {
+		if !a.Ghost {
+			sys.charges = append(sys.charges, charge{q: float64(a.Z), pos: a.Pos})
+		}
+	}
+	for _, c := range ext {
+		sys.charges = append(sys.charges, charge{q: c.Q, pos: c.Pos})
+	}
+	for i, a := range atoms {
+		if a.Ghost {
+			continue
+		}
+		for j := 0; j < i; j++ {
+			if !atoms[j].Ghost {
+				sys.enuc += float64(a.Z*atoms[j].Z) / dist(a.Pos, atoms[j].Pos)
+			}
+		}
+		for _, c := range ext {
+			if d := dist(a.Pos, c.Pos); d > 1e-10 {
+				sys.eext += float64(a.Z) * c.Q / d
+			}
+		}
+	}
+	ns := len(bs.shells)
+	sys.pairs = make([]*shellPair, ns*(ns+1)/2)
+	for m := 0; m < ns; m++ {
+		for n := 0; n <= m; n++ {
+			sys.pairs[pairIndex(m, n)] = newShellPair(m, n, bs.shells[m], bs.shells[n], deriv)
+		}
+	}
+	// Schwarz factors
+	sys.schwarz = make([]float64, len(sys.pairs))
+	nw := sys.threads
+	works := make([]*eriWork, nw)
+	bufs := make([][]float64, nw)
+	chunks := splitByWork(len(sys.pairs), 4*nw, func(i int) float64 {
+		sp := sys.pairs[i]
+		return float64(sp.np*sp.np*sp.nab*sp.nab + 1)
+	})
+	parallelFor(nw, len(chunks), func(wk, c int) {
+		if works[wk] == nil {
+			works[wk] = newERIWork()
+		}
+		w := works[wk]
+		for i := chunks[c][0]; i < chunks[c][1]; i++ {
+			sp := sys.pairs[i]
+			sz := sp.nab * sp.nab
+			bufs[wk] = grow(bufs[wk], sz)
+			w.quartet(sp, sp, bufs[wk])
+			mx := 0.0
+			for ab := 0; ab < sp.nab; ab++ {
+				if v := math.Abs(bufs[wk][ab*sp.nab+ab]); v > mx {
+					mx = v
+				}
+			}
+			sys.schwarz[i] = math.Sqrt(mx)
+		}
+	})
+	return sys, nil
+}
+
+// quartetRec is one stored, screened, unique shell quartet.
+type quartetRec struct {
+	bra, ket int32 // pair indices, bra >= ket
+	off      int   // offset of its block in the value store
+}
+
+// eriStore holds the unique screened shell quartets and (optionally) their integrals.
+type eriStore struct {
+	quartets []quartetRec
+	values   []float64
+	direct   bool
+}
+
+func (sys *system) uniqueQuartets() []quartetRec {
+	np := len(sys.pairs)
+	// pairs sorted by nothing in particular; loop bra >= ket
+	var out []quartetRec
+	off := 0
+	smax := 0.0
+	for _, q := range sys.schwarz {
+		smax = math.Max(smax, q)
+	}
+	for i := 0; i < np; i++ {
+		qi := sys.schwarz[i]
+		if qi*smax < schwarzTol {
+			continue
+		}
+		for j := 0; j <= i; j++ {
+			if qi*sys.schwarz[j] < schwarzTol {
+				continue
+			}
+			out = append(out, quartetRec{bra: int32(i), ket: int32(j), off: off})
+			off += sys.pairs[i].nab * sys.pairs[j].nab
+		}
+	}
+	return out
+}
+
+func (sys *system) buildERIStore(ctx context.Context) (*eriStore, error) {
+	st := &eriStore{quartets: sys.uniqueQuartets()}
+	total := 0
+	if n := len(st.quartets); n > 0 {
+		last := st.quartets[n-1]
+		total = last.off + sys.pairs[last.bra].nab*sys.pairs[last.ket].nab
+	}
+	if total > maxStoredERI || forceDirect {
+		st.direct = true
+		return st, nil
+	}
+	st.values = make([]float64, total)
+	nw := sys.threads
+	works := make([]*eriWork, nw)
+	chunks := splitByWork(len(st.quartets), 8*nw, func(i int) float64 { return sys.quartetCost(st.quartets[i]) })
+	parallelFor(nw, len(chunks), func(wk, c int) {
+		if works[wk] == nil {
+			works[wk] = newERIWork()
+		}
+		w := works[wk]
+		for k := chunks[c][0]; k < chunks[c][1]; k++ {
+			if k%1024 == 0 && ctx.Err() != nil {
+				return
+			}
+			q := st.quartets[k]
+			bra, ket := sys.pairs[q.bra], sys.pairs[q.ket]
+			w.quartet(bra, ket, st.values[q.off:q.off+bra.nab*ket.nab])
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// quartetCost estimates the work of one shell quartet.
+func (sys *system) quartetCost(q quartetRec) float64 {
+	bra, ket := sys.pairs[q.bra], sys.pairs[q.ket]
+	return float64(bra.np*ket.np) * float64(bra.nh*ket.nh*ket.nab+20)
+}
+
+// jkChunks is the fixed number of partial J/K accumulators; partial
+// results are added in chunk order so the Fock matrix does not depend on
+// the number of threads.
+const jkChunks = 4
+
+// jkBuilder forms Coulomb and exchange matrices from the stored or direct integrals.
+type jkBuilder struct {
+	sys    *system
+	st     *eriStore
+	nspin  int
+	chunks [][2]int
+	J      [][]float64   // per chunk
+	K      [][][]float64 // per chunk, per spin
+	works  []*eriWork
+	bufs   [][]float64
+}
+
+func newJKBuilder(sys *system, st *eriStore, nspin int) *jkBuilder {
+	n := sys.bs.nbf
+	b := &jkBuilder{sys: sys, st: st, nspin: nspin}
+	b.chunks = splitByWork(len(st.quartets), jkChunks, func(i int) float64 {
+		q := st.quartets[i]
+		c := float64(sys.pairs[q.bra].nab * sys.pairs[q.ket].nab)
+		if st.direct {
+			c += sys.quartetCost(q)
+		}
+		return c
+	})
+	for range b.chunks {
+		b.J = append(b.J, make([]float64, n*n))
+		ks := make([][]float64, nspin)
+		for s := range ks {
+			ks[s] = make([]float64, n*n)
+		}
+		b.K = append(b.K, ks)
+	}
+	b.works = make([]*eriWork, sys.threads)
+	b.bufs = make([][]float64, sys.threads)
+	return b
+}
+
+// build computes J[Dt] and K[D_s] for each spin density (full nbf x nbf).
+func (b *jkBuilder) build(dt []float64, ds [][]float64, J []float64, K [][]float64) {
+	sys, st := b.sys, b.st
+	n := sys.bs.nbf
+	// density screening (direct mode): max |D| over all densities per shell pair
+	ns := len(sys.bs.shells)
+	var dmax []float64
+	if st.direct {
+		dmax = make([]float64, ns*ns)
+		for M, a := range sys.bs.shells {
+			for N, c := range sys.bs.shells {
+				mx := 0.0
+				for i := 0; i < a.ncart(); i++ {
+					for j := 0; j < c.ncart(); j++ {
+						o := (a.off+i)*n + c.off + j
+						mx = math.Max(mx, math.Abs(dt[o]))
+						for _, d := range ds {
+							mx = math.Max(mx, math.Abs(d[o]))
+						}
+					}
+				}
+				dmax[M*ns+N] = mx
+			}
+		}
+	}
+	parallelFor(sys.threads, len(b.chunks), func(wk, c int) {
+		if st.direct && b.works[wk] == nil {
+			b.works[wk] = newERIWork()
+		}
+		Jc, Kc := b.J[c], b.K[c]
+		for i := range Jc {
+			Jc[i] = 0
+		}
+		for _, k := range Kc {
+			for i := range k {
+				k[i] = 0
+			}
+		}
+		for _, q := range st.quartets[b.chunks[c][0]:b.chunks[c][1]] {
+			bra, ket := sys.pairs[q.bra], sys.pairs[q.ket]
+			nabcd := bra.nab * ket.nab
+			var v []float64
+			if st.direct {
+				s1, s2, s3, s4 := bra.m, bra.n, ket.m, ket.n
+				dm := math.Max(math.Max(dmax[s1*ns+s2], dmax[s3*ns+s4]),
+					math.Max(math.Max(dmax[s1*ns+s3], dmax[s2*ns+s4]), math.Max(dmax[s1*ns+s4], dmax[s2*ns+s3])))
+				if dm*sys.schwarz[q.bra]*sys.schwarz[q.ket] < schwarzTol {
+					continue
+				}
+				b.bufs[wk] = grow(b.bufs[wk], nabcd)
+				v = b.bufs[wk]
+				b.works[wk].quartet(bra, ket, v)
+			} else {
+				v = st.values[q.off : q.off+nabcd]
+			}
+			digest(bra, ket, q.bra == q.ket, v, n, dt, ds, Jc, Kc)
+		}
+	})
+	for i := range J {
+		J[i] = 0
+	}
+	for _, k := range K {
+		for i := range k {
+			k[i] = 0
+		}
+	}
+	for c := range b.chunks {
+		for i, v := range b.J[c] {
+			J[i] += v
+		}
+		for s := range K {
+			for i, v := range b.K[c][s] {
+				K[s][i] += v
+			}
+		}
+	}
+	// symmetrise: J = (G+G^T)/4, K = (G+G^T)/8
+	for i := 0; i < n; i++ {
+		for j := 0; j <= i; j++ {
+			v := 0.25 * (J[i*n+j] + J[j*n+i])
+			J[i*n+j], J[j*n+i] = v, v
+			for _, k := range K {
+				v := 0.125 * (k[i*n+j] + k[j*n+i])
+				k[i*n+j], k[j*n+i] = v, v
+			}
+		}
+	}
+}
+
+// digest adds one unique shell quartet's integrals to the unsymmetrised
+// Coulomb and exchange accumulators, with the permutational degeneracy
+// factor (the scheme of libint's Hartree-Fock example).
+func digest(bra, ket *shellPair, samePair bool, v []float64, n int, dt []float64, ds [][]float64, J []float64, K [][]float64) {
+	deg := 1.0
+	if bra.m != bra.n {
+		deg *= 2
+	}
+	if ket.m != ket.n {
+		deg *= 2
+	}
+	if !samePair {
+		deg *= 2
+	}
+	o1, o2, o3, o4 := bra.a.off, bra.b.off, ket.a.off, ket.b.off
+	n1, n2, n3, n4 := bra.na, bra.nb, ket.na, ket.nb
+	idx := 0
+	for f1 := 0; f1 < n1; f1++ {
+		b1 := o1 + f1
+		for f2 := 0; f2 < n2; f2++ {
+			b2 := o2 + f2
+			d12 := dt[b1*n+b2] * deg
+			j12 := 0.0
+			for f3 := 0; f3 < n3; f3++ {
+				b3 := o3 + f3
+				vrow := v[idx : idx+n4]
+				idx += n4
+				dtRow := dt[b3*n+o4 : b3*n+o4+n4]
+				jRow := J[b3*n+o4 : b3*n+o4+n4]
+				s34 := 0.0
+				for f4, val := range vrow {
+					s34 += dtRow[f4] * val
+					jRow[f4] += d12 * val
+				}
+				j12 += s34
+				for sp, d := range ds {
+					k := K[sp]
+					d13 := d[b1*n+b3] * deg
+					d23 := d[b2*n+b3] * deg
+					dRow1 := d[b1*n+o4 : b1*n+o4+n4]
+					dRow2 := d[b2*n+o4 : b2*n+o4+n4]
+					kRow1 := k[b1*n+o4 : b1*n+o4+n4]
+					kRow2 := k[b2*n+o4 : b2*n+o4+n4]
+					k13, k23 := 0.0, 0.0
+					for f4, val := range vrow {
+						k13 += dRow2[f4] * val
+						k23 += dRow1[f4] * val
+						kRow2[f4] += d13 * val
+						kRow1[f4] += d23 * val
+					}
+					k[b1*n+b3] += k13 * deg
+					k[b2*n+b3] += k23 * deg
+				}
+			}
+			J[b1*n+b2] += j12 * deg
+		}
+	}
+}
+
+// scfState is a converged (or last) SCF solution.
+type scfState struct {
+	uhf        bool
+	nmo        int
+	na, nb     int
+	C          [2][]float64 // nbf x nmo, row-major, per spin (beta = alpha for RHF)
+	eps        [2][]float64
+	D          [2][]float64 // per-spin densities
+	H          []float64
+	energy     float64 // total SCF energy
+	iterations int
+}
+
+// orthogonalizer returns X (nbf x nmo) with X^T S X = 1, canonical
+// orthogonalisation dropping overlap eigenvalues below 1e-7.
+func orthogonalizer(S []float64, n int) ([]float64, int) {
+	var es mat.EigenSym
+	es.Factorize(mat.NewSymDense(n, append([]float64(nil), S...)), true)
+	vals := es.Values(nil)
+	var U mat.Dense
+	es.VectorsTo(&U)
+	keep := 0
+	for _, v := range vals {
+		if v > 1e-7 {
+			keep++
+		}
+	}
+	X := make([]float64, n*keep)
+	col := 0
+	for k, v := range vals {
+		if v <= 1e-7 {
+			continue
+		}
+		f := 1 / math.Sqrt(v)
+		for i := 0; i < n; i++ {
+			X[i*keep+col] = U.At(i, k) * f
+		}
+		col++
+	}
+	return X, keep
+}
+
+// diagFock solves F C = S C e through X: returns C (n x m) and eps.
+func diagFock(F, X []float64, n, m int) ([]float64, []float64) {
+	// F' = X^T F X
+	fx := matMul(F, X, n, n, m)
+	fp := matMulTN(X, fx, n, m, m)
+	sym := mat.NewSymDense(m, nil)
+	for i := 0; i < m; i++ {
+		for j := 0; j <= i; j++ {
+			v := 0.5 * (fp[i*m+j] + fp[j*m+i])
+			sym.SetSym(i, j, v)
+		}
+	}
+	var es mat.EigenSym
+	es.Factorize(sym, true)
+	eps := es.Values(nil)
+	var U mat.Dense
+	es.VectorsTo(&U)
+	u := make([]float64, m*m)
+	for i := 0; i < m; i++ {
+		for j := 0; j < m; j++ {
+			u[i*m+j] = U.At(i, j)
+		}
+	}
+	return matMul(X, u, n, m, m), eps
+}
+
+// density returns C_occ C_occ^T.
+func density(C []float64, n, m, nocc int, D []float64) {
+	for i := 0; i < n; i++ {
+		for j := 0; j <= i; j++ {
+			s := 0.0
+			for k := 0; k < nocc; k++ {
+				s += C[i*m+k] * C[j*m+k]
+			}
+			D[i*n+j], D[j*n+i] = s, s
+		}
+	}
+}
+
+// matMul returns A (r x k) * B (k x c).
+func matMul(A, B []float64, r, k, c int) []float64 {
+	out := make([]float64, r*c)
+	matMulInto(out, A, B, r, k, c)
+	return out
+}
+
+// matMulInto sets out = A (r x k) * B (k x c).
+func matMulInto(out, A, B []float64, r, k, c int) {
+	out = out[:r*c]
+	for i := range out {
+		out[i] = 0
+	}
+	for i := 0; i < r; i++ {
+		orow := out[i*c : (i+1)*c]
+		for l := 0; l < k; l++ {
+			a := A[i*k+l]
+			if a == 0 {
+				continue
+			}
+			brow := B[l*c : (l+1)*c]
+			for j, b := range brow {
+				orow[j] += a * b
+			}
+		}
+	}
+}
+
+// matMulTN returns A^T (A is k x r) * B (k x c).
+func matMulTN(A, B []float64, k, r, c int) []float64 {
+	out := make([]float64, r*c)
+	matMulTNInto(out, A, B, k, r, c)
+	return out
+}
+
+// matMulTNInto sets out = A^T (A is k x r) * B (k x c).
+func matMulTNInto(out, A, B []float64, k, r, c int) {
+	out = out[:r*c]
+	for i := range out {
+		out[i] = 0
+	}
+	for l := 0; l < k; l++ {
+		brow := B[l*c : (l+1)*c]
+		for i := 0; i < r; i++ {
+			a := A[l*r+i]
+			if a == 0 {
+				continue
+			}
+			orow := out[i*c : (i+1)*c]
+			for j, b := range brow {
+				orow[j] += a * b
+			}
+		}
+	}
+}
+
+type diis struct {
+	max   int
+	focks [][][]float64 // per entry, per spin
+	errs  [][]float64
+}
+
+func (d *diis) push(f [][]float64, e []float64) {
+	cp := make([][]float64, len(f))
+	for i := range f {
+		cp[i] = append([]float64(nil), f[i]...)
+	}
+	d.focks = append(d.focks, cp)
+	d.errs = append(d.errs, append([]float64(nil), e...))
+	if len(d.focks) > d.max {
+		d.focks = d.focks[1:]
+		d.errs = d.errs[1:]
+	}
+}
+
+// extrapolate overwrites f with the DIIS combination; false if it failed.
+func (d *diis) extrapolate(f [][]float64) bool {
+	for len(d.errs) >= 2 {
+		k := len(d.errs)
+		B := mat.NewDense(k+1, k+1, nil)
+		scale := 0.0
+		for i := 0; i < k; i++ {
+			for j := 0; j <= i; j++ {
+				s := 0.0
+				for x, v := range d.errs[i] {
+					s += v * d.errs[j][x]
+				}
+				B.Set(i, j, s)
+				B.Set(j, i, s)
+			}
+			scale = math.Max(scale, B.At(i, i))
+		}
+		if scale == 0 {
+			return false
+		}
+		for i := 0; i < k; i++ {
+			for j := 0; j < k; j++ {
+				B.Set(i, j, B.At(i, j)/scale)
+			}
+			B.Set(i, k, -1)
+			B.Set(k, i, -1)
+		}
+		rhs := mat.NewVecDense(k+1, nil)
+		rhs.SetVec(k, -1)
+		var c mat.VecDense
+		if err := c.SolveVec(B, rhs); err != nil || !finiteVec(c.RawVector().Data) {
+			d.focks = d.focks[1:]
+			d.errs = d.errs[1:]
+			continue
+		}
+		for s := range f {
+			for i := range f[s] {
+				v := 0.0
+				for j := 0; j < k; j++ {
+					v += c.AtVec(j) * d.focks[j][s][i]
+				}
+				f[s][i] = v
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func finiteVec(v []float64) bool {
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// runSCF performs the RHF or UHF iterations. guess, if non-nil, provides
+// starting spin densities (e.g. from a neighbouring geometry).
+func (sys *system) runSCF(ctx context.Context, set *settings, guess *[2][]float64) (*scfState, *eriStore, error) {
+	n := sys.bs.nbf
+	S, T, V := oneElectron(sys.bs, sys.charges)
+	H := make([]float64, n*n)
+	for i := range H {
+		H[i] = T[i] + V[i]
+	}
+	X, m := orthogonalizer(S, n)
+	set.logf("  basis functions: %d, orthonormal MOs: %d\n", n, m)
+	st, err := sys.buildERIStore(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if st.direct {
+		set.logf("  integrals: direct, %d unique shell quartets after Schwarz screening\n", len(st.quartets))
+	} else {
+		set.logf("  integrals: stored, %d unique shell quartets, %d values\n", len(st.quartets), len(st.values))
+	}
+	nspin := 1
+	if set.uhf {
+		nspin = 2
+	}
+	nocc := [2]int{set.nalpha, set.nbeta}
+	if set.nalpha > m || set.nbeta > m {
+		return nil, nil, invalid("%d occupied orbitals exceed the %d molecular orbitals", set.nalpha, m)
+	}
+	D := make([][]float64, nspin)
+	F := make([][]float64, nspin)
+	K := make([][]float64, nspin)
+	var C [2][]float64
+	var eps [2][]float64
+	for s := 0; s < nspin; s++ {
+		D[s] = make([]float64, n*n)
+		F[s] = make([]float64, n*n)
+		K[s] = make([]float64, n*n)
+	}
+	J := make([]float64, n*n)
+	dt := make([]float64, n*n)
+	if guess != nil {
+		for s := 0; s < nspin; s++ {
+			copy(D[s], guess[s])
+		}
+	} else {
+		// core Hamiltonian guess
+		c, e := diagFock(H, X, n, m)
+		for s := 0; s < nspin; s++ {
+			C[s], eps[s] = c, e
+			density(c, n, m, nocc[s], D[s])
+		}
+	}
+	jkb := newJKBuilder(sys, st, nspin)
+	var ddt, dtPrev, dJ []float64
+	var dD, Dprev, dK [][]float64
+	if st.direct {
+		ddt, dtPrev, dJ = make([]float64, n*n), make([]float64, n*n), make([]float64, n*n)
+		for s := 0; s < nspin; s++ {
+			dD = append(dD, make([]float64, n*n))
+			Dprev = append(Dprev, make([]float64, n*n))
+			dK = append(dK, make([]float64, n*n))
+		}
+	}
+	dd := &diis{max: 8}
+	var eOld float64
+	var dE, drms float64
+	set.logf("  %4s %22s %12s %12s\n", "iter", "energy", "dE", "rms grad")
+	for iter := 1; iter <= set.maxiter; iter++ {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		for i := range dt {
+			if nspin == 1 {
+				dt[i] = 2 * D[0][i]
+			} else {
+				dt[i] = D[0][i] + D[1][i]
+			}
+		}
+		if st.direct && iter > 1 && (iter-1)%directRebuild != 0 {
+			// incremental Fock build from the density change
+			for i := range dt {
+				ddt[i] = dt[i] - dtPrev[i]
+			}
+			for s := 0; s < nspin; s++ {
+				for i := range dD[s] {
+					dD[s][i] = D[s][i] - Dprev[s][i]
+				}
+			}
+			jkb.build(ddt, dD, dJ, dK)
+			for i := range J {
+				J[i] += dJ[i]
+			}
+			for s := 0; s < nspin; s++ {
+				for i := range K[s] {
+					K[s][i] += dK[s][i]
+				}
+			}
+		} else {
+			jkb.build(dt, D, J, K)
+		}
+		if st.direct {
+			copy(dtPrev, dt)
+			for s := 0; s < nspin; s++ {
+				copy(Dprev[s], D[s])
+			}
+		}
+		e := 0.0
+		for s := 0; s < nspin; s++ {
+			for i := range F[s] {
+				F[s][i] = H[i] + J[i] - K[s][i]
+			}
+		}
+		if nspin == 1 {
+			for i := range H {
+				e += D[0][i] * (H[i] + F[0][i])
+			}
+		} else {
+			for i := range H {
+				e += 0.5 * (dt[i]*H[i] + D[0][i]*F[0][i] + D[1][i]*F[1][i])
+			}
+		}
+		e += sys.enuc + sys.eext
+		// orbital gradient X^T (F D S - S D F) X for each spin, concatenated
+		var errv []float64
+		for s := 0; s < nspin; s++ {
+			fds := matMul(matMul(F[s], D[s], n, n, n), S, n, n, n)
+			g := make([]float64, n*n)
+			for i := 0; i < n; i++ {
+				for j := 0; j < n; j++ {
+					g[i*n+j] = fds[i*n+j] - fds[j*n+i]
+				}
+			}
+			gx := matMulTN(X, matMul(g, X, n, n, m), n, m, m)
+			errv = append(errv, gx...)
+		}
+		ss := 0.0
+		for _, v := range errv {
+			ss += v * v
+		}
+		drms = math.Sqrt(ss / float64(len(errv)))
+		dE = e - eOld
+		if iter == 1 {
+			dE = e
+		}
+		eOld = e
+		set.logf("  %4d %22.12f %12.4e %12.4e\n", iter, e, dE, drms)
+		if math.IsNaN(e) || math.IsInf(e, 0) {
+			return nil, nil, &ConvergenceError{Iterations: iter, Energy: e, DeltaE: dE, DensityError: drms}
+		}
+		if iter > 1 && math.Abs(dE) < set.econv && drms < set.dconv {
+			state := &scfState{uhf: set.uhf, nmo: m, na: set.nalpha, nb: set.nbeta, H: H, energy: e, iterations: iter}
+			for s := 0; s < 2; s++ {
+				ss := s
+				if nspin == 1 {
+					ss = 0
+				}
+				state.C[s] = C[ss]
+				state.eps[s] = eps[ss]
+				state.D[s] = D[ss]
+			}
+			// final diagonalisation of the converged Fock matrices so that
+			// orbitals and energies are canonical (needed by MP2 and W).
+			for s := 0; s < nspin; s++ {
+				c, ev := diagFock(F[s], X, n, m)
+				d := make([]float64, n*n)
+				density(c, n, m, nocc[s], d)
+				state.C[s], state.eps[s], state.D[s] = c, ev, d
+				if nspin == 1 {
+					state.C[1], state.eps[1], state.D[1] = c, ev, d
+				}
+			}
+			return state, st, nil
+		}
+		dd.push(F, errv)
+		if iter > 1 {
+			dd.extrapolate(F)
+		}
+		for s := 0; s < nspin; s++ {
+			C[s], eps[s] = diagFock(F[s], X, n, m)
+			density(C[s], n, m, nocc[s], D[s])
+		}
+	}
+	return nil, nil, &ConvergenceError{Iterations: set.maxiter, Energy: eOld, DeltaE: dE, DensityError: drms}
+}

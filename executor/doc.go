@@ -1,0 +1,68 @@
+// Package executor runs batches of single-point calculations. An Executor takes a list of
+// Tasks, each a serialized qcschema.AtomicInput (the payload) and the name of the program
+// (engine registry name) that computes it, and reports one Outcome per task. Executors know
+// nothing of the many-body expansion: the tasks of a batch are independent.
+//
+// Three executors are provided:
+//
+//   - Serial runs the tasks one at a time, in batch order, in the calling goroutine.
+//   - Pool runs them on a fixed number of goroutines, largest Task.Cost first.
+//   - Subprocess runs them on long-lived worker processes speaking the NDJSON protocol
+//     below, largest Cost first: `qcmb worker`, a wrapper around another program, or the
+//     same behind srun.
+//
+// Any other strategy (a cluster queue, a remote service, a cache in front of an executor)
+// is an Executor too; ExecutorFunc turns a function into one.
+//
+// # Outcomes and errors
+//
+// Execute calls its handle function once per finished task, never concurrently, in
+// completion order. It returns nil when every task succeeded, a *BatchError listing the
+// failed tasks when some failed (the successes were all delivered), or an error wrapping
+// ctx.Err() when cancelled; tasks cut off by the cancellation are not delivered. A program
+// failure is a *qcschema.FailedOperation in Outcome.Err; a worker process that crashed or
+// broke the protocol is a *WorkerError, which carries the last 64 KiB of the worker's
+// standard error.
+//
+// # Time limits and retries
+//
+// Options.Timeout limits each attempt: in-process executors cancel the attempt's context
+// (programs must honour it), the Subprocess executor kills the worker's process group and
+// starts another. The attempt fails with a qcschema.ErrorTimeout FailedOperation.
+//
+// Failures that FailedOperation.Retryable reports as transient (random and timeout
+// errors) are retried Options.Retries times, after Options.Backoff, doubling for each
+// further retry. A task whose worker crashed is retried max(Options.Retries, 1) times: at
+// least once even with Retries 0, because a crash is as likely the fault of the machine as
+// of the input. Tasks that were queued behind it in the dead worker's pipe are sent to
+// another worker without counting an attempt.
+//
+// # Identical results
+//
+// Whichever executor runs a batch, each program sees the same input and the results are
+// bitwise identical: in-process executors also decode the JSON payload (EngineRunner,
+// DecodeInput) rather than share Go values, and the float64 numbers of a worker's result
+// line decode to exactly the values the worker encoded.
+//
+// # Worker protocol
+//
+// A worker reads AtomicInput JSON documents from standard input, one per line, and writes
+// one AtomicResult (success true) or FailedOperation (success false) JSON document per
+// line to standard output, in input order, flushing after each. A program failure is a
+// FailedOperation line, not a crash; the worker exits with status 0 at the end of its
+// input. Serve implements the worker side, and is all `qcmb worker` does.
+//
+// The program for a line is named by the AtomicInput's extras["qcmb:program"] (ProgramKey),
+// a string; without it the worker uses the specification.program of a QCSchema v2 input,
+// or else DefaultProgram ("embedded"). The Subprocess
+// executor sets that key in every line it sends, overriding any value the payload had, and
+// writes the payload as one compact line; everything else in the payload is passed on
+// as it is. In-process executors pass Task.Program to their Runner directly. EngineRunner
+// deletes the key again (and an extras object left empty by that becomes null), so that
+// programs see identical inputs in and out of process.
+//
+// The Subprocess executor may write a second line before the first result arrives (see
+// Subprocess.Pipeline), so a worker must not wait for its output to be read before reading
+// on. Anything a worker writes to standard error is kept for error reports; anything else on
+// standard output is a protocol error, after which the worker is killed and replaced.
+package executor

@@ -1,0 +1,177 @@
+package executor
+
+import (
+	"cmp"
+	"context"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/qcmb-go/qcmb/qcschema"
+)
+
+// inproc runs tasks in this process with a Runner; Serial and Pool share it.
+type inproc struct {
+	opt Options
+	run Runner
+}
+
+// one runs task idx with its retries. ok is false when ctx ended the task unfinished, in
+// which case the outcome is not to be delivered.
+func (x *inproc) one(ctx context.Context, worker, idx int, t *Task, queued time.Time) (out Outcome, ok bool) {
+	out = Outcome{Index: idx, ID: t.ID, Worker: worker, Queued: queued}
+	program := t.Program
+	if program == "" {
+		program = DefaultProgram
+	}
+	for {
+		out.Attempts++
+		out.Start = time.Now()
+		res, err := x.attempt(ctx, program, t.Payload)
+		out.End = time.Now()
+		if err != nil && ctx.Err() != nil {
+			return out, false
+		}
+		out.Result, out.Err = res, err
+		if err == nil || !x.opt.retry(err, out.Attempts) {
+			return out, true
+		}
+		if !sleep(ctx, x.opt.backoff(out.Attempts)) {
+			return out, false
+		}
+	}
+}
+
+func (x *inproc) attempt(ctx context.Context, program string, payload []byte) (*qcschema.AtomicResult, error) {
+	if x.opt.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, x.opt.Timeout)
+		defer cancel()
+	}
+	res, err := safeRun(ctx, x.run, program, payload)
+	return settle(ctx, payload, res, err, x.opt.Timeout)
+}
+
+// Serial runs tasks one at a time in plan order, in the goroutine that calls Execute. It
+// may be used by several goroutines at once.
+type Serial struct {
+	x inproc
+}
+
+// NewSerial returns a Serial executor.
+func NewSerial(opt Options) *Serial {
+	return &Serial{x: inproc{opt: opt, run: opt.runner()}}
+}
+
+// Workers returns 1.
+func (s *Serial) Workers() int { return 1 }
+
+// Execute implements Executor.
+func (s *Serial) Execute(ctx context.Context, tasks []Task, handle func(Outcome)) error {
+	queued := time.Now()
+	var failed []Outcome
+	for i := range tasks {
+		if ctx.Err() != nil {
+			return cancelled(ctx, len(tasks)-i, len(tasks))
+		}
+		out, ok := s.x.one(ctx, 0, i, &tasks[i], queued)
+		if !ok {
+			return cancelled(ctx, len(tasks)-i, len(tasks))
+		}
+		if out.Err != nil {
+			failed = append(failed, out)
+		}
+		handle(out)
+	}
+	return batchResult(failed)
+}
+
+// Pool runs tasks on a fixed number of goroutines, largest Cost first. The goroutines
+// take tasks from a shared counter, so dispatch costs no channel operation or goroutine
+// per task. A task waiting to be retried keeps its goroutine during the back-off. On
+// cancellation Execute waits for the programs running to return, which they should do
+// promptly when their context is done. A Pool may be used by several goroutines at once.
+type Pool struct {
+	workers int
+	x       inproc
+}
+
+// NewPool returns a Pool of workers goroutines (workers <= 0 means runtime.GOMAXPROCS(0)).
+func NewPool(workers int, opt Options) *Pool {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return &Pool{workers: workers, x: inproc{opt: opt, run: opt.runner()}}
+}
+
+// Workers returns the number of goroutines.
+func (p *Pool) Workers() int { return p.workers }
+
+// Execute implements Executor.
+func (p *Pool) Execute(ctx context.Context, tasks []Task, handle func(Outcome)) error {
+	queued := time.Now()
+	order := costOrder(tasks)
+	var (
+		next      atomic.Int64
+		mu        sync.Mutex // serializes handle and guards failed, delivered
+		failed    []Outcome
+		delivered int
+		g         errgroup.Group
+	)
+	for w := range min(p.workers, len(tasks)) {
+		g.Go(func() error {
+			for ctx.Err() == nil {
+				k := int(next.Add(1) - 1)
+				if k >= len(order) {
+					return nil
+				}
+				i := order[k]
+				out, ok := p.x.one(ctx, w, i, &tasks[i], queued)
+				if !ok {
+					return nil
+				}
+				mu.Lock()
+				delivered++
+				if out.Err != nil {
+					failed = append(failed, out)
+				}
+				handle(out)
+				mu.Unlock()
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	if delivered < len(tasks) {
+		return cancelled(ctx, len(tasks)-delivered, len(tasks))
+	}
+	slices.SortFunc(failed, func(a, b Outcome) int { return cmp.Compare(a.Index, b.Index) })
+	return batchResult(failed)
+}
+
+// costOrder returns task indices by decreasing Cost, ties in batch order.
+func costOrder(tasks []Task) []int {
+	order := make([]int, len(tasks))
+	sorted := true
+	for i := range order {
+		order[i] = i
+		if i > 0 && tasks[i].Cost > tasks[i-1].Cost {
+			sorted = false
+		}
+	}
+	if !sorted {
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(tasks[b].Cost, tasks[a].Cost) })
+	}
+	return order
+}
+
+func batchResult(failed []Outcome) error {
+	if len(failed) == 0 {
+		return nil
+	}
+	return &BatchError{Failed: failed}
+}

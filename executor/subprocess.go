@@ -1,0 +1,647 @@
+package executor
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/qcmb-go/qcmb/qcschema"
+)
+
+// Subprocess runs tasks on long-lived worker processes that speak the NDJSON worker
+// protocol (see Serve and the package documentation). Each Execute starts up to Workers
+// processes, feeds them tasks largest Cost first, and closes their input at the end, upon
+// which they exit.
+//
+// A worker that exits or writes something other than a result line while it has tasks is
+// killed and replaced: the task it was running fails with a *WorkerError (and is retried,
+// see Options.Retries), the tasks queued behind it are sent elsewhere without counting an
+// attempt. A task that exceeds Options.Timeout gets its worker killed and replaced in the
+// same way. When ctx is cancelled, every worker's process group is killed and Execute
+// returns once they have exited.
+//
+// A worker's first task is timed from when it was sent, so Options.Timeout must allow for
+// the worker's start-up (a batch system's allocation under srun, say) as well. Outcome.Start
+// of a task is when it was sent to an idle worker, or when the worker answered the
+// previous task.
+//
+// Execute may be called concurrently; each call has its own workers. Set the exported
+// fields before the first Execute and do not change them afterwards.
+type Subprocess struct {
+	workers int
+	command []string
+	opt     Options
+
+	// Env is the workers' environment; nil means this process's.
+	Env []string
+	// Dir is the workers' working directory; "" means this process's.
+	Dir string
+	// Pipeline is how many tasks a worker is given before its first answer arrives (at
+	// least 1; 0 means 2): with 2, the next input is waiting in the worker's pipe while the
+	// previous result travels back. Larger values save little and delay the tail of a
+	// batch, since a task sent to a worker cannot be taken back by another.
+	Pipeline int
+	// Stderr, if set, also receives all workers' standard error (each worker keeps its
+	// last 64 KiB for error reports regardless).
+	Stderr io.Writer
+	// Grace is how long a worker may take to exit once its input is closed at the end of
+	// a batch before it is killed; 0 means 5 seconds.
+	Grace time.Duration
+}
+
+// NewSubprocess returns a Subprocess executor that runs workers copies of command
+// (workers <= 0 means runtime.GOMAXPROCS(0)). The command is any program that speaks the
+// worker protocol, typically {"qcmb", "worker"} or {"srun", "-n1", "qcmb", "worker"}; there is
+// no default. Options.Runner is not used: workers choose how to run their inputs.
+func NewSubprocess(workers int, command []string, opt Options) *Subprocess {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return &Subprocess{workers: workers, command: slices.Clone(command), opt: opt}
+}
+
+// Workers returns the number of worker processes.
+func (s *Subprocess) Workers() int { return s.workers }
+
+// Execute implements Executor. An empty command is an error of its own.
+func (s *Subprocess) Execute(ctx context.Context, tasks []Task, handle func(Outcome)) error {
+	if len(s.command) == 0 {
+		return errors.New("executor: subprocess: empty worker command")
+	}
+	if len(tasks) == 0 {
+		return nil
+	}
+	depth := s.Pipeline
+	if depth <= 0 {
+		depth = 2
+	}
+	nw := min(s.workers, len(tasks))
+	r := &subRun{
+		s:         s,
+		ctx:       ctx,
+		tasks:     tasks,
+		handle:    handle,
+		depth:     depth,
+		queued:    time.Now(),
+		events:    make(chan event, nw*(depth+1)),
+		bufs:      make(chan []byte, nw*(depth+1)),
+		attempts:  make([]int, len(tasks)),
+		remaining: len(tasks),
+		order:     costOrder(tasks),
+		slots:     make([]*proc, nw),
+		programs:  map[string][]byte{},
+	}
+	if s.Stderr != nil {
+		r.stderr = &lockedWriter{w: s.Stderr}
+	}
+	return r.run()
+}
+
+// proc is one worker process.
+type proc struct {
+	slot    int
+	pid     int
+	cmd     *exec.Cmd
+	stdout  *os.File      // read end of the worker's stdout
+	in      chan []byte   // lines for the writer goroutine
+	abandon chan struct{} // closed when the coordinator stops listening to this proc
+	done    chan struct{} // closed when the reader has seen EOF and Wait returned
+	wdone   chan struct{} // closed when the writer goroutine has finished
+	stderr  *ring
+
+	// Owned by the coordinator.
+	inflight  []int     // tasks sent and not answered, in order
+	headStart time.Time // when inflight[0] started
+	answered  int
+	dead      bool
+}
+
+// event is a line or the end of a worker, from its reader goroutine.
+type event struct {
+	p    *proc
+	res  *qcschema.AtomicResult
+	fail *qcschema.FailedOperation
+	perr error // protocol error, or with exit the Wait error
+	exit bool
+	at   time.Time
+}
+
+type delayed struct {
+	idx int
+	at  time.Time
+}
+
+// subRun is the state of one Subprocess.Execute; all but the goroutines' channels are
+// owned by the coordinator (the goroutine that called Execute).
+type subRun struct {
+	s      *Subprocess
+	ctx    context.Context
+	tasks  []Task
+	handle func(Outcome)
+	depth  int
+	queued time.Time
+	events chan event
+	bufs   chan []byte // free line buffers
+	stderr io.Writer   // shared copy of all workers' stderr, or nil
+
+	attempts  []int
+	remaining int // tasks not yet delivered
+	order     []int
+	pos       int   // next of order to send
+	front     []int // tasks to send before order[pos:] (requeued, retries)
+	delayed   []delayed
+	slots     []*proc // live worker per slot, nil if none
+	all       []*proc
+	doa       int   // workers in a row that ended without answering anything
+	lastErr   error // why the last worker failed to start or died
+	broken    bool  // workers keep failing: start no more, and give up once none is left
+	failed    []Outcome
+	programs  map[string][]byte // program name -> JSON string
+}
+
+func (r *subRun) run() error {
+	defer r.cleanup()
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+	for r.remaining > 0 {
+		now := time.Now()
+		r.promote(now)
+		r.fill(now)
+		if r.remaining == 0 {
+			break
+		}
+		var tc <-chan time.Time
+		if wake := r.nextWake(); !wake.IsZero() {
+			timer.Reset(wake.Sub(now))
+			tc = timer.C
+		}
+		select {
+		case ev := <-r.events:
+			r.onEvent(ev)
+		case <-tc:
+			r.onTimer(time.Now())
+		case <-r.ctx.Done():
+			for _, p := range r.slots {
+				if p != nil {
+					r.retire(p, true)
+				}
+			}
+			r.waitAll()
+			return cancelled(r.ctx, r.remaining, len(r.tasks))
+		}
+	}
+	r.closeAll()
+	slices.SortFunc(r.failed, func(a, b Outcome) int { return cmp.Compare(a.Index, b.Index) })
+	return batchResult(r.failed)
+}
+
+// hasReady reports whether a task is waiting to be sent.
+func (r *subRun) hasReady() bool { return len(r.front) > 0 || r.pos < len(r.order) }
+
+func (r *subRun) nextReady() int {
+	if len(r.front) > 0 {
+		i := r.front[0]
+		r.front = r.front[1:]
+		return i
+	}
+	r.pos++
+	return r.order[r.pos-1]
+}
+
+// promote moves retries whose back-off has passed to the front of the queue.
+func (r *subRun) promote(now time.Time) {
+	if len(r.delayed) == 0 {
+		return
+	}
+	keep := r.delayed[:0]
+	for _, d := range r.delayed {
+		if !d.at.After(now) {
+			r.front = append(r.front, d.idx)
+		} else {
+			keep = append(keep, d)
+		}
+	}
+	r.delayed = keep
+}
+
+// fill sends ready tasks to workers, starting workers in empty slots as needed: first one
+// task to each idle worker, then more up to the pipeline depth.
+func (r *subRun) fill(now time.Time) {
+	for d := 1; d <= r.depth; d++ {
+		for slot, p := range r.slots {
+			if !r.hasReady() {
+				return
+			}
+			if p == nil {
+				if d > 1 || r.broken {
+					continue
+				}
+				if p = r.spawn(slot); p == nil {
+					continue
+				}
+			}
+			if len(p.inflight) < d {
+				r.send(p, r.nextReady(), now)
+			}
+		}
+	}
+	if r.broken && r.live() == 0 {
+		r.giveUp()
+	}
+}
+
+// giveUp fails every task not sent to a worker yet, because workers keep failing and none
+// is left.
+func (r *subRun) giveUp() {
+	for _, d := range r.delayed {
+		r.front = append(r.front, d.idx)
+	}
+	r.delayed = nil
+	for r.hasReady() {
+		i := r.nextReady()
+		err := r.lastErr
+		var we *WorkerError
+		if !errors.As(err, &we) {
+			err = &WorkerError{Worker: -1, Err: err}
+		}
+		now := time.Now()
+		r.deliver(Outcome{Index: i, ID: r.tasks[i].ID, Attempts: r.attempts[i], Queued: r.queued, Start: now, End: now,
+			Err: fmt.Errorf("not run: workers keep failing: %w", err)})
+	}
+}
+
+func (r *subRun) nextWake() time.Time {
+	var wake time.Time
+	earlier := func(t time.Time) {
+		if wake.IsZero() || t.Before(wake) {
+			wake = t
+		}
+	}
+	if t := r.s.opt.Timeout; t > 0 {
+		for _, p := range r.slots {
+			if p != nil && len(p.inflight) > 0 {
+				earlier(p.headStart.Add(t))
+			}
+		}
+	}
+	for _, d := range r.delayed {
+		earlier(d.at)
+	}
+	return wake
+}
+
+// send gives task i to worker p.
+func (r *subRun) send(p *proc, i int, now time.Time) {
+	t := &r.tasks[i]
+	prog, ok := r.programs[t.Program]
+	if !ok {
+		name := t.Program
+		if name == "" {
+			name = DefaultProgram
+		}
+		prog, _ = json.Marshal(name)
+		r.programs[t.Program] = prog
+	}
+	var buf []byte
+	select {
+	case buf = <-r.bufs:
+	default:
+	}
+	line, err := appendLine(buf[:0], t.Payload, prog)
+	if err != nil {
+		r.attempts[i]++
+		r.deliver(Outcome{Index: i, ID: t.ID, Attempts: r.attempts[i], Worker: p.slot, Queued: r.queued, Start: now, End: now,
+			Err: failure(t.Payload, qcschema.ErrorInput, "payload: "+err.Error())})
+		return
+	}
+	if len(p.inflight) == 0 {
+		p.headStart = now
+	}
+	p.inflight = append(p.inflight, i)
+	r.attempts[i]++
+	p.in <- append(line, '\n')
+}
+
+func (r *subRun) onEvent(ev event) {
+	p := ev.p
+	if p.dead {
+		return
+	}
+	if ev.exit || ev.perr != nil {
+		r.crash(p, ev)
+		return
+	}
+	if len(p.inflight) == 0 {
+		r.crash(p, event{p: p, perr: errors.New("protocol error: an output line with no input pending"), at: ev.at})
+		return
+	}
+	i := p.inflight[0]
+	p.inflight = p.inflight[:copy(p.inflight, p.inflight[1:])]
+	start := p.headStart
+	p.headStart = ev.at
+	p.answered++
+	r.doa, r.broken = 0, false
+	out := Outcome{Index: i, ID: r.tasks[i].ID, Result: ev.res, Attempts: r.attempts[i], Worker: p.slot,
+		Queued: r.queued, Start: start, End: ev.at}
+	if ev.fail != nil {
+		ev.fail.InputData = inputData(r.tasks[i].Payload)
+		out.Err = ev.fail
+	}
+	r.finish(out)
+}
+
+// crash handles a worker that ended or broke the protocol.
+func (r *subRun) crash(p *proc, ev event) {
+	r.retire(p, true)
+	cause := ev.perr
+	if ev.exit {
+		if cause == nil {
+			cause = errors.New("exited with status 0")
+		} else {
+			cause = fmt.Errorf("exited: %w", cause)
+		}
+		if n := len(p.inflight); n > 0 {
+			cause = fmt.Errorf("%w with %d task(s) unanswered", cause, n)
+		}
+	}
+	werr := &WorkerError{Worker: p.slot, Pid: p.pid, Err: cause, Stderr: p.stderr.String()}
+	r.lastErr = werr
+	if p.answered == 0 {
+		r.doa++
+		if r.doa >= len(r.slots)+3 {
+			r.broken = true
+		}
+	}
+	if len(p.inflight) > 0 {
+		head := p.inflight[0]
+		r.requeue(p.inflight[1:])
+		r.finish(Outcome{Index: head, ID: r.tasks[head].ID, Attempts: r.attempts[head], Worker: p.slot,
+			Queued: r.queued, Start: p.headStart, End: ev.at, Err: werr})
+	}
+}
+
+func (r *subRun) onTimer(now time.Time) {
+	if t := r.s.opt.Timeout; t > 0 {
+		for _, p := range r.slots {
+			if p == nil || len(p.inflight) == 0 || now.Before(p.headStart.Add(t)) {
+				continue
+			}
+			r.retire(p, true)
+			head := p.inflight[0]
+			r.requeue(p.inflight[1:])
+			fo := timeoutFailure(r.tasks[head].Payload, t, fmt.Sprintf("worker %d (pid %d) killed", p.slot, p.pid))
+			if tail := tailLines(p.stderr.String(), 20, 2048); tail != "" {
+				fo.Extras = map[string]any{"worker_stderr": tail}
+			}
+			r.finish(Outcome{Index: head, ID: r.tasks[head].ID, Attempts: r.attempts[head], Worker: p.slot,
+				Queued: r.queued, Start: p.headStart, End: now, Err: fo})
+		}
+	}
+}
+
+// requeue puts tasks that were sent to a dead worker but not started back at the front,
+// without counting the attempt.
+func (r *subRun) requeue(idx []int) {
+	for _, i := range idx {
+		r.attempts[i]--
+	}
+	r.front = append(slices.Clone(idx), r.front...)
+}
+
+// finish delivers an outcome, or schedules a retry.
+func (r *subRun) finish(out Outcome) {
+	if out.Err != nil && r.s.opt.retry(out.Err, out.Attempts) && r.ctx.Err() == nil {
+		r.delayed = append(r.delayed, delayed{idx: out.Index, at: time.Now().Add(r.s.opt.backoff(out.Attempts))})
+		return
+	}
+	r.deliver(out)
+}
+
+func (r *subRun) deliver(out Outcome) {
+	r.remaining--
+	if out.Err != nil {
+		r.failed = append(r.failed, out)
+	}
+	r.handle(out)
+}
+
+// spawn starts a worker in slot; nil if it could not start.
+func (r *subRun) spawn(slot int) *proc {
+	p, err := r.start(slot)
+	if err != nil {
+		r.lastErr = &WorkerError{Worker: slot, Err: fmt.Errorf("starting %q: %w", r.s.command, err)}
+		r.doa++
+		if r.doa >= len(r.slots)+3 || r.live() == 0 {
+			r.broken = true
+		}
+		return nil
+	}
+	r.slots[slot] = p
+	r.all = append(r.all, p)
+	return p
+}
+
+func (r *subRun) live() int {
+	n := 0
+	for _, p := range r.slots {
+		if p != nil {
+			n++
+		}
+	}
+	return n
+}
+
+func (r *subRun) start(slot int) (*proc, error) {
+	s := r.s
+	cmd := exec.Command(s.command[0], s.command[1:]...)
+	cmd.Env = s.Env
+	cmd.Dir = s.Dir
+	cmd.WaitDelay = time.Second
+	isolate(cmd)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		stdin.Close()
+		return nil, err
+	}
+	cmd.Stdout = pw
+	errRing := newRing(stderrKeep)
+	cmd.Stderr = errRing
+	if r.stderr != nil {
+		cmd.Stderr = io.MultiWriter(errRing, r.stderr)
+	}
+	if err := cmd.Start(); err != nil {
+		pr.Close()
+		pw.Close()
+		return nil, err
+	}
+	pw.Close()
+	p := &proc{
+		slot:    slot,
+		pid:     cmd.Process.Pid,
+		cmd:     cmd,
+		stdout:  pr,
+		in:      make(chan []byte, r.depth),
+		abandon: make(chan struct{}),
+		done:    make(chan struct{}),
+		wdone:   make(chan struct{}),
+		stderr:  errRing,
+	}
+	go r.read(p)
+	go r.write(p, stdin)
+	return p, nil
+}
+
+// read decodes p's output lines into events, then waits for p to exit.
+func (r *subRun) read(p *proc) {
+	defer close(p.done)
+	br := bufio.NewReaderSize(p.stdout, readBufSize)
+	var long []byte
+	for {
+		line, err := readLine(br, &long)
+		if line = bytes.TrimSpace(line); len(line) > 0 {
+			ev := event{p: p}
+			ev.res, ev.fail, ev.perr = decodeLine(line)
+			ev.at = time.Now()
+			if !r.emit(ev) || ev.perr != nil {
+				break
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	p.stdout.Close()
+	err := p.cmd.Wait()
+	r.emit(event{p: p, exit: true, perr: err, at: time.Now()})
+}
+
+func (r *subRun) emit(ev event) bool {
+	select {
+	case r.events <- ev:
+		return true
+	case <-ev.p.abandon:
+		return false
+	}
+}
+
+// write sends p's lines to its stdin, flushing whenever no further line is waiting, and
+// closes stdin when the coordinator closes p.in.
+func (r *subRun) write(p *proc, stdin io.WriteCloser) {
+	defer close(p.wdone)
+	bw := bufio.NewWriterSize(stdin, writeBufSize)
+	ok := true
+	for line := range p.in {
+		if ok {
+			if _, err := bw.Write(line); err != nil {
+				ok = false
+			} else if len(p.in) == 0 && bw.Flush() != nil {
+				ok = false
+			}
+		}
+		if cap(line) <= 1<<20 {
+			select {
+			case r.bufs <- line[:0]:
+			default:
+			}
+		}
+	}
+	if ok {
+		_ = bw.Flush()
+	}
+	_ = stdin.Close()
+}
+
+// retire stops using p: no more lines go to it and its events are ignored. With kill, its
+// process group is killed; without, its input is closed and it is expected to exit.
+func (r *subRun) retire(p *proc, kill bool) {
+	p.dead = true
+	r.slots[p.slot] = nil
+	close(p.abandon)
+	close(p.in)
+	if kill {
+		select {
+		case <-p.done: // already exited and reaped
+		default:
+			killGroup(p.cmd)
+		}
+		_ = p.stdout.Close()
+	}
+}
+
+// closeAll ends the batch gracefully: close every worker's input, give them Grace to
+// exit, then kill the rest.
+func (r *subRun) closeAll() {
+	for _, p := range r.slots {
+		if p != nil {
+			r.retire(p, false)
+		}
+	}
+	grace := r.s.Grace
+	if grace <= 0 {
+		grace = 5 * time.Second
+	}
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	for _, p := range r.all {
+		select {
+		case <-p.done:
+		case <-t.C:
+			for _, q := range r.all {
+				select {
+				case <-q.done:
+				default:
+					killGroup(q.cmd)
+					_ = q.stdout.Close()
+				}
+			}
+		}
+	}
+	r.waitAll()
+}
+
+// waitAll waits for every worker's goroutines, so that no process or goroutine outlives
+// Execute.
+func (r *subRun) waitAll() {
+	for _, p := range r.all {
+		<-p.done
+		<-p.wdone
+	}
+}
+
+// cleanup kills whatever is still running if run ends abnormally (a panic in handle).
+func (r *subRun) cleanup() {
+	for _, p := range r.slots {
+		if p != nil {
+			r.retire(p, true)
+		}
+	}
+	r.waitAll()
+}
+
+// lockedWriter serializes writes from several workers' stderr copiers.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}

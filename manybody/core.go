@@ -1,0 +1,441 @@
+package manybody
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/qcmb-go/qcmb/qcschema"
+)
+
+// Keywords are the many-body settings the Core works from, already resolved by the
+// Computer's rules (see KeywordsFromInput): every n-body level from 1 to the highest has a
+// model chemistry.
+type Keywords struct {
+	// BsseType lists the BSSE treatments; the first is the one returned. Aliases "ssfc"
+	// (cp), "mbe" and "none" (nocp) are accepted; duplicates are dropped.
+	BsseType []qcschema.BsseType
+	// Levels maps each n-body level 1..max_nbody to its model chemistry. Levels of one
+	// model chemistry must be contiguous.
+	Levels map[int]string
+	// Supersystem is the model chemistry of the "supersystem" level, "" if none.
+	Supersystem string
+	// ReturnTotalData selects total (true) or interaction (false) data for the returned
+	// values.
+	ReturnTotalData bool
+	// SupersystemIEOnly computes only the 1-body and nfragments-body tasks.
+	SupersystemIEOnly bool
+	// EmbeddingCharges maps each 1-indexed fragment to one point charge per atom; nil if
+	// no charge embedding.
+	EmbeddingCharges map[int][]float64
+}
+
+// clone returns a deep copy of k.
+func (k Keywords) clone() Keywords {
+	out := k
+	out.BsseType = append([]qcschema.BsseType(nil), k.BsseType...)
+	if k.Levels != nil {
+		out.Levels = make(map[int]string, len(k.Levels))
+		for n, mc := range k.Levels {
+			out.Levels[n] = mc
+		}
+	}
+	if k.EmbeddingCharges != nil {
+		out.EmbeddingCharges = make(map[int][]float64, len(k.EmbeddingCharges))
+		for f, q := range k.EmbeddingCharges {
+			out.EmbeddingCharges[f] = append([]float64(nil), q...)
+		}
+	}
+	return out
+}
+
+// MaxTasks bounds the number of tasks a Core will plan.
+const MaxTasks = 50_000_000
+
+// mcLevel is one model chemistry and the n-body levels it covers.
+type mcLevel struct {
+	name    string
+	nbodies []int // sorted, contiguous; empty for the supersystem model chemistry
+	ss      bool  // the supersystem model chemistry
+}
+
+func (m *mcLevel) lo() int { return m.nbodies[0] }
+func (m *mcLevel) hi() int { return m.nbodies[len(m.nbodies)-1] }
+func (m *mcLevel) has(n int) bool {
+	return len(m.nbodies) > 0 && n >= m.lo() && n <= m.hi()
+}
+
+// Core plans the fragment calculations of a many-body expansion and assembles their
+// results. It is QCManyBody's ManyBodyCore. A Core is safe for concurrent use.
+type Core struct {
+	mol   *qcschema.Molecule
+	kw    Keywords
+	nfr   int
+	natom int
+
+	fragAtoms  [][]int // 0-indexed atoms of each fragment, sorted
+	fragStart  []int   // first atom of each fragment when contiguous
+	contiguous bool    // fragments are consecutive blocks in order
+
+	fragCharge []float64
+	fragMult   []float64
+	embedding  [][]any // per fragment: [q, [x, y, z]] entries, shared read-only
+
+	bsse    []qcschema.BsseType // effective
+	hasBT   [3]bool             // nocp, cp, vmfc
+	mcs     []mcLevel
+	maxNB   int
+	ssIndex int // index of the supersystem mc in mcs, -1 if none
+
+	planOnce sync.Once
+	plan     *Plan
+	taskPat  []int32 // per plan task: coefficient pattern row
+
+	coefOnce sync.Once
+	coef     *coefficients
+}
+
+const (
+	btNoCP = iota
+	btCP
+	btVMFC
+)
+
+func btIndex(b qcschema.BsseType) int {
+	switch b {
+	case qcschema.BsseNoCP:
+		return btNoCP
+	case qcschema.BsseCP:
+		return btCP
+	case qcschema.BsseVMFC:
+		return btVMFC
+	}
+	return -1
+}
+
+// NormalizeBsseType lowercases, resolves QCManyBody's aliases ("ssfc" -> cp, "mbe" and
+// "none" -> nocp) and removes duplicates, keeping the first occurrence.
+func NormalizeBsseType(in []qcschema.BsseType) ([]qcschema.BsseType, error) {
+	out := make([]qcschema.BsseType, 0, len(in))
+	seen := map[qcschema.BsseType]bool{}
+	for _, b := range in {
+		s := strings.ToLower(strings.TrimSpace(string(b)))
+		switch s {
+		case "ssfc":
+			s = "cp"
+		case "mbe", "none":
+			s = "nocp"
+		}
+		bt := qcschema.BsseType(s)
+		if btIndex(bt) < 0 {
+			return nil, fmt.Errorf("bsse_type: unknown BSSE treatment %q (want nocp, cp or vmfc)", string(b))
+		}
+		if !seen[bt] {
+			seen[bt] = true
+			out = append(out, bt)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("bsse_type: no BSSE treatment given")
+	}
+	return out, nil
+}
+
+// NewCore checks mol and kw and returns a Core. Errors name the offending field.
+func NewCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
+	c, err := newCore(mol, kw)
+	if err != nil {
+		return nil, fmt.Errorf("manybody: %w", err)
+	}
+	return c, nil
+}
+
+func newCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
+	if mol == nil {
+		return nil, fmt.Errorf("molecule: nil")
+	}
+	c := &Core{kw: kw.clone(), ssIndex: -1}
+	m := *mol
+	c.mol = &m
+	c.natom = len(mol.Symbols)
+	if c.natom == 0 {
+		return nil, fmt.Errorf("molecule.symbols: no atoms")
+	}
+	if len(mol.Geometry) != 3*c.natom {
+		return nil, fmt.Errorf("molecule.geometry: %d values for %d atoms (want %d)", len(mol.Geometry), c.natom, 3*c.natom)
+	}
+	for i, x := range mol.Geometry {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("molecule.geometry[%d]: %v", i, x)
+		}
+	}
+	if mol.Real != nil && len(mol.Real) != c.natom {
+		return nil, fmt.Errorf("molecule.real: %d values for %d atoms", len(mol.Real), c.natom)
+	}
+	c.nfr = len(mol.Fragments)
+	if c.nfr < 2 {
+		return nil, fmt.Errorf("molecule.fragments: fragmentation has not been specified (%d fragment(s)); a many-body expansion needs at least 2", c.nfr)
+	}
+	owner := make([]int, c.natom)
+	for i := range owner {
+		owner[i] = -1
+	}
+	c.fragAtoms = make([][]int, c.nfr)
+	c.fragStart = make([]int, c.nfr)
+	c.contiguous = true
+	next := 0
+	for f, atoms := range mol.Fragments {
+		if len(atoms) == 0 {
+			return nil, fmt.Errorf("molecule.fragments[%d]: empty fragment", f)
+		}
+		a := append([]int(nil), atoms...)
+		sort.Ints(a)
+		for _, i := range a {
+			if i < 0 || i >= c.natom {
+				return nil, fmt.Errorf("molecule.fragments[%d]: atom index %d out of range [0, %d)", f, i, c.natom)
+			}
+			if owner[i] >= 0 {
+				return nil, fmt.Errorf("molecule.fragments[%d]: atom %d already in fragment %d", f, i, owner[i])
+			}
+			owner[i] = f
+		}
+		c.fragAtoms[f] = a
+		c.fragStart[f] = a[0]
+		for j, i := range atoms {
+			if i != next+j {
+				c.contiguous = false
+			}
+		}
+		next += len(atoms)
+	}
+	for i, f := range owner {
+		if f < 0 {
+			return nil, fmt.Errorf("molecule.fragments: atom %d is in no fragment", i)
+		}
+	}
+	// Fragment charges and multiplicities.
+	switch {
+	case mol.FragmentCharges == nil:
+		if mol.MolecularCharge != 0 {
+			return nil, fmt.Errorf("molecule.fragment_charges: needed when molecular_charge is %v", mol.MolecularCharge)
+		}
+		c.fragCharge = make([]float64, c.nfr)
+	case len(mol.FragmentCharges) != c.nfr:
+		return nil, fmt.Errorf("molecule.fragment_charges: %d values for %d fragments", len(mol.FragmentCharges), c.nfr)
+	default:
+		c.fragCharge = append([]float64(nil), mol.FragmentCharges...)
+	}
+	switch {
+	case mol.FragmentMultiplicities == nil:
+		if mol.MolecularMultiplicity > 1 {
+			return nil, fmt.Errorf("molecule.fragment_multiplicities: needed when molecular_multiplicity is %v", mol.MolecularMultiplicity)
+		}
+		c.fragMult = make([]float64, c.nfr)
+		for i := range c.fragMult {
+			c.fragMult[i] = 1
+		}
+	case len(mol.FragmentMultiplicities) != c.nfr:
+		return nil, fmt.Errorf("molecule.fragment_multiplicities: %d values for %d fragments", len(mol.FragmentMultiplicities), c.nfr)
+	default:
+		c.fragMult = append([]float64(nil), mol.FragmentMultiplicities...)
+		for i, x := range c.fragMult {
+			if x < 1 {
+				return nil, fmt.Errorf("molecule.fragment_multiplicities[%d]: %v < 1", i, x)
+			}
+		}
+	}
+
+	// BSSE treatments.
+	bt, err := NormalizeBsseType(kw.BsseType)
+	if err != nil {
+		return nil, err
+	}
+	c.kw.BsseType = append([]qcschema.BsseType(nil), bt...)
+
+	// Levels.
+	if len(kw.Levels) == 0 {
+		return nil, fmt.Errorf("levels: no n-body levels given")
+	}
+	ns := make([]int, 0, len(kw.Levels))
+	for n, mc := range kw.Levels {
+		if n < 1 {
+			return nil, fmt.Errorf("levels: n-body level %d < 1", n)
+		}
+		if mc == "" {
+			return nil, fmt.Errorf("levels: empty model chemistry for %d-body", n)
+		}
+		ns = append(ns, n)
+	}
+	sort.Ints(ns)
+	c.maxNB = ns[len(ns)-1]
+	if len(ns) != c.maxNB {
+		return nil, fmt.Errorf("levels: n-body levels must be contiguous from 1 to %d, got %v", c.maxNB, ns)
+	}
+	if c.maxNB > c.nfr {
+		return nil, fmt.Errorf("levels: max n-body %d exceeds the number of fragments %d", c.maxNB, c.nfr)
+	}
+	byMC := map[string][]int{}
+	var order []string
+	for _, n := range ns {
+		mc := kw.Levels[n]
+		if _, ok := byMC[mc]; !ok {
+			order = append(order, mc)
+		}
+		byMC[mc] = append(byMC[mc], n)
+	}
+	// Sorted by lowest n-body level (ns ascending gives that already).
+	for _, mc := range order {
+		nbs := byMC[mc]
+		if nbs[len(nbs)-1]-nbs[0] != len(nbs)-1 {
+			return nil, fmt.Errorf("levels: n-body levels must be contiguous within a model chemistry (%s: %v); use another spec name", mc, nbs)
+		}
+		c.mcs = append(c.mcs, mcLevel{name: mc, nbodies: nbs})
+	}
+	if kw.Supersystem != "" {
+		if _, ok := byMC[kw.Supersystem]; ok {
+			return nil, fmt.Errorf("levels: supersystem model chemistry %q also names n-body levels; use another spec name", kw.Supersystem)
+		}
+		c.ssIndex = len(c.mcs)
+		c.mcs = append(c.mcs, mcLevel{name: kw.Supersystem, ss: true})
+	}
+
+	// Effective BSSE types: single-modelchem VMFC yields NOCP and sometimes CP for free.
+	c.bsse = append([]qcschema.BsseType(nil), bt...)
+	has := func(b qcschema.BsseType) bool {
+		for _, x := range c.bsse {
+			if x == b {
+				return true
+			}
+		}
+		return false
+	}
+	if has(qcschema.BsseVMFC) && len(c.mcs) == 1 {
+		if !has(qcschema.BsseNoCP) {
+			c.bsse = append(c.bsse, qcschema.BsseNoCP)
+		}
+		if !has(qcschema.BsseCP) && c.maxNB == c.nfr {
+			c.bsse = append(c.bsse, qcschema.BsseCP)
+		}
+	}
+	for _, b := range c.bsse {
+		c.hasBT[btIndex(b)] = true
+	}
+
+	// supersystem_ie_only.
+	if kw.SupersystemIEOnly {
+		if c.maxNB != c.nfr {
+			return nil, fmt.Errorf("supersystem_ie_only: cannot skip intermediate n-body jobs when max_nbody=%d != nfragments=%d", c.maxNB, c.nfr)
+		}
+		if has(qcschema.BsseVMFC) {
+			return nil, fmt.Errorf("supersystem_ie_only: cannot skip intermediate n-body jobs when vmfc is in bsse_type %v; use cp instead", bt)
+		}
+		if len(c.mcs) != 1 {
+			return nil, fmt.Errorf("supersystem_ie_only: not available with more than one model chemistry (levels %v, supersystem %q)", kw.Levels, kw.Supersystem)
+		}
+	}
+
+	// Refuse plans too large to enumerate.
+	var ntask float64
+	for i := range c.mcs {
+		g := c.genSpecFor(&c.mcs[i])
+		for s := 1; s <= c.nfr; s++ {
+			if g.own[s] {
+				ntask += binomFloat(c.nfr, s)
+			}
+			if g.full[s] {
+				ntask += binomFloat(c.nfr, s)
+			}
+			if g.ghost[s] {
+				ntask += binomFloat(c.nfr, s) * (math.Pow(2, float64(s)) - 2)
+			}
+		}
+	}
+	if ntask > MaxTasks {
+		return nil, fmt.Errorf("levels: the plan would have %.4g tasks, more than %d; lower max_nbody", ntask, MaxTasks)
+	}
+
+	// Embedding charges.
+	if len(kw.EmbeddingCharges) > 0 {
+		if !kw.ReturnTotalData {
+			return nil, fmt.Errorf("return_total_data: cannot return interaction data when using embedding charges")
+		}
+		if len(kw.EmbeddingCharges) != c.nfr {
+			return nil, fmt.Errorf("embedding_charges: want entries for each of the %d 1-indexed fragments, got %d", c.nfr, len(kw.EmbeddingCharges))
+		}
+		c.embedding = make([][]any, c.nfr)
+		for f := 1; f <= c.nfr; f++ {
+			q, ok := kw.EmbeddingCharges[f]
+			if !ok {
+				return nil, fmt.Errorf("embedding_charges: no entry for fragment %d", f)
+			}
+			atoms := c.fragAtoms[f-1]
+			if len(q) != len(atoms) {
+				return nil, fmt.Errorf("embedding_charges[%d]: %d charges for %d atoms", f, len(q), len(atoms))
+			}
+			ent := make([]any, len(atoms))
+			for j, a := range atoms {
+				if math.IsNaN(q[j]) || math.IsInf(q[j], 0) {
+					return nil, fmt.Errorf("embedding_charges[%d][%d]: %v", f, j, q[j])
+				}
+				g := mol.Geometry[3*a : 3*a+3]
+				ent[j] = []any{q[j], []float64{g[0], g[1], g[2]}}
+			}
+			c.embedding[f-1] = ent
+		}
+	} else {
+		c.kw.EmbeddingCharges = nil
+	}
+	return c, nil
+}
+
+// NFragments is the number of fragments.
+func (c *Core) NFragments() int { return c.nfr }
+
+// NAtom is the number of atoms of the whole molecule.
+func (c *Core) NAtom() int { return c.natom }
+
+// MaxNbody is the highest n-body level of the expansion (without any supersystem).
+func (c *Core) MaxNbody() int { return c.maxNB }
+
+// Keywords returns a copy of the keywords the Core was built with, bsse_type normalized.
+func (c *Core) Keywords() Keywords { return c.kw.clone() }
+
+// EffectiveBsseType is the list of BSSE treatments after the VMFC rule: single-modelchem
+// VMFC also yields nocp, and cp when max_nbody == nfragments.
+func (c *Core) EffectiveBsseType() []qcschema.BsseType {
+	return append([]qcschema.BsseType(nil), c.bsse...)
+}
+
+// HasSupersystem reports whether a "supersystem" level is present.
+func (c *Core) HasSupersystem() bool { return c.ssIndex >= 0 }
+
+// ModelChemistries lists the model chemistries ordered by the lowest n-body level they
+// cover, any supersystem model chemistry last.
+func (c *Core) ModelChemistries() []string {
+	out := make([]string, len(c.mcs))
+	for i, m := range c.mcs {
+		out[i] = m.name
+	}
+	return out
+}
+
+// NBodiesPerMC maps each model chemistry to the n-body levels it covers; the supersystem
+// model chemistry maps to an empty list.
+func (c *Core) NBodiesPerMC() map[string][]int {
+	out := make(map[string][]int, len(c.mcs))
+	for _, m := range c.mcs {
+		out[m.name] = append([]int{}, m.nbodies...)
+	}
+	return out
+}
+
+func (c *Core) mcIndex(name string) int {
+	for i := range c.mcs {
+		if c.mcs[i].name == name {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,188 @@
+package manybody
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/qcmb-go/qcmb/qcschema"
+)
+
+// AutoMC is the model chemistry label QCManyBody uses when levels are not given.
+const AutoMC = "(auto)"
+
+// KeywordsFromInput resolves the keywords of a ManyBodyInput by the rules of QCManyBody's
+// ManyBodyComputer:
+//
+//   - bsse_type defaults to [cp]; aliases are resolved and duplicates dropped.
+//   - return_total_data defaults to false for the energy driver and true for gradient and
+//     hessian; embedding charges require total data.
+//   - levels absent: {nfragments: mc}; max_nbody given and different from the highest
+//     level: {max_nbody: mc}, where mc is "(auto)" (or the name of the only specification
+//     when that is not "(auto)").
+//   - levels keys are "1", "2", ... or "supersystem"; a key n after key m covers the
+//     levels m+1..n ({2: a, 3: b} means 1- and 2-body at a, 3-body at b).
+//   - duplicate model chemistries in levels are an error; max_nbody must lie in
+//     [1, nfragments]; supersystem_ie_only needs max_nbody == nfragments and no vmfc.
+//
+// Errors name the offending field.
+func KeywordsFromInput(in *qcschema.ManyBodyInput) (Keywords, error) {
+	kw, err := keywordsFromInput(in)
+	if err != nil {
+		return Keywords{}, fmt.Errorf("manybody: %w", err)
+	}
+	return kw, nil
+}
+
+func keywordsFromInput(in *qcschema.ManyBodyInput) (Keywords, error) {
+	if in == nil {
+		return Keywords{}, fmt.Errorf("nil ManyBodyInput")
+	}
+	src := in.Specification.Keywords
+	nfr := len(in.Molecule.Fragments)
+	var out Keywords
+
+	bt := []qcschema.BsseType(src.BsseType)
+	if len(bt) == 0 {
+		bt = []qcschema.BsseType{qcschema.BsseCP}
+	}
+	nbt, err := NormalizeBsseType(bt)
+	if err != nil {
+		return out, fmt.Errorf("specification.keywords.%w", err)
+	}
+	out.BsseType = nbt
+
+	if len(src.EmbeddingCharges) > 0 {
+		if len(src.EmbeddingCharges) != nfr {
+			return out, fmt.Errorf("specification.keywords.embedding_charges: want entries for each of the %d 1-indexed fragments, got %d", nfr, len(src.EmbeddingCharges))
+		}
+		out.EmbeddingCharges = make(map[int][]float64, len(src.EmbeddingCharges))
+		for k, q := range src.EmbeddingCharges {
+			f, err := strconv.Atoi(strings.TrimSpace(k))
+			if err != nil || f < 1 || f > nfr {
+				return out, fmt.Errorf("specification.keywords.embedding_charges: key %q is not a fragment number in [1, %d]", k, nfr)
+			}
+			out.EmbeddingCharges[f] = append([]float64(nil), q...)
+		}
+	}
+
+	driver := in.Specification.Driver
+	switch {
+	case src.ReturnTotalData != nil:
+		out.ReturnTotalData = *src.ReturnTotalData
+	case driver == qcschema.DriverGradient || driver == qcschema.DriverHessian:
+		out.ReturnTotalData = true
+	}
+	if out.EmbeddingCharges != nil && !out.ReturnTotalData {
+		return out, fmt.Errorf("specification.keywords.return_total_data: cannot return interaction data when using embedding charges")
+	}
+
+	specs := in.Specification.Specification
+	auto := AutoMC
+	if _, ok := specs[AutoMC]; !ok && len(specs) == 1 {
+		for name := range specs {
+			auto = name
+		}
+	}
+
+	// levels: sorted n-body keys, supersystem last.
+	type lvl struct {
+		n  int // 0 for supersystem
+		mc string
+	}
+	var levels []lvl
+	if src.Levels == nil {
+		if len(specs) > 1 {
+			return out, fmt.Errorf("specification.keywords.levels: required when specification has %d model chemistries", len(specs))
+		}
+		levels = []lvl{{nfr, auto}}
+	} else {
+		for k, mc := range src.Levels {
+			key := strings.TrimSpace(k)
+			if strings.EqualFold(key, "supersystem") {
+				levels = append(levels, lvl{0, mc})
+				continue
+			}
+			n, err := strconv.Atoi(key)
+			if err != nil || n < 1 {
+				return out, fmt.Errorf("specification.keywords.levels: key %q is neither a positive n-body level nor \"supersystem\"", k)
+			}
+			levels = append(levels, lvl{n, mc})
+		}
+		sort.Slice(levels, func(i, j int) bool {
+			a, b := levels[i].n, levels[j].n
+			if a == 0 {
+				a = 1 << 30
+			}
+			if b == 0 {
+				b = 1 << 30
+			}
+			return a < b
+		})
+	}
+	levelsMax := 0
+	seen := map[string]bool{}
+	for _, l := range levels {
+		if l.n > levelsMax {
+			levelsMax = l.n
+		}
+		if l.mc == "" {
+			return out, fmt.Errorf("specification.keywords.levels: empty model chemistry")
+		}
+		if seen[l.mc] {
+			return out, fmt.Errorf("specification.keywords.levels: duplicate model chemistry %q; use one spec name per level group", l.mc)
+		}
+		seen[l.mc] = true
+	}
+	if levelsMax == 0 {
+		return out, fmt.Errorf("specification.keywords.levels: no n-body level given (only supersystem)")
+	}
+	maxNB := levelsMax
+	if src.MaxNbody != nil {
+		v := *src.MaxNbody
+		switch {
+		case v < 1 || v > nfr:
+			return out, fmt.Errorf("specification.keywords.max_nbody: %d should be between 1 and %d", v, nfr)
+		case v != levelsMax:
+			levels = []lvl{{v, auto}}
+		}
+		maxNB = v
+	}
+	if maxNB > nfr {
+		return out, fmt.Errorf("specification.keywords.levels: max n-body %d exceeds the number of fragments %d", maxNB, nfr)
+	}
+	if src.SupersystemIEOnly {
+		if maxNB != nfr {
+			return out, fmt.Errorf("specification.keywords.supersystem_ie_only: cannot skip intermediate n-body jobs when max_nbody=%d != nfragments=%d", maxNB, nfr)
+		}
+		for _, b := range out.BsseType {
+			if b == qcschema.BsseVMFC {
+				return out, fmt.Errorf("specification.keywords.supersystem_ie_only: cannot skip intermediate n-body jobs when vmfc is in bsse_type; use cp instead")
+			}
+		}
+	}
+	out.SupersystemIEOnly = src.SupersystemIEOnly
+
+	// Expand keys into every level covered.
+	out.Levels = map[int]string{}
+	prev := 0
+	for _, l := range levels {
+		if l.n == 0 {
+			out.Supersystem = l.mc
+			continue
+		}
+		for m := prev + 1; m <= l.n; m++ {
+			out.Levels[m] = l.mc
+		}
+		prev = l.n
+	}
+	if len(specs) > 0 {
+		for _, l := range levels {
+			if _, ok := specs[l.mc]; !ok {
+				return out, fmt.Errorf("specification.keywords.levels: model chemistry %q is not a key of specification.specification", l.mc)
+			}
+		}
+	}
+	return out, nil
+}

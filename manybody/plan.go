@@ -1,0 +1,427 @@
+package manybody
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/qcmb-go/qcmb/qcschema"
+)
+
+// Task is one fragment calculation: model chemistry MC, the real fragments and the basis
+// fragments (real plus ghosts), 1-indexed and sorted. Level is len(Real).
+//
+// Tasks returned by Plan share their Real and Basis slices with other tasks; treat them as
+// read-only.
+type Task struct {
+	MC    string
+	Real  []int
+	Basis []int
+	Level int
+
+	label string // cached Label(), set for planned and parsed tasks
+}
+
+// Label is QCManyBody's label of the task, a JSON array written as Python's json.dumps
+// writes it: `["mc", [1], [1, 2]]`.
+func (t Task) Label() string {
+	if t.label != "" {
+		return t.label
+	}
+	return makeLabel(t.MC, t.Real, t.Basis)
+}
+
+// String is the label.
+func (t Task) String() string { return t.Label() }
+
+func makeLabel(mc string, real, basis []int) string {
+	b := make([]byte, 0, len(mc)+8+4*(len(real)+len(basis)))
+	b = append(b, '[')
+	b = appendPyString(b, mc)
+	b = append(b, ", "...)
+	b = appendIntList(b, real)
+	b = append(b, ", "...)
+	b = appendIntList(b, basis)
+	b = append(b, ']')
+	return string(b)
+}
+
+func appendIntList(b []byte, xs []int) []byte {
+	b = append(b, '[')
+	for i, x := range xs {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = strconv.AppendInt(b, int64(x), 10)
+	}
+	return append(b, ']')
+}
+
+// appendPyString writes s as a JSON string the way Python's json.dumps (ensure_ascii)
+// does: non-ASCII as \uXXXX escapes, no HTML escaping.
+func appendPyString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for _, r := range s {
+		switch {
+		case r == '"':
+			b = append(b, '\\', '"')
+		case r == '\\':
+			b = append(b, '\\', '\\')
+		case r == '\n':
+			b = append(b, '\\', 'n')
+		case r == '\r':
+			b = append(b, '\\', 'r')
+		case r == '\t':
+			b = append(b, '\\', 't')
+		case r == '\b':
+			b = append(b, '\\', 'b')
+		case r == '\f':
+			b = append(b, '\\', 'f')
+		case r < 0x20 || (r >= 0x7f && r < 0x10000):
+			if r == utf8.RuneError {
+				r = 0xfffd
+			}
+			b = append(b, '\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
+		case r >= 0x10000:
+			r -= 0x10000
+			hi, lo := 0xd800+(r>>10), 0xdc00+(r&0x3ff)
+			b = append(b, '\\', 'u', hex[hi>>12&0xf], hex[hi>>8&0xf], hex[hi>>4&0xf], hex[hi&0xf])
+			b = append(b, '\\', 'u', hex[lo>>12&0xf], hex[lo>>8&0xf], hex[lo>>4&0xf], hex[lo&0xf])
+		default:
+			b = append(b, byte(r))
+		}
+	}
+	return append(b, '"')
+}
+
+var prettyLabel = regexp.MustCompile(`^(?:§(\S*)_)?\(([^@]*)\)@\(([^@]*)\)$`)
+
+// ParseLabel reads a task label: QCManyBody's JSON form `["mc", [1], [1, 2]]` (any JSON
+// spacing) or its pretty form `§mc_(1)@(1, 2)`. Fragments must be positive and sorted
+// ascending without repeats, and real must be a non-empty subset of basis.
+func ParseLabel(s string) (Task, error) {
+	var t Task
+	if m := prettyLabel.FindStringSubmatch(strings.TrimSpace(s)); m != nil {
+		t.MC = m[1]
+		var err error
+		if t.Real, err = parseIntCSV(m[2]); err != nil {
+			return Task{}, fmt.Errorf("manybody: label %q: real: %w", s, err)
+		}
+		if t.Basis, err = parseIntCSV(m[3]); err != nil {
+			return Task{}, fmt.Errorf("manybody: label %q: basis: %w", s, err)
+		}
+	} else {
+		var parts []json.RawMessage
+		if err := json.Unmarshal([]byte(s), &parts); err != nil {
+			return Task{}, fmt.Errorf("manybody: label %q: %w", s, err)
+		}
+		if len(parts) != 3 {
+			return Task{}, fmt.Errorf("manybody: label %q: want [mc, real, basis]", s)
+		}
+		if err := json.Unmarshal(parts[0], &t.MC); err != nil {
+			return Task{}, fmt.Errorf("manybody: label %q: model chemistry: %w", s, err)
+		}
+		if err := json.Unmarshal(parts[1], &t.Real); err != nil {
+			return Task{}, fmt.Errorf("manybody: label %q: real: %w", s, err)
+		}
+		if err := json.Unmarshal(parts[2], &t.Basis); err != nil {
+			return Task{}, fmt.Errorf("manybody: label %q: basis: %w", s, err)
+		}
+	}
+	if err := checkTaskSets(t.Real, t.Basis, 0); err != nil {
+		return Task{}, fmt.Errorf("manybody: label %q: %w", s, err)
+	}
+	t.Level = len(t.Real)
+	t.label = makeLabel(t.MC, t.Real, t.Basis)
+	return t, nil
+}
+
+func parseIntCSV(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// checkTaskSets checks real and basis fragment lists; nfr > 0 bounds them.
+func checkTaskSets(real, basis []int, nfr int) error {
+	if len(real) == 0 {
+		return fmt.Errorf("no real fragments")
+	}
+	for _, xs := range [][]int{real, basis} {
+		for i, x := range xs {
+			if x < 1 || (nfr > 0 && x > nfr) {
+				if nfr > 0 {
+					return fmt.Errorf("fragment %d out of range [1, %d]", x, nfr)
+				}
+				return fmt.Errorf("fragment %d < 1", x)
+			}
+			if i > 0 && xs[i-1] >= x {
+				return fmt.Errorf("fragments %v not sorted ascending without repeats", xs)
+			}
+		}
+	}
+	j := 0
+	for _, x := range real {
+		for j < len(basis) && basis[j] < x {
+			j++
+		}
+		if j == len(basis) || basis[j] != x {
+			return fmt.Errorf("real fragment %d not in basis %v", x, basis)
+		}
+	}
+	return nil
+}
+
+// Plan is the set of unique fragment calculations a Core needs.
+type Plan struct {
+	// Tasks are unique and ordered by level, then model chemistry (in the order of
+	// ModelChemistries), then a fixed enumeration order.
+	Tasks []Task
+	// Counts holds, per model chemistry, the number of tasks of each n-body level. Every
+	// model chemistry has an entry, possibly empty.
+	Counts map[string]map[int]int
+	// EffectiveBsseType is the list of BSSE treatments after the VMFC rule.
+	EffectiveBsseType []qcschema.BsseType
+	// ModelChemistries in order of the lowest n-body level covered, supersystem last.
+	ModelChemistries []string
+	NFragments       int
+	MaxNbody         int
+}
+
+// Labels returns the label of every task, in plan order.
+func (p *Plan) Labels() []string {
+	out := make([]string, len(p.Tasks))
+	for i, t := range p.Tasks {
+		out[i] = t.Label()
+	}
+	return out
+}
+
+// Plan returns the compute plan. It is computed once; the same *Plan is returned on every
+// call and must not be modified.
+func (c *Core) Plan() *Plan {
+	c.planOnce.Do(c.buildPlan)
+	return c.plan
+}
+
+// genSpec says which tasks one model chemistry needs.
+type genSpec struct {
+	own   []bool // own[s]: all s-fragment subsets in their own basis
+	full  []bool // full[s] (s < N): all s-fragment subsets in the full-cluster basis
+	ghost []bool // ghost[nb] (nb < N): all proper subsets of nb-fragment subsets in that basis (vmfc)
+}
+
+func (c *Core) genSpecFor(m *mcLevel) genSpec {
+	N := c.nfr
+	g := genSpec{own: make([]bool, N+1), full: make([]bool, N+1), ghost: make([]bool, N+1)}
+	if m.ss {
+		for s := 1; s <= c.maxNB; s++ {
+			g.own[s] = true
+		}
+		g.own[N] = true
+		return g
+	}
+	lo, hi := m.lo(), m.hi()
+	ssio := c.kw.SupersystemIEOnly
+	if c.hasBT[btNoCP] {
+		if ssio {
+			g.own[1], g.own[N] = true, true
+		} else {
+			for s := 1; s <= hi; s++ {
+				g.own[s] = true
+			}
+		}
+	}
+	if c.kw.ReturnTotalData && lo == 1 {
+		g.own[1] = true
+	}
+	if c.hasBT[btCP] {
+		if ssio {
+			g.full[1] = true
+			g.own[N] = true
+		} else if hi > 1 {
+			for s := 1; s <= hi && s < N; s++ {
+				g.full[s] = true
+			}
+			if hi == N {
+				g.own[N] = true
+			}
+		}
+	}
+	if c.hasBT[btVMFC] {
+		for _, nb := range m.nbodies {
+			g.own[nb] = true
+			if nb == N {
+				for s := 1; s < N; s++ {
+					g.full[s] = true
+				}
+			} else {
+				g.ghost[nb] = true
+			}
+		}
+	}
+	return g
+}
+
+// forCombos calls fn with every k-subset of {first..last} in lexicographic order; the
+// slice is reused between calls.
+func forCombos(first, last, k int, buf []int, fn func([]int)) {
+	n := last - first + 1
+	if k < 1 || k > n {
+		return
+	}
+	idx := buf[:k]
+	for i := range idx {
+		idx[i] = first + i
+	}
+	for {
+		fn(idx)
+		i := k - 1
+		for i >= 0 && idx[i] == last-(k-1-i) {
+			i--
+		}
+		if i < 0 {
+			return
+		}
+		idx[i]++
+		for j := i + 1; j < k; j++ {
+			idx[j] = idx[j-1] + 1
+		}
+	}
+}
+
+func binomInt(n, k int) int {
+	if k < 0 || k > n {
+		return 0
+	}
+	if k > n-k {
+		k = n - k
+	}
+	r := 1
+	for i := 1; i <= k; i++ {
+		r = r * (n - k + i) / i
+	}
+	return r
+}
+
+func (c *Core) buildPlan() {
+	N := c.nfr
+	nmc := len(c.mcs)
+	// buckets[level][mc] -> tasks
+	buckets := make([][][]Task, N+1)
+	for s := range buckets {
+		buckets[s] = make([][]Task, nmc)
+	}
+	counts := make(map[string]map[int]int, nmc)
+	full := make([]int, N)
+	for i := range full {
+		full[i] = i + 1
+	}
+	buf := make([]int, N)
+	sub := make([]int, N)
+	for mi := range c.mcs {
+		m := &c.mcs[mi]
+		g := c.genSpecFor(m)
+		cnt := map[int]int{}
+		counts[m.name] = cnt
+		// Arena size.
+		total := 0
+		for s := 1; s <= N; s++ {
+			if g.own[s] {
+				total += s * binomInt(N, s)
+			}
+			if g.full[s] {
+				total += s * binomInt(N, s)
+			}
+		}
+		arena := make([]int, 0, total)
+		alloc := func(xs []int) []int {
+			if cap(arena)-len(arena) < len(xs) {
+				arena = make([]int, 0, max(len(xs), 1024))
+			}
+			start := len(arena)
+			arena = append(arena, xs...)
+			return arena[start:len(arena):len(arena)]
+		}
+		for s := 1; s <= N; s++ {
+			if !g.own[s] {
+				continue
+			}
+			forCombos(1, N, s, buf, func(x []int) {
+				r := alloc(x)
+				buckets[s][mi] = append(buckets[s][mi], Task{MC: m.name, Real: r, Basis: r, Level: s})
+				cnt[s]++
+			})
+		}
+		for s := 1; s < N; s++ {
+			if !g.full[s] {
+				continue
+			}
+			forCombos(1, N, s, buf, func(x []int) {
+				r := alloc(x)
+				buckets[s][mi] = append(buckets[s][mi], Task{MC: m.name, Real: r, Basis: full, Level: s})
+				cnt[s]++
+			})
+		}
+		for nb := 2; nb < N; nb++ {
+			if !g.ghost[nb] {
+				continue
+			}
+			forCombos(1, N, nb, buf, func(cb []int) {
+				basis := append([]int(nil), cb...)
+				// proper non-empty subsets of cb, by size then lexicographic
+				for s := 1; s < nb; s++ {
+					forCombos(0, nb-1, s, sub, func(pos []int) {
+						r := make([]int, s)
+						for i, p := range pos {
+							r[i] = basis[p]
+						}
+						buckets[s][mi] = append(buckets[s][mi], Task{MC: m.name, Real: r, Basis: basis, Level: s})
+						cnt[s]++
+					})
+				}
+			})
+		}
+	}
+	ntask := 0
+	for s := range buckets {
+		for mi := range buckets[s] {
+			ntask += len(buckets[s][mi])
+		}
+	}
+	tasks := make([]Task, 0, ntask)
+	for s := 1; s <= N; s++ {
+		for mi := range buckets[s] {
+			tasks = append(tasks, buckets[s][mi]...)
+		}
+	}
+	for i := range tasks {
+		tasks[i].label = makeLabel(tasks[i].MC, tasks[i].Real, tasks[i].Basis)
+	}
+	mcs := make([]string, nmc)
+	for i := range c.mcs {
+		mcs[i] = c.mcs[i].name
+	}
+	c.plan = &Plan{
+		Tasks:             tasks,
+		Counts:            counts,
+		EffectiveBsseType: append([]qcschema.BsseType(nil), c.bsse...),
+		ModelChemistries:  mcs,
+		NFragments:        N,
+		MaxNbody:          c.maxNB,
+	}
+}

@@ -1,0 +1,126 @@
+package stats
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// histWidth is the length of the longest bar of the ASCII histogram.
+const histWidth = 40
+
+// FormatDuration formats d as time.Duration.String does after rounding it to four
+// significant digits, e.g. 1.235s, 12.35ms, 2m3.5s.
+func FormatDuration(d time.Duration) string {
+	if d == 0 {
+		return "0s"
+	}
+	a := d
+	if a < 0 {
+		a = -a
+	}
+	digits := len(strconv.FormatInt(int64(a), 10))
+	if digits > 4 {
+		unit := time.Duration(math.Pow10(digits - 4))
+		d = d.Round(unit)
+	}
+	return d.String()
+}
+
+// WriteText writes a readable fixed-width report: the run summary (tasks, workers, wall
+// time, serial baseline, speedup, efficiency, load imbalance, longest task), the
+// per-level and per-model-chemistry tables (count, failed, total, min, mean, max, p50,
+// p95), worker busy times and an ASCII histogram of the task durations.
+func (r *Report) WriteText(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
+
+	p("Many-body run statistics\n")
+	p("  %-17s %d (%d failed, %d retries)\n", "tasks", r.Tasks, r.Failed, r.Retries)
+	p("  %-17s %d\n", "workers", r.Workers)
+	p("  %-17s %s\n", "wall time", FormatDuration(r.Wall))
+	p("  %-17s %s (sum of task times)\n", "serial baseline", FormatDuration(r.SerialBaseline))
+	if r.MeasuredSerial > 0 {
+		p("  %-17s %s\n", "measured serial", FormatDuration(r.MeasuredSerial))
+	} else {
+		p("  %-17s not measured\n", "measured serial")
+	}
+	ref := "serial baseline"
+	if r.SpeedupReference == RefMeasuredSerial {
+		ref = "measured serial"
+	}
+	p("  %-17s %.2f (%s / wall time)\n", "speedup", r.Speedup, ref)
+	p("  %-17s %.1f%% (speedup / workers)\n", "efficiency", 100*r.Efficiency)
+	p("  %-17s %.2f (max / mean worker busy time)\n", "load imbalance", r.LoadImbalance)
+	if r.Tasks > 0 {
+		label := r.Longest.Label
+		if label == "" {
+			label = "(unlabelled)"
+		}
+		p("  %-17s %s %s (level %d, worker %d)\n", "longest task", label,
+			FormatDuration(r.Longest.Duration()), r.Longest.Level, r.Longest.Worker)
+	}
+
+	const statHead = "%6s %6s %10s %10s %10s %10s %10s %10s\n"
+	statRow := func(count, failed int, total, mn, mean, mx, p50, p95 time.Duration) {
+		p(statHead, strconv.Itoa(count), strconv.Itoa(failed), FormatDuration(total),
+			FormatDuration(mn), FormatDuration(mean), FormatDuration(mx),
+			FormatDuration(p50), FormatDuration(p95))
+	}
+	if len(r.Levels) > 0 {
+		p("\nPer n-body level\n")
+		p("%6s "+statHead, "level", "count", "failed", "total", "min", "mean", "max", "p50", "p95")
+		for _, l := range r.Levels {
+			p("%6d ", l.Level)
+			statRow(l.Count, l.Failed, l.Total, l.Min, l.Mean, l.Max, l.P50, l.P95)
+		}
+	}
+	if len(r.ByMC) > 0 {
+		wmc := len("model chemistry")
+		for _, m := range r.ByMC {
+			wmc = max(wmc, len(m.MC))
+		}
+		p("\nPer model chemistry\n")
+		p("%-*s "+statHead, wmc, "model chemistry", "count", "failed", "total", "min", "mean", "max", "p50", "p95")
+		for _, m := range r.ByMC {
+			p("%-*s ", wmc, m.MC)
+			statRow(m.Count, m.Failed, m.Total, m.Min, m.Mean, m.Max, m.P50, m.P95)
+		}
+	}
+	if len(r.WorkerBusy) > 0 {
+		p("\nWorkers\n")
+		p("%6s %6s %10s %8s\n", "worker", "tasks", "busy", "busy%")
+		for _, wk := range r.WorkerBusy {
+			p("%6d %6d %10s %7.1f%%\n", wk.Worker, wk.Tasks, FormatDuration(wk.Busy),
+				100*ratio(float64(wk.Busy), float64(r.Wall)))
+		}
+	}
+	if len(r.Histogram) > 0 {
+		most := 0
+		for _, b := range r.Histogram {
+			most = max(most, b.Count)
+		}
+		p("\nTask durations (%s bins)\n", r.HistogramScale)
+		for _, b := range r.Histogram {
+			bar := 0
+			if most > 0 && b.Count > 0 {
+				bar = max(1, int(math.Round(float64(b.Count)*histWidth/float64(most))))
+			}
+			line := fmt.Sprintf("  [%10s, %10s) %6d %s", FormatDuration(b.Lo), FormatDuration(b.Hi),
+				b.Count, strings.Repeat("#", bar))
+			p("%s\n", strings.TrimRight(line, " "))
+		}
+	}
+	return bw.Flush()
+}
+
+// String returns the text report.
+func (r *Report) String() string {
+	var sb strings.Builder
+	_ = r.WriteText(&sb)
+	return sb.String()
+}
