@@ -80,7 +80,7 @@ type BatchError struct {
 	Failed []Outcome
 }
 
-// Error lists the ID and reason of each failed task, one per line.
+// Error lists the ID and reason of each failed task, one per line (the first 20 of them).
 func (e *BatchError) Error() string {
 	var b strings.Builder
 	if len(e.Failed) == 1 {
@@ -88,7 +88,12 @@ func (e *BatchError) Error() string {
 	} else {
 		fmt.Fprintf(&b, "executor: %d tasks failed:", len(e.Failed))
 	}
-	for _, o := range e.Failed {
+	const show = 20
+	for k, o := range e.Failed {
+		if k == show {
+			fmt.Fprintf(&b, "\n\t... and %d more", len(e.Failed)-show)
+			break
+		}
 		fmt.Fprintf(&b, "\n\t%s (task %d, %d attempt", o.ID, o.Index, o.Attempts)
 		if o.Attempts != 1 {
 			b.WriteByte('s')

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -216,29 +217,47 @@ func (c *Core) scatter(co *coefficients, comps []Component, hess bool) [][]float
 	for k := range out {
 		out[k] = backing[k*size : (k+1)*size : (k+1)*size]
 	}
-	// Work estimate decides on parallelism.
-	work := 0
+	// Work per key decides on parallelism and balances the workers (longest first).
+	keyWork := make([]int, co.nkeys)
+	total := 0
 	for i, t := range tasks {
 		nb := c.nAtomBasis(t.Basis)
 		w := 3 * nb
 		if hess {
 			w *= 3 * nb
 		}
-		work += w * len(co.patNZ[co.taskPat[i]])
+		for _, kw := range co.patNZ[co.taskPat[i]] {
+			keyWork[kw.key] += w
+			total += w
+		}
 	}
-	nw := runtime.GOMAXPROCS(0)
-	if nw > co.nkeys {
-		nw = co.nkeys
-	}
-	if work < 1<<20 || nw < 2 {
+	nw := min(runtime.GOMAXPROCS(0), co.nkeys)
+	if total < 1<<20 || nw < 2 {
 		c.scatterKeys(co, comps, hess, out, nil)
 		return out
+	}
+	order := make([]int, co.nkeys)
+	for k := range order {
+		order[k] = k
+	}
+	sort.SliceStable(order, func(i, j int) bool { return keyWork[order[i]] > keyWork[order[j]] })
+	load := make([]int, nw)
+	owner := make([]int, co.nkeys)
+	for _, k := range order {
+		best := 0
+		for w := 1; w < nw; w++ {
+			if load[w] < load[best] {
+				best = w
+			}
+		}
+		owner[k] = best
+		load[best] += keyWork[k]
 	}
 	var wg sync.WaitGroup
 	for w := 0; w < nw; w++ {
 		mine := make([]bool, co.nkeys)
-		for k := w; k < co.nkeys; k += nw {
-			mine[k] = true
+		for k := range mine {
+			mine[k] = owner[k] == w
 		}
 		wg.Add(1)
 		go func() {
@@ -247,7 +266,6 @@ func (c *Core) scatter(co *coefficients, comps []Component, hess bool) [][]float
 		}()
 	}
 	wg.Wait()
-	_ = tasks
 	return out
 }
 

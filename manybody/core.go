@@ -91,7 +91,6 @@ type Core struct {
 
 	planOnce sync.Once
 	plan     *Plan
-	taskPat  []int32 // per plan task: coefficient pattern row
 
 	coefOnce sync.Once
 	coef     *coefficients

@@ -17,10 +17,10 @@ import (
 // Tasks returned by Plan share their Real and Basis slices with other tasks; treat them as
 // read-only.
 type Task struct {
-	MC    string
-	Real  []int
-	Basis []int
-	Level int
+	MC    string `json:"mc"`
+	Real  []int  `json:"real"`
+	Basis []int  `json:"basis"`
+	Level int    `json:"level"`
 
 	label string // cached Label(), set for planned and parsed tasks
 }
@@ -190,16 +190,16 @@ func checkTaskSets(real, basis []int, nfr int) error {
 type Plan struct {
 	// Tasks are unique and ordered by level, then model chemistry (in the order of
 	// ModelChemistries), then a fixed enumeration order.
-	Tasks []Task
+	Tasks []Task `json:"tasks"`
 	// Counts holds, per model chemistry, the number of tasks of each n-body level. Every
 	// model chemistry has an entry, possibly empty.
-	Counts map[string]map[int]int
+	Counts map[string]map[int]int `json:"task_counts"`
 	// EffectiveBsseType is the list of BSSE treatments after the VMFC rule.
-	EffectiveBsseType []qcschema.BsseType
+	EffectiveBsseType []qcschema.BsseType `json:"effective_bsse_type"`
 	// ModelChemistries in order of the lowest n-body level covered, supersystem last.
-	ModelChemistries []string
-	NFragments       int
-	MaxNbody         int
+	ModelChemistries []string `json:"model_chemistries"`
+	NFragments       int      `json:"nfragments"`
+	MaxNbody         int      `json:"max_nbody"`
 }
 
 // Labels returns the label of every task, in plan order.
@@ -424,4 +424,65 @@ func (c *Core) buildPlan() {
 		NFragments:        N,
 		MaxNbody:          c.maxNB,
 	}
+}
+
+// Summary formats the plan like QCManyBody's format_calc_plan: per model chemistry, the
+// number of tasks of each n-body level, and how many of them each BSSE treatment's
+// compute list holds (a task may serve several).
+func (c *Core) Summary() string {
+	p := c.Plan()
+	type tally struct{ all, nocp, cp, vmfc map[int]int }
+	per := make([]tally, len(c.mcs))
+	for i := range per {
+		per[i] = tally{map[int]int{}, map[int]int{}, map[int]int{}, map[int]int{}}
+	}
+	mcIdx := map[string]int{}
+	for i := range c.mcs {
+		mcIdx[c.mcs[i].name] = i
+	}
+	N := c.nfr
+	ssio := c.kw.SupersystemIEOnly
+	for _, t := range p.Tasks {
+		mi := mcIdx[t.MC]
+		m := &c.mcs[mi]
+		s, b := len(t.Real), len(t.Basis)
+		tl := &per[mi]
+		tl.all[s]++
+		own := s == b
+		if m.ss {
+			if own {
+				tl.nocp[s]++
+			}
+			continue
+		}
+		hi := m.hi()
+		if own && ((c.hasBT[btNoCP] && ((ssio && (s == 1 || s == N)) || (!ssio && s <= hi))) || (c.kw.ReturnTotalData && m.lo() == 1 && s == 1)) {
+			tl.nocp[s]++
+		}
+		if c.hasBT[btCP] && b == N && ((ssio && (s == 1 || s == N)) || (!ssio && hi > 1 && s <= hi)) {
+			tl.cp[s]++
+		}
+		if c.hasBT[btVMFC] && m.has(b) {
+			tl.vmfc[s]++
+		}
+	}
+	var sb strings.Builder
+	for i, m := range c.mcs {
+		tl := per[i]
+		header := "    Model chemistry \"" + m.name + "\" (" + mcLetter(i) + "):"
+		total := 0
+		for _, n := range tl.all {
+			total += n
+		}
+		fmt.Fprintf(&sb, "%-38s %6d\n", header, total)
+		for nb := 1; nb <= N; nb++ {
+			if tl.all[nb] == 0 {
+				continue
+			}
+			fmt.Fprintf(&sb, "        Number of %d-body computations: %6d (nocp: %d, cp: %d, vmfc_compute: %d)\n",
+				nb, tl.all[nb], tl.nocp[nb], tl.cp[nb], tl.vmfc[nb])
+		}
+		sb.WriteString("\n")
+	}
+	return sb.String()
 }

@@ -242,3 +242,21 @@ func TestMoleculeAllPlanned(t *testing.T) {
 		}
 	}
 }
+
+func TestSummary(t *testing.T) {
+	// The example of QCManyBody's format_calc_plan docstring.
+	c := mustCore(t, waterCluster(4), Keywords{BsseType: []qcschema.BsseType{"vmfc"}, Levels: map[int]string{1: "c4-ccsd", 2: "c4-ccsd", 3: "c4-mp2"}})
+	want := `    Model chemistry "c4-ccsd" (§A):        22
+        Number of 1-body computations:     16 (nocp: 0, cp: 0, vmfc_compute: 16)
+        Number of 2-body computations:      6 (nocp: 0, cp: 0, vmfc_compute: 6)
+
+    Model chemistry "c4-mp2" (§B):         28
+        Number of 1-body computations:     12 (nocp: 0, cp: 0, vmfc_compute: 12)
+        Number of 2-body computations:     12 (nocp: 0, cp: 0, vmfc_compute: 12)
+        Number of 3-body computations:      4 (nocp: 0, cp: 0, vmfc_compute: 4)
+
+`
+	if got := c.Summary(); got != want {
+		t.Errorf("Summary:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -82,6 +82,7 @@ func TestReference(t *testing.T) {
 			if res.Properties.ReturnEnergy == nil {
 				t.Fatal("no return_energy")
 			}
+			t.Logf("energy diff %.1e", *res.Properties.ReturnEnergy-rec.ReturnEnergy)
 			if d := math.Abs(*res.Properties.ReturnEnergy - rec.ReturnEnergy); d > 1e-7 {
 				t.Errorf("energy %.12f, reference %.12f (diff %.2e)", *res.Properties.ReturnEnergy, rec.ReturnEnergy, d)
 			}

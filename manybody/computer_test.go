@@ -1,0 +1,439 @@
+package manybody_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"hash/fnv"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/qcmb-go/qcmb/engine"
+	_ "github.com/qcmb-go/qcmb/engine/hf"
+	_ "github.com/qcmb-go/qcmb/engine/xtb"
+	"github.com/qcmb-go/qcmb/executor"
+	"github.com/qcmb-go/qcmb/manybody"
+	"github.com/qcmb-go/qcmb/qcschema"
+	"github.com/qcmb-go/qcmb/stats"
+)
+
+const (
+	fakeProgram = "manybody-test-fake"
+	workerEnv   = "QCMB_MANYBODY_TEST_WORKER"
+)
+
+func init() {
+	engine.Register(fakeProgram, engine.ProgramFunc(fakeCompute))
+}
+
+// TestMain lets the test binary serve the worker protocol for the Subprocess executor.
+func TestMain(m *testing.M) {
+	if os.Getenv(workerEnv) == "1" {
+		if err := executor.Serve(context.Background(), os.Stdin, os.Stdout, executor.EngineRunner()); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// fakeCompute is a deterministic stand-in for a quantum chemistry program: energy,
+// gradient and Hessian are smooth functions of the real atoms' positions plus a term per
+// ghost atom, so every task of a plan gets its own, reproducible numbers. keywords
+// {"fail": "<label>"} makes the task with that id fail.
+func fakeCompute(ctx context.Context, in *qcschema.AtomicInput) (*qcschema.AtomicResult, error) {
+	if lbl, _ := in.Keywords["fail"].(string); lbl != "" && lbl == in.ID {
+		return nil, qcschema.NewFailedOperation(in, qcschema.ErrorInput, "told to fail")
+	}
+	m := &in.Molecule
+	n := len(m.Symbols)
+	h := fnv.New64a()
+	h.Write([]byte(in.Model.Method))
+	seed := float64(h.Sum64()%1000) / 1e4
+	e := -1.0 - seed
+	grad := make([]float64, 3*n)
+	for i := 0; i < n; i++ {
+		w := 0.5
+		if !m.IsReal(i) {
+			w = 0.01
+		}
+		for j := i + 1; j < n; j++ {
+			var r2 float64
+			for k := 0; k < 3; k++ {
+				d := m.Geometry[3*i+k] - m.Geometry[3*j+k]
+				r2 += d * d
+			}
+			e -= w / (1 + r2)
+			for k := 0; k < 3; k++ {
+				d := m.Geometry[3*i+k] - m.Geometry[3*j+k]
+				g := w * 2 * d / ((1 + r2) * (1 + r2))
+				grad[3*i+k] += g
+				grad[3*j+k] -= g
+			}
+		}
+	}
+	res := &qcschema.AtomicResult{
+		SchemaName: qcschema.SchemaOutput, SchemaVersion: 1, ID: in.ID, Driver: in.Driver,
+		Model: in.Model, Molecule: in.Molecule, Success: true,
+		Provenance: qcschema.Provenance{Creator: fakeProgram},
+	}
+	res.Properties.ReturnEnergy = &e
+	switch in.Driver {
+	case qcschema.DriverEnergy:
+		res.ReturnResult.Scalar = e
+	case qcschema.DriverGradient:
+		res.ReturnResult.Array = grad
+		res.Properties.ReturnGradient = grad
+	case qcschema.DriverHessian:
+		hess := make([]float64, 9*n*n)
+		for i := range hess {
+			r, c := i/(3*n), i%(3*n)
+			hess[i] = grad[r%len(grad)]*grad[c%len(grad)] + e*float64((r*7+c*7)%5)
+		}
+		res.Properties.ReturnGradient = grad
+		res.ReturnResult.Array = hess
+		res.Properties.ReturnHessian = hess
+	}
+	return res, nil
+}
+
+// vectorInput turns a many-body test vector's molecule and keywords into a QCManyBody
+// ManyBodyInput whose every model chemistry runs the fake program.
+func vectorInput(t *testing.T, path string) *qcschema.ManyBodyInput {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Molecule qcschema.Molecule `json:"molecule"`
+		Keywords struct {
+			BsseType          qcschema.BsseList    `json:"bsse_type"`
+			Levels            map[string]string    `json:"levels"`
+			ReturnTotalData   bool                 `json:"return_total_data"`
+			SupersystemIEOnly bool                 `json:"supersystem_ie_only"`
+			EmbeddingCharges  map[string][]float64 `json:"embedding_charges"`
+		} `json:"keywords"`
+		Components []struct {
+			Gradient json.RawMessage `json:"gradient"`
+			Hessian  json.RawMessage `json:"hessian"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	driver := qcschema.DriverEnergy
+	if len(v.Components) > 0 && len(v.Components[0].Hessian) > 0 {
+		driver = qcschema.DriverHessian
+	} else if len(v.Components) > 0 && len(v.Components[0].Gradient) > 0 {
+		driver = qcschema.DriverGradient
+	}
+	// The vectors list every level; a ManyBodyInput names each model chemistry once, at
+	// its highest level.
+	levels := map[string]string{}
+	top := map[string]int{}
+	for k, mc := range v.Keywords.Levels {
+		if k == "supersystem" {
+			levels[k] = mc
+			continue
+		}
+		n, err := strconv.Atoi(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > top[mc] {
+			top[mc] = n
+		}
+	}
+	specs := map[string]qcschema.AtomicSpecification{}
+	for mc, n := range top {
+		levels[strconv.Itoa(n)] = mc
+	}
+	for _, mc := range levels {
+		specs[mc] = qcschema.AtomicSpecification{Program: fakeProgram, Driver: driver, Model: qcschema.Model{Method: mc}}
+	}
+	rtd := v.Keywords.ReturnTotalData
+	return &qcschema.ManyBodyInput{
+		Molecule: v.Molecule,
+		Specification: qcschema.ManyBodySpecification{
+			Driver: driver,
+			Keywords: qcschema.ManyBodyKeywords{
+				BsseType: v.Keywords.BsseType, Levels: levels, ReturnTotalData: &rtd,
+				SupersystemIEOnly: v.Keywords.SupersystemIEOnly, EmbeddingCharges: v.Keywords.EmbeddingCharges,
+			},
+			Specification: specs,
+		},
+	}
+}
+
+func executors(t *testing.T) map[string]executor.Executor {
+	t.Setenv(workerEnv, "1")
+	t.Setenv("GORACE", "atexit_sleep_ms=0") // race-built workers would linger a second at exit
+	return map[string]executor.Executor{
+		"serial":     executor.NewSerial(executor.Options{}),
+		"pool":       executor.NewPool(3, executor.Options{}),
+		"subprocess": executor.NewSubprocess(2, []string{os.Args[0]}, executor.Options{}),
+	}
+}
+
+// resultJSON is the encoded result, the form in which "bitwise identical" is checked.
+func resultJSON(t *testing.T, r *qcschema.ManyBodyResult) string {
+	t.Helper()
+	data, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// TestComputerExecutorsBitwise runs the plan of every many-body vector on the three
+// executors with a deterministic program: the encoded ManyBodyResults must be identical.
+func TestComputerExecutorsBitwise(t *testing.T) {
+	files, err := filepath.Glob("../testdata/manybody/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no vectors: %v", err)
+	}
+	exs := executors(t)
+	names := []string{"serial", "pool", "subprocess"}
+	for _, path := range files {
+		name := strings.TrimSuffix(filepath.Base(path), ".json")
+		t.Run(name, func(t *testing.T) {
+			in := vectorInput(t, path)
+			var want string
+			for _, exName := range names {
+				comp := &manybody.Computer{Executor: exs[exName]}
+				res, err := comp.Compute(context.Background(), in)
+				if err != nil {
+					t.Fatalf("%s: %v", exName, err)
+				}
+				got := resultJSON(t, res)
+				if want == "" {
+					want = got
+					if !res.Success || res.Properties.ReturnEnergy == nil {
+						t.Fatalf("%s: no return energy", exName)
+					}
+				} else if got != want {
+					t.Fatalf("%s result differs from serial", exName)
+				}
+			}
+		})
+	}
+}
+
+// TestComputerWaterTetramerEmbedded runs the water tetramer of examples/water4 (cp, nocp,
+// vmfc through 4-body, HF/STO-3G) with the embedded program on all three executors.
+func TestComputerWaterTetramerEmbedded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("65 Hartree-Fock calculations per executor")
+	}
+	xyz, err := os.ReadFile("../examples/water4/water4.xyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mol, err := qcschema.ParseXYZ(strings.NewReader(string(xyz)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mol.Fragments = [][]int{{0, 1, 2}, {3, 4, 5}, {6, 7, 8}, {9, 10, 11}}
+	mol.FragmentCharges, mol.FragmentMultiplicities = nil, nil
+	if err := mol.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	rtd := true
+	in := &qcschema.ManyBodyInput{
+		Molecule: *mol,
+		Specification: qcschema.ManyBodySpecification{
+			Driver: qcschema.DriverEnergy,
+			Keywords: qcschema.ManyBodyKeywords{
+				BsseType:        qcschema.BsseList{qcschema.BsseCP, qcschema.BsseNoCP, qcschema.BsseVMFC},
+				ReturnTotalData: &rtd,
+			},
+			Specification: map[string]qcschema.AtomicSpecification{
+				"(auto)": {Program: "embedded", Model: qcschema.Model{Method: "hf", Basis: "sto-3g"}},
+			},
+		},
+	}
+	exs := executors(t)
+	var want string
+	var energies map[string]float64
+	for _, exName := range []string{"serial", "pool", "subprocess"} {
+		rec := stats.NewRecorder()
+		comp := &manybody.Computer{Executor: exs[exName], Stats: rec}
+		res, err := comp.Compute(context.Background(), in)
+		if err != nil {
+			t.Fatalf("%s: %v", exName, err)
+		}
+		if n := rec.Report(0).Tasks; n != 65 {
+			t.Errorf("%s: stats recorded %d tasks, want 65", exName, n)
+		}
+		got := resultJSON(t, res)
+		if want == "" {
+			want, energies = got, res.Properties.Energies
+		} else if got != want {
+			t.Fatalf("%s result differs from serial", exName)
+		}
+	}
+	// Physics: a hydrogen-bonded ring binds; cp reduces the binding of nocp; the three
+	// treatments agree on the total 1-body energy; vmfc through 4-body is the full-cluster
+	// energy corrected... and the nocp 4-body total is the tetramer's own energy.
+	ieNoCP := energies["nocp_corrected_interaction_energy"]
+	ieCP := energies["cp_corrected_interaction_energy"]
+	if !(ieNoCP < 0 && ieCP < 0 && ieCP > ieNoCP) {
+		t.Errorf("interaction energies nocp %.6f cp %.6f: want both binding and cp weaker", ieNoCP, ieCP)
+	}
+	e1 := energies["nocp_corrected_total_energy_through_1_body"]
+	for _, bt := range []string{"cp", "vmfc"} {
+		if got := energies[bt+"_corrected_total_energy_through_1_body"]; math.Abs(got-e1) > 1e-10 {
+			t.Errorf("%s 1-body total %.10f, nocp %.10f", bt, got, e1)
+		}
+	}
+	if sum := energies["nocp_corrected_2_body_contribution_to_energy"] + energies["nocp_corrected_3_body_contribution_to_energy"] + energies["nocp_corrected_4_body_contribution_to_energy"]; math.Abs(sum-ieNoCP) > 1e-10 {
+		t.Errorf("nocp contributions sum to %.10f, interaction energy %.10f", sum, ieNoCP)
+	}
+}
+
+// TestComputerKeepsFinishedResults: a task that always fails yields a *RunError naming it,
+// and every other task's result is kept.
+func TestComputerKeepsFinishedResults(t *testing.T) {
+	in := vectorInput(t, "../testdata/manybody/h2o_trimer_single_energy_1.json")
+	p, err := manybody.Prepare(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := p.Tasks[len(p.Tasks)/2].ID
+	for mc, s := range in.Specification.Specification {
+		s.Keywords = map[string]any{"fail": bad}
+		in.Specification.Specification[mc] = s
+	}
+	for name, ex := range executors(t) {
+		t.Run(name, func(t *testing.T) {
+			comp := &manybody.Computer{Executor: ex}
+			res, err := comp.Compute(context.Background(), in)
+			if res != nil {
+				t.Fatal("result returned despite a failed task")
+			}
+			var re *manybody.RunError
+			if !errors.As(err, &re) {
+				t.Fatalf("error %v is not a *RunError", err)
+			}
+			if got := re.FailedLabels(); len(got) != 1 || got[0] != bad {
+				t.Fatalf("failed %v, want [%s]", got, bad)
+			}
+			if len(re.Completed) != len(p.Tasks)-1 {
+				t.Fatalf("%d results kept, want %d", len(re.Completed), len(p.Tasks)-1)
+			}
+			var failed *qcschema.FailedOperation
+			if !errors.As(re.Failed[0].Err, &failed) || !strings.Contains(failed.ComputeError.ErrorMessage, "told to fail") {
+				t.Fatalf("failure %v does not carry the program's message", re.Failed[0].Err)
+			}
+		})
+	}
+}
+
+// TestPrepareRefusesGhostsWithXTB: a counterpoise plan with a program that has no basis
+// functions for ghost atoms is refused before anything runs, with advice.
+func TestPrepareRefusesGhostsWithXTB(t *testing.T) {
+	in := vectorInput(t, "../testdata/manybody/h2o_trimer_single_energy_1.json")
+	for mc, s := range in.Specification.Specification {
+		s.Program, s.Model = "xtb", qcschema.Model{Method: "gfn2-xtb"}
+		in.Specification.Specification[mc] = s
+	}
+	cases := []struct {
+		bsse    qcschema.BsseList
+		refused bool
+	}{
+		{qcschema.BsseList{qcschema.BsseCP}, true},
+		{qcschema.BsseList{qcschema.BsseVMFC}, true},
+		{qcschema.BsseList{qcschema.BsseNoCP}, false},
+	}
+	for _, c := range cases {
+		in.Specification.Keywords.BsseType = c.bsse
+		_, err := manybody.Prepare(in)
+		var ge *manybody.GhostError
+		if got := errors.As(err, &ge); got != c.refused {
+			t.Errorf("%v: refused=%v (err %v), want %v", c.bsse, got, err, c.refused)
+		}
+		if c.refused && !strings.Contains(err.Error(), "nocp") {
+			t.Errorf("%v: message %q does not suggest nocp", c.bsse, err)
+		}
+	}
+}
+
+// TestPrepareErrors: bad inputs are refused with the field named.
+func TestPrepareErrors(t *testing.T) {
+	base := func() *qcschema.ManyBodyInput {
+		return vectorInput(t, "../testdata/manybody/h2o_trimer_single_energy_1.json")
+	}
+	cases := []struct {
+		name  string
+		edit  func(in *qcschema.ManyBodyInput)
+		field string
+	}{
+		{"driver", func(in *qcschema.ManyBodyInput) { in.Specification.Driver = "optimize" }, "driver"},
+		{"missing spec", func(in *qcschema.ManyBodyInput) {
+			in.Specification.Specification = map[string]qcschema.AtomicSpecification{"other": {Program: fakeProgram}}
+		}, "specification"},
+		{"bsse", func(in *qcschema.ManyBodyInput) { in.Specification.Keywords.BsseType = qcschema.BsseList{"ccp"} }, "bsse_type"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := base()
+			c.edit(in)
+			_, err := manybody.Prepare(in)
+			if err == nil || !strings.Contains(err.Error(), c.field) {
+				t.Fatalf("error %v does not name %s", err, c.field)
+			}
+		})
+	}
+}
+
+// BenchmarkComputerWater8MBE3 runs water-8 through 3-body (nocp, HF/STO-3G, embedded
+// program) serially and on a 2-worker pool, and reports the speedup of the pool over the
+// measured serial run.
+func BenchmarkComputerWater8MBE3(b *testing.B) {
+	mol := &qcschema.Molecule{}
+	for i := 0; i < 8; i++ {
+		x, y, z := 5.5*float64(i%3), 5.5*float64(i/3), 0.3*float64(i%3)
+		base := len(mol.Symbols)
+		mol.Symbols = append(mol.Symbols, "O", "H", "H")
+		mol.Geometry = append(mol.Geometry, x, y, z, x+1.43, y+1.11, z, x-1.43, y+1.11, z)
+		mol.Fragments = append(mol.Fragments, []int{base, base + 1, base + 2})
+	}
+	if err := mol.Normalize(); err != nil {
+		b.Fatal(err)
+	}
+	maxNB := 3
+	in := &qcschema.ManyBodyInput{
+		Molecule: *mol,
+		Specification: qcschema.ManyBodySpecification{
+			Driver:        qcschema.DriverEnergy,
+			Keywords:      qcschema.ManyBodyKeywords{BsseType: qcschema.BsseList{qcschema.BsseNoCP}, MaxNbody: &maxNB},
+			Specification: map[string]qcschema.AtomicSpecification{"(auto)": {Program: "embedded", Model: qcschema.Model{Method: "hf", Basis: "sto-3g"}}},
+		},
+	}
+	p, err := manybody.Prepare(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var speedups []float64
+	for b.Loop() {
+		serial := stats.NewRecorder()
+		if _, err := (&manybody.Computer{Executor: executor.NewSerial(executor.Options{}), Stats: serial}).Run(context.Background(), p); err != nil {
+			b.Fatal(err)
+		}
+		pool := stats.NewRecorder()
+		pool.SetMeasuredSerial(serial.Report(1).Wall)
+		if _, err := (&manybody.Computer{Executor: executor.NewPool(2, executor.Options{}), Stats: pool}).Run(context.Background(), p); err != nil {
+			b.Fatal(err)
+		}
+		speedups = append(speedups, pool.Report(2).Speedup)
+	}
+	sort.Float64s(speedups)
+	b.ReportMetric(speedups[len(speedups)/2], "speedup")
+	b.ReportMetric(float64(len(p.Tasks)), "tasks")
+}
