@@ -8,7 +8,6 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/qcmb-go/qcmb/engine"
 	"github.com/qcmb-go/qcmb/executor"
@@ -106,12 +105,9 @@ func Prepare(in *qcschema.ManyBodyInput) (*Prepared, error) {
 		if len(t.Basis) > len(t.Real) {
 			ok, seen := ghostOK[t.MC]
 			if !seen {
-				ok = true
-				if p, err := engine.Lookup(spec.Program); err == nil {
-					if g, isG := p.(engine.GhostChecker); isG {
-						ok = g.SupportsGhosts()
-					}
-				}
+				// An unknown program is reported when its task runs, with the others.
+				p, err := engine.Lookup(spec.Program)
+				ok = err != nil || engine.SupportsGhosts(p)
 				ghostOK[t.MC] = ok
 			}
 			if !ok {
@@ -243,7 +239,7 @@ func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBody
 		if r == nil {
 			return nil, fmt.Errorf("manybody: task %s: no result", label)
 		}
-		comp, err := componentOf(r)
+		comp, err := componentOf(p.Input.Specification.Driver, r)
 		if err != nil {
 			return nil, fmt.Errorf("manybody: task %s: %w", label, err)
 		}
@@ -282,9 +278,10 @@ func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBody
 	return out, nil
 }
 
-// componentOf extracts the energy and, where present, the gradient and Hessian of one
-// fragment calculation.
-func componentOf(r *qcschema.AtomicResult) (Component, error) {
+// componentOf extracts the energy and, as the many-body driver asks, the gradient and
+// Hessian of one fragment calculation. Derivatives a program returned beyond what was asked
+// are left out so that the assembled properties follow the driver.
+func componentOf(driver qcschema.Driver, r *qcschema.AtomicResult) (Component, error) {
 	var c Component
 	switch {
 	case r.Properties.ReturnEnergy != nil:
@@ -294,20 +291,26 @@ func componentOf(r *qcschema.AtomicResult) (Component, error) {
 	default:
 		return c, errors.New("result has no return_energy")
 	}
-	c.Gradient = r.Properties.ReturnGradient
-	c.Hessian = r.Properties.ReturnHessian
-	switch r.Driver {
-	case qcschema.DriverGradient:
-		if r.ReturnResult.Array != nil {
-			c.Gradient = r.ReturnResult.Array
-		}
-	case qcschema.DriverHessian:
-		if r.ReturnResult.Array != nil {
-			c.Hessian = r.ReturnResult.Array
-		}
-	}
 	if math.IsNaN(c.Energy) || math.IsInf(c.Energy, 0) {
 		return c, fmt.Errorf("energy is %v", c.Energy)
+	}
+	if driver == qcschema.DriverGradient || driver == qcschema.DriverHessian {
+		c.Gradient = r.Properties.ReturnGradient
+		if r.Driver == qcschema.DriverGradient && r.ReturnResult.Array != nil {
+			c.Gradient = r.ReturnResult.Array
+		}
+		if c.Gradient == nil && driver == qcschema.DriverGradient {
+			return c, errors.New("result has no gradient")
+		}
+	}
+	if driver == qcschema.DriverHessian {
+		c.Hessian = r.Properties.ReturnHessian
+		if r.Driver == qcschema.DriverHessian && r.ReturnResult.Array != nil {
+			c.Hessian = r.ReturnResult.Array
+		}
+		if c.Hessian == nil {
+			return c, errors.New("result has no Hessian")
+		}
 	}
 	return c, nil
 }
@@ -321,6 +324,3 @@ func (e *RunError) FailedLabels() []string {
 	sort.Strings(out)
 	return out
 }
-
-// elapsed is a helper for callers timing a measured serial run.
-func elapsed(start time.Time) time.Duration { return time.Since(start) }

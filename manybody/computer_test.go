@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -436,4 +437,40 @@ func BenchmarkComputerWater8MBE3(b *testing.B) {
 	sort.Float64s(speedups)
 	b.ReportMetric(speedups[len(speedups)/2], "speedup")
 	b.ReportMetric(float64(len(p.Tasks)), "tasks")
+}
+
+// TestComputerXTBWaterTrimerGradient runs a nocp gradient MBE of the water trimer with xtb
+// end to end. Through 3-body the nocp expansion of a trimer is exact, so the assembled
+// gradient must equal xtb's gradient of the whole trimer.
+func TestComputerXTBWaterTrimerGradient(t *testing.T) {
+	if _, err := exec.LookPath("xtb"); err != nil {
+		t.Skip("xtb not found on PATH; install it with apt-get install xtb")
+	}
+	in := vectorInput(t, "../testdata/manybody/h2o_trimer_single_gradient_1.json")
+	in.Specification.Driver = qcschema.DriverGradient
+	in.Specification.Keywords.BsseType = qcschema.BsseList{qcschema.BsseNoCP}
+	in.Specification.Keywords.Levels = nil
+	in.Specification.Specification = map[string]qcschema.AtomicSpecification{
+		"gfn2": {Program: "xtb", Model: qcschema.Model{Method: "gfn2-xtb"}},
+	}
+	res, err := (&manybody.Computer{Executor: executor.NewPool(2, executor.Options{})}).Compute(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, ok := res.ComponentProperties[`["gfn2", [1, 2, 3], [1, 2, 3]]`]
+	if !ok {
+		t.Fatalf("no trimer component among %d", len(res.ComponentProperties))
+	}
+	got := res.ReturnResult.Array
+	if len(got) != 27 || len(full.ReturnGradient) != 27 {
+		t.Fatalf("gradient lengths %d and %d, want 27", len(got), len(full.ReturnGradient))
+	}
+	for i := range got {
+		if math.Abs(got[i]-full.ReturnGradient[i]) > 1e-10 {
+			t.Fatalf("gradient[%d] = %.12f, trimer %.12f", i, got[i], full.ReturnGradient[i])
+		}
+	}
+	if ie := res.Properties.Energies["nocp_corrected_interaction_energy"]; !(ie < -0.005 && ie > -0.05) {
+		t.Errorf("GFN2 trimer interaction energy %.6f Eh: want a few hydrogen bonds' worth", ie)
+	}
 }

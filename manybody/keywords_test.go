@@ -13,7 +13,7 @@ import (
 
 func loadInput(t *testing.T, name string) *qcschema.ManyBodyInput {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "manybody", "inputs", name))
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "inputs", name))
 	if err != nil {
 		t.Fatal(err)
 	}

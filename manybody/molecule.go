@@ -48,7 +48,8 @@ func (c *Core) checkTask(t Task) error {
 // fix_orientation true. The charge is the sum of the real fragments' charges and the
 // multiplicity is high-spin, 1 + sum(m_i - 1) over real fragments; ghost fragments get
 // charge 0 and multiplicity 1. With embedding charges, the point charges of fragments not
-// in Basis are in extras["embedding_charges"] as [[q, [x, y, z]], ...] (bohr).
+// in Basis are in extras["embedding_charges"] as [[q, [x, y, z]], ...] (bohr); those
+// entries are shared between the molecules of a Core and must not be modified.
 func (c *Core) Molecule(t Task) (*qcschema.Molecule, error) {
 	if err := c.checkTask(t); err != nil {
 		return nil, fmt.Errorf("manybody: %w", err)

@@ -182,6 +182,7 @@ type eriWork struct {
 	y    []float64
 	rr   []float64
 	rm   []float64
+	tr   []float64
 }
 
 func newERIWork() *eriWork {
@@ -198,6 +199,24 @@ const twoPi52 = 34.98683665524972 // 2*pi^(5/2)
 // quartet computes the contracted block (ab|cd) for all cartesian
 // components, out[(ab)*ncd+cd], ab = a*nb+b, cd = c*nd+d.
 func (w *eriWork) quartet(bra, ket *shellPair, out []float64) {
+	if ket.nab > bra.nab {
+		// the work per primitive quartet scales with the ket size: compute
+		// (cd|ab) and transpose
+		nab, ncd := bra.nab, ket.nab
+		w.tr = grow(w.tr, nab*ncd)
+		w.quartetOriented(ket, bra, w.tr)
+		for cd := 0; cd < ncd; cd++ {
+			row := w.tr[cd*nab : (cd+1)*nab]
+			for ab, v := range row {
+				out[ab*ncd+cd] = v
+			}
+		}
+		return
+	}
+	w.quartetOriented(bra, ket, out)
+}
+
+func (w *eriWork) quartetOriented(bra, ket *shellPair, out []float64) {
 	nab, ncd := bra.nab, ket.nab
 	nhb, nhk := bra.nh, ket.nh
 	L := bra.L + ket.L

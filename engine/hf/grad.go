@@ -278,7 +278,7 @@ func (sys *system) twoElectronGradient(dt []float64, ds [2][]float64, g []float6
 
 // gradWork is per-goroutine scratch for two-electron gradient integrals.
 type gradWork struct {
-	G, gk, nq, mp, gb, rm []float64
+	G, gk, xq, mp, tq, rm []float64
 	f                     []float64
 	rbuf                  []float64
 }
@@ -293,11 +293,19 @@ func newGradWork() *gradWork {
 }
 
 // quartet adds the gradient contribution of one unique shell quartet.
+//
+// The quartet is oriented so that the bra pair has fewer cartesian
+// components. With G the (degeneracy-weighted) two-particle density block,
+//
+//	bra derivatives: M_p[ab][t'] = sum_q pref sum_hk R[t'+hk] (G Es_q)[ab][hk],
+//	                 dE/dA = sum_p dE_p^A . M_p
+//	ket derivatives: X_q[ab][k'] = sum_p pref sum_hb E_p[ab][hb] R[hb+k'],
+//	                 dE/dC = sum_q dEs_q^C . (G^T X_q)
+//
+// so the per-primitive-quartet work scales with the smaller pair.
 func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float64, ds [2][]float64, g []float64) {
 	n := sys.bs.nbf
 	ns := len(sys.bs.shells)
-	G, gk, nq, mp, gb, rm, f, rbuf := w.G, w.gk, w.nq, w.mp, w.gb, w.rm, w.f, w.rbuf
-	defer func() { w.G, w.gk, w.nq, w.mp, w.gb = G, gk, nq, mp, gb }()
 	bra, ket := sys.pairs[q.bra], sys.pairs[q.ket]
 	s1, s2, s3, s4 := bra.m, bra.n, ket.m, ket.n
 	dm := math.Max(dmax[s1*ns+s2]*dmax[s3*ns+s4],
@@ -315,8 +323,12 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 	if q.bra != q.ket {
 		deg *= 2
 	}
+	if bra.nab > ket.nab {
+		bra, ket = ket, bra
+	}
 	nab, ncd := bra.nab, ket.nab
-	G = grow(G, nab*ncd)
+	w.G = grow(w.G, nab*ncd)
+	G := w.G
 	o1, o2, o3, o4 := bra.a.off, bra.b.off, ket.a.off, ket.b.off
 	for f1 := 0; f1 < bra.na; f1++ {
 		b1 := o1 + f1
@@ -344,56 +356,25 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 	nhb, nhk := bra.nh, ket.nh
 	nhb1, nhk1 := bra.nh1, ket.nh1
 	// Gk_q[ab][hk] = sum_cd G[ab][cd] Es_q[cd][hk]
-	gk = grow(gk, ket.np*nab*nhk)
+	w.gk = grow(w.gk, ket.np*nab*nhk)
+	gk := w.gk
 	for iq := 0; iq < ket.np; iq++ {
-		es := ket.Es[iq*ncd*nhk : (iq+1)*ncd*nhk]
-		out := gk[iq*nab*nhk : (iq+1)*nab*nhk]
-		for i := range out {
-			out[i] = 0
-		}
-		for ab := 0; ab < nab; ab++ {
-			grw := G[ab*ncd : (ab+1)*ncd]
-			orow := out[ab*nhk : (ab+1)*nhk]
-			for cd, gv := range grw {
-				if gv == 0 {
-					continue
-				}
-				erow := es[cd*nhk : (cd+1)*nhk]
-				for h, ev := range erow {
-					orow[h] += gv * ev
-				}
-			}
-		}
+		matMulInto(gk[iq*nab*nhk:(iq+1)*nab*nhk], G, ket.Es[iq*ncd*nhk:(iq+1)*ncd*nhk], nab, ncd, nhk)
 	}
-	nq = grow(nq, ket.np*ncd*nhk1)
-	for i := range nq[:ket.np*ncd*nhk1] {
-		nq[i] = 0
+	w.xq = grow(w.xq, ket.np*nab*nhk1)
+	xq := w.xq
+	for i := range xq {
+		xq[i] = 0
 	}
-	mp = grow(mp, nab*nhb1)
-	gb = grow(gb, ncd*nhb)
+	w.mp = grow(w.mp, nab*nhb1)
+	mp := w.mp
+	rm, f, rbuf := w.rm, w.f, w.rbuf
 	var gA, gB [3]float64
 	for ip := 0; ip < bra.np; ip++ {
 		p := bra.p[ip]
 		P := bra.P[ip]
 		ep := bra.E[ip*nab*nhb : (ip+1)*nab*nhb]
-		// Gb_p[cd][hb] = sum_ab E_p[ab][hb] G[ab][cd]
-		for i := range gb[:ncd*nhb] {
-			gb[i] = 0
-		}
-		for ab := 0; ab < nab; ab++ {
-			erow := ep[ab*nhb : (ab+1)*nhb]
-			grw := G[ab*ncd : (ab+1)*ncd]
-			for cd, gv := range grw {
-				if gv == 0 {
-					continue
-				}
-				orow := gb[cd*nhb : (cd+1)*nhb]
-				for h, ev := range erow {
-					orow[h] += gv * ev
-				}
-			}
-		}
-		for i := range mp[:nab*nhb1] {
+		for i := range mp {
 			mp[i] = 0
 		}
 		for iq := 0; iq < ket.np; iq++ {
@@ -404,26 +385,26 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 			x, y, z := P[0]-Q[0], P[1]-Q[1], P[2]-Q[2]
 			boys(L, alpha*(x*x+y*y+z*z), f)
 			pref := twoPi52 / (p * qq * math.Sqrt(pq))
+			xqq := xq[iq*nab*nhk1 : (iq+1)*nab*nhk1]
+			gkq := gk[iq*nab*nhk : (iq+1)*nab*nhk]
 			if L == 1 {
 				// (ss|ss): R_000 = F0, R_100 = -2 alpha x F1, ...
 				m2 := -2 * alpha * f[1] * pref
 				r0, rx, ry, rz := pref*f[0], m2*x, m2*y, m2*z
-				gq := gk[iq]
+				gq := gkq[0]
 				mp[0] += gq * r0
 				mp[1] += gq * rx
 				mp[2] += gq * ry
 				mp[3] += gq * rz
-				gp := gb[0]
-				nqq := nq[iq*4 : iq*4+4]
-				nqq[0] += gp * r0
-				nqq[1] += gp * rx
-				nqq[2] += gp * ry
-				nqq[3] += gp * rz
+				e0 := ep[0]
+				xqq[0] += e0 * r0
+				xqq[1] += e0 * rx
+				xqq[2] += e0 * ry
+				xqq[3] += e0 * rz
 				continue
 			}
 			r := hermiteR(L, alpha, x, y, z, f, rbuf)
-			gkq := gk[iq*nab*nhk : (iq+1)*nab*nhk]
-			// rm[hb1][hk] = pref R[hb1+hk]
+			// rm1[hb1][hk] = pref R[hb1+hk]
 			rm1 := rm[:nhb1*nhk]
 			for hb := 0; hb < nhb1; hb++ {
 				base := off[hb]
@@ -443,9 +424,8 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 					row[hb] = pref * r[base+off[hb]]
 				}
 			}
-			nqq := nq[iq*ncd*nhk1 : (iq+1)*ncd*nhk1]
-			// nqq[cd][hk1] += sum_hb gb[cd][hb] rm2[hk1][hb]
-			gemmNT(ncd, nhk1, nhb, gb, rm2, nqq, nhk1)
+			// xqq[ab][hk1] += sum_hb ep[ab][hb] rm2[hk1][hb]
+			gemmNT(nab, nhk1, nhb, ep, rm2, xqq, nhk1)
 		}
 		de := bra.dE[ip*6*nab*nhb1 : (ip+1)*6*nab*nhb1]
 		for k := 0; k < 6; k++ {
@@ -462,14 +442,17 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 		}
 	}
 	var gC, gD [3]float64
+	w.tq = grow(w.tq, ncd*nhk1)
+	tq := w.tq
 	for iq := 0; iq < ket.np; iq++ {
+		// tq[cd][hk1] = sum_ab G[ab][cd] X_q[ab][hk1]
+		matMulTNInto(tq, G, xq[iq*nab*nhk1:(iq+1)*nab*nhk1], nab, ncd, nhk1)
 		de := ket.dEs[iq*6*ncd*nhk1 : (iq+1)*6*ncd*nhk1]
-		nqq := nq[iq*ncd*nhk1 : (iq+1)*ncd*nhk1]
 		for k := 0; k < 6; k++ {
 			dk := de[k*ncd*nhk1 : (k+1)*ncd*nhk1]
 			sum := 0.0
 			for i, v := range dk {
-				sum += v * nqq[i]
+				sum += v * tq[i]
 			}
 			if k < 3 {
 				gC[k] += sum
