@@ -81,7 +81,7 @@ type Core struct {
 
 	fragCharge []float64
 	fragMult   []float64
-	embedding  [][]any // per fragment: [q, [x, y, z]] entries, shared read-only
+	embedding  [][]qcschema.PointCharge // per fragment, shared read-only
 
 	bsse    []qcschema.BsseType // effective
 	hasBT   [3]bool             // nocp, cp, vmfc
@@ -363,7 +363,7 @@ func newCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
 		if len(kw.EmbeddingCharges) != c.nfr {
 			return nil, fmt.Errorf("embedding_charges: want entries for each of the %d 1-indexed fragments, got %d", c.nfr, len(kw.EmbeddingCharges))
 		}
-		c.embedding = make([][]any, c.nfr)
+		c.embedding = make([][]qcschema.PointCharge, c.nfr)
 		for f := 1; f <= c.nfr; f++ {
 			q, ok := kw.EmbeddingCharges[f]
 			if !ok {
@@ -373,13 +373,13 @@ func newCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
 			if len(q) != len(atoms) {
 				return nil, fmt.Errorf("embedding_charges[%d]: %d charges for %d atoms", f, len(q), len(atoms))
 			}
-			ent := make([]any, len(atoms))
+			ent := make([]qcschema.PointCharge, len(atoms))
 			for j, a := range atoms {
 				if math.IsNaN(q[j]) || math.IsInf(q[j], 0) {
 					return nil, fmt.Errorf("embedding_charges[%d][%d]: %v", f, j, q[j])
 				}
 				g := mol.Geometry[3*a : 3*a+3]
-				ent[j] = []any{q[j], []float64{g[0], g[1], g[2]}}
+				ent[j] = qcschema.PointCharge{Q: q[j], Pos: [3]float64{g[0], g[1], g[2]}}
 			}
 			c.embedding[f-1] = ent
 		}

@@ -150,7 +150,7 @@ func (c *Core) Molecule(t Task) (*qcschema.Molecule, error) {
 	out.MolecularMultiplicity = mult
 
 	if c.embedding != nil {
-		var q []any
+		q := []qcschema.PointCharge{}
 		bi := 0
 		for f := 1; f <= c.nfr; f++ {
 			if bi < len(t.Basis) && t.Basis[bi] == f {
@@ -159,10 +159,7 @@ func (c *Core) Molecule(t Task) (*qcschema.Molecule, error) {
 			}
 			q = append(q, c.embedding[f-1]...)
 		}
-		if q == nil {
-			q = []any{}
-		}
-		out.Extras = map[string]any{"embedding_charges": q}
+		out.Extras = map[string]any{qcschema.EmbeddingChargesKey: q}
 	}
 	return out, nil
 }

@@ -123,7 +123,7 @@ func compute(ctx context.Context, atoms []Atom, set *settings, b *gbsBasis, ext 
 	if err != nil {
 		return nil, nil, err
 	}
-	state, _, err := sys.runSCF(ctx, set, guess)
+	state, store, err := sys.runSCF(ctx, set, guess)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -140,7 +140,7 @@ func compute(ctx context.Context, atoms []Atom, set *settings, b *gbsBasis, ext 
 	}
 	set.logf("  SCF converged in %d iterations (%.3f s)\n", state.iterations, time.Since(t0).Seconds())
 	if set.method == methodMP2 {
-		corr, ss, os, err := sys.mp2(ctx, state)
+		corr, ss, os, err := sys.mp2(ctx, state, store)
 		if err != nil {
 			return nil, nil, err
 		}

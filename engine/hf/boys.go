@@ -70,7 +70,7 @@ func initBoys() {
 // boys fills f[0..mmax] with F_m(t). mmax must not exceed boysMaxM.
 func boys(mmax int, t float64, f []float64) {
 	if t < boysTMax {
-		g := int(t/boysStep + 0.5)
+		g := int(t*(1/boysStep) + 0.5)
 		dt := float64(g)*boysStep - t
 		row := boysTable[g*boysCols+mmax:]
 		// F_m(t) = sum_k F_{m+k}(t0) (t0-t)^k / k!
@@ -92,10 +92,18 @@ func boys(mmax int, t float64, f []float64) {
 		}
 		return
 	}
-	f[0] = 0.5 * math.Sqrt(math.Pi/t)
+	it := 1 / t
+	f[0] = 0.5 * math.Sqrt(math.Pi*it)
 	if mmax > 0 {
+		it *= 0.5
+		if t > 200 {
+			// exp(-t) is negligible against every F_m here
+			for m := 0; m < mmax; m++ {
+				f[m+1] = float64(2*m+1) * f[m] * it
+			}
+			return
+		}
 		e := math.Exp(-t)
-		it := 0.5 / t
 		for m := 0; m < mmax; m++ {
 			f[m+1] = (float64(2*m+1)*f[m] - e) * it
 		}

@@ -2,6 +2,7 @@ package hf
 
 import (
 	"math"
+	"math/rand"
 	"testing"
 )
 
@@ -30,5 +31,19 @@ func TestBoysAccuracy(t *testing.T) {
 		if math.Abs(f[0]-want) > 1e-15 {
 			t.Errorf("F_0(%g) = %.17g, want %.17g", x, f[0], want)
 		}
+	}
+}
+
+func BenchmarkBoys(b *testing.B) {
+	ensureBoys()
+	r := rand.New(rand.NewSource(1))
+	ts := make([]float64, 1024)
+	for i := range ts {
+		ts[i] = r.ExpFloat64() * 60
+	}
+	f := make([]float64, 20)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		boys(3, ts[i&1023], f)
 	}
 }

@@ -177,6 +177,11 @@ func validate(atoms []Atom, opt Options) (*settings, *gbsBasis, error) {
 			nel += a.Z
 		}
 	}
+	for _, x := range []float64{opt.EConvergence, opt.DConvergence} {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, nil, invalid("convergence thresholds must be finite")
+		}
+	}
 	for i, c := range opt.Charges {
 		if math.IsNaN(c.Q) || math.IsInf(c.Q, 0) {
 			return nil, nil, invalid("point charge %d is not finite", i)
@@ -184,6 +189,13 @@ func validate(atoms []Atom, opt Options) (*settings, *gbsBasis, error) {
 		for _, x := range c.Pos {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				return nil, nil, invalid("point charge %d has a non-finite coordinate", i)
+			}
+		}
+	}
+	for i, c := range opt.Charges {
+		for j, a := range atoms {
+			if !a.Ghost && dist(a.Pos, c.Pos) < 1e-6 {
+				return nil, nil, invalid("point charge %d sits on atom %d", i, j)
 			}
 		}
 	}

@@ -310,6 +310,11 @@ func TestBadInput(t *testing.T) {
 		{"NaN coordinate", []Atom{{Z: 1, Pos: [3]float64{math.NaN(), 0, 0}}}, Options{Method: "hf", Basis: "sto-3g"}, func(e error) bool { return errors.Is(e, ErrInvalidInput) }},
 		{"coincident atoms", []Atom{{Z: 1}, {Z: 1}}, Options{Method: "hf", Basis: "sto-3g"}, func(e error) bool { return errors.Is(e, ErrInvalidInput) }},
 		{"too many electrons removed", w, Options{Method: "hf", Basis: "sto-3g", Charge: 11}, func(e error) bool { return errors.Is(e, ErrInvalidInput) }},
+		{"charge on nucleus", w, Options{Method: "hf", Basis: "sto-3g", Charges: []PointCharge{{Q: 1, Pos: w[1].Pos}}}, func(e error) bool { return errors.Is(e, ErrInvalidInput) }},
+		{"NaN threshold", w, Options{Method: "hf", Basis: "sto-3g", EConvergence: math.NaN()}, func(e error) bool { return errors.Is(e, ErrInvalidInput) }},
+		{"NaN point charge", w, Options{Method: "hf", Basis: "sto-3g", Charges: []PointCharge{{Q: math.Inf(1)}}}, func(e error) bool { return errors.Is(e, ErrInvalidInput) }},
+		{"huge Z", []Atom{{Z: 500}}, Options{Method: "hf", Basis: "sto-3g"}, func(e error) bool { var x *UnsupportedElementError; return errors.As(e, &x) }},
+		{"empty method", w, Options{Basis: "sto-3g"}, func(e error) bool { var x *UnknownMethodError; return errors.As(e, &x) }},
 		{"puream true", w, Options{Method: "hf", Basis: "cc-pvdz", Puream: ptrTrue()}, func(e error) bool { return errors.Is(e, ErrInvalidInput) }},
 		{"not converged", w, Options{Method: "hf", Basis: "6-31g", MaxIter: 3}, func(e error) bool {
 			var x *ConvergenceError
@@ -335,6 +340,31 @@ func TestBadInput(t *testing.T) {
 }
 
 func ptrTrue() *bool { b := true; return &b }
+
+func TestMP2Hessian(t *testing.T) {
+	h2 := []Atom{{Z: 1}, {Z: 1, Pos: [3]float64{0.1, 0, 1.4}}}
+	r, err := Hessian(bg, h2, Options{Method: "mp2", Basis: "sto-3g"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the stretch force constant from the Hessian must match a direct
+	// second difference of energies along the bond
+	h := 0.01
+	var e [3]float64
+	for i, d := range []float64{-h, 0, h} {
+		a := append([]Atom(nil), h2...)
+		a[1].Pos[2] += d
+		res, err := Energy(bg, a, Options{Method: "mp2", Basis: "sto-3g", EConvergence: 1e-12, DConvergence: 1e-10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e[i] = res.Energy
+	}
+	want := (e[0] - 2*e[1] + e[2]) / (h * h)
+	if got := r.Hessian[5*6+5]; math.Abs(got-want) > 1e-3 {
+		t.Errorf("d2E/dz2 = %.6f, want %.6f", got, want)
+	}
+}
 
 func TestContextCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(bg)

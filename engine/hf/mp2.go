@@ -26,6 +26,9 @@ func (sys *system) halfTransform(ctx context.Context, co, cv []float64, no, nv i
 	As := make([][]float64, nw)
 	t1s := make([][]float64, nw)
 	t2s := make([][]float64, nw)
+	if sys.super != nil {
+		return sys.halfTransformStored(ctx, co, cv, no, nv)
+	}
 	// one chunk per bra shell pair; each writes its own rows of ht
 	parallelFor(nw, len(sys.pairs), func(wk, pi int) {
 		if ctx.Err() != nil {
@@ -134,8 +137,10 @@ func splitCoef(C []float64, n, m, nocc int) (co, cv []float64) {
 
 // mp2 returns the (all-electron, conventional) MP2 correlation energy and
 // its same-spin and opposite-spin parts.
-func (sys *system) mp2(ctx context.Context, st *scfState) (corr, ss, os float64, err error) {
+func (sys *system) mp2(ctx context.Context, st *scfState, store *eriStore) (corr, ss, os float64, err error) {
 	n, m := sys.bs.nbf, st.nmo
+	sys.super = sys.superMatrix(store)
+	defer func() { sys.super = nil }()
 	if !st.uhf {
 		no, nv := st.na, m-st.na
 		if no == 0 || nv == 0 {
@@ -229,4 +234,90 @@ func (sys *system) mp2(ctx context.Context, st *scfState) (corr, ss, os float64,
 		}
 	}
 	return ss + os, ss, os, nil
+}
+
+// maxSuper bounds the size (values) of the two-electron supermatrix built
+// from stored integrals for the MP2 transformation.
+const maxSuper = 40_000_000
+
+// superMatrix unpacks the stored integrals into V[pq][rs] over basis
+// function pairs p >= q, r >= s, or returns nil if they are not stored or
+// would not fit.
+func (sys *system) superMatrix(st *eriStore) []float64 {
+	if st == nil || st.direct {
+		return nil
+	}
+	n := sys.bs.nbf
+	np := n * (n + 1) / 2
+	if np*np > maxSuper {
+		return nil
+	}
+	V := make([]float64, np*np)
+	pidx := func(a, b int) int {
+		if a < b {
+			a, b = b, a
+		}
+		return a*(a+1)/2 + b
+	}
+	for _, q := range st.quartets {
+		bra, ket := sys.pairs[q.bra], sys.pairs[q.ket]
+		v := st.values[q.off : q.off+bra.nab*ket.nab]
+		i := 0
+		for a := 0; a < bra.na; a++ {
+			for b := 0; b < bra.nb; b++ {
+				p1 := pidx(bra.a.off+a, bra.b.off+b)
+				for c := 0; c < ket.na; c++ {
+					for d := 0; d < ket.nb; d++ {
+						p2 := pidx(ket.a.off+c, ket.b.off+d)
+						V[p1*np+p2] = v[i]
+						V[p2*np+p1] = v[i]
+						i++
+					}
+				}
+			}
+		}
+	}
+	return V
+}
+
+// halfTransformStored is halfTransform from the supermatrix.
+func (sys *system) halfTransformStored(ctx context.Context, co, cv []float64, no, nv int) ([]float64, error) {
+	n := sys.bs.nbf
+	np := n * (n + 1) / 2
+	ov := no * nv
+	ht := make([]float64, ov*np)
+	V := sys.super
+	nw := sys.threads
+	type scratch struct{ A, t1, t2 []float64 }
+	sc := make([]*scratch, nw)
+	const rowsPerChunk = 16
+	nch := (np + rowsPerChunk - 1) / rowsPerChunk
+	parallelFor(nw, nch, func(wk, c int) {
+		if ctx.Err() != nil {
+			return
+		}
+		if sc[wk] == nil {
+			sc[wk] = &scratch{A: make([]float64, n*n), t1: make([]float64, no*n), t2: make([]float64, ov)}
+		}
+		s := sc[wk]
+		for p := c * rowsPerChunk; p < (c+1)*rowsPerChunk && p < np; p++ {
+			row := V[p*np : (p+1)*np]
+			for l := 0; l < n; l++ {
+				for m := 0; m <= l; m++ {
+					v := row[l*(l+1)/2+m]
+					s.A[l*n+m] = v
+					s.A[m*n+l] = v
+				}
+			}
+			matMulTNInto(s.t1, co, s.A, n, no, n)
+			matMulInto(s.t2, s.t1, cv, no, n, nv)
+			for ia, v := range s.t2 {
+				ht[ia*np+p] = v
+			}
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return ht, nil
 }

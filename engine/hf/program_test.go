@@ -128,7 +128,9 @@ func TestComputeFailures(t *testing.T) {
 		{"bad geometry", func(in *qcschema.AtomicInput) { in.Molecule.Geometry = in.Molecule.Geometry[:5] }, qcschema.ErrorInput, "geometry"},
 		{"properties driver", func(in *qcschema.AtomicInput) { in.Driver = qcschema.DriverProperties }, qcschema.ErrorInput, "driver"},
 		{"multiplicity", func(in *qcschema.AtomicInput) { in.Molecule.MolecularMultiplicity = 2 }, qcschema.ErrorInput, "multiplicity"},
-		{"bad charges", func(in *qcschema.AtomicInput) { in.Molecule.Extras = map[string]any{"embedding_charges": []any{[]any{1.0}}} }, qcschema.ErrorInput, "embedding_charges"},
+		{"bad charges", func(in *qcschema.AtomicInput) {
+			in.Molecule.Extras = map[string]any{"embedding_charges": []any{[]any{1.0}}}
+		}, qcschema.ErrorInput, "embedding_charges"},
 		{"no convergence", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"maxiter": 2} }, qcschema.ErrorConvergence, "did not converge"},
 	}
 	for _, c := range cases {

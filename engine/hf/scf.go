@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -33,6 +35,7 @@ type system struct {
 	eext    float64      // external charge - nucleus
 	deriv   bool
 	threads int
+	super   []float64 // two-electron supermatrix during MP2, if stored
 }
 
 func pairIndex(m, n int) int {
@@ -468,6 +471,13 @@ func matMul(A, B []float64, r, k, c int) []float64 {
 // matMulInto sets out = A (r x k) * B (k x c).
 func matMulInto(out, A, B []float64, r, k, c int) {
 	out = out[:r*c]
+	if r*k*c >= 4096 && k > 0 {
+		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1,
+			blas64.General{Rows: r, Cols: k, Stride: k, Data: A[:r*k]},
+			blas64.General{Rows: k, Cols: c, Stride: c, Data: B[:k*c]},
+			0, blas64.General{Rows: r, Cols: c, Stride: c, Data: out})
+		return
+	}
 	for i := range out {
 		out[i] = 0
 	}
@@ -496,6 +506,13 @@ func matMulTN(A, B []float64, k, r, c int) []float64 {
 // matMulTNInto sets out = A^T (A is k x r) * B (k x c).
 func matMulTNInto(out, A, B []float64, k, r, c int) {
 	out = out[:r*c]
+	if r*k*c >= 4096 && k > 0 {
+		blas64.Gemm(blas.Trans, blas.NoTrans, 1,
+			blas64.General{Rows: k, Cols: r, Stride: r, Data: A[:k*r]},
+			blas64.General{Rows: k, Cols: c, Stride: c, Data: B[:k*c]},
+			0, blas64.General{Rows: r, Cols: c, Stride: c, Data: out})
+		return
+	}
 	for i := range out {
 		out[i] = 0
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/qcmb-go/qcmb/engine"
+	"github.com/qcmb-go/qcmb/engine/internal/procgroup"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -142,7 +143,7 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 		}
 		return fail(qcschema.ErrorUnavailable, "psi4 at %s does not run: %v", path, err)
 	}
-	charges, err := embeddingCharges(in.Molecule.Extras)
+	charges, err := qcschema.EmbeddingCharges(in.Molecule.Extras)
 	if err != nil {
 		return fail(qcschema.ErrorInput, "psi4: molecule extras: %v", err)
 	}
@@ -194,7 +195,7 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 		"OMP_NUM_THREADS="+strconv.Itoa(nthreads),
 		"MKL_NUM_THREADS="+strconv.Itoa(nthreads),
 	)
-	stdout, stderr, runErr := runGroup(ctx, path, args, dir, env)
+	stdout, stderr, runErr := procgroup.Run(ctx, path, args, dir, env)
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("psi4: %w", ctx.Err())
 	}
@@ -205,7 +206,7 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 // buildDocument writes the JSON document Psi4's runner reads: the input with the
 // molecule pinned (fix_com, fix_orientation), thread keys removed from keywords and
 // protocols, and the runner's own fields for 1.3.
-func buildDocument(in *qcschema.AtomicInput, ver version, charges []charge, memory, dir string) ([]byte, error) {
+func buildDocument(in *qcschema.AtomicInput, ver version, charges []qcschema.PointCharge, memory, dir string) ([]byte, error) {
 	data, err := json.Marshal(in)
 	if err != nil {
 		return nil, err

@@ -411,36 +411,12 @@ func TestParseVersion(t *testing.T) {
 	}
 }
 
-func TestEmbeddingChargesParse(t *testing.T) {
-	tests := []struct {
-		name    string
-		extras  map[string]any
-		want    int
-		wantErr bool
-	}{
-		{"absent", nil, 0, false},
-		{"empty", map[string]any{"embedding_charges": []any{}}, 0, false},
-		{"nested", map[string]any{"embedding_charges": [][]any{{0.4, []float64{1, 2, 3}}, {-0.8, []float64{0, 0, 1}}}}, 2, false},
-		{"flat", map[string]any{"embedding_charges": [][]float64{{0.4, 1, 2, 3}}}, 1, false},
-		{"short", map[string]any{"embedding_charges": [][]any{{0.4, []float64{1, 2}}}}, 0, true},
-		{"notlist", map[string]any{"embedding_charges": "x"}, 0, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := embeddingCharges(tt.extras)
-			if (err != nil) != tt.wantErr || len(got) != tt.want {
-				t.Errorf("got %v, %v", got, err)
-			}
-		})
-	}
-}
-
 func TestBuildDocument(t *testing.T) {
 	mol := qcschema.Molecule{Symbols: []string{"He", "He"}, Geometry: []float64{0, 0, 0, 0, 0, 3},
 		Real: []bool{true, false}, Extras: map[string]any{"embedding_charges": [][]any{{1.0, []float64{0, 0, 9}}}}}
 	in := input(mol, qcschema.DriverEnergy, qcschema.Model{Method: "hf", Basis: "sto-3g"}, map[string]any{"NThreads": 4, "scf_type": "pk"})
 	in.Protocols = map[string]any{"nthreads": 2, "stdout": true}
-	ch, err := embeddingCharges(mol.Extras)
+	ch, err := qcschema.EmbeddingCharges(mol.Extras)
 	if err != nil {
 		t.Fatal(err)
 	}

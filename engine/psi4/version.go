@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/qcmb-go/qcmb/engine/internal/procgroup"
 )
 
 // version is a parsed Psi4 version.
@@ -66,7 +68,7 @@ func probeVersion(ctx context.Context, path string) (version, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	stdout, stderr, err := runGroup(ctx, path, []string{"--version"}, "", nil)
+	stdout, stderr, err := procgroup.Run(ctx, path, []string{"--version"}, "", nil)
 	if ctx.Err() != nil {
 		return version{}, ctx.Err()
 	}

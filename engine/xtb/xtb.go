@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/qcmb-go/qcmb/engine"
+	"github.com/qcmb-go/qcmb/engine/internal/procgroup"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -64,7 +65,7 @@ func (p *Program) Find(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("xtb not found: %v", err)
 	}
-	stdout, stderr, err := runGroup(ctx, path, []string{"--version"}, "", nil)
+	stdout, stderr, err := procgroup.Run(ctx, path, []string{"--version"}, "", nil)
 	if m := versionRE.FindSubmatch(stdout); m != nil {
 		return string(m[1]), nil
 	}
@@ -220,7 +221,7 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 	if electrons < 0 || (electrons-uhf)%2 != 0 {
 		return fail(qcschema.ErrorInput, "xtb: %d electrons cannot have multiplicity %v", electrons, mult)
 	}
-	charges, err := embeddingCharges(mol.Extras)
+	charges, err := qcschema.EmbeddingCharges(mol.Extras)
 	if err != nil {
 		return fail(qcschema.ErrorInput, "xtb: molecule extras: %v", err)
 	}
@@ -277,7 +278,7 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 	// xtb keeps large arrays on the stack and crashes (SIGSEGV) on big molecules under the
 	// usual 8 MiB limit, so raise the stack limit for it as its documentation advises.
 	shArgs := append([]string{"-c", raiseStack, path}, args...)
-	stdout, stderr, runErr := runGroup(ctx, "/bin/sh", shArgs, dir, env)
+	stdout, stderr, runErr := procgroup.Run(ctx, "/bin/sh", shArgs, dir, env)
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("xtb: %w", ctx.Err())
 	}
