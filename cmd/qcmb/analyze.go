@@ -12,12 +12,12 @@ import (
 // componentJSON is one entry of COMPONENTS.json: a fragment result as the test vectors
 // carry it (gradient natom x 3 rows, Hessian 3n x 3n rows; flat arrays are accepted too).
 type componentJSON struct {
-	MC       string          `json:"mc"`
-	Real     []int           `json:"real"`
-	Basis    []int           `json:"basis"`
-	Energy   *float64        `json:"energy"`
-	Gradient flexArray       `json:"gradient,omitempty"`
-	Hessian  flexArray       `json:"hessian,omitempty"`
+	MC       string    `json:"mc"`
+	Real     []int     `json:"real"`
+	Basis    []int     `json:"basis"`
+	Energy   *float64  `json:"energy"`
+	Gradient flexArray `json:"gradient,omitempty"`
+	Hessian  flexArray `json:"hessian,omitempty"`
 }
 
 // flexArray decodes a nested or flat number array into one flat slice.

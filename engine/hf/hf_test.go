@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"testing"
+	"time"
 )
 
 var bg = context.Background()
@@ -374,6 +375,17 @@ func TestContextCancel(t *testing.T) {
 	}
 	if _, err := Hessian(ctx, water(), Options{Method: "hf", Basis: "sto-3g"}); !errors.Is(err, context.Canceled) {
 		t.Errorf("hessian: %v", err)
+	}
+	// a deadline in the middle of a finite-difference Hessian
+	ctx, cancel = context.WithTimeout(bg, 30*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := Hessian(ctx, waterTrimer(), Options{Method: "hf", Basis: "sto-3g", Threads: 1})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("hessian with deadline: %v", err)
+	}
+	if el := time.Since(start); el > 2*time.Second {
+		t.Errorf("cancellation took %v", el)
 	}
 }
 
