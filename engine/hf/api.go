@@ -119,7 +119,7 @@ func energyAt(ctx context.Context, atoms []Atom, set *settings, b *gbsBasis, ext
 
 func compute(ctx context.Context, atoms []Atom, set *settings, b *gbsBasis, ext []PointCharge, guess *[2][]float64, grad bool) (*Result, *scfState, error) {
 	t0 := time.Now()
-	sys, err := newSystem(atoms, b, ext, grad, set.threads)
+	sys, err := newSystem(atoms, b, ext, grad, set.threads, set.pure)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -133,7 +133,7 @@ func compute(ctx context.Context, atoms []Atom, set *settings, b *gbsBasis, ext 
 		NuclearRepulsion: sys.enuc,
 		ExternalNuclear:  sys.eext,
 		Iterations:       state.iterations,
-		NBasis:           sys.bs.nbf,
+		NBasis:           sys.bs.nsph,
 		NMO:              state.nmo,
 		NAlpha:           set.nalpha,
 		NBeta:            set.nbeta,
@@ -201,7 +201,11 @@ func logHeader(set *settings, atoms []Atom, opt Options, driver string) {
 		meth = "MP2"
 	}
 	set.logf("qcmb embedded Hartree-Fock program\n")
-	set.logf("  driver %s, method %s, reference %s, basis %s (cartesian)\n", driver, meth, ref, opt.Basis)
+	kind := "cartesian"
+	if set.pure {
+		kind = "spherical"
+	}
+	set.logf("  driver %s, method %s, reference %s, basis %s (%s)\n", driver, meth, ref, opt.Basis, kind)
 	set.logf("  charge %d, alpha electrons %d, beta electrons %d\n", opt.Charge, set.nalpha, set.nbeta)
 	set.logf("  e_convergence %.1e, d_convergence %.1e, maxiter %d\n", set.econv, set.dconv, set.maxiter)
 	set.logf("  geometry (bohr):\n")

@@ -249,12 +249,14 @@ func newShell(g gbsShell, atom int, pos [3]float64) *shell {
 type basisSet struct {
 	name   string
 	shells []*shell
-	nbf    int
+	nbf    int // cartesian functions
 	lmax   int
+	pure   bool // spherical harmonic functions for l >= 2
+	nsph   int  // number of functions (spherical where pure)
 }
 
-func buildBasis(b *gbsBasis, atoms []Atom) (*basisSet, error) {
-	bs := &basisSet{name: b.name}
+func buildBasis(b *gbsBasis, atoms []Atom, pure bool) (*basisSet, error) {
+	bs := &basisSet{name: b.name, pure: pure}
 	for ia, at := range atoms {
 		gs, ok := b.elements[at.Z]
 		if !ok {
@@ -268,6 +270,13 @@ func buildBasis(b *gbsBasis, atoms []Atom) (*basisSet, error) {
 			s := newShell(g, ia, at.Pos)
 			s.off = bs.nbf
 			bs.nbf += s.ncart()
+			for l := s.lmin; l <= s.lmax; l++ {
+				if pure && l >= 2 {
+					bs.nsph += 2*l + 1
+				} else {
+					bs.nsph += (l + 1) * (l + 2) / 2
+				}
+			}
 			if s.lmax > bs.lmax {
 				bs.lmax = s.lmax
 			}
@@ -279,3 +288,62 @@ func buildBasis(b *gbsBasis, atoms []Atom) (*basisSet, error) {
 
 // maxL is the highest shell angular momentum supported (f).
 const maxL = 3
+
+// solidHarmonics lists, per l >= 2, the real solid harmonics as
+// combinations of cartesian monomials x^a y^b z^c (unnormalised; the
+// columns of the transformation are normalised with the overlap matrix).
+var solidHarmonics = map[int][]map[[3]int]float64{
+	2: {
+		{{2, 0, 0}: -1, {0, 2, 0}: -1, {0, 0, 2}: 2}, // d0
+		{{1, 0, 1}: 1},                // d+1
+		{{0, 1, 1}: 1},                // d-1
+		{{2, 0, 0}: 1, {0, 2, 0}: -1}, // d+2
+		{{1, 1, 0}: 1},                // d-2
+	},
+	3: {
+		{{0, 0, 3}: 2, {2, 0, 1}: -3, {0, 2, 1}: -3}, // f0
+		{{1, 0, 2}: 4, {3, 0, 0}: -1, {1, 2, 0}: -1}, // f+1
+		{{0, 1, 2}: 4, {2, 1, 0}: -1, {0, 3, 0}: -1}, // f-1
+		{{2, 0, 1}: 1, {0, 2, 1}: -1},                // f+2
+		{{1, 1, 1}: 1},                               // f-2
+		{{3, 0, 0}: 1, {1, 2, 0}: -3},                // f+3
+		{{2, 1, 0}: 3, {0, 3, 0}: -1},                // f-3
+	},
+}
+
+// sphericalT returns the nbf x nsph matrix whose columns express the
+// working functions (spherical where pure, cartesian otherwise) in the
+// cartesian functions. The columns are not normalised.
+func (bs *basisSet) sphericalT() []float64 {
+	n, m := bs.nbf, bs.nsph
+	T := make([]float64, n*m)
+	col := 0
+	for _, s := range bs.shells {
+		for i, c := range s.cart {
+			l := s.lOf[i]
+			if bs.pure && l >= 2 {
+				continue
+			}
+			T[(s.off+i)*m+col] = 1
+			col++
+			_ = c
+		}
+		if !bs.pure {
+			continue
+		}
+		for l := s.lmin; l <= s.lmax; l++ {
+			if l < 2 {
+				continue
+			}
+			for _, poly := range solidHarmonics[l] {
+				for i, c := range s.cart {
+					if s.lOf[i] == l {
+						T[(s.off+i)*m+col] = poly[c]
+					}
+				}
+				col++
+			}
+		}
+	}
+	return T
+}

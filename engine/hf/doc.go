@@ -6,11 +6,16 @@
 //
 // Basis sets STO-3G, 3-21G, 6-31G, 6-31G* (also spelled 6-31gs or
 // 6-31g(d)) and cc-pVDZ are embedded as Gaussian94 files (basis/*.gbs, as
-// the Basis Set Exchange writes them). Names are case-insensitive. All
-// functions are cartesian (six d functions, Psi4's puream false); primitive
-// and contraction normalisation follow Psi4, so energies agree with Psi4
-// run with puream false (the tests reproduce Psi4 1.3 to better than
-// 1e-9 Eh). SP shells are kept together.
+// the Basis Set Exchange writes them). Names are case-insensitive. Shells
+// are cartesian or, with Options.Puream true, spherical harmonic for d and
+// f; nil Puream takes the basis file's default as Psi4 does (cartesian for
+// the Pople sets, spherical for cc-pVDZ). Primitive and contraction
+// normalisation follow Psi4, so energies agree with Psi4: the tests
+// reproduce Psi4 1.3 (puream false) and Psi4's cc-pVDZ water (spherical)
+// to about 1e-9 Eh. SP shells are kept together. Spherical functions are
+// handled as fixed combinations of cartesian ones (the orthogonaliser
+// spans only them), so integrals, gradients and MP2 run in the cartesian
+// basis throughout.
 //
 // Integrals use McMurchie-Davidson Hermite expansions with an accurate
 // Boys function (tabulated Taylor expansion below T=45, asymptotic form

@@ -4,7 +4,7 @@ import "math"
 
 // primScreen drops primitive pairs whose coefficient-weighted Gaussian
 // product prefactor is below this value.
-const primScreen = 1e-15
+var primScreen = 1e-15
 
 // shellPair holds the primitive-pair data of two shells in Hermite form.
 // E[(ip*nab+ab)*nh+h] are Hermite expansion coefficients (times contraction

@@ -34,8 +34,9 @@ type Options struct {
 	MaxIter                    int // zero means 100
 	Charges                    []PointCharge
 	Log                        io.Writer // readable log, may be nil
-	// Puream selects spherical (true) or cartesian (false) functions. Nil
-	// means cartesian. Only cartesian functions are implemented; true is an error.
+	// Puream selects spherical harmonic (true) or cartesian (false) d and f
+	// functions. Nil means the basis set's default, as in Psi4 (the first
+	// line of its file: cartesian for the Pople sets, spherical for cc-pVDZ).
 	Puream *bool
 	// Threads bounds the goroutines used for integrals; zero means
 	// runtime.GOMAXPROCS(0). Results do not depend on it.
@@ -136,6 +137,7 @@ type settings struct {
 	econv, dconv float64
 	maxiter      int
 	threads      int
+	pure         bool
 	log          io.Writer
 }
 
@@ -153,9 +155,6 @@ func validate(atoms []Atom, opt Options) (*settings, *gbsBasis, error) {
 	b, err := loadBasis(opt.Basis)
 	if err != nil {
 		return nil, nil, err
-	}
-	if opt.Puream != nil && *opt.Puream {
-		return nil, nil, invalid("spherical harmonic (puream true) basis functions are not supported; use puream false")
 	}
 	if len(atoms) == 0 {
 		return nil, nil, invalid("no atoms")
@@ -237,6 +236,10 @@ func validate(atoms []Atom, opt Options) (*settings, *gbsBasis, error) {
 		s.uhf = true
 	default:
 		return nil, nil, invalid("unknown reference %q (rhf, uhf)", opt.Reference)
+	}
+	s.pure = b.spherical
+	if opt.Puream != nil {
+		s.pure = *opt.Puream
 	}
 	if s.econv <= 0 {
 		s.econv = 1e-10

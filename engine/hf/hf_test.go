@@ -70,6 +70,8 @@ func TestAnalyticGradientVsFiniteDifference(t *testing.T) {
 		{"uhf/6-31g/NH2+charges", nh2, Options{Method: "hf", Basis: "6-31g", Multiplicity: 2, Charges: charges}},
 		{"uhf/sto-3g/triplet-water-cation", distorted(water()), Options{Method: "hf", Basis: "sto-3g", Charge: 1, Multiplicity: 2}},
 		{"rhf/6-31g*/HCl", hcl, Options{Method: "hf", Basis: "6-31g*"}},
+		{"rhf/cc-pvdz(spherical)", distorted(water()), Options{Method: "hf", Basis: "cc-pvdz"}},
+		{"uhf/6-31g*(spherical)/OH", oh, Options{Method: "hf", Basis: "6-31g*", Multiplicity: 2, Puream: ptrTrue()}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -196,6 +198,8 @@ func TestRigidMotionInvariance(t *testing.T) {
 		{distorted(water()), Options{Method: "hf", Basis: "6-31g*"}},
 		{dimerWithGhosts(), Options{Method: "mp2", Basis: "6-31g*"}},
 		{[]Atom{{Z: 8, Pos: [3]float64{0, 0, 0.1}}, {Z: 1, Pos: [3]float64{0.1, 0.2, 1.9}}}, Options{Method: "mp2", Basis: "cc-pvdz", Multiplicity: 2, Puream: new(bool)}},
+		{[]Atom{{Z: 8, Pos: [3]float64{0, 0, 0.1}}, {Z: 1, Pos: [3]float64{0.1, 0.2, 1.9}}}, Options{Method: "mp2", Basis: "cc-pvdz", Multiplicity: 2}},
+		{[]Atom{{Z: 30}, {Z: 8, Pos: [3]float64{0.3, 0.1, 3.2}}}, Options{Method: "hf", Basis: "sto-3g"}},
 	}
 	for _, c := range cases {
 		opt := c.opt
@@ -316,7 +320,6 @@ func TestBadInput(t *testing.T) {
 		{"NaN point charge", w, Options{Method: "hf", Basis: "sto-3g", Charges: []PointCharge{{Q: math.Inf(1)}}}, func(e error) bool { return errors.Is(e, ErrInvalidInput) }},
 		{"huge Z", []Atom{{Z: 500}}, Options{Method: "hf", Basis: "sto-3g"}, func(e error) bool { var x *UnsupportedElementError; return errors.As(e, &x) }},
 		{"empty method", w, Options{Basis: "sto-3g"}, func(e error) bool { var x *UnknownMethodError; return errors.As(e, &x) }},
-		{"puream true", w, Options{Method: "hf", Basis: "cc-pvdz", Puream: ptrTrue()}, func(e error) bool { return errors.Is(e, ErrInvalidInput) }},
 		{"not converged", w, Options{Method: "hf", Basis: "6-31g", MaxIter: 3}, func(e error) bool {
 			var x *ConvergenceError
 			return errors.As(e, &x) && x.Iterations == 3 && !math.IsNaN(x.Energy) && x.DensityError > 0
@@ -463,5 +466,42 @@ func TestThreadIndependence(t *testing.T) {
 				t.Errorf("threads %d: gradient %d differs", th, k)
 			}
 		}
+	}
+}
+
+// Psi4's tu1 test: HF/cc-pVDZ (spherical d) water, O-H 0.96 A, 104.5 deg,
+// scf_type pk: -76.02665366 Eh. Also a qcdb reference geometry in A.
+func TestSphericalReference(t *testing.T) {
+	const bohrPerAngstrom = 1 / 0.52917721067
+	r := 0.96 * bohrPerAngstrom
+	th := 104.5 * math.Pi / 180
+	tu1 := []Atom{{Z: 8}, {Z: 1, Pos: [3]float64{0, 0, r}}, {Z: 1, Pos: [3]float64{0, r * math.Sin(th), r * math.Cos(th)}}}
+	res, err := Energy(bg, tu1, Options{Method: "hf", Basis: "cc-pVDZ"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("tu1 diff %.2e", res.Energy+76.02665366)
+	if math.Abs(res.Energy-(-76.02665366)) > 1e-6 || res.NBasis != 24 || res.NMO != 24 {
+		t.Errorf("tu1: E = %.10f, nbasis %d", res.Energy, res.NBasis)
+	}
+	cart, err := Energy(bg, tu1, Options{Method: "hf", Basis: "cc-pVDZ", Puream: new(bool)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cart.NBasis != 25 || cart.Energy >= res.Energy {
+		t.Errorf("cartesian cc-pVDZ: nbasis %d, E %.10f must be below the spherical %.10f", cart.NBasis, cart.Energy, res.Energy)
+	}
+	q := []Atom{
+		{Z: 8, Pos: [3]float64{0, 0, -0.065638538099 * bohrPerAngstrom}},
+		{Z: 1, Pos: [3]float64{0, -0.757480611647 * bohrPerAngstrom, 0.520865616174 * bohrPerAngstrom}},
+		{Z: 1, Pos: [3]float64{0, 0.757480611647 * bohrPerAngstrom, 0.520865616174 * bohrPerAngstrom}},
+	}
+	res, err = Energy(bg, q, Options{Method: "hf", Basis: "cc-pvdz"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("qcdb diff %.2e", res.Energy+76.026760737428)
+	if math.Abs(res.Energy-(-76.026760737428)) > 1e-6 {
+		t.Errorf("qcdb water: E = %.10f", res.Energy)
 	}
 }

@@ -152,13 +152,15 @@ func fromInput(in *qcschema.AtomicInput) ([]Atom, Options, error) {
 				}
 				opt.MaxIter = int(f)
 			}
-		case "puream", "freeze_core":
+		case "puream":
+			var b bool
+			if b, err = wantBool(k, v); err == nil {
+				opt.Puream = &b
+			}
+		case "freeze_core":
 			var b bool
 			if b, err = wantBool(k, v); err == nil && b {
 				err = fmt.Errorf("hf: keyword %s true is not supported (only false)", k)
-			}
-			if strings.EqualFold(k, "puream") {
-				opt.Puream = new(bool)
 			}
 		default:
 			err = fmt.Errorf("hf: keyword %q is not supported (supported: %s)", k, strings.Join(acceptedKeywords, ", "))

@@ -119,7 +119,7 @@ func TestComputeFailures(t *testing.T) {
 	}{
 		{"unknown keyword", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"guess": "sad"} }, qcschema.ErrorInput, "guess"},
 		{"bad scf_type", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"scf_type": "df"} }, qcschema.ErrorInput, "scf_type"},
-		{"puream true", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"puream": true} }, qcschema.ErrorInput, "puream"},
+		{"puream junk", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"puream": "maybe"} }, qcschema.ErrorInput, "puream"},
 		{"freeze_core", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"freeze_core": "true"} }, qcschema.ErrorInput, "freeze_core"},
 		{"bad maxiter", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"maxiter": 2.5} }, qcschema.ErrorInput, "maxiter"},
 		{"unknown method", func(in *qcschema.AtomicInput) { in.Model.Method = "ccsd" }, qcschema.ErrorInput, "ccsd"},

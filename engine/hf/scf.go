@@ -45,8 +45,8 @@ func pairIndex(m, n int) int {
 	return m*(m+1)/2 + n
 }
 
-func newSystem(atoms []Atom, b *gbsBasis, ext []PointCharge, deriv bool, threads int) (*system, error) {
-	bs, err := buildBasis(b, atoms)
+func newSystem(atoms []Atom, b *gbsBasis, ext []PointCharge, deriv bool, threads int, pure bool) (*system, error) {
+	bs, err := buildBasis(b, atoms, pure)
 	if err != nil {
 		return nil, err
 	}
@@ -422,6 +422,35 @@ func orthogonalizer(S []float64, n int) ([]float64, int) {
 	return X, keep
 }
 
+// orthogonalizer returns X (nbf x nmo) with X^T S X = 1 spanning the
+// working functions: all cartesian functions, or for pure basis sets the
+// spherical harmonic combinations.
+func (sys *system) orthogonalizer(S []float64) ([]float64, int) {
+	n := sys.bs.nbf
+	if !sys.bs.pure || sys.bs.nsph == n {
+		return orthogonalizer(S, n)
+	}
+	m := sys.bs.nsph
+	T := sys.bs.sphericalT()
+	st := matMulTN(T, matMul(S, T, n, n, m), n, m, m)
+	// normalise the spherical functions
+	for j := 0; j < m; j++ {
+		f := 1 / math.Sqrt(st[j*m+j])
+		for i := 0; i < n; i++ {
+			T[i*m+j] *= f
+		}
+	}
+	st = matMulTN(T, matMul(S, T, n, n, m), n, m, m)
+	for i := 0; i < m; i++ {
+		for j := 0; j < i; j++ {
+			v := 0.5 * (st[i*m+j] + st[j*m+i])
+			st[i*m+j], st[j*m+i] = v, v
+		}
+	}
+	Xs, k := orthogonalizer(st, m)
+	return matMul(T, Xs, n, m, k), k
+}
+
 // diagFock solves F C = S C e through X: returns C (n x m) and eps.
 func diagFock(F, X []float64, n, m int) ([]float64, []float64) {
 	// F' = X^T F X
@@ -617,7 +646,7 @@ func (sys *system) runSCF(ctx context.Context, set *settings, guess *[2][]float6
 	for i := range H {
 		H[i] = T[i] + V[i]
 	}
-	X, m := orthogonalizer(S, n)
+	X, m := sys.orthogonalizer(S)
 	set.logf("  basis functions: %d, orthonormal MOs: %d\n", n, m)
 	st, err := sys.buildERIStore(ctx)
 	if err != nil {
