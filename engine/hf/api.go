@@ -76,26 +76,35 @@ func Hessian(ctx context.Context, atoms []Atom, opt Options) (*Result, error) {
 	hess := make([]float64, n3*n3)
 	quiet := *set
 	quiet.log = nil
+	quiet.threads = 1
 	tightenFD(&quiet)
-	disp := make([]Atom, len(atoms))
-	for k := 0; k < n3; k++ {
+	// displacements run concurrently, each single-threaded
+	errs := make([]error, n3)
+	parallelFor(set.threads, n3, func(_, k int) {
+		disp := append([]Atom(nil), atoms...)
 		var g [2][]float64
 		for si, sgn := range []float64{1, -1} {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				errs[k] = err
+				return
 			}
 			copy(disp, atoms)
 			disp[k/3].Pos[k%3] += sgn * HessianStep
 			r, _, err := gradientAt(ctx, disp, &quiet, b, opt.Charges, guess)
 			if err != nil {
-				return nil, fmt.Errorf("hf: hessian displacement %d: %w", k, err)
+				errs[k] = fmt.Errorf("hf: hessian displacement %d: %w", k, err)
+				return
 			}
 			g[si] = r.Gradient
 		}
 		for j := 0; j < n3; j++ {
 			hess[k*n3+j] = (g[0][j] - g[1][j]) / (2 * HessianStep)
 		}
-		set.logf("  hessian displacement %d/%d done\n", k+1, n3)
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	for i := 0; i < n3; i++ {
 		for j := 0; j < i; j++ {
@@ -163,26 +172,36 @@ func gradientAt(ctx context.Context, atoms []Atom, set *settings, b *gbsBasis, e
 	}
 	quiet := *set
 	quiet.log = nil
+	quiet.threads = 1
 	tightenFD(&quiet)
 	n3 := 3 * len(atoms)
 	g := make([]float64, n3)
-	disp := make([]Atom, len(atoms))
 	ref := &[2][]float64{state.D[0], state.D[1]}
-	for k := 0; k < n3; k++ {
+	errs := make([]error, n3)
+	// displacements run concurrently, each single-threaded
+	parallelFor(set.threads, n3, func(_, k int) {
+		disp := append([]Atom(nil), atoms...)
 		var e [2]float64
 		for si, sgn := range []float64{1, -1} {
 			if err := ctx.Err(); err != nil {
-				return nil, nil, err
+				errs[k] = err
+				return
 			}
 			copy(disp, atoms)
 			disp[k/3].Pos[k%3] += sgn * MP2GradientStep
 			r, _, err := compute(ctx, disp, &quiet, b, ext, ref, false)
 			if err != nil {
-				return nil, nil, fmt.Errorf("hf: gradient displacement %d: %w", k, err)
+				errs[k] = fmt.Errorf("hf: gradient displacement %d: %w", k, err)
+				return
 			}
 			e[si] = r.Energy
 		}
 		g[k] = (e[0] - e[1]) / (2 * MP2GradientStep)
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, nil, err
+		}
 	}
 	res.Gradient = g
 	return res, state, nil

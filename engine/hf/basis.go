@@ -176,15 +176,20 @@ func parseGBS(name, text string) (*gbsBasis, error) {
 	return b, nil
 }
 
-// shell is a contracted (possibly SP) cartesian shell placed on a centre.
+// shell is a set of contracted cartesian functions on one centre sharing
+// one list of primitive exponents: a plain shell, an SP shell, or several
+// general contractions of the same primitives (as in cc-pVDZ), which are
+// merged so that primitive integrals are computed once for all of them.
 type shell struct {
 	atom       int
 	pos        [3]float64
 	lmin, lmax int
 	exps       []float64
-	coef       [][]float64 // [l-lmin][prim], includes primitive and contraction normalisation
-	cart       [][3]int    // cartesian components, lmin..lmax, Psi4 order
+	coef       [][]float64 // [contraction][prim], includes primitive and contraction normalisation
+	cl         []int       // angular momentum of each contraction
+	cart       [][3]int    // cartesian components, contraction by contraction, Psi4 order within each
 	lOf        []int       // angular momentum of each component
+	cIdx       []int       // contraction of each component
 	off        int         // first basis function
 }
 
@@ -211,38 +216,86 @@ func cartComponents(l int) [][3]int {
 	return out
 }
 
-// newShell normalises a basis-file shell the way Psi4 does: each primitive
-// is normalised for the x^l component, then the contraction is scaled so the
+// contraction is one contracted function set (angular momentum l) of a shell.
+type contraction struct {
+	l   int
+	raw []float64
+}
+
+// newShell normalises contractions the way Psi4 does: each primitive is
+// normalised for the x^l component, then the contraction is scaled so the
 // x^l component of the contracted function has unit norm. All cartesian
-// components of a shell share these coefficients.
-func newShell(g gbsShell, atom int, pos [3]float64) *shell {
-	s := &shell{atom: atom, pos: pos, lmin: g.lmin, lmax: g.lmax, exps: g.exps}
-	np := len(g.exps)
-	for l := g.lmin; l <= g.lmax; l++ {
-		raw := g.coefs[l-g.lmin]
-		c := make([]float64, np)
-		for i, a := range g.exps {
-			c[i] = raw[i] * math.Pow(2*a/math.Pi, 0.75) * math.Pow(4*a, float64(l)/2) / math.Sqrt(doubleFactorial(2*l-1))
+// components of a contraction share these coefficients.
+func newShell(exps []float64, cons []contraction, atom int, pos [3]float64) *shell {
+	s := &shell{atom: atom, pos: pos, exps: exps, lmin: cons[0].l, lmax: cons[0].l}
+	for ci, con := range cons {
+		l := con.l
+		if l < s.lmin {
+			s.lmin = l
+		}
+		if l > s.lmax {
+			s.lmax = l
+		}
+		c := make([]float64, len(exps))
+		for i, a := range exps {
+			c[i] = con.raw[i] * math.Pow(2*a/math.Pi, 0.75) * math.Pow(4*a, float64(l)/2) / math.Sqrt(doubleFactorial(2*l-1))
 		}
 		// self-overlap of the contracted x^l function
 		sum := 0.0
-		for i, a := range g.exps {
-			for j, b := range g.exps {
+		for i, a := range exps {
+			for j, b := range exps {
 				p := a + b
 				sum += c[i] * c[j] * math.Pow(math.Pi/p, 1.5) * doubleFactorial(2*l-1) / math.Pow(2*p, float64(l))
 			}
 		}
-		n := 1 / math.Sqrt(sum)
+		nrm := 1 / math.Sqrt(sum)
 		for i := range c {
-			c[i] *= n
+			c[i] *= nrm
 		}
 		s.coef = append(s.coef, c)
+		s.cl = append(s.cl, l)
 		for _, comp := range cartComponents(l) {
 			s.cart = append(s.cart, comp)
 			s.lOf = append(s.lOf, l)
+			s.cIdx = append(s.cIdx, ci)
 		}
 	}
 	return s
+}
+
+func sameExps(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// mergedShells groups an element's basis-file shells by identical
+// exponent lists, keeping the file order of first appearance.
+func mergedShells(gs []gbsShell) (exps [][]float64, cons [][]contraction) {
+	for _, g := range gs {
+		k := -1
+		for i, e := range exps {
+			if sameExps(e, g.exps) {
+				k = i
+				break
+			}
+		}
+		if k < 0 {
+			exps = append(exps, g.exps)
+			cons = append(cons, nil)
+			k = len(exps) - 1
+		}
+		for l := g.lmin; l <= g.lmax; l++ {
+			cons[k] = append(cons[k], contraction{l: l, raw: g.coefs[l-g.lmin]})
+		}
+	}
+	return
 }
 
 // basisSet is the list of shells for a molecule.
@@ -267,10 +320,13 @@ func buildBasis(b *gbsBasis, atoms []Atom, pure bool) (*basisSet, error) {
 				return nil, &UnsupportedElementError{Element: symbolOf(at.Z), Z: at.Z, Basis: b.name,
 					Reason: fmt.Sprintf("angular momentum %d exceeds the supported maximum %d", g.lmax, maxL)}
 			}
-			s := newShell(g, ia, at.Pos)
+		}
+		exps, cons := mergedShells(gs)
+		for k := range exps {
+			s := newShell(exps[k], cons[k], ia, at.Pos)
 			s.off = bs.nbf
 			bs.nbf += s.ncart()
-			for l := s.lmin; l <= s.lmax; l++ {
+			for _, l := range s.cl {
 				if pure && l >= 2 {
 					bs.nsph += 2*l + 1
 				} else {
@@ -319,29 +375,23 @@ func (bs *basisSet) sphericalT() []float64 {
 	T := make([]float64, n*m)
 	col := 0
 	for _, s := range bs.shells {
-		for i, c := range s.cart {
-			l := s.lOf[i]
+		for ci, l := range s.cl {
 			if bs.pure && l >= 2 {
-				continue
-			}
-			T[(s.off+i)*m+col] = 1
-			col++
-			_ = c
-		}
-		if !bs.pure {
-			continue
-		}
-		for l := s.lmin; l <= s.lmax; l++ {
-			if l < 2 {
-				continue
-			}
-			for _, poly := range solidHarmonics[l] {
-				for i, c := range s.cart {
-					if s.lOf[i] == l {
-						T[(s.off+i)*m+col] = poly[c]
+				for _, poly := range solidHarmonics[l] {
+					for i, c := range s.cart {
+						if s.cIdx[i] == ci {
+							T[(s.off+i)*m+col] = poly[c]
+						}
 					}
+					col++
 				}
-				col++
+				continue
+			}
+			for i := range s.cart {
+				if s.cIdx[i] == ci {
+					T[(s.off+i)*m+col] = 1
+					col++
+				}
 			}
 		}
 	}

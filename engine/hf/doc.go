@@ -19,17 +19,21 @@
 //
 // Integrals use McMurchie-Davidson Hermite expansions with an accurate
 // Boys function (tabulated Taylor expansion below T=45, asymptotic form
-// above), exploit the eight-fold permutational symmetry and Schwarz
-// screening (1e-12). Shell quartets are stored when they fit (about 480 MB
-// of values) and recomputed every iteration otherwise (direct SCF).
+// above), exploit the eight-fold permutational symmetry, Schwarz screening
+// (1e-12) and primitive-pair screening (1e-12). Shell quartets are stored
+// when they fit (60 million values, about 480 MB) and otherwise recomputed
+// every iteration (direct SCF, with incremental Fock builds and density
+// screening).
 //
-// The SCF starts from the core Hamiltonian, uses DIIS (8 vectors) and
-// canonical orthogonalisation (overlap eigenvalues below 1e-7 dropped). It
-// stops when the energy change is below EConvergence (default 1e-10) and
-// the RMS of the orbital gradient X^T(FDS-SDF)X is below DConvergence
-// (default 1e-8), or fails after MaxIter (default 100) iterations with a
-// *ConvergenceError. The reference is RHF for singlets and UHF otherwise
-// unless Reference says "uhf".
+// The SCF starts from a superposition of atomic densities (Guess "sad",
+// from cached fractional-occupation atomic SCFs; "core" selects the core
+// Hamiltonian), uses DIIS (8 vectors) and canonical orthogonalisation
+// (overlap eigenvalues below 1e-7 dropped). It stops when the energy
+// change is below EConvergence (default 1e-10) and the RMS of the orbital
+// gradient X^T(FDS-SDF)X is below DConvergence (default 1e-8), or fails
+// after MaxIter (default 100) iterations with a *ConvergenceError. The
+// reference is RHF for singlets and UHF otherwise unless Reference says
+// "uhf".
 //
 // MP2 is conventional and all-electron (no frozen core), on RHF or UHF
 // references (RMP2 and UMP2); Result carries same-spin and opposite-spin
@@ -71,6 +75,9 @@
 // Compute (and the Program type, which has the engine.Program method set)
 // runs a qcschema.AtomicInput: methods hf/scf and mp2, drivers energy,
 // gradient and hessian, Psi4-named keywords scf_type, e_convergence,
-// d_convergence, maxiter, reference, mp2_type conv, puream false,
-// freeze_core false, and molecule extras["embedding_charges"].
+// d_convergence, maxiter, reference, mp2_type conv, puream,
+// freeze_core false, guess, and molecule extras["embedding_charges"]. It
+// registers itself in the engine registry as "embedded". A QCSchema single
+// point runs on one thread (executors already run one calculation per core)
+// unless the input's extras["nthreads"] asks for more.
 package hf

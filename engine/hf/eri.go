@@ -4,7 +4,7 @@ import "math"
 
 // primScreen drops primitive pairs whose coefficient-weighted Gaussian
 // product prefactor is below this value.
-var primScreen = 1e-15
+const primScreen = 1e-12
 
 // shellPair holds the primitive-pair data of two shells in Hermite form.
 // E[(ip*nab+ab)*nh+h] are Hermite expansion coefficients (times contraction
@@ -25,6 +25,7 @@ type shellPair struct {
 	P         [][3]float64
 	E, Es     []float64
 	dE, dEs   []float64
+	dNZ       [][]int32 // per (ip*6+k): indices of the nonzero entries of dE
 	withDeriv bool
 }
 
@@ -76,9 +77,9 @@ func newShellPair(m, n int, a, b *shell, deriv bool) *shellPair {
 			sp.E = append(sp.E, make([]float64, sp.nab*sp.nh)...)
 			e := sp.E[base:]
 			for ia, ca := range a.cart {
-				cA := a.coef[a.lOf[ia]-a.lmin][i]
+				cA := a.coef[a.cIdx[ia]][i]
 				for ib, cb := range b.cart {
-					c := cA * b.coef[b.lOf[ib]-b.lmin][j]
+					c := cA * b.coef[b.cIdx[ib]][j]
 					row := e[(ia*sp.nb+ib)*sp.nh:]
 					for h := 0; h < sp.nh; h++ {
 						tuv := hermIdx[h]
@@ -97,9 +98,9 @@ func newShellPair(m, n int, a, b *shell, deriv bool) *shellPair {
 			de := sp.dE[dbase:]
 			tabs := [3][]float64{ex, ey, ez}
 			for ia, ca := range a.cart {
-				cA := a.coef[a.lOf[ia]-a.lmin][i]
+				cA := a.coef[a.cIdx[ia]][i]
 				for ib, cb := range b.cart {
-					c := cA * b.coef[b.lOf[ib]-b.lmin][j]
+					c := cA * b.coef[b.cIdx[ib]][j]
 					for k := 0; k < 6; k++ {
 						dir := k % 3
 						onA := k < 3
@@ -153,6 +154,17 @@ func newShellPair(m, n int, a, b *shell, deriv bool) *shellPair {
 		}
 	}
 	if deriv {
+		blk := sp.nab * sp.nh1
+		sp.dNZ = make([][]int32, sp.np*6)
+		for r := range sp.dNZ {
+			var nz []int32
+			for i, v := range sp.dE[r*blk : (r+1)*blk] {
+				if v != 0 {
+					nz = append(nz, int32(i))
+				}
+			}
+			sp.dNZ[r] = nz
+		}
 		sp.dEs = make([]float64, len(sp.dE))
 		for r := 0; r < len(sp.dE)/sp.nh1; r++ {
 			for h := 0; h < sp.nh1; h++ {

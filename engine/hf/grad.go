@@ -140,9 +140,9 @@ func (sys *system) oneElectronGradient(dt, W, g []float64) {
 						return -0.5 * (float64(j*(j-1))*s1(e, i, j-2) - 2*be*float64(2*j+1)*s1(e, i, j) + 4*be*be*s1(e, i, j+2))
 					}
 					for ia, ca := range a.cart {
-						cA := a.coef[a.lOf[ia]-a.lmin][i]
+						cA := a.coef[a.cIdx[ia]][i]
 						for ib, cb := range b.cart {
-							c := cA * b.coef[b.lOf[ib]-b.lmin][j]
+							c := cA * b.coef[b.cIdx[ib]][j]
 							mu_, nu := a.off+ia, b.off+ib
 							dd := fac * dt[mu_*n+nu]
 							ww := fac * W[mu_*n+nu]
@@ -173,9 +173,9 @@ func (sys *system) oneElectronGradient(dt, W, g []float64) {
 						pref := -ch.q * 2 * math.Pi / p
 						cat := catom[ci]
 						for ia, ca := range a.cart {
-							cA := a.coef[a.lOf[ia]-a.lmin][i]
+							cA := a.coef[a.cIdx[ia]][i]
 							for ib, cb := range b.cart {
-								c := cA * b.coef[b.lOf[ib]-b.lmin][j] * pref * fac * dt[(a.off+ia)*n+b.off+ib]
+								c := cA * b.coef[b.cIdx[ib]][j] * pref * fac * dt[(a.off+ia)*n+b.off+ib]
 								if c == 0 {
 									continue
 								}
@@ -310,7 +310,7 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 	s1, s2, s3, s4 := bra.m, bra.n, ket.m, ket.n
 	dm := math.Max(dmax[s1*ns+s2]*dmax[s3*ns+s4],
 		math.Max(dmax[s1*ns+s3]*dmax[s2*ns+s4], dmax[s1*ns+s4]*dmax[s2*ns+s3]))
-	if dm*sys.schwarz[q.bra]*sys.schwarz[q.ket] < 1e-13 {
+	if dm*sys.schwarz[q.bra]*sys.schwarz[q.ket] < gradScreen {
 		return
 	}
 	deg := 1.0
@@ -391,16 +391,21 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 				// (ss|ss): R_000 = F0, R_100 = -2 alpha x F1, ...
 				m2 := -2 * alpha * f[1] * pref
 				r0, rx, ry, rz := pref*f[0], m2*x, m2*y, m2*z
-				gq := gkq[0]
-				mp[0] += gq * r0
-				mp[1] += gq * rx
-				mp[2] += gq * ry
-				mp[3] += gq * rz
-				e0 := ep[0]
-				xqq[0] += e0 * r0
-				xqq[1] += e0 * rx
-				xqq[2] += e0 * ry
-				xqq[3] += e0 * rz
+				// (nhk = nhb = 1, nhb1 = nhk1 = 4; nab > 1 for merged contractions)
+				for ab := 0; ab < nab; ab++ {
+					gq := gkq[ab]
+					m := mp[4*ab : 4*ab+4]
+					m[0] += gq * r0
+					m[1] += gq * rx
+					m[2] += gq * ry
+					m[3] += gq * rz
+					e0 := ep[ab]
+					xr := xqq[4*ab : 4*ab+4]
+					xr[0] += e0 * r0
+					xr[1] += e0 * rx
+					xr[2] += e0 * ry
+					xr[3] += e0 * rz
+				}
 				continue
 			}
 			r := hermiteR(L, alpha, x, y, z, f, rbuf)
@@ -431,8 +436,8 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 		for k := 0; k < 6; k++ {
 			dk := de[k*nab*nhb1 : (k+1)*nab*nhb1]
 			sum := 0.0
-			for i, v := range dk {
-				sum += v * mp[i]
+			for _, i := range bra.dNZ[ip*6+k] {
+				sum += dk[i] * mp[i]
 			}
 			if k < 3 {
 				gA[k] += sum
@@ -451,8 +456,8 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 		for k := 0; k < 6; k++ {
 			dk := de[k*ncd*nhk1 : (k+1)*ncd*nhk1]
 			sum := 0.0
-			for i, v := range dk {
-				sum += v * tq[i]
+			for _, i := range ket.dNZ[iq*6+k] {
+				sum += dk[i] * tq[i]
 			}
 			if k < 3 {
 				gC[k] += sum
@@ -479,3 +484,7 @@ func grow(b []float64, n int) []float64 {
 // gradChunks is the fixed number of partial gradients summed in order, so
 // that the gradient does not depend on the thread count.
 const gradChunks = 32
+
+// gradScreen skips shell quartets whose density-weighted Schwarz bound is
+// below it in the two-electron gradient.
+const gradScreen = 1e-12

@@ -1,6 +1,8 @@
 package hf
 
 import (
+	"github.com/qcmb-go/qcmb/qcschema"
+
 	"errors"
 	"fmt"
 	"io"
@@ -16,10 +18,7 @@ type Atom struct {
 }
 
 // PointCharge is an external point charge (atomic units, position in bohr).
-type PointCharge struct {
-	Q   float64
-	Pos [3]float64
-}
+type PointCharge = qcschema.PointCharge
 
 // Options selects the model chemistry and the SCF settings.
 type Options struct {
@@ -38,6 +37,9 @@ type Options struct {
 	// functions. Nil means the basis set's default, as in Psi4 (the first
 	// line of its file: cartesian for the Pople sets, spherical for cc-pVDZ).
 	Puream *bool
+	// Guess is the SCF starting point: "sad" (superposition of atomic
+	// densities, the default) or "core" (core Hamiltonian).
+	Guess string
 	// Threads bounds the goroutines used for integrals; zero means
 	// runtime.GOMAXPROCS(0). Results do not depend on it.
 	Threads int
@@ -138,6 +140,8 @@ type settings struct {
 	maxiter      int
 	threads      int
 	pure         bool
+	guess        string
+	basis        *gbsBasis
 	log          io.Writer
 }
 
@@ -236,6 +240,15 @@ func validate(atoms []Atom, opt Options) (*settings, *gbsBasis, error) {
 		s.uhf = true
 	default:
 		return nil, nil, invalid("unknown reference %q (rhf, uhf)", opt.Reference)
+	}
+	s.basis = b
+	switch g := strings.ToLower(strings.TrimSpace(opt.Guess)); g {
+	case "", "sad", "auto":
+		s.guess = "sad"
+	case "core":
+		s.guess = "core"
+	default:
+		return nil, nil, invalid("unknown guess %q (sad, core)", opt.Guess)
 	}
 	s.pure = b.spherical
 	if opt.Puream != nil {

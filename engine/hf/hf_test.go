@@ -416,9 +416,11 @@ func TestBasisNames(t *testing.T) {
 
 func TestDirectSCFMatchesStored(t *testing.T) {
 	atoms := dimerWithGhosts()
-	atoms[3].Ghost = false
+	for i := range atoms {
+		atoms[i].Ghost = false
+	}
 	opt := Options{Method: "mp2", Basis: "6-31g*", Charges: []PointCharge{{Q: 0.2, Pos: [3]float64{0, 5, 0}}}}
-	stored, err := Gradient(bg, atoms, Options{Method: "hf", Basis: "6-31g*", Charge: -1, Multiplicity: 2})
+	stored, err := Gradient(bg, atoms, Options{Method: "hf", Basis: "6-31g*", Charge: 1, Multiplicity: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -428,7 +430,7 @@ func TestDirectSCFMatchesStored(t *testing.T) {
 	}
 	forceDirect = true
 	defer func() { forceDirect = false }()
-	direct, err := Gradient(bg, atoms, Options{Method: "hf", Basis: "6-31g*", Charge: -1, Multiplicity: 2})
+	direct, err := Gradient(bg, atoms, Options{Method: "hf", Basis: "6-31g*", Charge: 1, Multiplicity: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -503,5 +505,27 @@ func TestSphericalReference(t *testing.T) {
 	t.Logf("qcdb diff %.2e", res.Energy+76.026760737428)
 	if math.Abs(res.Energy-(-76.026760737428)) > 1e-6 {
 		t.Errorf("qcdb water: E = %.10f", res.Energy)
+	}
+}
+
+func TestConcurrentCalls(t *testing.T) {
+	want, err := Energy(bg, water(), Options{Method: "mp2", Basis: "6-31g*"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			r, err := Energy(bg, water(), Options{Method: "mp2", Basis: "6-31g*"})
+			if err == nil && r.Energy != want.Energy {
+				err = errors.New("energies differ between concurrent calls")
+			}
+			errs <- err
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -46,6 +46,9 @@ func gemmNT(m, n, k int, a, b, c []float64, ldc int) {
 		for ; j+1 < n; j += 2 {
 			b0 := b[j*k : j*k+k]
 			b1 := b[(j+1)*k : (j+1)*k+k]
+			b0 = b0[:len(a0)]
+			b1 = b1[:len(a0)]
+			a1 := a1[:len(a0)]
 			var s00, s01, s10, s11 float64
 			for l := range a0 {
 				x0, x1 := a0[l], a1[l]

@@ -62,9 +62,9 @@ func oneElectron(bs *basisSet, charges []charge) (S, T, V []float64) {
 						return -0.5 * (float64(j*(j-1))*s1(e, i, j-2) - 2*be*float64(2*j+1)*s1(e, i, j) + 4*be*be*s1(e, i, j+2))
 					}
 					for ia, ca := range a.cart {
-						cA := a.coef[a.lOf[ia]-a.lmin][i]
+						cA := a.coef[a.cIdx[ia]][i]
 						for ib, cb := range b.cart {
-							c := cA * b.coef[b.lOf[ib]-b.lmin][j]
+							c := cA * b.coef[b.cIdx[ib]][j]
 							sx, sy, sz := s1(ex, ca[0], cb[0]), s1(ey, ca[1], cb[1]), s1(ez, ca[2], cb[2])
 							tx, ty, tz := t1(ex, ca[0], cb[0]), t1(ey, ca[1], cb[1]), t1(ez, ca[2], cb[2])
 							mu_ := a.off + ia
@@ -82,9 +82,9 @@ func oneElectron(bs *basisSet, charges []charge) (S, T, V []float64) {
 						r := hermiteR(L, p, x, y, z, f[:], rbuf)
 						pref := -ch.q * 2 * math.Pi / p
 						for ia, ca := range a.cart {
-							cA := a.coef[a.lOf[ia]-a.lmin][i]
+							cA := a.coef[a.cIdx[ia]][i]
 							for ib, cb := range b.cart {
-								c := cA * b.coef[b.lOf[ib]-b.lmin][j] * pref
+								c := cA * b.coef[b.cIdx[ib]][j] * pref
 								sum := 0.0
 								for h := 0; h < nh; h++ {
 									tuv := hermIdx[h]

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/qcmb-go/qcmb/engine"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -29,8 +30,13 @@ func (Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcschema
 // SupportsGhosts reports that ghost atoms are supported.
 func (Program) SupportsGhosts() bool { return true }
 
+// Name is the name the embedded program is registered under in the engine registry.
+const Name = "embedded"
+
+func init() { engine.Register(Name, Program{}) }
+
 // Keywords accepted by Compute (Psi4 names, case-insensitive).
-var acceptedKeywords = []string{"d_convergence", "e_convergence", "freeze_core", "maxiter", "mp2_type", "puream", "reference", "scf_type"}
+var acceptedKeywords = []string{"d_convergence", "e_convergence", "freeze_core", "guess", "maxiter", "mp2_type", "puream", "reference", "scf_type"}
 
 // Compute runs one QCSchema single point (driver energy, gradient or
 // hessian; method hf/scf or mp2). Failures of the calculation (bad input,
@@ -40,8 +46,9 @@ var acceptedKeywords = []string{"d_convergence", "e_convergence", "freeze_core",
 //
 // Keywords (Psi4 names): scf_type pk|direct|out_of_core|conv (all run the
 // same conventional-or-direct algorithm, chosen by size), e_convergence,
-// d_convergence, maxiter, reference rhf|uhf, mp2_type conv, puream false,
-// freeze_core false. Any other keyword is an input_error naming it.
+// d_convergence, maxiter, reference rhf|uhf, guess sad|core, mp2_type
+// conv, puream true|false, freeze_core false. Any other keyword is an
+// input_error naming it.
 // Molecule extras["embedding_charges"] = [[q, [x, y, z]], ...] (bohr) are
 // external point charges.
 func Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcschema.AtomicResult, error) {
@@ -136,6 +143,10 @@ func fromInput(in *qcschema.AtomicInput) ([]Atom, Options, error) {
 			err = wantString(k, v, "pk", "direct", "out_of_core", "conv")
 		case "mp2_type":
 			err = wantString(k, v, "conv")
+		case "guess":
+			if err = wantString(k, v, "sad", "core", "auto"); err == nil {
+				opt.Guess = strings.ToLower(fmt.Sprint(v))
+			}
 		case "reference":
 			if err = wantString(k, v, "rhf", "uhf"); err == nil {
 				opt.Reference = strings.ToLower(fmt.Sprint(v))
@@ -169,11 +180,14 @@ func fromInput(in *qcschema.AtomicInput) ([]Atom, Options, error) {
 			return nil, opt, err
 		}
 	}
-	charges, err := embeddingCharges(mol.Extras)
+	charges, err := qcschema.EmbeddingCharges(mol.Extras)
 	if err != nil {
 		return nil, opt, err
 	}
 	opt.Charges = charges
+	// Executors run many single points at once, one per core; a single point therefore
+	// uses one thread unless the input asks for more.
+	opt.Threads = 1
 	if v, ok := in.Extras["nthreads"]; ok {
 		if f, err := toFloat(v); err == nil && f >= 1 {
 			opt.Threads = int(f)
@@ -237,55 +251,6 @@ func wantBool(k string, v any) (bool, error) {
 		}
 	}
 	return false, fmt.Errorf("hf: keyword %s: want true or false, got %v", k, v)
-}
-
-// embeddingCharges reads extras["embedding_charges"]: [[q, [x, y, z]], ...]
-// or [[q, x, y, z], ...], bohr.
-func embeddingCharges(extras map[string]any) ([]PointCharge, error) {
-	v, ok := extras["embedding_charges"]
-	if !ok || v == nil {
-		return nil, nil
-	}
-	data, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("hf: embedding_charges: %v", err)
-	}
-	var rows []json.RawMessage
-	if err := json.Unmarshal(data, &rows); err != nil {
-		return nil, fmt.Errorf("hf: embedding_charges: want a list of [q, [x, y, z]]: %v", err)
-	}
-	var out []PointCharge
-	for i, row := range rows {
-		var parts []json.RawMessage
-		if err := json.Unmarshal(row, &parts); err != nil {
-			return nil, fmt.Errorf("hf: embedding_charges[%d]: want [q, [x, y, z]]", i)
-		}
-		var c PointCharge
-		switch len(parts) {
-		case 2:
-			var pos []float64
-			if json.Unmarshal(parts[0], &c.Q) != nil || json.Unmarshal(parts[1], &pos) != nil || len(pos) != 3 {
-				return nil, fmt.Errorf("hf: embedding_charges[%d]: want [q, [x, y, z]]", i)
-			}
-			copy(c.Pos[:], pos)
-		case 4:
-			var flat []float64
-			if json.Unmarshal(row, &flat) != nil {
-				return nil, fmt.Errorf("hf: embedding_charges[%d]: want [q, x, y, z]", i)
-			}
-			c.Q = flat[0]
-			copy(c.Pos[:], flat[1:])
-		default:
-			return nil, fmt.Errorf("hf: embedding_charges[%d]: want [q, [x, y, z]], got %d entries", i, len(parts))
-		}
-		for _, x := range []float64{c.Q, c.Pos[0], c.Pos[1], c.Pos[2]} {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return nil, fmt.Errorf("hf: embedding_charges[%d]: not finite", i)
-			}
-		}
-		out = append(out, c)
-	}
-	return out, nil
 }
 
 func toResult(in *qcschema.AtomicInput, atoms []Atom, opt Options, res *Result, log string) *qcschema.AtomicResult {

@@ -117,7 +117,8 @@ func TestComputeFailures(t *testing.T) {
 		typ    string
 		substr string
 	}{
-		{"unknown keyword", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"guess": "sad"} }, qcschema.ErrorInput, "guess"},
+		{"unknown keyword", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"basis_guess": true} }, qcschema.ErrorInput, "basis_guess"},
+		{"bad guess", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"guess": "huckel"} }, qcschema.ErrorInput, "guess"},
 		{"bad scf_type", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"scf_type": "df"} }, qcschema.ErrorInput, "scf_type"},
 		{"puream junk", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"puream": "maybe"} }, qcschema.ErrorInput, "puream"},
 		{"freeze_core", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"freeze_core": "true"} }, qcschema.ErrorInput, "freeze_core"},

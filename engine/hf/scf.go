@@ -682,11 +682,24 @@ func (sys *system) runSCF(ctx context.Context, set *settings, guess *[2][]float6
 			copy(D[s], guess[s])
 		}
 	} else {
-		// core Hamiltonian guess
-		c, e := diagFock(H, X, n, m)
-		for s := 0; s < nspin; s++ {
-			C[s], eps[s] = c, e
-			density(c, n, m, nocc[s], D[s])
+		var sad []float64
+		if set.guess == "sad" {
+			sad = sys.sadDensity(set.basis)
+		}
+		if sad != nil {
+			set.logf("  guess: superposition of atomic densities\n")
+			for s := 0; s < nspin; s++ {
+				for i, v := range sad {
+					D[s][i] = 0.5 * v
+				}
+			}
+		} else {
+			set.logf("  guess: core Hamiltonian\n")
+			c, e := diagFock(H, X, n, m)
+			for s := 0; s < nspin; s++ {
+				C[s], eps[s] = c, e
+				density(c, n, m, nocc[s], D[s])
+			}
 		}
 	}
 	jkb := newJKBuilder(sys, st, nspin)
