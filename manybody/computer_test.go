@@ -1,6 +1,10 @@
 package manybody_test
 
 import (
+	"time"
+
+	"go.uber.org/goleak"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -40,7 +44,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	goleak.VerifyTestMain(m)
 }
 
 // fakeCompute is a deterministic stand-in for a quantum chemistry program: energy,
@@ -50,6 +54,13 @@ func TestMain(m *testing.M) {
 func fakeCompute(ctx context.Context, in *qcschema.AtomicInput) (*qcschema.AtomicResult, error) {
 	if lbl, _ := in.Keywords["fail"].(string); lbl != "" && lbl == in.ID {
 		return nil, qcschema.NewFailedOperation(in, qcschema.ErrorInput, "told to fail")
+	}
+	if secs, ok := in.Keywords["sleep"].(float64); ok {
+		select {
+		case <-time.After(time.Duration(secs * float64(time.Second))):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	m := &in.Molecule
 	n := len(m.Symbols)
@@ -331,6 +342,35 @@ func TestComputerKeepsFinishedResults(t *testing.T) {
 			var failed *qcschema.FailedOperation
 			if !errors.As(re.Failed[0].Err, &failed) || !strings.Contains(failed.ComputeError.ErrorMessage, "told to fail") {
 				t.Fatalf("failure %v does not carry the program's message", re.Failed[0].Err)
+			}
+		})
+	}
+}
+
+// TestComputerCancel: cancelling the context mid-run returns promptly on every executor,
+// with the context's error and whatever finished kept.
+func TestComputerCancel(t *testing.T) {
+	in := vectorInput(t, "../testdata/manybody/het4_vmfc_only_hessian.json")
+	in.Specification.Driver = qcschema.DriverEnergy
+	for mc, s := range in.Specification.Specification {
+		s.Keywords = map[string]any{"sleep": 0.05}
+		in.Specification.Specification[mc] = s
+	}
+	for name, ex := range executors(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			_, err := (&manybody.Computer{Executor: ex}).Compute(ctx, in)
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("error %v, want the context's", err)
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Fatalf("cancelled run took %v", d)
+			}
+			var re *manybody.RunError
+			if !errors.As(err, &re) {
+				t.Fatalf("error %T is not a *RunError", err)
 			}
 		})
 	}

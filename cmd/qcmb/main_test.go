@@ -1,6 +1,8 @@
 package main
 
 import (
+	"go.uber.org/goleak"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -25,7 +27,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	goleak.VerifyTestMain(m)
 }
 
 // execute runs the root command with args and returns its standard output.
