@@ -265,3 +265,26 @@ func (f *FailedOperation) Error() string {
 func (f *FailedOperation) Retryable() bool {
 	return f.ComputeError.ErrorType == ErrorRandom || f.ComputeError.ErrorType == ErrorTimeout
 }
+
+// NewAtomicResult starts the successful result of in: it carries over the input's id,
+// molecule, driver, model, keywords, protocols and a copy of its extras (never nil), and
+// records prov. The program fills in properties and return_result.
+func NewAtomicResult(in *AtomicInput, prov Provenance) *AtomicResult {
+	extras := make(map[string]any, len(in.Extras))
+	for k, v := range in.Extras {
+		extras[k] = v
+	}
+	return &AtomicResult{
+		SchemaName:    SchemaOutput,
+		SchemaVersion: 1,
+		ID:            in.ID,
+		Molecule:      in.Molecule,
+		Driver:        in.Driver,
+		Model:         in.Model,
+		Keywords:      in.Keywords,
+		Protocols:     in.Protocols,
+		Extras:        extras,
+		Provenance:    prov,
+		Success:       true,
+	}
+}

@@ -3,7 +3,6 @@ package psi4
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"strings"
 
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -66,24 +65,10 @@ func (p *Program) result(in *qcschema.AtomicInput, ver version, data []byte, rea
 		return fail(typ, "psi4: "+msg, extras)
 	}
 
-	res := &qcschema.AtomicResult{
-		SchemaName:    qcschema.SchemaOutput,
-		SchemaVersion: 1,
-		ID:            in.ID,
-		Molecule:      in.Molecule,
-		Driver:        in.Driver,
-		Model:         in.Model,
-		Keywords:      in.Keywords,
-		Protocols:     in.Protocols,
-		Extras:        maps.Clone(in.Extras),
-		Provenance:    qcschema.Provenance{Creator: "Psi4", Version: ver.text, Routine: "psi4 " + ver.runnerFlag()},
-		Success:       true,
-	}
+	res := qcschema.NewAtomicResult(in, qcschema.Provenance{Creator: "Psi4", Version: ver.text, Routine: "psi4 " + ver.runnerFlag()})
+
 	if out.Provenance != nil && out.Provenance.Version != "" {
 		res.Provenance = *out.Provenance
-	}
-	if res.Extras == nil {
-		res.Extras = map[string]any{}
 	}
 	if q, ok := out.Extras["qcvars"]; ok {
 		res.Extras["qcvars"] = q

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"math"
 	"os"
 	"os/exec"
@@ -299,19 +298,8 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 	if err != nil {
 		return fail(qcschema.ErrorUnknown, "xtb: %v", err)
 	}
-	res := &qcschema.AtomicResult{
-		SchemaName:    qcschema.SchemaOutput,
-		SchemaVersion: 1,
-		ID:            in.ID,
-		Molecule:      in.Molecule,
-		Driver:        in.Driver,
-		Model:         in.Model,
-		Keywords:      in.Keywords,
-		Protocols:     in.Protocols,
-		Extras:        maps.Clone(in.Extras),
-		Provenance:    qcschema.Provenance{Creator: "xtb", Routine: "xtb " + strings.Join(args, " ")},
-		Success:       true,
-	}
+	res := qcschema.NewAtomicResult(in, qcschema.Provenance{Creator: "xtb", Routine: "xtb " + strings.Join(args, " ")})
+
 	if m := versionRE.FindStringSubmatch(out); m != nil {
 		res.Provenance.Version = m[1]
 	}
