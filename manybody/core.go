@@ -214,6 +214,13 @@ func newCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
 			return nil, fmt.Errorf("molecule.fragments: atom %d is in no fragment", i)
 		}
 	}
+	// Elements, and charges and multiplicities consistent with the electron counts, with
+	// those not given filled as QCElemental fills them.
+	norm := mol.Clone()
+	if err := norm.Normalize(); err != nil {
+		return nil, fmt.Errorf("molecule: %w", err)
+	}
+	mol = norm
 	// Fragment charges and multiplicities.
 	switch {
 	case mol.FragmentCharges == nil:

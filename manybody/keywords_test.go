@@ -191,7 +191,7 @@ func TestNewCoreErrors(t *testing.T) {
 			m := *mol
 			m.FragmentCharges = []float64{0}
 			return &m
-		}, nil, "molecule.fragment_charges"},
+		}, nil, "fragment_charges"},
 		{"no bsse", nil, func(k *Keywords) { k.BsseType = nil }, "bsse_type"},
 		{"unknown bsse", nil, func(k *Keywords) { k.BsseType = []qcschema.BsseType{"cp", "boys"} }, "bsse_type"},
 		{"no levels", nil, func(k *Keywords) { k.Levels = nil }, "levels"},

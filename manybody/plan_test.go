@@ -134,9 +134,9 @@ func TestMolecule(t *testing.T) {
 	mol := waterCluster(3)
 	mol.Name = "w3"
 	mol.FragmentCharges = []float64{0, -1, 1}
-	mol.FragmentMultiplicities = []float64{1, 2, 3}
+	mol.FragmentMultiplicities = []float64{1, 2, 2} // water, its anion and its cation
 	mol.MolecularCharge = 0
-	mol.MolecularMultiplicity = 4
+	mol.MolecularMultiplicity = 3
 	mol.Masses = []float64{16, 1, 1, 16.5, 1.5, 1.5, 17, 2, 2}
 	mol.FixSymmetry = "c1"
 	q := map[int][]float64{1: {-0.8, 0.4, 0.4}, 2: {-0.7, 0.35, 0.35}, 3: {-0.6, 0.3, 0.3}}
@@ -186,7 +186,7 @@ func TestMolecule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.MolecularCharge != 0 || m.MolecularMultiplicity != 4 {
+	if m.MolecularCharge != 0 || m.MolecularMultiplicity != 3 { // 1 + (2-1) + (2-1)
 		t.Errorf("charge %v multiplicity %v", m.MolecularCharge, m.MolecularMultiplicity)
 	}
 	if m.Name != "w3" {

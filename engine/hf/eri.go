@@ -27,6 +27,12 @@ type shellPair struct {
 	dE, dEs   []float64
 	dNZ       [][]int32 // per (ip*6+k): indices of the nonzero entries of dE
 	withDeriv bool
+	// nzOff/nzH list, per cartesian pair ab, the Hermite indices h < nh
+	// for which E can be nonzero (t <= ia_x+ib_x, ...): nzH[nzOff[ab]:nzOff[ab+1]].
+	nzOff, nzH []int32
+	// ndOff/ndH list, per ab, the indices h < nh1 for which any of the six
+	// derivative coefficients dE can be nonzero (with derivatives only).
+	ndOff, ndH []int32
 }
 
 func newShellPair(m, n int, a, b *shell, deriv bool) *shellPair {
@@ -144,6 +150,48 @@ func newShellPair(m, n int, a, b *shell, deriv bool) *shellPair {
 		}
 	}
 	sp.np = len(sp.p)
+	sp.nzOff = make([]int32, 1, sp.nab+1)
+	if deriv {
+		sp.ndOff = make([]int32, 1, sp.nab+1)
+	}
+	for _, ca := range a.cart {
+		for _, cb := range b.cart {
+			var sum [3]int
+			for x := 0; x < 3; x++ {
+				sum[x] = ca[x] + cb[x]
+			}
+			for h := 0; h < sp.nh; h++ {
+				tuv := hermIdx[h]
+				if tuv[0] <= sum[0] && tuv[1] <= sum[1] && tuv[2] <= sum[2] {
+					sp.nzH = append(sp.nzH, int32(h))
+				}
+			}
+			sp.nzOff = append(sp.nzOff, int32(len(sp.nzH)))
+			if !deriv {
+				continue
+			}
+			for h := 0; h < sp.nh1; h++ {
+				tuv := hermIdx[h]
+				for x := 0; x < 3; x++ {
+					ok := true
+					for y := 0; y < 3; y++ {
+						lim := sum[y]
+						if y == x {
+							lim++
+						}
+						if tuv[y] > lim {
+							ok = false
+						}
+					}
+					if ok {
+						sp.ndH = append(sp.ndH, int32(h))
+						break
+					}
+				}
+			}
+			sp.ndOff = append(sp.ndOff, int32(len(sp.ndH)))
+		}
+	}
 	sp.Es = make([]float64, len(sp.E))
 	for ip := 0; ip < sp.np; ip++ {
 		for ab := 0; ab < sp.nab; ab++ {
