@@ -326,6 +326,21 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 	if bra.nab > ket.nab {
 		bra, ket = ket, bra
 	}
+	// A shell quartet depends only on relative positions, so its four
+	// centre derivatives add up to zero. When one pair sits on a single
+	// atom, only the other pair's derivatives are computed; a one-centre
+	// quartet contributes nothing.
+	atA, atB, atC, atD := bra.a.atom, bra.b.atom, ket.a.atom, ket.b.atom
+	braOne, ketOne := atA == atB, atC == atD
+	if braOne && ketOne && atA == atC {
+		return
+	}
+	doBra, doKet := true, true
+	if ketOne {
+		doKet = false
+	} else if braOne {
+		doBra = false
+	}
 	nab, ncd := bra.nab, ket.nab
 	w.G = grow(w.G, nab*ncd)
 	G := w.G
@@ -355,27 +370,31 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 	off := hermOff[s]
 	nhb, nhk := bra.nh, ket.nh
 	nhb1, nhk1 := bra.nh1, ket.nh1
-	// Gk_q[ab][hk] = sum_cd G[ab][cd] Es_q[cd][hk]
-	w.gk = grow(w.gk, ket.np*nab*nhk)
-	gk := w.gk
-	for iq := 0; iq < ket.np; iq++ {
-		matMulInto(gk[iq*nab*nhk:(iq+1)*nab*nhk], G, ket.Es[iq*ncd*nhk:(iq+1)*ncd*nhk], nab, ncd, nhk)
+	var gk, xq, mp []float64
+	if doBra {
+		// Gk_q[ab][hk] = sum_cd G[ab][cd] Es_q[cd][hk]
+		w.gk = grow(w.gk, ket.np*nab*nhk)
+		gk = w.gk
+		for iq := 0; iq < ket.np; iq++ {
+			matMulInto(gk[iq*nab*nhk:(iq+1)*nab*nhk], G, ket.Es[iq*ncd*nhk:(iq+1)*ncd*nhk], nab, ncd, nhk)
+		}
+		w.mp = grow(w.mp, nab*nhb1)
+		mp = w.mp
 	}
-	w.xq = grow(w.xq, ket.np*nab*nhk1)
-	xq := w.xq
-	for i := range xq {
-		xq[i] = 0
+	if doKet {
+		w.xq = grow(w.xq, ket.np*nab*nhk1)
+		xq = w.xq
+		clear(xq)
 	}
-	w.mp = grow(w.mp, nab*nhb1)
-	mp := w.mp
 	rm, f, rbuf := w.rm, w.f, w.rbuf
+	offk1 := off[:nhk1]
 	var gA, gB [3]float64
 	for ip := 0; ip < bra.np; ip++ {
 		p := bra.p[ip]
 		P := bra.P[ip]
 		ep := bra.E[ip*nab*nhb : (ip+1)*nab*nhb]
-		for i := range mp {
-			mp[i] = 0
+		if doBra {
+			clear(mp)
 		}
 		for iq := 0; iq < ket.np; iq++ {
 			qq := ket.p[iq]
@@ -385,52 +404,92 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 			x, y, z := P[0]-Q[0], P[1]-Q[1], P[2]-Q[2]
 			boys(L, alpha*(x*x+y*y+z*z), f)
 			pref := twoPi52 / (p * qq * math.Sqrt(pq))
-			xqq := xq[iq*nab*nhk1 : (iq+1)*nab*nhk1]
-			gkq := gk[iq*nab*nhk : (iq+1)*nab*nhk]
 			if L == 1 {
 				// (ss|ss): R_000 = F0, R_100 = -2 alpha x F1, ...
 				m2 := -2 * alpha * f[1] * pref
 				r0, rx, ry, rz := pref*f[0], m2*x, m2*y, m2*z
 				// (nhk = nhb = 1, nhb1 = nhk1 = 4; nab > 1 for merged contractions)
-				for ab := 0; ab < nab; ab++ {
-					gq := gkq[ab]
-					m := mp[4*ab : 4*ab+4]
-					m[0] += gq * r0
-					m[1] += gq * rx
-					m[2] += gq * ry
-					m[3] += gq * rz
-					e0 := ep[ab]
-					xr := xqq[4*ab : 4*ab+4]
-					xr[0] += e0 * r0
-					xr[1] += e0 * rx
-					xr[2] += e0 * ry
-					xr[3] += e0 * rz
+				if doBra {
+					gkq := gk[iq*nab : (iq+1)*nab]
+					for ab, gq := range gkq {
+						m := mp[4*ab : 4*ab+4]
+						m[0] += gq * r0
+						m[1] += gq * rx
+						m[2] += gq * ry
+						m[3] += gq * rz
+					}
+				}
+				if doKet {
+					xqq := xq[iq*nab*4 : (iq+1)*nab*4]
+					for ab, e0 := range ep[:nab] {
+						xr := xqq[4*ab : 4*ab+4]
+						xr[0] += e0 * r0
+						xr[1] += e0 * rx
+						xr[2] += e0 * ry
+						xr[3] += e0 * rz
+					}
 				}
 				continue
 			}
 			r := hermiteR(L, alpha, x, y, z, f, rbuf)
-			// rm1[hb1][hk] = pref R[hb1+hk]
-			rm1 := rm[:nhb1*nhk]
-			for hb := 0; hb < nhb1; hb++ {
-				base := off[hb]
-				row := rm1[hb*nhk : (hb+1)*nhk]
-				for hk := range row {
-					row[hk] = pref * r[base+off[hk]]
+			if doBra {
+				// mp[ab][hb1] += pref sum_hk gkq[ab][hk] R[hb1+hk], only
+				// where some derivative coefficient can be nonzero
+				gkq := gk[iq*nab*nhk : (iq+1)*nab*nhk]
+				rm1 := rm[:nhb1*nhk]
+				offk := off[:nhk]
+				for hb := 0; hb < nhb1; hb++ {
+					rr := r[off[hb]:]
+					row := rm1[hb*nhk : (hb+1)*nhk]
+					for hk, o := range offk {
+						row[hk] = rr[o]
+					}
+				}
+				for ab := 0; ab < nab; ab++ {
+					gr := gkq[ab*nhk : (ab+1)*nhk]
+					mrow := mp[ab*nhb1 : (ab+1)*nhb1]
+					for _, h := range bra.ndH[bra.ndOff[ab]:bra.ndOff[ab+1]] {
+						rr := rm1[int(h)*nhk : int(h)*nhk+nhk]
+						rr = rr[:len(gr)]
+						sum := 0.0
+						for k, v := range gr {
+							sum += v * rr[k]
+						}
+						mrow[h] += pref * sum
+					}
 				}
 			}
-			// mp[ab][hb1] += sum_hk gkq[ab][hk] rm1[hb1][hk]
-			gemmNT(nab, nhb1, nhk, gkq, rm1, mp, nhb1)
-			// rm2[hk1][hb] = pref R[hb+hk1]
-			rm2 := rm[:nhk1*nhb]
-			for hk := 0; hk < nhk1; hk++ {
-				base := off[hk]
-				row := rm2[hk*nhb : (hk+1)*nhb]
-				for hb := range row {
-					row[hb] = pref * r[base+off[hb]]
+			if doKet {
+				// xqq[ab][hk1] += pref sum_hb ep[ab][hb] R[hb+hk1] over the
+				// nonzero ep
+				xqq := xq[iq*nab*nhk1 : (iq+1)*nab*nhk1]
+				rm2 := rm[:nhb*nhk1]
+				for hb := 0; hb < nhb; hb++ {
+					rr := r[off[hb]:]
+					row := rm2[hb*nhk1 : (hb+1)*nhk1]
+					for hk, o := range offk1 {
+						row[hk] = pref * rr[o]
+					}
+				}
+				for ab := 0; ab < nab; ab++ {
+					erow := ep[ab*nhb : (ab+1)*nhb]
+					xrow := xqq[ab*nhk1 : (ab+1)*nhk1]
+					for _, h := range bra.nzH[bra.nzOff[ab]:bra.nzOff[ab+1]] {
+						e := erow[h]
+						if e == 0 {
+							continue
+						}
+						rr := rm2[int(h)*nhk1 : int(h)*nhk1+nhk1]
+						rr = rr[:len(xrow)]
+						for k, v := range rr {
+							xrow[k] += e * v
+						}
+					}
 				}
 			}
-			// xqq[ab][hk1] += sum_hb ep[ab][hb] rm2[hk1][hb]
-			gemmNT(nab, nhk1, nhb, ep, rm2, xqq, nhk1)
+		}
+		if !doBra {
+			continue
 		}
 		de := bra.dE[ip*6*nab*nhb1 : (ip+1)*6*nab*nhb1]
 		for k := 0; k < 6; k++ {
@@ -447,30 +506,43 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 		}
 	}
 	var gC, gD [3]float64
-	w.tq = grow(w.tq, ncd*nhk1)
-	tq := w.tq
-	for iq := 0; iq < ket.np; iq++ {
-		// tq[cd][hk1] = sum_ab G[ab][cd] X_q[ab][hk1]
-		matMulTNInto(tq, G, xq[iq*nab*nhk1:(iq+1)*nab*nhk1], nab, ncd, nhk1)
-		de := ket.dEs[iq*6*ncd*nhk1 : (iq+1)*6*ncd*nhk1]
-		for k := 0; k < 6; k++ {
-			dk := de[k*ncd*nhk1 : (k+1)*ncd*nhk1]
-			sum := 0.0
-			for _, i := range ket.dNZ[iq*6+k] {
-				sum += dk[i] * tq[i]
-			}
-			if k < 3 {
-				gC[k] += sum
-			} else {
-				gD[k-3] += sum
+	if doKet {
+		w.tq = grow(w.tq, ncd*nhk1)
+		tq := w.tq
+		for iq := 0; iq < ket.np; iq++ {
+			// tq[cd][hk1] = sum_ab G[ab][cd] X_q[ab][hk1]
+			matMulTNInto(tq, G, xq[iq*nab*nhk1:(iq+1)*nab*nhk1], nab, ncd, nhk1)
+			de := ket.dEs[iq*6*ncd*nhk1 : (iq+1)*6*ncd*nhk1]
+			for k := 0; k < 6; k++ {
+				dk := de[k*ncd*nhk1 : (k+1)*ncd*nhk1]
+				sum := 0.0
+				for _, i := range ket.dNZ[iq*6+k] {
+					sum += dk[i] * tq[i]
+				}
+				if k < 3 {
+					gC[k] += sum
+				} else {
+					gD[k-3] += sum
+				}
 			}
 		}
 	}
 	for k := 0; k < 3; k++ {
-		g[3*bra.a.atom+k] += gA[k]
-		g[3*bra.b.atom+k] += gB[k]
-		g[3*ket.a.atom+k] += gC[k]
-		g[3*ket.b.atom+k] += gD[k]
+		switch {
+		case !doKet:
+			g[3*atA+k] += gA[k]
+			g[3*atB+k] += gB[k]
+			g[3*atC+k] -= gA[k] + gB[k]
+		case !doBra:
+			g[3*atA+k] -= gC[k] + gD[k]
+			g[3*atC+k] += gC[k]
+			g[3*atD+k] += gD[k]
+		default:
+			g[3*atA+k] += gA[k]
+			g[3*atB+k] += gB[k]
+			g[3*atC+k] += gC[k]
+			g[3*atD+k] += gD[k]
+		}
 	}
 }
 
