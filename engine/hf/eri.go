@@ -25,7 +25,8 @@ type shellPair struct {
 	P         [][3]float64
 	E, Es     []float64
 	dE, dEs   []float64
-	dNZ       [][]int32 // per (ip*6+k): indices of the nonzero entries of dE
+	dNZOff    []int32 // CSR over ip*6+k of the nonzero entries of dE (see dNZ)
+	dNZIdx    []int32
 	withDeriv bool
 	// nzOff/nzH list, per cartesian pair ab, the Hermite indices h < nh
 	// for which E can be nonzero (t <= ia_x+ib_x, ...): nzH[nzOff[ab]:nzOff[ab+1]].
@@ -49,9 +50,8 @@ func newShellPair(m, n int, a, b *shell, deriv bool) *shellPair {
 	td := imax + jmax + 1
 	jd := jmax + 1
 	esz := (imax + 1) * jd * td
-	ex := make([]float64, esz)
-	ey := make([]float64, esz)
-	ez := make([]float64, esz)
+	ex := make([]float64, 3*esz)
+	tabs := [3][]float64{ex[:esz], ex[esz : 2*esz], ex[2*esz:]}
 	var ab [3]float64
 	r2 := 0.0
 	for k := 0; k < 3; k++ {
@@ -61,7 +61,12 @@ func newShellPair(m, n int, a, b *shell, deriv bool) *shellPair {
 	// largest |coefficient| per primitive
 	cmaxA := maxAbsCoef(a)
 	cmaxB := maxAbsCoef(b)
-	idx := func(i, j, t int) int { return (i*jd+j)*td + t }
+	// surviving primitive pairs
+	type prim struct {
+		i, j int
+		kab  float64
+	}
+	var prims []prim
 	for i, al := range a.exps {
 		for j, be := range b.exps {
 			p := al + be
@@ -70,157 +75,193 @@ func newShellPair(m, n int, a, b *shell, deriv bool) *shellPair {
 			if kab*cmaxA[i]*cmaxB[j] < primScreen {
 				continue
 			}
-			var P [3]float64
-			for k := 0; k < 3; k++ {
-				P[k] = (al*a.pos[k] + be*b.pos[k]) / p
-			}
-			etab(ex, imax, jmax, p, P[0]-a.pos[0], P[0]-b.pos[0], math.Exp(-mu*ab[0]*ab[0]))
-			etab(ey, imax, jmax, p, P[1]-a.pos[1], P[1]-b.pos[1], math.Exp(-mu*ab[1]*ab[1]))
-			etab(ez, imax, jmax, p, P[2]-a.pos[2], P[2]-b.pos[2], math.Exp(-mu*ab[2]*ab[2]))
-			sp.p = append(sp.p, p)
-			sp.P = append(sp.P, P)
-			base := len(sp.E)
-			sp.E = append(sp.E, make([]float64, sp.nab*sp.nh)...)
-			e := sp.E[base:]
-			for ia, ca := range a.cart {
-				cA := a.coef[a.cIdx[ia]][i]
-				for ib, cb := range b.cart {
-					c := cA * b.coef[b.cIdx[ib]][j]
-					row := e[(ia*sp.nb+ib)*sp.nh:]
-					for h := 0; h < sp.nh; h++ {
-						tuv := hermIdx[h]
-						if tuv[0] > ca[0]+cb[0] || tuv[1] > ca[1]+cb[1] || tuv[2] > ca[2]+cb[2] {
-							continue
-						}
-						row[h] = c * ex[idx(ca[0], cb[0], tuv[0])] * ey[idx(ca[1], cb[1], tuv[1])] * ez[idx(ca[2], cb[2], tuv[2])]
-					}
-				}
-			}
-			if !deriv {
-				continue
-			}
-			dbase := len(sp.dE)
-			sp.dE = append(sp.dE, make([]float64, 6*sp.nab*sp.nh1)...)
-			de := sp.dE[dbase:]
-			tabs := [3][]float64{ex, ey, ez}
-			for ia, ca := range a.cart {
-				cA := a.coef[a.cIdx[ia]][i]
-				for ib, cb := range b.cart {
-					c := cA * b.coef[b.cIdx[ib]][j]
-					for k := 0; k < 6; k++ {
-						dir := k % 3
-						onA := k < 3
-						row := de[(k*sp.nab+ia*sp.nb+ib)*sp.nh1:]
-						for h := 0; h < sp.nh1; h++ {
-							tuv := hermIdx[h]
-							v := c
-							for x := 0; x < 3; x++ {
-								ii, jj, tt := ca[x], cb[x], tuv[x]
-								if x != dir {
-									if tt > ii+jj {
-										v = 0
-										break
-									}
-									v *= tabs[x][idx(ii, jj, tt)]
-									continue
-								}
-								var dv float64
-								if onA {
-									if tt <= ii+1+jj {
-										dv = 2 * al * tabs[x][idx(ii+1, jj, tt)]
-									}
-									if ii > 0 && tt <= ii-1+jj {
-										dv -= float64(ii) * tabs[x][idx(ii-1, jj, tt)]
-									}
-								} else {
-									if tt <= ii+jj+1 {
-										dv = 2 * be * tabs[x][idx(ii, jj+1, tt)]
-									}
-									if jj > 0 && tt <= ii+jj-1 {
-										dv -= float64(jj) * tabs[x][idx(ii, jj-1, tt)]
-									}
-								}
-								v *= dv
-							}
-							row[h] = v
-						}
-					}
-				}
-			}
+			prims = append(prims, prim{i, j, kab})
 		}
 	}
-	sp.np = len(sp.p)
-	sp.nzOff = make([]int32, 1, sp.nab+1)
+	np := len(prims)
+	sp.np = np
+	sp.p = make([]float64, np)
+	sp.P = make([][3]float64, np)
+	nab, nh, nh1 := sp.nab, sp.nh, sp.nh1
+	sp.E = make([]float64, np*nab*nh)
+	sp.Es = make([]float64, np*nab*nh)
 	if deriv {
-		sp.ndOff = make([]int32, 1, sp.nab+1)
+		sp.dE = make([]float64, np*6*nab*nh1)
+		sp.dEs = make([]float64, np*6*nab*nh1)
 	}
-	for _, ca := range a.cart {
-		for _, cb := range b.cart {
-			var sum [3]int
+	// per cartesian pair: the three 1D table offsets (i*jd+j)*td per axis
+	type cpair struct {
+		ia, ib int
+		ca, cb [3]int
+	}
+	cps := make([]cpair, 0, nab)
+	for ia, ca := range a.cart {
+		for ib, cb := range b.cart {
+			cps = append(cps, cpair{ia, ib, ca, cb})
+		}
+	}
+	idx := func(i, j, t int) int { return (i*jd+j)*td + t }
+	for ip, pr := range prims {
+		i, j := pr.i, pr.j
+		al, be := a.exps[i], b.exps[j]
+		p := al + be
+		mu := al * be / p
+		var P [3]float64
+		for k := 0; k < 3; k++ {
+			P[k] = (al*a.pos[k] + be*b.pos[k]) / p
+		}
+		for x := 0; x < 3; x++ {
+			etab(tabs[x], imax, jmax, p, P[x]-a.pos[x], P[x]-b.pos[x], math.Exp(-mu*ab[x]*ab[x]))
+		}
+		sp.p[ip] = p
+		sp.P[ip] = P
+		e := sp.E[ip*nab*nh : (ip+1)*nab*nh]
+		es := sp.Es[ip*nab*nh : (ip+1)*nab*nh]
+		for abi, cp := range cps {
+			ca, cb := cp.ca, cp.cb
+			c := a.coef[a.cIdx[cp.ia]][i] * b.coef[b.cIdx[cp.ib]][j]
+			row := e[abi*nh : (abi+1)*nh]
+			srow := es[abi*nh : (abi+1)*nh]
+			o0, o1, o2 := idx(ca[0], cb[0], 0), idx(ca[1], cb[1], 0), idx(ca[2], cb[2], 0)
+			for h := range row {
+				tuv := hermIdx[h]
+				if tuv[0] > ca[0]+cb[0] || tuv[1] > ca[1]+cb[1] || tuv[2] > ca[2]+cb[2] {
+					continue
+				}
+				v := c * tabs[0][o0+tuv[0]] * tabs[1][o1+tuv[1]] * tabs[2][o2+tuv[2]]
+				row[h] = v
+				srow[h] = v * hermSign[h]
+			}
+		}
+		if !deriv {
+			continue
+		}
+		de := sp.dE[ip*6*nab*nh1 : (ip+1)*6*nab*nh1]
+		des := sp.dEs[ip*6*nab*nh1 : (ip+1)*6*nab*nh1]
+		for abi, cp := range cps {
+			ca, cb := cp.ca, cp.cb
+			c := a.coef[a.cIdx[cp.ia]][i] * b.coef[b.cIdx[cp.ib]][j]
+			var oE, oAp, oAm, oBp, oBm [3]int
+			var fa, fb [3]float64
 			for x := 0; x < 3; x++ {
-				sum[x] = ca[x] + cb[x]
-			}
-			for h := 0; h < sp.nh; h++ {
-				tuv := hermIdx[h]
-				if tuv[0] <= sum[0] && tuv[1] <= sum[1] && tuv[2] <= sum[2] {
-					sp.nzH = append(sp.nzH, int32(h))
+				ii, jj := ca[x], cb[x]
+				oE[x] = idx(ii, jj, 0)
+				oAp[x] = idx(ii+1, jj, 0)
+				oBp[x] = idx(ii, jj+1, 0)
+				oAm[x], oBm[x] = -1, -1
+				if ii > 0 {
+					oAm[x] = idx(ii-1, jj, 0)
 				}
+				if jj > 0 {
+					oBm[x] = idx(ii, jj-1, 0)
+				}
+				fa[x], fb[x] = float64(ii), float64(jj)
 			}
-			sp.nzOff = append(sp.nzOff, int32(len(sp.nzH)))
-			if !deriv {
-				continue
-			}
-			for h := 0; h < sp.nh1; h++ {
+			for h := 0; h < nh1; h++ {
 				tuv := hermIdx[h]
+				var ev, dav, dbv [3]float64
 				for x := 0; x < 3; x++ {
-					ok := true
-					for y := 0; y < 3; y++ {
-						lim := sum[y]
-						if y == x {
-							lim++
-						}
-						if tuv[y] > lim {
-							ok = false
-						}
+					tt := tuv[x]
+					t := tabs[x]
+					ev[x] = t[oE[x]+tt]
+					dav[x] = 2 * al * t[oAp[x]+tt]
+					if oAm[x] >= 0 {
+						dav[x] -= fa[x] * t[oAm[x]+tt]
 					}
-					if ok {
-						sp.ndH = append(sp.ndH, int32(h))
-						break
+					dbv[x] = 2 * be * t[oBp[x]+tt]
+					if oBm[x] >= 0 {
+						dbv[x] -= fb[x] * t[oBm[x]+tt]
 					}
 				}
+				sg := hermSign[h]
+				for k := 0; k < 6; k++ {
+					dir := k % 3
+					dv := dav[dir]
+					if k >= 3 {
+						dv = dbv[dir]
+					}
+					v := c
+					for x := 0; x < 3; x++ {
+						if x == dir {
+							v *= dv
+						} else {
+							v *= ev[x]
+						}
+					}
+					o := (k*nab+abi)*nh1 + h
+					de[o] = v
+					des[o] = v * sg
+				}
 			}
-			sp.ndOff = append(sp.ndOff, int32(len(sp.ndH)))
 		}
 	}
-	sp.Es = make([]float64, len(sp.E))
-	for ip := 0; ip < sp.np; ip++ {
-		for ab := 0; ab < sp.nab; ab++ {
-			o := (ip*sp.nab + ab) * sp.nh
-			for h := 0; h < sp.nh; h++ {
-				sp.Es[o+h] = sp.E[o+h] * hermSign[h]
+	sp.nzOff = make([]int32, 1, nab+1)
+	if deriv {
+		sp.ndOff = make([]int32, 1, nab+1)
+	}
+	for _, cp := range cps {
+		var sum [3]int
+		for x := 0; x < 3; x++ {
+			sum[x] = cp.ca[x] + cp.cb[x]
+		}
+		for h := 0; h < nh; h++ {
+			tuv := hermIdx[h]
+			if tuv[0] <= sum[0] && tuv[1] <= sum[1] && tuv[2] <= sum[2] {
+				sp.nzH = append(sp.nzH, int32(h))
 			}
 		}
+		sp.nzOff = append(sp.nzOff, int32(len(sp.nzH)))
+		if !deriv {
+			continue
+		}
+		for h := 0; h < nh1; h++ {
+			tuv := hermIdx[h]
+			for x := 0; x < 3; x++ {
+				ok := true
+				for y := 0; y < 3; y++ {
+					lim := sum[y]
+					if y == x {
+						lim++
+					}
+					if tuv[y] > lim {
+						ok = false
+					}
+				}
+				if ok {
+					sp.ndH = append(sp.ndH, int32(h))
+					break
+				}
+			}
+		}
+		sp.ndOff = append(sp.ndOff, int32(len(sp.ndH)))
 	}
 	if deriv {
-		blk := sp.nab * sp.nh1
-		sp.dNZ = make([][]int32, sp.np*6)
-		for r := range sp.dNZ {
-			var nz []int32
+		// nonzero entries of each derivative block
+		blk := nab * nh1
+		cnt := 0
+		for _, v := range sp.dE {
+			if v != 0 {
+				cnt++
+			}
+		}
+		sp.dNZOff = make([]int32, 1, np*6+1)
+		sp.dNZIdx = make([]int32, 0, cnt)
+		for r := 0; r < np*6; r++ {
 			for i, v := range sp.dE[r*blk : (r+1)*blk] {
 				if v != 0 {
-					nz = append(nz, int32(i))
+					sp.dNZIdx = append(sp.dNZIdx, int32(i))
 				}
 			}
-			sp.dNZ[r] = nz
-		}
-		sp.dEs = make([]float64, len(sp.dE))
-		for r := 0; r < len(sp.dE)/sp.nh1; r++ {
-			for h := 0; h < sp.nh1; h++ {
-				sp.dEs[r*sp.nh1+h] = sp.dE[r*sp.nh1+h] * hermSign[h]
-			}
+			sp.dNZOff = append(sp.dNZOff, int32(len(sp.dNZIdx)))
 		}
 	}
 	return sp
+}
+
+// dNZ returns the indices of the nonzero entries of derivative block
+// ip*6+k of dE.
+func (sp *shellPair) dNZ(r int) []int32 {
+	return sp.dNZIdx[sp.dNZOff[r]:sp.dNZOff[r+1]]
 }
 
 func maxAbsCoef(s *shell) []float64 {
@@ -282,19 +323,17 @@ func (w *eriWork) quartetOriented(bra, ket *shellPair, out []float64) {
 	L := bra.L + ket.L
 	s := L + 1
 	out = out[:nab*ncd]
-	for i := range out {
-		out[i] = 0
-	}
-	if cap(w.y) < nhb*ncd {
-		w.y = make([]float64, nhb*ncd)
-	}
-	y := w.y[:nhb*ncd]
+	clear(out)
+	// y[cd][hb] = sum_q pref sum_hk Es_q[cd][hk] R[hb+hk], over the
+	// nonzero Es only
+	w.y = grow(w.y, ncd*nhb)
+	y := w.y
 	off := hermOff[s]
+	offb := off[:nhb]
 	f := w.f[:]
+	gather := len(ket.nzH) <= nhk
 	for ip := 0; ip < bra.np; ip++ {
-		for i := range y {
-			y[i] = 0
-		}
+		clear(y)
 		p := bra.p[ip]
 		P := bra.P[ip]
 		for iq := 0; iq < ket.np; iq++ {
@@ -308,35 +347,68 @@ func (w *eriWork) quartetOriented(bra, ket *shellPair, out []float64) {
 			eq := ket.Es[iq*ncd*nhk : (iq+1)*ncd*nhk]
 			if L == 0 {
 				v := pref * f[0]
-				for cd := 0; cd < ncd; cd++ {
-					y[cd] += v * eq[cd]
+				eq = eq[:ncd]
+				for cd, e := range eq {
+					y[cd] += v * e
 				}
 				continue
 			}
 			r := hermiteR(L, alpha, x, yy, z, f, w.rbuf)
-			rm := w.rm[:nhb*nhk]
-			for hb := 0; hb < nhb; hb++ {
-				base := off[hb]
-				row := rm[hb*nhk : (hb+1)*nhk]
-				for hk := range row {
-					row[hk] = pref * r[base+off[hk]]
+			if gather {
+				for cd := 0; cd < ncd; cd++ {
+					erow := eq[cd*nhk : (cd+1)*nhk]
+					yrow := y[cd*nhb : (cd+1)*nhb]
+					yrow = yrow[:len(offb)]
+					for _, h := range ket.nzH[ket.nzOff[cd]:ket.nzOff[cd+1]] {
+						e := pref * erow[h]
+						if e == 0 {
+							continue
+						}
+						rr := r[off[h]:]
+						for k, o := range offb {
+							yrow[k] += e * rr[o]
+						}
+					}
+				}
+				continue
+			}
+			rm := w.rm[:nhk*nhb]
+			for hk := 0; hk < nhk; hk++ {
+				rr := r[off[hk]:]
+				row := rm[hk*nhb : (hk+1)*nhb]
+				for k, o := range offb {
+					row[k] = rr[o]
 				}
 			}
-			// y[hb][cd] += sum_hk rm[hb][hk] eq[cd][hk]
-			gemmNT(nhb, ncd, nhk, rm, eq, y, ncd)
+			for cd := 0; cd < ncd; cd++ {
+				erow := eq[cd*nhk : (cd+1)*nhk]
+				yrow := y[cd*nhb : (cd+1)*nhb]
+				for _, h := range ket.nzH[ket.nzOff[cd]:ket.nzOff[cd+1]] {
+					e := pref * erow[h]
+					if e == 0 {
+						continue
+					}
+					rr := rm[int(h)*nhb : int(h)*nhb+nhb]
+					rr = rr[:len(yrow)]
+					for k, v := range rr {
+						yrow[k] += e * v
+					}
+				}
+			}
 		}
+		// out[ab][cd] += sum_hb E_p[ab][hb] y[cd][hb]
 		ep := bra.E[ip*nab*nhb : (ip+1)*nab*nhb]
 		for ab := 0; ab < nab; ab++ {
 			orow := out[ab*ncd : (ab+1)*ncd]
 			erow := ep[ab*nhb : (ab+1)*nhb]
-			for hb, e := range erow {
-				if e == 0 {
-					continue
+			nz := bra.nzH[bra.nzOff[ab]:bra.nzOff[ab+1]]
+			for cd := range orow {
+				yrow := y[cd*nhb : (cd+1)*nhb]
+				sum := 0.0
+				for _, h := range nz {
+					sum += erow[h] * yrow[h]
 				}
-				yrow := y[hb*ncd : (hb+1)*ncd]
-				for cd, yv := range yrow {
-					orow[cd] += e * yv
-				}
+				orow[cd] += sum
 			}
 		}
 	}

@@ -94,6 +94,7 @@ func (sys *system) oneElectronGradient(dt, W, g []float64) {
 	ez := make([]float64, ed)
 	tabs := [3][]float64{ex, ey, ez}
 	rbuf := make([]float64, 2*maxStride*maxStride*maxStride)
+	wbuf := make([]float64, 7*nherm(2*maxL+1))
 	var f [maxHermL + 2]float64
 	for M, a := range sys.bs.shells {
 		for N := 0; N <= M; N++ {
@@ -163,6 +164,55 @@ func (sys *system) oneElectronGradient(dt, W, g []float64) {
 							}
 						}
 					}
+					// density-weighted Hermite coefficients of the derivative
+					// distributions, shared by all charges
+					clear(wbuf)
+					nh := nherm(L)
+					wa, wb, we := wbuf[:3*nh1], wbuf[3*nh1:6*nh1], wbuf[6*nh1:6*nh1+nh]
+					nonzero := false
+					for ia, ca := range a.cart {
+						cA := a.coef[a.cIdx[ia]][i]
+						for ib, cb := range b.cart {
+							c := cA * b.coef[b.cIdx[ib]][j] * fac * dt[(a.off+ia)*n+b.off+ib]
+							if c == 0 {
+								continue
+							}
+							nonzero = true
+							for h := 0; h < nh1; h++ {
+								tuv := hermIdx[h]
+								var e [3]float64
+								var dA, dB [3]float64
+								for d := 0; d < 3; d++ {
+									ii, jj, tt := ca[d], cb[d], tuv[d]
+									if tt <= ii+jj {
+										e[d] = tabs[d][idx(ii, jj, tt)]
+									}
+									if tt <= ii+jj+1 {
+										dA[d] = 2 * al * tabs[d][idx(ii+1, jj, tt)]
+										dB[d] = 2 * be * tabs[d][idx(ii, jj+1, tt)]
+									}
+									if ii > 0 && tt <= ii+jj-1 {
+										dA[d] -= float64(ii) * tabs[d][idx(ii-1, jj, tt)]
+									}
+									if jj > 0 && tt <= ii+jj-1 {
+										dB[d] -= float64(jj) * tabs[d][idx(ii, jj-1, tt)]
+									}
+								}
+								wa[h] += c * dA[0] * e[1] * e[2]
+								wa[nh1+h] += c * e[0] * dA[1] * e[2]
+								wa[2*nh1+h] += c * e[0] * e[1] * dA[2]
+								wb[h] += c * dB[0] * e[1] * e[2]
+								wb[nh1+h] += c * e[0] * dB[1] * e[2]
+								wb[2*nh1+h] += c * e[0] * e[1] * dB[2]
+								if h < nh {
+									we[h] += c * e[0] * e[1] * e[2]
+								}
+							}
+						}
+					}
+					if !nonzero {
+						continue
+					}
 					for ci, ch := range sys.charges {
 						if ch.q == 0 {
 							continue
@@ -172,57 +222,27 @@ func (sys *system) oneElectronGradient(dt, W, g []float64) {
 						r := hermiteR(L+1, p, x, y, z, f[:], rbuf)
 						pref := -ch.q * 2 * math.Pi / p
 						cat := catom[ci]
-						for ia, ca := range a.cart {
-							cA := a.coef[a.cIdx[ia]][i]
-							for ib, cb := range b.cart {
-								c := cA * b.coef[b.cIdx[ib]][j] * pref * fac * dt[(a.off+ia)*n+b.off+ib]
-								if c == 0 {
-									continue
-								}
-								var gA, gB, gC [3]float64
-								for h := 0; h < nh1; h++ {
-									tuv := hermIdx[h]
-									var e [3]float64
-									var dA, dB [3]float64
-									for d := 0; d < 3; d++ {
-										ii, jj, tt := ca[d], cb[d], tuv[d]
-										if tt <= ii+jj {
-											e[d] = tabs[d][idx(ii, jj, tt)]
-										}
-										if tt <= ii+jj+1 {
-											dA[d] = 2 * al * tabs[d][idx(ii+1, jj, tt)]
-											dB[d] = 2 * be * tabs[d][idx(ii, jj+1, tt)]
-										}
-										if ii > 0 && tt <= ii+jj-1 {
-											dA[d] -= float64(ii) * tabs[d][idx(ii-1, jj, tt)]
-										}
-										if jj > 0 && tt <= ii+jj-1 {
-											dB[d] -= float64(jj) * tabs[d][idx(ii, jj-1, tt)]
-										}
-									}
-									rv := r[off[h]]
-									gA[0] += dA[0] * e[1] * e[2] * rv
-									gA[1] += e[0] * dA[1] * e[2] * rv
-									gA[2] += e[0] * e[1] * dA[2] * rv
-									gB[0] += dB[0] * e[1] * e[2] * rv
-									gB[1] += e[0] * dB[1] * e[2] * rv
-									gB[2] += e[0] * e[1] * dB[2] * rv
-									if cat >= 0 && tuv[0]+tuv[1]+tuv[2] <= L {
-										eee := e[0] * e[1] * e[2]
-										if eee != 0 {
-											gC[0] -= eee * r[int(off[h])+s*s]
-											gC[1] -= eee * r[int(off[h])+s]
-											gC[2] -= eee * r[int(off[h])+1]
-										}
-									}
-								}
-								for d := 0; d < 3; d++ {
-									g[3*ia0+d] += c * gA[d]
-									g[3*ib0+d] += c * gB[d]
-									if cat >= 0 {
-										g[3*cat+d] += c * gC[d]
-									}
-								}
+						var gA, gB, gC [3]float64
+						for h := 0; h < nh1; h++ {
+							rv := r[off[h]]
+							for d := 0; d < 3; d++ {
+								gA[d] += wa[d*nh1+h] * rv
+								gB[d] += wb[d*nh1+h] * rv
+							}
+						}
+						if cat >= 0 {
+							for h, v := range we {
+								o := int(off[h])
+								gC[0] -= v * r[o+s*s]
+								gC[1] -= v * r[o+s]
+								gC[2] -= v * r[o+1]
+							}
+						}
+						for d := 0; d < 3; d++ {
+							g[3*ia0+d] += pref * gA[d]
+							g[3*ib0+d] += pref * gB[d]
+							if cat >= 0 {
+								g[3*cat+d] += pref * gC[d]
 							}
 						}
 					}
@@ -387,7 +407,6 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 		clear(xq)
 	}
 	rm, f, rbuf := w.rm, w.f, w.rbuf
-	offk1 := off[:nhk1]
 	var gA, gB [3]float64
 	for ip := 0; ip < bra.np; ip++ {
 		p := bra.p[ip]
@@ -433,59 +452,10 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 			}
 			r := hermiteR(L, alpha, x, y, z, f, rbuf)
 			if doBra {
-				// mp[ab][hb1] += pref sum_hk gkq[ab][hk] R[hb1+hk], only
-				// where some derivative coefficient can be nonzero
-				gkq := gk[iq*nab*nhk : (iq+1)*nab*nhk]
-				rm1 := rm[:nhb1*nhk]
-				offk := off[:nhk]
-				for hb := 0; hb < nhb1; hb++ {
-					rr := r[off[hb]:]
-					row := rm1[hb*nhk : (hb+1)*nhk]
-					for hk, o := range offk {
-						row[hk] = rr[o]
-					}
-				}
-				for ab := 0; ab < nab; ab++ {
-					gr := gkq[ab*nhk : (ab+1)*nhk]
-					mrow := mp[ab*nhb1 : (ab+1)*nhb1]
-					for _, h := range bra.ndH[bra.ndOff[ab]:bra.ndOff[ab+1]] {
-						rr := rm1[int(h)*nhk : int(h)*nhk+nhk]
-						rr = rr[:len(gr)]
-						sum := 0.0
-						for k, v := range gr {
-							sum += v * rr[k]
-						}
-						mrow[h] += pref * sum
-					}
-				}
+				gradBraSide(r, off, gk[iq*nab*nhk:(iq+1)*nab*nhk], mp, rm, nab, nhk, nhb1, bra.ndOff, bra.ndH, pref)
 			}
 			if doKet {
-				// xqq[ab][hk1] += pref sum_hb ep[ab][hb] R[hb+hk1] over the
-				// nonzero ep
-				xqq := xq[iq*nab*nhk1 : (iq+1)*nab*nhk1]
-				rm2 := rm[:nhb*nhk1]
-				for hb := 0; hb < nhb; hb++ {
-					rr := r[off[hb]:]
-					row := rm2[hb*nhk1 : (hb+1)*nhk1]
-					for hk, o := range offk1 {
-						row[hk] = pref * rr[o]
-					}
-				}
-				for ab := 0; ab < nab; ab++ {
-					erow := ep[ab*nhb : (ab+1)*nhb]
-					xrow := xqq[ab*nhk1 : (ab+1)*nhk1]
-					for _, h := range bra.nzH[bra.nzOff[ab]:bra.nzOff[ab+1]] {
-						e := erow[h]
-						if e == 0 {
-							continue
-						}
-						rr := rm2[int(h)*nhk1 : int(h)*nhk1+nhk1]
-						rr = rr[:len(xrow)]
-						for k, v := range rr {
-							xrow[k] += e * v
-						}
-					}
-				}
+				gradKetSide(r, off, ep, xq[iq*nab*nhk1:(iq+1)*nab*nhk1], rm, nab, nhb, nhk1, bra.nzOff, bra.nzH, pref)
 			}
 		}
 		if !doBra {
@@ -495,7 +465,7 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 		for k := 0; k < 6; k++ {
 			dk := de[k*nab*nhb1 : (k+1)*nab*nhb1]
 			sum := 0.0
-			for _, i := range bra.dNZ[ip*6+k] {
+			for _, i := range bra.dNZ(ip*6 + k) {
 				sum += dk[i] * mp[i]
 			}
 			if k < 3 {
@@ -516,7 +486,7 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 			for k := 0; k < 6; k++ {
 				dk := de[k*ncd*nhk1 : (k+1)*ncd*nhk1]
 				sum := 0.0
-				for _, i := range ket.dNZ[iq*6+k] {
+				for _, i := range ket.dNZ(iq*6 + k) {
 					sum += dk[i] * tq[i]
 				}
 				if k < 3 {
@@ -560,3 +530,104 @@ const gradChunks = 32
 // gradScreen skips shell quartets whose density-weighted Schwarz bound is
 // below it in the two-electron gradient.
 const gradScreen = 1e-12
+
+// gradBraSide adds mp[ab][hb1] += pref sum_hk gkq[ab][hk] R[hb1+hk] for
+// the (ab, hb1) listed in ndOff/ndH (where some derivative coefficient can
+// be nonzero). rm is scratch.
+func gradBraSide(r []float64, off []int32, gkq, mp, rm []float64, nab, nhk, nhb1 int, ndOff, ndH []int32, pref float64) {
+	offk := off[:nhk]
+	if len(ndH) <= nhb1 {
+		// few entries: gather R directly
+		for ab := 0; ab < nab; ab++ {
+			gr := gkq[ab*nhk : (ab+1)*nhk]
+			gr = gr[:len(offk)]
+			mrow := mp[ab*nhb1 : (ab+1)*nhb1]
+			for _, h := range ndH[ndOff[ab]:ndOff[ab+1]] {
+				rr := r[off[h]:]
+				sum := 0.0
+				for k, o := range offk {
+					sum += gr[k] * rr[o]
+				}
+				mrow[h] += pref * sum
+			}
+		}
+		return
+	}
+	rm1 := rm[:nhb1*nhk]
+	for hb := 0; hb < nhb1; hb++ {
+		rr := r[off[hb]:]
+		row := rm1[hb*nhk : (hb+1)*nhk]
+		for hk, o := range offk {
+			row[hk] = rr[o]
+		}
+	}
+	for ab := 0; ab < nab; ab++ {
+		gr := gkq[ab*nhk : (ab+1)*nhk]
+		mrow := mp[ab*nhb1 : (ab+1)*nhb1]
+		for _, h := range ndH[ndOff[ab]:ndOff[ab+1]] {
+			rr := rm1[int(h)*nhk : int(h)*nhk+nhk]
+			rr = rr[:len(gr)]
+			// four partial sums: no long dependency chain
+			var s0, s1, s2, s3 float64
+			k := 0
+			for ; k+3 < len(gr); k += 4 {
+				s0 += gr[k] * rr[k]
+				s1 += gr[k+1] * rr[k+1]
+				s2 += gr[k+2] * rr[k+2]
+				s3 += gr[k+3] * rr[k+3]
+			}
+			for ; k < len(gr); k++ {
+				s0 += gr[k] * rr[k]
+			}
+			mrow[h] += pref * ((s0 + s2) + (s1 + s3))
+		}
+	}
+}
+
+// gradKetSide adds xqq[ab][hk1] += pref sum_hb ep[ab][hb] R[hb+hk1] over
+// the structurally nonzero ep (nzOff/nzH). rm is scratch.
+func gradKetSide(r []float64, off []int32, ep, xqq, rm []float64, nab, nhb, nhk1 int, nzOff, nzH []int32, pref float64) {
+	offk1 := off[:nhk1]
+	if len(nzH) <= nhb {
+		// few entries: gather R directly
+		for ab := 0; ab < nab; ab++ {
+			erow := ep[ab*nhb : (ab+1)*nhb]
+			xrow := xqq[ab*nhk1 : (ab+1)*nhk1]
+			xrow = xrow[:len(offk1)]
+			for _, h := range nzH[nzOff[ab]:nzOff[ab+1]] {
+				e := pref * erow[h]
+				if e == 0 {
+					continue
+				}
+				rr := r[off[h]:]
+				for k, o := range offk1 {
+					xrow[k] += e * rr[o]
+				}
+			}
+		}
+		return
+	}
+	rm2 := rm[:nhb*nhk1]
+	for hb := 0; hb < nhb; hb++ {
+		rr := r[off[hb]:]
+		row := rm2[hb*nhk1 : (hb+1)*nhk1]
+		for hk, o := range offk1 {
+			row[hk] = rr[o]
+		}
+	}
+	for ab := 0; ab < nab; ab++ {
+		erow := ep[ab*nhb : (ab+1)*nhb]
+		xrow := xqq[ab*nhk1 : (ab+1)*nhk1]
+		for _, h := range nzH[nzOff[ab]:nzOff[ab+1]] {
+			e := pref * erow[h]
+			if e == 0 {
+				continue
+			}
+			rr := rm2[int(h)*nhk1 : int(h)*nhk1+nhk1]
+			rr = rr[:len(xrow)]
+			for k, v := range rr {
+				xrow[k] += e * v
+			}
+		}
+	}
+}

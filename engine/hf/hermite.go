@@ -94,6 +94,9 @@ func etab(e []float64, imax, jmax int, p, xpa, xpb, k float64) {
 // given f[n] = F_n(alpha*(x^2+y^2+z^2)). buf must hold 2*(L+1)^3 values.
 // It returns the slice holding the result (one half of buf).
 func hermiteR(L int, alpha, x, y, z float64, f []float64, buf []float64) []float64 {
+	if L <= 3 {
+		return hermiteRLow(L, alpha, x, y, z, f, buf)
+	}
 	s := L + 1
 	s2 := s * s
 	sz := s2 * s
@@ -136,4 +139,69 @@ func hermiteR(L int, alpha, x, y, z float64, f []float64, buf []float64) []float
 		cur, nxt = nxt, cur
 	}
 	return cur
+}
+
+// hermiteRLow is hermiteR for L <= 3 in closed form (same layout).
+func hermiteRLow(L int, alpha, x, y, z float64, f []float64, buf []float64) []float64 {
+	m2a := -2 * alpha
+	switch L {
+	case 0:
+		r := buf[:1]
+		r[0] = f[0]
+		return r
+	case 1:
+		// stride 2
+		r := buf[:8]
+		a1 := m2a * f[1]
+		r[0] = f[0]
+		r[1] = z * a1 // 001
+		r[2] = y * a1 // 010
+		r[4] = x * a1 // 100
+		return r
+	case 2:
+		// stride 3: offset (t*3+u)*3+v
+		r := buf[:27]
+		a1 := m2a * f[1]
+		a2 := m2a * m2a * f[2]
+		r[0] = f[0]
+		r[1] = z * a1
+		r[3] = y * a1
+		r[9] = x * a1
+		r[2] = a1 + z*z*a2  // 002
+		r[4] = y * z * a2   // 011
+		r[6] = a1 + y*y*a2  // 020
+		r[10] = x * z * a2  // 101
+		r[12] = x * y * a2  // 110
+		r[18] = a1 + x*x*a2 // 200
+		return r
+	}
+	// L == 3, stride 4: offset (t*4+u)*4+v
+	r := buf[:64]
+	a1 := m2a * f[1]
+	a2 := m2a * m2a * f[2]
+	a3 := m2a * m2a * m2a * f[3]
+	r[0] = f[0]
+	r[1] = z * a1  // 001
+	r[4] = y * a1  // 010
+	r[16] = x * a1 // 100
+	r[2] = a1 + z*z*a2
+	r[5] = y * z * a2
+	r[8] = a1 + y*y*a2
+	r[17] = x * z * a2
+	r[20] = x * y * a2
+	r[32] = a1 + x*x*a2
+	bx := a2 + x*x*a3
+	by := a2 + y*y*a3
+	bz := a2 + z*z*a3
+	r[3] = z * (2*a2 + bz)  // 003
+	r[6] = y * bz           // 012
+	r[9] = z * by           // 021
+	r[12] = y * (2*a2 + by) // 030
+	r[18] = x * bz          // 102
+	r[21] = x * y * z * a3  // 111
+	r[24] = x * by          // 120
+	r[33] = z * bx          // 201
+	r[36] = y * bx          // 210
+	r[48] = x * (2*a2 + bx) // 300
+	return r
 }

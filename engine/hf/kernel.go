@@ -87,3 +87,56 @@ func gemmNT(m, n, k int, a, b, c []float64, ldc int) {
 		}
 	}
 }
+
+// dot returns sum_i a[i]*b[i] over len(a), with four partial sums so
+// that the additions do not form one long dependency chain.
+func dot(a, b []float64) float64 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+3 < len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s2) + (s1 + s3)
+}
+
+// dotIdx returns sum_k a[idx[k]]*b[idx[k]].
+func dotIdx(idx []int32, a, b []float64) float64 {
+	var s0, s1, s2, s3 float64
+	k := 0
+	for ; k+3 < len(idx); k += 4 {
+		i0, i1, i2, i3 := idx[k], idx[k+1], idx[k+2], idx[k+3]
+		s0 += a[i0] * b[i0]
+		s1 += a[i1] * b[i1]
+		s2 += a[i2] * b[i2]
+		s3 += a[i3] * b[i3]
+	}
+	for ; k < len(idx); k++ {
+		i := idx[k]
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s2) + (s1 + s3)
+}
+
+// dotOff returns sum_k a[k]*b[off[k]] over len(a).
+func dotOff(a, b []float64, off []int32) float64 {
+	off = off[:len(a)]
+	var s0, s1, s2, s3 float64
+	k := 0
+	for ; k+3 < len(a); k += 4 {
+		s0 += a[k] * b[off[k]]
+		s1 += a[k+1] * b[off[k+1]]
+		s2 += a[k+2] * b[off[k+2]]
+		s3 += a[k+3] * b[off[k+3]]
+	}
+	for ; k < len(a); k++ {
+		s0 += a[k] * b[off[k]]
+	}
+	return (s0 + s2) + (s1 + s3)
+}
