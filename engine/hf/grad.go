@@ -477,13 +477,18 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 	}
 	var gC, gD [3]float64
 	if doKet {
+		// with both sides computed, D follows from invariance
+		nk := 3
+		if !doBra {
+			nk = 6
+		}
 		w.tq = grow(w.tq, ncd*nhk1)
 		tq := w.tq
 		for iq := 0; iq < ket.np; iq++ {
 			// tq[cd][hk1] = sum_ab G[ab][cd] X_q[ab][hk1]
 			matMulTNInto(tq, G, xq[iq*nab*nhk1:(iq+1)*nab*nhk1], nab, ncd, nhk1)
 			de := ket.dEs[iq*6*ncd*nhk1 : (iq+1)*6*ncd*nhk1]
-			for k := 0; k < 6; k++ {
+			for k := 0; k < nk; k++ {
 				dk := de[k*ncd*nhk1 : (k+1)*ncd*nhk1]
 				sum := 0.0
 				for _, i := range ket.dNZ(iq*6 + k) {
@@ -511,7 +516,7 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 			g[3*atA+k] += gA[k]
 			g[3*atB+k] += gB[k]
 			g[3*atC+k] += gC[k]
-			g[3*atD+k] += gD[k]
+			g[3*atD+k] -= gA[k] + gB[k] + gC[k]
 		}
 	}
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
-// reference is testdata/psi4_reference.json (a copy of shared/testvectors/engine).
+// reference is the project's testdata/engine/psi4_reference.json (a copy of shared/testvectors/engine).
 type reference struct {
 	Keywords map[string]any `json:"keywords"`
 	Records  []struct {
@@ -31,7 +31,7 @@ type reference struct {
 
 func loadReference(t *testing.T) reference {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "psi4_reference.json"))
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "engine", "psi4_reference.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -500,7 +500,7 @@ func BenchmarkDimerEnergy(b *testing.B) {
 	if _, err := p.Find(context.Background()); err != nil {
 		b.Skip("psi4 not found on PATH: " + err.Error())
 	}
-	data, err := os.ReadFile(filepath.Join("testdata", "psi4_reference.json"))
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "engine", "psi4_reference.json"))
 	if err != nil {
 		b.Fatal(err)
 	}
