@@ -54,7 +54,11 @@
 // HF gradients (RHF and UHF) are analytic: derivative overlap, kinetic,
 // nuclear-attraction and electron-repulsion integrals from the same
 // Hermite machinery, the energy-weighted density and the nuclear-repulsion
-// gradient. Ghost atoms get gradient rows from their basis functions;
+// gradient. The two-electron part uses translational invariance (the
+// derivative of the fourth centre of a shell quartet is minus the sum of
+// the other three; one-centre pairs need no derivative integrals of their
+// own), skips structurally zero Hermite coefficients, and reuses the Boys
+// function values of the stored-integral pass. Ghost atoms get gradient rows from their basis functions;
 // point charges are fixed in space (their own gradient is not returned).
 // MP2 gradients are central differences of energies with step
 // MP2GradientStep (0.005 bohr, 3-point). Hessians are central differences

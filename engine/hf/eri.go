@@ -22,6 +22,7 @@ type shellPair struct {
 	nh, nh1   int
 	np        int
 	p         []float64
+	ip        []float64 // 1/p
 	P         [][3]float64
 	E, Es     []float64
 	dE, dEs   []float64
@@ -81,6 +82,7 @@ func newShellPair(m, n int, a, b *shell, deriv bool) *shellPair {
 	np := len(prims)
 	sp.np = np
 	sp.p = make([]float64, np)
+	sp.ip = make([]float64, np)
 	sp.P = make([][3]float64, np)
 	nab, nh, nh1 := sp.nab, sp.nh, sp.nh1
 	sp.E = make([]float64, np*nab*nh)
@@ -114,6 +116,7 @@ func newShellPair(m, n int, a, b *shell, deriv bool) *shellPair {
 			etab(tabs[x], imax, jmax, p, P[x]-a.pos[x], P[x]-b.pos[x], math.Exp(-mu*ab[x]*ab[x]))
 		}
 		sp.p[ip] = p
+		sp.ip[ip] = 1 / p
 		sp.P[ip] = P
 		e := sp.E[ip*nab*nh : (ip+1)*nab*nh]
 		es := sp.Es[ip*nab*nh : (ip+1)*nab*nh]
@@ -300,12 +303,18 @@ const twoPi52 = 34.98683665524972 // 2*pi^(5/2)
 // quartet computes the contracted block (ab|cd) for all cartesian
 // components, out[(ab)*ncd+cd], ab = a*nb+b, cd = c*nd+d.
 func (w *eriWork) quartet(bra, ket *shellPair, out []float64) {
+	w.quartetF(bra, ket, out, nil)
+}
+
+// quartetF is quartet that also stores F_0..F_{L+1} of each primitive
+// quartet (bra primitive pair major) in fc, unless fc is nil.
+func (w *eriWork) quartetF(bra, ket *shellPair, out, fc []float64) {
 	if ket.nab > bra.nab {
 		// the work per primitive quartet scales with the ket size: compute
 		// (cd|ab) and transpose
 		nab, ncd := bra.nab, ket.nab
 		w.tr = grow(w.tr, nab*ncd)
-		w.quartetOriented(ket, bra, w.tr)
+		w.quartetOriented(ket, bra, w.tr, fc, true)
 		for cd := 0; cd < ncd; cd++ {
 			row := w.tr[cd*nab : (cd+1)*nab]
 			for ab, v := range row {
@@ -314,10 +323,12 @@ func (w *eriWork) quartet(bra, ket *shellPair, out []float64) {
 		}
 		return
 	}
-	w.quartetOriented(bra, ket, out)
+	w.quartetOriented(bra, ket, out, fc, false)
 }
 
-func (w *eriWork) quartetOriented(bra, ket *shellPair, out []float64) {
+// quartetOriented computes (bra|ket); fc (if not nil) receives the Boys
+// function values of the quartet with the pairs exchanged when swapped.
+func (w *eriWork) quartetOriented(bra, ket *shellPair, out, fc []float64, swapped bool) {
 	nab, ncd := bra.nab, ket.nab
 	nhb, nhk := bra.nh, ket.nh
 	L := bra.L + ket.L
@@ -340,10 +351,21 @@ func (w *eriWork) quartetOriented(bra, ket *shellPair, out []float64) {
 			q := ket.p[iq]
 			Q := ket.P[iq]
 			pq := p + q
-			alpha := p * q / pq
+			ipq := 1 / pq
+			alpha := p * q * ipq
 			x, yy, z := P[0]-Q[0], P[1]-Q[1], P[2]-Q[2]
-			boys(L, alpha*(x*x+yy*yy+z*z), f)
-			pref := twoPi52 / (p * q * math.Sqrt(pq))
+			if fc != nil {
+				boys(L+1, alpha*(x*x+yy*yy+z*z), f)
+				k := ip*ket.np + iq
+				if swapped {
+					k = iq*bra.np + ip
+				}
+				copy(fc[k*(L+2):(k+1)*(L+2)], f[:L+2])
+			} else {
+				boys(L, alpha*(x*x+yy*yy+z*z), f)
+			}
+			// 2 pi^(5/2) / (p q sqrt(p+q)) with one division
+			pref := twoPi52 * bra.ip[ip] * ket.ip[iq] * math.Sqrt(pq) * ipq
 			eq := ket.Es[iq*ncd*nhk : (iq+1)*ncd*nhk]
 			if L == 0 {
 				v := pref * f[0]

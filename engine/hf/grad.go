@@ -343,8 +343,14 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 	if q.bra != q.ket {
 		deg *= 2
 	}
+	var fc []float64
+	if sys.boysF != nil {
+		fc = sys.boysF[q.boff : q.boff+bra.np*ket.np*(bra.L+ket.L+2)]
+	}
+	swapped := false
 	if bra.nab > ket.nab {
 		bra, ket = ket, bra
+		swapped = true
 	}
 	// A shell quartet depends only on relative positions, so its four
 	// centre derivatives add up to zero. When one pair sits on a single
@@ -419,10 +425,19 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 			qq := ket.p[iq]
 			Q := ket.P[iq]
 			pq := p + qq
-			alpha := p * qq / pq
+			ipq := 1 / pq
+			alpha := p * qq * ipq
 			x, y, z := P[0]-Q[0], P[1]-Q[1], P[2]-Q[2]
-			boys(L, alpha*(x*x+y*y+z*z), f)
-			pref := twoPi52 / (p * qq * math.Sqrt(pq))
+			if fc != nil {
+				k := ip*ket.np + iq
+				if swapped {
+					k = iq*bra.np + ip
+				}
+				f = fc[k*(L+1) : (k+1)*(L+1)]
+			} else {
+				boys(L, alpha*(x*x+y*y+z*z), f)
+			}
+			pref := twoPi52 * bra.ip[ip] * ket.ip[iq] * math.Sqrt(pq) * ipq
 			if L == 1 {
 				// (ss|ss): R_000 = F0, R_100 = -2 alpha x F1, ...
 				m2 := -2 * alpha * f[1] * pref
@@ -566,6 +581,32 @@ func gradBraSide(r []float64, off []int32, gkq, mp, rm []float64, nab, nhk, nhb1
 			row[hk] = rr[o]
 		}
 	}
+	switch nhk {
+	case 4:
+		for ab := 0; ab < nab; ab++ {
+			g := (*[4]float64)(gkq[ab*4:])
+			mrow := mp[ab*nhb1 : (ab+1)*nhb1]
+			for _, h := range ndH[ndOff[ab]:ndOff[ab+1]] {
+				rr := (*[4]float64)(rm1[int(h)*4:])
+				mrow[h] += pref * ((g[0]*rr[0] + g[2]*rr[2]) + (g[1]*rr[1] + g[3]*rr[3]))
+			}
+		}
+		return
+	case 10:
+		for ab := 0; ab < nab; ab++ {
+			g := (*[10]float64)(gkq[ab*10:])
+			mrow := mp[ab*nhb1 : (ab+1)*nhb1]
+			for _, h := range ndH[ndOff[ab]:ndOff[ab+1]] {
+				rr := (*[10]float64)(rm1[int(h)*10:])
+				s0 := g[0]*rr[0] + g[4]*rr[4] + g[8]*rr[8]
+				s1 := g[1]*rr[1] + g[5]*rr[5] + g[9]*rr[9]
+				s2 := g[2]*rr[2] + g[6]*rr[6]
+				s3 := g[3]*rr[3] + g[7]*rr[7]
+				mrow[h] += pref * ((s0 + s2) + (s1 + s3))
+			}
+		}
+		return
+	}
 	for ab := 0; ab < nab; ab++ {
 		gr := gkq[ab*nhk : (ab+1)*nhk]
 		mrow := mp[ab*nhb1 : (ab+1)*nhb1]
@@ -619,6 +660,34 @@ func gradKetSide(r []float64, off []int32, ep, xqq, rm []float64, nab, nhb, nhk1
 		for hk, o := range offk1 {
 			row[hk] = rr[o]
 		}
+	}
+	if nhk1 == 10 {
+		for ab := 0; ab < nab; ab++ {
+			erow := ep[ab*nhb : (ab+1)*nhb]
+			xrow := (*[10]float64)(xqq[ab*10:])
+			for _, h := range nzH[nzOff[ab]:nzOff[ab+1]] {
+				e := pref * erow[h]
+				rr := (*[10]float64)(rm2[int(h)*10:])
+				for k := range xrow {
+					xrow[k] += e * rr[k]
+				}
+			}
+		}
+		return
+	}
+	if nhk1 == 20 {
+		for ab := 0; ab < nab; ab++ {
+			erow := ep[ab*nhb : (ab+1)*nhb]
+			xrow := (*[20]float64)(xqq[ab*20:])
+			for _, h := range nzH[nzOff[ab]:nzOff[ab+1]] {
+				e := pref * erow[h]
+				rr := (*[20]float64)(rm2[int(h)*20:])
+				for k := range xrow {
+					xrow[k] += e * rr[k]
+				}
+			}
+		}
+		return
 	}
 	for ab := 0; ab < nab; ab++ {
 		erow := ep[ab*nhb : (ab+1)*nhb]

@@ -98,8 +98,7 @@ func hermiteR(L int, alpha, x, y, z float64, f []float64, buf []float64) []float
 		return hermiteRLow(L, alpha, x, y, z, f, buf)
 	}
 	s := L + 1
-	s2 := s * s
-	sz := s2 * s
+	sz := s * s * s
 	cur := buf[:sz]
 	nxt := buf[sz : 2*sz]
 	m2a := -2 * alpha
@@ -109,37 +108,71 @@ func hermiteR(L int, alpha, x, y, z float64, f []float64, buf []float64) []float
 		pw[n] = pw[n-1] * m2a
 	}
 	cur[0] = pw[L] * f[L]
-	off := hermOff[s]
+	xyz := [3]float64{x, y, z}
+	ops := hermOps[L]
 	for n := L - 1; n >= 0; n-- {
 		nxt[0] = pw[n] * f[n]
-		nh := nherm(L - n)
-		for h := 1; h < nh; h++ {
-			tuv := hermIdx[h]
-			idx := int(off[h])
-			var v float64
-			switch {
-			case tuv[0] > 0:
-				v = x * cur[idx-s2]
-				if tuv[0] > 1 {
-					v += float64(tuv[0]-1) * cur[idx-2*s2]
-				}
-			case tuv[1] > 0:
-				v = y * cur[idx-s]
-				if tuv[1] > 1 {
-					v += float64(tuv[1]-1) * cur[idx-2*s]
-				}
-			default:
-				v = z * cur[idx-1]
-				if tuv[2] > 1 {
-					v += float64(tuv[2]-1) * cur[idx-2]
-				}
-			}
-			nxt[idx] = v
+		for _, op := range ops[:nherm(L-n)-1] {
+			nxt[op.dst] = xyz[op.c&3]*cur[op.src1] + op.fac*cur[op.src2]
 		}
 		cur, nxt = nxt, cur
 	}
 	return cur
 }
+
+// hermOp is one step of the Hermite recursion
+// R^n_{..t+1..} = X R^{n+1}_{..t..} + t R^{n+1}_{..t-1..}
+// in an array of stride L+1: dst = X(c)*src1 + fac*src2 (fac = 0 and src2
+// any valid index when t = 0).
+type hermOp struct {
+	dst, src1, src2 int32
+	c               uint8
+	fac             float64
+}
+
+// hermOps[L] lists the steps for the Hermite indices 1..nherm(L)-1 in
+// hermIdx order, stride L+1.
+var hermOps = func() (ops [maxHermL + 1][]hermOp) {
+	for L := 1; L <= maxHermL; L++ {
+		s := L + 1
+		stride := [3]int{s * s, s, 1}
+		for h := 1; h < nherm(L); h++ {
+			var tuv [3]int
+			n := 0
+			for t := 0; ; t++ {
+				cnt := (t + 1) * (t + 2) / 2
+				if h < n+cnt {
+					// position h-n within total degree t, ordered as in hermIdx
+					k := h - n
+					for a := t; a >= 0; a-- {
+						for b := t - a; b >= 0; b-- {
+							if k == 0 {
+								tuv = [3]int{a, b, t - a - b}
+							}
+							k--
+						}
+					}
+					break
+				}
+				n += cnt
+			}
+			c := 2
+			if tuv[0] > 0 {
+				c = 0
+			} else if tuv[1] > 0 {
+				c = 1
+			}
+			idx := (tuv[0]*s+tuv[1])*s + tuv[2]
+			op := hermOp{dst: int32(idx), src1: int32(idx - stride[c]), src2: int32(idx - stride[c]), c: uint8(c)}
+			if tuv[c] > 1 {
+				op.src2 = int32(idx - 2*stride[c])
+				op.fac = float64(tuv[c] - 1)
+			}
+			ops[L] = append(ops[L], op)
+		}
+	}
+	return
+}()
 
 // hermiteRLow is hermiteR for L <= 3 in closed form (same layout).
 func hermiteRLow(L int, alpha, x, y, z float64, f []float64, buf []float64) []float64 {

@@ -36,7 +36,16 @@ type system struct {
 	deriv   bool
 	threads int
 	super   []float64 // two-electron supermatrix during MP2, if stored
+	// boysF holds, with gradients and stored integrals, F_0..F_{L+1} for
+	// every primitive quartet of every unique shell quartet (at
+	// quartetRec.boff, primitive pairs in the order bra-major of the
+	// quartet's own bra and ket), filled while the integrals are stored
+	// and reused by the two-electron gradient; nil otherwise.
+	boysF []float64
 }
+
+// maxBoysCache bounds the number of cached Boys function values.
+const maxBoysCache = 4_000_000
 
 func pairIndex(m, n int) int {
 	if m < n {
@@ -116,6 +125,7 @@ func newSystem(atoms []Atom, b *gbsBasis, ext []PointCharge, deriv bool, threads
 type quartetRec struct {
 	bra, ket int32 // pair indices, bra >= ket
 	off      int   // offset of its block in the value store
+	boff     int   // offset of its Boys function values in system.boysF
 }
 
 // eriStore holds the unique screened shell quartets and (optionally) their integrals.
@@ -129,7 +139,7 @@ func (sys *system) uniqueQuartets() []quartetRec {
 	np := len(sys.pairs)
 	// pairs sorted by nothing in particular; loop bra >= ket
 	var out []quartetRec
-	off := 0
+	off, boff := 0, 0
 	smax := 0.0
 	for _, q := range sys.schwarz {
 		smax = math.Max(smax, q)
@@ -143,8 +153,10 @@ func (sys *system) uniqueQuartets() []quartetRec {
 			if qi*sys.schwarz[j] < schwarzTol {
 				continue
 			}
-			out = append(out, quartetRec{bra: int32(i), ket: int32(j), off: off})
-			off += sys.pairs[i].nab * sys.pairs[j].nab
+			out = append(out, quartetRec{bra: int32(i), ket: int32(j), off: off, boff: boff})
+			bra, ket := sys.pairs[i], sys.pairs[j]
+			off += bra.nab * ket.nab
+			boff += bra.np * ket.np * (bra.L + ket.L + 2)
 		}
 	}
 	return out
@@ -162,6 +174,16 @@ func (sys *system) buildERIStore(ctx context.Context) (*eriStore, error) {
 		return st, nil
 	}
 	st.values = make([]float64, total)
+	// With gradients, keep F_0..F_{L+1} of every primitive quartet for the
+	// two-electron gradient.
+	sys.boysF = nil
+	if sys.deriv && len(st.quartets) > 0 {
+		last := st.quartets[len(st.quartets)-1]
+		bra, ket := sys.pairs[last.bra], sys.pairs[last.ket]
+		if n := last.boff + bra.np*ket.np*(bra.L+ket.L+2); n <= maxBoysCache {
+			sys.boysF = make([]float64, n)
+		}
+	}
 	nw := sys.threads
 	works := make([]*eriWork, nw)
 	chunks := splitByWork(len(st.quartets), 8*nw, func(i int) float64 { return sys.quartetCost(st.quartets[i]) })
@@ -176,7 +198,11 @@ func (sys *system) buildERIStore(ctx context.Context) (*eriStore, error) {
 			}
 			q := st.quartets[k]
 			bra, ket := sys.pairs[q.bra], sys.pairs[q.ket]
-			w.quartet(bra, ket, st.values[q.off:q.off+bra.nab*ket.nab])
+			var fc []float64
+			if sys.boysF != nil {
+				fc = sys.boysF[q.boff : q.boff+bra.np*ket.np*(bra.L+ket.L+2)]
+			}
+			w.quartetF(bra, ket, st.values[q.off:q.off+bra.nab*ket.nab], fc)
 		}
 	})
 	if err := ctx.Err(); err != nil {
@@ -337,6 +363,20 @@ func digest(bra, ket *shellPair, samePair bool, v []float64, n int, dt []float64
 	}
 	o1, o2, o3, o4 := bra.a.off, bra.b.off, ket.a.off, ket.b.off
 	n1, n2, n3, n4 := bra.na, bra.nb, ket.na, ket.nb
+	if n1*n2*n3*n4 == 1 {
+		// one integral (four s functions)
+		val := v[0] * deg
+		J[o1*n+o2] += dt[o3*n+o4] * val
+		J[o3*n+o4] += dt[o1*n+o2] * val
+		for sp, d := range ds {
+			k := K[sp]
+			k[o1*n+o3] += d[o2*n+o4] * val
+			k[o2*n+o3] += d[o1*n+o4] * val
+			k[o2*n+o4] += d[o1*n+o3] * val
+			k[o1*n+o4] += d[o2*n+o3] * val
+		}
+		return
+	}
 	idx := 0
 	for f1 := 0; f1 < n1; f1++ {
 		b1 := o1 + f1
