@@ -56,11 +56,14 @@ func TestComputeMatchesPsi4(t *testing.T) {
 				require.NoError(t, err, "record %d", i)
 				var res qcschema.AtomicResult
 				require.NoError(t, json.Unmarshal([]byte(out), &res))
-				require.InDelta(t, rec.ReturnEnergy, *res.Properties.ReturnEnergy, 1e-6, "energy")
+				// The specification asks for 1e-6 hartree and 1e-5 hartree/bohr; the embedded
+				// program agrees with Psi4 to about 1e-11 and 1e-8 (MP2 gradients by finite
+				// differences), so hold it to 1e-9 and 1e-7.
+				require.InDelta(t, rec.ReturnEnergy, *res.Properties.ReturnEnergy, 1e-9, "energy")
 				if rec.ReturnGradient != nil {
 					require.Len(t, res.ReturnResult.Array, len(rec.ReturnGradient))
 					for k, g := range rec.ReturnGradient {
-						require.LessOrEqual(t, math.Abs(g-res.ReturnResult.Array[k]), 1e-5, "gradient[%d]", k)
+						require.LessOrEqual(t, math.Abs(g-res.ReturnResult.Array[k]), 1e-7, "gradient[%d]", k)
 					}
 				}
 			})

