@@ -29,7 +29,7 @@ type refRecord struct {
 
 func loadReference(t testing.TB) []refRecord {
 	t.Helper()
-	data, err := os.ReadFile("testdata/psi4_reference.json")
+	data, err := os.ReadFile("../../testdata/engine/psi4_reference.json")
 	if err != nil {
 		t.Fatal(err)
 	}
