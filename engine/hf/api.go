@@ -129,8 +129,17 @@ func energyAt(ctx context.Context, atoms []Atom, set *settings, b *gbsBasis, ext
 }
 
 func compute(ctx context.Context, atoms []Atom, set *settings, b *gbsBasis, ext []PointCharge, guess *[2][]float64, grad bool) (*Result, *scfState, error) {
+	ws := acquireWorkspace()
+	defer ws.release()
+	return computeIn(ctx, ws, atoms, set, b, ext, guess, grad)
+}
+
+// computeIn is compute with its large buffers taken from ws (nil
+// allocates). The returned Result and scfState are freshly allocated:
+// nothing in them points into ws.
+func computeIn(ctx context.Context, ws *workspace, atoms []Atom, set *settings, b *gbsBasis, ext []PointCharge, guess *[2][]float64, grad bool) (*Result, *scfState, error) {
 	t0 := time.Now()
-	sys, err := newSystem(atoms, b, ext, grad, set.threads, set.pure)
+	sys, err := newSystemIn(ws, atoms, b, ext, grad, set.threads, set.pure)
 	if err != nil {
 		return nil, nil, err
 	}

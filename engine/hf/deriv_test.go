@@ -15,7 +15,7 @@ func fixedEnergies(t *testing.T, atoms []Atom, b *gbsBasis, ext []PointCharge, d
 		t.Fatal(err)
 	}
 	n := sys.bs.nbf
-	S, T, V := oneElectron(sys.bs, sys.charges)
+	S, T, V := oneElectron(nil, sys.bs, sys.charges)
 	for i := range S {
 		e1 += dt[i] * (T[i] + V[i])
 		eS += W[i] * S[i]

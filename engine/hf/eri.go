@@ -37,8 +37,10 @@ type shellPair struct {
 	ndOff, ndH []int32
 }
 
-func newShellPair(m, n int, a, b *shell, deriv bool) *shellPair {
-	sp := &shellPair{m: m, n: n, a: a, b: b, na: a.ncart(), nb: b.ncart(), withDeriv: deriv}
+// newShellPair fills sp (zero on entry) for shells m and n; its arrays
+// come from ws.
+func newShellPair(ws *workspace, sp *shellPair, m, n int, a, b *shell, deriv bool) {
+	*sp = shellPair{m: m, n: n, a: a, b: b, na: a.ncart(), nb: b.ncart(), withDeriv: deriv}
 	sp.nab = sp.na * sp.nb
 	sp.L = a.lmax + b.lmax
 	sp.nh = nherm(sp.L)
@@ -51,7 +53,7 @@ func newShellPair(m, n int, a, b *shell, deriv bool) *shellPair {
 	td := imax + jmax + 1
 	jd := jmax + 1
 	esz := (imax + 1) * jd * td
-	ex := make([]float64, 3*esz)
+	ex := ws.floats(3 * esz)
 	tabs := [3][]float64{ex[:esz], ex[esz : 2*esz], ex[2*esz:]}
 	var ab [3]float64
 	r2 := 0.0
@@ -63,11 +65,7 @@ func newShellPair(m, n int, a, b *shell, deriv bool) *shellPair {
 	cmaxA := maxAbsCoef(a)
 	cmaxB := maxAbsCoef(b)
 	// surviving primitive pairs
-	type prim struct {
-		i, j int
-		kab  float64
-	}
-	var prims []prim
+	prims := ws.primBuf(len(a.exps) * len(b.exps))
 	for i, al := range a.exps {
 		for j, be := range b.exps {
 			p := al + be
@@ -76,30 +74,26 @@ func newShellPair(m, n int, a, b *shell, deriv bool) *shellPair {
 			if kab*cmaxA[i]*cmaxB[j] < primScreen {
 				continue
 			}
-			prims = append(prims, prim{i, j, kab})
+			prims = append(prims, pairPrim{i, j})
 		}
 	}
 	np := len(prims)
 	sp.np = np
-	sp.p = make([]float64, np)
-	sp.ip = make([]float64, np)
-	sp.P = make([][3]float64, np)
+	sp.p = ws.floats(np)
+	sp.ip = ws.floats(np)
+	sp.P = ws.vec3s(np)
 	nab, nh, nh1 := sp.nab, sp.nh, sp.nh1
-	sp.E = make([]float64, np*nab*nh)
-	sp.Es = make([]float64, np*nab*nh)
+	sp.E = ws.floats(np * nab * nh)
+	sp.Es = ws.floats(np * nab * nh)
 	if deriv {
-		sp.dE = make([]float64, np*6*nab*nh1)
-		sp.dEs = make([]float64, np*6*nab*nh1)
+		sp.dE = ws.floats(np * 6 * nab * nh1)
+		sp.dEs = ws.floats(np * 6 * nab * nh1)
 	}
-	// per cartesian pair: the three 1D table offsets (i*jd+j)*td per axis
-	type cpair struct {
-		ia, ib int
-		ca, cb [3]int
-	}
-	cps := make([]cpair, 0, nab)
+	// cartesian pairs
+	cps := ws.cartBuf(nab)
 	for ia, ca := range a.cart {
 		for ib, cb := range b.cart {
-			cps = append(cps, cpair{ia, ib, ca, cb})
+			cps = append(cps, cartPair{ia, ib, ca, cb})
 		}
 	}
 	idx := func(i, j, t int) int { return (i*jd+j)*td + t }
@@ -198,9 +192,11 @@ func newShellPair(m, n int, a, b *shell, deriv bool) *shellPair {
 			}
 		}
 	}
-	sp.nzOff = make([]int32, 1, nab+1)
+	sp.nzOff = ws.ints(nab + 1)[:1]
+	sp.nzH = ws.ints(nab * nh)[:0]
 	if deriv {
-		sp.ndOff = make([]int32, 1, nab+1)
+		sp.ndOff = ws.ints(nab + 1)[:1]
+		sp.ndH = ws.ints(nab * nh1)[:0]
 	}
 	for _, cp := range cps {
 		var sum [3]int
@@ -247,8 +243,8 @@ func newShellPair(m, n int, a, b *shell, deriv bool) *shellPair {
 				cnt++
 			}
 		}
-		sp.dNZOff = make([]int32, 1, np*6+1)
-		sp.dNZIdx = make([]int32, 0, cnt)
+		sp.dNZOff = ws.ints(np*6 + 1)[:1]
+		sp.dNZIdx = ws.ints(cnt)[:0]
 		for r := 0; r < np*6; r++ {
 			for i, v := range sp.dE[r*blk : (r+1)*blk] {
 				if v != 0 {
@@ -258,13 +254,21 @@ func newShellPair(m, n int, a, b *shell, deriv bool) *shellPair {
 			sp.dNZOff = append(sp.dNZOff, int32(len(sp.dNZIdx)))
 		}
 	}
-	return sp
 }
 
 // dNZ returns the indices of the nonzero entries of derivative block
 // ip*6+k of dE.
 func (sp *shellPair) dNZ(r int) []int32 {
 	return sp.dNZIdx[sp.dNZOff[r]:sp.dNZOff[r+1]]
+}
+
+// pairPrim is a surviving primitive pair (scratch of newShellPair).
+type pairPrim struct{ i, j int }
+
+// cartPair is a pair of cartesian components (scratch of newShellPair).
+type cartPair struct {
+	ia, ib int
+	ca, cb [3]int
 }
 
 func maxAbsCoef(s *shell) []float64 {

@@ -13,8 +13,8 @@ func (sys *system) scfGradient(st *scfState) []float64 {
 	n := sys.bs.nbf
 	m := st.nmo
 	// densities
-	dt := make([]float64, n*n)
-	W := make([]float64, n*n)
+	dt := sys.ws.floats(n * n)
+	W := sys.ws.floats(n * n)
 	nocc := [2]int{st.na, st.nb}
 	for s := 0; s < 2; s++ {
 		C, e := st.C[s], st.eps[s]
@@ -89,12 +89,12 @@ func (sys *system) oneElectronGradient(dt, W, g []float64) {
 	n := sys.bs.nbf
 	catom := sys.chargeAtom()
 	const ed = (maxL + 4) * (maxL + 4) * (2*maxL + 8)
-	ex := make([]float64, ed)
-	ey := make([]float64, ed)
-	ez := make([]float64, ed)
+	ex := sys.ws.floats(ed)
+	ey := sys.ws.floats(ed)
+	ez := sys.ws.floats(ed)
 	tabs := [3][]float64{ex, ey, ez}
-	rbuf := make([]float64, 2*maxStride*maxStride*maxStride)
-	wbuf := make([]float64, 7*nherm(2*maxL+1))
+	rbuf := sys.ws.floats(2 * maxStride * maxStride * maxStride)
+	wbuf := sys.ws.floats(7 * nherm(2*maxL+1))
 	var f [maxHermL + 2]float64
 	for M, a := range sys.bs.shells {
 		for N := 0; N <= M; N++ {
@@ -278,12 +278,13 @@ func (sys *system) twoElectronGradient(dt []float64, ds [2][]float64, g []float6
 	nw := sys.threads
 	chunks := splitByWork(len(quartets), gradChunks, func(i int) float64 { return 2 * sys.quartetCost(quartets[i]) })
 	partial := make([][]float64, len(chunks))
-	works := make([]*gradWork, nw)
+	gall := sys.ws.floats(len(chunks) * 3 * natom) // one partial gradient per chunk
+	works := sys.ws.gradWorks(nw)
 	parallelFor(nw, len(chunks), func(wk, c int) {
 		if works[wk] == nil {
 			works[wk] = newGradWork()
 		}
-		gc := make([]float64, 3*natom)
+		gc := gall[c*3*natom : (c+1)*3*natom]
 		for _, q := range quartets[chunks[c][0]:chunks[c][1]] {
 			works[wk].quartet(sys, q, dmax, dt, ds, gc)
 		}

@@ -73,7 +73,7 @@ func computeAtomicDensity(b *gbsBasis, z int) []float64 {
 		return nil
 	}
 	n := sys.bs.nbf
-	S, T, V := oneElectron(sys.bs, sys.charges)
+	S, T, V := oneElectron(nil, sys.bs, sys.charges)
 	H := make([]float64, n*n)
 	for i := range H {
 		H[i] = T[i] + V[i]

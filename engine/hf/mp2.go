@@ -8,10 +8,13 @@ import (
 // for all mu >= nu, with occupied and virtual coefficients co (n x no) and
 // cv (n x nv).
 func (sys *system) halfTransform(ctx context.Context, co, cv []float64, no, nv int) ([]float64, error) {
+	if sys.super != nil {
+		return sys.halfTransformStored(ctx, co, cv, no, nv)
+	}
 	n := sys.bs.nbf
 	npair := n * (n + 1) / 2
 	ov := no * nv
-	ht := make([]float64, ov*npair)
+	ht := sys.ws.floats(ov * npair)
 	shells := sys.bs.shells
 	ns := len(shells)
 	smax := 0.0
@@ -21,14 +24,11 @@ func (sys *system) halfTransform(ctx context.Context, co, cv []float64, no, nv i
 		}
 	}
 	nw := sys.threads
-	works := make([]*eriWork, nw)
+	works := sys.ws.eriWorks(nw)
 	blks := make([][]float64, nw)
 	As := make([][]float64, nw)
 	t1s := make([][]float64, nw)
 	t2s := make([][]float64, nw)
-	if sys.super != nil {
-		return sys.halfTransformStored(ctx, co, cv, no, nv)
-	}
 	// one chunk per bra shell pair; each writes its own rows of ht
 	parallelFor(nw, len(sys.pairs), func(wk, pi int) {
 		if ctx.Err() != nil {
@@ -100,10 +100,10 @@ func (sys *system) halfTransform(ctx context.Context, co, cv []float64, no, nv i
 
 // secondHalf returns MO[(ia)*(no2*nv2) + jb] = (ia|jb) from the half
 // transformed integrals, with j, b from co2, cv2.
-func secondHalf(ctx context.Context, ht []float64, n, ov int, co2, cv2 []float64, no2, nv2 int) ([]float64, error) {
+func secondHalf(ctx context.Context, ws *workspace, ht []float64, n, ov int, co2, cv2 []float64, no2, nv2 int) ([]float64, error) {
 	npair := n * (n + 1) / 2
 	ov2 := no2 * nv2
-	mo := make([]float64, ov*ov2)
+	mo := ws.floats(ov * ov2)
 	B := make([]float64, n*n)
 	t1 := make([]float64, no2*n)
 	for ia := 0; ia < ov; ia++ {
@@ -152,7 +152,7 @@ func (sys *system) mp2(ctx context.Context, st *scfState, store *eriStore) (corr
 			return 0, 0, 0, err
 		}
 		ov := no * nv
-		mo, err := secondHalf(ctx, ht, n, ov, co, cv, no, nv)
+		mo, err := secondHalf(ctx, sys.ws, ht, n, ov, co, cv, no, nv)
 		if err != nil {
 			return 0, 0, 0, err
 		}
@@ -194,7 +194,7 @@ func (sys *system) mp2(ctx context.Context, st *scfState, store *eriStore) (corr
 			continue
 		}
 		ov := no[s] * nv[s]
-		mo, err := secondHalf(ctx, ht[s], n, ov, co[s], cv[s], no[s], nv[s])
+		mo, err := secondHalf(ctx, sys.ws, ht[s], n, ov, co[s], cv[s], no[s], nv[s])
 		if err != nil {
 			return 0, 0, 0, err
 		}
@@ -216,7 +216,7 @@ func (sys *system) mp2(ctx context.Context, st *scfState, store *eriStore) (corr
 	// opposite spin
 	if ht[0] != nil && ht[1] != nil {
 		ova, ovb := no[0]*nv[0], no[1]*nv[1]
-		mo, err := secondHalf(ctx, ht[0], n, ova, co[1], cv[1], no[1], nv[1])
+		mo, err := secondHalf(ctx, sys.ws, ht[0], n, ova, co[1], cv[1], no[1], nv[1])
 		if err != nil {
 			return 0, 0, 0, err
 		}
@@ -252,7 +252,7 @@ func (sys *system) superMatrix(st *eriStore) []float64 {
 	if np*np > maxSuper {
 		return nil
 	}
-	V := make([]float64, np*np)
+	V := sys.ws.floats(np * np)
 	pidx := func(a, b int) int {
 		if a < b {
 			a, b = b, a
@@ -285,7 +285,7 @@ func (sys *system) halfTransformStored(ctx context.Context, co, cv []float64, no
 	n := sys.bs.nbf
 	np := n * (n + 1) / 2
 	ov := no * nv
-	ht := make([]float64, ov*np)
+	ht := sys.ws.floats(ov * np)
 	V := sys.super
 	nw := sys.threads
 	type scratch struct{ A, t1, t2 []float64 }

@@ -10,18 +10,19 @@ type charge struct {
 }
 
 // oneElectron returns the overlap, kinetic and potential (electron-charge
-// attraction) matrices, full nbf x nbf row-major.
-func oneElectron(bs *basisSet, charges []charge) (S, T, V []float64) {
+// attraction) matrices, full nbf x nbf row-major, taken from ws (which
+// may be nil).
+func oneElectron(ws *workspace, bs *basisSet, charges []charge) (S, T, V []float64) {
 	ensureBoys()
 	n := bs.nbf
-	S = make([]float64, n*n)
-	T = make([]float64, n*n)
-	V = make([]float64, n*n)
+	S = ws.floats(n * n)
+	T = ws.floats(n * n)
+	V = ws.floats(n * n)
 	const ed = (maxL + 3) * (maxL + 3) * (2*maxL + 4)
-	ex := make([]float64, ed)
-	ey := make([]float64, ed)
-	ez := make([]float64, ed)
-	rbuf := make([]float64, 2*maxStride*maxStride*maxStride)
+	ex := ws.floats(ed)
+	ey := ws.floats(ed)
+	ez := ws.floats(ed)
+	rbuf := ws.floats(2 * maxStride * maxStride * maxStride)
 	var f [maxHermL + 2]float64
 	for M, a := range bs.shells {
 		for N := 0; N <= M; N++ {

@@ -6,6 +6,8 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack"
+	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -42,6 +44,10 @@ type system struct {
 	// quartet's own bra and ket), filled while the integrals are stored
 	// and reused by the two-electron gradient; nil otherwise.
 	boysF []float64
+	// quartets caches uniqueQuartets.
+	quartets []quartetRec
+	// ws holds the large buffers; nil allocates (see workspace).
+	ws *workspace
 }
 
 // maxBoysCache bounds the number of cached Boys function values.
@@ -55,11 +61,16 @@ func pairIndex(m, n int) int {
 }
 
 func newSystem(atoms []Atom, b *gbsBasis, ext []PointCharge, deriv bool, threads int, pure bool) (*system, error) {
+	return newSystemIn(nil, atoms, b, ext, deriv, threads, pure)
+}
+
+// newSystemIn is newSystem with its buffers taken from ws (which may be nil).
+func newSystemIn(ws *workspace, atoms []Atom, b *gbsBasis, ext []PointCharge, deriv bool, threads int, pure bool) (*system, error) {
 	bs, err := buildBasis(b, atoms, pure)
 	if err != nil {
 		return nil, err
 	}
-	sys := &system{atoms: atoms, bs: bs, ext: ext, deriv: deriv, threads: threadsFor(threads)}
+	sys := &system{atoms: atoms, bs: bs, ext: ext, deriv: deriv, threads: threadsFor(threads), ws: ws}
 	for _, a := range atoms {
 		if !a.Ghost {
 			sys.charges = append(sys.charges, charge{q: float64(a.Z), pos: a.Pos})
@@ -85,15 +96,18 @@ func newSystem(atoms []Atom, b *gbsBasis, ext []PointCharge, deriv bool, threads
 	}
 	ns := len(bs.shells)
 	sys.pairs = make([]*shellPair, ns*(ns+1)/2)
+	pairs := ws.newPairs(len(sys.pairs))
 	for m := 0; m < ns; m++ {
 		for n := 0; n <= m; n++ {
-			sys.pairs[pairIndex(m, n)] = newShellPair(m, n, bs.shells[m], bs.shells[n], deriv)
+			k := pairIndex(m, n)
+			newShellPair(ws, &pairs[k], m, n, bs.shells[m], bs.shells[n], deriv)
+			sys.pairs[k] = &pairs[k]
 		}
 	}
 	// Schwarz factors
 	sys.schwarz = make([]float64, len(sys.pairs))
 	nw := sys.threads
-	works := make([]*eriWork, nw)
+	works := ws.eriWorks(nw)
 	bufs := make([][]float64, nw)
 	chunks := splitByWork(len(sys.pairs), 4*nw, func(i int) float64 {
 		sp := sys.pairs[i]
@@ -135,10 +149,15 @@ type eriStore struct {
 	direct   bool
 }
 
+// uniqueQuartets returns the screened unique shell quartets (computed
+// once per system).
 func (sys *system) uniqueQuartets() []quartetRec {
+	if sys.quartets != nil {
+		return sys.quartets
+	}
 	np := len(sys.pairs)
 	// pairs sorted by nothing in particular; loop bra >= ket
-	var out []quartetRec
+	out := sys.ws.quartetBuf()
 	off, boff := 0, 0
 	smax := 0.0
 	for _, q := range sys.schwarz {
@@ -159,6 +178,10 @@ func (sys *system) uniqueQuartets() []quartetRec {
 			boff += bra.np * ket.np * (bra.L + ket.L + 2)
 		}
 	}
+	if sys.ws != nil {
+		sys.ws.quartets = out
+	}
+	sys.quartets = out
 	return out
 }
 
@@ -173,7 +196,7 @@ func (sys *system) buildERIStore(ctx context.Context) (*eriStore, error) {
 		st.direct = true
 		return st, nil
 	}
-	st.values = make([]float64, total)
+	st.values = sys.ws.floats(total)
 	// With gradients, keep F_0..F_{L+1} of every primitive quartet for the
 	// two-electron gradient.
 	sys.boysF = nil
@@ -181,11 +204,11 @@ func (sys *system) buildERIStore(ctx context.Context) (*eriStore, error) {
 		last := st.quartets[len(st.quartets)-1]
 		bra, ket := sys.pairs[last.bra], sys.pairs[last.ket]
 		if n := last.boff + bra.np*ket.np*(bra.L+ket.L+2); n <= maxBoysCache {
-			sys.boysF = make([]float64, n)
+			sys.boysF = sys.ws.floats(n)
 		}
 	}
 	nw := sys.threads
-	works := make([]*eriWork, nw)
+	works := sys.ws.eriWorks(nw)
 	chunks := splitByWork(len(st.quartets), 8*nw, func(i int) float64 { return sys.quartetCost(st.quartets[i]) })
 	parallelFor(nw, len(chunks), func(wk, c int) {
 		if works[wk] == nil {
@@ -246,14 +269,14 @@ func newJKBuilder(sys *system, st *eriStore, nspin int) *jkBuilder {
 		return c
 	})
 	for range b.chunks {
-		b.J = append(b.J, make([]float64, n*n))
+		b.J = append(b.J, sys.ws.floats(n*n))
 		ks := make([][]float64, nspin)
 		for s := range ks {
-			ks[s] = make([]float64, n*n)
+			ks[s] = sys.ws.floats(n * n)
 		}
 		b.K = append(b.K, ks)
 	}
-	b.works = make([]*eriWork, sys.threads)
+	b.works = sys.ws.eriWorks(sys.threads)
 	b.bufs = make([][]float64, sys.threads)
 	return b
 }
@@ -493,28 +516,47 @@ func (sys *system) orthogonalizer(S []float64) ([]float64, int) {
 
 // diagFock solves F C = S C e through X: returns C (n x m) and eps.
 func diagFock(F, X []float64, n, m int) ([]float64, []float64) {
+	var d fockDiag
+	C, eps := make([]float64, n*m), make([]float64, m)
+	d.solve(F, X, n, m, C, eps)
+	return C, eps
+}
+
+// fockDiag is reusable scratch for diagonalising Fock matrices of one
+// size. It calls LAPACK's dsyev as mat.EigenSym does (upper triangle,
+// optimal work size), without its per-call copies.
+type fockDiag struct {
+	ws              *workspace // source of the buffers (may be nil)
+	fx, fp, a, work []float64
+}
+
+// solve sets C (n x m) and eps (m) to the solution of F C = S C e through X.
+func (d *fockDiag) solve(F, X []float64, n, m int, C, eps []float64) {
+	if len(d.fp) != m*m || len(d.fx) != n*m {
+		d.fx, d.fp, d.a = d.ws.floats(n*m), d.ws.floats(m*m), d.ws.floats(m*m)
+		d.work = nil
+	}
 	// F' = X^T F X
-	fx := matMul(F, X, n, n, m)
-	fp := matMulTN(X, fx, n, m, m)
-	sym := mat.NewSymDense(m, nil)
+	matMulInto(d.fx, F, X, n, n, m)
+	matMulTNInto(d.fp, X, d.fx, n, m, m)
+	fp, a := d.fp, d.a
+	clear(a) // the lower triangle is not read; zero as mat.EigenSym leaves it
 	for i := 0; i < m; i++ {
 		for j := 0; j <= i; j++ {
-			v := 0.5 * (fp[i*m+j] + fp[j*m+i])
-			sym.SetSym(i, j, v)
+			a[j*m+i] = 0.5 * (fp[i*m+j] + fp[j*m+i]) // upper triangle
 		}
 	}
-	var es mat.EigenSym
-	es.Factorize(sym, true)
-	eps := es.Values(nil)
-	var U mat.Dense
-	es.VectorsTo(&U)
-	u := make([]float64, m*m)
-	for i := 0; i < m; i++ {
-		for j := 0; j < m; j++ {
-			u[i*m+j] = U.At(i, j)
-		}
+	sym := blas64.Symmetric{N: m, Stride: m, Uplo: blas.Upper, Data: a}
+	if d.work == nil {
+		q := []float64{0}
+		lapack64.Syev(lapack.EVCompute, sym, eps[:m], q, -1)
+		d.work = d.ws.floats(int(q[0]))
 	}
-	return matMul(X, u, n, m, m), eps
+	if !lapack64.Syev(lapack.EVCompute, sym, eps[:m], d.work, len(d.work)) {
+		panic("hf: Fock matrix diagonalisation failed")
+	}
+	// a now holds the eigenvectors in its columns
+	matMulInto(C, X, a, n, m, m)
 }
 
 // density returns C_occ C_occ^T.
@@ -602,21 +644,33 @@ func matMulTNInto(out, A, B []float64, k, r, c int) {
 
 type diis struct {
 	max   int
+	ws    *workspace    // source of the stored vectors
 	focks [][][]float64 // per entry, per spin
 	errs  [][]float64
 }
 
 func (d *diis) push(f [][]float64, e []float64) {
-	cp := make([][]float64, len(f))
+	var cp [][]float64
+	var ce []float64
+	if len(d.focks) == d.max {
+		// recycle the oldest entry's storage
+		cp, ce = d.focks[0], d.errs[0]
+		copy(d.focks, d.focks[1:])
+		copy(d.errs, d.errs[1:])
+		d.focks, d.errs = d.focks[:d.max-1], d.errs[:d.max-1]
+	} else {
+		cp = make([][]float64, len(f))
+		for i := range f {
+			cp[i] = d.ws.floats(len(f[i]))
+		}
+		ce = d.ws.floats(len(e))
+	}
 	for i := range f {
-		cp[i] = append([]float64(nil), f[i]...)
+		copy(cp[i], f[i])
 	}
+	copy(ce, e)
 	d.focks = append(d.focks, cp)
-	d.errs = append(d.errs, append([]float64(nil), e...))
-	if len(d.focks) > d.max {
-		d.focks = d.focks[1:]
-		d.errs = d.errs[1:]
-	}
+	d.errs = append(d.errs, ce)
 }
 
 // extrapolate overwrites f with the DIIS combination; false if it failed.
@@ -681,7 +735,7 @@ func finiteVec(v []float64) bool {
 // starting spin densities (e.g. from a neighbouring geometry).
 func (sys *system) runSCF(ctx context.Context, set *settings, guess *[2][]float64) (*scfState, *eriStore, error) {
 	n := sys.bs.nbf
-	S, T, V := oneElectron(sys.bs, sys.charges)
+	S, T, V := oneElectron(sys.ws, sys.bs, sys.charges)
 	H := make([]float64, n*n)
 	for i := range H {
 		H[i] = T[i] + V[i]
@@ -710,13 +764,20 @@ func (sys *system) runSCF(ctx context.Context, set *settings, guess *[2][]float6
 	K := make([][]float64, nspin)
 	var C [2][]float64
 	var eps [2][]float64
+	ws := sys.ws
 	for s := 0; s < nspin; s++ {
-		D[s] = make([]float64, n*n)
-		F[s] = make([]float64, n*n)
-		K[s] = make([]float64, n*n)
+		D[s] = ws.floats(n * n)
+		F[s] = ws.floats(n * n)
+		K[s] = ws.floats(n * n)
+		C[s] = ws.floats(n * m)
+		eps[s] = ws.floats(m)
 	}
-	J := make([]float64, n*n)
-	dt := make([]float64, n*n)
+	J := ws.floats(n * n)
+	dt := ws.floats(n * n)
+	// per-iteration scratch
+	fd, fds, g, gx := ws.floats(n*n), ws.floats(n*n), ws.floats(n*n), ws.floats(n*m)
+	errv := ws.floats(nspin * m * m)
+	diag := fockDiag{ws: ws}
 	if guess != nil {
 		for s := 0; s < nspin; s++ {
 			copy(D[s], guess[s])
@@ -735,10 +796,9 @@ func (sys *system) runSCF(ctx context.Context, set *settings, guess *[2][]float6
 			}
 		} else {
 			set.logf("  guess: core Hamiltonian\n")
-			c, e := diagFock(H, X, n, m)
 			for s := 0; s < nspin; s++ {
-				C[s], eps[s] = c, e
-				density(c, n, m, nocc[s], D[s])
+				diag.solve(H, X, n, m, C[s], eps[s])
+				density(C[s], n, m, nocc[s], D[s])
 			}
 		}
 	}
@@ -746,14 +806,14 @@ func (sys *system) runSCF(ctx context.Context, set *settings, guess *[2][]float6
 	var ddt, dtPrev, dJ []float64
 	var dD, Dprev, dK [][]float64
 	if st.direct {
-		ddt, dtPrev, dJ = make([]float64, n*n), make([]float64, n*n), make([]float64, n*n)
+		ddt, dtPrev, dJ = ws.floats(n*n), ws.floats(n*n), ws.floats(n*n)
 		for s := 0; s < nspin; s++ {
-			dD = append(dD, make([]float64, n*n))
-			Dprev = append(Dprev, make([]float64, n*n))
-			dK = append(dK, make([]float64, n*n))
+			dD = append(dD, ws.floats(n*n))
+			Dprev = append(Dprev, ws.floats(n*n))
+			dK = append(dK, ws.floats(n*n))
 		}
 	}
-	dd := &diis{max: 8}
+	dd := &diis{max: 8, ws: ws}
 	var eOld float64
 	var dE, drms float64
 	set.logf("  %4s %22s %12s %12s\n", "iter", "energy", "dE", "rms grad")
@@ -813,17 +873,16 @@ func (sys *system) runSCF(ctx context.Context, set *settings, guess *[2][]float6
 		}
 		e += sys.enuc + sys.eext
 		// orbital gradient X^T (F D S - S D F) X for each spin, concatenated
-		var errv []float64
 		for s := 0; s < nspin; s++ {
-			fds := matMul(matMul(F[s], D[s], n, n, n), S, n, n, n)
-			g := make([]float64, n*n)
+			matMulInto(fd, F[s], D[s], n, n, n)
+			matMulInto(fds, fd, S, n, n, n)
 			for i := 0; i < n; i++ {
 				for j := 0; j < n; j++ {
 					g[i*n+j] = fds[i*n+j] - fds[j*n+i]
 				}
 			}
-			gx := matMulTN(X, matMul(g, X, n, n, m), n, m, m)
-			errv = append(errv, gx...)
+			matMulInto(gx, g, X, n, n, m)
+			matMulTNInto(errv[s*m*m:(s+1)*m*m], X, gx, n, m, m)
 		}
 		ss := 0.0
 		for _, v := range errv {
@@ -840,20 +899,13 @@ func (sys *system) runSCF(ctx context.Context, set *settings, guess *[2][]float6
 			return nil, nil, &ConvergenceError{Iterations: iter, Energy: e, DeltaE: dE, DensityError: drms}
 		}
 		if iter > 1 && math.Abs(dE) < set.econv && drms < set.dconv {
+			// state is returned to the caller: fresh memory, not ws.
 			state := &scfState{uhf: set.uhf, nmo: m, na: set.nalpha, nb: set.nbeta, H: H, energy: e, iterations: iter}
-			for s := 0; s < 2; s++ {
-				ss := s
-				if nspin == 1 {
-					ss = 0
-				}
-				state.C[s] = C[ss]
-				state.eps[s] = eps[ss]
-				state.D[s] = D[ss]
-			}
 			// final diagonalisation of the converged Fock matrices so that
 			// orbitals and energies are canonical (needed by MP2 and W).
 			for s := 0; s < nspin; s++ {
-				c, ev := diagFock(F[s], X, n, m)
+				c, ev := make([]float64, n*m), make([]float64, m)
+				diag.solve(F[s], X, n, m, c, ev)
 				d := make([]float64, n*n)
 				density(c, n, m, nocc[s], d)
 				state.C[s], state.eps[s], state.D[s] = c, ev, d
@@ -868,7 +920,7 @@ func (sys *system) runSCF(ctx context.Context, set *settings, guess *[2][]float6
 			dd.extrapolate(F)
 		}
 		for s := 0; s < nspin; s++ {
-			C[s], eps[s] = diagFock(F[s], X, n, m)
+			diag.solve(F[s], X, n, m, C[s], eps[s])
 			density(C[s], n, m, nocc[s], D[s])
 		}
 	}
