@@ -118,15 +118,7 @@ func (sys *system) oneElectronGradient(dt, W, g []float64) {
 			ia0, ib0 := a.atom, b.atom
 			for i, al := range a.exps {
 				for j, be := range b.exps {
-					p := al + be
-					mu := al * be / p
-					var P [3]float64
-					for k := 0; k < 3; k++ {
-						P[k] = (al*a.pos[k] + be*b.pos[k]) / p
-					}
-					etab(ex, imax, jmax, p, P[0]-a.pos[0], P[0]-b.pos[0], math.Exp(-mu*ab[0]*ab[0]))
-					etab(ey, imax, jmax, p, P[1]-a.pos[1], P[1]-b.pos[1], math.Exp(-mu*ab[1]*ab[1]))
-					etab(ez, imax, jmax, p, P[2]-a.pos[2], P[2]-b.pos[2], math.Exp(-mu*ab[2]*ab[2]))
+					p, P := primPairE(ex, ey, ez, imax, jmax, al, be, a.pos, b.pos, ab)
 					sq := math.Sqrt(math.Pi / p)
 					s1 := func(e []float64, i, j int) float64 {
 						if i < 0 || j < 0 {

@@ -1,5 +1,7 @@
 package hf
 
+import "math"
+
 // McMurchie-Davidson machinery: Hermite expansion coefficients and the
 // Hermite Coulomb integrals R_tuv.
 
@@ -46,6 +48,21 @@ func init() {
 			hermSign[h] = -1
 		}
 	}
+}
+
+// primPairE fills the Hermite tables ex, ey, ez (see etab) of the primitive
+// pair with exponents al at A and be at B (ab = A - B) and returns the pair
+// exponent p and the product centre P.
+func primPairE(ex, ey, ez []float64, imax, jmax int, al, be float64, A, B, ab [3]float64) (p float64, P [3]float64) {
+	p = al + be
+	mu := al * be / p
+	for k := 0; k < 3; k++ {
+		P[k] = (al*A[k] + be*B[k]) / p
+	}
+	etab(ex, imax, jmax, p, P[0]-A[0], P[0]-B[0], math.Exp(-mu*ab[0]*ab[0]))
+	etab(ey, imax, jmax, p, P[1]-A[1], P[1]-B[1], math.Exp(-mu*ab[1]*ab[1]))
+	etab(ez, imax, jmax, p, P[2]-A[2], P[2]-B[2], math.Exp(-mu*ab[2]*ab[2]))
+	return p, P
 }
 
 // etab fills the one-dimensional Hermite expansion coefficients E^{ij}_t
