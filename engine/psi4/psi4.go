@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"github.com/qcmb-go/qcmb/engine"
-	"github.com/qcmb-go/qcmb/engine/internal/procgroup"
+	"github.com/qcmb-go/qcmb/engine/internal/external"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -155,11 +155,7 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 		return fail(qcschema.ErrorInput, "psi4: %v", err)
 	}
 
-	parent := p.Scratch
-	if parent == "" {
-		parent = os.TempDir()
-	}
-	dir, err := os.MkdirTemp(parent, "qcmb-psi4-")
+	dir, err := external.ScratchDir(p.Scratch, "psi4")
 	if err != nil {
 		return fail(qcschema.ErrorResource, "psi4: scratch directory: %v", err)
 	}
@@ -195,7 +191,7 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 		"OMP_NUM_THREADS="+strconv.Itoa(nthreads),
 		"MKL_NUM_THREADS="+strconv.Itoa(nthreads),
 	)
-	stdout, stderr, runErr := procgroup.Run(ctx, path, args, dir, env)
+	stdout, stderr, runErr := external.Run(ctx, path, args, dir, env)
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("psi4: %w", ctx.Err())
 	}

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/qcmb-go/qcmb/engine/internal/procgroup"
+	"github.com/qcmb-go/qcmb/engine/internal/external"
 )
 
 // version is a parsed Psi4 version.
@@ -68,7 +68,7 @@ func probeVersion(ctx context.Context, path string) (version, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	stdout, stderr, err := procgroup.Run(ctx, path, []string{"--version"}, "", nil)
+	stdout, stderr, err := external.Run(ctx, path, []string{"--version"}, "", nil)
 	if ctx.Err() != nil {
 		return version{}, ctx.Err()
 	}

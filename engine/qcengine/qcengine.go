@@ -14,7 +14,7 @@ import (
 	"sync"
 
 	"github.com/qcmb-go/qcmb/engine"
-	"github.com/qcmb-go/qcmb/engine/internal/procgroup"
+	"github.com/qcmb-go/qcmb/engine/internal/external"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -83,7 +83,7 @@ func (p *Program) interpreter(ctx context.Context) (found, error) {
 	}
 	var errs []string
 	for _, py := range cands {
-		stdout, stderr, err := procgroup.Run(ctx, py, []string{"-c", versionScript}, "", nil)
+		stdout, stderr, err := external.Run(ctx, py, []string{"-c", versionScript}, "", nil)
 		if ctx.Err() != nil {
 			return found{}, ctx.Err()
 		}
@@ -113,7 +113,7 @@ func (p *Program) Find(ctx context.Context) (string, error) {
 	if p.Program == "" {
 		return f.version, nil
 	}
-	stdout, stderr, err := procgroup.Run(ctx, f.python, []string{"-c", versionScript, p.Program}, "", nil)
+	stdout, stderr, err := external.Run(ctx, f.python, []string{"-c", versionScript, p.Program}, "", nil)
 	if err != nil {
 		return f.version, fmt.Errorf("qcengine: %v: %s", err, lastLine(string(stderr)))
 	}
@@ -174,11 +174,7 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 		return fail(qcschema.ErrorUnavailable, "qcengine: %v", err)
 	}
 
-	parent := p.Scratch
-	if parent == "" {
-		parent = os.TempDir()
-	}
-	dir, err := os.MkdirTemp(parent, "qcmb-qcengine-")
+	dir, err := external.ScratchDir(p.Scratch, "qcengine")
 	if err != nil {
 		return fail(qcschema.ErrorResource, "qcengine: scratch directory: %v", err)
 	}
@@ -208,7 +204,7 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 		return fail(qcschema.ErrorResource, "qcengine: %v", err)
 	}
 	env := append(os.Environ(), "DQM_CONFIG_PATH="+dir, "TMPDIR="+dir, "OMP_NUM_THREADS="+strconv.Itoa(threads))
-	stdout, stderr, runErr := procgroup.Run(ctx, py.python, []string{"-m", "qcengine", "run", program, "input.json"}, dir, env)
+	stdout, stderr, runErr := external.Run(ctx, py.python, []string{"-m", "qcengine", "run", program, "input.json"}, dir, env)
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("qcengine: %w", ctx.Err())
 	}

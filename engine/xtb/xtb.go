@@ -15,7 +15,7 @@ import (
 	"strings"
 
 	"github.com/qcmb-go/qcmb/engine"
-	"github.com/qcmb-go/qcmb/engine/internal/procgroup"
+	"github.com/qcmb-go/qcmb/engine/internal/external"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -64,7 +64,7 @@ func (p *Program) Find(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("xtb not found: %v", err)
 	}
-	stdout, stderr, err := procgroup.Run(ctx, path, []string{"--version"}, "", nil)
+	stdout, stderr, err := external.Run(ctx, path, []string{"--version"}, "", nil)
 	if m := versionRE.FindSubmatch(stdout); m != nil {
 		return string(m[1]), nil
 	}
@@ -229,11 +229,7 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 	if err != nil {
 		return fail(qcschema.ErrorUnavailable, "xtb not found: %v", err)
 	}
-	parent := p.Scratch
-	if parent == "" {
-		parent = os.TempDir()
-	}
-	dir, err := os.MkdirTemp(parent, "qcmb-xtb-")
+	dir, err := external.ScratchDir(p.Scratch, "xtb")
 	if err != nil {
 		return fail(qcschema.ErrorResource, "xtb: scratch directory: %v", err)
 	}
@@ -277,7 +273,7 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 	// xtb keeps large arrays on the stack and crashes (SIGSEGV) on big molecules under the
 	// usual 8 MiB limit, so raise the stack limit for it as its documentation advises.
 	shArgs := append([]string{"-c", raiseStack, path}, args...)
-	stdout, stderr, runErr := procgroup.Run(ctx, "/bin/sh", shArgs, dir, env)
+	stdout, stderr, runErr := external.Run(ctx, "/bin/sh", shArgs, dir, env)
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("xtb: %w", ctx.Err())
 	}

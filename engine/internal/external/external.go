@@ -1,10 +1,12 @@
-// Package procgroup runs an external program in a process group of its own, so that
-// cancelling the context ends the program and every process it started.
-package procgroup
+// Package external runs the external programs that engines drive, each in a private
+// scratch directory and in a process group of its own, so that cancelling the context
+// ends the program and every process it started.
+package external
 
 import (
 	"bytes"
 	"context"
+	"os"
 	"os/exec"
 	"syscall"
 	"time"
@@ -35,4 +37,13 @@ func Run(ctx context.Context, name string, args []string, dir string, env []stri
 	cmd.WaitDelay = waitDelay
 	err = cmd.Run()
 	return out.Bytes(), errb.Bytes(), err
+}
+
+// ScratchDir makes a private directory for one calculation of program under parent
+// (os.TempDir() if empty). The caller removes it with os.RemoveAll when done.
+func ScratchDir(parent, program string) (string, error) {
+	if parent == "" {
+		parent = os.TempDir()
+	}
+	return os.MkdirTemp(parent, "qcmb-"+program+"-")
 }

@@ -1,4 +1,4 @@
-package procgroup
+package external
 
 import (
 	"context"
@@ -28,5 +28,20 @@ func TestRunKillsGroup(t *testing.T) {
 	}
 	if d := time.Since(start); d > 3*time.Second {
 		t.Fatalf("cancelled run took %v", d)
+	}
+}
+
+func TestScratchDir(t *testing.T) {
+	parent := t.TempDir()
+	a, err := ScratchDir(parent, "psi4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ScratchDir(parent, "psi4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a == b || !strings.HasPrefix(a, parent+"/qcmb-psi4-") {
+		t.Fatalf("scratch directories %q and %q under %q", a, b, parent)
 	}
 }
