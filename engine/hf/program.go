@@ -282,23 +282,8 @@ func toResult(in *qcschema.AtomicInput, atoms []Atom, opt Options, res *Result, 
 		props.SCFTotalGradient = res.Gradient
 		props.SCFTotalHessian = res.Hessian
 	}
-	out := &qcschema.AtomicResult{
-		SchemaName:    qcschema.SchemaOutput,
-		SchemaVersion: 1,
-		ID:            in.ID,
-		Molecule:      in.Molecule,
-		Driver:        in.Driver,
-		Model:         in.Model,
-		Keywords:      in.Keywords,
-		Protocols:     in.Protocols,
-		Extras:        map[string]any{},
-		Provenance:    qcschema.Provenance{Creator: "qcmb-hf", Version: Version, Routine: "github.com/qcmb-go/qcmb/engine/hf.Compute"},
-		Properties:    props,
-		Success:       true,
-	}
-	for k, v := range in.Extras {
-		out.Extras[k] = v
-	}
+	out := qcschema.NewAtomicResult(in, qcschema.Provenance{Creator: "qcmb-hf", Version: Version, Routine: "github.com/qcmb-go/qcmb/engine/hf.Compute"})
+	out.Properties = props
 	if res.ExternalNuclear != 0 {
 		out.Extras["embedding_charges_nuclear_energy"] = res.ExternalNuclear
 	}
