@@ -82,30 +82,10 @@ func (c *Core) Molecule(t Task) (*qcschema.Molecule, error) {
 		copy(geom[3*i:3*i+3], p.Geometry[3*a:3*a+3])
 	}
 	out.Symbols, out.Geometry, out.Real = symbols, geom, realAt
-	if len(p.Masses) == c.natom {
-		out.Masses = make([]float64, n)
-		for i, a := range atoms {
-			out.Masses[i] = p.Masses[a]
-		}
-	}
-	if len(p.AtomLabels) == c.natom {
-		out.AtomLabels = make([]string, n)
-		for i, a := range atoms {
-			out.AtomLabels[i] = p.AtomLabels[a]
-		}
-	}
-	if len(p.AtomicNumbers) == c.natom {
-		out.AtomicNumbers = make([]int, n)
-		for i, a := range atoms {
-			out.AtomicNumbers[i] = p.AtomicNumbers[a]
-		}
-	}
-	if len(p.MassNumbers) == c.natom {
-		out.MassNumbers = make([]int, n)
-		for i, a := range atoms {
-			out.MassNumbers[i] = p.MassNumbers[a]
-		}
-	}
+	out.Masses = pick(p.Masses, atoms, c.natom)
+	out.AtomLabels = pick(p.AtomLabels, atoms, c.natom)
+	out.AtomicNumbers = pick(p.AtomicNumbers, atoms, c.natom)
+	out.MassNumbers = pick(p.MassNumbers, atoms, c.natom)
 
 	nb := len(t.Basis)
 	frags := make([][]int, nb)
@@ -162,4 +142,17 @@ func (c *Core) Molecule(t Task) (*qcschema.Molecule, error) {
 		out.Extras = map[string]any{qcschema.EmbeddingChargesKey: q}
 	}
 	return out, nil
+}
+
+// pick returns the entries of the per-atom array src for atoms, or nil when src does not
+// hold one entry for each of the parent's natom atoms (the field was not given).
+func pick[T any](src []T, atoms []int, natom int) []T {
+	if len(src) != natom {
+		return nil
+	}
+	out := make([]T, len(atoms))
+	for i, a := range atoms {
+		out[i] = src[a]
+	}
+	return out
 }
