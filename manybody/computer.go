@@ -18,10 +18,6 @@ import (
 // Version is the qcmb version written into provenance records.
 const Version = "0.1.0"
 
-// ProgramKey is the AtomicInput extras key under which a task's payload names the program
-// that runs it, so that a worker process serving many model chemistries can dispatch.
-const ProgramKey = "qcmb:program"
-
 // Computer runs a whole many-body calculation: it plans the fragment tasks of a
 // ManyBodyInput, runs them on an Executor with the program each model chemistry names
 // (looked up in the engine registry) and assembles the ManyBodyResult.
@@ -127,7 +123,10 @@ func Prepare(in *qcschema.ManyBodyInput) (*Prepared, error) {
 			Model:         spec.Model,
 			Keywords:      spec.Keywords,
 			Protocols:     spec.Protocols,
-			Extras:        map[string]any{ProgramKey: spec.Program},
+			// The specification's extras travel with every task, as in QCManyBody (the
+			// qcengine program reads its program name there); the executor adds the
+			// program key its workers dispatch on.
+			Extras: spec.Extras,
 		}
 		if ai.Keywords == nil {
 			ai.Keywords = map[string]any{}

@@ -514,3 +514,26 @@ func TestComputerXTBWaterTrimerGradient(t *testing.T) {
 		t.Errorf("GFN2 trimer interaction energy %.6f Eh: want a few hydrogen bonds' worth", ie)
 	}
 }
+
+// TestPrepareCarriesSpecificationExtras: each task's AtomicInput carries its model
+// chemistry's extras (the qcengine program reads its program name there), and nothing else.
+func TestPrepareCarriesSpecificationExtras(t *testing.T) {
+	in := vectorInput(t, "../testdata/manybody/h2o_trimer_single_energy_1.json")
+	for mc, s := range in.Specification.Specification {
+		s.Extras = map[string]any{"qcengine_program": "psi4"}
+		in.Specification.Specification[mc] = s
+	}
+	p, err := manybody.Prepare(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range p.Tasks {
+		var ai qcschema.AtomicInput
+		if err := json.Unmarshal(task.Payload, &ai); err != nil {
+			t.Fatal(err)
+		}
+		if len(ai.Extras) != 1 || ai.Extras["qcengine_program"] != "psi4" {
+			t.Fatalf("task %s extras %v", task.ID, ai.Extras)
+		}
+	}
+}
