@@ -1,5 +1,7 @@
 // Package manybody plans and assembles many-body expansion (MBE) calculations, the Go
-// counterpart of MolSSI QCManyBody's ManyBodyCore and ManyBodyComputer.
+// counterpart of MolSSI QCManyBody's ManyBodyCore. It is pure: it imports only qcschema,
+// computes nothing itself and runs no program; package manybody/computer runs the tasks
+// of a plan on an executor and calls Analyze.
 //
 // A Core takes a fragmented Molecule and Keywords (BSSE treatments, the model chemistry of
 // each n-body level, an optional "supersystem" level, return_total_data,

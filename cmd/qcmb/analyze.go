@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qcmb-go/qcmb/manybody"
+	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -60,7 +61,7 @@ func newAnalyzeCmd() *cobra.Command {
 }
 
 func analyzeComponents(in *qcschema.ManyBodyInput, comps []componentJSON) (*qcschema.ManyBodyResult, error) {
-	p, err := manybody.Prepare(in)
+	p, err := computer.Prepare(in)
 	if err != nil {
 		return nil, err
 	}
@@ -89,5 +90,5 @@ func analyzeComponents(in *qcschema.ManyBodyInput, comps []componentJSON) (*qcsc
 		}
 		results[i] = r
 	}
-	return manybody.Assemble(p, results)
+	return computer.Assemble(p, results)
 }

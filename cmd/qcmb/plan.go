@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/qcmb-go/qcmb/manybody"
+	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -23,7 +23,7 @@ func newPlanCmd() *cobra.Command {
 			if err := readJSON(args[0], &in); err != nil {
 				return err
 			}
-			p, err := manybody.Prepare(&in)
+			p, err := computer.Prepare(&in)
 			if err != nil {
 				return err
 			}
@@ -55,7 +55,7 @@ type planDoc struct {
 	Tasks             []planTaskJSON            `json:"tasks"`
 }
 
-func planJSON(p *manybody.Prepared) planDoc {
+func planJSON(p *computer.Prepared) planDoc {
 	doc := planDoc{
 		NFragments:        p.Plan.NFragments,
 		MaxNbody:          p.Plan.MaxNbody,
@@ -80,7 +80,7 @@ func planJSON(p *manybody.Prepared) planDoc {
 	return doc
 }
 
-func writePlanText(w io.Writer, p *manybody.Prepared) error {
+func writePlanText(w io.Writer, p *computer.Prepared) error {
 	fmt.Fprintf(w, "fragments: %d   max n-body: %d   bsse types: %v   tasks: %d\n\n",
 		p.Plan.NFragments, p.Plan.MaxNbody, p.Plan.EffectiveBsseType, len(p.Plan.Tasks))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)

@@ -14,7 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/qcmb-go/qcmb/executor"
-	"github.com/qcmb-go/qcmb/manybody"
+	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
 	"github.com/qcmb-go/qcmb/stats"
 )
@@ -91,7 +91,7 @@ func workerCommand(flag string) ([]string, error) {
 }
 
 func runInput(ctx context.Context, in *qcschema.ManyBodyInput, f runFlags, stdout, stderr io.Writer) error {
-	prep, err := manybody.Prepare(in)
+	prep, err := computer.Prepare(in)
 	if err != nil {
 		return err
 	}
@@ -102,13 +102,13 @@ func runInput(ctx context.Context, in *qcschema.ManyBodyInput, f runFlags, stdou
 	rec := stats.NewRecorder()
 	if f.measureSerial {
 		start := time.Now()
-		serial := &manybody.Computer{Executor: executor.NewSerial(executor.Options{Timeout: f.timeout})}
+		serial := &computer.Computer{Executor: executor.NewSerial(executor.Options{Timeout: f.timeout})}
 		if _, err := serial.Run(ctx, prep); err != nil {
 			return fmt.Errorf("measured serial run: %w", err)
 		}
 		rec.SetMeasuredSerial(time.Since(start))
 	}
-	comp := &manybody.Computer{Executor: ex, Stats: rec}
+	comp := &computer.Computer{Executor: ex, Stats: rec}
 	if bar := newBar(f, len(prep.Tasks), stderr); bar != nil {
 		comp.Progress = func(done, total int, o executor.Outcome) { _ = bar.Set(done) }
 		defer bar.Close()
@@ -125,7 +125,7 @@ func runInput(ctx context.Context, in *qcschema.ManyBodyInput, f runFlags, stdou
 		reportTo = stdout
 	}
 	if runErr != nil {
-		var re *manybody.RunError
+		var re *computer.RunError
 		if errors.As(runErr, &re) {
 			fmt.Fprintf(reportTo, "%d tasks finished, %d failed\n", len(re.Completed), len(re.Failed))
 		}

@@ -24,7 +24,7 @@ import (
 	_ "github.com/qcmb-go/qcmb/engine/qcengine"
 	_ "github.com/qcmb-go/qcmb/engine/xtb"
 	"github.com/qcmb-go/qcmb/executor"
-	"github.com/qcmb-go/qcmb/manybody"
+	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
 	"github.com/qcmb-go/qcmb/stats"
 )
@@ -106,7 +106,7 @@ func run(ctx context.Context, program, method, basis string, workers int) error 
 	if err != nil {
 		return err
 	}
-	prep, err := manybody.Prepare(in)
+	prep, err := computer.Prepare(in)
 	if err != nil {
 		return err
 	}
@@ -134,7 +134,7 @@ func run(ctx context.Context, program, method, basis string, workers int) error 
 		if i > 0 {
 			rec.SetMeasuredSerial(serialWall)
 		}
-		comp := &manybody.Computer{Executor: r.ex, Stats: rec}
+		comp := &computer.Computer{Executor: r.ex, Stats: rec}
 		res, err := comp.Run(ctx, prep)
 		if err != nil {
 			return fmt.Errorf("%s run: %w", r.name, err)

@@ -1,4 +1,4 @@
-package manybody_test
+package computer_test
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 
 	"github.com/qcmb-go/qcmb/engine"
 	"github.com/qcmb-go/qcmb/executor"
-	"github.com/qcmb-go/qcmb/manybody"
+	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -55,7 +55,7 @@ func ExampleComputer() {
 			},
 		},
 	}
-	comp := &manybody.Computer{Executor: executor.NewPool(2, executor.Options{})}
+	comp := &computer.Computer{Executor: executor.NewPool(2, executor.Options{})}
 	res, err := comp.Compute(context.Background(), in)
 	if err != nil {
 		fmt.Println(err)

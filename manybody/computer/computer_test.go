@@ -1,4 +1,4 @@
-package manybody_test
+package computer_test
 
 import (
 	"time"
@@ -22,7 +22,7 @@ import (
 	_ "github.com/qcmb-go/qcmb/engine/hf"
 	_ "github.com/qcmb-go/qcmb/engine/xtb"
 	"github.com/qcmb-go/qcmb/executor"
-	"github.com/qcmb-go/qcmb/manybody"
+	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
 	"github.com/qcmb-go/qcmb/stats"
 )
@@ -206,7 +206,7 @@ func resultJSON(t *testing.T, r *qcschema.ManyBodyResult) string {
 // TestComputerExecutorsBitwise runs the plan of every many-body vector on the three
 // executors with a deterministic program: the encoded ManyBodyResults must be identical.
 func TestComputerExecutorsBitwise(t *testing.T) {
-	files, err := filepath.Glob("../testdata/manybody/*.json")
+	files, err := filepath.Glob("../../testdata/manybody/*.json")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no vectors: %v", err)
 	}
@@ -218,7 +218,7 @@ func TestComputerExecutorsBitwise(t *testing.T) {
 			in := vectorInput(t, path)
 			var want string
 			for _, exName := range names {
-				comp := &manybody.Computer{Executor: exs[exName]}
+				comp := &computer.Computer{Executor: exs[exName]}
 				res, err := comp.Compute(context.Background(), in)
 				if err != nil {
 					t.Fatalf("%s: %v", exName, err)
@@ -243,7 +243,7 @@ func TestComputerWaterTetramerEmbedded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("65 Hartree-Fock calculations per executor")
 	}
-	xyz, err := os.ReadFile("../examples/water4/water4.xyz")
+	xyz, err := os.ReadFile("../../examples/water4/water4.xyz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +275,7 @@ func TestComputerWaterTetramerEmbedded(t *testing.T) {
 	var energies map[string]float64
 	for _, exName := range []string{"serial", "pool", "subprocess"} {
 		rec := stats.NewRecorder()
-		comp := &manybody.Computer{Executor: exs[exName], Stats: rec}
+		comp := &computer.Computer{Executor: exs[exName], Stats: rec}
 		res, err := comp.Compute(context.Background(), in)
 		if err != nil {
 			t.Fatalf("%s: %v", exName, err)
@@ -312,8 +312,8 @@ func TestComputerWaterTetramerEmbedded(t *testing.T) {
 // TestComputerKeepsFinishedResults: a task that always fails yields a *RunError naming it,
 // and every other task's result is kept.
 func TestComputerKeepsFinishedResults(t *testing.T) {
-	in := vectorInput(t, "../testdata/manybody/h2o_trimer_single_energy_1.json")
-	p, err := manybody.Prepare(in)
+	in := vectorInput(t, "../../testdata/manybody/h2o_trimer_single_energy_1.json")
+	p, err := computer.Prepare(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,12 +324,12 @@ func TestComputerKeepsFinishedResults(t *testing.T) {
 	}
 	for name, ex := range executors(t) {
 		t.Run(name, func(t *testing.T) {
-			comp := &manybody.Computer{Executor: ex}
+			comp := &computer.Computer{Executor: ex}
 			res, err := comp.Compute(context.Background(), in)
 			if res != nil {
 				t.Fatal("result returned despite a failed task")
 			}
-			var re *manybody.RunError
+			var re *computer.RunError
 			if !errors.As(err, &re) {
 				t.Fatalf("error %v is not a *RunError", err)
 			}
@@ -350,7 +350,7 @@ func TestComputerKeepsFinishedResults(t *testing.T) {
 // TestComputerCancel: cancelling the context mid-run returns promptly on every executor,
 // with the context's error and whatever finished kept.
 func TestComputerCancel(t *testing.T) {
-	in := vectorInput(t, "../testdata/manybody/het4_vmfc_only_hessian.json")
+	in := vectorInput(t, "../../testdata/manybody/het4_vmfc_only_hessian.json")
 	in.Specification.Driver = qcschema.DriverEnergy
 	for mc, s := range in.Specification.Specification {
 		s.Keywords = map[string]any{"sleep": 0.05}
@@ -361,14 +361,14 @@ func TestComputerCancel(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
 			defer cancel()
 			start := time.Now()
-			_, err := (&manybody.Computer{Executor: ex}).Compute(ctx, in)
+			_, err := (&computer.Computer{Executor: ex}).Compute(ctx, in)
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("error %v, want the context's", err)
 			}
 			if d := time.Since(start); d > 2*time.Second {
 				t.Fatalf("cancelled run took %v", d)
 			}
-			var re *manybody.RunError
+			var re *computer.RunError
 			if !errors.As(err, &re) {
 				t.Fatalf("error %T is not a *RunError", err)
 			}
@@ -379,7 +379,7 @@ func TestComputerCancel(t *testing.T) {
 // TestPrepareRefusesGhostsWithXTB: a counterpoise plan with a program that has no basis
 // functions for ghost atoms is refused before anything runs, with advice.
 func TestPrepareRefusesGhostsWithXTB(t *testing.T) {
-	in := vectorInput(t, "../testdata/manybody/h2o_trimer_single_energy_1.json")
+	in := vectorInput(t, "../../testdata/manybody/h2o_trimer_single_energy_1.json")
 	for mc, s := range in.Specification.Specification {
 		s.Program, s.Model = "xtb", qcschema.Model{Method: "gfn2-xtb"}
 		in.Specification.Specification[mc] = s
@@ -394,8 +394,8 @@ func TestPrepareRefusesGhostsWithXTB(t *testing.T) {
 	}
 	for _, c := range cases {
 		in.Specification.Keywords.BsseType = c.bsse
-		_, err := manybody.Prepare(in)
-		var ge *manybody.GhostError
+		_, err := computer.Prepare(in)
+		var ge *computer.GhostError
 		if got := errors.As(err, &ge); got != c.refused {
 			t.Errorf("%v: refused=%v (err %v), want %v", c.bsse, got, err, c.refused)
 		}
@@ -408,7 +408,7 @@ func TestPrepareRefusesGhostsWithXTB(t *testing.T) {
 // TestPrepareErrors: bad inputs are refused with the field named.
 func TestPrepareErrors(t *testing.T) {
 	base := func() *qcschema.ManyBodyInput {
-		return vectorInput(t, "../testdata/manybody/h2o_trimer_single_energy_1.json")
+		return vectorInput(t, "../../testdata/manybody/h2o_trimer_single_energy_1.json")
 	}
 	cases := []struct {
 		name  string
@@ -425,7 +425,7 @@ func TestPrepareErrors(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			in := base()
 			c.edit(in)
-			_, err := manybody.Prepare(in)
+			_, err := computer.Prepare(in)
 			if err == nil || !strings.Contains(err.Error(), c.field) {
 				t.Fatalf("error %v does not name %s", err, c.field)
 			}
@@ -457,19 +457,19 @@ func BenchmarkComputerWater8MBE3(b *testing.B) {
 			Specification: map[string]qcschema.AtomicSpecification{"(auto)": {Program: "embedded", Model: qcschema.Model{Method: "hf", Basis: "sto-3g"}}},
 		},
 	}
-	p, err := manybody.Prepare(in)
+	p, err := computer.Prepare(in)
 	if err != nil {
 		b.Fatal(err)
 	}
 	var speedups []float64
 	for b.Loop() {
 		serial := stats.NewRecorder()
-		if _, err := (&manybody.Computer{Executor: executor.NewSerial(executor.Options{}), Stats: serial}).Run(context.Background(), p); err != nil {
+		if _, err := (&computer.Computer{Executor: executor.NewSerial(executor.Options{}), Stats: serial}).Run(context.Background(), p); err != nil {
 			b.Fatal(err)
 		}
 		pool := stats.NewRecorder()
 		pool.SetMeasuredSerial(serial.Report(1).Wall)
-		if _, err := (&manybody.Computer{Executor: executor.NewPool(2, executor.Options{}), Stats: pool}).Run(context.Background(), p); err != nil {
+		if _, err := (&computer.Computer{Executor: executor.NewPool(2, executor.Options{}), Stats: pool}).Run(context.Background(), p); err != nil {
 			b.Fatal(err)
 		}
 		speedups = append(speedups, pool.Report(2).Speedup)
@@ -486,14 +486,14 @@ func TestComputerXTBWaterTrimerGradient(t *testing.T) {
 	if _, err := exec.LookPath("xtb"); err != nil {
 		t.Skip("xtb not found on PATH; install it with apt-get install xtb")
 	}
-	in := vectorInput(t, "../testdata/manybody/h2o_trimer_single_gradient_1.json")
+	in := vectorInput(t, "../../testdata/manybody/h2o_trimer_single_gradient_1.json")
 	in.Specification.Driver = qcschema.DriverGradient
 	in.Specification.Keywords.BsseType = qcschema.BsseList{qcschema.BsseNoCP}
 	in.Specification.Keywords.Levels = nil
 	in.Specification.Specification = map[string]qcschema.AtomicSpecification{
 		"gfn2": {Program: "xtb", Model: qcschema.Model{Method: "gfn2-xtb"}},
 	}
-	res, err := (&manybody.Computer{Executor: executor.NewPool(2, executor.Options{})}).Compute(context.Background(), in)
+	res, err := (&computer.Computer{Executor: executor.NewPool(2, executor.Options{})}).Compute(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -518,12 +518,12 @@ func TestComputerXTBWaterTrimerGradient(t *testing.T) {
 // TestPrepareCarriesSpecificationExtras: each task's AtomicInput carries its model
 // chemistry's extras (the qcengine program reads its program name there), and nothing else.
 func TestPrepareCarriesSpecificationExtras(t *testing.T) {
-	in := vectorInput(t, "../testdata/manybody/h2o_trimer_single_energy_1.json")
+	in := vectorInput(t, "../../testdata/manybody/h2o_trimer_single_energy_1.json")
 	for mc, s := range in.Specification.Specification {
 		s.Extras = map[string]any{"qcengine_program": "psi4"}
 		in.Specification.Specification[mc] = s
 	}
-	p, err := manybody.Prepare(in)
+	p, err := computer.Prepare(in)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package manybody
+package computer
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/qcmb-go/qcmb/engine"
 	"github.com/qcmb-go/qcmb/executor"
+	"github.com/qcmb-go/qcmb/manybody"
 	"github.com/qcmb-go/qcmb/qcschema"
 	"github.com/qcmb-go/qcmb/stats"
 )
@@ -62,8 +63,8 @@ func (e *GhostError) Error() string {
 // of every fragment calculation, ready for an Executor.
 type Prepared struct {
 	Input *qcschema.ManyBodyInput
-	Core  *Core
-	Plan  *Plan
+	Core  *manybody.Core
+	Plan  *manybody.Plan
 	Tasks []executor.Task
 }
 
@@ -80,12 +81,12 @@ func Prepare(in *qcschema.ManyBodyInput) (*Prepared, error) {
 	if driver != qcschema.DriverEnergy && driver != qcschema.DriverGradient && driver != qcschema.DriverHessian {
 		return nil, fmt.Errorf("manybody: specification.driver %q: want energy, gradient or hessian", driver)
 	}
-	kw, err := KeywordsFromInput(in)
+	kw, err := manybody.KeywordsFromInput(in)
 	if err != nil {
 		return nil, err
 	}
 	mol := in.Molecule
-	core, err := NewCore(&mol, kw)
+	core, err := manybody.NewCore(&mol, kw)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +227,7 @@ func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBody
 	if len(results) != len(p.Tasks) {
 		return nil, fmt.Errorf("manybody: %d results for %d tasks", len(results), len(p.Tasks))
 	}
-	components := make(map[string]Component, len(results))
+	components := make(map[string]manybody.Component, len(results))
 	props := make(map[string]qcschema.AtomicResultProperties, len(results))
 	keepAll := p.Input.Specification.Protocols.ComponentResults == "all"
 	var kept map[string]qcschema.AtomicResult
@@ -257,7 +258,7 @@ func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBody
 		SchemaVersion:       1,
 		ID:                  p.Input.ID,
 		Extras:              map[string]any{},
-		Provenance:          qcschema.Provenance{Creator: "qcmb", Version: Version, Routine: "qcmb.manybody.Computer"},
+		Provenance:          qcschema.Provenance{Creator: "qcmb", Version: Version, Routine: "qcmb.manybody.computer.Computer"},
 		InputData:           *p.Input,
 		Success:             true,
 		Properties:          an.Properties,
@@ -280,8 +281,8 @@ func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBody
 // componentOf extracts the energy and, as the many-body driver asks, the gradient and
 // Hessian of one fragment calculation. Derivatives a program returned beyond what was asked
 // are left out so that the assembled properties follow the driver.
-func componentOf(driver qcschema.Driver, r *qcschema.AtomicResult) (Component, error) {
-	var c Component
+func componentOf(driver qcschema.Driver, r *qcschema.AtomicResult) (manybody.Component, error) {
+	var c manybody.Component
 	switch {
 	case r.Properties.ReturnEnergy != nil:
 		c.Energy = *r.Properties.ReturnEnergy
