@@ -61,11 +61,14 @@ func Register(name string, p Program) {
 func Lookup(name string) (Program, error) {
 	registryMu.RLock()
 	defer registryMu.RUnlock()
-	p, ok := registry[strings.ToLower(name)]
-	if !ok {
-		return nil, fmt.Errorf("engine: program %q: %w (registered: %s)", name, ErrUnknownProgram, strings.Join(namesLocked(), ", "))
+	key := strings.ToLower(name)
+	if p, ok := registry[key]; ok {
+		return p, nil
 	}
-	return p, nil
+	if p, ok := resolveLocked(key); ok {
+		return p, nil
+	}
+	return nil, fmt.Errorf("engine: program %q: %w (registered: %s)", name, ErrUnknownProgram, strings.Join(namesLocked(), ", "))
 }
 
 // Names lists the registered program names, sorted.
@@ -89,32 +92,38 @@ type Info struct {
 	Name      string `json:"name"`
 	Available bool   `json:"available"`
 	Version   string `json:"version,omitempty"`
+	// Via names the registered program that runs this one (e.g. "qcengine" for nwchem);
+	// empty for registered programs.
+	Via string `json:"via,omitempty"`
 	// Reason says why the program is not available.
 	Reason string `json:"reason,omitempty"`
 }
 
-// List reports every registered program with its availability and version. Programs that
-// do not implement Finder are taken as available.
+// List reports every registered program with its availability and version, then every
+// program a Resolver runs by name (with Via set). Programs that do not implement Finder
+// are taken as available.
 func List(ctx context.Context) []Info {
 	names := Names()
-	out := make([]Info, 0, len(names))
+	resolved := resolvedNames()
+	out := make([]Info, 0, len(names)+len(resolved))
 	for _, n := range names {
-		p, err := Lookup(n)
-		if err != nil {
-			continue
-		}
-		info := Info{Name: n, Available: true}
-		if f, ok := p.(Finder); ok {
-			v, err := f.Find(ctx)
-			info.Version = v
-			if err != nil {
-				info.Available = false
-				info.Reason = err.Error()
-			}
-		}
-		out = append(out, info)
+		out = append(out, infoOf(ctx, n, ""))
+	}
+	for _, r := range resolved {
+		out = append(out, infoOf(ctx, r.name, r.via))
 	}
 	return out
+}
+
+func infoOf(ctx context.Context, name, via string) Info {
+	info := Info{Name: name, Via: via, Available: true}
+	_, v, err := Availability(ctx, name)
+	info.Version = v
+	if err != nil {
+		info.Available = false
+		info.Reason = errors.Unwrap(err).Error()
+	}
+	return info
 }
 
 // Compute looks up input's program by name and runs it.

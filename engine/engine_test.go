@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/qcmb-go/qcmb/engine"
@@ -115,4 +116,106 @@ func ExampleRegister() {
 	}
 	fmt.Println(*res.Properties.ReturnEnergy)
 	// Output: -76
+}
+
+// bridge runs any program whose name starts with "bridged-", as the QCEngine bridge runs
+// programs it knows by name.
+type bridge struct{ engine.ProgramFunc }
+
+func (bridge) Resolve(name string) (engine.Program, bool) {
+	if strings.HasPrefix(name, "bridged-") {
+		return constant(float64(len(name))), true
+	}
+	return nil, false
+}
+
+func (bridge) Programs() []string { return []string{"bridged-one", "engine-test-constant"} }
+
+// picky checks its inputs before any work: only method "hf" with basis "sto-3g".
+type picky struct{ engine.ProgramFunc }
+
+func (picky) Check(_ context.Context, in *qcschema.AtomicInput) error {
+	if in.Model.Method != "hf" || in.Model.Basis != "sto-3g" {
+		return fmt.Errorf("cannot do %s/%s", in.Model.Method, in.Model.Basis)
+	}
+	return nil
+}
+
+func init() {
+	engine.Register("engine-test-bridge", bridge{constant(0)})
+	engine.Register("engine-test-picky", picky{constant(0)})
+}
+
+func TestResolverLookup(t *testing.T) {
+	tests := []struct {
+		name    string
+		energy  float64
+		unknown bool
+	}{
+		{name: "bridged-nwchem", energy: float64(len("bridged-nwchem"))},
+		{name: "BRIDGED-X", energy: float64(len("bridged-x"))},
+		{name: "engine-test-constant", energy: -1.5}, // a registered name wins over resolvers
+		{name: "not-bridged", unknown: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := engine.Lookup(tt.name)
+			if tt.unknown {
+				if !errors.Is(err, engine.ErrUnknownProgram) {
+					t.Fatalf("Lookup(%q) = %v, want ErrUnknownProgram", tt.name, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := p.Compute(context.Background(), &qcschema.AtomicInput{Driver: qcschema.DriverEnergy})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.ReturnResult.Scalar != tt.energy {
+				t.Errorf("energy %v, want %v", res.ReturnResult.Scalar, tt.energy)
+			}
+		})
+	}
+}
+
+func TestListIncludesResolvedPrograms(t *testing.T) {
+	var got *engine.Info
+	for _, in := range engine.List(context.Background()) {
+		if in.Name == "bridged-one" {
+			got = &in
+		}
+		if in.Name == "engine-test-constant" && in.Via != "" {
+			t.Errorf("registered program listed as resolved via %q", in.Via)
+		}
+	}
+	if got == nil || got.Via != "engine-test-bridge" || !got.Available {
+		t.Fatalf("bridged-one in List = %+v, want available via engine-test-bridge", got)
+	}
+}
+
+func TestCheckAndAvailability(t *testing.T) {
+	ctx := context.Background()
+	p, err := engine.Lookup("engine-test-picky")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := &qcschema.AtomicInput{Model: qcschema.Model{Method: "hf", Basis: "sto-3g"}}
+	bad := &qcschema.AtomicInput{Model: qcschema.Model{Method: "hf", Basis: "nonsense-basis"}}
+	if err := engine.Check(ctx, p, ok); err != nil {
+		t.Errorf("Check(hf/sto-3g) = %v", err)
+	}
+	if err := engine.Check(ctx, p, bad); err == nil || !strings.Contains(err.Error(), "nonsense-basis") {
+		t.Errorf("Check(hf/nonsense-basis) = %v, want an error naming the basis", err)
+	}
+	if err := engine.Check(ctx, constant(0), bad); err != nil {
+		t.Errorf("a program without Checker is asked nothing, got %v", err)
+	}
+	if _, _, err := engine.Availability(ctx, "engine-test-missing"); err == nil || !strings.Contains(err.Error(), "not found on PATH") {
+		t.Errorf("Availability(missing) = %v, want the Finder's reason", err)
+	}
+	if _, _, err := engine.Availability(ctx, "no-such-program"); !errors.Is(err, engine.ErrUnknownProgram) {
+		t.Errorf("Availability(unknown) = %v, want ErrUnknownProgram", err)
+	}
 }

@@ -173,6 +173,9 @@ func newCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
 	if mol.Real != nil && len(mol.Real) != c.natom {
 		return nil, fmt.Errorf("molecule.real: %d values for %d atoms", len(mol.Real), c.natom)
 	}
+	if err := checkCoincident(mol.Symbols, mol.Geometry); err != nil {
+		return nil, err
+	}
 	c.nfr = len(mol.Fragments)
 	if c.nfr < 2 {
 		return nil, fmt.Errorf("molecule.fragments: fragmentation has not been specified (%d fragment(s)); a many-body expansion needs at least 2", c.nfr)

@@ -187,6 +187,13 @@ func TestNewCoreErrors(t *testing.T) {
 			m.Geometry = m.Geometry[:5]
 			return &m
 		}, nil, "molecule.geometry"},
+		{"coincident atoms", func() *qcschema.Molecule {
+			m := *mol
+			m.Geometry = append([]float64(nil), m.Geometry...)
+			copy(m.Geometry[3*7:3*8], m.Geometry[3*1:3*2]) // an H of water 3 onto an H of water 1
+			m.Geometry[3*7] += 0.05
+			return &m
+		}, nil, "atoms 1 (H) and 7 (H) are 0.05 bohr apart"},
 		{"fragment charges", func() *qcschema.Molecule {
 			m := *mol
 			m.FragmentCharges = []float64{0}

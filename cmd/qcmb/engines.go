@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -27,7 +28,12 @@ func newEnginesCmd() *cobra.Command {
 				if !in.Available {
 					avail = "no"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", in.Name, avail, in.Version, in.Reason)
+				note := in.Reason
+				if in.Via != "" {
+					note = strings.TrimSpace("via " + in.Via + "; " + note)
+					note = strings.TrimSuffix(note, ";")
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", in.Name, avail, in.Version, note)
 			}
 			return tw.Flush()
 		},

@@ -191,14 +191,15 @@ func TestPlanCommand(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.input, func(t *testing.T) {
-			out, err := execute(t, "plan", "../../testdata/inputs/"+c.input, "--json")
+			// --no-check: the plan alone, whether or not psi4 (the inputs' program) is here.
+			out, err := execute(t, "plan", "../../testdata/inputs/"+c.input, "--json", "--no-check")
 			require.NoError(t, err)
 			var doc planDoc
 			require.NoError(t, json.Unmarshal([]byte(out), &doc))
 			require.Equal(t, c.ntasks, doc.NTasks)
 			require.Len(t, doc.Tasks, c.ntasks)
 			require.Equal(t, c.counts, doc.Counts)
-			text, err := execute(t, "plan", "../../testdata/inputs/"+c.input)
+			text, err := execute(t, "plan", "../../testdata/inputs/"+c.input, "--no-check")
 			require.NoError(t, err)
 			require.Contains(t, text, "tasks")
 		})
@@ -249,8 +250,51 @@ func TestEnginesCommand(t *testing.T) {
 		found[in.Name] = in.Available
 	}
 	require.True(t, found["embedded"], "the embedded program is always available")
-	for _, name := range []string{"psi4", "xtb", "qcengine"} {
+	for _, name := range []string{"psi4", "xtb", "qcengine", "nwchem", "cfour", "gamess", "mrchem"} {
 		_, listed := found[name]
-		require.True(t, listed, "%s is registered", name)
+		require.True(t, listed, "%s is listed", name)
+	}
+}
+
+// TestErrorsBeforeWork: inputs that cannot run are refused before any task runs, each with
+// one error that says what is wrong and what to do.
+func TestErrorsBeforeWork(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, doc string) string {
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(doc), 0o644))
+		return path
+	}
+	atomic := write("atomic.json", `{"schema_name":"qcschema_input","schema_version":1,"driver":"energy",
+	 "model":{"method":"hf","basis":"sto-3g"},"molecule":{"symbols":["He"],"geometry":[0,0,0]}}`)
+	bare := write("bare.json", `{"driver":"energy","model":{"method":"hf","basis":"sto-3g"},"molecule":{"symbols":["He"],"geometry":[0,0,0]}}`)
+
+	var in qcschema.ManyBodyInput
+	require.NoError(t, readJSON(dimerInput(t, "embedded"), &in))
+	spec := in.Specification.Specification["scf"]
+	spec.Model.Basis = "def2-qzvpp"
+	in.Specification.Specification["scf"] = spec
+	badBasis := write("basis.json", string(mustJSON(t, &in)))
+
+	cases := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"run atomic input", []string{"run", atomic}, []string{"AtomicInput", "qcmb compute"}},
+		{"run atomic input without schema_name", []string{"run", bare}, []string{"AtomicInput", "qcmb compute"}},
+		{"plan atomic input", []string{"plan", atomic}, []string{"AtomicInput"}},
+		{"run unknown basis", []string{"run", badBasis, "--executor", "serial"}, []string{`"scf"`, "def2-qzvpp"}},
+		{"plan unknown basis", []string{"plan", badBasis}, []string{"cannot run here", "def2-qzvpp"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := execute(t, c.args...)
+			require.Error(t, err)
+			for _, w := range c.want {
+				require.Contains(t, err.Error(), w)
+			}
+			require.NotContains(t, err.Error(), "\n", "one line")
+		})
 	}
 }

@@ -13,27 +13,36 @@ import (
 )
 
 func newPlanCmd() *cobra.Command {
-	var asJSON bool
+	var asJSON, noCheck bool
 	cmd := &cobra.Command{
 		Use:   "plan INPUT.json",
 		Short: "List the fragment tasks of a ManyBodyInput per model chemistry and n-body level",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var in qcschema.ManyBodyInput
-			if err := readJSON(args[0], &in); err != nil {
+			in, err := readManyBodyInput(args[0])
+			if err != nil {
 				return err
 			}
-			p, err := computer.Prepare(&in)
+			p, err := computer.Prepare(in)
 			if err != nil {
 				return err
 			}
 			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), planJSON(p))
+				err = writeJSON(cmd.OutOrStdout(), planJSON(p))
+			} else {
+				err = writePlanText(cmd.OutOrStdout(), p)
 			}
-			return writePlanText(cmd.OutOrStdout(), p)
+			if err != nil || noCheck {
+				return err
+			}
+			if err := computer.Check(cmd.Context(), p); err != nil {
+				return fmt.Errorf("this plan cannot run here: %w", err)
+			}
+			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write the plan as JSON (every task with its label, level and atoms)")
+	cmd.Flags().BoolVar(&noCheck, "no-check", false, "do not ask the programs whether they are available and can compute what is asked")
 	return cmd
 }
 

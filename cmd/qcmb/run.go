@@ -29,6 +29,7 @@ type runFlags struct {
 	measureSerial bool
 	statsJSON     string
 	progress      bool
+	noCheck       bool
 }
 
 func newRunCmd() *cobra.Command {
@@ -38,11 +39,11 @@ func newRunCmd() *cobra.Command {
 		Short: "Run a ManyBodyInput, write the ManyBodyResult and print timing statistics",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var in qcschema.ManyBodyInput
-			if err := readJSON(args[0], &in); err != nil {
+			in, err := readManyBodyInput(args[0])
+			if err != nil {
 				return err
 			}
-			return runInput(cmd.Context(), &in, f, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runInput(cmd.Context(), in, f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	fl := cmd.Flags()
@@ -55,6 +56,7 @@ func newRunCmd() *cobra.Command {
 	fl.BoolVar(&f.measureSerial, "measure-serial", false, "also run every task serially first and report speedup against that measured run")
 	fl.StringVar(&f.statsJSON, "stats-json", "", "write the timing statistics as JSON to this file")
 	fl.BoolVar(&f.progress, "progress", true, "show a progress bar when standard error is a terminal")
+	fl.BoolVar(&f.noCheck, "no-check", false, "do not ask the programs, before any task runs, whether they are available and can compute what is asked (for workers whose machines have programs this one lacks)")
 	return cmd
 }
 
@@ -102,13 +104,13 @@ func runInput(ctx context.Context, in *qcschema.ManyBodyInput, f runFlags, stdou
 	rec := stats.NewRecorder()
 	if f.measureSerial {
 		start := time.Now()
-		serial := &computer.Computer{Executor: executor.NewSerial(executor.Options{Timeout: f.timeout})}
+		serial := &computer.Computer{Executor: executor.NewSerial(executor.Options{Timeout: f.timeout}), SkipCheck: f.noCheck}
 		if _, err := serial.Run(ctx, prep); err != nil {
 			return fmt.Errorf("measured serial run: %w", err)
 		}
 		rec.SetMeasuredSerial(time.Since(start))
 	}
-	comp := &computer.Computer{Executor: ex, Stats: rec}
+	comp := &computer.Computer{Executor: ex, Stats: rec, SkipCheck: f.noCheck}
 	if bar := newBar(f, len(prep.Tasks), stderr); bar != nil {
 		comp.Progress = func(done, total int, o executor.Outcome) { _ = bar.Set(done) }
 		defer bar.Close()

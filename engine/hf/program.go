@@ -30,6 +30,21 @@ func (Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcschema
 // SupportsGhosts reports that ghost atoms are supported.
 func (Program) SupportsGhosts() bool { return true }
 
+// Check implements engine.Checker: the method, basis and keywords of in, and that the basis
+// set has functions for every element of its molecule, before any work.
+func (Program) Check(_ context.Context, in *qcschema.AtomicInput) error {
+	atoms, opt, err := fromInput(in)
+	if err != nil {
+		return err
+	}
+	b, err := loadBasis(opt.Basis)
+	if err != nil {
+		return err
+	}
+	_, err = buildBasis(b, atoms, false)
+	return err
+}
+
 // Name is the name the embedded program is registered under in the engine registry.
 const Name = "embedded"
 

@@ -154,3 +154,37 @@ func TestComputeFailures(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+func TestCheck(t *testing.T) {
+	water := qcschema.Molecule{Symbols: []string{"O", "H", "H"}, Geometry: []float64{0, 0, 0, 0, 1.4, 1.1, 0, -1.4, 1.1}, MolecularMultiplicity: 1}
+	uranium := qcschema.Molecule{Symbols: []string{"U"}, Geometry: []float64{0, 0, 0}, MolecularMultiplicity: 1}
+	tests := []struct {
+		name    string
+		mol     qcschema.Molecule
+		model   qcschema.Model
+		kw      map[string]any
+		wantErr string
+	}{
+		{name: "hf/6-31g*", mol: water, model: qcschema.Model{Method: "hf", Basis: "6-31G*"}},
+		{name: "mp2/cc-pvdz", mol: water, model: qcschema.Model{Method: "mp2", Basis: "cc-pVDZ"}},
+		{name: "unknown basis", mol: water, model: qcschema.Model{Method: "hf", Basis: "def2-qzvpp"}, wantErr: "def2-qzvpp"},
+		{name: "unknown method", mol: water, model: qcschema.Model{Method: "ccsd(t)", Basis: "sto-3g"}, wantErr: "ccsd(t)"},
+		{name: "element outside basis", mol: uranium, model: qcschema.Model{Method: "hf", Basis: "sto-3g"}, wantErr: "U"},
+		{name: "unknown keyword", mol: water, model: qcschema.Model{Method: "hf", Basis: "sto-3g"}, kw: map[string]any{"bogus": 1}, wantErr: "bogus"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := &qcschema.AtomicInput{Molecule: tt.mol, Driver: qcschema.DriverGradient, Model: tt.model, Keywords: tt.kw}
+			err := Program{}.Check(context.Background(), in)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("Check = %v, want nil", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Check = %v, want an error naming %q", err, tt.wantErr)
+			}
+		})
+	}
+}

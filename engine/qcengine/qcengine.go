@@ -46,9 +46,46 @@ func init() {
 }
 
 var (
-	_ engine.Program = (*Program)(nil)
-	_ engine.Finder  = (*Program)(nil)
+	_ engine.Program  = (*Program)(nil)
+	_ engine.Finder   = (*Program)(nil)
+	_ engine.Resolver = (*Program)(nil)
 )
+
+// knownPrograms are the program names QCEngine's harnesses run (qcengine.list_all_programs
+// of QCEngine 0.26 to 0.50). The registry hands a specification that names one of them,
+// and no native engine of that name, to the QCEngine bridge, as QCManyBody does.
+var knownPrograms = []string{
+	"adcc", "aimnet2", "cfour", "dftd3", "dftd4", "entos", "gamess", "gcp", "madness",
+	"mctc-gcp", "molpro", "mopac", "mp2d", "mrchem", "nwchem", "openmm", "psi4", "qchem",
+	"qcore", "rdkit", "s-dftd3", "terachem", "terachem_frontend", "terachem_pbs", "torchani",
+	"turbomole", "xtb",
+}
+
+// Resolve implements engine.Resolver: a Program for name when name is one of QCEngine's
+// programs. Only the registered zero-value Program resolves; a Program bound to one
+// QCEngine program does not adopt others.
+func (p *Program) Resolve(name string) (engine.Program, bool) {
+	if p.Program != "" {
+		return nil, false
+	}
+	name = strings.ToLower(name)
+	for _, k := range knownPrograms {
+		if k == name {
+			q := *p
+			q.Program = name
+			return &q, true
+		}
+	}
+	return nil, false
+}
+
+// Programs implements engine.Resolver.
+func (p *Program) Programs() []string {
+	if p.Program != "" {
+		return nil
+	}
+	return append([]string(nil), knownPrograms...)
+}
 
 // pythonCandidates are tried in order when Program.Python is empty.
 var pythonCandidates = []string{"python3", "/usr/bin/python3"}
@@ -60,12 +97,16 @@ var interpreters struct {
 	m map[string]found
 }
 
-type found struct{ python, version string }
+// found is an interpreter that imports qcengine, qcengine's version and the programs
+// QCEngine finds on this machine (looked up once: each look-up starts Python).
+type found struct {
+	python, version string
+	available       []string
+}
 
-const versionScript = `import sys, qcengine
+const versionScript = `import qcengine
 print(qcengine.__version__)
-if len(sys.argv) > 1:
-    print(" ".join(sorted(qcengine.list_available_programs())))
+print(" ".join(sorted(qcengine.list_available_programs())))
 `
 
 // interpreter returns the Python interpreter that imports qcengine, and qcengine's version.
@@ -91,7 +132,11 @@ func (p *Program) interpreter(ctx context.Context) (found, error) {
 			errs = append(errs, fmt.Sprintf("%s: %v: %s", py, err, lastLine(string(stderr))))
 			continue
 		}
-		f = found{python: py, version: strings.TrimSpace(string(stdout))}
+		lines := strings.SplitN(strings.TrimSpace(string(stdout)), "\n", 2)
+		f = found{python: py, version: strings.TrimSpace(lines[0])}
+		if len(lines) == 2 {
+			f.available = strings.Fields(lines[1])
+		}
 		interpreters.Lock()
 		if interpreters.m == nil {
 			interpreters.m = map[string]found{}
@@ -113,19 +158,12 @@ func (p *Program) Find(ctx context.Context) (string, error) {
 	if p.Program == "" {
 		return f.version, nil
 	}
-	stdout, stderr, err := external.Run(ctx, f.python, []string{"-c", versionScript, p.Program}, "", nil)
-	if err != nil {
-		return f.version, fmt.Errorf("qcengine: %v: %s", err, lastLine(string(stderr)))
-	}
-	lines := strings.Split(strings.TrimSpace(string(stdout)), "\n")
-	if len(lines) == 2 {
-		for _, name := range strings.Fields(lines[1]) {
-			if strings.EqualFold(name, p.Program) {
-				return f.version, nil
-			}
+	for _, name := range f.available {
+		if strings.EqualFold(name, p.Program) {
+			return f.version, nil
 		}
 	}
-	return f.version, fmt.Errorf("qcengine %s does not find program %q (available: %s)", f.version, p.Program, strings.TrimSpace(lines[len(lines)-1]))
+	return f.version, fmt.Errorf("qcengine %s does not find program %q (available: %s)", f.version, p.Program, strings.Join(f.available, " "))
 }
 
 func lastLine(s string) string {

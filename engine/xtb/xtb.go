@@ -74,6 +74,37 @@ func (p *Program) Find(ctx context.Context) (string, error) {
 	return "", fmt.Errorf("%s --version: %v: %s", path, err, tail(string(stderr)+string(stdout), 500))
 }
 
+// Check implements engine.Checker: the driver, method, basis and keywords of in, before any
+// work.
+func (p *Program) Check(_ context.Context, in *qcschema.AtomicInput) error {
+	if _, err := checkModel(in); err != nil {
+		return err
+	}
+	if _, err := parseKeywords(in.Keywords); err != nil {
+		return fmt.Errorf("xtb: %w", err)
+	}
+	return nil
+}
+
+// checkModel checks the driver, method and basis of in and returns the GFN level.
+func checkModel(in *qcschema.AtomicInput) (int, error) {
+	switch in.Driver {
+	case qcschema.DriverEnergy, qcschema.DriverGradient:
+	case qcschema.DriverHessian:
+		return 0, errors.New("xtb: the hessian driver is not supported by this engine (energy and gradient only)")
+	default:
+		return 0, fmt.Errorf("xtb: driver %q not supported (energy and gradient only)", in.Driver)
+	}
+	gfn, ok := method(in.Model.Method)
+	if !ok {
+		return 0, fmt.Errorf("xtb: unknown method %q (want gfn2-xtb or gfn1-xtb)", in.Model.Method)
+	}
+	if in.Model.Basis != "" {
+		return 0, fmt.Errorf("xtb: basis must be empty for %s, got %q", in.Model.Method, in.Model.Basis)
+	}
+	return gfn, nil
+}
+
 // method maps a model method to xtb's --gfn level.
 func method(m string) (int, bool) {
 	switch strings.ToLower(strings.TrimSpace(m)) {
@@ -157,19 +188,9 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 	}
 	mol := &in.Molecule
 	n := mol.NAtom()
-	switch in.Driver {
-	case qcschema.DriverEnergy, qcschema.DriverGradient:
-	case qcschema.DriverHessian:
-		return fail(qcschema.ErrorInput, "xtb: the hessian driver is not supported by this engine (energy and gradient only)")
-	default:
-		return fail(qcschema.ErrorInput, "xtb: driver %q not supported (energy and gradient only)", in.Driver)
-	}
-	gfn, ok := method(in.Model.Method)
-	if !ok {
-		return fail(qcschema.ErrorInput, "xtb: unknown method %q (want gfn2-xtb or gfn1-xtb)", in.Model.Method)
-	}
-	if in.Model.Basis != "" {
-		return fail(qcschema.ErrorInput, "xtb: basis must be empty for %s, got %q", in.Model.Method, in.Model.Basis)
+	gfn, err := checkModel(in)
+	if err != nil {
+		return fail(qcschema.ErrorInput, "%v", err)
 	}
 	if n == 0 || len(mol.Geometry) != 3*n {
 		return fail(qcschema.ErrorInput, "xtb: molecule has %d symbols and %d coordinates", n, len(mol.Geometry))

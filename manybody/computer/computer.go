@@ -32,6 +32,11 @@ type Computer struct {
 	// Progress, when set, is called after each task finishes with the number done and
 	// the total. It is never called concurrently.
 	Progress func(done, total int, outcome executor.Outcome)
+	// SkipCheck skips asking the programs, before any task runs, whether they are
+	// available and can compute what is asked (Check): for executors whose workers run
+	// where this process cannot look, such as cluster nodes with programs the submitting
+	// host lacks.
+	SkipCheck bool
 }
 
 // RunError reports a run in which some tasks failed. The results of every task that did
@@ -74,10 +79,7 @@ func Prepare(in *qcschema.ManyBodyInput) (*Prepared, error) {
 	if in == nil {
 		return nil, errors.New("manybody: nil ManyBodyInput")
 	}
-	driver := in.Specification.Driver
-	if driver == "" {
-		driver = qcschema.DriverEnergy
-	}
+	driver := driverOf(in)
 	if driver != qcschema.DriverEnergy && driver != qcschema.DriverGradient && driver != qcschema.DriverHessian {
 		return nil, fmt.Errorf("manybody: specification.driver %q: want energy, gradient or hessian", driver)
 	}
@@ -144,6 +146,14 @@ func Prepare(in *qcschema.ManyBodyInput) (*Prepared, error) {
 	return &Prepared{Input: in, Core: core, Plan: plan, Tasks: tasks}, nil
 }
 
+// driverOf is the input's driver, energy when unset.
+func driverOf(in *qcschema.ManyBodyInput) qcschema.Driver {
+	if in.Specification.Driver == "" {
+		return qcschema.DriverEnergy
+	}
+	return in.Specification.Driver
+}
+
 // taskCost estimates the relative cost of a fragment calculation from the atoms that carry
 // basis functions: mean-field work grows with about the cube of the basis size.
 func taskCost(m *qcschema.Molecule) float64 {
@@ -168,8 +178,14 @@ func (c *Computer) Compute(ctx context.Context, in *qcschema.ManyBodyInput) (*qc
 	return c.Run(ctx, p)
 }
 
-// Run executes a Prepared calculation and assembles its result.
+// Run checks the programs of a Prepared calculation (Check), executes its tasks and
+// assembles its result.
 func (c *Computer) Run(ctx context.Context, p *Prepared) (*qcschema.ManyBodyResult, error) {
+	if !c.SkipCheck {
+		if err := Check(ctx, p); err != nil {
+			return nil, err
+		}
+	}
 	ex := c.Executor
 	if ex == nil {
 		ex = executor.NewSerial(executor.Options{})

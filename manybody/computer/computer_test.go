@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"math"
 	"os"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/qcmb-go/qcmb/engine"
 	_ "github.com/qcmb-go/qcmb/engine/hf"
+	_ "github.com/qcmb-go/qcmb/engine/qcengine"
 	_ "github.com/qcmb-go/qcmb/engine/xtb"
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/manybody/computer"
@@ -535,5 +537,83 @@ func TestPrepareCarriesSpecificationExtras(t *testing.T) {
 		if len(ai.Extras) != 1 || ai.Extras["qcengine_program"] != "psi4" {
 			t.Fatalf("task %s extras %v", task.ID, ai.Extras)
 		}
+	}
+}
+
+// TestCheckBeforeWork: a program that is unknown, missing here, or cannot compute the
+// basis asked is one error naming the model chemistry before any task runs.
+func TestCheckBeforeWork(t *testing.T) {
+	cases := []struct {
+		name    string
+		spec    qcschema.AtomicSpecification
+		wantErr []string
+		unknown bool
+	}{
+		{name: "unknown basis", spec: qcschema.AtomicSpecification{Program: "embedded", Model: qcschema.Model{Method: "hf", Basis: "def2-qzvpp"}},
+			wantErr: []string{`model chemistry "(auto)"`, `"embedded"`, "def2-qzvpp"}},
+		{name: "unknown method", spec: qcschema.AtomicSpecification{Program: "embedded", Model: qcschema.Model{Method: "ccsd(t)", Basis: "sto-3g"}},
+			wantErr: []string{"ccsd(t)"}},
+		{name: "unknown program", spec: qcschema.AtomicSpecification{Program: "no-such-code", Model: qcschema.Model{Method: "hf", Basis: "sto-3g"}},
+			wantErr: []string{`"no-such-code"`}, unknown: true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := vectorInput(t, "../../testdata/manybody/h2o_trimer_single_energy_1.json")
+			for mc := range in.Specification.Specification {
+				delete(in.Specification.Specification, mc)
+			}
+			in.Specification.Specification["(auto)"] = c.spec
+			in.Specification.Keywords.Levels = nil
+			ran := 0
+			counting := executor.ExecutorFunc(func(ctx context.Context, tasks []executor.Task, handle func(executor.Outcome)) error {
+				ran += len(tasks)
+				return executor.NewSerial(executor.Options{}).Execute(ctx, tasks, handle)
+			})
+			_, err := (&computer.Computer{Executor: counting}).Compute(context.Background(), in)
+			var pe *computer.ProgramError
+			if !errors.As(err, &pe) {
+				t.Fatalf("Compute = %v, want a *ProgramError", err)
+			}
+			for _, part := range c.wantErr {
+				if !strings.Contains(err.Error(), part) {
+					t.Errorf("error %q does not name %s", err, part)
+				}
+			}
+			if c.unknown != errors.Is(err, engine.ErrUnknownProgram) {
+				t.Errorf("errors.Is(err, ErrUnknownProgram) = %v, want %v", !c.unknown, c.unknown)
+			}
+			if ran != 0 {
+				t.Errorf("%d tasks ran before the error", ran)
+			}
+		})
+	}
+}
+
+// TestQCEngineProgramByName: a specification naming a program that only QCEngine runs
+// goes to the QCEngine bridge (and, where QCEngine does not find it, fails the check
+// before any work, saying so).
+func TestQCEngineProgramByName(t *testing.T) {
+	p, err := engine.Lookup("nwchem")
+	if err != nil {
+		t.Fatalf("Lookup(nwchem) = %v, want the QCEngine bridge", err)
+	}
+	if got := fmt.Sprintf("%T", p); got != "*qcengine.Program" {
+		t.Fatalf("Lookup(nwchem) is a %s, want *qcengine.Program", got)
+	}
+	in := vectorInput(t, "../../testdata/manybody/h2o_trimer_single_energy_1.json")
+	for mc, spec := range in.Specification.Specification {
+		spec.Program = "nwchem"
+		in.Specification.Specification[mc] = spec
+	}
+	prep, err := computer.Prepare(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, avail := engine.Availability(context.Background(), "nwchem"); avail == nil {
+		t.Skip("QCEngine finds nwchem here; the unavailable path cannot be shown")
+	}
+	err = computer.Check(context.Background(), prep)
+	if err == nil || !strings.Contains(err.Error(), "nwchem") {
+		t.Fatalf("Check = %v, want an error saying nwchem is not available", err)
 	}
 }
