@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/executor"
+	"github.com/qcmb-go/qcmb/manybody"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -297,4 +299,64 @@ func TestErrorsBeforeWork(t *testing.T) {
 			require.NotContains(t, err.Error(), "\n", "one line")
 		})
 	}
+}
+
+// TestAnalyzeFormats: qcmb analyze assembles the same result, bitwise, from every format
+// users have: the component list, QCManyBody's label-keyed dictionary, a JSON-lines file of
+// AtomicResults, and a directory of AtomicResults without labels (matched by molecule).
+func TestAnalyzeFormats(t *testing.T) {
+	dir := t.TempDir()
+	var in qcschema.ManyBodyInput
+	require.NoError(t, readJSON(dimerInput(t, "embedded"), &in))
+	in.Specification.Driver = qcschema.DriverGradient
+	in.Specification.Protocols.ComponentResults = "all"
+	input := filepath.Join(dir, "input.json")
+	require.NoError(t, os.WriteFile(input, mustJSON(t, &in), 0o644))
+	out, err := execute(t, "run", input, "--executor", "serial")
+	require.NoError(t, err)
+	var run qcschema.ManyBodyResult
+	require.NoError(t, json.Unmarshal([]byte(out), &run))
+	require.Len(t, run.ComponentResults, 5)
+
+	var list []map[string]any
+	dict := map[string]map[string]any{}
+	var lines bytes.Buffer
+	resultsDir := filepath.Join(dir, "results")
+	require.NoError(t, os.Mkdir(resultsDir, 0o755))
+	k := 0
+	for label, r := range run.ComponentResults {
+		task, err := manybody.ParseLabel(label)
+		require.NoError(t, err)
+		p := r.Properties
+		list = append(list, map[string]any{"mc": task.MC, "real": task.Real, "basis": task.Basis,
+			"energy": *p.ReturnEnergy, "gradient": p.ReturnGradient})
+		dict[label] = map[string]any{"energy": *p.ReturnEnergy, "gradient": p.ReturnGradient}
+		lines.Write(mustJSON(t, &r))
+		lines.WriteByte('\n')
+		r.ID = "" // matched by molecule
+		k++
+		require.NoError(t, os.WriteFile(filepath.Join(resultsDir, fmt.Sprintf("r%d.json", k)), mustJSON(t, &r), 0o644))
+	}
+	files := map[string][]byte{"list.json": mustJSON(t, list), "dict.json": mustJSON(t, dict), "results.jsonl": lines.Bytes()}
+	for name, data := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), data, 0o644))
+	}
+	for _, source := range []string{"list.json", "dict.json", "results.jsonl", "results"} {
+		t.Run(source, func(t *testing.T) {
+			out, err := execute(t, "analyze", input, filepath.Join(dir, source))
+			require.NoError(t, err)
+			var res qcschema.ManyBodyResult
+			require.NoError(t, json.Unmarshal([]byte(out), &res))
+			require.Equal(t, run.ReturnResult.Array, res.ReturnResult.Array, "gradient bitwise")
+			require.Equal(t, run.Properties.Energies, res.Properties.Energies)
+		})
+	}
+	// A dictionary missing a task names it.
+	for label := range dict {
+		delete(dict, label)
+		break
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "short.json"), mustJSON(t, dict), 0o644))
+	_, err = execute(t, "analyze", input, filepath.Join(dir, "short.json"))
+	require.ErrorContains(t, err, "no result for task [")
 }
