@@ -340,14 +340,6 @@ func (c *Core) properties(co *coefficients, a *Analysis, nmbe int) qcschema.Many
 	if e, ok := c.NuclearRepulsionEnergy(); ok {
 		p.NuclearRepulsionEnergy = &e
 	}
-	re := a.ReturnEnergy
-	p.ReturnEnergy = &re
-	if a.ReturnGradient != nil {
-		p.ReturnGradient = append([]float64(nil), a.ReturnGradient...)
-	}
-	if a.ReturnHessian != nil {
-		p.ReturnHessian = append([]float64(nil), a.ReturnHessian...)
-	}
 	for _, bt := range co.bts {
 		body := map[int][]float64{}
 		for n, e := range a.EnergyBodyDict[bt] {
@@ -366,7 +358,40 @@ func (c *Core) properties(co *coefficients, a *Analysis, nmbe int) qcschema.Many
 			c.collectVars(string(bt), pr.name, pr.d[bt], co.bodyN, func(name string, v []float64) { p.Arrays[name] = v })
 		}
 	}
+	c.alignReturned(co, a, &p)
 	return p
+}
+
+// alignReturned makes the returned energy, gradient and Hessian the very floats of the
+// properties they report (the first treatment's total or interaction value), as QCManyBody
+// returns the property itself; the directly summed values can differ from them in the last
+// bits. Where no such property is written (interaction data with embedding charges), and
+// with a supersystem level, whose returned value QCManyBody takes from the supersystem
+// rather than from a property, the directly summed values stay.
+func (c *Core) alignReturned(co *coefficients, a *Analysis, p *qcschema.ManyBodyResultProperties) {
+	if c.ssIndex < 0 {
+		name := string(co.bts[0]) + "_corrected_interaction_"
+		if c.kw.ReturnTotalData {
+			name = string(co.bts[0]) + "_corrected_total_"
+		}
+		if v, ok := p.Energies[name+"energy"]; ok {
+			a.ReturnEnergy = v
+		}
+		if v, ok := p.Arrays[name+"gradient"]; ok && a.ReturnGradient != nil {
+			a.ReturnGradient = v
+		}
+		if v, ok := p.Arrays[name+"hessian"]; ok && a.ReturnHessian != nil {
+			a.ReturnHessian = v
+		}
+	}
+	re := a.ReturnEnergy
+	p.ReturnEnergy = &re
+	if a.ReturnGradient != nil {
+		p.ReturnGradient = append([]float64(nil), a.ReturnGradient...)
+	}
+	if a.ReturnHessian != nil {
+		p.ReturnHessian = append([]float64(nil), a.ReturnHessian...)
+	}
 }
 
 // collectVars is QCManyBody's collect_vars: from one body dict, the total, interaction and

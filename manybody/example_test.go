@@ -8,14 +8,15 @@ import (
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
-// waterTrimer is three water molecules, one fragment each (bohr).
+// waterTrimer is three water molecules, one fragment each. QCSchema geometry is in bohr:
+// these are the angstrom coordinates of a water trimer divided by 0.52917721067.
 func waterTrimer() *qcschema.Molecule {
 	return &qcschema.Molecule{
 		Symbols: []string{"O", "H", "H", "O", "H", "H", "O", "H", "H"},
 		Geometry: []float64{
-			-1.551007, -0.114520, 0.000000, -1.934259, 0.762503, 0.000000, -0.599677, 0.040712, 0.000000,
-			1.350625, 0.111469, 0.000000, 1.680398, -0.373741, -0.758561, 1.680398, -0.373741, 0.758561,
-			-0.175, 2.8, 0.0, 0.6, 3.4, 0.0, -0.9, 3.5, 0.0,
+			-2.930978, -0.216411, 0.000000, -3.655220, 1.440922, 0.000000, -1.133225, 0.076935, 0.000000,
+			2.552311, 0.210646, 0.000000, 3.175492, -0.706268, -1.433473, 3.175492, -0.706268, 1.433473,
+			-0.330702, 5.291233, 0.000000, 1.133836, 6.425069, 0.000000, -1.700754, 6.614041, 0.000000,
 		},
 		Fragments:              [][]int{{0, 1, 2}, {3, 4, 5}, {6, 7, 8}},
 		FragmentCharges:        []float64{0, 0, 0},

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"slices"
 	"strings"
 	"testing"
 
@@ -199,7 +200,32 @@ func TestVectors(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkAnalysis(t, v, a)
+			checkReturnedIsProperty(t, c, a)
 		})
+	}
+}
+
+// checkReturnedIsProperty: the returned energy and gradient are the very floats of the
+// property they report (the first treatment's total or interaction value), as in
+// QCManyBody; supersystem levels return the supersystem-corrected value instead.
+func checkReturnedIsProperty(t *testing.T, c *Core, a *Analysis) {
+	t.Helper()
+	if c.HasSupersystem() {
+		return
+	}
+	kind := "interaction"
+	if c.Keywords().ReturnTotalData {
+		kind = "total"
+	}
+	name := string(c.EffectiveBsseType()[0]) + "_corrected_" + kind + "_"
+	if e, ok := a.Properties.Energies[name+"energy"]; ok && e != a.ReturnEnergy {
+		t.Errorf("return energy %v is not property %senergy %v", a.ReturnEnergy, name, e)
+	}
+	if *a.Properties.ReturnEnergy != a.ReturnEnergy {
+		t.Errorf("properties.return_energy %v, returned %v", *a.Properties.ReturnEnergy, a.ReturnEnergy)
+	}
+	if g, ok := a.Properties.Arrays[name+"gradient"]; ok && a.ReturnGradient != nil && !slices.Equal(g, a.ReturnGradient) {
+		t.Errorf("return gradient is not property %sgradient", name)
 	}
 }
 

@@ -44,7 +44,9 @@ func newRootCmd() *cobra.Command {
 		Short:         "Many-body expansion calculations for quantum chemistry",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       versionString(),
 	}
+	root.SetVersionTemplate("qcmb {{.Version}}\n")
 	root.AddCommand(newRunCmd(), newPlanCmd(), newAnalyzeCmd(), newComputeCmd(), newWorkerCmd(), newEnginesCmd())
 	return root
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -17,6 +18,7 @@ import (
 
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/manybody"
+	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -359,4 +361,15 @@ func TestAnalyzeFormats(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "short.json"), mustJSON(t, dict), 0o644))
 	_, err = execute(t, "analyze", input, filepath.Join(dir, "short.json"))
 	require.ErrorContains(t, err, "no result for task [")
+}
+
+func TestVersion(t *testing.T) {
+	out, err := execute(t, "--version")
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(out, "qcmb "), out)
+	info := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "v0.2.0"},
+		Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.time", Value: "2026-12-01T10:00:00Z"}, {Key: "vcs.modified", Value: "true"}}}
+	require.Equal(t, "v0.2.0 (revision 0123456789ab, 2026-12-01T10:00:00Z, modified), go1.26.8", formatVersion(info))
+	info.Main.Version, info.Settings = "(devel)", nil
+	require.Equal(t, computer.Version+"-devel, go1.26.8", formatVersion(info))
 }

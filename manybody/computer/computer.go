@@ -281,10 +281,21 @@ func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBody
 		ComponentProperties: props,
 		ComponentResults:    kept,
 	}
+	// A plan with no tasks (a cp interaction energy through 1 body) has nothing to sum:
+	// its derivatives are zero arrays of the molecule's shape, not absent.
+	natom3 := 3 * p.Core.NAtom()
 	switch p.Input.Specification.Driver {
 	case qcschema.DriverGradient:
+		if an.ReturnGradient == nil {
+			an.ReturnGradient = make([]float64, natom3)
+			out.Properties.ReturnGradient = make([]float64, natom3)
+		}
 		out.ReturnResult = qcschema.ReturnResult{Array: an.ReturnGradient}
 	case qcschema.DriverHessian:
+		if an.ReturnHessian == nil {
+			an.ReturnHessian = make([]float64, natom3*natom3)
+			out.Properties.ReturnHessian = make([]float64, natom3*natom3)
+		}
 		out.ReturnResult = qcschema.ReturnResult{Array: an.ReturnHessian}
 	default:
 		out.ReturnResult = qcschema.ReturnResult{Scalar: an.ReturnEnergy}

@@ -617,3 +617,42 @@ func TestQCEngineProgramByName(t *testing.T) {
 		t.Fatalf("Check = %v, want an error saying nwchem is not available", err)
 	}
 }
+
+// TestZeroTaskDerivatives: a plan without tasks (cp interaction through 1 body) returns a
+// zero gradient or Hessian of the molecule's shape, not a scalar.
+func TestZeroTaskDerivatives(t *testing.T) {
+	for _, c := range []struct {
+		driver qcschema.Driver
+		n      int
+	}{{qcschema.DriverGradient, 27}, {qcschema.DriverHessian, 27 * 27}} {
+		t.Run(string(c.driver), func(t *testing.T) {
+			in := vectorInput(t, "../../testdata/manybody/h2o_trimer_single_energy_1.json")
+			in.Specification.Driver = c.driver
+			in.Specification.Keywords.BsseType = qcschema.BsseList{qcschema.BsseCP}
+			in.Specification.Keywords.ReturnTotalData = new(bool)
+			one := 1
+			in.Specification.Keywords.MaxNbody = &one
+			in.Specification.Keywords.Levels = nil
+			res, err := (&computer.Computer{}).Compute(context.Background(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.ReturnResult.Array) != c.n {
+				t.Fatalf("return_result has %d values, want %d zeros", len(res.ReturnResult.Array), c.n)
+			}
+			for i, x := range res.ReturnResult.Array {
+				if x != 0 {
+					t.Fatalf("return_result[%d] = %v, want 0", i, x)
+				}
+			}
+			data, err := json.Marshal(res)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var head struct{ ReturnResult json.RawMessage `json:"return_result"` }
+			if err := json.Unmarshal(data, &head); err != nil || head.ReturnResult[0] != '[' {
+				t.Fatalf("return_result encodes as %.20s, want an array", head.ReturnResult)
+			}
+		})
+	}
+}
