@@ -649,7 +649,9 @@ func TestZeroTaskDerivatives(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var head struct{ ReturnResult json.RawMessage `json:"return_result"` }
+			var head struct {
+				ReturnResult json.RawMessage `json:"return_result"`
+			}
 			if err := json.Unmarshal(data, &head); err != nil || head.ReturnResult[0] != '[' {
 				t.Fatalf("return_result encodes as %.20s, want an array", head.ReturnResult)
 			}
