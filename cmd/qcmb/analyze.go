@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+
 	"github.com/spf13/cobra"
 
 	"github.com/qcmb-go/qcmb/manybody/computer"
@@ -13,26 +15,32 @@ func newAnalyzeCmd() *cobra.Command {
 		Short: "Assemble the ManyBodyResult of INPUT.json from given fragment results",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			in, err := readManyBodyInput(args[0])
-			if err != nil {
-				return err
-			}
-			comps, err := readComponents(args[1])
-			if err != nil {
-				return err
-			}
-			res, err := analyzeComponents(in, comps)
-			if err != nil {
-				return err
-			}
-			return writeJSON(cmd.OutOrStdout(), res)
+			return analyzeFiles(args[0], args[1], cmd.OutOrStdout())
 		},
 	}
 }
 
+// analyzeFiles writes to w the ManyBodyResult of the input in inputPath assembled from the
+// fragment results in componentsPath.
+func analyzeFiles(inputPath, componentsPath string, w io.Writer) error {
+	in, err := readManyBodyInput(inputPath)
+	if err != nil {
+		return err
+	}
+	comps, err := readComponents(componentsPath)
+	if err != nil {
+		return err
+	}
+	res, err := analyzeComponents(in, comps)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, res)
+}
+
 // analyzeComponents assembles the ManyBodyResult of in from given fragment results.
 func analyzeComponents(in *qcschema.ManyBodyInput, comps *componentSet) (*qcschema.ManyBodyResult, error) {
-	p, err := computer.Prepare(in)
+	p, err := computer.PreparePlan(in)
 	if err != nil {
 		return nil, err
 	}

@@ -3,14 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/valyala/fastjson"
 
 	"github.com/qcmb-go/qcmb/manybody"
 	"github.com/qcmb-go/qcmb/manybody/computer"
@@ -42,18 +43,6 @@ func (a *flexArray) UnmarshalJSON(data []byte) error {
 	}
 	*a = flat
 	return nil
-}
-
-// labelProps is the value of one entry of QCManyBody's component dictionary: the
-// properties of one task, as ManyBodyCore.analyze takes them. The return_* names of
-// AtomicResultProperties (a ManyBodyResult's component_properties) are read too.
-type labelProps struct {
-	Energy         *float64  `json:"energy"`
-	Gradient       flexArray `json:"gradient"`
-	Hessian        flexArray `json:"hessian"`
-	ReturnEnergy   *float64  `json:"return_energy"`
-	ReturnGradient flexArray `json:"return_gradient"`
-	ReturnHessian  flexArray `json:"return_hessian"`
 }
 
 // componentSet holds fragment results keyed by task label, with AtomicResults that carry
@@ -97,41 +86,21 @@ func readComponents(path string) (*componentSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var docs []json.RawMessage
-	for {
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err == io.EOF {
-			break
-		} else if err != nil {
-			return nil, fmt.Errorf("%s: document %d: %w", path, len(docs)+1, err)
-		}
-		docs = append(docs, raw)
-	}
-	switch {
-	case len(docs) == 0:
+	i := skipSpace(data, 0)
+	if i == len(data) {
 		return nil, fmt.Errorf("%s: no components", path)
-	case len(docs) > 1:
-		for i, d := range docs {
-			if err := set.addResult(fmt.Sprintf("%s: line %d", path, i+1), d); err != nil {
-				return nil, err
-			}
-		}
-		return set, nil
 	}
-	doc := bytes.TrimSpace(docs[0])
-	if doc[0] == '[' {
-		var comps []componentJSON
-		if err := json.Unmarshal(doc, &comps); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return set, set.addList(path, comps)
+	if data[i] == '[' {
+		return set, set.readList(path, data)
 	}
-	if isAtomicResult(doc) {
-		return set, set.addResult(path, doc)
+	end, err := valueEnd(data, i)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return set, set.addDict(path, doc)
+	if skipSpace(data, end) < len(data) {
+		return set, set.readLines(path, data)
+	}
+	return set, set.readDict(path, data)
 }
 
 // readLimited reads path ("-" for standard input).
@@ -142,74 +111,135 @@ func readLimited(path string) ([]byte, error) {
 	return os.ReadFile(path)
 }
 
-func isAtomicResult(doc []byte) bool {
-	var head struct {
-		SchemaName string `json:"schema_name"`
-	}
-	_ = json.Unmarshal(doc, &head)
-	return head.SchemaName == qcschema.SchemaOutput || head.SchemaName == "qcschema_atomic_result"
-}
+// componentKeys are the fields of a component list entry.
+var componentKeys = map[string]bool{"mc": true, "real": true, "basis": true, "energy": true, "gradient": true, "hessian": true}
 
-func (s *componentSet) addList(path string, comps []componentJSON) error {
-	for i, c := range comps {
-		where := fmt.Sprintf("%s: components[%d]", path, i)
-		if c.Energy == nil {
-			return fmt.Errorf("%s: no energy", where)
+// readList reads a component list, one entry at a time.
+func (s *componentSet) readList(path string, data []byte) error {
+	var p fastjson.Parser
+	err := eachElement(data, func(k int, elem []byte) error {
+		where := fmt.Sprintf("%s: components[%d]", path, k)
+		v, err := p.ParseBytes(elem)
+		if err != nil {
+			return fmt.Errorf("%s: %w", where, err)
 		}
-		label := manybody.Task{MC: c.MC, Real: c.Real, Basis: c.Basis}.Label()
-		if err := s.addLabeled(where, label, propsResult(*c.Energy, c.Gradient, c.Hessian)); err != nil {
-			return err
+		obj, err := v.Object()
+		if err != nil {
+			return fmt.Errorf("%s: %w", where, err)
 		}
+		var unknown string
+		obj.Visit(func(key []byte, _ *fastjson.Value) {
+			if unknown == "" && !componentKeys[string(key)] {
+				unknown = string(key)
+			}
+		})
+		if unknown != "" {
+			return fmt.Errorf("%s: unknown field %q (want mc, real, basis, energy, gradient, hessian)", where, unknown)
+		}
+		var t manybody.Task
+		t.MC = string(v.GetStringBytes("mc"))
+		if t.Real, err = intArray(v, "real"); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+		if t.Basis, err = intArray(v, "basis"); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+		r, err := propsFrom(v, "energy", "gradient", "hessian")
+		if err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+		return s.addLabeled(where, t.Label(), r)
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
 }
 
-func (s *componentSet) addDict(path string, doc []byte) error {
-	var dict map[string]json.RawMessage
-	if err := json.Unmarshal(doc, &dict); err != nil {
-		return fmt.Errorf("%s: want a component list, a label-keyed component dictionary or AtomicResults: %w", path, err)
+// propsFrom reads an energy and optional gradient and Hessian from the named fields of v.
+func propsFrom(v *fastjson.Value, energy, gradient, hessian string) (*qcschema.AtomicResult, error) {
+	e, ok, err := floatField(v, energy)
+	if err != nil {
+		return nil, err
 	}
-	labels := make([]string, 0, len(dict))
-	for l := range dict {
-		labels = append(labels, l)
+	if !ok {
+		return nil, fmt.Errorf("no %s", energy)
 	}
-	sort.Strings(labels)
-	for _, label := range labels {
+	g, err := floatArray(v, gradient)
+	if err != nil {
+		return nil, err
+	}
+	h, err := floatArray(v, hessian)
+	if err != nil {
+		return nil, err
+	}
+	return propsResult(e, g, h), nil
+}
+
+// readDict reads QCManyBody's component dictionary, one entry at a time; a document whose
+// first member is not a task label is taken as one AtomicResult.
+func (s *componentSet) readDict(path string, data []byte) error {
+	var p fastjson.Parser
+	err := eachMember(data, '{', '}', func(k int, rawKey, value []byte) error {
+		label, err := unquote(rawKey)
+		if err != nil {
+			return err
+		}
+		if _, err := manybody.ParseLabel(label); err != nil && k == 0 {
+			return errNotDict
+		}
 		where := fmt.Sprintf("%s: %s", path, label)
-		raw := bytes.TrimSpace(dict[label])
+		v, err := p.ParseBytes(value)
+		if err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
 		var r *qcschema.AtomicResult
-		if len(raw) > 0 && raw[0] != '{' {
-			e, err := strconv.ParseFloat(string(raw), 64)
+		switch v.Type() {
+		case fastjson.TypeNumber:
+			e, err := v.Float64()
 			if err != nil {
-				return fmt.Errorf("%s: want an energy or {\"energy\", \"gradient\", \"hessian\"}: %w", where, err)
-			}
-			r = propsResult(e, nil, nil)
-		} else {
-			var p labelProps
-			if err := json.Unmarshal(raw, &p); err != nil {
 				return fmt.Errorf("%s: %w", where, err)
 			}
-			e := p.Energy
-			if e == nil {
-				e = p.ReturnEnergy
+			r = propsResult(e, nil, nil)
+		case fastjson.TypeObject:
+			names := [3]string{"energy", "gradient", "hessian"}
+			if v.Get("energy") == nil && v.Get("return_energy") != nil {
+				names = [3]string{"return_energy", "return_gradient", "return_hessian"}
 			}
-			if e == nil {
-				return fmt.Errorf("%s: no energy", where)
+			if r, err = propsFrom(v, names[0], names[1], names[2]); err != nil {
+				return fmt.Errorf("%s: %w", where, err)
 			}
-			r = propsResult(*e, firstNonNil(p.Gradient, p.ReturnGradient), firstNonNil(p.Hessian, p.ReturnHessian))
+		default:
+			return fmt.Errorf("%s: want an energy or {\"energy\", \"gradient\", \"hessian\"}", where)
 		}
-		if err := s.addLabeled(where, label, r); err != nil {
-			return err
-		}
+		return s.addLabeled(where, label, r)
+	})
+	if err == errNotDict {
+		return s.addResult(path, data)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
 }
 
-func firstNonNil(a, b []float64) []float64 {
-	if a != nil {
-		return a
+// errNotDict stops reading a document as a component dictionary.
+var errNotDict = errors.New("not a component dictionary")
+
+// readLines reads one AtomicResult per line.
+func (s *componentSet) readLines(path string, data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for k := 1; ; k++ {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("%s: document %d: %w", path, k, err)
+		}
+		if err := s.addResult(fmt.Sprintf("%s: document %d", path, k), raw); err != nil {
+			return err
+		}
 	}
-	return b
 }
 
 // propsResult wraps given properties in a successful AtomicResult.
@@ -267,7 +297,7 @@ func (s *componentSet) resultsFor(p *computer.Prepared) ([]*qcschema.AtomicResul
 		}
 		byMol[key] = i
 	}
-	results := make([]*qcschema.AtomicResult, len(p.Tasks))
+	results := make([]*qcschema.AtomicResult, len(p.Plan.Tasks))
 	var missing []string
 	for i, t := range p.Plan.Tasks {
 		if r, ok := s.byLabel[t.Label()]; ok {

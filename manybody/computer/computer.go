@@ -76,6 +76,20 @@ type Prepared struct {
 // Prepare checks the input, plans it and builds the minimal AtomicInput payload of every
 // task. Nothing runs.
 func Prepare(in *qcschema.ManyBodyInput) (*Prepared, error) {
+	p, err := PreparePlan(in)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.buildTasks(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// PreparePlan checks the input and plans it, without building task payloads (Tasks is
+// nil): what Assemble needs to turn given fragment results into the ManyBodyResult, as
+// qcmb analyze does.
+func PreparePlan(in *qcschema.ManyBodyInput) (*Prepared, error) {
 	if in == nil {
 		return nil, errors.New("manybody: nil ManyBodyInput")
 	}
@@ -92,30 +106,38 @@ func Prepare(in *qcschema.ManyBodyInput) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	plan := core.Plan()
+	for _, mc := range core.ModelChemistries() {
+		if _, ok := in.Specification.Specification[mc]; !ok {
+			return nil, fmt.Errorf("manybody: specification.specification has no model chemistry %q", mc)
+		}
+	}
+	return &Prepared{Input: in, Core: core, Plan: core.Plan()}, nil
+}
+
+// buildTasks builds the serialized task of every fragment calculation of p.
+func (p *Prepared) buildTasks() error {
+	in, core, plan := p.Input, p.Core, p.Plan
+	driver := driverOf(in)
 	specs := in.Specification.Specification
 	tasks := make([]executor.Task, len(plan.Tasks))
 	ghostOK := map[string]bool{}
 	for i, t := range plan.Tasks {
-		spec, ok := specs[t.MC]
-		if !ok {
-			return nil, fmt.Errorf("manybody: specification.specification has no model chemistry %q", t.MC)
-		}
+		spec := specs[t.MC] // PreparePlan checked every model chemistry has one
 		if len(t.Basis) > len(t.Real) {
 			ok, seen := ghostOK[t.MC]
 			if !seen {
 				// An unknown program is reported when its task runs, with the others.
-				p, err := engine.Lookup(spec.Program)
-				ok = err != nil || engine.SupportsGhosts(p)
+				prog, err := engine.Lookup(spec.Program)
+				ok = err != nil || engine.SupportsGhosts(prog)
 				ghostOK[t.MC] = ok
 			}
 			if !ok {
-				return nil, &GhostError{MC: t.MC, Program: spec.Program, Task: t.Label()}
+				return &GhostError{MC: t.MC, Program: spec.Program, Task: t.Label()}
 			}
 		}
 		sub, err := core.Molecule(t)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		ai := qcschema.AtomicInput{
 			SchemaName:    qcschema.SchemaInput,
@@ -139,11 +161,12 @@ func Prepare(in *qcschema.ManyBodyInput) (*Prepared, error) {
 		}
 		payload, err := json.Marshal(&ai)
 		if err != nil {
-			return nil, fmt.Errorf("manybody: task %s: encoding input: %w", t.Label(), err)
+			return fmt.Errorf("manybody: task %s: encoding input: %w", t.Label(), err)
 		}
 		tasks[i] = executor.Task{ID: t.Label(), Program: spec.Program, Payload: payload, Cost: taskCost(sub)}
 	}
-	return &Prepared{Input: in, Core: core, Plan: plan, Tasks: tasks}, nil
+	p.Tasks = tasks
+	return nil
 }
 
 // driverOf is the input's driver, energy when unset.
@@ -240,8 +263,8 @@ func (c *Computer) Run(ctx context.Context, p *Prepared) (*qcschema.ManyBodyResu
 
 // Assemble turns the results of every task of p (in plan order) into the ManyBodyResult.
 func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBodyResult, error) {
-	if len(results) != len(p.Tasks) {
-		return nil, fmt.Errorf("manybody: %d results for %d tasks", len(results), len(p.Tasks))
+	if len(results) != len(p.Plan.Tasks) {
+		return nil, fmt.Errorf("manybody: %d results for %d tasks", len(results), len(p.Plan.Tasks))
 	}
 	components := make(map[string]manybody.Component, len(results))
 	props := make(map[string]qcschema.AtomicResultProperties, len(results))
@@ -251,7 +274,7 @@ func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBody
 		kept = make(map[string]qcschema.AtomicResult, len(results))
 	}
 	for i, r := range results {
-		label := p.Tasks[i].ID
+		label := p.Plan.Tasks[i].Label()
 		if r == nil {
 			return nil, fmt.Errorf("manybody: task %s: no result", label)
 		}
