@@ -19,7 +19,7 @@ import (
 const Version = "0.1.0"
 
 // Program is the embedded program as a value with the engine.Program
-// method set (Compute) and engine.GhostChecker (SupportsGhosts).
+// method set (Compute), engine.GhostChecker (SupportsGhosts) and engine.Finder (Find).
 type Program struct{}
 
 // Compute runs one QCSchema single point; see the package Compute.
@@ -29,6 +29,10 @@ func (Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcschema
 
 // SupportsGhosts reports that ghost atoms are supported.
 func (Program) SupportsGhosts() bool { return true }
+
+// Find implements engine.Finder: the embedded program always runs, and its version is
+// Version (result stores key results by it).
+func (Program) Find(context.Context) (string, error) { return Version, nil }
 
 // Name is the name the embedded program is registered under in the engine registry.
 const Name = "embedded"
