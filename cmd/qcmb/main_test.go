@@ -21,6 +21,11 @@ import (
 // TestMain lets the test binary stand in for "qcmb worker", so the subprocess executor can
 // be tested without building the command first.
 func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "1" {
+		// The test binary as the qcmb command, for tests that kill or interrupt a run.
+		main()
+		os.Exit(0)
+	}
 	if len(os.Args) > 1 && os.Args[1] == "worker" {
 		if err := executor.Serve(context.Background(), os.Stdin, os.Stdout, executor.EngineRunner()); err != nil {
 			os.Exit(1)
@@ -95,7 +100,8 @@ func TestRunWaterDimerMatchesPsi4NBody(t *testing.T) {
 				}
 			}
 			out := filepath.Join(t.TempDir(), "result.json")
-			args := []string{"run", dimerInput(t, c.program), "--executor", c.executor, "--workers", "2", "-o", out}
+			args := []string{"run", dimerInput(t, c.program), "--executor", c.executor, "--workers", "2", "-o", out,
+				"--store", filepath.Join(t.TempDir(), "results.db")}
 			if c.executor == "subprocess" {
 				args = append(args, "--worker-command", os.Args[0]+" worker")
 			}

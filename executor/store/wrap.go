@@ -75,8 +75,8 @@ func (w *wrapped) Execute(ctx context.Context, tasks []executor.Task, handle fun
 	var rest []executor.Task
 	var restIndex []int
 	for i, f := range found {
-		if f.reused != nil {
-			handle(executor.Outcome{Index: i, ID: tasks[i].ID, Result: f.reused, Reused: true})
+		if f.Result != nil {
+			handle(executor.Outcome{Index: i, ID: tasks[i].ID, Result: f.Result, Reused: true})
 			continue
 		}
 		rest = append(rest, tasks[i])
@@ -96,7 +96,7 @@ func (w *wrapped) Execute(ctx context.Context, tasks []executor.Task, handle fun
 			return
 		}
 		o.Index = restIndex[o.Index]
-		if f := found[o.Index]; f.keyed {
+		if f := found[o.Index]; f.Keyed {
 			if err := w.store.Put(context.WithoutCancel(ctx), entryOf(f, tasks[o.Index], o)); err != nil && storeErr == nil {
 				storeErr = err
 				cancel(err)
@@ -119,19 +119,29 @@ func (w *wrapped) Execute(ctx context.Context, tasks []executor.Task, handle fun
 	return err
 }
 
-// found is what the store holds for one task of a batch.
-type found struct {
-	keyed   bool // the task has a key (its payload is a JSON object)
-	key     Key
-	version string // the program's
-	id      string // the payload's id
-	entry   *Entry // nil if nothing is stored
-	reused  *qcschema.AtomicResult
+// Found is what a store holds for one task.
+type Found struct {
+	// Keyed says that the task has a key; a payload that is not a JSON object has none.
+	Keyed bool
+	Key   Key
+	// Version is the program's version that went into the key.
+	Version string
+	// Entry is the stored outcome, nil if there is none.
+	Entry *Entry
+	// Result is the stored result when Entry is a success, with the task's id.
+	Result *qcschema.AtomicResult
+	id     string // the payload's id
 }
 
-// lookup finds the stored entry of every task and decodes the stored successes.
-func lookup(ctx context.Context, s Store, k *Keyer, tasks []executor.Task) ([]found, error) {
-	out := make([]found, len(tasks))
+// Lookup finds what s holds for each task, as Wrap does before it runs them: the stored
+// outcome and, for a success, the decoded result. A result that cannot be decoded is an
+// error wrapping ErrCorrupt.
+func Lookup(ctx context.Context, s Store, tasks []executor.Task, opts ...Option) ([]Found, error) {
+	return lookup(ctx, s, newKeyer(opts), tasks)
+}
+
+func lookup(ctx context.Context, s Store, k *Keyer, tasks []executor.Task) ([]Found, error) {
+	out := make([]Found, len(tasks))
 	for i, t := range tasks {
 		version, err := k.Version(ctx, t.Program)
 		if err != nil {
@@ -141,7 +151,7 @@ func lookup(ctx context.Context, s Store, k *Keyer, tasks []executor.Task) ([]fo
 		if err != nil {
 			continue // not a JSON object: the executor reports it; there is nothing to key
 		}
-		out[i] = found{keyed: true, key: key, version: version, id: id}
+		out[i] = Found{Keyed: true, Key: key, Version: version, id: id}
 		e, err := s.Get(ctx, key)
 		if errors.Is(err, ErrNotFound) {
 			continue
@@ -149,7 +159,7 @@ func lookup(ctx context.Context, s Store, k *Keyer, tasks []executor.Task) ([]fo
 		if err != nil {
 			return nil, err
 		}
-		out[i].entry = &e
+		out[i].Entry = &e
 		if !e.OK {
 			continue
 		}
@@ -162,14 +172,14 @@ func lookup(ctx context.Context, s Store, k *Keyer, tasks []executor.Task) ([]fo
 		if res.ID == e.TaskID {
 			res.ID = id
 		}
-		out[i].reused = res
+		out[i].Result = res
 	}
 	return out, nil
 }
 
 // entryOf is the Entry that records outcome o of task t.
-func entryOf(f found, t executor.Task, o executor.Outcome) Entry {
-	e := Entry{Key: f.key, Program: programName(t.Program), Version: f.version, TaskID: f.id,
+func entryOf(f Found, t executor.Task, o executor.Outcome) Entry {
+	e := Entry{Key: f.Key, Program: programName(t.Program), Version: f.Version, TaskID: f.id,
 		Attempts: o.Attempts, Start: o.Start, End: o.End}
 	if o.Err == nil && o.Result != nil {
 		data, err := json.Marshal(o.Result)

@@ -285,7 +285,7 @@ func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBody
 		if r == nil {
 			return nil, fmt.Errorf("manybody: task %s: no result", label)
 		}
-		comp, err := componentOf(p.Input.Specification.Driver, r)
+		comp, err := ComponentOf(p.Input.Specification.Driver, r)
 		if err != nil {
 			return nil, fmt.Errorf("manybody: task %s: %w", label, err)
 		}
@@ -324,10 +324,10 @@ func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBody
 	return out, nil
 }
 
-// componentOf extracts the energy and, as the many-body driver asks, the gradient and
+// ComponentOf extracts the energy and, as the many-body driver asks, the gradient and
 // Hessian of one fragment calculation. Derivatives a program returned beyond what was asked
 // are left out so that the assembled properties follow the driver.
-func componentOf(driver qcschema.Driver, r *qcschema.AtomicResult) (manybody.Component, error) {
+func ComponentOf(driver qcschema.Driver, r *qcschema.AtomicResult) (manybody.Component, error) {
 	var c manybody.Component
 	switch {
 	case r.Properties.ReturnEnergy != nil:
