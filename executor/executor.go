@@ -54,6 +54,9 @@ type Outcome struct {
 	Worker int
 	// Queued is when Execute received the task; Start and End bound its last attempt.
 	Queued, Start, End time.Time
+	// Reused says that the result was not computed but taken from a result store
+	// (package executor/store); Attempts is then 0 and the times are zero.
+	Reused bool
 }
 
 // Executor runs batches of tasks.

@@ -180,6 +180,8 @@ type reportJSON struct {
 	TaskCount             int           `json:"task_count"`
 	FailedCount           int           `json:"failed_count"`
 	Retries               int           `json:"retries"`
+	TasksReused           int           `json:"tasks_reused"`
+	TasksComputed         int           `json:"tasks_computed"`
 	SerialBaselineSeconds float64       `json:"serial_baseline_seconds"`
 	MeasuredSerialSeconds float64       `json:"measured_serial_seconds"`
 	Speedup               float64       `json:"speedup"`
@@ -197,7 +199,8 @@ type reportJSON struct {
 
 // MarshalJSON writes the report with snake_case names and durations in seconds:
 //
-//	wall_seconds, workers, task_count, failed_count, retries, serial_baseline_seconds,
+//	wall_seconds, workers, task_count, failed_count, retries, tasks_reused (answered
+//	from a result store, not in task_count), tasks_computed, serial_baseline_seconds,
 //	measured_serial_seconds (0 if not measured), speedup, speedup_reference
 //	("baseline" or "measured_serial"), efficiency, load_imbalance, longest_task (omitted
 //	with no tasks), levels, model_chemistries, worker_busy, histogram_scale, histogram,
@@ -206,6 +209,7 @@ func (r Report) MarshalJSON() ([]byte, error) {
 	j := reportJSON{
 		WallSeconds: seconds(r.Wall), Workers: r.Workers,
 		TaskCount: r.Tasks, FailedCount: r.Failed, Retries: r.Retries,
+		TasksReused: r.Reused, TasksComputed: r.Computed,
 		SerialBaselineSeconds: seconds(r.SerialBaseline),
 		MeasuredSerialSeconds: seconds(r.MeasuredSerial),
 		Speedup:               finite(r.Speedup), SpeedupReference: r.SpeedupReference,
@@ -242,6 +246,7 @@ func (r *Report) UnmarshalJSON(b []byte) error {
 	*r = Report{
 		Wall: fromSeconds(j.WallSeconds), Workers: j.Workers,
 		Tasks: j.TaskCount, Failed: j.FailedCount, Retries: j.Retries,
+		Reused: j.TasksReused, Computed: j.TasksComputed,
 		SerialBaseline:   fromSeconds(j.SerialBaselineSeconds),
 		MeasuredSerial:   fromSeconds(j.MeasuredSerialSeconds),
 		Speedup:          j.Speedup,

@@ -23,6 +23,9 @@ type TaskRecord struct {
 	Attempts int
 	// Error is empty for a successful task and holds the error message otherwise.
 	Error string
+	// Reused says that the result came from a result store and the task did not run. A
+	// reused task counts in Report.Reused only, not in the timing statistics.
+	Reused bool
 }
 
 // Duration is the measured run time End − Start of the task. It is 0 when either time is

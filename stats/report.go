@@ -68,8 +68,11 @@ type Report struct {
 	// number of distinct worker ids in the records.
 	Workers int
 	// Tasks is the number of records, Failed the number with an error, Retries the sum of
-	// Attempts−1 over records with more than one attempt.
+	// Attempts−1 over records with more than one attempt. Reused tasks are not counted.
 	Tasks, Failed, Retries int
+	// Reused is the number of tasks answered from a result store without running;
+	// Computed is the number that ran and succeeded (Tasks − Failed).
+	Reused, Computed int
 
 	// SerialBaseline is the sum of the measured task durations (failed tasks included):
 	// the time a serial run without overhead would take.
@@ -173,7 +176,8 @@ func compute(recs []TaskRecord, begin, end time.Time, serial time.Duration, work
 		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Level, b.Level),
 			cmp.Compare(a.MC, b.MC), cmp.Compare(a.Label, b.Label), cmp.Compare(a.Worker, b.Worker))
 	})
-	rep := &Report{Tasks: len(recs), Records: recs}
+	recs, reused := withoutReused(recs)
+	rep := &Report{Tasks: len(recs), Records: recs, Reused: reused}
 	if serial > 0 {
 		rep.MeasuredSerial = serial
 	}
@@ -220,6 +224,7 @@ func compute(recs []TaskRecord, begin, end time.Time, serial time.Duration, work
 		w.Tasks++
 		w.Busy += d
 	}
+	rep.Computed = rep.Tasks - rep.Failed
 	for _, w := range busy {
 		rep.WorkerBusy = append(rep.WorkerBusy, *w)
 	}
@@ -286,6 +291,16 @@ func compute(recs []TaskRecord, begin, end time.Time, serial time.Duration, work
 	sort.Float64s(x)
 	rep.HistogramScale, rep.Histogram = histogram(x)
 	return rep
+}
+
+// withoutReused removes the records of reused tasks from recs (in place) and counts them.
+func withoutReused(recs []TaskRecord) ([]TaskRecord, int) {
+	n := len(recs)
+	recs = slices.DeleteFunc(recs, func(r TaskRecord) bool { return r.Reused })
+	if len(recs) == 0 {
+		recs = nil
+	}
+	return recs, n - len(recs)
 }
 
 // histogram bins the sorted durations x (nanoseconds, integer valued, ≥ 0); see

@@ -41,6 +41,9 @@ func (r *Report) WriteText(w io.Writer) error {
 
 	p("Many-body run statistics\n")
 	p("  %-17s %d (%d failed, %d retries)\n", "tasks", r.Tasks, r.Failed, r.Retries)
+	if r.Reused > 0 {
+		p("  %-17s %d (from the result store, not run)\n", "tasks reused", r.Reused)
+	}
 	p("  %-17s %d\n", "workers", r.Workers)
 	p("  %-17s %s\n", "wall time", FormatDuration(r.Wall))
 	p("  %-17s %s (sum of task times)\n", "serial baseline", FormatDuration(r.SerialBaseline))

@@ -6,9 +6,11 @@
 // Usage:
 //
 //	qcmb run INPUT.json [--executor serial|pool|subprocess] [--workers N] [-o RESULT.json]
+//	         [--store FILE | --no-store]
 //	qcmb plan INPUT.json [--json]
 //	qcmb analyze INPUT.json COMPONENTS.json
 //	qcmb compute [--program NAME] ATOMICINPUT.json
+//	qcmb store show|export INPUT.json [--store FILE]
 //	qcmb worker
 //	qcmb engines
 package main
@@ -47,6 +49,6 @@ func newRootCmd() *cobra.Command {
 		Version:       versionString(),
 	}
 	root.SetVersionTemplate("qcmb {{.Version}}\n")
-	root.AddCommand(newRunCmd(), newPlanCmd(), newAnalyzeCmd(), newComputeCmd(), newWorkerCmd(), newEnginesCmd())
+	root.AddCommand(newRunCmd(), newPlanCmd(), newAnalyzeCmd(), newComputeCmd(), newWorkerCmd(), newEnginesCmd(), newStoreCmd())
 	return root
 }

@@ -25,6 +25,11 @@ import (
 // TestMain lets the test binary stand in for "qcmb worker", so the subprocess executor can
 // be tested without building the command first.
 func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "1" {
+		// The test binary as the qcmb command, for tests that kill or interrupt a run.
+		main()
+		os.Exit(0)
+	}
 	if len(os.Args) > 1 && os.Args[1] == "worker" {
 		if err := executor.Serve(context.Background(), os.Stdin, os.Stdout, executor.EngineRunner()); err != nil {
 			os.Exit(1)
@@ -99,7 +104,8 @@ func TestRunWaterDimerMatchesPsi4NBody(t *testing.T) {
 				}
 			}
 			out := filepath.Join(t.TempDir(), "result.json")
-			args := []string{"run", dimerInput(t, c.program), "--executor", c.executor, "--workers", "2", "-o", out}
+			args := []string{"run", dimerInput(t, c.program), "--executor", c.executor, "--workers", "2", "-o", out,
+				"--store", filepath.Join(t.TempDir(), "results.db")}
 			if c.executor == "subprocess" {
 				args = append(args, "--worker-command", os.Args[0]+" worker")
 			}
@@ -288,7 +294,7 @@ func TestErrorsBeforeWork(t *testing.T) {
 		{"run atomic input", []string{"run", atomic}, []string{"AtomicInput", "qcmb compute"}},
 		{"run atomic input without schema_name", []string{"run", bare}, []string{"AtomicInput", "qcmb compute"}},
 		{"plan atomic input", []string{"plan", atomic}, []string{"AtomicInput"}},
-		{"run unknown basis", []string{"run", badBasis, "--executor", "serial"}, []string{`"scf"`, "def2-qzvpp"}},
+		{"run unknown basis", []string{"run", badBasis, "--executor", "serial", "--no-store"}, []string{`"scf"`, "def2-qzvpp"}},
 		{"plan unknown basis", []string{"plan", badBasis}, []string{"cannot run here", "def2-qzvpp"}},
 	}
 	for _, c := range cases {
@@ -314,7 +320,7 @@ func TestAnalyzeFormats(t *testing.T) {
 	in.Specification.Protocols.ComponentResults = "all"
 	input := filepath.Join(dir, "input.json")
 	require.NoError(t, os.WriteFile(input, mustJSON(t, &in), 0o644))
-	out, err := execute(t, "run", input, "--executor", "serial")
+	out, err := execute(t, "run", input, "--executor", "serial", "--no-store")
 	require.NoError(t, err)
 	var run qcschema.ManyBodyResult
 	require.NoError(t, json.Unmarshal([]byte(out), &run))

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/qcmb-go/qcmb/executor"
+	"github.com/qcmb-go/qcmb/executor/store"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
 	"github.com/qcmb-go/qcmb/stats"
@@ -30,6 +31,8 @@ type runFlags struct {
 	statsJSON     string
 	progress      bool
 	noCheck       bool
+	store         string
+	noStore       bool
 }
 
 func newRunCmd() *cobra.Command {
@@ -57,6 +60,9 @@ func newRunCmd() *cobra.Command {
 	fl.StringVar(&f.statsJSON, "stats-json", "", "write the timing statistics as JSON to this file")
 	fl.BoolVar(&f.progress, "progress", true, "show a progress bar when standard error is a terminal")
 	fl.BoolVar(&f.noCheck, "no-check", false, "do not ask the programs, before any task runs, whether they are available and can compute what is asked (for workers whose machines have programs this one lacks)")
+	fl.StringVar(&f.store, "store", defaultStore, "keep every finished task in this result store; rerunning the same command computes only what is missing")
+	fl.BoolVar(&f.noStore, "no-store", false, "keep no results: no store is read or written")
+	cmd.MarkFlagsMutuallyExclusive("store", "no-store")
 	return cmd
 }
 
@@ -97,6 +103,18 @@ func runInput(ctx context.Context, in *qcschema.ManyBodyInput, f runFlags, stdou
 	if err != nil {
 		return err
 	}
+	for _, out := range []struct{ flag, path string }{{"-o", f.output}, {"--stats-json", f.statsJSON}} {
+		if err := checkOutputPath(out.flag, out.path); err != nil {
+			return err
+		}
+	}
+	var results *store.SQLite
+	if !f.noStore {
+		if results, err = openRunStore(ctx, f.store); err != nil {
+			return err
+		}
+		defer results.Close()
+	}
 	ex, workers, err := newExecutor(f)
 	if err != nil {
 		return err
@@ -111,6 +129,9 @@ func runInput(ctx context.Context, in *qcschema.ManyBodyInput, f runFlags, stdou
 		rec.SetMeasuredSerial(time.Since(start))
 	}
 	comp := &computer.Computer{Executor: ex, Stats: rec, SkipCheck: f.noCheck}
+	if results != nil {
+		comp.Store = results
+	}
 	if bar := newBar(f, len(prep.Tasks), stderr); bar != nil {
 		comp.Progress = func(done, total int, o executor.Outcome) { _ = bar.Set(done) }
 		defer bar.Close()
@@ -132,7 +153,11 @@ func runInput(ctx context.Context, in *qcschema.ManyBodyInput, f runFlags, stdou
 			fmt.Fprintf(reportTo, "%d tasks finished, %d failed\n", len(re.Completed), len(re.Failed))
 		}
 		_ = report.WriteText(reportTo)
-		return runErr
+		storePath := f.store
+		if f.noStore {
+			storePath = ""
+		}
+		return withResumeHint(runErr, len(prep.Tasks), storePath)
 	}
 	if res.Stdout != nil {
 		fmt.Fprintln(reportTo, *res.Stdout)

@@ -19,7 +19,7 @@ import (
 const Version = "0.1.0"
 
 // Program is the embedded program as a value with the engine.Program
-// method set (Compute) and engine.GhostChecker (SupportsGhosts).
+// method set (Compute), engine.GhostChecker (SupportsGhosts) and engine.Finder (Find).
 type Program struct{}
 
 // Compute runs one QCSchema single point; see the package Compute.
@@ -44,6 +44,10 @@ func (Program) Check(_ context.Context, in *qcschema.AtomicInput) error {
 	_, err = buildBasis(b, atoms, false)
 	return err
 }
+
+// Find implements engine.Finder: the embedded program always runs, and its version is
+// Version (result stores key results by it).
+func (Program) Find(context.Context) (string, error) { return Version, nil }
 
 // Name is the name the embedded program is registered under in the engine registry.
 const Name = "embedded"

@@ -8,9 +8,11 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/qcmb-go/qcmb/engine"
 	"github.com/qcmb-go/qcmb/executor"
+	"github.com/qcmb-go/qcmb/executor/store"
 	"github.com/qcmb-go/qcmb/manybody"
 	"github.com/qcmb-go/qcmb/qcschema"
 	"github.com/qcmb-go/qcmb/stats"
@@ -27,6 +29,11 @@ const Version = "0.1.0"
 type Computer struct {
 	// Executor runs the tasks; nil means executor.NewSerial with default options.
 	Executor executor.Executor
+	// Store, when set, keeps the outcome of every task as it finishes (store.Wrap around
+	// Executor) and records the run: tasks it holds results for are not run again, so
+	// running the same input after a crash, an interruption or failures computes only
+	// what is missing, and gives a bitwise identical result.
+	Store store.Store
 	// Stats, when set, records the timing of every task and the wall time of the run.
 	Stats *stats.Recorder
 	// Progress, when set, is called after each task finishes with the number done and
@@ -214,9 +221,17 @@ func (c *Computer) Run(ctx context.Context, p *Prepared) (*qcschema.ManyBodyResu
 		ex = executor.NewSerial(executor.Options{})
 	}
 	n := len(p.Tasks)
+	var run *store.Run
+	if c.Store != nil {
+		ex = store.Wrap(ex, c.Store)
+		run = &store.Run{InputHash: inputHash(p.Input), Start: time.Now(), Status: store.RunRunning, Tasks: n}
+		if err := c.Store.RecordRun(ctx, run); err != nil {
+			return nil, err
+		}
+	}
 	results := make([]*qcschema.AtomicResult, n)
 	var failed []executor.Outcome
-	done := 0
+	done, reused := 0, 0
 	levelOf := func(i int) (string, int) { t := p.Plan.Tasks[i]; return t.MC, t.Level }
 	if c.Stats != nil {
 		c.Stats.Begin()
@@ -226,13 +241,16 @@ func (c *Computer) Run(ctx context.Context, p *Prepared) (*qcschema.ManyBodyResu
 		if o.Index >= 0 && o.Index < n {
 			if o.Err == nil && o.Result != nil {
 				results[o.Index] = o.Result
+				if o.Reused {
+					reused++
+				}
 			} else {
 				failed = append(failed, o)
 			}
 			if c.Stats != nil {
 				mc, level := levelOf(o.Index)
 				rec := stats.TaskRecord{Label: o.ID, MC: mc, Level: level, Worker: o.Worker,
-					Queued: o.Queued, Start: o.Start, End: o.End, Attempts: o.Attempts}
+					Queued: o.Queued, Start: o.Start, End: o.End, Attempts: o.Attempts, Reused: o.Reused}
 				if o.Err != nil {
 					rec.Error = o.Err.Error()
 				}
@@ -245,6 +263,21 @@ func (c *Computer) Run(ctx context.Context, p *Prepared) (*qcschema.ManyBodyResu
 	})
 	if c.Stats != nil {
 		c.Stats.End()
+	}
+	if run != nil {
+		run.End, run.Reused, run.Failed = time.Now(), reused, len(failed)
+		run.Computed = done - reused - len(failed)
+		switch {
+		case execErr == nil && len(failed) == 0:
+			run.Status = store.RunSucceeded
+		case errors.Is(execErr, context.Canceled) || errors.Is(execErr, context.DeadlineExceeded):
+			run.Status = store.RunInterrupted
+		default:
+			run.Status = store.RunFailed
+		}
+		if err := c.Store.RecordRun(context.WithoutCancel(ctx), run); err != nil {
+			execErr = errors.Join(execErr, err)
+		}
 	}
 	if execErr != nil || len(failed) > 0 {
 		completed := make(map[string]*qcschema.AtomicResult, n)
@@ -260,6 +293,19 @@ func (c *Computer) Run(ctx context.Context, p *Prepared) (*qcschema.ManyBodyResu
 	}
 	return Assemble(p, results)
 }
+
+// inputHash identifies an input in the runs a Store records: the SHA-256 of its JSON.
+func inputHash(in *qcschema.ManyBodyInput) string {
+	data, err := json.Marshal(in)
+	if err != nil {
+		return ""
+	}
+	return store.InputHash(data)
+}
+
+// InputHash is the hash under which a Computer with a Store records the runs of the
+// prepared input.
+func (p *Prepared) InputHash() string { return inputHash(p.Input) }
 
 // Assemble turns the results of every task of p (in plan order) into the ManyBodyResult.
 func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBodyResult, error) {
@@ -278,7 +324,7 @@ func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBody
 		if r == nil {
 			return nil, fmt.Errorf("manybody: task %s: no result", label)
 		}
-		comp, err := componentOf(p.Input.Specification.Driver, r)
+		comp, err := ComponentOf(p.Input.Specification.Driver, r)
 		if err != nil {
 			return nil, fmt.Errorf("manybody: task %s: %w", label, err)
 		}
@@ -328,10 +374,10 @@ func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBody
 	return out, nil
 }
 
-// componentOf extracts the energy and, as the many-body driver asks, the gradient and
+// ComponentOf extracts the energy and, as the many-body driver asks, the gradient and
 // Hessian of one fragment calculation. Derivatives a program returned beyond what was asked
 // are left out so that the assembled properties follow the driver.
-func componentOf(driver qcschema.Driver, r *qcschema.AtomicResult) (manybody.Component, error) {
+func ComponentOf(driver qcschema.Driver, r *qcschema.AtomicResult) (manybody.Component, error) {
 	var c manybody.Component
 	switch {
 	case r.Properties.ReturnEnergy != nil:

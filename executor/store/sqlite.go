@@ -1,0 +1,348 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// The file format: SQLite's application_id marks a qcmb store ("qcmb" in ASCII) and its
+// user_version is the schema version.
+const (
+	applicationID = 0x71636d62
+	schemaVersion = 1
+)
+
+// busyTimeout is how long a write waits for another process that holds the store's lock.
+const busyTimeout = 30 * time.Second
+
+const schema = `
+CREATE TABLE results (
+	key        BLOB PRIMARY KEY,
+	program    TEXT NOT NULL,
+	version    TEXT NOT NULL,
+	task_id    TEXT NOT NULL,
+	ok         INTEGER NOT NULL,
+	result     BLOB,
+	error_type TEXT NOT NULL,
+	error      TEXT NOT NULL,
+	attempts   INTEGER NOT NULL,
+	start_ns   INTEGER NOT NULL,
+	end_ns     INTEGER NOT NULL,
+	stored_ns  INTEGER NOT NULL
+);
+CREATE TABLE runs (
+	id         INTEGER PRIMARY KEY,
+	input_hash TEXT NOT NULL,
+	start_ns   INTEGER NOT NULL,
+	end_ns     INTEGER NOT NULL,
+	status     TEXT NOT NULL,
+	tasks      INTEGER NOT NULL,
+	reused     INTEGER NOT NULL,
+	computed   INTEGER NOT NULL,
+	failed     INTEGER NOT NULL
+);
+CREATE INDEX runs_by_input ON runs(input_hash);
+`
+
+// SQLite is a Store in one SQLite file. Several processes may use the same file at once:
+// it is in WAL mode, and a writer waits up to 30 s for another one.
+type SQLite struct {
+	path string
+	db   *sql.DB
+	get  *sql.Stmt
+	put  *sql.Stmt
+}
+
+// OpenSQLite opens the store in the file at path, creating the file (not its directory)
+// if it does not exist. A file that is not a qcmb store gives an error wrapping
+// ErrNotStore, a damaged one ErrCorrupt, one from a newer schema ErrNewerSchema; such
+// files are left untouched.
+func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
+	return openSQLite(ctx, path, nil)
+}
+
+// openSQLite is OpenSQLite with extra per-connection pragmas (tests limit the size).
+func openSQLite(ctx context.Context, path string, pragmas []string) (*SQLite, error) {
+	if err := checkHeader(path); err != nil {
+		return nil, err
+	}
+	s := &SQLite{path: path}
+	db, err := sql.Open("sqlite", dsn(path, pragmas))
+	if err != nil {
+		return nil, s.wrap("opening", err)
+	}
+	// One connection: writes are serialized anyway, and per-connection settings hold.
+	db.SetMaxOpenConns(1)
+	s.db = db
+	if err := s.init(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if s.get, err = db.PrepareContext(ctx, `SELECT program, version, task_id, ok, result, error_type, error, attempts, start_ns, end_ns FROM results WHERE key = ?`); err == nil {
+		s.put, err = db.PrepareContext(ctx, `INSERT INTO results (key, program, version, task_id, ok, result, error_type, error, attempts, start_ns, end_ns, stored_ns)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET program = excluded.program, version = excluded.version,
+				task_id = excluded.task_id, ok = excluded.ok, result = excluded.result,
+				error_type = excluded.error_type, error = excluded.error, attempts = excluded.attempts,
+				start_ns = excluded.start_ns, end_ns = excluded.end_ns, stored_ns = excluded.stored_ns
+			WHERE results.ok = 0`)
+	}
+	if err != nil {
+		db.Close()
+		return nil, s.wrap("preparing statements", err)
+	}
+	return s, nil
+}
+
+// dsn is the modernc.org/sqlite data source name of path: a file: URI, so that any path
+// works, with the settings every connection needs.
+func dsn(path string, pragmas []string) string {
+	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	var b strings.Builder
+	b.WriteString("file:" + escaped)
+	fmt.Fprintf(&b, "?_pragma=busy_timeout(%d)&_pragma=synchronous(FULL)&_txlock=immediate", busyTimeout.Milliseconds())
+	for _, p := range pragmas {
+		b.WriteString("&_pragma=" + p)
+	}
+	return b.String()
+}
+
+// sqliteMagic starts every SQLite database file.
+const sqliteMagic = "SQLite format 3\x00"
+
+// checkHeader rejects, without opening it with SQLite, a file that is not an SQLite
+// database or is one of another application. A missing or empty file is a new store.
+func checkHeader(path string) error {
+	fh, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store %s: %w", path, err)
+	}
+	defer fh.Close()
+	info, err := fh.Stat()
+	if err != nil {
+		return fmt.Errorf("store %s: %w", path, err)
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("store %s: %w (not a regular file)", path, ErrNotStore)
+	}
+	if info.Size() == 0 {
+		return nil
+	}
+	var h [100]byte
+	if _, err := io.ReadFull(fh, h[:]); err != nil {
+		return fmt.Errorf("store %s: %w (%d bytes, shorter than an SQLite header)", path, ErrNotStore, info.Size())
+	}
+	if !bytes.HasPrefix(h[:], []byte(sqliteMagic)) {
+		return fmt.Errorf("store %s: %w (not an SQLite database)", path, ErrNotStore)
+	}
+	if id := binary.BigEndian.Uint32(h[68:]); id != 0 && id != applicationID {
+		return fmt.Errorf("store %s: %w (SQLite database of another application, id %#x)", path, ErrNotStore, id)
+	}
+	return nil
+}
+
+// init checks that the file is a qcmb store of a known schema, creates the schema in a
+// new file and turns on WAL mode.
+func (s *SQLite) init(ctx context.Context) error {
+	fresh, err := s.check(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	if fresh {
+		tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: one process creates the schema
+		if err != nil {
+			return s.wrap("creating the schema", err)
+		}
+		defer tx.Rollback()
+		if fresh, err = s.check(ctx, tx); err != nil {
+			return err
+		}
+		if fresh {
+			if _, err := tx.ExecContext(ctx, schema+fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d;", applicationID, schemaVersion)); err != nil {
+				return s.wrap("creating the schema", err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return s.wrap("creating the schema", err)
+		}
+	}
+	var mode string
+	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
+		return s.wrap("turning on WAL mode", err)
+	}
+	if !strings.EqualFold(mode, "wal") {
+		return fmt.Errorf("store %s: cannot use WAL mode (journal mode is %s)", s.path, mode)
+	}
+	return nil
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// check reports whether the database is empty (to be created), and an error unless it is
+// empty or a qcmb store of a schema this code knows.
+func (s *SQLite) check(ctx context.Context, q querier) (fresh bool, err error) {
+	var appID, version, objects int64
+	if err := q.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		return false, s.wrap("reading the header", err)
+	}
+	if err := q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return false, s.wrap("reading the header", err)
+	}
+	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&objects); err != nil {
+		return false, s.wrap("reading the schema", err)
+	}
+	switch {
+	case appID == 0 && version == 0 && objects == 0:
+		return true, nil
+	case appID != applicationID:
+		return false, fmt.Errorf("store %s: %w (SQLite database with %d tables and application id %#x)", s.path, ErrNotStore, objects, appID)
+	case version > schemaVersion:
+		return false, fmt.Errorf("store %s: %w (schema version %d; this qcmb reads up to %d)", s.path, ErrNewerSchema, version, schemaVersion)
+	case version < 1:
+		return false, fmt.Errorf("store %s: %w (schema version %d)", s.path, ErrCorrupt, version)
+	}
+	var tables int64
+	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('results', 'runs')").Scan(&tables); err != nil {
+		return false, s.wrap("reading the schema", err)
+	}
+	if tables != 2 {
+		return false, fmt.Errorf("store %s: %w (tables missing)", s.path, ErrCorrupt)
+	}
+	return false, nil
+}
+
+// wrap names the file and the operation in err, and classifies SQLite's errors.
+func (s *SQLite) wrap(op string, err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+			// The header said SQLite (checkHeader), so a file SQLite cannot read is damaged.
+			return fmt.Errorf("store %s: %s: %w: %v", s.path, op, ErrCorrupt, err)
+		case sqlite3.SQLITE_FULL:
+			return fmt.Errorf("store %s: %s: %w: %v", s.path, op, ErrFull, err)
+		}
+	}
+	return fmt.Errorf("store %s: %s: %w", s.path, op, err)
+}
+
+// Path returns the file name of the store.
+func (s *SQLite) Path() string { return s.path }
+
+// Close closes the database. Every Put has been committed already.
+func (s *SQLite) Close() error {
+	s.get.Close()
+	s.put.Close()
+	return s.db.Close()
+}
+
+// Get implements Store.
+func (s *SQLite) Get(ctx context.Context, key Key) (Entry, error) {
+	e := Entry{Key: key}
+	var ok int
+	var startNS, endNS int64
+	err := s.get.QueryRowContext(ctx, key[:]).Scan(&e.Program, &e.Version, &e.TaskID, &ok, &e.Result,
+		&e.ErrorType, &e.Error, &e.Attempts, &startNS, &endNS)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Entry{}, fmt.Errorf("key %s: %w", key, ErrNotFound)
+	}
+	if err != nil {
+		return Entry{}, s.wrap("reading a result", err)
+	}
+	e.OK = ok != 0
+	e.Start, e.End = fromNS(startNS), fromNS(endNS)
+	return e, nil
+}
+
+// Put implements Store. The entry is committed (written through to the disk) when Put
+// returns.
+func (s *SQLite) Put(ctx context.Context, e Entry) error {
+	ok := 0
+	if e.OK {
+		ok = 1
+	}
+	_, err := s.put.ExecContext(ctx, e.Key[:], e.Program, e.Version, e.TaskID, ok, e.Result,
+		e.ErrorType, e.Error, e.Attempts, toNS(e.Start), toNS(e.End), time.Now().UnixNano())
+	if err != nil {
+		return s.wrap("saving the result of task "+e.TaskID, err)
+	}
+	return nil
+}
+
+// RecordRun implements Store.
+func (s *SQLite) RecordRun(ctx context.Context, run *Run) error {
+	if run.ID == 0 {
+		res, err := s.db.ExecContext(ctx, `INSERT INTO runs (input_hash, start_ns, end_ns, status, tasks, reused, computed, failed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			run.InputHash, toNS(run.Start), toNS(run.End), run.Status, run.Tasks, run.Reused, run.Computed, run.Failed)
+		if err != nil {
+			return s.wrap("recording a run", err)
+		}
+		if run.ID, err = res.LastInsertId(); err != nil {
+			return s.wrap("recording a run", err)
+		}
+		return nil
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE runs SET input_hash = ?, start_ns = ?, end_ns = ?, status = ?, tasks = ?, reused = ?, computed = ?, failed = ? WHERE id = ?`,
+		run.InputHash, toNS(run.Start), toNS(run.End), run.Status, run.Tasks, run.Reused, run.Computed, run.Failed, run.ID)
+	if err != nil {
+		return s.wrap("recording a run", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("store %s: no run %d", s.path, run.ID)
+	}
+	return nil
+}
+
+// Runs implements RunLister.
+func (s *SQLite) Runs(ctx context.Context, inputHash string) ([]Run, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, input_hash, start_ns, end_ns, status, tasks, reused, computed, failed FROM runs
+		WHERE ? = '' OR input_hash = ? ORDER BY id`, inputHash, inputHash)
+	if err != nil {
+		return nil, s.wrap("listing runs", err)
+	}
+	defer rows.Close()
+	var out []Run
+	for rows.Next() {
+		var r Run
+		var startNS, endNS int64
+		if err := rows.Scan(&r.ID, &r.InputHash, &startNS, &endNS, &r.Status, &r.Tasks, &r.Reused, &r.Computed, &r.Failed); err != nil {
+			return nil, s.wrap("listing runs", err)
+		}
+		r.Start, r.End = fromNS(startNS), fromNS(endNS)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap("listing runs", err)
+	}
+	return out, nil
+}
+
+func toNS(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNS(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns)
+}

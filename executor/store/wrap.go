@@ -1,0 +1,203 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/qcmb-go/qcmb/executor"
+	"github.com/qcmb-go/qcmb/qcschema"
+)
+
+// Option configures Wrap and Lookup.
+type Option func(*options)
+
+type options struct {
+	version VersionFunc
+}
+
+// WithVersion finds program versions with f instead of EngineVersion.
+func WithVersion(f VersionFunc) Option { return func(o *options) { o.version = f } }
+
+func newKeyer(opts []Option) *Keyer {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	return NewKeyer(o.version)
+}
+
+// Wrap returns an Executor that runs tasks with next and keeps their outcomes in s.
+//
+// A task whose success is stored already is not run: its outcome (Reused true, Attempts 0)
+// is handed on first, with the stored result. The other tasks go to next; each outcome is
+// committed to s as it arrives, before it is handed on, so that a crash right after loses
+// nothing that was reported. Failures are stored with their error and run again by the
+// next Execute.
+//
+// If s cannot be read, Execute fails before running anything. If an outcome cannot be
+// stored (a full disk), the outcome is still handed on, the rest of the batch is
+// cancelled, and Execute returns an error that wraps the store's.
+func Wrap(next executor.Executor, s Store, opts ...Option) executor.Executor {
+	return &wrapped{next: next, store: s, keyer: newKeyer(opts)}
+}
+
+type wrapped struct {
+	next  executor.Executor
+	store Store
+	keyer *Keyer
+}
+
+// Workers returns the worker count of the wrapped executor, when it has one.
+func (w *wrapped) Workers() int {
+	if n, ok := w.next.(interface{ Workers() int }); ok {
+		return n.Workers()
+	}
+	return 0
+}
+
+// Close closes the wrapped executor, when it can be closed.
+func (w *wrapped) Close() error {
+	if c, ok := w.next.(interface{ Close() error }); ok {
+		return c.Close()
+	}
+	return nil
+}
+
+// Execute implements executor.Executor.
+func (w *wrapped) Execute(ctx context.Context, tasks []executor.Task, handle func(executor.Outcome)) error {
+	found, err := lookup(ctx, w.store, w.keyer, tasks)
+	if err != nil {
+		return err
+	}
+	var rest []executor.Task
+	var restIndex []int
+	for i, f := range found {
+		if f.Result != nil {
+			handle(executor.Outcome{Index: i, ID: tasks[i].ID, Result: f.Result, Reused: true})
+			continue
+		}
+		rest = append(rest, tasks[i])
+		restIndex = append(restIndex, i)
+	}
+	if len(rest) == 0 {
+		return nil
+	}
+
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var storeErr error
+	var failed []executor.Outcome
+	err = w.next.Execute(runCtx, rest, func(o executor.Outcome) {
+		if o.Index < 0 || o.Index >= len(restIndex) {
+			handle(o) // not ours to interpret: hand it on as it came
+			return
+		}
+		o.Index = restIndex[o.Index]
+		if f := found[o.Index]; f.Keyed {
+			if err := w.store.Put(context.WithoutCancel(ctx), entryOf(f, tasks[o.Index], o)); err != nil && storeErr == nil {
+				storeErr = err
+				cancel(err)
+			}
+		}
+		if o.Err != nil || o.Result == nil {
+			failed = append(failed, o)
+		}
+		handle(o)
+	})
+	if storeErr != nil {
+		return fmt.Errorf("store: keeping results stopped the run: %w", storeErr)
+	}
+	var be *executor.BatchError
+	if errors.As(err, &be) {
+		// next numbered its failures within the sub-batch; report them in this batch.
+		slices.SortFunc(failed, func(a, b executor.Outcome) int { return a.Index - b.Index })
+		return &executor.BatchError{Failed: failed}
+	}
+	return err
+}
+
+// Found is what a store holds for one task.
+type Found struct {
+	// Keyed says that the task has a key; a payload that is not a JSON object has none.
+	Keyed bool
+	Key   Key
+	// Version is the program's version that went into the key.
+	Version string
+	// Entry is the stored outcome, nil if there is none.
+	Entry *Entry
+	// Result is the stored result when Entry is a success, with the task's id.
+	Result *qcschema.AtomicResult
+	id     string // the payload's id
+}
+
+// Lookup finds what s holds for each task, as Wrap does before it runs them: the stored
+// outcome and, for a success, the decoded result. A result that cannot be decoded is an
+// error wrapping ErrCorrupt.
+func Lookup(ctx context.Context, s Store, tasks []executor.Task, opts ...Option) ([]Found, error) {
+	return lookup(ctx, s, newKeyer(opts), tasks)
+}
+
+func lookup(ctx context.Context, s Store, k *Keyer, tasks []executor.Task) ([]Found, error) {
+	out := make([]Found, len(tasks))
+	for i, t := range tasks {
+		version, err := k.Version(ctx, t.Program)
+		if err != nil {
+			return nil, err
+		}
+		key, id, err := TaskKey(t.Program, version, t.Payload)
+		if err != nil {
+			continue // not a JSON object: the executor reports it; there is nothing to key
+		}
+		out[i] = Found{Keyed: true, Key: key, Version: version, id: id}
+		e, err := s.Get(ctx, key)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[i].Entry = &e
+		if !e.OK {
+			continue
+		}
+		res := new(qcschema.AtomicResult)
+		if err := json.Unmarshal(e.Result, res); err != nil {
+			return nil, fmt.Errorf("store: result of task %s (key %s): %w: %v", t.ID, key, ErrCorrupt, err)
+		}
+		// The same calculation may have been stored under another input's label; the
+		// result answers this task, so it carries this task's id.
+		if res.ID == e.TaskID {
+			res.ID = id
+		}
+		out[i].Result = res
+	}
+	return out, nil
+}
+
+// entryOf is the Entry that records outcome o of task t.
+func entryOf(f Found, t executor.Task, o executor.Outcome) Entry {
+	e := Entry{Key: f.Key, Program: programName(t.Program), Version: f.Version, TaskID: f.id,
+		Attempts: o.Attempts, Start: o.Start, End: o.End}
+	if o.Err == nil && o.Result != nil {
+		data, err := json.Marshal(o.Result)
+		if err == nil {
+			e.OK, e.Result = true, data
+			return e
+		}
+		e.ErrorType, e.Error = qcschema.ErrorUnknown, "encoding the result: "+err.Error()
+		return e
+	}
+	e.ErrorType = qcschema.ErrorUnknown
+	var fo *qcschema.FailedOperation
+	if errors.As(o.Err, &fo) {
+		e.ErrorType = fo.ComputeError.ErrorType
+	}
+	e.Error = "no result"
+	if o.Err != nil {
+		e.Error = o.Err.Error()
+	}
+	return e
+}
