@@ -123,6 +123,17 @@ var (
 		"protocols":     objectShape(reflect.TypeFor[ManyBodyProtocols](), nil),
 		"specification": {kind: specUnion, elem: atomicSpecShape},
 	})
+	manyBodySpecShapeV2 = objectShape(reflect.TypeFor[ManyBodySpecificationV2](), nil).with(map[string]*shape{
+		"keywords":      manyBodyKeywordsShapeV2,
+		"protocols":     objectShape(reflect.TypeFor[ManyBodyProtocolsV2](), nil),
+		"specification": {kind: specUnion, elem: atomicSpecShapeV2},
+	})
+
+	manyBodyInputShapeV2 = objectShape(reflect.TypeFor[ManyBodyInputV2](), nil).with(map[string]*shape{
+		"specification": manyBodySpecShapeV2,
+		"molecule":      moleculeShape,
+	})
+
 	manyBodyInputShape = objectShape(reflect.TypeFor[ManyBodyInput](), nil).with(map[string]*shape{
 		"specification": manyBodySpecShape,
 		"molecule":      moleculeShape,
@@ -516,6 +527,14 @@ func contains[T comparable](list []T, x T) bool {
 	return false
 }
 
+// specPath is the path of the model chemistry mc under path.
+func specPath(path, mc string) string {
+	if !isPlainKey(mc) {
+		return path + fmt.Sprintf("[%q]", excerpt(mc))
+	}
+	return joinPath(path, mc)
+}
+
 func joinPath(parent, member string) string {
 	if parent == "" {
 		return member
@@ -541,17 +560,13 @@ func moleculeCheck(path string, m *Molecule) schemaCheck {
 func atomicSpecChecks(path string, specs map[string]AtomicSpecification) []schemaCheck {
 	var out []schemaCheck
 	for k, s := range specs {
-		p := joinPath(path, k)
-		if !isPlainKey(k) {
-			p = path + fmt.Sprintf("[%q]", excerpt(k))
-		}
-		out = append(out, schemaCheck{path: p, name: s.SchemaName, version: s.SchemaVersion,
+		out = append(out, schemaCheck{path: specPath(path, k), name: s.SchemaName, version: s.SchemaVersion,
 			names: []string{SchemaAtomicSpecification}, versions: []int{1}, other: "QCSchema v2 names it " + SchemaAtomicSpecificationV2})
 	}
 	return out
 }
 
-const v2Hint = "that is QCSchema v2: give the whole document the v2 schema_name"
+const v2Hint = "QCSchema v2 documents have schema_name \"" + SchemaManyBodyInputV2 + "\" and schema_version 2 at the top"
 
 // UnmarshalJSON reads a QCManyBody v1 ManyBodyInput strictly: unknown members, duplicate
 // keys and schema names of other documents are errors (UnknownFieldError,
