@@ -566,13 +566,53 @@ func atomicSpecChecks(path string, specs map[string]AtomicSpecification) []schem
 	return out
 }
 
+func manyBodyInputCheck(name string, version int) schemaCheck {
+	return schemaCheck{name: name, version: version, names: []string{SchemaManyBodyInput}, versions: []int{1}, other: otherDocument(name, v2Hint)}
+}
+
+// otherDocument says what the document named name is when it is a known other one, else
+// returns hint.
+func otherDocument(name, hint string) string {
+	switch name {
+	case SchemaInput, SchemaInputV2:
+		return "that is an AtomicInput, a single point (qcmb compute runs it)"
+	case "qcschema_optimization_input":
+		return "that is an OptimizationInput (qcmb optimize runs it)"
+	case SchemaManyBodyInputV2:
+		return "\"" + SchemaManyBodyInputV2 + "\" is QCSchema v2: read it with ManyBodyInputV2"
+	case SchemaManyBodyInput:
+		return "\"" + SchemaManyBodyInput + "\" is QCSchema v1: read it with ManyBodyInput"
+	}
+	return hint
+}
+
+// checkDocument checks the members of a top-level document. When they are wrong and its
+// schema_name or schema_version is too, the document is of another kind and that is the
+// error to report.
+func checkDocument(data []byte, sh *shape, top func(name string, version int) schemaCheck) error {
+	err := checkMembers(data, sh)
+	if err == nil {
+		return nil
+	}
+	var head struct {
+		SchemaName    string `json:"schema_name"`
+		SchemaVersion int    `json:"schema_version"`
+	}
+	if json.Unmarshal(data, &head) == nil {
+		if serr := top(head.SchemaName, head.SchemaVersion).err(); serr != nil {
+			return serr
+		}
+	}
+	return err
+}
+
 const v2Hint = "QCSchema v2 documents have schema_name \"" + SchemaManyBodyInputV2 + "\" and schema_version 2 at the top"
 
 // UnmarshalJSON reads a QCManyBody v1 ManyBodyInput strictly: unknown members, duplicate
 // keys and schema names of other documents are errors (UnknownFieldError,
 // DuplicateFieldError, ValidationError).
 func (in *ManyBodyInput) UnmarshalJSON(data []byte) error {
-	if err := checkMembers(data, manyBodyInputShape); err != nil {
+	if err := checkDocument(data, manyBodyInputShape, manyBodyInputCheck); err != nil {
 		return err
 	}
 	type plain ManyBodyInput
@@ -586,7 +626,7 @@ func (in *ManyBodyInput) UnmarshalJSON(data []byte) error {
 	*in = ManyBodyInput(aux.plain)
 	in.Specification = aux.Specification.spec()
 	return firstErr(append([]schemaCheck{
-		{name: in.SchemaName, version: in.SchemaVersion, names: []string{SchemaManyBodyInput}, versions: []int{1}, other: v2Hint},
+		manyBodyInputCheck(in.SchemaName, in.SchemaVersion),
 		moleculeCheck("molecule", &in.Molecule),
 	}, in.Specification.schemaChecks("specification")...)...)
 }

@@ -69,6 +69,10 @@ func TestStrictManyBodyInput(t *testing.T) {
 			`qcschema: invalid specification.specification.scf.schema_name: "qcschema_input": want "qcschema_atomicspecification"; QCSchema v2 names it qcschema_atomic_specification`},
 		{"molecule schema_version", mbDoc("", "", "", "", `,"schema_version":9`),
 			`qcschema: invalid molecule.schema_version: 9: want 2`},
+		{"an AtomicInput", `{"schema_name":"qcschema_input","schema_version":1,"driver":"energy","model":{"method":"hf"},"molecule":{"symbols":["He"],"geometry":[0,0,0]}}`,
+			`qcschema: invalid schema_name: "qcschema_input": want "qcschema_manybodyinput"; that is an AtomicInput, a single point (qcmb compute runs it)`},
+		{"a v2 input read as v1", strings.Replace(strings.Replace(mbDoc("", "", "", "", ""), "qcschema_manybodyinput", "qcschema_many_body_input", 1), `"schema_version":1`, `"schema_version":2`, 1),
+			`qcschema: invalid schema_name: "qcschema_many_body_input": want "qcschema_manybodyinput"; "qcschema_many_body_input" is QCSchema v2: read it with ManyBodyInputV2`},
 		{"long schema_name is cut short", strings.Replace(mbDoc("", "", "", "", ""), "qcschema_manybodyinput", long, 1),
 			`qcschema: invalid schema_name: "` + strings.Repeat("x", 39) + `…": want "qcschema_manybodyinput"; ` + v2Hint},
 	}

@@ -154,7 +154,7 @@ func (in ManyBodyInputV2) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads a v2 ManyBodyInput strictly: unknown members, duplicate keys and
 // schema names of other documents are errors.
 func (in *ManyBodyInputV2) UnmarshalJSON(data []byte) error {
-	if err := checkMembers(data, manyBodyInputShapeV2); err != nil {
+	if err := checkDocument(data, manyBodyInputShapeV2, manyBodyInputV2Check); err != nil {
 		return err
 	}
 	type plain ManyBodyInputV2
@@ -168,10 +168,13 @@ func (in *ManyBodyInputV2) UnmarshalJSON(data []byte) error {
 	*in = ManyBodyInputV2(aux.plain)
 	in.Specification = aux.Specification.spec()
 	return firstErr(append([]schemaCheck{
-		{name: in.SchemaName, version: in.SchemaVersion, names: []string{SchemaManyBodyInputV2}, versions: []int{2},
-			other: "\"" + SchemaManyBodyInput + "\" is QCSchema v1: read it with ManyBodyInput"},
+		manyBodyInputV2Check(in.SchemaName, in.SchemaVersion),
 		moleculeCheck("molecule", &in.Molecule),
 	}, in.Specification.schemaChecks("specification")...)...)
+}
+
+func manyBodyInputV2Check(name string, version int) schemaCheck {
+	return schemaCheck{name: name, version: version, names: []string{SchemaManyBodyInputV2}, versions: []int{2}, other: otherDocument(name, "")}
 }
 
 // AtomicPropertiesV2 are the properties of one cluster calculation in a v2 document:

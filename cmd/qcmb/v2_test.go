@@ -106,4 +106,8 @@ func TestStrictInputCommands(t *testing.T) {
 		_, err := execute(t, args...)
 		require.EqualError(t, err, want, args[0])
 	}
+	// an AtomicInput is named as such
+	single := "../../qcschema/testdata/qcengine_psi4_atomicinput_gradient.json"
+	_, err = execute(t, "run", single)
+	require.EqualError(t, err, single+`: qcschema: invalid schema_name: "qcschema_input": want "qcschema_manybodyinput"; that is an AtomicInput, a single point (qcmb compute runs it)`)
 }
