@@ -221,6 +221,9 @@ func TestManyBodyResultToV2(t *testing.T) {
 	case back.ReturnResult.Scalar != 0.008 || back.Extras["qcvars"] == nil:
 		t.Errorf("return_result %v, extras %v", back.ReturnResult, back.Extras)
 	}
+	if again := mustMarshal(t, &back); string(again) != string(data) {
+		t.Errorf("v2 result does not round-trip:\n%s\n%s", data, again)
+	}
 	if !strings.Contains(string(data), `"cluster_properties":{"[\"(auto)\", [1], [1]]":{"schema_name":"qcschema_atomic_properties","return_energy":-11.5}}`) {
 		t.Errorf("cluster_properties as written: %s", data)
 	}

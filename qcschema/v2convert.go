@@ -28,10 +28,21 @@ func ManyBodyVersion(data []byte) (int, error) {
 }
 
 // ToV1 is the v1 input of the same calculation: protocols.cluster_results becomes
-// component_results; the many-body program, id and provenance have no v1 place beyond the
-// id qcmb keeps.
+// component_results; the many-body program and the provenance have no v1 place (the id
+// stays, as qcmb's v1 input keeps one).
 func (in *ManyBodyInputV2) ToV1() *ManyBodyInput {
-	s := in.Specification
+	return &ManyBodyInput{
+		SchemaName:    SchemaManyBodyInput,
+		SchemaVersion: 1,
+		ID:            in.ID,
+		Specification: in.Specification.ToV1(),
+		Molecule:      in.Molecule,
+		Extras:        map[string]any{},
+	}
+}
+
+// ToV1 is the v1 specification of the same calculation (see ManyBodyInputV2.ToV1).
+func (s *ManyBodySpecificationV2) ToV1() ManyBodySpecification {
 	kw := s.Keywords.ManyBodyKeywords
 	kw.SchemaName, kw.SchemaVersion = SchemaManyBodyKeywords, 1
 	var specs map[string]AtomicSpecification
@@ -43,28 +54,31 @@ func (in *ManyBodyInputV2) ToV1() *ManyBodyInput {
 			specs[mc] = v1
 		}
 	}
-	return &ManyBodyInput{
-		SchemaName:    SchemaManyBodyInput,
+	return ManyBodySpecification{
+		SchemaName:    SchemaManyBodySpecification,
 		SchemaVersion: 1,
-		ID:            in.ID,
-		Specification: ManyBodySpecification{
-			SchemaName:    SchemaManyBodySpecification,
-			SchemaVersion: 1,
-			Keywords:      kw,
-			Protocols:     ManyBodyProtocols{ComponentResults: s.Protocols.ClusterResults},
-			Driver:        s.Driver,
-			Specification: specs,
-			Extras:        s.Extras,
-		},
-		Molecule: in.Molecule,
-		Extras:   map[string]any{},
+		Keywords:      kw,
+		Protocols:     ManyBodyProtocols{ComponentResults: s.Protocols.ClusterResults},
+		Driver:        s.Driver,
+		Specification: specs,
+		Extras:        s.Extras,
 	}
 }
 
 // ToV2 is the v2 input of the same calculation (v1 extras have no v2 place and are dropped,
 // as QCManyBody drops them).
 func (in *ManyBodyInput) ToV2() *ManyBodyInputV2 {
-	s := in.Specification
+	return &ManyBodyInputV2{
+		SchemaName:    SchemaManyBodyInputV2,
+		SchemaVersion: 2,
+		ID:            in.ID,
+		Specification: in.Specification.ToV2(),
+		Molecule:      in.Molecule,
+	}
+}
+
+// ToV2 is the v2 specification of the same calculation.
+func (s *ManyBodySpecification) ToV2() ManyBodySpecificationV2 {
 	kw := s.Keywords
 	kw.SchemaName, kw.SchemaVersion = SchemaManyBodyKeywordsV2, 0
 	var specs map[string]AtomicSpecificationV2
@@ -75,19 +89,13 @@ func (in *ManyBodyInput) ToV2() *ManyBodyInputV2 {
 			specs[mc] = AtomicSpecificationV2{a}
 		}
 	}
-	return &ManyBodyInputV2{
-		SchemaName:    SchemaManyBodyInputV2,
-		SchemaVersion: 2,
-		ID:            in.ID,
-		Specification: ManyBodySpecificationV2{
-			SchemaName:    SchemaManyBodySpecificationV2,
-			Keywords:      ManyBodyKeywordsV2{kw},
-			Protocols:     ManyBodyProtocolsV2{SchemaName: SchemaManyBodyProtocolsV2, ClusterResults: s.Protocols.ComponentResults},
-			Driver:        s.Driver,
-			Specification: specs,
-			Extras:        s.Extras,
-		},
-		Molecule: in.Molecule,
+	return ManyBodySpecificationV2{
+		SchemaName:    SchemaManyBodySpecificationV2,
+		Keywords:      ManyBodyKeywordsV2{kw},
+		Protocols:     ManyBodyProtocolsV2{SchemaName: SchemaManyBodyProtocolsV2, ClusterResults: s.Protocols.ComponentResults},
+		Driver:        s.Driver,
+		Specification: specs,
+		Extras:        s.Extras,
 	}
 }
 
