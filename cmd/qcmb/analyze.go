@@ -31,11 +31,11 @@ func analyzeFiles(inputPath, componentsPath string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	res, err := analyzeComponents(in, comps)
+	res, err := analyzeComponents(in.v1, comps)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, res)
+	return writeJSON(w, in.result(res))
 }
 
 // analyzeComponents assembles the ManyBodyResult of in from given fragment results.

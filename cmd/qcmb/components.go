@@ -82,7 +82,7 @@ func readComponents(path string) (*componentSet, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return set, set.readDir(path)
 	}
-	data, err := readLimited(path)
+	data, err := readInput(path)
 	if err != nil {
 		return nil, err
 	}
@@ -103,13 +103,6 @@ func readComponents(path string) (*componentSet, error) {
 	return set, set.readDict(path, data)
 }
 
-// readLimited reads path ("-" for standard input).
-func readLimited(path string) ([]byte, error) {
-	if path == "-" {
-		return io.ReadAll(os.Stdin)
-	}
-	return os.ReadFile(path)
-}
 
 // componentKeys are the fields of a component list entry.
 var componentKeys = map[string]bool{"mc": true, "real": true, "basis": true, "energy": true, "gradient": true, "hessian": true}

@@ -23,7 +23,7 @@ func newPlanCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := computer.Prepare(in)
+			p, err := computer.Prepare(in.v1)
 			if err != nil {
 				return err
 			}

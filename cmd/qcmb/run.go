@@ -16,7 +16,6 @@ import (
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/executor/store"
 	"github.com/qcmb-go/qcmb/manybody/computer"
-	"github.com/qcmb-go/qcmb/qcschema"
 	"github.com/qcmb-go/qcmb/stats"
 )
 
@@ -98,8 +97,8 @@ func workerCommand(flag string) ([]string, error) {
 	return []string{self, "worker"}, nil
 }
 
-func runInput(ctx context.Context, in *qcschema.ManyBodyInput, f runFlags, stdout, stderr io.Writer) error {
-	prep, err := computer.Prepare(in)
+func runInput(ctx context.Context, in manyBodyInput, f runFlags, stdout, stderr io.Writer) error {
+	prep, err := computer.Prepare(in.v1)
 	if err != nil {
 		return err
 	}
@@ -166,9 +165,9 @@ func runInput(ctx context.Context, in *qcschema.ManyBodyInput, f runFlags, stdou
 		return err
 	}
 	if f.output != "" {
-		return writeFile(f.output, res)
+		return writeFile(f.output, in.result(res))
 	}
-	return writeJSON(stdout, res)
+	return writeJSON(stdout, in.result(res))
 }
 
 func writeFile(path string, v any) error {
