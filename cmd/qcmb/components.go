@@ -103,7 +103,6 @@ func readComponents(path string) (*componentSet, error) {
 	return set, set.readDict(path, data)
 }
 
-
 // componentKeys are the fields of a component list entry.
 var componentKeys = map[string]bool{"mc": true, "real": true, "basis": true, "energy": true, "gradient": true, "hessian": true}
 
