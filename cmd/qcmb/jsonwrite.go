@@ -6,108 +6,169 @@ import (
 	"io"
 )
 
+// streamer is implemented by documents that write their own compact JSON in pieces
+// (qcschema.ManyBodyResult streams its component properties one by one), so a result with
+// thousands of Hessians never exists whole in memory.
+type streamer interface {
+	WriteJSON(w io.Writer) error
+}
+
 // writeJSON writes v as indented JSON with a final newline. Arrays of numbers stay on one
-// line, so a gradient reads as rows of numbers rather than one number per line. A value
-// with its own MarshalJSON (every QCSchema document) is encoded once and indented in one
-// pass, instead of encoding/json's encode, compact and re-indent.
+// line, so a gradient reads as rows of numbers rather than one number per line. A
+// QCSchema document is encoded once, by its own MarshalJSON or WriteJSON, and indented as
+// it streams through, instead of encoding/json's encode, compact and re-indent.
 func writeJSON(w io.Writer, v any) error {
-	var data []byte
+	bw := bufio.NewWriterSize(w, 1<<16)
+	ind := &indenter{w: bw}
 	var err error
-	if m, ok := v.(json.Marshaler); ok {
-		data, err = m.MarshalJSON()
-	} else {
-		data, err = json.Marshal(v)
+	switch d := v.(type) {
+	case streamer:
+		err = d.WriteJSON(ind)
+	case json.Marshaler:
+		var data []byte
+		if data, err = d.MarshalJSON(); err == nil {
+			_, err = ind.Write(data)
+		}
+	default:
+		var data []byte
+		if data, err = json.Marshal(v); err == nil {
+			_, err = ind.Write(data)
+		}
 	}
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(w, 1<<16)
-	indentJSON(bw, data)
+	ind.flushPending()
 	bw.WriteByte('\n')
 	return bw.Flush()
 }
 
-// indentJSON writes the valid JSON document data to w with two-space indentation, keeping
-// arrays that hold no object or array on one line ("[1, 2, 3]"). Whitespace outside
-// strings is dropped and rewritten.
-func indentJSON(w *bufio.Writer, data []byte) {
-	depth := 0
-	newline := func() {
-		w.WriteByte('\n')
-		for k := 0; k < depth; k++ {
-			w.WriteString("  ")
-		}
+// indenter is an io.Writer that re-indents the valid JSON written to it, in any pieces,
+// with two spaces per level, writing arrays that hold no array or object on one line
+// ("[1, 2, 3]"). Whitespace outside strings is dropped and rewritten.
+type indenter struct {
+	w     *bufio.Writer
+	depth int
+	// inString and escaped track a string being copied.
+	inString, escaped bool
+	// pending holds an array from its '[' until it is known to be flat (its closing ']'
+	// comes before any '[' or '{') or not; open is true while it does.
+	pending []byte
+	open    bool
+	// objOpen is true between a '{' and the next byte, which decides between "{}" and
+	// an indented object.
+	objOpen bool
+}
+
+func (ind *indenter) Write(p []byte) (int, error) {
+	for _, c := range p {
+		ind.put(c)
 	}
-	for i := 0; i < len(data); i++ {
-		c := data[i]
+	return len(p), nil
+}
+
+func (ind *indenter) newline() {
+	ind.w.WriteByte('\n')
+	for k := 0; k < ind.depth; k++ {
+		ind.w.WriteString("  ")
+	}
+}
+
+func (ind *indenter) put(c byte) {
+	if ind.inString {
+		ind.emit(c)
+		switch {
+		case ind.escaped:
+			ind.escaped = false
+		case c == '\\':
+			ind.escaped = true
+		case c == '"':
+			ind.inString = false
+		}
+		return
+	}
+	switch c {
+	case ' ', '\t', '\n', '\r':
+		return
+	}
+	if ind.objOpen {
+		ind.objOpen = false
+		if c == '}' {
+			ind.w.WriteString("{}")
+			return
+		}
+		ind.w.WriteByte('{')
+		ind.depth++
+		ind.newline()
+	}
+	switch c {
+	case '"':
+		ind.inString = true
+		ind.emit(c)
+		return
+	}
+	if ind.open {
 		switch c {
-		case ' ', '\t', '\n', '\r':
-		case '"':
-			end, _ := stringEnd(data, i)
-			w.Write(data[i:end])
-			i = end - 1
-		case '{', '[':
-			j := skipSpace(data, i+1)
-			if j < len(data) && (data[j] == '}' || data[j] == ']') {
-				w.WriteByte(c)
-				w.WriteByte(data[j])
-				i = j
-				continue
+		case ']': // flat (or empty) array: one line
+			ind.open = false
+			for _, b := range ind.pending {
+				ind.w.WriteByte(b)
+				if b == ',' {
+					ind.w.WriteByte(' ')
+				}
 			}
-			if c == '[' && flatArray(data, j) {
-				end, _ := valueEnd(data, i)
-				writeInline(w, data[i:end])
-				i = end - 1
-				continue
-			}
-			w.WriteByte(c)
-			depth++
-			newline()
-		case '}', ']':
-			depth--
-			newline()
-			w.WriteByte(c)
-		case ',':
-			w.WriteByte(',')
-			newline()
-		case ':':
-			w.WriteString(": ")
+			ind.pending = ind.pending[:0]
+			ind.w.WriteByte(']')
+			return
+		case '[', '{': // an array of arrays or objects: indented
+			ind.flushPending()
 		default:
-			w.WriteByte(c)
+			ind.pending = append(ind.pending, c)
+			return
 		}
+	}
+	switch c {
+	case '[':
+		ind.open = true
+		ind.pending = append(ind.pending[:0], '[')
+	case '{':
+		ind.objOpen = true
+	case '}', ']':
+		ind.depth--
+		ind.newline()
+		ind.w.WriteByte(c)
+	case ',':
+		ind.w.WriteByte(',')
+		ind.newline()
+	case ':':
+		ind.w.WriteString(": ")
+	default:
+		ind.w.WriteByte(c)
 	}
 }
 
-// flatArray reports whether the array whose first element starts at data[i] holds only
-// scalars.
-func flatArray(data []byte, i int) bool {
-	for ; i < len(data); i++ {
-		switch data[i] {
-		case '[', '{':
-			return false
-		case ']':
-			return true
-		case '"':
-			end, _ := stringEnd(data, i)
-			i = end - 1
-		}
+// emit writes a string byte, into the pending array when one is open.
+func (ind *indenter) emit(c byte) {
+	if ind.open {
+		ind.pending = append(ind.pending, c)
+		return
 	}
-	return true
+	ind.w.WriteByte(c)
 }
 
-// writeInline writes a flat array with one space after each comma.
-func writeInline(w *bufio.Writer, arr []byte) {
-	for i := 0; i < len(arr); i++ {
-		switch c := arr[i]; c {
-		case ' ', '\t', '\n', '\r':
-		case '"':
-			end, _ := stringEnd(arr, i)
-			w.Write(arr[i:end])
-			i = end - 1
-		case ',':
-			w.WriteString(", ")
-		default:
-			w.WriteByte(c)
-		}
+// flushPending writes an open array's '[' as the start of an indented block, followed by
+// what it held so far; an empty object "{}" stays on one line.
+func (ind *indenter) flushPending() {
+	if !ind.open {
+		return
+	}
+	ind.open = false
+	rest := ind.pending[1:]
+	ind.pending = ind.pending[:0]
+	ind.w.WriteByte('[')
+	ind.depth++
+	ind.newline()
+	for _, b := range rest {
+		ind.put(b)
 	}
 }

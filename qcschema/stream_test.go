@@ -1,0 +1,40 @@
+package qcschema
+
+import (
+	"bytes"
+	"testing"
+)
+
+// TestWriteJSONEqualsMarshalJSON: the streaming encoding is MarshalJSON's, byte for byte,
+// with strings that look like the marker and labels that need escaping.
+func TestWriteJSONEqualsMarshalJSON(t *testing.T) {
+	e1, e2 := -76.1, -152.2
+	out := `"component_properties":{} in stdout`
+	cases := map[string]ManyBodyResult{
+		"empty": {},
+		"components": {
+			Stdout: &out,
+			ComponentProperties: map[string]AtomicResultProperties{
+				`["hf", [2], [1, 2]]`: {ReturnEnergy: &e2, ReturnGradient: []float64{0.1, -0.2, 3e-9, 0, 0, 1}},
+				`["hf", [1], [1]]`:    {ReturnEnergy: &e1},
+				`"quoted" <&>`:        {ReturnEnergy: &e1},
+			},
+			Extras: map[string]any{"note": `"component_properties":{}`},
+		},
+	}
+	for name, r := range cases {
+		t.Run(name, func(t *testing.T) {
+			want, err := r.MarshalJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := r.WriteJSON(&got); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Fatalf("WriteJSON\n%s\nMarshalJSON\n%s", got.Bytes(), want)
+			}
+		})
+	}
+}
