@@ -265,6 +265,13 @@ func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBody
 		ComponentProperties: props,
 		ComponentResults:    kept,
 	}
+	if sc := p.Plan.Screening; sc != nil {
+		// What distance screening kept and dropped per level, so that users can judge
+		// the error: the result's only record of the clusters left out.
+		sum := *sc
+		sum.Levels = append([]manybody.ScreenedLevel(nil), sc.Levels...)
+		out.Extras["screening"] = &sum
+	}
 	switch p.Input.Specification.Driver {
 	case qcschema.DriverGradient:
 		out.ReturnResult = qcschema.ReturnResult{Array: an.ReturnGradient}
