@@ -369,9 +369,14 @@ func newCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
 	for i := range c.mcs {
 		g := c.genSpecFor(&c.mcs[i])
 		for s := 1; s <= c.nfr; s++ {
-			count := binomFloat(c.nfr, s)
+			if !g.own[s] && !g.full[s] && !g.ghost[s] {
+				continue
+			}
+			var count float64
 			if c.screened {
 				count = float64(c.scr.count(s))
+			} else {
+				count = binomFloat(c.nfr, s)
 			}
 			if g.own[s] {
 				ntask += count

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -349,18 +350,35 @@ func (c *Core) buildPlan() {
 			}
 			c.scr.clusters(s, buf, fn)
 		}
-		// Arena size.
+		// Arena size, and with screening the size of each bucket.
 		total := 0
 		for s := 1; s <= N; s++ {
-			count := binomInt(N, s)
+			if !g.own[s] && !g.full[s] && !g.ghost[s] {
+				continue
+			}
+			count := 0
 			if c.screened && !(m.ss && s == N) {
 				count = c.scr.count(s)
+			} else {
+				count = binomInt(N, s)
 			}
 			if g.own[s] {
 				total += s * count
 			}
 			if g.full[s] {
 				total += s * count
+			}
+			if c.screened {
+				n := 0
+				if g.own[s] {
+					n += count
+				}
+				if g.ghost[s] {
+					for sub := 1; sub < s; sub++ {
+						buckets[sub][mi] = slices.Grow(buckets[sub][mi], binomInt(s, sub)*count)
+					}
+				}
+				buckets[s][mi] = slices.Grow(buckets[s][mi], n)
 			}
 		}
 		arena := make([]int, 0, total)
