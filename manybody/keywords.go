@@ -213,7 +213,13 @@ func screeningFromInput(src *qcschema.Screening, maxNB int) (*Screening, error) 
 		return nil, screenInvalid(field+".units", -1, "unknown units %q (want angstrom or bohr)", src.Units)
 	}
 	out := &Screening{Metric: strings.ToLower(strings.TrimSpace(src.Metric)), Cutoffs: make(map[int]float64, len(src.Cutoffs))}
-	for k, v := range src.Cutoffs {
+	keys := make([]string, 0, len(src.Cutoffs))
+	for k := range src.Cutoffs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := src.Cutoffs[k]
 		n, err := strconv.Atoi(strings.TrimSpace(k))
 		if err != nil {
 			return nil, screenInvalid(field+".cutoffs", -1, "key %q is not an n-body level", k)

@@ -66,16 +66,18 @@ func (s *Screening) check(prefix string, maxNB int, bsse []qcschema.BsseType, ss
 		return screenInvalid(field+".metric", -1, "unknown metric %q (want %q or %q)", s.Metric, MetricMinAtom, MetricCentroid)
 	}
 	levels := make([]int, 0, len(s.Cutoffs))
-	for k, v := range s.Cutoffs {
-		switch {
+	for k := range s.Cutoffs {
+		levels = append(levels, k)
+	}
+	sort.Ints(levels) // the first bad level is reported, whatever the map order
+	for _, k := range levels {
+		switch v := s.Cutoffs[k]; {
 		case k < 2 || k > maxNB:
 			return screenInvalid(field+".cutoffs", k, "level %d is outside 2..max_nbody (%d)", k, maxNB)
 		case math.IsNaN(v) || v < 0:
 			return screenInvalid(field+".cutoffs", k, "cutoff %v must be a non-negative distance", v)
 		}
-		levels = append(levels, k)
 	}
-	sort.Ints(levels)
 	for k := 3; k <= maxNB; k++ {
 		if lo, hi := s.cutoff(k-1), s.cutoff(k); hi > lo {
 			what := fmt.Sprintf("%g bohr", hi)
