@@ -252,3 +252,64 @@ func TestScreenInfiniteCutoffsAreUnscreened(t *testing.T) {
 		})
 	}
 }
+
+// Hessians carry the same weights: the screened vmfc Hessian through max_nbody is the
+// sum of the kept clusters' increments.
+func TestScreenedHessianEqualsIncrementSum(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	kw := Keywords{BsseType: []qcschema.BsseType{qcschema.BsseVMFC}, Levels: levelsOf(3, "a"), ReturnTotalData: true}
+	var c *Core
+	var mol *qcschema.Molecule
+	for c == nil || !c.screened || c.scr.count(3) == 0 {
+		mol = randomCluster(rng, 7)
+		kw.Screening = randomScreening(rng, MetricCentroid, 3)
+		var err error
+		if c, err = NewCore(mol, kw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	comps := randomComponents(c, true, true, 5)
+	a, err := c.Analyze(comps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n3 := 3 * c.natom
+	for _, b := range c.EffectiveBsseType() {
+		want := make([]float64, n3*n3)
+		for k, clusters := range bruteKept(mol, kw.Screening, 3) {
+			for _, S := range clusters {
+				for mask := 1; mask < 1<<k; mask++ {
+					var T []int
+					for x := 0; x < k; x++ {
+						if mask&(1<<x) != 0 {
+							T = append(T, S[x])
+						}
+					}
+					w := 1.0
+					if (k-len(T))%2 == 1 {
+						w = -1
+					}
+					basis := T
+					if b == qcschema.BsseVMFC {
+						basis = S
+					}
+					h := comps[makeLabel("a", T, basis)].Hessian
+					atoms := c.basisAtoms(nil, basis)
+					m3 := 3 * len(atoms)
+					for i, ai := range atoms {
+						for j, aj := range atoms {
+							for x := 0; x < 3; x++ {
+								for y := 0; y < 3; y++ {
+									want[(3*ai+x)*n3+3*aj+y] += w * h[(3*i+x)*m3+3*j+y]
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		if i, ok := closeArr(a.HessianBodyDict[b][3], want, 1e-9); !ok {
+			t.Errorf("%s Hessian through 3 bodies differs at %d", b, i)
+		}
+	}
+}
