@@ -37,10 +37,18 @@ type screenedVector struct {
 // tolScreened is the tolerance of the screened test vectors (hartree, hartree/bohr).
 const tolScreened = 1e-9
 
+// screenedFiles lists the shared screened vectors (testdata/screened), the project's own
+// cross-check cases (testdata/screened/xref: water lattices, 4-body, bohr cutoffs, levels
+// without cutoff; expected values from the independent brute-force script gen.py there)
+// and any in $QCMB_SCREENED_DIR.
 func screenedFiles(t *testing.T) []string {
-	files, err := filepath.Glob(filepath.Join("..", "testdata", "screened", "*.json"))
-	if err != nil {
-		t.Fatal(err)
+	var files []string
+	for _, dir := range []string{filepath.Join("..", "testdata", "screened"), filepath.Join("..", "testdata", "screened", "xref")} {
+		more, err := filepath.Glob(filepath.Join(dir, "*.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, more...)
 	}
 	if dir := os.Getenv("QCMB_SCREENED_DIR"); dir != "" {
 		more, err := filepath.Glob(filepath.Join(dir, "*.json"))
@@ -60,7 +68,11 @@ func screenedFiles(t *testing.T) []string {
 
 func TestScreenedVectors(t *testing.T) {
 	for _, path := range screenedFiles(t) {
-		t.Run(strings.TrimSuffix(filepath.Base(path), ".json"), func(t *testing.T) {
+		name := strings.TrimSuffix(filepath.Base(path), ".json")
+		if filepath.Base(filepath.Dir(path)) == "xref" {
+			name = "xref/" + name
+		}
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			data, err := os.ReadFile(path)
 			if err != nil {
