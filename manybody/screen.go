@@ -114,7 +114,7 @@ type ScreenedLevel struct {
 	// Cutoff is the level's cutoff; nil when every cluster is kept.
 	Cutoff *float64 `json:"cutoff_bohr"`
 	// Kept and Dropped count the clusters of this level; Kept + Dropped = C(N, level).
-	// Dropped is exact up to 2^53.
+	// Dropped is exact up to 2^53 (and at most math.MaxFloat64).
 	Kept    int     `json:"kept"`
 	Dropped float64 `json:"dropped"`
 	// LargestKept is the largest pair distance within a kept cluster (cutoff levels
@@ -409,7 +409,7 @@ func newScreen(s *Screening, geom []float64, frags [][]int, maxNB, limit int) (*
 	g := newFragGeom(s.Metric, geom, frags)
 	var nl *neighbours
 	if !math.IsInf(rmax, -1) {
-		sc.summary.SearchRadius = 1.25 * rmax
+		sc.summary.SearchRadius = min(1.25*rmax, math.MaxFloat64) // finite for JSON
 		nl = newNeighbours(g, sc.summary.SearchRadius)
 	}
 	buf := make([]int32, 0, maxNB)
@@ -475,7 +475,7 @@ func droppedCount(n, k, kept int) float64 {
 	d := new(big.Int).Binomial(int64(n), int64(k))
 	d.Sub(d, big.NewInt(int64(kept)))
 	f, _ := new(big.Float).SetInt(d).Float64()
-	return f
+	return min(f, math.MaxFloat64) // finite for JSON
 }
 
 // closestDropped finds the most compact dropped k-cluster within the neighbour radius: the

@@ -252,3 +252,20 @@ func TestScreeningFromInput(t *testing.T) {
 		})
 	}
 }
+
+// Huge finite cutoffs and astronomically many dropped clusters still give a summary that
+// encodes as JSON.
+func TestScreeningSummaryIsFinite(t *testing.T) {
+	mol := waterCluster(60)
+	c, err := NewCore(mol, Keywords{BsseType: []qcschema.BsseType{qcschema.BsseNoCP}, Levels: levelsOf(2, "a"),
+		Screening: &Screening{Metric: MetricCentroid, Cutoffs: map[int]float64{2: 1e308}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := json.Marshal(c.Plan()); err != nil {
+		t.Fatal(err)
+	}
+	if got := droppedCount(1100, 550, 7); math.IsInf(got, 0) || got != math.MaxFloat64 {
+		t.Errorf("dropped count %v, want math.MaxFloat64", got)
+	}
+}
