@@ -56,6 +56,10 @@ func (c *Core) coefs() *coefficients {
 }
 
 func (c *Core) buildCoefs() {
+	if c.screened {
+		c.buildScreenedCoefs()
+		return
+	}
 	plan := c.Plan()
 	N := c.nfr
 	nmc := len(c.mcs)

@@ -30,6 +30,8 @@ type Keywords struct {
 	// EmbeddingCharges maps each 1-indexed fragment to one point charge per atom; nil if
 	// no charge embedding.
 	EmbeddingCharges map[int][]float64
+	// Screening, when set, drops the clusters of distant fragments (see Screening).
+	Screening *Screening
 }
 
 // clone returns a deep copy of k.
@@ -42,6 +44,7 @@ func (k Keywords) clone() Keywords {
 			out.Levels[n] = mc
 		}
 	}
+	out.Screening = k.Screening.clone()
 	if k.EmbeddingCharges != nil {
 		out.EmbeddingCharges = make(map[int][]float64, len(k.EmbeddingCharges))
 		for f, q := range k.EmbeddingCharges {
@@ -94,6 +97,12 @@ type Core struct {
 
 	coefOnce sync.Once
 	coef     *coefficients
+
+	// scr is the outcome of distance screening, nil without it. screened is true when
+	// screening dropped some cluster: then plan and coefficients come from the kept
+	// clusters; otherwise the Core is the unscreened expansion.
+	scr      *screen
+	screened bool
 }
 
 const (
@@ -310,7 +319,20 @@ func newCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
 		c.mcs = append(c.mcs, mcLevel{name: kw.Supersystem, ss: true})
 	}
 
-	// Effective BSSE types: single-modelchem VMFC yields NOCP and sometimes CP for free.
+	// Distance screening.
+	if kw.Screening != nil {
+		if err := kw.Screening.check("", c.maxNB, bt, kw.SupersystemIEOnly); err != nil {
+			return nil, err
+		}
+		sc, err := newScreen(kw.Screening, mol.Geometry, c.fragAtoms, c.maxNB, MaxTasks)
+		if err != nil {
+			return nil, err
+		}
+		c.scr, c.screened = sc, sc.dropped
+	}
+
+	// Effective BSSE types: single-modelchem VMFC yields NOCP and sometimes CP for free
+	// (not CP when screening dropped a cluster: cp cannot be screened).
 	c.bsse = append([]qcschema.BsseType(nil), bt...)
 	has := func(b qcschema.BsseType) bool {
 		for _, x := range c.bsse {
@@ -324,7 +346,7 @@ func newCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
 		if !has(qcschema.BsseNoCP) {
 			c.bsse = append(c.bsse, qcschema.BsseNoCP)
 		}
-		if !has(qcschema.BsseCP) && c.maxNB == c.nfr {
+		if !has(qcschema.BsseCP) && c.maxNB == c.nfr && !c.screened {
 			c.bsse = append(c.bsse, qcschema.BsseCP)
 		}
 	}
@@ -350,14 +372,23 @@ func newCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
 	for i := range c.mcs {
 		g := c.genSpecFor(&c.mcs[i])
 		for s := 1; s <= c.nfr; s++ {
+			if !g.own[s] && !g.full[s] && !g.ghost[s] {
+				continue
+			}
+			var count float64
+			if c.screened {
+				count = float64(c.scr.count(s))
+			} else {
+				count = binomFloat(c.nfr, s)
+			}
 			if g.own[s] {
-				ntask += binomFloat(c.nfr, s)
+				ntask += count
 			}
 			if g.full[s] {
-				ntask += binomFloat(c.nfr, s)
+				ntask += count
 			}
 			if g.ghost[s] {
-				ntask += binomFloat(c.nfr, s) * (math.Pow(2, float64(s)) - 2)
+				ntask += count * (math.Pow(2, float64(s)) - 2)
 			}
 		}
 	}

@@ -35,6 +35,19 @@
 // through max_nbody, correcting everything beyond max_nbody. supersystem_ie_only computes
 // only the 1-body and nfragments-body tasks.
 //
+// # Distance screening
+//
+// Keywords.Screening (a qcmb extension, the "screening" keyword) drops the clusters of
+// distant fragments: a cluster of k >= 2 fragments is kept when every pair of its
+// fragments is within the level-k cutoff, by the min_atom or centroid metric. The kept
+// clusters are found as cliques of a neighbour graph built with a cell list, so planning
+// scales with what is kept, not with C(N, n). The screened expansion sums the n-body
+// increments of the kept clusters only: nocp computes the kept clusters in their own
+// basis; vmfc every subcluster of a kept cluster in that cluster's basis; cp cannot be
+// screened. A task's weight then depends on which of its supersets were kept and is
+// computed per task; when nothing is dropped the Core is exactly the unscreened one.
+// Plan.Screening reports kept and dropped clusters per level.
+//
 // # Assembly
 //
 // All of QCManyBody's assembly is linear in the task results. For every task the Core

@@ -25,6 +25,10 @@ const AutoMC = "(auto)"
 //     levels m+1..n ({2: a, 3: b} means 1- and 2-body at a, 3-body at b).
 //   - duplicate model chemistries in levels are an error; max_nbody must lie in
 //     [1, nfragments]; supersystem_ie_only needs max_nbody == nfragments and no vmfc.
+//   - screening (a qcmb extension): metric min_atom or centroid; cutoffs keyed by level
+//     2..max_nbody, non-negative, not increasing with the level, converted to bohr from
+//     units (angstrom by default, or bohr); not with bsse_type cp or supersystem_ie_only.
+//     Its errors are *qcschema.ValidationError naming the keyword.
 //
 // Errors name the offending field.
 func KeywordsFromInput(in *qcschema.ManyBodyInput) (Keywords, error) {
@@ -163,6 +167,16 @@ func keywordsFromInput(in *qcschema.ManyBodyInput) (Keywords, error) {
 		}
 	}
 	out.SupersystemIEOnly = src.SupersystemIEOnly
+	if src.Screening != nil {
+		scr, err := screeningFromInput(src.Screening, maxNB)
+		if err != nil {
+			return out, err
+		}
+		if err := scr.check("specification.keywords.", maxNB, out.BsseType, out.SupersystemIEOnly); err != nil {
+			return out, err
+		}
+		out.Screening = scr
+	}
 
 	// Expand keys into every level covered.
 	out.Levels = map[int]string{}
@@ -183,6 +197,37 @@ func keywordsFromInput(in *qcschema.ManyBodyInput) (Keywords, error) {
 				return out, fmt.Errorf("specification.keywords.levels: model chemistry %q is not a key of specification.specification", l.mc)
 			}
 		}
+	}
+	return out, nil
+}
+
+// screeningFromInput resolves the screening keyword: levels as integers, cutoffs in bohr.
+func screeningFromInput(src *qcschema.Screening, maxNB int) (*Screening, error) {
+	const field = "specification.keywords.screening"
+	scale := 1.0
+	switch strings.ToLower(strings.TrimSpace(src.Units)) {
+	case "", "angstrom":
+		scale = 1 / qcschema.AngstromPerBohr
+	case "bohr":
+	default:
+		return nil, screenInvalid(field+".units", -1, "unknown units %q (want angstrom or bohr)", src.Units)
+	}
+	out := &Screening{Metric: strings.ToLower(strings.TrimSpace(src.Metric)), Cutoffs: make(map[int]float64, len(src.Cutoffs))}
+	keys := make([]string, 0, len(src.Cutoffs))
+	for k := range src.Cutoffs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := src.Cutoffs[k]
+		n, err := strconv.Atoi(strings.TrimSpace(k))
+		if err != nil {
+			return nil, screenInvalid(field+".cutoffs", -1, "key %q is not an n-body level", k)
+		}
+		if n < 2 || n > maxNB {
+			return nil, screenInvalid(field+".cutoffs", n, "level %d is outside 2..max_nbody (%d)", n, maxNB)
+		}
+		out.Cutoffs[n] = v * scale
 	}
 	return out, nil
 }

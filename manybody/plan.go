@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -200,6 +201,8 @@ type Plan struct {
 	ModelChemistries []string `json:"model_chemistries"`
 	NFragments       int      `json:"nfragments"`
 	MaxNbody         int      `json:"max_nbody"`
+	// Screening says what distance screening kept and dropped; nil without screening.
+	Screening *ScreeningSummary `json:"screening,omitempty"`
 }
 
 // Labels returns the label of every task, in plan order.
@@ -338,14 +341,44 @@ func (c *Core) buildPlan() {
 		g := c.genSpecFor(m)
 		cnt := map[int]int{}
 		counts[m.name] = cnt
-		// Arena size.
+		// own enumerates the s-fragment clusters computed in their own basis: every one,
+		// or with screening the kept ones (the whole cluster for a supersystem).
+		own := func(s int, fn func([]int)) {
+			if !c.screened || (m.ss && s == N) {
+				forCombos(1, N, s, buf, fn)
+				return
+			}
+			c.scr.clusters(s, buf, fn)
+		}
+		// Arena size, and with screening the size of each bucket.
 		total := 0
 		for s := 1; s <= N; s++ {
+			if !g.own[s] && !g.full[s] && !g.ghost[s] {
+				continue
+			}
+			count := 0
+			if c.screened && !(m.ss && s == N) {
+				count = c.scr.count(s)
+			} else {
+				count = binomInt(N, s)
+			}
 			if g.own[s] {
-				total += s * binomInt(N, s)
+				total += s * count
 			}
 			if g.full[s] {
-				total += s * binomInt(N, s)
+				total += s * count
+			}
+			if c.screened {
+				n := 0
+				if g.own[s] {
+					n += count
+				}
+				if g.ghost[s] {
+					for sub := 1; sub < s; sub++ {
+						buckets[sub][mi] = slices.Grow(buckets[sub][mi], binomInt(s, sub)*count)
+					}
+				}
+				buckets[s][mi] = slices.Grow(buckets[s][mi], n)
 			}
 		}
 		arena := make([]int, 0, total)
@@ -361,14 +394,16 @@ func (c *Core) buildPlan() {
 			if !g.own[s] {
 				continue
 			}
-			forCombos(1, N, s, buf, func(x []int) {
+			own(s, func(x []int) {
 				r := alloc(x)
 				buckets[s][mi] = append(buckets[s][mi], Task{MC: m.name, Real: r, Basis: r, Level: s})
 				cnt[s]++
 			})
 		}
 		for s := 1; s < N; s++ {
-			if !g.full[s] {
+			// With screening, only vmfc at N bodies asks for full-basis tasks: the
+			// subclusters of the whole cluster in its basis, when it is kept.
+			if !g.full[s] || (c.screened && c.scr.count(N) == 0) {
 				continue
 			}
 			forCombos(1, N, s, buf, func(x []int) {
@@ -381,7 +416,11 @@ func (c *Core) buildPlan() {
 			if !g.ghost[nb] {
 				continue
 			}
-			forCombos(1, N, nb, buf, func(cb []int) {
+			clusters := func(fn func([]int)) { forCombos(1, N, nb, buf, fn) }
+			if c.screened {
+				clusters = func(fn func([]int)) { c.scr.clusters(nb, buf, fn) }
+			}
+			clusters(func(cb []int) {
 				basis := append([]int(nil), cb...)
 				// proper non-empty subsets of cb, by size then lexicographic
 				for s := 1; s < nb; s++ {
@@ -423,6 +462,11 @@ func (c *Core) buildPlan() {
 		ModelChemistries:  mcs,
 		NFragments:        N,
 		MaxNbody:          c.maxNB,
+	}
+	if c.scr != nil {
+		sum := c.scr.summary
+		sum.Levels = append([]ScreenedLevel(nil), sum.Levels...)
+		c.plan.Screening = &sum
 	}
 }
 

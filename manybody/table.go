@@ -76,6 +76,14 @@ func (c *Core) table(ebd map[qcschema.BsseType]map[int]float64) string {
 				lbl = append(lbl, "RTN")
 			}
 			l := strings.Join(lbl, "/")
+			if c.scr != nil && !inRange[nb] && nb > maxR && nb < nfr {
+				// Screened expansions are for large clusters: one line for the levels
+				// beyond the expansion instead of thousands.
+				if nb == maxR+1 {
+					fmt.Fprintf(&sb, "  %11s %-2s %s  %-20s\n", l, "", fmt.Sprintf("%d..%d", nb, nfr-1), "N/A")
+				}
+				continue
+			}
 			if !inRange[nb] {
 				fmt.Fprintf(&sb, "  %11s %-2s %2d        %-20s  %-20s  %-20s  %-20s  %-20s\n", l, "", nb, "N/A", "N/A", "N/A", "N/A", "N/A")
 				continue
@@ -106,6 +114,13 @@ func (c *Core) table(ebd map[qcschema.BsseType]map[int]float64) string {
 			prev = e
 		}
 		fmt.Fprintf(&sb, "\n   MC Legend: %s\n\n", strings.Join(legend, ", "))
+	}
+	if c.scr != nil {
+		fmt.Fprintf(&sb, "   Distance screening (%s):", c.scr.summary.Metric)
+		for _, l := range c.scr.summary.Levels {
+			fmt.Fprintf(&sb, " %d-body kept %d, dropped %.0f;", l.Level, l.Kept, l.Dropped)
+		}
+		sb.WriteString("\n\n")
 	}
 	return sb.String()
 }

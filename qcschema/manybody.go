@@ -51,6 +51,8 @@ type ManyBodyKeywords struct {
 	Levels            map[string]string    `json:"levels"`
 	MaxNbody          *int                 `json:"max_nbody"`
 	SupersystemIEOnly bool                 `json:"supersystem_ie_only"`
+	// Screening drops clusters of distant fragments (a qcmb extension); nil: none.
+	Screening *Screening `json:"screening,omitempty"`
 }
 
 // AtomicSpecification names the program and model chemistry of one level of the expansion.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/qcmb-go/qcmb/manybody"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
@@ -61,7 +62,10 @@ type planDoc struct {
 	EffectiveBsseType []qcschema.BsseType       `json:"effective_bsse_type"`
 	Counts            map[string]map[string]int `json:"task_counts"`
 	NTasks            int                       `json:"ntasks"`
-	Tasks             []planTaskJSON            `json:"tasks"`
+	// Screening: kept and dropped clusters per level (distances in bohr); only with the
+	// screening keyword.
+	Screening *manybody.ScreeningSummary `json:"screening,omitempty"`
+	Tasks     []planTaskJSON             `json:"tasks"`
 }
 
 func planJSON(p *computer.Prepared) planDoc {
@@ -71,6 +75,7 @@ func planJSON(p *computer.Prepared) planDoc {
 		EffectiveBsseType: p.Plan.EffectiveBsseType,
 		Counts:            map[string]map[string]int{},
 		NTasks:            len(p.Plan.Tasks),
+		Screening:         p.Plan.Screening,
 	}
 	for mc, byLevel := range p.Plan.Counts {
 		m := map[string]int{}
@@ -110,6 +115,38 @@ func writePlanText(w io.Writer, p *computer.Prepared) error {
 		for _, l := range levels {
 			fmt.Fprintf(tw, "%s\t%s\t%s/%s\t%d\t%d\t\n", mc, s.Program, s.Model.Method, s.Model.Basis, l, p.Plan.Counts[mc][l])
 		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if sc := p.Plan.Screening; sc != nil {
+		return writeScreeningText(w, sc)
+	}
+	return nil
+}
+
+// writeScreeningText prints what distance screening kept and dropped per level, distances
+// in ångström.
+func writeScreeningText(w io.Writer, sc *manybody.ScreeningSummary) error {
+	fmt.Fprintf(w, "\nscreening (%s metric): clusters kept and dropped per level\n", sc.Metric)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "n-body\tcutoff/Å\tkept\tdropped\tlargest kept/Å\tclosest dropped/Å\t")
+	angstrom := func(x *float64) string {
+		if x == nil {
+			return "-"
+		}
+		return fmt.Sprintf("%.3f", *x*qcschema.AngstromPerBohr)
+	}
+	for _, l := range sc.Levels {
+		cut := "none"
+		if l.Cutoff != nil {
+			cut = angstrom(l.Cutoff)
+		}
+		closest := angstrom(l.ClosestDropped)
+		if l.ClosestDropped == nil && l.Dropped > 0 {
+			closest = fmt.Sprintf("> %.3f", sc.SearchRadius*qcschema.AngstromPerBohr)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%.0f\t%s\t%s\t\n", l.Level, cut, l.Kept, l.Dropped, angstrom(l.LargestKept), closest)
 	}
 	return tw.Flush()
 }

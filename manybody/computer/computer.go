@@ -350,6 +350,13 @@ func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBody
 		ComponentProperties: props,
 		ComponentResults:    kept,
 	}
+	if sc := p.Plan.Screening; sc != nil {
+		// What distance screening kept and dropped per level, so that users can judge
+		// the error: the result's only record of the clusters left out.
+		sum := *sc
+		sum.Levels = append([]manybody.ScreenedLevel(nil), sc.Levels...)
+		out.Extras["screening"] = &sum
+	}
 	// A plan with no tasks (a cp interaction energy through 1 body) has nothing to sum:
 	// its derivatives are zero arrays of the molecule's shape, not absent.
 	natom3 := 3 * p.Core.NAtom()

@@ -1,0 +1,218 @@
+package manybody
+
+import (
+	"encoding/binary"
+	"math"
+
+	"github.com/qcmb-go/qcmb/qcschema"
+)
+
+// buildScreenedCoefs computes the weights of a screened expansion. The screened total
+// through n bodies is E(n) = sum over kept S with |S| <= n of dE(S), with
+// dE(S) = sum over T in S of (-1)^(|S|-|T|) E(T), so a task's weight depends on which of
+// its supersets were kept and is computed per task:
+//
+//   - nocp, level n of the task's model chemistry: E(T) in its own basis carries
+//     (-1)^(n-|T|) times the number of kept n-clusters containing T;
+//   - vmfc: E(T) in the basis of a kept S carries (-1)^(|S|-|T|) into level |S|;
+//   - supersystem: the whole cluster minus the supersystem model chemistry's screened nocp
+//     expansion through max_nbody, which corrects everything the expansion leaves out.
+//
+// Tasks with equal weights share a pattern, as in the unscreened expansion.
+func (c *Core) buildScreenedCoefs() {
+	plan := c.Plan()
+	N, maxNB := c.nfr, c.maxNB
+	sc := c.scr
+	sup := sc.supersets()
+
+	bodyN := make([]int, 0, maxNB+1)
+	for n := 1; n <= maxNB; n++ {
+		bodyN = append(bodyN, n)
+	}
+	if c.ssIndex >= 0 && N > maxNB {
+		bodyN = append(bodyN, N)
+	}
+	// A supersystem level is folded in at N bodies.
+	jOf := make(map[int]int, len(bodyN))
+	for j, n := range bodyN {
+		jOf[n] = j
+	}
+	nbt := len(c.bsse)
+	co := &coefficients{bts: append([]qcschema.BsseType(nil), c.bsse...), bodyN: bodyN}
+	co.nkeys = nbt*len(bodyN) + 1
+	co.retKey = co.nkeys - 1
+	co.taskPat = make([]int32, len(plan.Tasks))
+
+	sign := func(p int) float64 {
+		if p%2 == 0 {
+			return 1
+		}
+		return -1
+	}
+	mcIdx := make(map[string]int, len(c.mcs))
+	for i := range c.mcs {
+		mcIdx[c.mcs[i].name] = i
+	}
+	contrib := make([]float64, nbt*len(bodyN))
+	row := make([]float64, co.nkeys)
+	patIdx := map[string]int32{}
+	var rowKey []byte
+	for ti, t := range plan.Tasks {
+		clear(contrib)
+		retExtra := 0.0
+		m := &c.mcs[mcIdx[t.MC]]
+		s, b := len(t.Real), len(t.Basis)
+		own := s == b
+		var cnt []int32 // cnt[n]: kept n-clusters containing t.Real
+		if own && s <= maxNB {
+			cnt = sup.of(t.Real)
+		}
+		if m.ss {
+			if own {
+				var x float64
+				if s == N {
+					x = 1
+				}
+				for n := s; n <= maxNB && cnt != nil; n++ {
+					x -= sign(n-s) * float64(cnt[n])
+				}
+				j := jOf[N]
+				for bi := range c.bsse {
+					contrib[bi*len(bodyN)+j] += x
+				}
+			}
+		} else {
+			// As in QCManyBody, a supersystem level replaces the expansion's own
+			// N-body contribution in the body dicts when max_nbody is N, but the
+			// returned value keeps it.
+			put := func(bi, n int, w float64) {
+				if c.ssIndex >= 0 && n == N {
+					if bi == 0 {
+						retExtra += w
+					}
+					return
+				}
+				contrib[bi*len(bodyN)+jOf[n]] += w
+			}
+			for bi, bt := range c.bsse {
+				switch bt {
+				case qcschema.BsseNoCP:
+					if cnt == nil {
+						continue
+					}
+					for _, n := range m.nbodies {
+						if n >= s {
+							put(bi, n, sign(n-s)*float64(cnt[n]))
+						}
+					}
+				case qcschema.BsseVMFC:
+					if m.has(b) {
+						put(bi, b, sign(b-s))
+					}
+				}
+			}
+		}
+		for bi := range c.bsse {
+			var acc float64
+			for j := range bodyN {
+				acc += contrib[bi*len(bodyN)+j]
+				row[co.key(bi, j)] = acc
+			}
+		}
+		row[co.retKey] = row[co.key(0, len(bodyN)-1)] + retExtra
+		if !c.kw.ReturnTotalData {
+			row[co.retKey] -= row[co.key(0, 0)]
+		}
+		rowKey = rowKey[:0]
+		for _, w := range row {
+			rowKey = binary.LittleEndian.AppendUint64(rowKey, math.Float64bits(w))
+		}
+		p, ok := patIdx[string(rowKey)]
+		if !ok {
+			p = int32(len(co.rows))
+			co.rows = append(co.rows, append([]float64(nil), row...))
+			patIdx[string(rowKey)] = p
+		}
+		co.taskPat[ti] = p
+	}
+	co.patNZ = make([][]keyWeight, len(co.rows))
+	for p, r := range co.rows {
+		for key, w := range r {
+			if w != 0 {
+				co.patNZ[p] = append(co.patNZ[p], keyWeight{key, w})
+			}
+		}
+	}
+	c.coef = co
+}
+
+// supersetCounts holds, for every kept cluster T, how many kept n-clusters contain it,
+// for n = 1..maxNB.
+type supersetCounts struct {
+	maxNB int
+	index []map[string]int32 // per level >= 2: packed cluster -> position in kept[level]
+	count [][]int32          // per level: (maxNB+1) counts per kept cluster
+	key   []byte
+}
+
+// packCluster appends the 0-indexed fragments of a cluster as 4-byte words.
+func packCluster(dst []byte, frags []int32) []byte {
+	for _, f := range frags {
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(f))
+	}
+	return dst
+}
+
+func (sc *screen) supersets() *supersetCounts {
+	maxNB := len(sc.kept) - 1
+	w := maxNB + 1
+	sp := &supersetCounts{maxNB: maxNB, index: make([]map[string]int32, w), count: make([][]int32, w)}
+	for k := 1; k <= maxNB; k++ {
+		sp.count[k] = make([]int32, sc.nkept[k]*w)
+		if k >= 2 {
+			idx := make(map[string]int32, sc.nkept[k])
+			for i := 0; i < sc.nkept[k]; i++ {
+				idx[string(packCluster(nil, sc.kept[k][i*k:(i+1)*k]))] = int32(i)
+			}
+			sp.index[k] = idx
+		}
+	}
+	sub := make([]int32, 0, maxNB)
+	for n := 1; n <= maxNB; n++ {
+		flat := sc.kept[n]
+		for i := 0; i < sc.nkept[n]; i++ {
+			S := flat[i*n : (i+1)*n]
+			for mask := 1; mask < 1<<n; mask++ {
+				sub = sub[:0]
+				for x := 0; x < n; x++ {
+					if mask&(1<<x) != 0 {
+						sub = append(sub, S[x])
+					}
+				}
+				sp.count[len(sub)][int(sp.position(sub))*w+n]++
+			}
+		}
+	}
+	return sp
+}
+
+// position is the index of a kept cluster (0-indexed fragments) in its level's list.
+func (sp *supersetCounts) position(frags []int32) int32 {
+	if len(frags) == 1 {
+		return frags[0]
+	}
+	sp.key = packCluster(sp.key[:0], frags)
+	return sp.index[len(frags)][string(sp.key)]
+}
+
+// of returns the counts of the kept cluster with the given 1-indexed fragments, indexed by
+// n-body level.
+func (sp *supersetCounts) of(real []int) []int32 {
+	frags := make([]int32, len(real))
+	for i, f := range real {
+		frags[i] = int32(f - 1)
+	}
+	w := sp.maxNB + 1
+	p := int(sp.position(frags))
+	return sp.count[len(real)][p*w : (p+1)*w]
+}
