@@ -167,13 +167,30 @@ func flatten(dst []float64, v *fastjson.Value) ([]float64, error) {
 	return dst, fmt.Errorf("want a number array, found %s", v.Type())
 }
 
+// countNumbers is how many numbers flatten would append for v, so the slice is allocated
+// once at its size.
+func countNumbers(v *fastjson.Value) int {
+	arr, err := v.Array()
+	if err != nil {
+		return 1
+	}
+	if len(arr) > 0 && arr[0].Type() != fastjson.TypeArray {
+		return len(arr)
+	}
+	n := 0
+	for _, e := range arr {
+		n += countNumbers(e)
+	}
+	return n
+}
+
 // floatArray is the flattened number array of v's field key, nil when absent or null.
 func floatArray(v *fastjson.Value, key string) ([]float64, error) {
 	f := v.Get(key)
 	if f == nil || f.Type() == fastjson.TypeNull {
 		return nil, nil
 	}
-	out, err := flatten(make([]float64, 0, 64), f)
+	out, err := flatten(make([]float64, 0, countNumbers(f)), f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", key, err)
 	}

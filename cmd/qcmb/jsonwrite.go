@@ -60,9 +60,55 @@ type indenter struct {
 	objOpen bool
 }
 
+// Bytes that end a run the indenter can copy as it is: inside a string, its closing quote
+// and the escape character; inside an array that may still be flat, anything that
+// decides it or ends it; elsewhere, anything structural.
+var (
+	stopString  = stopSet(`"\\`)
+	stopPending = stopSet("\"[]{} \t\n\r")
+	stopOutside = stopSet("\"[]{},: \t\n\r")
+)
+
+func stopSet(chars string) (t [256]bool) {
+	for i := 0; i < len(chars); i++ {
+		t[chars[i]] = true
+	}
+	return t
+}
+
 func (ind *indenter) Write(p []byte) (int, error) {
-	for _, c := range p {
-		ind.put(c)
+	for i := 0; i < len(p); {
+		stop := &stopOutside
+		switch {
+		case ind.inString && !ind.escaped:
+			stop = &stopString
+		case ind.inString:
+			stop = nil
+		case ind.open:
+			stop = &stopPending
+		}
+		j := i
+		if stop != nil {
+			for j < len(p) && !stop[p[j]] {
+				j++
+			}
+		}
+		if j > i { // a run copied as it is: number or string bytes
+			if ind.open {
+				ind.pending = append(ind.pending, p[i:j]...)
+			} else {
+				if ind.objOpen {
+					ind.put(p[i])
+					i++
+					continue
+				}
+				ind.w.Write(p[i:j])
+			}
+			i = j
+			continue
+		}
+		ind.put(p[i])
+		i++
 	}
 	return len(p), nil
 }
@@ -111,12 +157,7 @@ func (ind *indenter) put(c byte) {
 		switch c {
 		case ']': // flat (or empty) array: one line
 			ind.open = false
-			for _, b := range ind.pending {
-				ind.w.WriteByte(b)
-				if b == ',' {
-					ind.w.WriteByte(' ')
-				}
-			}
+			writeCommaSpaced(ind.w, ind.pending)
 			ind.pending = ind.pending[:0]
 			ind.w.WriteByte(']')
 			return
@@ -170,5 +211,32 @@ func (ind *indenter) flushPending() {
 	ind.newline()
 	for _, b := range rest {
 		ind.put(b)
+	}
+}
+
+// writeCommaSpaced writes a flat array's bytes with a space after each comma that is not
+// inside a string.
+func writeCommaSpaced(w *bufio.Writer, b []byte) {
+	for len(b) > 0 {
+		k := 0
+		for k < len(b) && b[k] != ',' && b[k] != '"' {
+			k++
+		}
+		if k == len(b) {
+			w.Write(b)
+			return
+		}
+		if b[k] == ',' {
+			w.Write(b[:k+1])
+			w.WriteByte(' ')
+			b = b[k+1:]
+			continue
+		}
+		end, err := stringEnd(b, k)
+		if err != nil { // unterminated: cannot happen for a closed array
+			end = len(b)
+		}
+		w.Write(b[:end])
+		b = b[end:]
 	}
 }

@@ -17,6 +17,7 @@ func TestIndenter(t *testing.T) {
 			"{\n  \"a\": [1, 2, 3],\n  \"b\": {\n    \"c\": \"x, y: [z] {}\",\n    \"d\": []\n  },\n  \"e\": [\n    [1, 2],\n    [3, 4]\n  ],\n  \"f\": {},\n  \"g\": [\n    \"s\\\"]\",\n    {\n      \"h\": 1\n    }\n  ]\n}"},
 		{`[{"q":"\"]"}, null, true]`, "[\n  {\n    \"q\": \"\\\"]\"\n  },\n  null,\n  true\n]"},
 		{` -1.5e-07 `, `-1.5e-07`},
+		{`{"names":["a,b","c\\\",d",1,2]}`, "{\n  \"names\": [\"a,b\", \"c\\\\\\\",d\", 1, 2]\n}"},
 	}
 	for _, c := range cases {
 		for _, chunk := range []int{1, 2, 3, 7, 1 << 20} {
