@@ -7,6 +7,7 @@ import (
 
 // The neighbour graph of distance screening: fragment pairs within a radius found with a
 // cell list, and its cliques, which are the clusters whose every pair is within a cutoff.
+
 // fragGeom holds what the distance metrics need: fragment centroids and bounding spheres
 // (about the centroid), and atom positions.
 type fragGeom struct {
