@@ -313,3 +313,60 @@ func TestScreenedHessianEqualsIncrementSum(t *testing.T) {
 		}
 	}
 }
+
+// FuzzScreenedAnalyze draws clusters, cutoffs and keywords: NewCore may refuse them, but a
+// screened Core must never panic and must assemble the sum of the kept increments.
+func FuzzScreenedAnalyze(f *testing.F) {
+	f.Add(int64(1), uint8(9), uint8(3), false, false, false, true)
+	f.Add(int64(2), uint8(12), uint8(4), true, true, false, false)
+	f.Add(int64(3), uint8(7), uint8(2), true, false, true, true)
+	f.Add(int64(4), uint8(10), uint8(3), false, true, true, false)
+	f.Fuzz(func(t *testing.T, seed int64, nfr, maxNB uint8, centroid, vmfc, ss, rtd bool) {
+		rng := rand.New(rand.NewSource(seed))
+		n := 2 + int(nfr%14)
+		mb := 1 + int(maxNB%4)
+		if mb > n {
+			mb = n
+		}
+		metric := MetricMinAtom
+		if centroid {
+			metric = MetricCentroid
+		}
+		bt := []qcschema.BsseType{qcschema.BsseNoCP}
+		if vmfc {
+			bt = []qcschema.BsseType{qcschema.BsseVMFC, qcschema.BsseNoCP}
+		}
+		kw := Keywords{BsseType: bt, Levels: levelsOf(mb, "a"), ReturnTotalData: rtd, Screening: randomScreening(rng, metric, mb)}
+		if ss {
+			kw.Supersystem = "s"
+		}
+		mol := randomCluster(rng, n)
+		c, err := NewCore(mol, kw)
+		if err != nil {
+			return
+		}
+		comps := randomComponents(c, true, false, seed)
+		a, err := c.Analyze(comps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := bruteKept(mol, kw.Screening, mb)
+		for _, b := range c.EffectiveBsseType() {
+			if c.screened && b == qcschema.BsseCP {
+				t.Fatalf("cp in %v", c.EffectiveBsseType())
+			}
+			if b == qcschema.BsseCP {
+				continue
+			}
+			e, _ := bruteScreened(c, kept, comps, b)
+			for lvl, want := range e {
+				if ss && lvl == n && mb == n {
+					continue // QCManyBody's supersystem at max_nbody == N replaces the N-body sum
+				}
+				if got := a.EnergyBodyDict[b][lvl]; math.Abs(got-want) > 1e-9 {
+					t.Fatalf("%s energy through %d: %.12f, want %.12f", b, lvl, got, want)
+				}
+			}
+		}
+	})
+}

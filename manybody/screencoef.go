@@ -189,30 +189,40 @@ func (sc *screen) supersets() *supersetCounts {
 						sub = append(sub, S[x])
 					}
 				}
-				sp.count[len(sub)][int(sp.position(sub))*w+n]++
+				// Every subcluster of a kept cluster is kept (cutoffs do not increase).
+				p, _ := sp.position(sub)
+				sp.count[len(sub)][int(p)*w+n]++
 			}
 		}
 	}
 	return sp
 }
 
-// position is the index of a kept cluster (0-indexed fragments) in its level's list.
-func (sp *supersetCounts) position(frags []int32) int32 {
+// position is the index of a cluster (0-indexed fragments) in its level's list of kept
+// clusters; ok is false when it was not kept.
+func (sp *supersetCounts) position(frags []int32) (p int32, ok bool) {
 	if len(frags) == 1 {
-		return frags[0]
+		return frags[0], true
+	}
+	if len(frags) >= len(sp.index) {
+		return 0, false
 	}
 	sp.key = packCluster(sp.key[:0], frags)
-	return sp.index[len(frags)][string(sp.key)]
+	p, ok = sp.index[len(frags)][string(sp.key)]
+	return p, ok
 }
 
-// of returns the counts of the kept cluster with the given 1-indexed fragments, indexed by
-// n-body level.
+// of returns the counts of the cluster with the given 1-indexed fragments, indexed by
+// n-body level, or nil when it was not kept (a supersystem's whole cluster).
 func (sp *supersetCounts) of(real []int) []int32 {
 	frags := make([]int32, len(real))
 	for i, f := range real {
 		frags[i] = int32(f - 1)
 	}
 	w := sp.maxNB + 1
-	p := int(sp.position(frags))
-	return sp.count[len(real)][p*w : (p+1)*w]
+	p, ok := sp.position(frags)
+	if !ok {
+		return nil
+	}
+	return sp.count[len(real)][int(p)*w : (int(p)+1)*w]
 }
