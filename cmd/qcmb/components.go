@@ -59,7 +59,11 @@ func (s *componentSet) addLabeled(where, label string, r *qcschema.AtomicResult)
 	if err != nil {
 		return fmt.Errorf("%s: %w", where, err)
 	}
-	key := t.Label()
+	return s.addTask(where, t.Label(), r)
+}
+
+// addTask adds the result of the task with canonical label key.
+func (s *componentSet) addTask(where, key string, r *qcschema.AtomicResult) error {
 	if _, dup := s.byLabel[key]; dup {
 		return fmt.Errorf("%s: task %s given twice", where, key)
 	}
@@ -140,7 +144,9 @@ func (s *componentSet) readList(path string, data []byte) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", where, err)
 		}
-		return s.addLabeled(where, t.Label(), r)
+		// A task built from its parts has its canonical label; one that the plan lacks
+		// (unsorted or invalid fragments) is reported as missing from the plan's side.
+		return s.addTask(where, t.Label(), r)
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
