@@ -82,7 +82,7 @@ func Hessian(ctx context.Context, atoms []Atom, opt Options) (*Result, error) {
 	tightenFD(&quiet)
 	// displacements run concurrently, each single-threaded
 	errs := make([]error, n3)
-	parallelFor(set.threads, n3, func(_, k int) {
+	perr := parallelFor(set.threads, n3, func(_, k int) {
 		disp := append([]Atom(nil), atoms...)
 		var g [2][]float64
 		for si, sgn := range []float64{1, -1} {
@@ -103,6 +103,9 @@ func Hessian(ctx context.Context, atoms []Atom, opt Options) (*Result, error) {
 			hess[k*n3+j] = (g[0][j] - g[1][j]) / (2 * HessianStep)
 		}
 	})
+	if perr != nil {
+		return nil, perr
+	}
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
@@ -168,7 +171,9 @@ func computeIn(ctx context.Context, ws *workspace, atoms []Atom, set *settings, 
 		res.Energy = state.energy + corr
 	}
 	if grad && set.method == methodHF {
-		res.Gradient = sys.scfGradient(state)
+		if res.Gradient, err = sys.scfGradient(state); err != nil {
+			return nil, nil, err
+		}
 	}
 	return res, state, nil
 }
@@ -190,7 +195,7 @@ func gradientAt(ctx context.Context, atoms []Atom, set *settings, b *gbsBasis, e
 	ref := &[2][]float64{state.D[0], state.D[1]}
 	errs := make([]error, n3)
 	// displacements run concurrently, each single-threaded
-	parallelFor(set.threads, n3, func(_, k int) {
+	perr := parallelFor(set.threads, n3, func(_, k int) {
 		disp := append([]Atom(nil), atoms...)
 		var e [4]float64 // at +2h, +h, -h, -2h
 		for si, mult := range []float64{2, 1, -1, -2} {
@@ -209,6 +214,9 @@ func gradientAt(ctx context.Context, atoms []Atom, set *settings, b *gbsBasis, e
 		}
 		g[k] = (-e[0] + 8*e[1] - 8*e[2] + e[3]) / (12 * MP2GradientStep)
 	})
+	if perr != nil {
+		return nil, nil, perr
+	}
 	for _, err := range errs {
 		if err != nil {
 			return nil, nil, err

@@ -20,7 +20,7 @@ func fixedEnergies(t *testing.T, atoms []Atom, b *gbsBasis, ext []PointCharge, d
 		e1 += dt[i] * (T[i] + V[i])
 		eS += W[i] * S[i]
 	}
-	st, err := sys.buildERIStore(context.Background())
+	st, err := sys.buildERIStore(context.Background(), math.MaxInt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,11 @@
 // (overlap eigenvalues below 1e-7 dropped). It stops when the energy
 // change is below EConvergence (default 1e-10) and the RMS of the orbital
 // gradient X^T(FDS-SDF)X is below DConvergence (default 1e-8), or fails
-// after MaxIter (default 100) iterations with a *ConvergenceError. The
+// after MaxIter (default 100) iterations with an *SCFError carrying the
+// iteration history. Other numerical failures (a singular overlap matrix,
+// as from a ghost atom on top of another centre; a failed
+// diagonalisation; a non-finite energy) are *SCFError values too, and a
+// panic in a worker goroutine is returned as a *WorkerPanicError. The
 // reference is RHF for singlets and UHF otherwise unless Reference says
 // "uhf".
 //

@@ -7,7 +7,7 @@ import "math"
 //	dE/dX = sum Dt dH/dX - sum W dS/dX + sum Gamma d(ab|cd)/dX + dVnn/dX
 //
 // with W the energy-weighted density and Gamma the two-particle density.
-func (sys *system) scfGradient(st *scfState) []float64 {
+func (sys *system) scfGradient(st *scfState) ([]float64, error) {
 	natom := len(sys.atoms)
 	g := make([]float64, 3*natom)
 	n := sys.bs.nbf
@@ -33,8 +33,10 @@ func (sys *system) scfGradient(st *scfState) []float64 {
 	}
 	sys.nuclearGradient(g)
 	sys.oneElectronGradient(dt, W, g)
-	sys.twoElectronGradient(dt, st.D, g)
-	return g
+	if err := sys.twoElectronGradient(dt, st.D, g); err != nil {
+		return nil, err
+	}
+	return g, nil
 }
 
 // nuclearGradient adds the derivative of the nucleus-nucleus and
@@ -247,7 +249,7 @@ func (sys *system) oneElectronGradient(dt, W, g []float64) {
 // twoElectronGradient adds sum_abcd Gamma_abcd d(ab|cd)/dX, Gamma the
 // symmetrised two-particle density
 // 1/2 [Dt_ab Dt_cd - 1/2 sum_s (Ds_ac Ds_bd + Ds_ad Ds_bc)].
-func (sys *system) twoElectronGradient(dt []float64, ds [2][]float64, g []float64) {
+func (sys *system) twoElectronGradient(dt []float64, ds [2][]float64, g []float64) error {
 	n := sys.bs.nbf
 	natom := len(sys.atoms)
 	quartets := sys.uniqueQuartets()
@@ -272,7 +274,7 @@ func (sys *system) twoElectronGradient(dt []float64, ds [2][]float64, g []float6
 	partial := make([][]float64, len(chunks))
 	gall := sys.ws.floats(len(chunks) * 3 * natom) // one partial gradient per chunk
 	works := sys.ws.gradWorks(nw)
-	parallelFor(nw, len(chunks), func(wk, c int) {
+	err := parallelFor(nw, len(chunks), func(wk, c int) {
 		if works[wk] == nil {
 			works[wk] = newGradWork()
 		}
@@ -282,11 +284,15 @@ func (sys *system) twoElectronGradient(dt []float64, ds [2][]float64, g []float6
 		}
 		partial[c] = gc
 	})
+	if err != nil {
+		return err
+	}
 	for _, gc := range partial {
 		for i, v := range gc {
 			g[i] += v
 		}
 	}
+	return nil
 }
 
 // gradWork is per-goroutine scratch for two-electron gradient integrals.

@@ -78,10 +78,18 @@ func computeAtomicDensity(b *gbsBasis, z int) []float64 {
 	for i := range H {
 		H[i] = T[i] + V[i]
 	}
-	X, m := orthogonalizer(S, n)
-	st, err := sys.buildERIStore(context.Background())
+	X, m, err := orthogonalizer(S, n)
 	if err != nil {
 		return nil
+	}
+	st, err := sys.buildERIStore(context.Background(), math.MaxInt)
+	if err != nil {
+		return nil
+	}
+	var diag fockDiag
+	diagFock := func(F []float64) ([]float64, []float64, error) {
+		C, eps := make([]float64, n*m), make([]float64, m)
+		return C, eps, diag.solve(F, X, n, m, C, eps)
 	}
 	jkb := newJKBuilder(sys, st, 1)
 	occ := func(eps []float64) []float64 {
@@ -124,7 +132,10 @@ func computeAtomicDensity(b *gbsBasis, z int) []float64 {
 		}
 		return D
 	}
-	C, eps := diagFock(H, X, n, m)
+	C, eps, err := diagFock(H)
+	if err != nil {
+		return nil
+	}
 	D := densityFrom(C, eps) // total density
 	J := make([]float64, n*n)
 	K := [][]float64{make([]float64, n*n)}
@@ -135,13 +146,17 @@ func computeAtomicDensity(b *gbsBasis, z int) []float64 {
 		for i := range D {
 			half[i] = 0.5 * D[i]
 		}
-		jkb.build(D, [][]float64{half}, J, K)
+		if jkb.build(D, [][]float64{half}, J, K) != nil {
+			return nil
+		}
 		e := 0.0
 		for i := range F {
 			F[i] = H[i] + J[i] - K[0][i]
 			e += 0.5 * D[i] * (H[i] + F[i])
 		}
-		C, eps = diagFock(F, X, n, m)
+		if C, eps, err = diagFock(F); err != nil {
+			return nil
+		}
 		Dn := densityFrom(C, eps)
 		diff := 0.0
 		for i := range D {

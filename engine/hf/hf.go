@@ -43,6 +43,11 @@ type Options struct {
 	// Threads bounds the goroutines used for integrals; zero means
 	// runtime.GOMAXPROCS(0). Results do not depend on it.
 	Threads int
+	// Memory is the budget in bytes for the large arrays (stored
+	// integrals, MP2 intermediates); above it integrals are recomputed
+	// (direct SCF) and MP2 works in batches of occupied orbitals. Zero
+	// means DefaultMemory().
+	Memory int64
 }
 
 // Result holds the outcome of a calculation. Energies in hartree.
@@ -92,17 +97,57 @@ func (e *UnknownMethodError) Error() string {
 	return fmt.Sprintf("hf: unknown method %q (supported: hf, scf, mp2)", e.Method)
 }
 
-// ConvergenceError is returned when the SCF does not converge within MaxIter.
-type ConvergenceError struct {
-	Iterations   int
-	Energy       float64 // last total energy
-	DeltaE       float64 // last energy change
-	DensityError float64 // last RMS orbital gradient
+// SCFIteration is one line of the SCF history.
+type SCFIteration struct {
+	Iteration       int
+	Energy          float64 // total energy
+	DeltaE          float64 // change from the previous iteration
+	OrbitalGradient float64 // RMS of X^T(FDS-SDF)X, the DIIS error
 }
 
-func (e *ConvergenceError) Error() string {
-	return fmt.Sprintf("hf: SCF did not converge in %d iterations (E = %.12f, dE = %.3e, RMS orbital gradient = %.3e)",
-		e.Iterations, e.Energy, e.DeltaE, e.DensityError)
+// SCFFailure says why an SCF stopped.
+type SCFFailure string
+
+// The ways an SCF fails.
+const (
+	SCFNotConverged     SCFFailure = "did not converge"
+	SCFNonFinite        SCFFailure = "produced a non-finite energy"
+	SCFSingularOverlap  SCFFailure = "has a singular overlap matrix (linearly dependent basis functions)"
+	SCFEigenFailure     SCFFailure = "could not diagonalise a matrix"
+	ZVectorNotConverged SCFFailure = "Z-vector (CPHF) equations did not converge"
+)
+
+// SCFError is a numerical failure of the SCF (or of the orbital response
+// equations of an MP2 gradient). History holds every iteration done so
+// far (empty when the failure came before the first iteration).
+type SCFError struct {
+	Reason  SCFFailure
+	Detail  string // extra facts, e.g. the smallest overlap eigenvalue
+	History []SCFIteration
+}
+
+// Last returns the last iteration, or the zero value without history.
+func (e *SCFError) Last() SCFIteration {
+	if len(e.History) == 0 {
+		return SCFIteration{}
+	}
+	return e.History[len(e.History)-1]
+}
+
+func (e *SCFError) Error() string {
+	msg := "hf: SCF " + string(e.Reason)
+	if e.Reason == ZVectorNotConverged {
+		msg = "hf: MP2 gradient: " + string(e.Reason)
+	}
+	if e.Detail != "" {
+		msg += " (" + e.Detail + ")"
+	}
+	if n := len(e.History); n > 0 {
+		l := e.History[n-1]
+		msg += fmt.Sprintf(" after %d iterations: E = %.12f, dE = %.3e, RMS orbital gradient = %.3e",
+			l.Iteration, l.Energy, l.DeltaE, l.OrbitalGradient)
+	}
+	return msg
 }
 
 // ErrInvalidInput is wrapped by errors about malformed molecules or options
@@ -141,6 +186,7 @@ type settings struct {
 	threads      int
 	pure         bool
 	guess        string
+	memory       int64 // bytes
 	basis        *gbsBasis
 	log          io.Writer
 }
@@ -202,10 +248,11 @@ func validate(atoms []Atom, opt Options) (*settings, *gbsBasis, error) {
 			}
 		}
 	}
-	// coincident centres
+	// Coincident nuclei repel infinitely; a ghost on another centre is
+	// left to the SCF, which refuses a singular basis.
 	for i := range atoms {
 		for j := 0; j < i; j++ {
-			if dist(atoms[i].Pos, atoms[j].Pos) < 1e-6 {
+			if !atoms[i].Ghost && !atoms[j].Ghost && dist(atoms[i].Pos, atoms[j].Pos) < 1e-6 {
 				return nil, nil, invalid("atoms %d and %d coincide", j, i)
 			}
 		}
@@ -262,6 +309,10 @@ func validate(atoms []Atom, opt Options) (*settings, *gbsBasis, error) {
 	}
 	if s.maxiter <= 0 {
 		s.maxiter = 100
+	}
+	s.memory = opt.Memory
+	if s.memory <= 0 {
+		s.memory = DefaultMemory()
 	}
 	if n := b.elementsNBF(atoms); n > maxNBF {
 		return nil, nil, invalid("%d basis functions exceed the limit of %d of this program", n, maxNBF)

@@ -321,8 +321,9 @@ func TestBadInput(t *testing.T) {
 		{"huge Z", []Atom{{Z: 500}}, Options{Method: "hf", Basis: "sto-3g"}, func(e error) bool { var x *UnsupportedElementError; return errors.As(e, &x) }},
 		{"empty method", w, Options{Basis: "sto-3g"}, func(e error) bool { var x *UnknownMethodError; return errors.As(e, &x) }},
 		{"not converged", w, Options{Method: "hf", Basis: "6-31g", MaxIter: 3}, func(e error) bool {
-			var x *ConvergenceError
-			return errors.As(e, &x) && x.Iterations == 3 && !math.IsNaN(x.Energy) && x.DensityError > 0
+			var x *SCFError
+			return errors.As(e, &x) && x.Reason == SCFNotConverged && len(x.History) == 3 &&
+				x.Last().Iteration == 3 && !math.IsNaN(x.Last().Energy) && x.Last().OrbitalGradient > 0
 		}},
 	}
 	for _, c := range cases {
@@ -428,12 +429,11 @@ func TestDirectSCFMatchesStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	forceDirect = true
-	defer func() { forceDirect = false }()
-	direct, err := Gradient(bg, atoms, Options{Method: "hf", Basis: "6-31g*", Charge: 1, Multiplicity: 2})
+	direct, err := Gradient(bg, atoms, Options{Method: "hf", Basis: "6-31g*", Charge: 1, Multiplicity: 2, Memory: directMemory})
 	if err != nil {
 		t.Fatal(err)
 	}
+	opt.Memory = directMemory
 	e2, err := Energy(bg, atoms, opt)
 	if err != nil {
 		t.Fatal(err)

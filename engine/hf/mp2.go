@@ -30,7 +30,7 @@ func (sys *system) halfTransform(ctx context.Context, co, cv []float64, no, nv i
 	t1s := make([][]float64, nw)
 	t2s := make([][]float64, nw)
 	// one chunk per bra shell pair; each writes its own rows of ht
-	parallelFor(nw, len(sys.pairs), func(wk, pi int) {
+	err := parallelFor(nw, len(sys.pairs), func(wk, pi int) {
 		if ctx.Err() != nil {
 			return
 		}
@@ -92,6 +92,9 @@ func (sys *system) halfTransform(ctx context.Context, co, cv []float64, no, nv i
 			}
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -292,7 +295,7 @@ func (sys *system) halfTransformStored(ctx context.Context, co, cv []float64, no
 	sc := make([]*scratch, nw)
 	const rowsPerChunk = 16
 	nch := (np + rowsPerChunk - 1) / rowsPerChunk
-	parallelFor(nw, nch, func(wk, c int) {
+	err := parallelFor(nw, nch, func(wk, c int) {
 		if ctx.Err() != nil {
 			return
 		}
@@ -316,6 +319,9 @@ func (sys *system) halfTransformStored(ctx context.Context, co, cv []float64, no
 			}
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

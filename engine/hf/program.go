@@ -77,9 +77,9 @@ func Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcschema.AtomicRes
 		if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 			return nil, ctx.Err()
 		}
-		var ce *ConvergenceError
+		var ce *SCFError
 		typ := qcschema.ErrorInput
-		if errors.As(err, &ce) {
+		if errors.As(err, &ce) && ce.Reason != SCFSingularOverlap {
 			typ = qcschema.ErrorConvergence
 		}
 		return nil, qcschema.NewFailedOperation(in, typ, err.Error())

@@ -2,6 +2,7 @@ package hf
 
 import (
 	"context"
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/blas"
@@ -14,16 +15,9 @@ import (
 // schwarzTol is the integral screening threshold (Psi4's ints_tolerance).
 const schwarzTol = 1e-12
 
-// maxStoredERI is the number of stored integral values above which the
-// Fock build switches from stored (PK-like) to direct.
-const maxStoredERI = 60_000_000
-
 // directRebuild is how often (iterations) a direct SCF rebuilds J and K
 // from the full density instead of the density change.
 const directRebuild = 8
-
-// forceDirect makes every SCF direct (for tests).
-var forceDirect = false
 
 // system is a molecule with its basis and integral machinery.
 type system struct {
@@ -113,7 +107,7 @@ func newSystemIn(ws *workspace, atoms []Atom, b *gbsBasis, ext []PointCharge, de
 		sp := sys.pairs[i]
 		return float64(sp.np*sp.np*sp.nab*sp.nab + 1)
 	})
-	parallelFor(nw, len(chunks), func(wk, c int) {
+	err = parallelFor(nw, len(chunks), func(wk, c int) {
 		if works[wk] == nil {
 			works[wk] = newERIWork()
 		}
@@ -132,6 +126,9 @@ func newSystemIn(ws *workspace, atoms []Atom, b *gbsBasis, ext []PointCharge, de
 			sys.schwarz[i] = math.Sqrt(mx)
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
 	return sys, nil
 }
 
@@ -185,14 +182,16 @@ func (sys *system) uniqueQuartets() []quartetRec {
 	return out
 }
 
-func (sys *system) buildERIStore(ctx context.Context) (*eriStore, error) {
+// buildERIStore computes and keeps the unique integrals if they fit in
+// maxValues values, and otherwise returns a store for direct builds.
+func (sys *system) buildERIStore(ctx context.Context, maxValues int) (*eriStore, error) {
 	st := &eriStore{quartets: sys.uniqueQuartets()}
 	total := 0
 	if n := len(st.quartets); n > 0 {
 		last := st.quartets[n-1]
 		total = last.off + sys.pairs[last.bra].nab*sys.pairs[last.ket].nab
 	}
-	if total > maxStoredERI || forceDirect {
+	if total > maxValues {
 		st.direct = true
 		return st, nil
 	}
@@ -210,7 +209,7 @@ func (sys *system) buildERIStore(ctx context.Context) (*eriStore, error) {
 	nw := sys.threads
 	works := sys.ws.eriWorks(nw)
 	chunks := splitByWork(len(st.quartets), 8*nw, func(i int) float64 { return sys.quartetCost(st.quartets[i]) })
-	parallelFor(nw, len(chunks), func(wk, c int) {
+	err := parallelFor(nw, len(chunks), func(wk, c int) {
 		if works[wk] == nil {
 			works[wk] = newERIWork()
 		}
@@ -228,6 +227,9 @@ func (sys *system) buildERIStore(ctx context.Context) (*eriStore, error) {
 			w.quartetF(bra, ket, st.values[q.off:q.off+bra.nab*ket.nab], fc)
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -282,7 +284,7 @@ func newJKBuilder(sys *system, st *eriStore, nspin int) *jkBuilder {
 }
 
 // build computes J[Dt] and K[D_s] for each spin density (full nbf x nbf).
-func (b *jkBuilder) build(dt []float64, ds [][]float64, J []float64, K [][]float64) {
+func (b *jkBuilder) build(dt []float64, ds [][]float64, J []float64, K [][]float64) error {
 	sys, st := b.sys, b.st
 	n := sys.bs.nbf
 	// density screening (direct mode): max |D| over all densities per shell pair
@@ -306,7 +308,7 @@ func (b *jkBuilder) build(dt []float64, ds [][]float64, J []float64, K [][]float
 			}
 		}
 	}
-	parallelFor(sys.threads, len(b.chunks), func(wk, c int) {
+	err := parallelFor(sys.threads, len(b.chunks), func(wk, c int) {
 		if st.direct && b.works[wk] == nil {
 			b.works[wk] = newERIWork()
 		}
@@ -339,6 +341,9 @@ func (b *jkBuilder) build(dt []float64, ds [][]float64, J []float64, K [][]float
 			digest(bra, ket, q.bra == q.ket, v, n, dt, ds, Jc, Kc)
 		}
 	})
+	if err != nil {
+		return err
+	}
 	for i := range J {
 		J[i] = 0
 	}
@@ -368,6 +373,7 @@ func (b *jkBuilder) build(dt []float64, ds [][]float64, J []float64, K [][]float
 			}
 		}
 	}
+	return nil
 }
 
 // digest adds one unique shell quartet's integrals to the unsymmetrised
@@ -456,24 +462,39 @@ type scfState struct {
 	iterations int
 }
 
+// Overlap eigenvalues below linDepTol are dropped by the canonical
+// orthogonalisation; below singularTol (relative to the largest) the basis
+// is singular, as with two identical functions on one centre, and the
+// calculation is refused.
+const (
+	linDepTol   = 1e-7
+	singularTol = 1e-10
+)
+
 // orthogonalizer returns X (nbf x nmo) with X^T S X = 1, canonical
-// orthogonalisation dropping overlap eigenvalues below 1e-7.
-func orthogonalizer(S []float64, n int) ([]float64, int) {
+// orthogonalisation dropping overlap eigenvalues below linDepTol.
+func orthogonalizer(S []float64, n int) ([]float64, int, error) {
 	var es mat.EigenSym
-	es.Factorize(mat.NewSymDense(n, append([]float64(nil), S...)), true)
+	if !es.Factorize(mat.NewSymDense(n, append([]float64(nil), S...)), true) {
+		return nil, 0, &SCFError{Reason: SCFEigenFailure, Detail: "overlap matrix"}
+	}
 	vals := es.Values(nil)
+	if vals[0] < singularTol*vals[n-1] {
+		return nil, 0, &SCFError{Reason: SCFSingularOverlap,
+			Detail: fmt.Sprintf("smallest overlap eigenvalue %.3e", vals[0])}
+	}
 	var U mat.Dense
 	es.VectorsTo(&U)
 	keep := 0
 	for _, v := range vals {
-		if v > 1e-7 {
+		if v > linDepTol {
 			keep++
 		}
 	}
 	X := make([]float64, n*keep)
 	col := 0
 	for k, v := range vals {
-		if v <= 1e-7 {
+		if v <= linDepTol {
 			continue
 		}
 		f := 1 / math.Sqrt(v)
@@ -482,13 +503,13 @@ func orthogonalizer(S []float64, n int) ([]float64, int) {
 		}
 		col++
 	}
-	return X, keep
+	return X, keep, nil
 }
 
 // orthogonalizer returns X (nbf x nmo) with X^T S X = 1 spanning the
 // working functions: all cartesian functions, or for pure basis sets the
 // spherical harmonic combinations.
-func (sys *system) orthogonalizer(S []float64) ([]float64, int) {
+func (sys *system) orthogonalizer(S []float64) ([]float64, int, error) {
 	n := sys.bs.nbf
 	if !sys.bs.pure || sys.bs.nsph == n {
 		return orthogonalizer(S, n)
@@ -510,16 +531,11 @@ func (sys *system) orthogonalizer(S []float64) ([]float64, int) {
 			st[i*m+j], st[j*m+i] = v, v
 		}
 	}
-	Xs, k := orthogonalizer(st, m)
-	return matMul(T, Xs, n, m, k), k
-}
-
-// diagFock solves F C = S C e through X: returns C (n x m) and eps.
-func diagFock(F, X []float64, n, m int) ([]float64, []float64) {
-	var d fockDiag
-	C, eps := make([]float64, n*m), make([]float64, m)
-	d.solve(F, X, n, m, C, eps)
-	return C, eps
+	Xs, k, err := orthogonalizer(st, m)
+	if err != nil {
+		return nil, 0, err
+	}
+	return matMul(T, Xs, n, m, k), k, nil
 }
 
 // fockDiag is reusable scratch for diagonalising Fock matrices of one
@@ -531,7 +547,7 @@ type fockDiag struct {
 }
 
 // solve sets C (n x m) and eps (m) to the solution of F C = S C e through X.
-func (d *fockDiag) solve(F, X []float64, n, m int, C, eps []float64) {
+func (d *fockDiag) solve(F, X []float64, n, m int, C, eps []float64) error {
 	if len(d.fp) != m*m || len(d.fx) != n*m {
 		d.fx, d.fp, d.a = d.ws.floats(n*m), d.ws.floats(m*m), d.ws.floats(m*m)
 		d.work = nil
@@ -552,11 +568,12 @@ func (d *fockDiag) solve(F, X []float64, n, m int, C, eps []float64) {
 		lapack64.Syev(lapack.EVCompute, sym, eps[:m], q, -1)
 		d.work = d.ws.floats(int(q[0]))
 	}
-	if !lapack64.Syev(lapack.EVCompute, sym, eps[:m], d.work, len(d.work)) {
-		panic("hf: Fock matrix diagonalisation failed")
+	if !finiteVec(a) || !lapack64.Syev(lapack.EVCompute, sym, eps[:m], d.work, len(d.work)) {
+		return &SCFError{Reason: SCFEigenFailure, Detail: "Fock matrix"}
 	}
 	// a now holds the eigenvectors in its columns
 	matMulInto(C, X, a, n, m, m)
+	return nil
 }
 
 // density returns C_occ C_occ^T.
@@ -740,9 +757,12 @@ func (sys *system) runSCF(ctx context.Context, set *settings, guess *[2][]float6
 	for i := range H {
 		H[i] = T[i] + V[i]
 	}
-	X, m := sys.orthogonalizer(S)
+	X, m, err := sys.orthogonalizer(S)
+	if err != nil {
+		return nil, nil, err
+	}
 	set.logf("  basis functions: %d, orthonormal MOs: %d\n", n, m)
-	st, err := sys.buildERIStore(ctx)
+	st, err := sys.buildERIStore(ctx, set.maxStoredValues())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -797,7 +817,9 @@ func (sys *system) runSCF(ctx context.Context, set *settings, guess *[2][]float6
 		} else {
 			set.logf("  guess: core Hamiltonian\n")
 			for s := 0; s < nspin; s++ {
-				diag.solve(H, X, n, m, C[s], eps[s])
+				if err := diag.solve(H, X, n, m, C[s], eps[s]); err != nil {
+					return nil, nil, err
+				}
 				density(C[s], n, m, nocc[s], D[s])
 			}
 		}
@@ -816,6 +838,7 @@ func (sys *system) runSCF(ctx context.Context, set *settings, guess *[2][]float6
 	dd := &diis{max: 8, ws: ws}
 	var eOld float64
 	var dE, drms float64
+	var history []SCFIteration
 	set.logf("  %4s %22s %12s %12s\n", "iter", "energy", "dE", "rms grad")
 	for iter := 1; iter <= set.maxiter; iter++ {
 		if err := ctx.Err(); err != nil {
@@ -838,7 +861,9 @@ func (sys *system) runSCF(ctx context.Context, set *settings, guess *[2][]float6
 					dD[s][i] = D[s][i] - Dprev[s][i]
 				}
 			}
-			jkb.build(ddt, dD, dJ, dK)
+			if err := jkb.build(ddt, dD, dJ, dK); err != nil {
+				return nil, nil, err
+			}
 			for i := range J {
 				J[i] += dJ[i]
 			}
@@ -848,7 +873,9 @@ func (sys *system) runSCF(ctx context.Context, set *settings, guess *[2][]float6
 				}
 			}
 		} else {
-			jkb.build(dt, D, J, K)
+			if err := jkb.build(dt, D, J, K); err != nil {
+				return nil, nil, err
+			}
 		}
 		if st.direct {
 			copy(dtPrev, dt)
@@ -895,8 +922,9 @@ func (sys *system) runSCF(ctx context.Context, set *settings, guess *[2][]float6
 		}
 		eOld = e
 		set.logf("  %4d %22.12f %12.4e %12.4e\n", iter, e, dE, drms)
-		if math.IsNaN(e) || math.IsInf(e, 0) {
-			return nil, nil, &ConvergenceError{Iterations: iter, Energy: e, DeltaE: dE, DensityError: drms}
+		history = append(history, SCFIteration{Iteration: iter, Energy: e, DeltaE: dE, OrbitalGradient: drms})
+		if math.IsNaN(e) || math.IsInf(e, 0) || math.IsNaN(drms) {
+			return nil, nil, &SCFError{Reason: SCFNonFinite, History: history}
 		}
 		if iter > 1 && math.Abs(dE) < set.econv && drms < set.dconv {
 			// state is returned to the caller: fresh memory, not ws.
@@ -905,7 +933,10 @@ func (sys *system) runSCF(ctx context.Context, set *settings, guess *[2][]float6
 			// orbitals and energies are canonical (needed by MP2 and W).
 			for s := 0; s < nspin; s++ {
 				c, ev := make([]float64, n*m), make([]float64, m)
-				diag.solve(F[s], X, n, m, c, ev)
+				if err := diag.solve(F[s], X, n, m, c, ev); err != nil {
+					err.(*SCFError).History = history
+					return nil, nil, err
+				}
 				d := make([]float64, n*n)
 				density(c, n, m, nocc[s], d)
 				state.C[s], state.eps[s], state.D[s] = c, ev, d
@@ -920,9 +951,12 @@ func (sys *system) runSCF(ctx context.Context, set *settings, guess *[2][]float6
 			dd.extrapolate(F)
 		}
 		for s := 0; s < nspin; s++ {
-			diag.solve(F[s], X, n, m, C[s], eps[s])
+			if err := diag.solve(F[s], X, n, m, C[s], eps[s]); err != nil {
+				err.(*SCFError).History = history
+				return nil, nil, err
+			}
 			density(C[s], n, m, nocc[s], D[s])
 		}
 	}
-	return nil, nil, &ConvergenceError{Iterations: set.maxiter, Energy: eOld, DeltaE: dE, DensityError: drms}
+	return nil, nil, &SCFError{Reason: SCFNotConverged, History: history}
 }
