@@ -8,13 +8,23 @@ import "math"
 //
 // with W the energy-weighted density and Gamma the two-particle density.
 func (sys *system) scfGradient(st *scfState) ([]float64, error) {
-	natom := len(sys.atoms)
-	g := make([]float64, 3*natom)
+	g := make([]float64, 3*len(sys.atoms))
+	dt, W := sys.referenceDensities(st)
+	sys.nuclearGradient(g)
+	sys.oneElectronGradient(dt, W, g)
+	if err := sys.twoElectronGradient(&twoPDM{dt: dt, ds: st.D}, g); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// referenceDensities returns the total density and the energy-weighted
+// density sum_s sum_k e_k C_ak C_bk of the SCF solution.
+func (sys *system) referenceDensities(st *scfState) (dt, W []float64) {
 	n := sys.bs.nbf
 	m := st.nmo
-	// densities
-	dt := sys.ws.floats(n * n)
-	W := sys.ws.floats(n * n)
+	dt = sys.ws.floats(n * n)
+	W = sys.ws.floats(n * n)
 	nocc := [2]int{st.na, st.nb}
 	for s := 0; s < 2; s++ {
 		C, e := st.C[s], st.eps[s]
@@ -31,12 +41,7 @@ func (sys *system) scfGradient(st *scfState) ([]float64, error) {
 			}
 		}
 	}
-	sys.nuclearGradient(g)
-	sys.oneElectronGradient(dt, W, g)
-	if err := sys.twoElectronGradient(dt, st.D, g); err != nil {
-		return nil, err
-	}
-	return g, nil
+	return dt, W
 }
 
 // nuclearGradient adds the derivative of the nucleus-nucleus and
@@ -246,14 +251,30 @@ func (sys *system) oneElectronGradient(dt, W, g []float64) {
 	}
 }
 
-// twoElectronGradient adds sum_abcd Gamma_abcd d(ab|cd)/dX, Gamma the
-// symmetrised two-particle density
-// 1/2 [Dt_ab Dt_cd - 1/2 sum_s (Ds_ac Ds_bd + Ds_ad Ds_bc)].
-func (sys *system) twoElectronGradient(dt []float64, ds [2][]float64, g []float64) error {
+// twoPDM is a symmetrised two-particle density in the AO basis:
+//
+//	Gamma_abcd = 1/2 B(D, Q) + 1/2 B(Q, D) + gamma_(ab)(cd)
+//	B(X, Y)_abcd = 1/2 [Xt_ab Yt_cd - 1/2 sum_s (Xs_ac Ys_bd + Xs_ad Ys_bc)]
+//
+// D the reference spin densities, Q = D + 2 P with P the spin densities of
+// a correlation correction (Q = D when qs is nil, the Hartree-Fock
+// density) and gamma a non-separable part over function pairs (nil for
+// Hartree-Fock).
+type twoPDM struct {
+	dt []float64    // total reference density
+	ds [2][]float64 // reference spin densities
+	qt []float64    // total Q, or nil
+	qs [2][]float64 // spin Q, or nil
+	// gamma[p*npair+q], p and q packed pairs a >= b, or nil; gmax holds
+	// max |gamma| over each shell pair's rows, for screening.
+	gamma []float64
+	gmax  []float64
+}
+
+// densityMax returns max |D| over the functions of each shell pair (M, N),
+// over all given densities, for screening.
+func (sys *system) densityMax(ds ...[]float64) []float64 {
 	n := sys.bs.nbf
-	natom := len(sys.atoms)
-	quartets := sys.uniqueQuartets()
-	// max |D| per shell pair for screening
 	ns := len(sys.bs.shells)
 	dmax := make([]float64, ns*ns)
 	for M, a := range sys.bs.shells {
@@ -261,13 +282,24 @@ func (sys *system) twoElectronGradient(dt []float64, ds [2][]float64, g []float6
 			mx := 0.0
 			for i := 0; i < a.ncart(); i++ {
 				for j := 0; j < b.ncart(); j++ {
-					for _, d := range [][]float64{dt, ds[0], ds[1]} {
+					for _, d := range ds {
 						mx = math.Max(mx, math.Abs(d[(a.off+i)*n+b.off+j]))
 					}
 				}
 			}
 			dmax[M*ns+N] = mx
 		}
+	}
+	return dmax
+}
+
+// twoElectronGradient adds sum_abcd Gamma_abcd d(ab|cd)/dX.
+func (sys *system) twoElectronGradient(p *twoPDM, g []float64) error {
+	natom := len(sys.atoms)
+	quartets := sys.uniqueQuartets()
+	dmax := sys.densityMax(p.dt, p.ds[0], p.ds[1])
+	if p.qt != nil {
+		dmax = sys.densityMax(p.dt, p.ds[0], p.ds[1], p.qt, p.qs[0], p.qs[1])
 	}
 	nw := sys.threads
 	chunks := splitByWork(len(quartets), gradChunks, func(i int) float64 { return 2 * sys.quartetCost(quartets[i]) })
@@ -280,7 +312,7 @@ func (sys *system) twoElectronGradient(dt []float64, ds [2][]float64, g []float6
 		}
 		gc := gall[c*3*natom : (c+1)*3*natom]
 		for _, q := range quartets[chunks[c][0]:chunks[c][1]] {
-			works[wk].quartet(sys, q, dmax, dt, ds, gc)
+			works[wk].quartet(sys, q, dmax, p, gc)
 		}
 		partial[c] = gc
 	})
@@ -322,13 +354,15 @@ func newGradWork() *gradWork {
 //	                 dE/dC = sum_q dEs_q^C . (G^T X_q)
 //
 // so the per-primitive-quartet work scales with the smaller pair.
-func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float64, ds [2][]float64, g []float64) {
-	n := sys.bs.nbf
+func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, p *twoPDM, g []float64) {
 	ns := len(sys.bs.shells)
 	bra, ket := sys.pairs[q.bra], sys.pairs[q.ket]
 	s1, s2, s3, s4 := bra.m, bra.n, ket.m, ket.n
 	dm := math.Max(dmax[s1*ns+s2]*dmax[s3*ns+s4],
 		math.Max(dmax[s1*ns+s3]*dmax[s2*ns+s4], dmax[s1*ns+s4]*dmax[s2*ns+s3]))
+	if p.gmax != nil {
+		dm += math.Min(p.gmax[q.bra], p.gmax[q.ket])
+	}
 	if dm*sys.schwarz[q.bra]*sys.schwarz[q.ket] < gradScreen {
 		return
 	}
@@ -369,26 +403,10 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 	nab, ncd := bra.nab, ket.nab
 	w.G = grow(w.G, nab*ncd)
 	G := w.G
-	o1, o2, o3, o4 := bra.a.off, bra.b.off, ket.a.off, ket.b.off
-	for f1 := 0; f1 < bra.na; f1++ {
-		b1 := o1 + f1
-		for f2 := 0; f2 < bra.nb; f2++ {
-			b2 := o2 + f2
-			d12 := dt[b1*n+b2]
-			row := G[(f1*bra.nb+f2)*ncd:]
-			for f3 := 0; f3 < ket.na; f3++ {
-				b3 := o3 + f3
-				for f4 := 0; f4 < ket.nb; f4++ {
-					b4 := o4 + f4
-					x := 0.0
-					for s := 0; s < 2; s++ {
-						d := ds[s]
-						x += d[b1*n+b3]*d[b2*n+b4] + d[b1*n+b4]*d[b2*n+b3]
-					}
-					row[f3*ket.nb+f4] = deg * 0.5 * (d12*dt[b3*n+b4] - 0.5*x)
-				}
-			}
-		}
+	if p.qt == nil {
+		p.fillHF(G, bra, ket, sys.bs.nbf, deg)
+	} else {
+		p.fillCorrelated(G, bra, ket, sys.bs.nbf, deg)
 	}
 	L := bra.L + ket.L + 1
 	s := L + 1
@@ -533,6 +551,53 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 			g[3*atD+k] -= gA[k] + gB[k] + gC[k]
 		}
 	}
+}
+
+// fill sets G[(f1 f2)][(f3 f4)] = deg elem(b1, b2, b3, b4) over the
+// functions b1..b4 of the quartet (bra|ket).
+func fill(G []float64, bra, ket *shellPair, deg float64, elem func(b1, b2, b3, b4 int) float64) {
+	k := 0
+	for b1 := bra.a.off; b1 < bra.a.off+bra.na; b1++ {
+		for b2 := bra.b.off; b2 < bra.b.off+bra.nb; b2++ {
+			for b3 := ket.a.off; b3 < ket.a.off+ket.na; b3++ {
+				for b4 := ket.b.off; b4 < ket.b.off+ket.nb; b4++ {
+					G[k] = deg * elem(b1, b2, b3, b4)
+					k++
+				}
+			}
+		}
+	}
+}
+
+// fillHF sets G to deg times the Hartree-Fock two-particle density of the
+// quartet (bra|ket).
+func (p *twoPDM) fillHF(G []float64, bra, ket *shellPair, n int, deg float64) {
+	dt, ds := p.dt, p.ds
+	fill(G, bra, ket, deg, func(b1, b2, b3, b4 int) float64 {
+		x := 0.0
+		for s := 0; s < 2; s++ {
+			d := ds[s]
+			x += d[b1*n+b3]*d[b2*n+b4] + d[b1*n+b4]*d[b2*n+b3]
+		}
+		return 0.5 * (dt[b1*n+b2]*dt[b3*n+b4] - 0.5*x)
+	})
+}
+
+// fillCorrelated sets G to deg times the full two-particle density of
+// the quartet (bra|ket): the separable part of D and Q and gamma.
+func (p *twoPDM) fillCorrelated(G []float64, bra, ket *shellPair, n int, deg float64) {
+	dt, ds, qt, qs := p.dt, p.ds, p.qt, p.qs
+	npair := n * (n + 1) / 2
+	fill(G, bra, ket, deg, func(b1, b2, b3, b4 int) float64 {
+		x := 0.0
+		for s := 0; s < 2; s++ {
+			d, q := ds[s], qs[s]
+			x += d[b1*n+b3]*q[b2*n+b4] + q[b1*n+b3]*d[b2*n+b4] +
+				d[b1*n+b4]*q[b2*n+b3] + q[b1*n+b4]*d[b2*n+b3]
+		}
+		j := dt[b1*n+b2]*qt[b3*n+b4] + qt[b1*n+b2]*dt[b3*n+b4]
+		return 0.25*j - 0.125*x + p.gamma[pairIndex(b1, b2)*npair+pairIndex(b3, b4)]
+	})
 }
 
 func grow(b []float64, n int) []float64 {

@@ -13,20 +13,26 @@ var bg = context.Background()
 // fdGradient is the central finite difference of Energy (step h bohr).
 func fdGradient(t *testing.T, atoms []Atom, opt Options, h float64) []float64 {
 	t.Helper()
+	return fdStencil(t, atoms, opt, h, []float64{1, -1}, []float64{1, -1}, 2)
+}
+
+// fdStencil differentiates energies with a central stencil: displacements
+// steps*h with weights, divided by div*h, with tight SCF convergence.
+func fdStencil(t *testing.T, atoms []Atom, opt Options, h float64, steps, weights []float64, div float64) []float64 {
+	t.Helper()
 	opt.EConvergence, opt.DConvergence = 1e-12, 1e-10
 	g := make([]float64, 3*len(atoms))
 	for k := range g {
-		var e [2]float64
-		for s, sgn := range []float64{1, -1} {
+		for s, mult := range steps {
 			d := append([]Atom(nil), atoms...)
-			d[k/3].Pos[k%3] += sgn * h
+			d[k/3].Pos[k%3] += mult * h
 			r, err := Energy(bg, d, opt)
 			if err != nil {
 				t.Fatal(err)
 			}
-			e[s] = r.Energy
+			g[k] += weights[s] * r.Energy
 		}
-		g[k] = (e[0] - e[1]) / (2 * h)
+		g[k] /= div * h
 	}
 	return g
 }
@@ -449,23 +455,25 @@ func TestDirectSCFMatchesStored(t *testing.T) {
 }
 
 func TestThreadIndependence(t *testing.T) {
-	atoms := dimerWithGhosts()
-	var ref *Result
-	for _, th := range []int{1, 2, 3} {
-		r, err := Gradient(bg, atoms, Options{Method: "hf", Basis: "6-31g", Threads: th})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ref == nil {
-			ref = r
-			continue
-		}
-		if r.Energy != ref.Energy {
-			t.Errorf("threads %d: energy %v != %v", th, r.Energy, ref.Energy)
-		}
-		for k := range r.Gradient {
-			if r.Gradient[k] != ref.Gradient[k] {
-				t.Errorf("threads %d: gradient %d differs", th, k)
+	cation := dimerWithGhosts()
+	for _, opt := range []Options{
+		{Method: "hf", Basis: "6-31g"},
+		{Method: "mp2", Basis: "6-31g"},
+		{Method: "mp2", Basis: "3-21g", Charge: 1, Memory: directMemory},
+	} {
+		var ref *Result
+		for _, th := range []int{1, 2, 3} {
+			opt.Threads = th
+			r, err := Gradient(bg, cation, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ref == nil {
+				ref = r
+				continue
+			}
+			if d := sameResult(r, ref); d != "" {
+				t.Errorf("%s/%s threads %d: %s", opt.Method, opt.Basis, th, d)
 			}
 		}
 	}

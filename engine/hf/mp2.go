@@ -127,6 +127,23 @@ func secondHalf(ctx context.Context, ws *workspace, ht []float64, n, ov int, co2
 	return mo, nil
 }
 
+// sameSpinTerms calls fn(k, (ia|jb), (ib|ja), d) for every i, j, a, b
+// of the same-spin MO integrals mo[(i*nv+a)*ov + j*nv+b], in this order,
+// with k the index of (ia|jb) and d = e_i + e_j - e_a - e_b.
+func sameSpinTerms(mo []float64, no, nv int, e []float64, fn func(k int, iajb, ibja, d float64)) {
+	ov := no * nv
+	for i := 0; i < no; i++ {
+		for j := 0; j < no; j++ {
+			for a := 0; a < nv; a++ {
+				for b := 0; b < nv; b++ {
+					k := (i*nv+a)*ov + j*nv + b
+					fn(k, mo[k], mo[(i*nv+b)*ov+j*nv+a], e[i]+e[j]-e[no+a]-e[no+b])
+				}
+			}
+		}
+	}
+}
+
 func splitCoef(C []float64, n, m, nocc int) (co, cv []float64) {
 	nv := m - nocc
 	co = make([]float64, n*nocc)
@@ -159,20 +176,10 @@ func (sys *system) mp2(ctx context.Context, st *scfState, store *eriStore) (corr
 		if err != nil {
 			return 0, 0, 0, err
 		}
-		e := st.eps[0]
-		for i := 0; i < no; i++ {
-			for j := 0; j < no; j++ {
-				for a := 0; a < nv; a++ {
-					for b := 0; b < nv; b++ {
-						iajb := mo[(i*nv+a)*ov+j*nv+b]
-						ibja := mo[(i*nv+b)*ov+j*nv+a]
-						d := e[i] + e[j] - e[no+a] - e[no+b]
-						os += iajb * iajb / d
-						ss += iajb * (iajb - ibja) / d
-					}
-				}
-			}
-		}
+		sameSpinTerms(mo, no, nv, st.eps[0], func(_ int, iajb, ibja, d float64) {
+			os += iajb * iajb / d
+			ss += iajb * (iajb - ibja) / d
+		})
 		return ss + os, ss, os, nil
 	}
 	var co, cv [2][]float64
@@ -201,20 +208,9 @@ func (sys *system) mp2(ctx context.Context, st *scfState, store *eriStore) (corr
 		if err != nil {
 			return 0, 0, 0, err
 		}
-		e := st.eps[s]
-		o, v := no[s], nv[s]
-		for i := 0; i < o; i++ {
-			for j := 0; j < o; j++ {
-				for a := 0; a < v; a++ {
-					for b := 0; b < v; b++ {
-						iajb := mo[(i*v+a)*ov+j*v+b]
-						ibja := mo[(i*v+b)*ov+j*v+a]
-						d := e[i] + e[j] - e[o+a] - e[o+b]
-						ss += 0.5 * iajb * (iajb - ibja) / d
-					}
-				}
-			}
-		}
+		sameSpinTerms(mo, no[s], nv[s], st.eps[s], func(_ int, iajb, ibja, d float64) {
+			ss += 0.5 * iajb * (iajb - ibja) / d
+		})
 	}
 	// opposite spin
 	if ht[0] != nil && ht[1] != nil {

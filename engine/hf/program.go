@@ -36,7 +36,7 @@ const Name = "embedded"
 func init() { engine.Register(Name, Program{}) }
 
 // Keywords accepted by Compute (Psi4 names, case-insensitive).
-var acceptedKeywords = []string{"d_convergence", "e_convergence", "freeze_core", "guess", "maxiter", "mp2_type", "puream", "reference", "scf_type"}
+var acceptedKeywords = []string{"d_convergence", "e_convergence", "freeze_core", "guess", "maxiter", "memory", "mp2_type", "puream", "reference", "scf_type"}
 
 // Compute runs one QCSchema single point (driver energy, gradient or
 // hessian; method hf/scf or mp2). Failures of the calculation (bad input,
@@ -162,6 +162,14 @@ func fromInput(in *qcschema.AtomicInput) ([]Atom, Options, error) {
 					err = fmt.Errorf("hf: keyword maxiter: want a positive integer, got %v", v)
 				}
 				opt.MaxIter = int(f)
+			}
+		case "memory":
+			var f float64
+			if f, err = wantPositive(k, v); err == nil {
+				if f < 1 || f > 1<<50 {
+					err = fmt.Errorf("hf: keyword memory: want a number of bytes, got %v", v)
+				}
+				opt.Memory = int64(f)
 			}
 		case "puream":
 			var b bool
