@@ -163,7 +163,7 @@ func computeIn(ctx context.Context, ws *workspace, atoms []Atom, set *settings, 
 		res.MP2Correlation, res.MP2SameSpin, res.MP2OppositeSpin = corr, ss, os
 		res.Energy = state.energy + corr
 	case set.method == methodMP2:
-		corr, ss, os, err := sys.mp2(ctx, state, store)
+		corr, ss, os, err := sys.mp2(ctx, state, store, set.memory)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -6,15 +6,19 @@ import (
 
 // halfTransform returns Ht[(i*nv+a)*npair + pair(mu,nu)] = (mu nu|i a)
 // for all mu >= nu, with occupied and virtual coefficients co (n x no) and
-// cv (n x nv).
-func (sys *system) halfTransform(ctx context.Context, co, cv []float64, no, nv int) ([]float64, error) {
-	if sys.super != nil {
-		return sys.halfTransformStored(ctx, co, cv, no, nv)
-	}
+// cv (n x nv), in dst if it is large enough.
+func (sys *system) halfTransform(ctx context.Context, dst, co, cv []float64, no, nv int) ([]float64, error) {
 	n := sys.bs.nbf
 	npair := n * (n + 1) / 2
 	ov := no * nv
-	ht := sys.ws.floats(ov * npair)
+	ht := dst
+	if len(ht) < ov*npair {
+		ht = sys.ws.floats(ov * npair)
+	}
+	ht = ht[:ov*npair]
+	if sys.super != nil {
+		return ht, sys.halfTransformStored(ctx, ht, co, cv, no, nv)
+	}
 	shells := sys.bs.shells
 	ns := len(shells)
 	smax := 0.0
@@ -102,11 +106,16 @@ func (sys *system) halfTransform(ctx context.Context, co, cv []float64, no, nv i
 }
 
 // secondHalf returns MO[(ia)*(no2*nv2) + jb] = (ia|jb) from the half
-// transformed integrals, with j, b from co2, cv2.
-func secondHalf(ctx context.Context, ws *workspace, ht []float64, n, ov int, co2, cv2 []float64, no2, nv2 int) ([]float64, error) {
+// transformed integrals, with j, b from co2, cv2, in dst if it is large
+// enough.
+func secondHalf(ctx context.Context, ws *workspace, dst, ht []float64, n, ov int, co2, cv2 []float64, no2, nv2 int) ([]float64, error) {
 	npair := n * (n + 1) / 2
 	ov2 := no2 * nv2
-	mo := ws.floats(ov * ov2)
+	mo := dst
+	if len(mo) < ov*ov2 {
+		mo = ws.floats(ov * ov2)
+	}
+	mo = mo[:ov*ov2]
 	B := make([]float64, n*n)
 	t1 := make([]float64, no2*n)
 	for ia := 0; ia < ov; ia++ {
@@ -127,17 +136,19 @@ func secondHalf(ctx context.Context, ws *workspace, ht []float64, n, ov int, co2
 	return mo, nil
 }
 
-// sameSpinTerms calls fn(k, (ia|jb), (ib|ja), d) for every i, j, a, b
-// of the same-spin MO integrals mo[(i*nv+a)*ov + j*nv+b], in this order,
-// with k the index of (ia|jb) and d = e_i + e_j - e_a - e_b.
-func sameSpinTerms(mo []float64, no, nv int, e []float64, fn func(k int, iajb, ibja, d float64)) {
+// sameSpinTerms calls fn(k, (ia|jb), (ib|ja), d) for every i in [i0, i1)
+// and every j, a, b of the same-spin MO integrals
+// mo[((i-i0)*nv+a)*ov + j*nv+b], in this order, with k the index of
+// (ia|jb) in mo and d = e_i + e_j - e_a - e_b.
+func sameSpinTerms(mo []float64, i0, i1, no, nv int, e []float64, fn func(k int, iajb, ibja, d float64)) {
 	ov := no * nv
-	for i := 0; i < no; i++ {
+	for i := i0; i < i1; i++ {
+		r := (i - i0) * nv
 		for j := 0; j < no; j++ {
 			for a := 0; a < nv; a++ {
 				for b := 0; b < nv; b++ {
-					k := (i*nv+a)*ov + j*nv + b
-					fn(k, mo[k], mo[(i*nv+b)*ov+j*nv+a], e[i]+e[j]-e[no+a]-e[no+b])
+					k := (r+a)*ov + j*nv + b
+					fn(k, mo[k], mo[(r+b)*ov+j*nv+a], e[i]+e[j]-e[no+a]-e[no+b])
 				}
 			}
 		}
@@ -156,83 +167,112 @@ func splitCoef(C []float64, n, m, nocc int) (co, cv []float64) {
 }
 
 // mp2 returns the (all-electron, conventional) MP2 correlation energy and
-// its same-spin and opposite-spin parts.
-func (sys *system) mp2(ctx context.Context, st *scfState, store *eriStore) (corr, ss, os float64, err error) {
+// its same-spin and opposite-spin parts. It works in batches of occupied
+// orbitals whose half-transformed and MO integrals fit in the memory left
+// by the stored integrals (at least one orbital at a time).
+func (sys *system) mp2(ctx context.Context, st *scfState, store *eriStore, memory int64) (corr, ss, os float64, err error) {
 	n, m := sys.bs.nbf, st.nmo
-	sys.super = sys.superMatrix(store)
+	npair := n * (n + 1) / 2
+	free := memory - 8*int64(len(store.values))
+	if int64(npair)*int64(npair)*8 <= free/4 {
+		sys.super = sys.superMatrix(store)
+		free -= 8 * int64(len(sys.super))
+	}
 	defer func() { sys.super = nil }()
-	if !st.uhf {
-		no, nv := st.na, m-st.na
-		if no == 0 || nv == 0 {
-			return 0, 0, 0, nil
-		}
-		co, cv := splitCoef(st.C[0], n, m, no)
-		ht, err := sys.halfTransform(ctx, co, cv, no, nv)
-		if err != nil {
-			return 0, 0, 0, err
-		}
-		ov := no * nv
-		mo, err := secondHalf(ctx, sys.ws, ht, n, ov, co, cv, no, nv)
-		if err != nil {
-			return 0, 0, 0, err
-		}
-		sameSpinTerms(mo, no, nv, st.eps[0], func(_ int, iajb, ibja, d float64) {
-			os += iajb * iajb / d
-			ss += iajb * (iajb - ibja) / d
-		})
-		return ss + os, ss, os, nil
+	nspin := 1
+	if st.uhf {
+		nspin = 2
 	}
 	var co, cv [2][]float64
 	var no, nv [2]int
-	var ht [2][]float64
-	for s := 0; s < 2; s++ {
+	for s := 0; s < nspin; s++ {
 		no[s] = st.na
 		if s == 1 {
 			no[s] = st.nb
 		}
 		nv[s] = m - no[s]
 		co[s], cv[s] = splitCoef(st.C[s], n, m, no[s])
-		if no[s] > 0 && nv[s] > 0 {
-			if ht[s], err = sys.halfTransform(ctx, co[s], cv[s], no[s], nv[s]); err != nil {
-				return 0, 0, 0, err
-			}
-		}
 	}
-	// same spin
-	for s := 0; s < 2; s++ {
-		if ht[s] == nil {
+	for s := 0; s < nspin; s++ {
+		if no[s] == 0 || nv[s] == 0 {
 			continue
 		}
-		ov := no[s] * nv[s]
-		mo, err := secondHalf(ctx, sys.ws, ht[s], n, ov, co[s], cv[s], no[s], nv[s])
-		if err != nil {
-			return 0, 0, 0, err
+		o, v, e := no[s], nv[s], st.eps[s]
+		ovb := 0 // opposite-spin columns formed with this spin's batches
+		if s == 0 && nspin == 2 {
+			ovb = no[1] * nv[1]
 		}
-		sameSpinTerms(mo, no[s], nv[s], st.eps[s], func(_ int, iajb, ibja, d float64) {
-			ss += 0.5 * iajb * (iajb - ibja) / d
-		})
+		nb := occBatch(o, v*(npair+o*v+ovb), free/2)
+		ht := make([]float64, nb*v*npair)
+		mo := make([]float64, nb*v*o*v)
+		mob := make([]float64, nb*v*ovb)
+		for i0 := 0; i0 < o; i0 += nb {
+			i1 := min(i0+nb, o)
+			coI := columns(co[s], n, o, i0, i1)
+			h, err := sys.halfTransform(ctx, ht, coI, cv[s], i1-i0, v)
+			if err != nil {
+				return 0, 0, 0, err
+			}
+			x, err := secondHalf(ctx, sys.ws, mo, h, n, (i1-i0)*v, co[s], cv[s], o, v)
+			if err != nil {
+				return 0, 0, 0, err
+			}
+			if nspin == 1 {
+				sameSpinTerms(x, i0, i1, o, v, e, func(_ int, iajb, ibja, d float64) {
+					os += iajb * iajb / d
+					ss += iajb * (iajb - ibja) / d
+				})
+				continue
+			}
+			sameSpinTerms(x, i0, i1, o, v, e, func(_ int, iajb, ibja, d float64) {
+				ss += 0.5 * iajb * (iajb - ibja) / d
+			})
+			if ovb == 0 {
+				continue
+			}
+			x, err = secondHalf(ctx, sys.ws, mob, h, n, (i1-i0)*v, co[1], cv[1], no[1], nv[1])
+			if err != nil {
+				return 0, 0, 0, err
+			}
+			os += oppositeSpin(x, i0, i1, v, no[1], nv[1], e, st.eps[1], no[0])
+		}
 	}
-	// opposite spin
-	if ht[0] != nil && ht[1] != nil {
-		ova, ovb := no[0]*nv[0], no[1]*nv[1]
-		mo, err := secondHalf(ctx, sys.ws, ht[0], n, ova, co[1], cv[1], no[1], nv[1])
-		if err != nil {
-			return 0, 0, 0, err
-		}
-		ea, eb := st.eps[0], st.eps[1]
-		for i := 0; i < no[0]; i++ {
-			for a := 0; a < nv[0]; a++ {
-				for j := 0; j < no[1]; j++ {
-					for b := 0; b < nv[1]; b++ {
-						v := mo[(i*nv[0]+a)*ovb+j*nv[1]+b]
-						d := ea[i] + eb[j] - ea[no[0]+a] - eb[no[1]+b]
-						os += v * v / d
-					}
+	return ss + os, ss, os, nil
+}
+
+// occBatch returns how many occupied orbitals (of no) to transform at
+// once when each takes perOcc values and budget bytes are available.
+func occBatch(no, perOcc int, budget int64) int {
+	nb := int(budget / 8 / int64(max(perOcc, 1)))
+	return max(1, min(nb, no))
+}
+
+// columns returns columns [c0, c1) of the r x c matrix a.
+func columns(a []float64, r, c, c0, c1 int) []float64 {
+	out := make([]float64, r*(c1-c0))
+	for i := 0; i < r; i++ {
+		copy(out[i*(c1-c0):(i+1)*(c1-c0)], a[i*c+c0:i*c+c1])
+	}
+	return out
+}
+
+// oppositeSpin returns sum (ia|JB)^2 / (e_i + e_J - e_a - e_B) over the
+// alpha occupied orbitals i0..i1 of the batch x.
+func oppositeSpin(x []float64, i0, i1, nva, nob, nvb int, ea, eb []float64, noa int) float64 {
+	os := 0.0
+	ovb := nob * nvb
+	for i := i0; i < i1; i++ {
+		for a := 0; a < nva; a++ {
+			row := x[((i-i0)*nva+a)*ovb:]
+			for j := 0; j < nob; j++ {
+				for b := 0; b < nvb; b++ {
+					v := row[j*nvb+b]
+					os += v * v / (ea[i] + eb[j] - ea[noa+a] - eb[nob+b])
 				}
 			}
 		}
 	}
-	return ss + os, ss, os, nil
+	return os
 }
 
 // maxSuper bounds the size (values) of the two-electron supermatrix built
@@ -279,12 +319,11 @@ func (sys *system) superMatrix(st *eriStore) []float64 {
 	return V
 }
 
-// halfTransformStored is halfTransform from the supermatrix.
-func (sys *system) halfTransformStored(ctx context.Context, co, cv []float64, no, nv int) ([]float64, error) {
+// halfTransformStored is halfTransform from the supermatrix, into ht.
+func (sys *system) halfTransformStored(ctx context.Context, ht, co, cv []float64, no, nv int) error {
 	n := sys.bs.nbf
 	np := n * (n + 1) / 2
 	ov := no * nv
-	ht := sys.ws.floats(ov * np)
 	V := sys.super
 	nw := sys.threads
 	type scratch struct{ A, t1, t2 []float64 }
@@ -316,10 +355,7 @@ func (sys *system) halfTransformStored(ctx context.Context, co, cv []float64, no
 		}
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return ht, nil
+	return ctx.Err()
 }

@@ -116,7 +116,7 @@ func (sys *system) mp2Channels(ctx context.Context, st *scfState) ([]*mp2Channel
 		co, cv := splitCoef(st.C[s], n, m, no)
 		c := &mp2Channel{no: no, nv: m - no, m: m, C: asMatrix(st.C[s], n, m),
 			co: asMatrix(co, n, no), cv: asMatrix(cv, n, m-no), eps: st.eps[s]}
-		ht, err := sys.halfTransform(ctx, co, cv, c.no, c.nv)
+		ht, err := sys.halfTransform(ctx, nil, co, cv, c.no, c.nv)
 		if err != nil {
 			return nil, err
 		}
@@ -132,13 +132,13 @@ func (sys *system) mp2Channels(ctx context.Context, st *scfState) ([]*mp2Channel
 // spin.
 func (sys *system) rmpAmplitudes(ctx context.Context, c *mp2Channel) ([][]matrix, float64, float64, error) {
 	no, nv, ov := c.no, c.nv, c.ov()
-	mo, err := secondHalf(ctx, sys.ws, c.ht.v, sys.bs.nbf, ov, c.co.v, c.cv.v, no, nv)
+	mo, err := secondHalf(ctx, sys.ws, nil, c.ht.v, sys.bs.nbf, ov, c.co.v, c.cv.v, no, nv)
 	if err != nil {
 		return nil, 0, 0, err
 	}
 	t, tt := newMatrix(ov, ov), newMatrix(ov, ov)
 	var ss, os float64
-	sameSpinTerms(mo, no, nv, c.eps, func(k int, iajb, ibja, d float64) {
+	sameSpinTerms(mo, 0, no, no, nv, c.eps, func(k int, iajb, ibja, d float64) {
 		os += iajb * iajb / d
 		ss += iajb * (iajb - ibja) / d
 		t.v[k] = iajb / d
@@ -161,12 +161,12 @@ func (sys *system) umpAmplitudes(ctx context.Context, chans []*mp2Channel) ([][]
 	for s, c := range chans {
 		c.P = newMatrix(c.m, c.m)
 		no, nv, ov := c.no, c.nv, c.ov()
-		mo, err := secondHalf(ctx, sys.ws, c.ht.v, n, ov, c.co.v, c.cv.v, no, nv)
+		mo, err := secondHalf(ctx, sys.ws, nil, c.ht.v, n, ov, c.co.v, c.cv.v, no, nv)
 		if err != nil {
 			return nil, 0, 0, err
 		}
 		t := newMatrix(ov, ov)
-		sameSpinTerms(mo, no, nv, c.eps, func(k int, iajb, ibja, d float64) {
+		sameSpinTerms(mo, 0, no, no, nv, c.eps, func(k int, iajb, ibja, d float64) {
 			ss += 0.5 * iajb * (iajb - ibja) / d
 			t.v[k] = (iajb - ibja) / d
 		})
@@ -175,7 +175,7 @@ func (sys *system) umpAmplitudes(ctx context.Context, chans []*mp2Channel) ([][]
 		gam[s][s] = t
 	}
 	ca, cb := chans[0], chans[1]
-	mo, err := secondHalf(ctx, sys.ws, ca.ht.v, n, ca.ov(), cb.co.v, cb.cv.v, cb.no, cb.nv)
+	mo, err := secondHalf(ctx, sys.ws, nil, ca.ht.v, n, ca.ov(), cb.co.v, cb.cv.v, cb.no, cb.nv)
 	if err != nil {
 		return nil, 0, 0, err
 	}

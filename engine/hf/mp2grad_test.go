@@ -161,3 +161,34 @@ func TestUMP2GradientPsi4(t *testing.T) {
 		})
 	}
 }
+
+// TestMP2MemoryBudget checks that MP2 energies do not depend on the
+// memory budget, which decides between stored and direct integrals and
+// the size of the occupied batches.
+func TestMP2MemoryBudget(t *testing.T) {
+	oh := []Atom{{Z: 8, Pos: [3]float64{0, 0, 0.1}}, {Z: 1, Pos: [3]float64{0.1, 0.2, 1.9}}}
+	for _, c := range []struct {
+		name  string
+		atoms []Atom
+		opt   Options
+	}{
+		{"rmp2 water dimer", waterCluster(t, 2), Options{Method: "mp2", Basis: "6-31g"}},
+		{"ump2 OH", oh, Options{Method: "mp2", Basis: "6-31g*"}},
+	} {
+		ref, err := Energy(bg, c.atoms, c.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mem := range []int64{directMemory, 200_000, 2_000_000} {
+			opt := c.opt
+			opt.Memory = mem
+			r, err := Energy(bg, c.atoms, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := r.MP2Correlation - ref.MP2Correlation; math.Abs(d) > 1e-10 || r.MP2Correlation > -0.01 {
+				t.Errorf("%s, memory %d: correlation %.12f, default memory %.12f", c.name, mem, r.MP2Correlation, ref.MP2Correlation)
+			}
+		}
+	}
+}
