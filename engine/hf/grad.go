@@ -419,7 +419,7 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, p *twoPDM,
 		w.gk = grow(w.gk, ket.np*nab*nhk)
 		gk = w.gk
 		for iq := 0; iq < ket.np; iq++ {
-			matMulInto(gk[iq*nab*nhk:(iq+1)*nab*nhk], G, ket.Es[iq*ncd*nhk:(iq+1)*ncd*nhk], nab, ncd, nhk)
+			gemm(1, asIs(asMatrix(G, nab, ncd)), asIs(asMatrix(ket.Es[iq*ncd*nhk:], ncd, nhk)), 0, asMatrix(gk[iq*nab*nhk:], nab, nhk))
 		}
 		w.mp = grow(w.mp, nab*nhb1)
 		mp = w.mp
@@ -518,7 +518,7 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, p *twoPDM,
 		tq := w.tq
 		for iq := 0; iq < ket.np; iq++ {
 			// tq[cd][hk1] = sum_ab G[ab][cd] X_q[ab][hk1]
-			matMulTNInto(tq, G, xq[iq*nab*nhk1:(iq+1)*nab*nhk1], nab, ncd, nhk1)
+			gemm(1, tr(asMatrix(G, nab, ncd)), asIs(asMatrix(xq[iq*nab*nhk1:], nab, nhk1)), 0, asMatrix(tq, ncd, nhk1))
 			de := ket.dEs[iq*6*ncd*nhk1 : (iq+1)*6*ncd*nhk1]
 			for k := 0; k < nk; k++ {
 				dk := de[k*ncd*nhk1 : (k+1)*ncd*nhk1]

@@ -87,8 +87,7 @@ func (sys *system) halfTransform(ctx context.Context, dst, co, cv []float64, no,
 				t1s[wk] = grow(t1s[wk], no*n)
 				t2s[wk] = grow(t2s[wk], no*nv)
 				t1, t2 := t1s[wk], t2s[wk]
-				matMulTNInto(t1, co, am, n, no, n) // no x n
-				matMulInto(t2, t1, cv, no, n, nv)  // no x nv
+				firstQuarter(t1, t2, co, cv, am, n, no, nv)
 				p := mu*(mu+1)/2 + nu
 				for ia, v := range t2 {
 					ht[ia*npair+p] = v
@@ -130,8 +129,7 @@ func secondHalf(ctx context.Context, ws *workspace, dst, ht []float64, n, ov int
 				B[nu*n+mu] = v
 			}
 		}
-		matMulTNInto(t1, co2, B, n, no2, n)
-		matMulInto(mo[ia*ov2:(ia+1)*ov2], t1, cv2, no2, n, nv2)
+		firstQuarter(t1, mo[ia*ov2:], co2, cv2, B, n, no2, nv2)
 	}
 	return mo, nil
 }
@@ -153,6 +151,13 @@ func sameSpinTerms(mo []float64, i0, i1, no, nv int, e []float64, fn func(k int,
 			}
 		}
 	}
+}
+
+// firstQuarter sets out (no x nv) = co^T A cv for A (n x n), co (n x no)
+// and cv (n x nv), with t (no x n) as scratch.
+func firstQuarter(t, out, co, cv, A []float64, n, no, nv int) {
+	gemm(1, tr(asMatrix(co, n, no)), asIs(asMatrix(A, n, n)), 0, asMatrix(t, no, n))
+	gemm(1, asIs(asMatrix(t, no, n)), asIs(asMatrix(cv, n, nv)), 0, asMatrix(out, no, nv))
 }
 
 func splitCoef(C []float64, n, m, nocc int) (co, cv []float64) {
@@ -347,8 +352,7 @@ func (sys *system) halfTransformStored(ctx context.Context, ht, co, cv []float64
 					s.A[m*n+l] = v
 				}
 			}
-			matMulTNInto(s.t1, co, s.A, n, no, n)
-			matMulInto(s.t2, s.t1, cv, no, n, nv)
+			firstQuarter(s.t1, s.t2, co, cv, s.A, n, no, nv)
 			for ia, v := range s.t2 {
 				ht[ia*np+p] = v
 			}

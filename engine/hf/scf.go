@@ -515,27 +515,22 @@ func (sys *system) orthogonalizer(S []float64) ([]float64, int, error) {
 		return orthogonalizer(S, n)
 	}
 	m := sys.bs.nsph
-	T := sys.bs.sphericalT()
-	st := matMulTN(T, matMul(S, T, n, n, m), n, m, m)
+	T := asMatrix(sys.bs.sphericalT(), n, m)
+	st := toMO(T, asMatrix(S, n, n))
 	// normalise the spherical functions
 	for j := 0; j < m; j++ {
-		f := 1 / math.Sqrt(st[j*m+j])
+		f := 1 / math.Sqrt(st.at(j, j))
 		for i := 0; i < n; i++ {
-			T[i*m+j] *= f
+			T.v[i*m+j] *= f
 		}
 	}
-	st = matMulTN(T, matMul(S, T, n, n, m), n, m, m)
-	for i := 0; i < m; i++ {
-		for j := 0; j < i; j++ {
-			v := 0.5 * (st[i*m+j] + st[j*m+i])
-			st[i*m+j], st[j*m+i] = v, v
-		}
-	}
-	Xs, k, err := orthogonalizer(st, m)
+	st = toMO(T, asMatrix(S, n, n))
+	st.symmetrize()
+	Xs, k, err := orthogonalizer(st.v, m)
 	if err != nil {
 		return nil, 0, err
 	}
-	return matMul(T, Xs, n, m, k), k, nil
+	return mul(asIs(T), asIs(asMatrix(Xs, m, k))).v, k, nil
 }
 
 // fockDiag is reusable scratch for diagonalising Fock matrices of one
@@ -553,8 +548,9 @@ func (d *fockDiag) solve(F, X []float64, n, m int, C, eps []float64) error {
 		d.work = nil
 	}
 	// F' = X^T F X
-	matMulInto(d.fx, F, X, n, n, m)
-	matMulTNInto(d.fp, X, d.fx, n, m, m)
+	x := asMatrix(X, n, m)
+	gemm(1, asIs(asMatrix(F, n, n)), asIs(x), 0, asMatrix(d.fx, n, m))
+	gemm(1, tr(x), asIs(asMatrix(d.fx, n, m)), 0, asMatrix(d.fp, m, m))
 	fp, a := d.fp, d.a
 	clear(a) // the lower triangle is not read; zero as mat.EigenSym leaves it
 	for i := 0; i < m; i++ {
@@ -572,7 +568,7 @@ func (d *fockDiag) solve(F, X []float64, n, m int, C, eps []float64) error {
 		return &SCFError{Reason: SCFEigenFailure, Detail: "Fock matrix"}
 	}
 	// a now holds the eigenvectors in its columns
-	matMulInto(C, X, a, n, m, m)
+	gemm(1, asIs(x), asIs(asMatrix(a, m, m)), 0, asMatrix(C, n, m))
 	return nil
 }
 
@@ -585,76 +581,6 @@ func density(C []float64, n, m, nocc int, D []float64) {
 				s += C[i*m+k] * C[j*m+k]
 			}
 			D[i*n+j], D[j*n+i] = s, s
-		}
-	}
-}
-
-// matMul returns A (r x k) * B (k x c).
-func matMul(A, B []float64, r, k, c int) []float64 {
-	out := make([]float64, r*c)
-	matMulInto(out, A, B, r, k, c)
-	return out
-}
-
-// matMulInto sets out = A (r x k) * B (k x c).
-func matMulInto(out, A, B []float64, r, k, c int) {
-	out = out[:r*c]
-	if r*k*c >= 4096 && k > 0 {
-		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1,
-			blas64.General{Rows: r, Cols: k, Stride: k, Data: A[:r*k]},
-			blas64.General{Rows: k, Cols: c, Stride: c, Data: B[:k*c]},
-			0, blas64.General{Rows: r, Cols: c, Stride: c, Data: out})
-		return
-	}
-	for i := range out {
-		out[i] = 0
-	}
-	for i := 0; i < r; i++ {
-		orow := out[i*c : (i+1)*c]
-		for l := 0; l < k; l++ {
-			a := A[i*k+l]
-			if a == 0 {
-				continue
-			}
-			brow := B[l*c : (l+1)*c]
-			for j, b := range brow {
-				orow[j] += a * b
-			}
-		}
-	}
-}
-
-// matMulTN returns A^T (A is k x r) * B (k x c).
-func matMulTN(A, B []float64, k, r, c int) []float64 {
-	out := make([]float64, r*c)
-	matMulTNInto(out, A, B, k, r, c)
-	return out
-}
-
-// matMulTNInto sets out = A^T (A is k x r) * B (k x c).
-func matMulTNInto(out, A, B []float64, k, r, c int) {
-	out = out[:r*c]
-	if r*k*c >= 4096 && k > 0 {
-		blas64.Gemm(blas.Trans, blas.NoTrans, 1,
-			blas64.General{Rows: k, Cols: r, Stride: r, Data: A[:k*r]},
-			blas64.General{Rows: k, Cols: c, Stride: c, Data: B[:k*c]},
-			0, blas64.General{Rows: r, Cols: c, Stride: c, Data: out})
-		return
-	}
-	for i := range out {
-		out[i] = 0
-	}
-	for l := 0; l < k; l++ {
-		brow := B[l*c : (l+1)*c]
-		for i := 0; i < r; i++ {
-			a := A[l*r+i]
-			if a == 0 {
-				continue
-			}
-			orow := out[i*c : (i+1)*c]
-			for j, b := range brow {
-				orow[j] += a * b
-			}
 		}
 	}
 }
@@ -901,15 +827,15 @@ func (sys *system) runSCF(ctx context.Context, set *settings, guess *[2][]float6
 		e += sys.enuc + sys.eext
 		// orbital gradient X^T (F D S - S D F) X for each spin, concatenated
 		for s := 0; s < nspin; s++ {
-			matMulInto(fd, F[s], D[s], n, n, n)
-			matMulInto(fds, fd, S, n, n, n)
+			gemm(1, asIs(asMatrix(F[s], n, n)), asIs(asMatrix(D[s], n, n)), 0, asMatrix(fd, n, n))
+			gemm(1, asIs(asMatrix(fd, n, n)), asIs(asMatrix(S, n, n)), 0, asMatrix(fds, n, n))
 			for i := 0; i < n; i++ {
 				for j := 0; j < n; j++ {
 					g[i*n+j] = fds[i*n+j] - fds[j*n+i]
 				}
 			}
-			matMulInto(gx, g, X, n, n, m)
-			matMulTNInto(errv[s*m*m:(s+1)*m*m], X, gx, n, m, m)
+			gemm(1, asIs(asMatrix(g, n, n)), asIs(asMatrix(X, n, m)), 0, asMatrix(gx, n, m))
+			gemm(1, tr(asMatrix(X, n, m)), asIs(asMatrix(gx, n, m)), 0, asMatrix(errv[s*m*m:], m, m))
 		}
 		ss := 0.0
 		for _, v := range errv {
