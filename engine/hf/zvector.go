@@ -6,68 +6,6 @@ import (
 	"math"
 )
 
-// fockLike builds G[X] = J[X] - K[X] for one density per channel (spin;
-// an RHF channel stands for both spins) from the SCF's integrals.
-type fockLike struct {
-	jkb   *jkBuilder
-	n     int
-	dt, J []float64
-	K     [][]float64
-	w     float64 // spin weight of a channel in the Coulomb density
-}
-
-func newFockLike(sys *system, store *eriStore, nch int) *fockLike {
-	n := sys.bs.nbf
-	f := &fockLike{jkb: newJKBuilder(sys, store, nch), n: n, dt: make([]float64, n*n), J: make([]float64, n*n), w: 1}
-	if nch == 1 {
-		f.w = 2
-	}
-	for range nch {
-		f.K = append(f.K, make([]float64, n*n))
-	}
-	return f
-}
-
-// ao returns G^s = J[sum_s w X^s] - K[X^s] for symmetric AO densities X^s.
-func (f *fockLike) ao(x [][]float64) ([][]float64, error) {
-	for i := range f.dt {
-		v := 0.0
-		for _, xs := range x {
-			v += xs[i]
-		}
-		f.dt[i] = f.w * v
-	}
-	if err := f.jkb.build(f.dt, x, f.J, f.K); err != nil {
-		return nil, err
-	}
-	out := make([][]float64, len(x))
-	for s := range x {
-		out[s] = make([]float64, len(f.J))
-		for i := range f.J {
-			out[s][i] = f.J[i] - f.K[s][i]
-		}
-	}
-	return out, nil
-}
-
-// mo returns C^T G[C M C^T] C for each channel's MO-basis matrix M (m x m,
-// symmetric).
-func (f *fockLike) mo(chans []*mp2Channel, pick func(*mp2Channel) matrix) ([]matrix, error) {
-	x := make([][]float64, len(chans))
-	for s, c := range chans {
-		x[s] = toAO(c.C, pick(c)).v
-	}
-	g, err := f.ao(x)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]matrix, len(chans))
-	for s, c := range chans {
-		out[s] = toMO(c.C, asMatrix(g[s], f.n, f.n))
-	}
-	return out, nil
-}
-
 // toAO returns C M C^T.
 func toAO(C, M matrix) matrix { return mul(asIs(mul(asIs(C), asIs(M))), tr(C)) }
 
