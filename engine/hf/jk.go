@@ -47,72 +47,66 @@ func newJKBuilder(sys *system, st *eriStore, nspin int) *jkBuilder {
 
 // build computes J[Dt] and K[D_s] for each spin density (full nbf x nbf).
 func (b *jkBuilder) build(dt []float64, ds [][]float64, J []float64, K [][]float64) error {
-	sys, st := b.sys, b.st
-	n := sys.bs.nbf
-	// density screening (direct mode): max |D| over all densities per shell pair
-	ns := len(sys.bs.shells)
 	var dmax []float64
-	if st.direct {
-		dmax = make([]float64, ns*ns)
-		for M, a := range sys.bs.shells {
-			for N, c := range sys.bs.shells {
-				mx := 0.0
-				for i := 0; i < a.ncart(); i++ {
-					for j := 0; j < c.ncart(); j++ {
-						o := (a.off+i)*n + c.off + j
-						mx = math.Max(mx, math.Abs(dt[o]))
-						for _, d := range ds {
-							mx = math.Max(mx, math.Abs(d[o]))
-						}
-					}
-				}
-				dmax[M*ns+N] = mx
-			}
-		}
+	if b.st.direct {
+		dmax = b.sys.densityMax(append([][]float64{dt}, ds...)...)
 	}
-	err := parallelFor(sys.threads, len(b.chunks), func(wk, c int) {
-		if st.direct && b.works[wk] == nil {
-			b.works[wk] = newERIWork()
-		}
-		Jc, Kc := b.J[c], b.K[c]
-		for i := range Jc {
-			Jc[i] = 0
-		}
-		for _, k := range Kc {
-			for i := range k {
-				k[i] = 0
-			}
-		}
-		for _, q := range st.quartets[b.chunks[c][0]:b.chunks[c][1]] {
-			bra, ket := sys.pairs[q.bra], sys.pairs[q.ket]
-			nabcd := bra.nab * ket.nab
-			var v []float64
-			if st.direct {
-				s1, s2, s3, s4 := bra.m, bra.n, ket.m, ket.n
-				dm := math.Max(math.Max(dmax[s1*ns+s2], dmax[s3*ns+s4]),
-					math.Max(math.Max(dmax[s1*ns+s3], dmax[s2*ns+s4]), math.Max(dmax[s1*ns+s4], dmax[s2*ns+s3])))
-				if dm*sys.schwarz[q.bra]*sys.schwarz[q.ket] < schwarzTol {
-					continue
-				}
-				b.bufs[wk] = grow(b.bufs[wk], nabcd)
-				v = b.bufs[wk]
-				b.works[wk].quartet(bra, ket, v)
-			} else {
-				v = st.values[q.off : q.off+nabcd]
-			}
-			digest(bra, ket, q.bra == q.ket, v, n, dt, ds, Jc, Kc)
-		}
-	})
+	err := parallelFor(b.sys.threads, len(b.chunks), func(wk, c int) { b.chunk(wk, c, dmax, dt, ds) })
 	if err != nil {
 		return err
 	}
-	for i := range J {
-		J[i] = 0
+	b.reduce(J, K)
+	return nil
+}
+
+// chunk accumulates the unsymmetrised J and K of chunk c's quartets.
+func (b *jkBuilder) chunk(wk, c int, dmax, dt []float64, ds [][]float64) {
+	sys, st := b.sys, b.st
+	if st.direct && b.works[wk] == nil {
+		b.works[wk] = newERIWork()
 	}
-	for _, k := range K {
-		for i := range k {
-			k[i] = 0
+	Jc, Kc := b.J[c], b.K[c]
+	clear(Jc)
+	for _, k := range Kc {
+		clear(k)
+	}
+	for _, q := range st.quartets[b.chunks[c][0]:b.chunks[c][1]] {
+		bra, ket := sys.pairs[q.bra], sys.pairs[q.ket]
+		nabcd := bra.nab * ket.nab
+		var v []float64
+		if st.direct {
+			if sys.negligible(q, dmax) {
+				continue
+			}
+			b.bufs[wk] = grow(b.bufs[wk], nabcd)
+			v = b.bufs[wk]
+			b.works[wk].quartet(bra, ket, v)
+		} else {
+			v = st.values[q.off : q.off+nabcd]
 		}
+		digest(bra, ket, q.bra == q.ket, v, sys.bs.nbf, dt, ds, Jc, Kc)
+	}
+}
+
+// negligible says whether quartet q's contribution to J and K is below
+// schwarzTol for densities bounded by dmax (per shell pair).
+func (sys *system) negligible(q quartetRec, dmax []float64) bool {
+	ns := len(sys.bs.shells)
+	bra, ket := sys.pairs[q.bra], sys.pairs[q.ket]
+	s1, s2, s3, s4 := bra.m, bra.n, ket.m, ket.n
+	dm := math.Max(math.Max(dmax[s1*ns+s2], dmax[s3*ns+s4]),
+		math.Max(math.Max(dmax[s1*ns+s3], dmax[s2*ns+s4]), math.Max(dmax[s1*ns+s4], dmax[s2*ns+s3])))
+	return dm*sys.schwarz[q.bra]*sys.schwarz[q.ket] < schwarzTol
+}
+
+// reduce adds the chunks' accumulators in chunk order (so that the result
+// does not depend on the thread count) and symmetrises:
+// J = (G+G^T)/4, K = (G+G^T)/8.
+func (b *jkBuilder) reduce(J []float64, K [][]float64) {
+	n := b.sys.bs.nbf
+	clear(J)
+	for _, k := range K {
+		clear(k)
 	}
 	for c := range b.chunks {
 		for i, v := range b.J[c] {
@@ -124,7 +118,6 @@ func (b *jkBuilder) build(dt []float64, ds [][]float64, J []float64, K [][]float
 			}
 		}
 	}
-	// symmetrise: J = (G+G^T)/4, K = (G+G^T)/8
 	for i := 0; i < n; i++ {
 		for j := 0; j <= i; j++ {
 			v := 0.25 * (J[i*n+j] + J[j*n+i])
@@ -135,7 +128,6 @@ func (b *jkBuilder) build(dt []float64, ds [][]float64, J []float64, K [][]float
 			}
 		}
 	}
-	return nil
 }
 
 // digest adds one unique shell quartet's integrals to the unsymmetrised

@@ -61,21 +61,7 @@ func newSystemIn(ws *workspace, atoms []Atom, b *gbsBasis, ext []PointCharge, de
 	for _, c := range ext {
 		sys.charges = append(sys.charges, charge{q: c.Q, pos: c.Pos})
 	}
-	for i, a := range atoms {
-		if a.Ghost {
-			continue
-		}
-		for j := 0; j < i; j++ {
-			if !atoms[j].Ghost {
-				sys.enuc += float64(a.Z*atoms[j].Z) / dist(a.Pos, atoms[j].Pos)
-			}
-		}
-		for _, c := range ext {
-			if d := dist(a.Pos, c.Pos); d > 1e-10 {
-				sys.eext += float64(a.Z) * c.Q / d
-			}
-		}
-	}
+	sys.enuc, sys.eext = nuclearEnergies(atoms, ext)
 	ns := len(bs.shells)
 	sys.pairs = make([]*shellPair, ns*(ns+1)/2)
 	pairs := ws.newPairs(len(sys.pairs))
@@ -86,36 +72,57 @@ func newSystemIn(ws *workspace, atoms []Atom, b *gbsBasis, ext []PointCharge, de
 			sys.pairs[k] = &pairs[k]
 		}
 	}
-	// Schwarz factors
+	if err := sys.schwarzFactors(); err != nil {
+		return nil, err
+	}
+	return sys, nil
+}
+
+// nuclearEnergies returns the repulsion of the real nuclei and their
+// interaction with the external charges.
+func nuclearEnergies(atoms []Atom, ext []PointCharge) (enuc, eext float64) {
+	for i, a := range atoms {
+		if a.Ghost {
+			continue
+		}
+		for j := 0; j < i; j++ {
+			if !atoms[j].Ghost {
+				enuc += float64(a.Z*atoms[j].Z) / dist(a.Pos, atoms[j].Pos)
+			}
+		}
+		for _, c := range ext {
+			if d := dist(a.Pos, c.Pos); d > 1e-10 {
+				eext += float64(a.Z) * c.Q / d
+			}
+		}
+	}
+	return enuc, eext
+}
+
+// schwarzFactors sets sys.schwarz[pair] = sqrt(max (ab|ab)) over the
+// functions of each shell pair.
+func (sys *system) schwarzFactors() error {
 	sys.schwarz = make([]float64, len(sys.pairs))
 	nw := sys.threads
-	works := ws.eriWorks(nw)
+	works := sys.ws.eriWorks(nw)
 	bufs := make([][]float64, nw)
 	chunks := splitByWork(len(sys.pairs), 4*nw, func(i int) float64 {
 		sp := sys.pairs[i]
 		return float64(sp.np*sp.np*sp.nab*sp.nab + 1)
 	})
-	err = parallelFor(nw, len(chunks), func(wk, c int) {
+	return parallelFor(nw, len(chunks), func(wk, c int) {
 		if works[wk] == nil {
 			works[wk] = newERIWork()
 		}
-		w := works[wk]
 		for i := chunks[c][0]; i < chunks[c][1]; i++ {
 			sp := sys.pairs[i]
-			sz := sp.nab * sp.nab
-			bufs[wk] = grow(bufs[wk], sz)
-			w.quartet(sp, sp, bufs[wk])
+			bufs[wk] = grow(bufs[wk], sp.nab*sp.nab)
+			works[wk].quartet(sp, sp, bufs[wk])
 			mx := 0.0
 			for ab := 0; ab < sp.nab; ab++ {
-				if v := math.Abs(bufs[wk][ab*sp.nab+ab]); v > mx {
-					mx = v
-				}
+				mx = math.Max(mx, math.Abs(bufs[wk][ab*sp.nab+ab]))
 			}
 			sys.schwarz[i] = math.Sqrt(mx)
 		}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return sys, nil
 }
