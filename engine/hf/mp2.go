@@ -19,81 +19,23 @@ func (sys *system) halfTransform(ctx context.Context, dst, co, cv []float64, no,
 	if sys.super != nil {
 		return ht, sys.halfTransformStored(ctx, ht, co, cv, no, nv)
 	}
-	shells := sys.bs.shells
-	ns := len(shells)
 	smax := 0.0
 	for _, q := range sys.schwarz {
-		if q > smax {
-			smax = q
-		}
+		smax = max(smax, q)
 	}
-	nw := sys.threads
-	works := sys.ws.eriWorks(nw)
-	blks := make([][]float64, nw)
-	As := make([][]float64, nw)
-	t1s := make([][]float64, nw)
-	t2s := make([][]float64, nw)
-	// one chunk per bra shell pair; each writes its own rows of ht
-	err := parallelFor(nw, len(sys.pairs), func(wk, pi int) {
-		if ctx.Err() != nil {
+	works := sys.ws.eriWorks(sys.threads)
+	scratch := make([]htScratch, sys.threads)
+	// one chunk per bra shell pair; each writes its own columns of ht
+	err := parallelFor(sys.threads, len(sys.pairs), func(wk, pi int) {
+		if ctx.Err() != nil || sys.schwarz[pi]*smax < schwarzTol {
 			return
 		}
 		if works[wk] == nil {
 			works[wk] = newERIWork()
 		}
-		w := works[wk]
-		bra := sys.pairs[pi]
-		if sys.schwarz[pi]*smax < schwarzTol {
-			return
-		}
-		nab := bra.nab
-		As[wk] = grow(As[wk], nab*n*n)
-		A := As[wk]
-		for i := range A {
-			A[i] = 0
-		}
-		for R := 0; R < ns; R++ {
-			for S := 0; S <= R; S++ {
-				ki := pairIndex(R, S)
-				if sys.schwarz[pi]*sys.schwarz[ki] < schwarzTol {
-					continue
-				}
-				ket := sys.pairs[ki]
-				sz := nab * ket.nab
-				blks[wk] = grow(blks[wk], sz)
-				blk := blks[wk]
-				w.quartet(bra, ket, blk)
-				oc, od := ket.a.off, ket.b.off
-				for ab := 0; ab < nab; ab++ {
-					a := A[ab*n*n:]
-					for c := 0; c < ket.na; c++ {
-						for d := 0; d < ket.nb; d++ {
-							v := blk[ab*ket.nab+c*ket.nb+d]
-							a[(oc+c)*n+od+d] = v
-							a[(od+d)*n+oc+c] = v
-						}
-					}
-				}
-			}
-		}
-		a0, b0 := bra.a.off, bra.b.off
-		for fa := 0; fa < bra.na; fa++ {
-			for fb := 0; fb < bra.nb; fb++ {
-				mu, nu := a0+fa, b0+fb
-				if mu < nu {
-					continue
-				}
-				am := A[(fa*bra.nb+fb)*n*n : (fa*bra.nb+fb+1)*n*n]
-				t1s[wk] = grow(t1s[wk], no*n)
-				t2s[wk] = grow(t2s[wk], no*nv)
-				t1, t2 := t1s[wk], t2s[wk]
-				firstQuarter(t1, t2, co, cv, am, n, no, nv)
-				p := mu*(mu+1)/2 + nu
-				for ia, v := range t2 {
-					ht[ia*npair+p] = v
-				}
-			}
-		}
+		sc := &scratch[wk]
+		sys.braIntegrals(works[wk], sc, pi)
+		sys.transformBra(sc, pi, ht, co, cv, no, nv)
 	})
 	if err != nil {
 		return nil, err
@@ -102,6 +44,59 @@ func (sys *system) halfTransform(ctx context.Context, dst, co, cv []float64, no,
 		return nil, err
 	}
 	return ht, nil
+}
+
+// htScratch is one worker's scratch for halfTransform.
+type htScratch struct{ blk, A, t1, t2 []float64 }
+
+// braIntegrals sets sc.A[(ab)][c][d] = (ab|cd) for the functions ab of
+// bra shell pair pi and all functions c, d.
+func (sys *system) braIntegrals(w *eriWork, sc *htScratch, pi int) {
+	n := sys.bs.nbf
+	bra := sys.pairs[pi]
+	sc.A = grow(sc.A, bra.nab*n*n)
+	clear(sc.A)
+	for ki, ket := range sys.pairs {
+		if sys.schwarz[pi]*sys.schwarz[ki] < schwarzTol {
+			continue
+		}
+		sc.blk = grow(sc.blk, bra.nab*ket.nab)
+		w.quartet(bra, ket, sc.blk)
+		oc, od := ket.a.off, ket.b.off
+		for ab := 0; ab < bra.nab; ab++ {
+			a := sc.A[ab*n*n:]
+			for c := 0; c < ket.na; c++ {
+				for d := 0; d < ket.nb; d++ {
+					v := sc.blk[ab*ket.nab+c*ket.nb+d]
+					a[(oc+c)*n+od+d] = v
+					a[(od+d)*n+oc+c] = v
+				}
+			}
+		}
+	}
+}
+
+// transformBra sets ht[ia][mu nu] = (mu nu|ia) for the functions mu >= nu
+// of bra shell pair pi from sc.A.
+func (sys *system) transformBra(sc *htScratch, pi int, ht, co, cv []float64, no, nv int) {
+	n := sys.bs.nbf
+	npair := n * (n + 1) / 2
+	bra := sys.pairs[pi]
+	sc.t1, sc.t2 = grow(sc.t1, no*n), grow(sc.t2, no*nv)
+	for fa := 0; fa < bra.na; fa++ {
+		for fb := 0; fb < bra.nb; fb++ {
+			mu, nu := bra.a.off+fa, bra.b.off+fb
+			if mu < nu {
+				continue
+			}
+			ab := fa*bra.nb + fb
+			toOccVir(sc.t1, sc.t2, co, cv, sc.A[ab*n*n:(ab+1)*n*n], n, no, nv)
+			p := pairIndex(mu, nu)
+			for ia, v := range sc.t2 {
+				ht[ia*npair+p] = v
+			}
+		}
+	}
 }
 
 // secondHalf returns MO[(ia)*(no2*nv2) + jb] = (ia|jb) from the half
@@ -129,7 +124,7 @@ func secondHalf(ctx context.Context, ws *workspace, dst, ht []float64, n, ov int
 				B[nu*n+mu] = v
 			}
 		}
-		firstQuarter(t1, mo[ia*ov2:], co2, cv2, B, n, no2, nv2)
+		toOccVir(t1, mo[ia*ov2:], co2, cv2, B, n, no2, nv2)
 	}
 	return mo, nil
 }
@@ -153,9 +148,10 @@ func sameSpinTerms(mo []float64, i0, i1, no, nv int, e []float64, fn func(k int,
 	}
 }
 
-// firstQuarter sets out (no x nv) = co^T A cv for A (n x n), co (n x no)
-// and cv (n x nv), with t (no x n) as scratch.
-func firstQuarter(t, out, co, cv, A []float64, n, no, nv int) {
+// toOccVir sets out (no x nv) = co^T A cv for A (n x n), co (n x no)
+// and cv (n x nv), with t (no x n) as scratch: the occupied-virtual block
+// of an AO matrix.
+func toOccVir(t, out, co, cv, A []float64, n, no, nv int) {
 	gemm(1, tr(asMatrix(co, n, no)), asIs(asMatrix(A, n, n)), 0, asMatrix(t, no, n))
 	gemm(1, asIs(asMatrix(t, no, n)), asIs(asMatrix(cv, n, nv)), 0, asMatrix(out, no, nv))
 }
@@ -352,7 +348,7 @@ func (sys *system) halfTransformStored(ctx context.Context, ht, co, cv []float64
 					s.A[m*n+l] = v
 				}
 			}
-			firstQuarter(s.t1, s.t2, co, cv, s.A, n, no, nv)
+			toOccVir(s.t1, s.t2, co, cv, s.A, n, no, nv)
 			for ia, v := range s.t2 {
 				ht[ia*np+p] = v
 			}
