@@ -172,7 +172,7 @@ func splitCoef(C []float64, n, m, nocc int) (co, cv []float64) {
 // orbitals whose half-transformed and MO integrals fit in the memory left
 // by the stored integrals (at least one orbital at a time).
 func (sys *system) mp2(ctx context.Context, st *scfState, store *eriStore, memory int64) (corr, ss, os float64, err error) {
-	n, m := sys.bs.nbf, st.nmo
+	n := sys.bs.nbf
 	npair := n * (n + 1) / 2
 	free := memory - 8*int64(len(store.values))
 	if int64(npair)*int64(npair)*8 <= free/4 {
@@ -180,65 +180,67 @@ func (sys *system) mp2(ctx context.Context, st *scfState, store *eriStore, memor
 		free -= 8 * int64(len(sys.super))
 	}
 	defer func() { sys.super = nil }()
-	nspin := 1
-	if st.uhf {
-		nspin = 2
-	}
-	var co, cv [2][]float64
-	var no, nv [2]int
-	for s := 0; s < nspin; s++ {
-		no[s] = st.na
-		if s == 1 {
-			no[s] = st.nb
+	chans := orbitalChannels(st, n)
+	for s, c := range chans {
+		var other *mp2Channel // the beta orbitals, paired with alpha batches
+		if s == 0 && len(chans) == 2 {
+			other = chans[1]
 		}
-		nv[s] = m - no[s]
-		co[s], cv[s] = splitCoef(st.C[s], n, m, no[s])
-	}
-	for s := 0; s < nspin; s++ {
-		if no[s] == 0 || nv[s] == 0 {
-			continue
+		dss, dos, err := sys.mp2Spin(ctx, c, other, len(chans) == 1, free/2)
+		if err != nil {
+			return 0, 0, 0, err
 		}
-		o, v, e := no[s], nv[s], st.eps[s]
-		ovb := 0 // opposite-spin columns formed with this spin's batches
-		if s == 0 && nspin == 2 {
-			ovb = no[1] * nv[1]
-		}
-		nb := occBatch(o, v*(npair+o*v+ovb), free/2)
-		ht := make([]float64, nb*v*npair)
-		mo := make([]float64, nb*v*o*v)
-		mob := make([]float64, nb*v*ovb)
-		for i0 := 0; i0 < o; i0 += nb {
-			i1 := min(i0+nb, o)
-			coI := columns(co[s], n, o, i0, i1)
-			h, err := sys.halfTransform(ctx, ht, coI, cv[s], i1-i0, v)
-			if err != nil {
-				return 0, 0, 0, err
-			}
-			x, err := secondHalf(ctx, sys.ws, mo, h, n, (i1-i0)*v, co[s], cv[s], o, v)
-			if err != nil {
-				return 0, 0, 0, err
-			}
-			if nspin == 1 {
-				sameSpinTerms(x, i0, i1, o, v, e, func(_ int, iajb, ibja, d float64) {
-					os += iajb * iajb / d
-					ss += iajb * (iajb - ibja) / d
-				})
-				continue
-			}
-			sameSpinTerms(x, i0, i1, o, v, e, func(_ int, iajb, ibja, d float64) {
-				ss += 0.5 * iajb * (iajb - ibja) / d
-			})
-			if ovb == 0 {
-				continue
-			}
-			x, err = secondHalf(ctx, sys.ws, mob, h, n, (i1-i0)*v, co[1], cv[1], no[1], nv[1])
-			if err != nil {
-				return 0, 0, 0, err
-			}
-			os += oppositeSpin(x, i0, i1, v, no[1], nv[1], e, st.eps[1], no[0])
-		}
+		ss += dss
+		os += dos
 	}
 	return ss + os, ss, os, nil
+}
+
+// mp2Spin returns the same-spin MP2 energy of channel c (for a closed
+// shell both spins' same- and opposite-spin energies) and, with the beta
+// channel other, the opposite-spin energy, transforming batches of c's
+// occupied orbitals that fit in budget bytes.
+func (sys *system) mp2Spin(ctx context.Context, c, other *mp2Channel, closed bool, budget int64) (ss, os float64, err error) {
+	n := sys.bs.nbf
+	npair := n * (n + 1) / 2
+	o, v, e := c.no, c.nv, c.eps
+	if o == 0 || v == 0 {
+		return 0, 0, nil
+	}
+	ovb := 0
+	if other != nil {
+		ovb = other.ov()
+	}
+	nb := occBatch(o, v*(npair+o*v+ovb), budget)
+	ht, mo, mob := make([]float64, nb*v*npair), make([]float64, nb*v*o*v), make([]float64, nb*v*ovb)
+	for i0 := 0; i0 < o; i0 += nb {
+		i1 := min(i0+nb, o)
+		h, err := sys.halfTransform(ctx, ht, columns(c.co.v, n, o, i0, i1), c.cv.v, i1-i0, v)
+		if err != nil {
+			return 0, 0, err
+		}
+		x, err := secondHalf(ctx, sys.ws, mo, h, n, (i1-i0)*v, c.co.v, c.cv.v, o, v)
+		if err != nil {
+			return 0, 0, err
+		}
+		sameSpinTerms(x, i0, i1, o, v, e, func(_ int, iajb, ibja, d float64) {
+			if closed {
+				os += iajb * iajb / d
+				ss += iajb * (iajb - ibja) / d
+			} else {
+				ss += 0.5 * iajb * (iajb - ibja) / d
+			}
+		})
+		if ovb == 0 {
+			continue
+		}
+		x, err = secondHalf(ctx, sys.ws, mob, h, n, (i1-i0)*v, other.co.v, other.cv.v, other.no, other.nv)
+		if err != nil {
+			return 0, 0, err
+		}
+		os += oppositeSpin(x, i0, i1, v, other.no, other.nv, e, other.eps, o)
+	}
+	return ss, os, nil
 }
 
 // occBatch returns how many occupied orbitals (of no) to transform at

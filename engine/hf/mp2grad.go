@@ -102,28 +102,36 @@ func (sys *system) mp2Gradient(ctx context.Context, st *scfState, store *eriStor
 
 // mp2Channels splits the orbitals per spin and half-transforms the integrals.
 func (sys *system) mp2Channels(ctx context.Context, st *scfState) ([]*mp2Channel, error) {
-	n, m := sys.bs.nbf, st.nmo
-	nch := 1
-	if st.uhf {
-		nch = 2
+	n := sys.bs.nbf
+	chans := orbitalChannels(st, n)
+	for _, c := range chans {
+		ht, err := sys.halfTransform(ctx, nil, c.co.v, c.cv.v, c.no, c.nv)
+		if err != nil {
+			return nil, err
+		}
+		c.ht = asMatrix(ht, c.ov(), n*(n+1)/2)
 	}
-	chans := make([]*mp2Channel, nch)
+	return chans, nil
+}
+
+// orbitalChannels splits the SCF orbitals into occupied and virtual ones
+// per spin (one channel for RHF).
+func orbitalChannels(st *scfState, n int) []*mp2Channel {
+	m := st.nmo
+	chans := make([]*mp2Channel, 1, 2)
+	if st.uhf {
+		chans = chans[:2]
+	}
 	for s := range chans {
 		no := st.na
 		if s == 1 {
 			no = st.nb
 		}
 		co, cv := splitCoef(st.C[s], n, m, no)
-		c := &mp2Channel{no: no, nv: m - no, m: m, C: asMatrix(st.C[s], n, m),
+		chans[s] = &mp2Channel{no: no, nv: m - no, m: m, C: asMatrix(st.C[s], n, m),
 			co: asMatrix(co, n, no), cv: asMatrix(cv, n, m-no), eps: st.eps[s]}
-		ht, err := sys.halfTransform(ctx, nil, co, cv, c.no, c.nv)
-		if err != nil {
-			return nil, err
-		}
-		c.ht = asMatrix(ht, c.ov(), n*(n+1)/2)
-		chans[s] = c
 	}
-	return chans, nil
+	return chans
 }
 
 // rmpAmplitudes returns, for a closed shell, the combined amplitudes
