@@ -38,75 +38,99 @@ const (
 // gradients preconditioned with the orbital energy differences. It returns
 // z per channel (nv x no) and G[z] in the MO basis.
 func solveZVector(ctx context.Context, jk *fockLike, chans []*mp2Channel) (z, gz []matrix, err error) {
-	diag := make([]matrix, len(chans))
-	x, r, p, pre := make([]matrix, len(chans)), make([]matrix, len(chans)), make([]matrix, len(chans)), make([]matrix, len(chans))
-	for s, c := range chans {
-		diag[s] = newMatrix(c.nv, c.no)
-		for a := 0; a < c.nv; a++ {
-			for i := 0; i < c.no; i++ {
-				diag[s].v[a*c.no+i] = c.eps[c.no+a] - c.eps[i]
-			}
-		}
-		x[s], r[s], p[s], pre[s] = newMatrix(c.nv, c.no), newMatrix(c.nv, c.no), newMatrix(c.nv, c.no), newMatrix(c.nv, c.no)
-		for k, l := range c.L.v {
-			x[s].v[k] = l / precond(diag[s].v[k])
-		}
-	}
-	ax, _, err := applyHessian(jk, chans, diag, x)
+	cg, err := newZVectorCG(jk, chans)
 	if err != nil {
 		return nil, nil, err
 	}
-	for s, c := range chans {
-		for k := range r[s].v {
-			r[s].v[k] = c.L.v[k] - ax[s].v[k]
-			pre[s].v[k] = r[s].v[k] / precond(diag[s].v[k])
-			p[s].v[k] = pre[s].v[k]
-		}
-	}
-	rz := dots(r, pre)
 	var history []SCFIteration
 	for it := 1; ; it++ {
-		res := maxAbs(r)
+		res := maxAbs(cg.r)
 		history = append(history, SCFIteration{Iteration: it, OrbitalGradient: res})
-		if res < zvecTol {
-			break
-		}
-		if math.IsNaN(res) || it > zvecMaxIter {
-			reason := ZVectorNotConverged
-			if math.IsNaN(res) {
-				reason = SCFNonFinite
+		switch {
+		case res < zvecTol:
+			_, gz, err = applyHessian(jk, chans, cg.diag, cg.x)
+			if err != nil {
+				return nil, nil, err
 			}
-			return nil, nil, &SCFError{Reason: reason, Detail: fmt.Sprintf("largest residual %.3e", res), History: history}
+			return cg.x, gz, nil
+		case math.IsNaN(res):
+			return nil, nil, &SCFError{Reason: SCFNonFinite, History: history}
+		case it > zvecMaxIter:
+			return nil, nil, &SCFError{Reason: ZVectorNotConverged, Detail: fmt.Sprintf("largest residual %.3e", res), History: history}
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
-		ap, _, err := applyHessian(jk, chans, diag, p)
-		if err != nil {
+		if err := cg.step(); err != nil {
 			return nil, nil, err
 		}
-		alpha := rz / dots(p, ap)
-		for s := range chans {
-			for k := range x[s].v {
-				x[s].v[k] += alpha * p[s].v[k]
-				r[s].v[k] -= alpha * ap[s].v[k]
-				pre[s].v[k] = r[s].v[k] / precond(diag[s].v[k])
-			}
-		}
-		rzNew := dots(r, pre)
-		beta := rzNew / rz
-		rz = rzNew
-		for s := range chans {
-			for k := range p[s].v {
-				p[s].v[k] = pre[s].v[k] + beta*p[s].v[k]
-			}
-		}
 	}
-	_, gz, err = applyHessian(jk, chans, diag, x)
+}
+
+// zVectorCG is the state of the preconditioned conjugate gradients: the
+// solution x, residual r, preconditioned residual pre and direction p,
+// one matrix (nv x no) per channel.
+type zVectorCG struct {
+	jk                 *fockLike
+	chans              []*mp2Channel
+	diag, x, r, pre, p []matrix
+	rz                 float64 // r . pre
+}
+
+func newZVectorCG(jk *fockLike, chans []*mp2Channel) (*zVectorCG, error) {
+	cg := &zVectorCG{jk: jk, chans: chans}
+	for _, c := range chans {
+		d := newMatrix(c.nv, c.no)
+		for a := 0; a < c.nv; a++ {
+			for i := 0; i < c.no; i++ {
+				d.v[a*c.no+i] = c.eps[c.no+a] - c.eps[i]
+			}
+		}
+		x := newMatrix(c.nv, c.no)
+		for k, l := range c.L.v {
+			x.v[k] = l / precond(d.v[k])
+		}
+		cg.diag, cg.x = append(cg.diag, d), append(cg.x, x)
+		cg.r, cg.pre, cg.p = append(cg.r, newMatrix(c.nv, c.no)), append(cg.pre, newMatrix(c.nv, c.no)), append(cg.p, newMatrix(c.nv, c.no))
+	}
+	ax, _, err := applyHessian(jk, chans, cg.diag, cg.x)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return x, gz, nil
+	for s, c := range chans {
+		for k := range cg.r[s].v {
+			cg.r[s].v[k] = c.L.v[k] - ax[s].v[k]
+			cg.pre[s].v[k] = cg.r[s].v[k] / precond(cg.diag[s].v[k])
+			cg.p[s].v[k] = cg.pre[s].v[k]
+		}
+	}
+	cg.rz = dots(cg.r, cg.pre)
+	return cg, nil
+}
+
+// step does one conjugate-gradient iteration.
+func (cg *zVectorCG) step() error {
+	ap, _, err := applyHessian(cg.jk, cg.chans, cg.diag, cg.p)
+	if err != nil {
+		return err
+	}
+	alpha := cg.rz / dots(cg.p, ap)
+	for s := range cg.chans {
+		for k := range cg.x[s].v {
+			cg.x[s].v[k] += alpha * cg.p[s].v[k]
+			cg.r[s].v[k] -= alpha * ap[s].v[k]
+			cg.pre[s].v[k] = cg.r[s].v[k] / precond(cg.diag[s].v[k])
+		}
+	}
+	rz := dots(cg.r, cg.pre)
+	beta := rz / cg.rz
+	cg.rz = rz
+	for s := range cg.chans {
+		for k := range cg.p[s].v {
+			cg.p[s].v[k] = cg.pre[s].v[k] + beta*cg.p[s].v[k]
+		}
+	}
+	return nil
 }
 
 // applyHessian returns A v per channel and the MO-basis G[v] it used.
