@@ -355,6 +355,30 @@ func newGradWork() *gradWork {
 //
 // so the per-primitive-quartet work scales with the smaller pair.
 func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, p *twoPDM, g []float64) {
+	if sys.gradNegligible(q, dmax, p) {
+		return
+	}
+	j, ok := orientQuartet(sys, q)
+	if !ok {
+		return
+	}
+	w.G = grow(w.G, j.bra.nab*j.ket.nab)
+	if p.qt == nil {
+		p.fillHF(w.G, j.bra, j.ket, sys.bs.nbf, j.deg)
+	} else {
+		p.fillCorrelated(w.G, j.bra, j.ket, sys.bs.nbf, j.deg)
+	}
+	gA, gB := w.primitives(j)
+	var gC, gD [3]float64
+	if j.doKet {
+		gC, gD = w.ketDerivatives(j)
+	}
+	j.scatter(g, gA, gB, gC, gD)
+}
+
+// gradNegligible says whether quartet q's gradient contribution is below
+// gradScreen for the densities bounded by dmax and p.gmax.
+func (sys *system) gradNegligible(q quartetRec, dmax []float64, p *twoPDM) bool {
 	ns := len(sys.bs.shells)
 	bra, ket := sys.pairs[q.bra], sys.pairs[q.ket]
 	s1, s2, s3, s4 := bra.m, bra.n, ket.m, ket.n
@@ -363,58 +387,73 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, p *twoPDM,
 	if p.gmax != nil {
 		dm += math.Min(p.gmax[q.bra], p.gmax[q.ket])
 	}
-	if dm*sys.schwarz[q.bra]*sys.schwarz[q.ket] < gradScreen {
-		return
+	return dm*sys.schwarz[q.bra]*sys.schwarz[q.ket] < gradScreen
+}
+
+// gradQuartet is a shell quartet oriented for its gradient: the bra pair
+// has fewer cartesian components.
+type gradQuartet struct {
+	bra, ket      *shellPair
+	deg           float64   // permutational degeneracy
+	fc            []float64 // cached Boys function values, or nil
+	swapped       bool      // bra and ket exchanged relative to fc
+	doBra, doKet  bool      // which pairs' derivatives are computed
+	atA, atB, atC int
+	atD           int
+}
+
+// orientQuartet orients quartet q; false for a one-centre quartet, whose
+// gradient is zero.
+func orientQuartet(sys *system, q quartetRec) (gradQuartet, bool) {
+	bra, ket := sys.pairs[q.bra], sys.pairs[q.ket]
+	j := gradQuartet{deg: 1, doBra: true, doKet: true}
+	if bra.m != bra.n {
+		j.deg *= 2
 	}
-	deg := 1.0
-	if s1 != s2 {
-		deg *= 2
-	}
-	if s3 != s4 {
-		deg *= 2
+	if ket.m != ket.n {
+		j.deg *= 2
 	}
 	if q.bra != q.ket {
-		deg *= 2
+		j.deg *= 2
 	}
-	var fc []float64
 	if sys.boysF != nil {
-		fc = sys.boysF[q.boff : q.boff+bra.np*ket.np*(bra.L+ket.L+2)]
+		j.fc = sys.boysF[q.boff : q.boff+bra.np*ket.np*(bra.L+ket.L+2)]
 	}
-	swapped := false
 	if bra.nab > ket.nab {
 		bra, ket = ket, bra
-		swapped = true
+		j.swapped = true
 	}
+	j.bra, j.ket = bra, ket
 	// A shell quartet depends only on relative positions, so its four
 	// centre derivatives add up to zero. When one pair sits on a single
 	// atom, only the other pair's derivatives are computed; a one-centre
 	// quartet contributes nothing.
-	atA, atB, atC, atD := bra.a.atom, bra.b.atom, ket.a.atom, ket.b.atom
-	braOne, ketOne := atA == atB, atC == atD
-	if braOne && ketOne && atA == atC {
-		return
+	j.atA, j.atB, j.atC, j.atD = bra.a.atom, bra.b.atom, ket.a.atom, ket.b.atom
+	braOne, ketOne := j.atA == j.atB, j.atC == j.atD
+	if braOne && ketOne && j.atA == j.atC {
+		return j, false
 	}
-	doBra, doKet := true, true
 	if ketOne {
-		doKet = false
+		j.doKet = false
 	} else if braOne {
-		doBra = false
+		j.doBra = false
 	}
+	return j, true
+}
+
+// primitives runs over the primitive quartets: it returns the bra centre
+// derivatives (if j.doBra) and leaves X_q in w.xq for the ket side (if
+// j.doKet).
+func (w *gradWork) primitives(j gradQuartet) (gA, gB [3]float64) {
+	bra, ket := j.bra, j.ket
 	nab, ncd := bra.nab, ket.nab
-	w.G = grow(w.G, nab*ncd)
 	G := w.G
-	if p.qt == nil {
-		p.fillHF(G, bra, ket, sys.bs.nbf, deg)
-	} else {
-		p.fillCorrelated(G, bra, ket, sys.bs.nbf, deg)
-	}
 	L := bra.L + ket.L + 1
-	s := L + 1
-	off := hermOff[s]
+	off := hermOff[L+1]
 	nhb, nhk := bra.nh, ket.nh
 	nhb1, nhk1 := bra.nh1, ket.nh1
 	var gk, xq, mp []float64
-	if doBra {
+	if j.doBra {
 		// Gk_q[ab][hk] = sum_cd G[ab][cd] Es_q[cd][hk]
 		w.gk = grow(w.gk, ket.np*nab*nhk)
 		gk = w.gk
@@ -424,18 +463,17 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, p *twoPDM,
 		w.mp = grow(w.mp, nab*nhb1)
 		mp = w.mp
 	}
-	if doKet {
+	if j.doKet {
 		w.xq = grow(w.xq, ket.np*nab*nhk1)
 		xq = w.xq
 		clear(xq)
 	}
 	rm, f, rbuf := w.rm, w.f, w.rbuf
-	var gA, gB [3]float64
 	for ip := 0; ip < bra.np; ip++ {
 		p := bra.p[ip]
 		P := bra.P[ip]
 		ep := bra.E[ip*nab*nhb : (ip+1)*nab*nhb]
-		if doBra {
+		if j.doBra {
 			clear(mp)
 		}
 		for iq := 0; iq < ket.np; iq++ {
@@ -445,110 +483,129 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, p *twoPDM,
 			ipq := 1 / pq
 			alpha := p * qq * ipq
 			x, y, z := P[0]-Q[0], P[1]-Q[1], P[2]-Q[2]
-			if fc != nil {
+			if j.fc != nil {
 				k := ip*ket.np + iq
-				if swapped {
+				if j.swapped {
 					k = iq*bra.np + ip
 				}
-				f = fc[k*(L+1) : (k+1)*(L+1)]
+				f = j.fc[k*(L+1) : (k+1)*(L+1)]
 			} else {
 				boys(L, alpha*(x*x+y*y+z*z), f)
 			}
 			pref := twoPi52 * bra.ip[ip] * ket.ip[iq] * math.Sqrt(pq) * ipq
 			if L == 1 {
-				// (ss|ss): R_000 = F0, R_100 = -2 alpha x F1, ...
-				m2 := -2 * alpha * f[1] * pref
-				r0, rx, ry, rz := pref*f[0], m2*x, m2*y, m2*z
-				// (nhk = nhb = 1, nhb1 = nhk1 = 4; nab > 1 for merged contractions)
-				if doBra {
-					gkq := gk[iq*nab : (iq+1)*nab]
-					for ab, gq := range gkq {
-						m := mp[4*ab : 4*ab+4]
-						m[0] += gq * r0
-						m[1] += gq * rx
-						m[2] += gq * ry
-						m[3] += gq * rz
-					}
-				}
-				if doKet {
-					xqq := xq[iq*nab*4 : (iq+1)*nab*4]
-					for ab, e0 := range ep[:nab] {
-						xr := xqq[4*ab : 4*ab+4]
-						xr[0] += e0 * r0
-						xr[1] += e0 * rx
-						xr[2] += e0 * ry
-						xr[3] += e0 * rz
-					}
-				}
+				ssssDerivatives(j, gk, mp, xq, ep, iq, nab, alpha, pref, x, y, z, f)
 				continue
 			}
 			r := hermiteR(L, alpha, x, y, z, f, rbuf)
-			if doBra {
+			if j.doBra {
 				gradBraSide(r, off, gk[iq*nab*nhk:(iq+1)*nab*nhk], mp, rm, nab, nhk, nhb1, bra.ndOff, bra.ndH, pref)
 			}
-			if doKet {
+			if j.doKet {
 				gradKetSide(r, off, ep, xq[iq*nab*nhk1:(iq+1)*nab*nhk1], rm, nab, nhb, nhk1, bra.nzOff, bra.nzH, pref)
 			}
 		}
-		if !doBra {
-			continue
+		if j.doBra {
+			braDerivatives(bra, ip, mp, &gA, &gB)
 		}
-		de := bra.dE[ip*6*nab*nhb1 : (ip+1)*6*nab*nhb1]
-		for k := 0; k < 6; k++ {
-			dk := de[k*nab*nhb1 : (k+1)*nab*nhb1]
+	}
+	return gA, gB
+}
+
+// ssssDerivatives is the (ss|ss) case of the primitive loop:
+// R_000 = F0, R_100 = -2 alpha x F1, ... (nhk = nhb = 1, nhb1 = nhk1 = 4;
+// nab > 1 for merged contractions).
+func ssssDerivatives(j gradQuartet, gk, mp, xq, ep []float64, iq, nab int, alpha, pref, x, y, z float64, f []float64) {
+	m2 := -2 * alpha * f[1] * pref
+	r0, rx, ry, rz := pref*f[0], m2*x, m2*y, m2*z
+	if j.doBra {
+		for ab, gq := range gk[iq*nab : (iq+1)*nab] {
+			m := mp[4*ab : 4*ab+4]
+			m[0] += gq * r0
+			m[1] += gq * rx
+			m[2] += gq * ry
+			m[3] += gq * rz
+		}
+	}
+	if j.doKet {
+		xqq := xq[iq*nab*4 : (iq+1)*nab*4]
+		for ab, e0 := range ep[:nab] {
+			xr := xqq[4*ab : 4*ab+4]
+			xr[0] += e0 * r0
+			xr[1] += e0 * rx
+			xr[2] += e0 * ry
+			xr[3] += e0 * rz
+		}
+	}
+}
+
+// braDerivatives adds dE_p^A . M_p and dE_p^B . M_p of bra primitive ip.
+func braDerivatives(bra *shellPair, ip int, mp []float64, gA, gB *[3]float64) {
+	nab, nhb1 := bra.nab, bra.nh1
+	de := bra.dE[ip*6*nab*nhb1 : (ip+1)*6*nab*nhb1]
+	for k := 0; k < 6; k++ {
+		dk := de[k*nab*nhb1 : (k+1)*nab*nhb1]
+		sum := 0.0
+		for _, i := range bra.dNZ(ip*6 + k) {
+			sum += dk[i] * mp[i]
+		}
+		if k < 3 {
+			gA[k] += sum
+		} else {
+			gB[k-3] += sum
+		}
+	}
+}
+
+// ketDerivatives returns the ket centre derivatives from w.xq (C only when
+// the bra side was computed: D then follows from invariance).
+func (w *gradWork) ketDerivatives(j gradQuartet) (gC, gD [3]float64) {
+	bra, ket := j.bra, j.ket
+	nab, ncd, nhk1 := bra.nab, ket.nab, ket.nh1
+	nk := 3
+	if !j.doBra {
+		nk = 6
+	}
+	w.tq = grow(w.tq, ncd*nhk1)
+	tq := w.tq
+	for iq := 0; iq < ket.np; iq++ {
+		// tq[cd][hk1] = sum_ab G[ab][cd] X_q[ab][hk1]
+		gemm(1, tr(asMatrix(w.G, nab, ncd)), asIs(asMatrix(w.xq[iq*nab*nhk1:], nab, nhk1)), 0, asMatrix(tq, ncd, nhk1))
+		de := ket.dEs[iq*6*ncd*nhk1 : (iq+1)*6*ncd*nhk1]
+		for k := 0; k < nk; k++ {
+			dk := de[k*ncd*nhk1 : (k+1)*ncd*nhk1]
 			sum := 0.0
-			for _, i := range bra.dNZ(ip*6 + k) {
-				sum += dk[i] * mp[i]
+			for _, i := range ket.dNZ(iq*6 + k) {
+				sum += dk[i] * tq[i]
 			}
 			if k < 3 {
-				gA[k] += sum
+				gC[k] += sum
 			} else {
-				gB[k-3] += sum
+				gD[k-3] += sum
 			}
 		}
 	}
-	var gC, gD [3]float64
-	if doKet {
-		// with both sides computed, D follows from invariance
-		nk := 3
-		if !doBra {
-			nk = 6
-		}
-		w.tq = grow(w.tq, ncd*nhk1)
-		tq := w.tq
-		for iq := 0; iq < ket.np; iq++ {
-			// tq[cd][hk1] = sum_ab G[ab][cd] X_q[ab][hk1]
-			gemm(1, tr(asMatrix(G, nab, ncd)), asIs(asMatrix(xq[iq*nab*nhk1:], nab, nhk1)), 0, asMatrix(tq, ncd, nhk1))
-			de := ket.dEs[iq*6*ncd*nhk1 : (iq+1)*6*ncd*nhk1]
-			for k := 0; k < nk; k++ {
-				dk := de[k*ncd*nhk1 : (k+1)*ncd*nhk1]
-				sum := 0.0
-				for _, i := range ket.dNZ(iq*6 + k) {
-					sum += dk[i] * tq[i]
-				}
-				if k < 3 {
-					gC[k] += sum
-				} else {
-					gD[k-3] += sum
-				}
-			}
-		}
-	}
+	return gC, gD
+}
+
+// scatter adds the centre derivatives to the atoms' gradient rows, the
+// missing centre's by translational invariance.
+func (j gradQuartet) scatter(g []float64, gA, gB, gC, gD [3]float64) {
 	for k := 0; k < 3; k++ {
 		switch {
-		case !doKet:
-			g[3*atA+k] += gA[k]
-			g[3*atB+k] += gB[k]
-			g[3*atC+k] -= gA[k] + gB[k]
-		case !doBra:
-			g[3*atA+k] -= gC[k] + gD[k]
-			g[3*atC+k] += gC[k]
-			g[3*atD+k] += gD[k]
+		case !j.doKet:
+			g[3*j.atA+k] += gA[k]
+			g[3*j.atB+k] += gB[k]
+			g[3*j.atC+k] -= gA[k] + gB[k]
+		case !j.doBra:
+			g[3*j.atA+k] -= gC[k] + gD[k]
+			g[3*j.atC+k] += gC[k]
+			g[3*j.atD+k] += gD[k]
 		default:
-			g[3*atA+k] += gA[k]
-			g[3*atB+k] += gB[k]
-			g[3*atC+k] += gC[k]
-			g[3*atD+k] -= gA[k] + gB[k] + gC[k]
+			g[3*j.atA+k] += gA[k]
+			g[3*j.atB+k] += gB[k]
+			g[3*j.atC+k] += gC[k]
+			g[3*j.atD+k] -= gA[k] + gB[k] + gC[k]
 		}
 	}
 }
