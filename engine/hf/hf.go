@@ -206,89 +206,18 @@ func validate(atoms []Atom, opt Options) (*settings, *gbsBasis, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(atoms) == 0 {
-		return nil, nil, invalid("no atoms")
+	nel, err := electrons(atoms, opt.Charge, b)
+	if err != nil {
+		return nil, nil, err
 	}
-	nel := -opt.Charge
-	for i, a := range atoms {
-		if a.Z <= 0 || a.Z >= len(elementSymbols) {
-			return nil, nil, &UnsupportedElementError{Element: symbolOf(a.Z), Z: a.Z, Basis: b.name, Reason: fmt.Sprintf("atom %d has invalid atomic number %d", i, a.Z)}
-		}
-		if _, ok := b.elements[a.Z]; !ok {
-			return nil, nil, &UnsupportedElementError{Element: symbolOf(a.Z), Z: a.Z, Basis: b.name}
-		}
-		for _, x := range a.Pos {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return nil, nil, invalid("atom %d has a non-finite coordinate", i)
-			}
-		}
-		if !a.Ghost {
-			nel += a.Z
-		}
+	if err := validateNumbers(atoms, opt); err != nil {
+		return nil, nil, err
 	}
-	for _, x := range []float64{opt.EConvergence, opt.DConvergence} {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, nil, invalid("convergence thresholds must be finite")
-		}
+	s := &settings{method: m, econv: opt.EConvergence, dconv: opt.DConvergence, maxiter: opt.MaxIter,
+		threads: opt.Threads, log: opt.Log, basis: b, pure: b.spherical, memory: opt.Memory}
+	if err := s.setSpin(nel, opt); err != nil {
+		return nil, nil, err
 	}
-	for i, c := range opt.Charges {
-		if math.IsNaN(c.Q) || math.IsInf(c.Q, 0) {
-			return nil, nil, invalid("point charge %d is not finite", i)
-		}
-		for _, x := range c.Pos {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return nil, nil, invalid("point charge %d has a non-finite coordinate", i)
-			}
-		}
-	}
-	for i, c := range opt.Charges {
-		for j, a := range atoms {
-			if !a.Ghost && dist(a.Pos, c.Pos) < 1e-6 {
-				return nil, nil, invalid("point charge %d sits on atom %d", i, j)
-			}
-		}
-	}
-	// Coincident nuclei repel infinitely; a ghost on another centre is
-	// left to the SCF, which refuses a singular basis.
-	for i := range atoms {
-		for j := 0; j < i; j++ {
-			if !atoms[i].Ghost && !atoms[j].Ghost && dist(atoms[i].Pos, atoms[j].Pos) < 1e-6 {
-				return nil, nil, invalid("atoms %d and %d coincide", j, i)
-			}
-		}
-	}
-	if nel < 0 {
-		return nil, nil, invalid("charge %d leaves a negative number of electrons", opt.Charge)
-	}
-	mult := opt.Multiplicity
-	if mult == 0 {
-		mult = 1 + nel%2
-	}
-	if mult < 1 {
-		return nil, nil, invalid("multiplicity %d must be positive", mult)
-	}
-	unp := mult - 1
-	if (nel-unp)%2 != 0 || unp > nel {
-		return nil, nil, invalid("%d electrons (charge %d) are incompatible with multiplicity %d", nel, opt.Charge, mult)
-	}
-	if nel == 0 {
-		return nil, nil, invalid("no electrons")
-	}
-	s := &settings{method: m, nalpha: (nel + unp) / 2, nbeta: (nel - unp) / 2,
-		econv: opt.EConvergence, dconv: opt.DConvergence, maxiter: opt.MaxIter, threads: opt.Threads, log: opt.Log}
-	switch strings.ToLower(strings.TrimSpace(opt.Reference)) {
-	case "", "auto":
-		s.uhf = mult != 1
-	case "rhf":
-		if mult != 1 {
-			return nil, nil, invalid("reference rhf requires a singlet, got multiplicity %d", mult)
-		}
-	case "uhf":
-		s.uhf = true
-	default:
-		return nil, nil, invalid("unknown reference %q (rhf, uhf)", opt.Reference)
-	}
-	s.basis = b
 	switch g := strings.ToLower(strings.TrimSpace(opt.Guess)); g {
 	case "", "sad", "auto":
 		s.guess = "sad"
@@ -297,10 +226,113 @@ func validate(atoms []Atom, opt Options) (*settings, *gbsBasis, error) {
 	default:
 		return nil, nil, invalid("unknown guess %q (sad, core)", opt.Guess)
 	}
-	s.pure = b.spherical
 	if opt.Puream != nil {
 		s.pure = *opt.Puream
 	}
+	s.setDefaults()
+	if n := b.elementsNBF(atoms); n > maxNBF {
+		return nil, nil, invalid("%d basis functions exceed the limit of %d of this program", n, maxNBF)
+	}
+	return s, b, nil
+}
+
+// electrons checks the atoms against the basis set and returns the
+// number of electrons of the molecule with the given charge.
+func electrons(atoms []Atom, charge int, b *gbsBasis) (int, error) {
+	if len(atoms) == 0 {
+		return 0, invalid("no atoms")
+	}
+	nel := -charge
+	for i, a := range atoms {
+		if a.Z <= 0 || a.Z >= len(elementSymbols) {
+			return 0, &UnsupportedElementError{Element: symbolOf(a.Z), Z: a.Z, Basis: b.name, Reason: fmt.Sprintf("atom %d has invalid atomic number %d", i, a.Z)}
+		}
+		if _, ok := b.elements[a.Z]; !ok {
+			return 0, &UnsupportedElementError{Element: symbolOf(a.Z), Z: a.Z, Basis: b.name}
+		}
+		if !a.Ghost {
+			nel += a.Z
+		}
+	}
+	return nel, nil
+}
+
+// validateNumbers rejects non-finite coordinates, charges and thresholds,
+// point charges on nuclei and coincident nuclei.
+func validateNumbers(atoms []Atom, opt Options) error {
+	for i, a := range atoms {
+		if !finiteVec(a.Pos[:]) {
+			return invalid("atom %d has a non-finite coordinate", i)
+		}
+	}
+	if !finiteVec([]float64{opt.EConvergence, opt.DConvergence}) {
+		return invalid("convergence thresholds must be finite")
+	}
+	for i, c := range opt.Charges {
+		if !finiteVec([]float64{c.Q}) {
+			return invalid("point charge %d is not finite", i)
+		}
+		if !finiteVec(c.Pos[:]) {
+			return invalid("point charge %d has a non-finite coordinate", i)
+		}
+	}
+	for i, c := range opt.Charges {
+		for j, a := range atoms {
+			if !a.Ghost && dist(a.Pos, c.Pos) < 1e-6 {
+				return invalid("point charge %d sits on atom %d", i, j)
+			}
+		}
+	}
+	// Coincident nuclei repel infinitely; a ghost on another centre is
+	// left to the SCF, which refuses a singular basis.
+	for i := range atoms {
+		for j := 0; j < i; j++ {
+			if !atoms[i].Ghost && !atoms[j].Ghost && dist(atoms[i].Pos, atoms[j].Pos) < 1e-6 {
+				return invalid("atoms %d and %d coincide", j, i)
+			}
+		}
+	}
+	return nil
+}
+
+// setSpin sets the electron counts per spin and the reference from nel
+// electrons and the options' multiplicity and reference.
+func (s *settings) setSpin(nel int, opt Options) error {
+	if nel < 0 {
+		return invalid("charge %d leaves a negative number of electrons", opt.Charge)
+	}
+	mult := opt.Multiplicity
+	if mult == 0 {
+		mult = 1 + nel%2
+	}
+	if mult < 1 {
+		return invalid("multiplicity %d must be positive", mult)
+	}
+	unp := mult - 1
+	if (nel-unp)%2 != 0 || unp > nel {
+		return invalid("%d electrons (charge %d) are incompatible with multiplicity %d", nel, opt.Charge, mult)
+	}
+	if nel == 0 {
+		return invalid("no electrons")
+	}
+	s.nalpha, s.nbeta = (nel+unp)/2, (nel-unp)/2
+	switch strings.ToLower(strings.TrimSpace(opt.Reference)) {
+	case "", "auto":
+		s.uhf = mult != 1
+	case "rhf":
+		if mult != 1 {
+			return invalid("reference rhf requires a singlet, got multiplicity %d", mult)
+		}
+	case "uhf":
+		s.uhf = true
+	default:
+		return invalid("unknown reference %q (rhf, uhf)", opt.Reference)
+	}
+	return nil
+}
+
+// setDefaults fills the thresholds, iteration limit and memory left zero.
+func (s *settings) setDefaults() {
 	if s.econv <= 0 {
 		s.econv = 1e-10
 	}
@@ -310,14 +342,9 @@ func validate(atoms []Atom, opt Options) (*settings, *gbsBasis, error) {
 	if s.maxiter <= 0 {
 		s.maxiter = 100
 	}
-	s.memory = opt.Memory
 	if s.memory <= 0 {
 		s.memory = DefaultMemory()
 	}
-	if n := b.elementsNBF(atoms); n > maxNBF {
-		return nil, nil, invalid("%d basis functions exceed the limit of %d of this program", n, maxNBF)
-	}
-	return s, b, nil
 }
 
 // maxNBF bounds the problem size the embedded program accepts.
