@@ -136,55 +136,7 @@ func fromInput(in *qcschema.AtomicInput) ([]Atom, Options, error) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		v := in.Keywords[k]
-		var err error
-		switch strings.ToLower(k) {
-		case "scf_type":
-			err = wantString(k, v, "pk", "direct", "out_of_core", "conv")
-		case "mp2_type":
-			err = wantString(k, v, "conv")
-		case "guess":
-			if err = wantString(k, v, "sad", "core", "auto"); err == nil {
-				opt.Guess = strings.ToLower(fmt.Sprint(v))
-			}
-		case "reference":
-			if err = wantString(k, v, "rhf", "uhf"); err == nil {
-				opt.Reference = strings.ToLower(fmt.Sprint(v))
-			}
-		case "e_convergence":
-			opt.EConvergence, err = wantPositive(k, v)
-		case "d_convergence":
-			opt.DConvergence, err = wantPositive(k, v)
-		case "maxiter":
-			var f float64
-			if f, err = wantPositive(k, v); err == nil {
-				if f != math.Trunc(f) || f > 1e6 {
-					err = fmt.Errorf("hf: keyword maxiter: want a positive integer, got %v", v)
-				}
-				opt.MaxIter = int(f)
-			}
-		case "memory":
-			var f float64
-			if f, err = wantPositive(k, v); err == nil {
-				if f < 1 || f > 1<<50 {
-					err = fmt.Errorf("hf: keyword memory: want a number of bytes, got %v", v)
-				}
-				opt.Memory = int64(f)
-			}
-		case "puream":
-			var b bool
-			if b, err = wantBool(k, v); err == nil {
-				opt.Puream = &b
-			}
-		case "freeze_core":
-			var b bool
-			if b, err = wantBool(k, v); err == nil && b {
-				err = fmt.Errorf("hf: keyword %s true is not supported (only false)", k)
-			}
-		default:
-			err = fmt.Errorf("hf: keyword %q is not supported (supported: %s)", k, strings.Join(acceptedKeywords, ", "))
-		}
-		if err != nil {
+		if err := opt.setKeyword(k, in.Keywords[k]); err != nil {
 			return nil, opt, err
 		}
 	}
@@ -202,6 +154,59 @@ func fromInput(in *qcschema.AtomicInput) ([]Atom, Options, error) {
 		}
 	}
 	return atoms, opt, nil
+}
+
+// setKeyword applies one Psi4-named keyword.
+func (opt *Options) setKeyword(k string, v any) error {
+	var err error
+	switch strings.ToLower(k) {
+	case "scf_type":
+		err = wantString(k, v, "pk", "direct", "out_of_core", "conv")
+	case "mp2_type":
+		err = wantString(k, v, "conv")
+	case "guess":
+		if err = wantString(k, v, "sad", "core", "auto"); err == nil {
+			opt.Guess = strings.ToLower(fmt.Sprint(v))
+		}
+	case "reference":
+		if err = wantString(k, v, "rhf", "uhf"); err == nil {
+			opt.Reference = strings.ToLower(fmt.Sprint(v))
+		}
+	case "e_convergence":
+		opt.EConvergence, err = wantPositive(k, v)
+	case "d_convergence":
+		opt.DConvergence, err = wantPositive(k, v)
+	case "maxiter":
+		var f float64
+		f, err = wantInteger(k, v, 1e6)
+		opt.MaxIter = int(f)
+	case "memory":
+		var f float64
+		f, err = wantInteger(k, v, 1<<50)
+		opt.Memory = int64(f)
+	case "puream":
+		var b bool
+		if b, err = wantBool(k, v); err == nil {
+			opt.Puream = &b
+		}
+	case "freeze_core":
+		var b bool
+		if b, err = wantBool(k, v); err == nil && b {
+			err = fmt.Errorf("hf: keyword %s true is not supported (only false)", k)
+		}
+	default:
+		err = fmt.Errorf("hf: keyword %q is not supported (supported: %s)", k, strings.Join(acceptedKeywords, ", "))
+	}
+	return err
+}
+
+// wantInteger accepts a positive whole number up to limit.
+func wantInteger(k string, v any, limit float64) (float64, error) {
+	f, err := wantPositive(k, v)
+	if err == nil && (f != math.Trunc(f) || f > limit) {
+		err = fmt.Errorf("hf: keyword %s: want a positive integer, got %v", k, v)
+	}
+	return f, err
 }
 
 func wantString(k string, v any, allowed ...string) error {
