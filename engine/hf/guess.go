@@ -92,46 +92,7 @@ func computeAtomicDensity(b *gbsBasis, z int) []float64 {
 		return C, eps, diag.solve(F, X, n, m, C, eps)
 	}
 	jkb := newJKBuilder(sys, st, 1)
-	occ := func(eps []float64) []float64 {
-		// aufbau with the last electrons spread over near-degenerate orbitals
-		nel := float64(z)
-		o := make([]float64, len(eps))
-		idx := make([]int, len(eps))
-		for i := range idx {
-			idx[i] = i
-		}
-		sort.SliceStable(idx, func(a, b int) bool { return eps[idx[a]] < eps[idx[b]] })
-		i := 0
-		for nel > 1e-12 && i < len(idx) {
-			// group of near-degenerate orbitals starting at i
-			j := i + 1
-			for j < len(idx) && eps[idx[j]]-eps[idx[i]] < 1e-3 {
-				j++
-			}
-			cap := 2 * float64(j-i)
-			put := math.Min(cap, nel)
-			for k := i; k < j; k++ {
-				o[idx[k]] = put / float64(j-i)
-			}
-			nel -= put
-			i = j
-		}
-		return o
-	}
-	densityFrom := func(C, eps []float64) []float64 {
-		o := occ(eps)
-		D := make([]float64, n*n)
-		for p := 0; p < n; p++ {
-			for q := 0; q < n; q++ {
-				s := 0.0
-				for k := 0; k < m; k++ {
-					s += o[k] * C[p*m+k] * C[q*m+k]
-				}
-				D[p*n+q] = s
-			}
-		}
-		return D
-	}
+	densityFrom := func(C, eps []float64) []float64 { return occupiedDensity(C, fractionalOccupations(eps, z), n, m) }
 	C, eps, err := diagFock(H)
 	if err != nil {
 		return nil
@@ -170,6 +131,48 @@ func computeAtomicDensity(b *gbsBasis, z int) []float64 {
 			break
 		}
 		eOld = e
+	}
+	return D
+}
+
+// fractionalOccupations fills nel electrons into orbitals by energy
+// (aufbau), spreading the last ones evenly over near-degenerate orbitals
+// (spherical atoms).
+func fractionalOccupations(eps []float64, nel int) []float64 {
+	left := float64(nel)
+	o := make([]float64, len(eps))
+	idx := make([]int, len(eps))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return eps[idx[a]] < eps[idx[b]] })
+	for i := 0; left > 1e-12 && i < len(idx); {
+		// group of near-degenerate orbitals starting at i
+		j := i + 1
+		for j < len(idx) && eps[idx[j]]-eps[idx[i]] < 1e-3 {
+			j++
+		}
+		put := math.Min(2*float64(j-i), left)
+		for k := i; k < j; k++ {
+			o[idx[k]] = put / float64(j-i)
+		}
+		left -= put
+		i = j
+	}
+	return o
+}
+
+// occupiedDensity returns sum_k o_k C_pk C_qk (C n x m).
+func occupiedDensity(C, o []float64, n, m int) []float64 {
+	D := make([]float64, n*n)
+	for p := 0; p < n; p++ {
+		for q := 0; q < n; q++ {
+			s := 0.0
+			for k := 0; k < m; k++ {
+				s += o[k] * C[p*m+k] * C[q*m+k]
+			}
+			D[p*n+q] = s
+		}
 	}
 	return D
 }
