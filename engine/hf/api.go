@@ -66,7 +66,7 @@ func Hessian(ctx context.Context, atoms []Atom, opt Options) (*Result, error) {
 	}
 	guess := &[2][]float64{state.D[0], state.D[1]}
 	n3 := 3 * len(atoms)
-	hess := make([]float64, n3*n3)
+	hess := asMatrix(make([]float64, n3*n3), n3, n3)
 	quiet := *set
 	quiet.log = nil
 	quiet.threads = 1
@@ -74,43 +74,43 @@ func Hessian(ctx context.Context, atoms []Atom, opt Options) (*Result, error) {
 	// displacements run concurrently, each single-threaded
 	errs := make([]error, n3)
 	perr := parallelFor(set.threads, n3, func(_, k int) {
-		disp := append([]Atom(nil), atoms...)
-		var g [2][]float64
-		for si, sgn := range []float64{1, -1} {
-			if err := ctx.Err(); err != nil {
-				errs[k] = err
-				return
-			}
-			copy(disp, atoms)
-			disp[k/3].Pos[k%3] += sgn * HessianStep
-			r, _, err := gradientAt(ctx, disp, &quiet, b, opt.Charges, guess)
-			if err != nil {
-				errs[k] = fmt.Errorf("hf: hessian displacement %d: %w", k, err)
-				return
-			}
-			g[si] = r.Gradient
-		}
-		for j := 0; j < n3; j++ {
-			hess[k*n3+j] = (g[0][j] - g[1][j]) / (2 * HessianStep)
-		}
+		errs[k] = hessianRow(ctx, atoms, k, &quiet, b, opt.Charges, guess, hess.v[k*n3:(k+1)*n3])
 	})
 	if perr != nil {
 		return nil, perr
 	}
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return nil, err // the first, in coordinate order
 		}
 	}
-	for i := 0; i < n3; i++ {
-		for j := 0; j < i; j++ {
-			v := 0.5 * (hess[i*n3+j] + hess[j*n3+i])
-			hess[i*n3+j], hess[j*n3+i] = v, v
-		}
-	}
-	res.Hessian = hess
+	hess.symmetrize()
+	res.Hessian = hess.v
 	logResult(set, res)
 	return res, nil
+}
+
+// hessianRow sets row k of the Hessian: the central difference of the
+// gradients at coordinate k displaced by +-HessianStep.
+func hessianRow(ctx context.Context, atoms []Atom, k int, set *settings, b *gbsBasis, ext []PointCharge, guess *[2][]float64, row []float64) error {
+	disp := append([]Atom(nil), atoms...)
+	var g [2][]float64
+	for si, sgn := range []float64{1, -1} {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		copy(disp, atoms)
+		disp[k/3].Pos[k%3] += sgn * HessianStep
+		r, _, err := gradientAt(ctx, disp, set, b, ext, guess)
+		if err != nil {
+			return fmt.Errorf("hf: hessian displacement %d: %w", k, err)
+		}
+		g[si] = r.Gradient
+	}
+	for j := range row {
+		row[j] = (g[0][j] - g[1][j]) / (2 * HessianStep)
+	}
+	return nil
 }
 
 func tightenFD(s *settings) {
