@@ -7,17 +7,9 @@ import (
 	"time"
 )
 
-// Finite-difference steps (bohr).
-const (
-	// MP2GradientStep is the displacement used for MP2 gradients by
-	// 5-point central differences of energies (error of order h^4, about
-	// 1e-9 hartree/bohr for h = 0.005; the 3-point formula leaves errors of
-	// several 1e-6).
-	MP2GradientStep = 0.005
-	// HessianStep is the displacement used for Hessians by 3-point central
-	// differences of analytic gradients.
-	HessianStep = 0.005
-)
+// HessianStep is the displacement (bohr) used for Hessians by 3-point
+// central differences of analytic gradients.
+const HessianStep = 0.005
 
 // fdTightEConv and fdTightDConv are the SCF thresholds used for the
 // displaced calculations of finite-difference derivatives (at least this tight).
@@ -42,9 +34,8 @@ func Energy(ctx context.Context, atoms []Atom, opt Options) (*Result, error) {
 }
 
 // Gradient computes the energy and its nuclear gradient (natom x 3, flat,
-// hartree/bohr). HF gradients are analytic; MP2 gradients are 5-point
-// central finite differences of energies with step MP2GradientStep. Ghost atoms get
-// gradient rows (from their basis functions); point charges are fixed.
+// hartree/bohr), analytic for HF and MP2. Ghost atoms get gradient rows
+// (from their basis functions); point charges are fixed.
 func Gradient(ctx context.Context, atoms []Atom, opt Options) (*Result, error) {
 	set, b, err := validate(atoms, opt)
 	if err != nil {
@@ -75,48 +66,51 @@ func Hessian(ctx context.Context, atoms []Atom, opt Options) (*Result, error) {
 	}
 	guess := &[2][]float64{state.D[0], state.D[1]}
 	n3 := 3 * len(atoms)
-	hess := make([]float64, n3*n3)
+	hess := asMatrix(make([]float64, n3*n3), n3, n3)
 	quiet := *set
 	quiet.log = nil
 	quiet.threads = 1
 	tightenFD(&quiet)
 	// displacements run concurrently, each single-threaded
 	errs := make([]error, n3)
-	parallelFor(set.threads, n3, func(_, k int) {
-		disp := append([]Atom(nil), atoms...)
-		var g [2][]float64
-		for si, sgn := range []float64{1, -1} {
-			if err := ctx.Err(); err != nil {
-				errs[k] = err
-				return
-			}
-			copy(disp, atoms)
-			disp[k/3].Pos[k%3] += sgn * HessianStep
-			r, _, err := gradientAt(ctx, disp, &quiet, b, opt.Charges, guess)
-			if err != nil {
-				errs[k] = fmt.Errorf("hf: hessian displacement %d: %w", k, err)
-				return
-			}
-			g[si] = r.Gradient
-		}
-		for j := 0; j < n3; j++ {
-			hess[k*n3+j] = (g[0][j] - g[1][j]) / (2 * HessianStep)
-		}
+	perr := parallelFor(set.threads, n3, func(_, k int) {
+		errs[k] = hessianRow(ctx, atoms, k, &quiet, b, opt.Charges, guess, hess.v[k*n3:(k+1)*n3])
 	})
+	if perr != nil {
+		return nil, perr
+	}
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return nil, err // the first, in coordinate order
 		}
 	}
-	for i := 0; i < n3; i++ {
-		for j := 0; j < i; j++ {
-			v := 0.5 * (hess[i*n3+j] + hess[j*n3+i])
-			hess[i*n3+j], hess[j*n3+i] = v, v
-		}
-	}
-	res.Hessian = hess
+	hess.symmetrize()
+	res.Hessian = hess.v
 	logResult(set, res)
 	return res, nil
+}
+
+// hessianRow sets row k of the Hessian: the central difference of the
+// gradients at coordinate k displaced by +-HessianStep.
+func hessianRow(ctx context.Context, atoms []Atom, k int, set *settings, b *gbsBasis, ext []PointCharge, guess *[2][]float64, row []float64) error {
+	disp := append([]Atom(nil), atoms...)
+	var g [2][]float64
+	for si, sgn := range []float64{1, -1} {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		copy(disp, atoms)
+		disp[k/3].Pos[k%3] += sgn * HessianStep
+		r, _, err := gradientAt(ctx, disp, set, b, ext, guess)
+		if err != nil {
+			return fmt.Errorf("hf: hessian displacement %d: %w", k, err)
+		}
+		g[si] = r.Gradient
+	}
+	for j := range row {
+		row[j] = (g[0][j] - g[1][j]) / (2 * HessianStep)
+	}
+	return nil
 }
 
 func tightenFD(s *settings) {
@@ -159,63 +153,32 @@ func computeIn(ctx context.Context, ws *workspace, atoms []Atom, set *settings, 
 		NBeta:            set.nbeta,
 	}
 	set.logf("  SCF converged in %d iterations (%.3f s)\n", state.iterations, time.Since(t0).Seconds())
-	if set.method == methodMP2 {
-		corr, ss, os, err := sys.mp2(ctx, state, store)
+	switch {
+	case set.method == methodMP2 && grad:
+		var corr, ss, os float64
+		corr, ss, os, res.Gradient, err = sys.mp2Gradient(ctx, state, store)
 		if err != nil {
 			return nil, nil, err
 		}
 		res.MP2Correlation, res.MP2SameSpin, res.MP2OppositeSpin = corr, ss, os
 		res.Energy = state.energy + corr
-	}
-	if grad && set.method == methodHF {
-		res.Gradient = sys.scfGradient(state)
+	case set.method == methodMP2:
+		corr, ss, os, err := sys.mp2(ctx, state, store, set.memory)
+		if err != nil {
+			return nil, nil, err
+		}
+		res.MP2Correlation, res.MP2SameSpin, res.MP2OppositeSpin = corr, ss, os
+		res.Energy = state.energy + corr
+	case grad:
+		if res.Gradient, err = sys.scfGradient(state); err != nil {
+			return nil, nil, err
+		}
 	}
 	return res, state, nil
 }
 
 func gradientAt(ctx context.Context, atoms []Atom, set *settings, b *gbsBasis, ext []PointCharge, guess *[2][]float64) (*Result, *scfState, error) {
-	if set.method == methodHF {
-		return compute(ctx, atoms, set, b, ext, guess, true)
-	}
-	res, state, err := compute(ctx, atoms, set, b, ext, guess, false)
-	if err != nil {
-		return nil, nil, err
-	}
-	quiet := *set
-	quiet.log = nil
-	quiet.threads = 1
-	tightenFD(&quiet)
-	n3 := 3 * len(atoms)
-	g := make([]float64, n3)
-	ref := &[2][]float64{state.D[0], state.D[1]}
-	errs := make([]error, n3)
-	// displacements run concurrently, each single-threaded
-	parallelFor(set.threads, n3, func(_, k int) {
-		disp := append([]Atom(nil), atoms...)
-		var e [4]float64 // at +2h, +h, -h, -2h
-		for si, mult := range []float64{2, 1, -1, -2} {
-			if err := ctx.Err(); err != nil {
-				errs[k] = err
-				return
-			}
-			copy(disp, atoms)
-			disp[k/3].Pos[k%3] += mult * MP2GradientStep
-			r, _, err := compute(ctx, disp, &quiet, b, ext, ref, false)
-			if err != nil {
-				errs[k] = fmt.Errorf("hf: gradient displacement %d: %w", k, err)
-				return
-			}
-			e[si] = r.Energy
-		}
-		g[k] = (-e[0] + 8*e[1] - 8*e[2] + e[3]) / (12 * MP2GradientStep)
-	})
-	for _, err := range errs {
-		if err != nil {
-			return nil, nil, err
-		}
-	}
-	res.Gradient = g
-	return res, state, nil
+	return compute(ctx, atoms, set, b, ext, guess, true)
 }
 
 func logHeader(set *settings, atoms []Atom, opt Options, driver string) {

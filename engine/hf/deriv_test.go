@@ -20,7 +20,7 @@ func fixedEnergies(t *testing.T, atoms []Atom, b *gbsBasis, ext []PointCharge, d
 		e1 += dt[i] * (T[i] + V[i])
 		eS += W[i] * S[i]
 	}
-	st, err := sys.buildERIStore(context.Background())
+	st, err := sys.buildERIStore(context.Background(), math.MaxInt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,9 @@ func TestDerivativeIntegrals(t *testing.T) {
 		g1, gS, g2 := make([]float64, n3), make([]float64, n3), make([]float64, n3)
 		sys.oneElectronGradient(dt, zero, g1)
 		sys.oneElectronGradient(zero, W, gS)
-		sys.twoElectronGradient(dt, [2][]float64{da, db}, g2)
+		if err := sys.twoElectronGradient(&twoPDM{dt: dt, ds: [2][]float64{da, db}}, g2); err != nil {
+			t.Fatal(err)
+		}
 		h := 1e-4
 		for k := 0; k < n3; k++ {
 			var e [2][3]float64

@@ -1,5 +1,5 @@
 // Package hf is qcmb's embedded quantum chemistry program: restricted and
-// unrestricted Hartree-Fock, conventional MP2, analytic HF gradients and
+// unrestricted Hartree-Fock, conventional MP2, analytic HF and MP2 gradients and
 // finite-difference Hessians, written in pure Go.
 //
 // # Model
@@ -21,9 +21,10 @@
 // Boys function (tabulated Taylor expansion below T=45, asymptotic form
 // above), exploit the eight-fold permutational symmetry, Schwarz screening
 // (1e-12) and primitive-pair screening (1e-12). Shell quartets are stored
-// when they fit (60 million values, about 480 MB) and otherwise recomputed
-// every iteration (direct SCF, with incremental Fock builds and density
-// screening).
+// when they fit in half of the memory budget (Options.Memory, keyword
+// memory in bytes; default DefaultMemory, a quarter of the machine's
+// memory up to 1 GiB) and otherwise recomputed every iteration (direct
+// SCF, with incremental Fock builds and density screening).
 //
 // The SCF starts from a superposition of atomic densities (Guess "sad",
 // from cached fractional-occupation atomic SCFs; "core" selects the core
@@ -31,7 +32,11 @@
 // (overlap eigenvalues below 1e-7 dropped). It stops when the energy
 // change is below EConvergence (default 1e-10) and the RMS of the orbital
 // gradient X^T(FDS-SDF)X is below DConvergence (default 1e-8), or fails
-// after MaxIter (default 100) iterations with a *ConvergenceError. The
+// after MaxIter (default 100) iterations with an *SCFError carrying the
+// iteration history. Other numerical failures (a singular overlap matrix,
+// as from a ghost atom on top of another centre; a failed
+// diagonalisation; a non-finite energy) are *SCFError values too, and a
+// panic in a worker goroutine is returned as a *WorkerPanicError. The
 // reference is RHF for singlets and UHF otherwise unless Reference says
 // "uhf".
 //
@@ -60,13 +65,21 @@
 // own), skips structurally zero Hermite coefficients, and reuses the Boys
 // function values of the stored-integral pass. Ghost atoms get gradient
 // rows from their basis functions; point charges are fixed in space (their
-// own gradient is not returned). MP2 gradients are 5-point central
-// differences of energies with step MP2GradientStep (0.005 bohr; within
-// 1e-8 hartree/bohr of Psi4's analytic MP2 gradients). Hessians are central differences
-// of gradients with step HessianStep (0.005 bohr), symmetrised. Displaced
-// calculations start from the reference density and use SCF thresholds
-// of at least 1e-11 / 1e-9. The context is checked between SCF iterations
-// and between displacements.
+// own gradient is not returned).
+//
+// MP2 gradients (RMP2 and UMP2) are analytic too: amplitudes, the
+// unrelaxed occupied and virtual density blocks, the orbital response
+// from the Z-vector (coupled-perturbed Hartree-Fock) equations solved by
+// preconditioned conjugate gradients with Fock-like builds from the SCF's
+// integrals, the relaxed and energy-weighted densities, and the
+// non-separable two-particle density back-transformed to AO function
+// pairs, contracted with the same derivative integrals as HF (see
+// mp2grad.go for the equations). They agree with Psi4's to about 1e-10
+// hartree/bohr. Hessians are central differences of analytic gradients
+// with step HessianStep (0.005 bohr), symmetrised. Displaced calculations
+// start from the reference density and use SCF thresholds of at least
+// 1e-11 / 1e-9. The context is checked between SCF and Z-vector
+// iterations and between displacements.
 //
 // # Parallelism
 //
@@ -80,7 +93,7 @@
 // Compute (and the Program type, which has the engine.Program method set)
 // runs a qcschema.AtomicInput: methods hf/scf and mp2, drivers energy,
 // gradient and hessian, Psi4-named keywords scf_type, e_convergence,
-// d_convergence, maxiter, reference, mp2_type conv, puream,
+// d_convergence, maxiter, memory (bytes), reference, mp2_type conv, puream,
 // freeze_core false, guess, and molecule extras["embedding_charges"]. It
 // registers itself in the engine registry as "embedded". A QCSchema single
 // point runs on one thread (executors already run one calculation per core)

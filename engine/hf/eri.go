@@ -49,152 +49,189 @@ func newShellPair(ws *workspace, sp *shellPair, m, n int, a, b *shell, deriv boo
 	if deriv {
 		d = 1
 	}
-	imax, jmax := a.lmax+d, b.lmax+d
-	td := imax + jmax + 1
-	jd := jmax + 1
-	esz := (imax + 1) * jd * td
-	ex := ws.floats(3 * esz)
-	tabs := [3][]float64{ex[:esz], ex[esz : 2*esz], ex[2*esz:]}
-	var ab [3]float64
-	r2 := 0.0
-	for k := 0; k < 3; k++ {
-		ab[k] = a.pos[k] - b.pos[k]
-		r2 += ab[k] * ab[k]
-	}
-	// largest |coefficient| per primitive
-	cmaxA := maxAbsCoef(a)
-	cmaxB := maxAbsCoef(b)
-	// surviving primitive pairs
-	prims := ws.primBuf(len(a.exps) * len(b.exps))
-	for i, al := range a.exps {
-		for j, be := range b.exps {
-			p := al + be
-			mu := al * be / p
-			kab := math.Exp(-mu * r2)
-			if kab*cmaxA[i]*cmaxB[j] < primScreen {
-				continue
-			}
-			prims = append(prims, pairPrim{i, j})
-		}
-	}
-	np := len(prims)
+	et := newETables(ws, a.lmax+d, b.lmax+d)
+	prims := sp.screenPrimitives(ws)
+	np, nab, nh, nh1 := len(prims), sp.nab, sp.nh, sp.nh1
 	sp.np = np
-	sp.p = ws.floats(np)
-	sp.ip = ws.floats(np)
-	sp.P = ws.vec3s(np)
-	nab, nh, nh1 := sp.nab, sp.nh, sp.nh1
-	sp.E = ws.floats(np * nab * nh)
-	sp.Es = ws.floats(np * nab * nh)
+	sp.p, sp.ip, sp.P = ws.floats(np), ws.floats(np), ws.vec3s(np)
+	sp.E, sp.Es = ws.floats(np*nab*nh), ws.floats(np*nab*nh)
 	if deriv {
-		sp.dE = ws.floats(np * 6 * nab * nh1)
-		sp.dEs = ws.floats(np * 6 * nab * nh1)
+		sp.dE, sp.dEs = ws.floats(np*6*nab*nh1), ws.floats(np*6*nab*nh1)
 	}
-	// cartesian pairs
 	cps := ws.cartBuf(nab)
 	for ia, ca := range a.cart {
 		for ib, cb := range b.cart {
 			cps = append(cps, cartPair{ia, ib, ca, cb})
 		}
 	}
-	idx := func(i, j, t int) int { return (i*jd+j)*td + t }
 	for ip, pr := range prims {
-		i, j := pr.i, pr.j
-		al, be := a.exps[i], b.exps[j]
-		p := al + be
-		mu := al * be / p
-		var P [3]float64
-		for k := 0; k < 3; k++ {
-			P[k] = (al*a.pos[k] + be*b.pos[k]) / p
+		sp.setPrimitive(et, ip, pr)
+		sp.hermiteE(et, ip, pr, cps)
+		if deriv {
+			sp.hermiteDE(et, ip, pr, cps)
 		}
+	}
+	sp.indexNonzero(ws, cps)
+	if deriv {
+		sp.indexDerivatives(ws)
+	}
+}
+
+// eTables are the one-dimensional Hermite expansion tables of one
+// primitive pair, E[x][(i*jd+j)*td+t] for powers i <= imax, j <= jmax.
+type eTables struct {
+	tabs               [3][]float64
+	imax, jmax, td, jd int
+}
+
+func newETables(ws *workspace, imax, jmax int) *eTables {
+	et := &eTables{imax: imax, jmax: jmax, td: imax + jmax + 1, jd: jmax + 1}
+	esz := (imax + 1) * et.jd * et.td
+	ex := ws.floats(3 * esz)
+	et.tabs = [3][]float64{ex[:esz], ex[esz : 2*esz], ex[2*esz:]}
+	return et
+}
+
+func (et *eTables) idx(i, j, t int) int { return (i*et.jd+j)*et.td + t }
+
+// screenPrimitives returns the primitive pairs whose coefficient-weighted
+// Gaussian product prefactor reaches primScreen.
+func (sp *shellPair) screenPrimitives(ws *workspace) []pairPrim {
+	a, b := sp.a, sp.b
+	r2 := 0.0
+	for k := 0; k < 3; k++ {
+		r2 += (a.pos[k] - b.pos[k]) * (a.pos[k] - b.pos[k])
+	}
+	cmaxA, cmaxB := maxAbsCoef(a), maxAbsCoef(b)
+	prims := ws.primBuf(len(a.exps) * len(b.exps))
+	for i, al := range a.exps {
+		for j, be := range b.exps {
+			mu := al * be / (al + be)
+			if math.Exp(-mu*r2)*cmaxA[i]*cmaxB[j] < primScreen {
+				continue
+			}
+			prims = append(prims, pairPrim{i, j})
+		}
+	}
+	return prims
+}
+
+// setPrimitive stores primitive pair ip's exponent and centre and fills
+// the Hermite tables for it.
+func (sp *shellPair) setPrimitive(et *eTables, ip int, pr pairPrim) {
+	a, b := sp.a, sp.b
+	al, be := a.exps[pr.i], b.exps[pr.j]
+	p := al + be
+	mu := al * be / p
+	var P [3]float64
+	for k := 0; k < 3; k++ {
+		P[k] = (al*a.pos[k] + be*b.pos[k]) / p
+	}
+	for x := 0; x < 3; x++ {
+		abx := a.pos[x] - b.pos[x]
+		etab(et.tabs[x], et.imax, et.jmax, p, P[x]-a.pos[x], P[x]-b.pos[x], math.Exp(-mu*abx*abx))
+	}
+	sp.p[ip] = p
+	sp.ip[ip] = 1 / p
+	sp.P[ip] = P
+}
+
+// hermiteE fills E and Es of primitive pair ip.
+func (sp *shellPair) hermiteE(et *eTables, ip int, pr pairPrim, cps []cartPair) {
+	a, b, nab, nh := sp.a, sp.b, sp.nab, sp.nh
+	tabs := et.tabs
+	e := sp.E[ip*nab*nh : (ip+1)*nab*nh]
+	es := sp.Es[ip*nab*nh : (ip+1)*nab*nh]
+	for abi, cp := range cps {
+		ca, cb := cp.ca, cp.cb
+		c := a.coef[a.cIdx[cp.ia]][pr.i] * b.coef[b.cIdx[cp.ib]][pr.j]
+		row := e[abi*nh : (abi+1)*nh]
+		srow := es[abi*nh : (abi+1)*nh]
+		o0, o1, o2 := et.idx(ca[0], cb[0], 0), et.idx(ca[1], cb[1], 0), et.idx(ca[2], cb[2], 0)
+		for h := range row {
+			tuv := hermIdx[h]
+			if tuv[0] > ca[0]+cb[0] || tuv[1] > ca[1]+cb[1] || tuv[2] > ca[2]+cb[2] {
+				continue
+			}
+			v := c * tabs[0][o0+tuv[0]] * tabs[1][o1+tuv[1]] * tabs[2][o2+tuv[2]]
+			row[h] = v
+			srow[h] = v * hermSign[h]
+		}
+	}
+}
+
+// hermiteDE fills dE and dEs of primitive pair ip: the Hermite
+// coefficients of the six centre derivatives.
+func (sp *shellPair) hermiteDE(et *eTables, ip int, pr pairPrim, cps []cartPair) {
+	a, b, nab, nh1 := sp.a, sp.b, sp.nab, sp.nh1
+	al, be := a.exps[pr.i], b.exps[pr.j]
+	de := sp.dE[ip*6*nab*nh1 : (ip+1)*6*nab*nh1]
+	des := sp.dEs[ip*6*nab*nh1 : (ip+1)*6*nab*nh1]
+	for abi, cp := range cps {
+		ca, cb := cp.ca, cp.cb
+		c := a.coef[a.cIdx[cp.ia]][pr.i] * b.coef[b.cIdx[cp.ib]][pr.j]
+		var oE, oAp, oAm, oBp, oBm [3]int
+		var fa, fb [3]float64
 		for x := 0; x < 3; x++ {
-			etab(tabs[x], imax, jmax, p, P[x]-a.pos[x], P[x]-b.pos[x], math.Exp(-mu*ab[x]*ab[x]))
-		}
-		sp.p[ip] = p
-		sp.ip[ip] = 1 / p
-		sp.P[ip] = P
-		e := sp.E[ip*nab*nh : (ip+1)*nab*nh]
-		es := sp.Es[ip*nab*nh : (ip+1)*nab*nh]
-		for abi, cp := range cps {
-			ca, cb := cp.ca, cp.cb
-			c := a.coef[a.cIdx[cp.ia]][i] * b.coef[b.cIdx[cp.ib]][j]
-			row := e[abi*nh : (abi+1)*nh]
-			srow := es[abi*nh : (abi+1)*nh]
-			o0, o1, o2 := idx(ca[0], cb[0], 0), idx(ca[1], cb[1], 0), idx(ca[2], cb[2], 0)
-			for h := range row {
-				tuv := hermIdx[h]
-				if tuv[0] > ca[0]+cb[0] || tuv[1] > ca[1]+cb[1] || tuv[2] > ca[2]+cb[2] {
-					continue
-				}
-				v := c * tabs[0][o0+tuv[0]] * tabs[1][o1+tuv[1]] * tabs[2][o2+tuv[2]]
-				row[h] = v
-				srow[h] = v * hermSign[h]
+			ii, jj := ca[x], cb[x]
+			oE[x] = et.idx(ii, jj, 0)
+			oAp[x] = et.idx(ii+1, jj, 0)
+			oBp[x] = et.idx(ii, jj+1, 0)
+			oAm[x], oBm[x] = -1, -1
+			if ii > 0 {
+				oAm[x] = et.idx(ii-1, jj, 0)
 			}
+			if jj > 0 {
+				oBm[x] = et.idx(ii, jj-1, 0)
+			}
+			fa[x], fb[x] = float64(ii), float64(jj)
 		}
-		if !deriv {
-			continue
-		}
-		de := sp.dE[ip*6*nab*nh1 : (ip+1)*6*nab*nh1]
-		des := sp.dEs[ip*6*nab*nh1 : (ip+1)*6*nab*nh1]
-		for abi, cp := range cps {
-			ca, cb := cp.ca, cp.cb
-			c := a.coef[a.cIdx[cp.ia]][i] * b.coef[b.cIdx[cp.ib]][j]
-			var oE, oAp, oAm, oBp, oBm [3]int
-			var fa, fb [3]float64
+		for h := 0; h < nh1; h++ {
+			tuv := hermIdx[h]
+			var ev, dav, dbv [3]float64
 			for x := 0; x < 3; x++ {
-				ii, jj := ca[x], cb[x]
-				oE[x] = idx(ii, jj, 0)
-				oAp[x] = idx(ii+1, jj, 0)
-				oBp[x] = idx(ii, jj+1, 0)
-				oAm[x], oBm[x] = -1, -1
-				if ii > 0 {
-					oAm[x] = idx(ii-1, jj, 0)
+				tt := tuv[x]
+				t := et.tabs[x]
+				ev[x] = t[oE[x]+tt]
+				dav[x] = 2 * al * t[oAp[x]+tt]
+				if oAm[x] >= 0 {
+					dav[x] -= fa[x] * t[oAm[x]+tt]
 				}
-				if jj > 0 {
-					oBm[x] = idx(ii, jj-1, 0)
+				dbv[x] = 2 * be * t[oBp[x]+tt]
+				if oBm[x] >= 0 {
+					dbv[x] -= fb[x] * t[oBm[x]+tt]
 				}
-				fa[x], fb[x] = float64(ii), float64(jj)
 			}
-			for h := 0; h < nh1; h++ {
-				tuv := hermIdx[h]
-				var ev, dav, dbv [3]float64
+			sg := hermSign[h]
+			for k := 0; k < 6; k++ {
+				dir := k % 3
+				dv := dav[dir]
+				if k >= 3 {
+					dv = dbv[dir]
+				}
+				v := c
 				for x := 0; x < 3; x++ {
-					tt := tuv[x]
-					t := tabs[x]
-					ev[x] = t[oE[x]+tt]
-					dav[x] = 2 * al * t[oAp[x]+tt]
-					if oAm[x] >= 0 {
-						dav[x] -= fa[x] * t[oAm[x]+tt]
-					}
-					dbv[x] = 2 * be * t[oBp[x]+tt]
-					if oBm[x] >= 0 {
-						dbv[x] -= fb[x] * t[oBm[x]+tt]
+					if x == dir {
+						v *= dv
+					} else {
+						v *= ev[x]
 					}
 				}
-				sg := hermSign[h]
-				for k := 0; k < 6; k++ {
-					dir := k % 3
-					dv := dav[dir]
-					if k >= 3 {
-						dv = dbv[dir]
-					}
-					v := c
-					for x := 0; x < 3; x++ {
-						if x == dir {
-							v *= dv
-						} else {
-							v *= ev[x]
-						}
-					}
-					o := (k*nab+abi)*nh1 + h
-					de[o] = v
-					des[o] = v * sg
-				}
+				o := (k*nab+abi)*nh1 + h
+				de[o] = v
+				des[o] = v * sg
 			}
 		}
 	}
+}
+
+// indexNonzero lists, per cartesian pair, the Hermite indices where E
+// (and, with derivatives, any of the dE) can be nonzero.
+func (sp *shellPair) indexNonzero(ws *workspace, cps []cartPair) {
+	nab, nh, nh1 := sp.nab, sp.nh, sp.nh1
 	sp.nzOff = ws.ints(nab + 1)[:1]
 	sp.nzH = ws.ints(nab * nh)[:0]
-	if deriv {
+	if sp.withDeriv {
 		sp.ndOff = ws.ints(nab + 1)[:1]
 		sp.ndH = ws.ints(nab * nh1)[:0]
 	}
@@ -204,29 +241,17 @@ func newShellPair(ws *workspace, sp *shellPair, m, n int, a, b *shell, deriv boo
 			sum[x] = cp.ca[x] + cp.cb[x]
 		}
 		for h := 0; h < nh; h++ {
-			tuv := hermIdx[h]
-			if tuv[0] <= sum[0] && tuv[1] <= sum[1] && tuv[2] <= sum[2] {
+			if withinHermite(hermIdx[h], sum, -1) {
 				sp.nzH = append(sp.nzH, int32(h))
 			}
 		}
 		sp.nzOff = append(sp.nzOff, int32(len(sp.nzH)))
-		if !deriv {
+		if !sp.withDeriv {
 			continue
 		}
 		for h := 0; h < nh1; h++ {
-			tuv := hermIdx[h]
 			for x := 0; x < 3; x++ {
-				ok := true
-				for y := 0; y < 3; y++ {
-					lim := sum[y]
-					if y == x {
-						lim++
-					}
-					if tuv[y] > lim {
-						ok = false
-					}
-				}
-				if ok {
+				if withinHermite(hermIdx[h], sum, x) {
 					sp.ndH = append(sp.ndH, int32(h))
 					break
 				}
@@ -234,25 +259,41 @@ func newShellPair(ws *workspace, sp *shellPair, m, n int, a, b *shell, deriv boo
 		}
 		sp.ndOff = append(sp.ndOff, int32(len(sp.ndH)))
 	}
-	if deriv {
-		// nonzero entries of each derivative block
-		blk := nab * nh1
-		cnt := 0
-		for _, v := range sp.dE {
+}
+
+// withinHermite says whether tuv <= sum componentwise, with one more in
+// direction up (none if up < 0).
+func withinHermite(tuv [3]int, sum [3]int, up int) bool {
+	for y := 0; y < 3; y++ {
+		lim := sum[y]
+		if y == up {
+			lim++
+		}
+		if tuv[y] > lim {
+			return false
+		}
+	}
+	return true
+}
+
+// indexDerivatives lists the nonzero entries of each derivative block of dE.
+func (sp *shellPair) indexDerivatives(ws *workspace) {
+	blk := sp.nab * sp.nh1
+	cnt := 0
+	for _, v := range sp.dE {
+		if v != 0 {
+			cnt++
+		}
+	}
+	sp.dNZOff = ws.ints(sp.np*6 + 1)[:1]
+	sp.dNZIdx = ws.ints(cnt)[:0]
+	for r := 0; r < sp.np*6; r++ {
+		for i, v := range sp.dE[r*blk : (r+1)*blk] {
 			if v != 0 {
-				cnt++
+				sp.dNZIdx = append(sp.dNZIdx, int32(i))
 			}
 		}
-		sp.dNZOff = ws.ints(np*6 + 1)[:1]
-		sp.dNZIdx = ws.ints(cnt)[:0]
-		for r := 0; r < np*6; r++ {
-			for i, v := range sp.dE[r*blk : (r+1)*blk] {
-				if v != 0 {
-					sp.dNZIdx = append(sp.dNZIdx, int32(i))
-				}
-			}
-			sp.dNZOff = append(sp.dNZOff, int32(len(sp.dNZIdx)))
-		}
+		sp.dNZOff = append(sp.dNZOff, int32(len(sp.dNZIdx)))
 	}
 }
 

@@ -7,14 +7,24 @@ import "math"
 //	dE/dX = sum Dt dH/dX - sum W dS/dX + sum Gamma d(ab|cd)/dX + dVnn/dX
 //
 // with W the energy-weighted density and Gamma the two-particle density.
-func (sys *system) scfGradient(st *scfState) []float64 {
-	natom := len(sys.atoms)
-	g := make([]float64, 3*natom)
+func (sys *system) scfGradient(st *scfState) ([]float64, error) {
+	g := make([]float64, 3*len(sys.atoms))
+	dt, W := sys.referenceDensities(st)
+	sys.nuclearGradient(g)
+	sys.oneElectronGradient(dt, W, g)
+	if err := sys.twoElectronGradient(&twoPDM{dt: dt, ds: st.D}, g); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// referenceDensities returns the total density and the energy-weighted
+// density sum_s sum_k e_k C_ak C_bk of the SCF solution.
+func (sys *system) referenceDensities(st *scfState) (dt, W []float64) {
 	n := sys.bs.nbf
 	m := st.nmo
-	// densities
-	dt := sys.ws.floats(n * n)
-	W := sys.ws.floats(n * n)
+	dt = sys.ws.floats(n * n)
+	W = sys.ws.floats(n * n)
 	nocc := [2]int{st.na, st.nb}
 	for s := 0; s < 2; s++ {
 		C, e := st.C[s], st.eps[s]
@@ -31,10 +41,7 @@ func (sys *system) scfGradient(st *scfState) []float64 {
 			}
 		}
 	}
-	sys.nuclearGradient(g)
-	sys.oneElectronGradient(dt, W, g)
-	sys.twoElectronGradient(dt, st.D, g)
-	return g
+	return dt, W
 }
 
 // nuclearGradient adds the derivative of the nucleus-nucleus and
@@ -86,157 +93,22 @@ func (sys *system) chargeAtom() []int {
 }
 
 func (sys *system) oneElectronGradient(dt, W, g []float64) {
-	n := sys.bs.nbf
-	catom := sys.chargeAtom()
 	const ed = (maxL + 4) * (maxL + 4) * (2*maxL + 8)
-	ex := sys.ws.floats(ed)
-	ey := sys.ws.floats(ed)
-	ez := sys.ws.floats(ed)
-	tabs := [3][]float64{ex, ey, ez}
-	rbuf := sys.ws.floats(2 * maxStride * maxStride * maxStride)
-	wbuf := sys.ws.floats(7 * nherm(2*maxL+1))
-	var f [maxHermL + 2]float64
+	pp := &primGrad{sys: sys, dt: dt, W: W, g: g, catom: sys.chargeAtom(),
+		rbuf: sys.ws.floats(2 * maxStride * maxStride * maxStride), wbuf: sys.ws.floats(7 * nherm(2*maxL+1))}
+	for k := range pp.tabs {
+		pp.tabs[k] = sys.ws.floats(ed)
+	}
 	for M, a := range sys.bs.shells {
 		for N := 0; N <= M; N++ {
 			b := sys.bs.shells[N]
-			fac := 2.0
-			if M == N {
-				fac = 1
-			}
-			imax, jmax := a.lmax+1, b.lmax+2
-			td := imax + jmax + 1
-			jd := jmax + 1
-			idx := func(i, j, t int) int { return (i*jd+j)*td + t }
-			L := a.lmax + b.lmax
-			s := L + 2
-			off := hermOff[s]
-			nh1 := nherm(L + 1)
-			var ab [3]float64
-			for k := 0; k < 3; k++ {
-				ab[k] = a.pos[k] - b.pos[k]
-			}
-			ia0, ib0 := a.atom, b.atom
+			pp.setPair(a, b, M == N)
 			for i, al := range a.exps {
 				for j, be := range b.exps {
-					p, P := primPairE(ex, ey, ez, imax, jmax, al, be, a.pos, b.pos, ab)
-					sq := math.Sqrt(math.Pi / p)
-					s1 := func(e []float64, i, j int) float64 {
-						if i < 0 || j < 0 {
-							return 0
-						}
-						return e[idx(i, j, 0)] * sq
-					}
-					t1 := func(e []float64, i, j int) float64 {
-						if i < 0 {
-							return 0
-						}
-						return -0.5 * (float64(j*(j-1))*s1(e, i, j-2) - 2*be*float64(2*j+1)*s1(e, i, j) + 4*be*be*s1(e, i, j+2))
-					}
-					for ia, ca := range a.cart {
-						cA := a.coef[a.cIdx[ia]][i]
-						for ib, cb := range b.cart {
-							c := cA * b.coef[b.cIdx[ib]][j]
-							mu_, nu := a.off+ia, b.off+ib
-							dd := fac * dt[mu_*n+nu]
-							ww := fac * W[mu_*n+nu]
-							var sv, tv, dsv, dtv [3]float64
-							for x := 0; x < 3; x++ {
-								sv[x] = s1(tabs[x], ca[x], cb[x])
-								tv[x] = t1(tabs[x], ca[x], cb[x])
-								dsv[x] = 2*al*s1(tabs[x], ca[x]+1, cb[x]) - float64(ca[x])*s1(tabs[x], ca[x]-1, cb[x])
-								dtv[x] = 2*al*t1(tabs[x], ca[x]+1, cb[x]) - float64(ca[x])*t1(tabs[x], ca[x]-1, cb[x])
-							}
-							for x := 0; x < 3; x++ {
-								y, z := (x+1)%3, (x+2)%3
-								dS := dsv[x] * sv[y] * sv[z]
-								dT := dtv[x]*sv[y]*sv[z] + dsv[x]*(tv[y]*sv[z]+sv[y]*tv[z])
-								v := c * (dd*dT - ww*dS)
-								g[3*ia0+x] += v
-								g[3*ib0+x] -= v
-							}
-						}
-					}
-					// density-weighted Hermite coefficients of the derivative
-					// distributions, shared by all charges
-					clear(wbuf)
-					nh := nherm(L)
-					wa, wb, we := wbuf[:3*nh1], wbuf[3*nh1:6*nh1], wbuf[6*nh1:6*nh1+nh]
-					nonzero := false
-					for ia, ca := range a.cart {
-						cA := a.coef[a.cIdx[ia]][i]
-						for ib, cb := range b.cart {
-							c := cA * b.coef[b.cIdx[ib]][j] * fac * dt[(a.off+ia)*n+b.off+ib]
-							if c == 0 {
-								continue
-							}
-							nonzero = true
-							for h := 0; h < nh1; h++ {
-								tuv := hermIdx[h]
-								var e [3]float64
-								var dA, dB [3]float64
-								for d := 0; d < 3; d++ {
-									ii, jj, tt := ca[d], cb[d], tuv[d]
-									if tt <= ii+jj {
-										e[d] = tabs[d][idx(ii, jj, tt)]
-									}
-									if tt <= ii+jj+1 {
-										dA[d] = 2 * al * tabs[d][idx(ii+1, jj, tt)]
-										dB[d] = 2 * be * tabs[d][idx(ii, jj+1, tt)]
-									}
-									if ii > 0 && tt <= ii+jj-1 {
-										dA[d] -= float64(ii) * tabs[d][idx(ii-1, jj, tt)]
-									}
-									if jj > 0 && tt <= ii+jj-1 {
-										dB[d] -= float64(jj) * tabs[d][idx(ii, jj-1, tt)]
-									}
-								}
-								wa[h] += c * dA[0] * e[1] * e[2]
-								wa[nh1+h] += c * e[0] * dA[1] * e[2]
-								wa[2*nh1+h] += c * e[0] * e[1] * dA[2]
-								wb[h] += c * dB[0] * e[1] * e[2]
-								wb[nh1+h] += c * e[0] * dB[1] * e[2]
-								wb[2*nh1+h] += c * e[0] * e[1] * dB[2]
-								if h < nh {
-									we[h] += c * e[0] * e[1] * e[2]
-								}
-							}
-						}
-					}
-					if !nonzero {
-						continue
-					}
-					for ci, ch := range sys.charges {
-						if ch.q == 0 {
-							continue
-						}
-						x, y, z := P[0]-ch.pos[0], P[1]-ch.pos[1], P[2]-ch.pos[2]
-						boys(L+1, p*(x*x+y*y+z*z), f[:])
-						r := hermiteR(L+1, p, x, y, z, f[:], rbuf)
-						pref := -ch.q * 2 * math.Pi / p
-						cat := catom[ci]
-						var gA, gB, gC [3]float64
-						for h := 0; h < nh1; h++ {
-							rv := r[off[h]]
-							for d := 0; d < 3; d++ {
-								gA[d] += wa[d*nh1+h] * rv
-								gB[d] += wb[d*nh1+h] * rv
-							}
-						}
-						if cat >= 0 {
-							for h, v := range we {
-								o := int(off[h])
-								gC[0] -= v * r[o+s*s]
-								gC[1] -= v * r[o+s]
-								gC[2] -= v * r[o+1]
-							}
-						}
-						for d := 0; d < 3; d++ {
-							g[3*ia0+d] += pref * gA[d]
-							g[3*ib0+d] += pref * gB[d]
-							if cat >= 0 {
-								g[3*cat+d] += pref * gC[d]
-							}
-						}
+					pp.setPrimitives(i, j, al, be)
+					pp.overlapKinetic()
+					if pp.attractionWeights() {
+						pp.attraction()
 					}
 				}
 			}
@@ -244,14 +116,217 @@ func (sys *system) oneElectronGradient(dt, W, g []float64) {
 	}
 }
 
-// twoElectronGradient adds sum_abcd Gamma_abcd d(ab|cd)/dX, Gamma the
-// symmetrised two-particle density
-// 1/2 [Dt_ab Dt_cd - 1/2 sum_s (Ds_ac Ds_bd + Ds_ad Ds_bc)].
-func (sys *system) twoElectronGradient(dt []float64, ds [2][]float64, g []float64) {
+// primGrad is the one-electron gradient of one primitive pair of a shell
+// pair (a, b): Hermite tables, the derivative weights and the target.
+type primGrad struct {
+	sys        *system
+	dt, W, g   []float64
+	catom      []int
+	tabs       [3][]float64
+	rbuf, wbuf []float64
+	f          [maxHermL + 2]float64
+	a, b       *shell
+	fac        float64 // 2 off the diagonal (both orders of the pair)
+	imax, jmax int
+	td, jd, L  int
+	i, j       int
+	al, be, p  float64
+	P          [3]float64
+	sq         float64 // sqrt(pi/p)
+	nh, nh1    int
+	wa, wb, we []float64
+}
+
+func (pp *primGrad) setPair(a, b *shell, diagonal bool) {
+	pp.a, pp.b = a, b
+	pp.fac = 2
+	if diagonal {
+		pp.fac = 1
+	}
+	pp.imax, pp.jmax = a.lmax+1, b.lmax+2
+	pp.td, pp.jd = pp.imax+pp.jmax+1, pp.jmax+1
+	pp.L = a.lmax + b.lmax
+	pp.nh, pp.nh1 = nherm(pp.L), nherm(pp.L+1)
+}
+
+func (pp *primGrad) setPrimitives(i, j int, al, be float64) {
+	a, b := pp.a, pp.b
+	var ab [3]float64
+	for k := 0; k < 3; k++ {
+		ab[k] = a.pos[k] - b.pos[k]
+	}
+	pp.i, pp.j, pp.al, pp.be = i, j, al, be
+	pp.p, pp.P = primPairE(pp.tabs[0], pp.tabs[1], pp.tabs[2], pp.imax, pp.jmax, al, be, a.pos, b.pos, ab)
+	pp.sq = math.Sqrt(math.Pi / pp.p)
+}
+
+func (pp *primGrad) idx(i, j, t int) int { return (i*pp.jd+j)*pp.td + t }
+
+// s1 is the one-dimensional overlap of powers i and j.
+func (pp *primGrad) s1(e []float64, i, j int) float64 {
+	if i < 0 || j < 0 {
+		return 0
+	}
+	return e[pp.idx(i, j, 0)] * pp.sq
+}
+
+// t1 is the one-dimensional kinetic energy of powers i and j.
+func (pp *primGrad) t1(e []float64, i, j int) float64 {
+	if i < 0 {
+		return 0
+	}
+	be := pp.be
+	return -0.5 * (float64(j*(j-1))*pp.s1(e, i, j-2) - 2*be*float64(2*j+1)*pp.s1(e, i, j) + 4*be*be*pp.s1(e, i, j+2))
+}
+
+// overlapKinetic adds the overlap (weighted by -W) and kinetic (weighted
+// by the density) derivatives.
+func (pp *primGrad) overlapKinetic() {
+	a, b, n, tabs, al := pp.a, pp.b, pp.sys.bs.nbf, pp.tabs, pp.al
+	for ia, ca := range a.cart {
+		cA := a.coef[a.cIdx[ia]][pp.i]
+		for ib, cb := range b.cart {
+			c := cA * b.coef[b.cIdx[ib]][pp.j]
+			mu, nu := a.off+ia, b.off+ib
+			dd := pp.fac * pp.dt[mu*n+nu]
+			ww := pp.fac * pp.W[mu*n+nu]
+			var sv, tv, dsv, dtv [3]float64
+			for x := 0; x < 3; x++ {
+				sv[x] = pp.s1(tabs[x], ca[x], cb[x])
+				tv[x] = pp.t1(tabs[x], ca[x], cb[x])
+				dsv[x] = 2*al*pp.s1(tabs[x], ca[x]+1, cb[x]) - float64(ca[x])*pp.s1(tabs[x], ca[x]-1, cb[x])
+				dtv[x] = 2*al*pp.t1(tabs[x], ca[x]+1, cb[x]) - float64(ca[x])*pp.t1(tabs[x], ca[x]-1, cb[x])
+			}
+			for x := 0; x < 3; x++ {
+				y, z := (x+1)%3, (x+2)%3
+				dS := dsv[x] * sv[y] * sv[z]
+				dT := dtv[x]*sv[y]*sv[z] + dsv[x]*(tv[y]*sv[z]+sv[y]*tv[z])
+				v := c * (dd*dT - ww*dS)
+				pp.g[3*a.atom+x] += v
+				pp.g[3*b.atom+x] -= v
+			}
+		}
+	}
+}
+
+// attractionWeights sets the density-weighted Hermite coefficients of the
+// derivative distributions (wa, wb) and of the distribution itself (we),
+// shared by all charges; false if the density vanishes on the pair.
+func (pp *primGrad) attractionWeights() bool {
+	a, b, n, tabs := pp.a, pp.b, pp.sys.bs.nbf, pp.tabs
+	nh, nh1 := pp.nh, pp.nh1
+	clear(pp.wbuf)
+	pp.wa, pp.wb, pp.we = pp.wbuf[:3*nh1], pp.wbuf[3*nh1:6*nh1], pp.wbuf[6*nh1:6*nh1+nh]
+	wa, wb, we := pp.wa, pp.wb, pp.we
+	nonzero := false
+	for ia, ca := range a.cart {
+		cA := a.coef[a.cIdx[ia]][pp.i]
+		for ib, cb := range b.cart {
+			c := cA * b.coef[b.cIdx[ib]][pp.j] * pp.fac * pp.dt[(a.off+ia)*n+b.off+ib]
+			if c == 0 {
+				continue
+			}
+			nonzero = true
+			for h := 0; h < nh1; h++ {
+				tuv := hermIdx[h]
+				var e, dA, dB [3]float64
+				for d := 0; d < 3; d++ {
+					ii, jj, tt := ca[d], cb[d], tuv[d]
+					if tt <= ii+jj {
+						e[d] = tabs[d][pp.idx(ii, jj, tt)]
+					}
+					if tt <= ii+jj+1 {
+						dA[d] = 2 * pp.al * tabs[d][pp.idx(ii+1, jj, tt)]
+						dB[d] = 2 * pp.be * tabs[d][pp.idx(ii, jj+1, tt)]
+					}
+					if ii > 0 && tt <= ii+jj-1 {
+						dA[d] -= float64(ii) * tabs[d][pp.idx(ii-1, jj, tt)]
+					}
+					if jj > 0 && tt <= ii+jj-1 {
+						dB[d] -= float64(jj) * tabs[d][pp.idx(ii, jj-1, tt)]
+					}
+				}
+				wa[h] += c * dA[0] * e[1] * e[2]
+				wa[nh1+h] += c * e[0] * dA[1] * e[2]
+				wa[2*nh1+h] += c * e[0] * e[1] * dA[2]
+				wb[h] += c * dB[0] * e[1] * e[2]
+				wb[nh1+h] += c * e[0] * dB[1] * e[2]
+				wb[2*nh1+h] += c * e[0] * e[1] * dB[2]
+				if h < nh {
+					we[h] += c * e[0] * e[1] * e[2]
+				}
+			}
+		}
+	}
+	return nonzero
+}
+
+// attraction adds the derivatives of the attraction to every charge: at
+// the two centres and, for nuclei, at the charge itself.
+func (pp *primGrad) attraction() {
+	L, p, P, nh1 := pp.L, pp.p, pp.P, pp.nh1
+	s := L + 2
+	off := hermOff[s]
+	ia0, ib0 := pp.a.atom, pp.b.atom
+	for ci, ch := range pp.sys.charges {
+		if ch.q == 0 {
+			continue
+		}
+		x, y, z := P[0]-ch.pos[0], P[1]-ch.pos[1], P[2]-ch.pos[2]
+		boys(L+1, p*(x*x+y*y+z*z), pp.f[:])
+		r := hermiteR(L+1, p, x, y, z, pp.f[:], pp.rbuf)
+		pref := -ch.q * 2 * math.Pi / p
+		cat := pp.catom[ci]
+		var gA, gB, gC [3]float64
+		for h := 0; h < nh1; h++ {
+			rv := r[off[h]]
+			for d := 0; d < 3; d++ {
+				gA[d] += pp.wa[d*nh1+h] * rv
+				gB[d] += pp.wb[d*nh1+h] * rv
+			}
+		}
+		if cat >= 0 {
+			for h, v := range pp.we {
+				o := int(off[h])
+				gC[0] -= v * r[o+s*s]
+				gC[1] -= v * r[o+s]
+				gC[2] -= v * r[o+1]
+			}
+		}
+		for d := 0; d < 3; d++ {
+			pp.g[3*ia0+d] += pref * gA[d]
+			pp.g[3*ib0+d] += pref * gB[d]
+			if cat >= 0 {
+				pp.g[3*cat+d] += pref * gC[d]
+			}
+		}
+	}
+}
+
+// twoPDM is a symmetrised two-particle density in the AO basis:
+//
+//	Gamma_abcd = 1/2 B(D, Q) + 1/2 B(Q, D) + gamma_(ab)(cd)
+//	B(X, Y)_abcd = 1/2 [Xt_ab Yt_cd - 1/2 sum_s (Xs_ac Ys_bd + Xs_ad Ys_bc)]
+//
+// D the reference spin densities, Q = D + 2 P with P the spin densities of
+// a correlation correction (Q = D when qs is nil, the Hartree-Fock
+// density) and gamma a non-separable part over function pairs (nil for
+// Hartree-Fock).
+type twoPDM struct {
+	dt []float64    // total reference density
+	ds [2][]float64 // reference spin densities
+	qt []float64    // total Q, or nil
+	qs [2][]float64 // spin Q, or nil
+	// gamma[p*npair+q], p and q packed pairs a >= b, or nil; gmax holds
+	// max |gamma| over each shell pair's rows, for screening.
+	gamma []float64
+	gmax  []float64
+}
+
+// densityMax returns max |D| over the functions of each shell pair (M, N),
+// over all given densities, for screening.
+func (sys *system) densityMax(ds ...[]float64) []float64 {
 	n := sys.bs.nbf
-	natom := len(sys.atoms)
-	quartets := sys.uniqueQuartets()
-	// max |D| per shell pair for screening
 	ns := len(sys.bs.shells)
 	dmax := make([]float64, ns*ns)
 	for M, a := range sys.bs.shells {
@@ -259,7 +334,7 @@ func (sys *system) twoElectronGradient(dt []float64, ds [2][]float64, g []float6
 			mx := 0.0
 			for i := 0; i < a.ncart(); i++ {
 				for j := 0; j < b.ncart(); j++ {
-					for _, d := range [][]float64{dt, ds[0], ds[1]} {
+					for _, d := range ds {
 						mx = math.Max(mx, math.Abs(d[(a.off+i)*n+b.off+j]))
 					}
 				}
@@ -267,26 +342,41 @@ func (sys *system) twoElectronGradient(dt []float64, ds [2][]float64, g []float6
 			dmax[M*ns+N] = mx
 		}
 	}
+	return dmax
+}
+
+// twoElectronGradient adds sum_abcd Gamma_abcd d(ab|cd)/dX.
+func (sys *system) twoElectronGradient(p *twoPDM, g []float64) error {
+	natom := len(sys.atoms)
+	quartets := sys.uniqueQuartets()
+	dmax := sys.densityMax(p.dt, p.ds[0], p.ds[1])
+	if p.qt != nil {
+		dmax = sys.densityMax(p.dt, p.ds[0], p.ds[1], p.qt, p.qs[0], p.qs[1])
+	}
 	nw := sys.threads
 	chunks := splitByWork(len(quartets), gradChunks, func(i int) float64 { return 2 * sys.quartetCost(quartets[i]) })
 	partial := make([][]float64, len(chunks))
 	gall := sys.ws.floats(len(chunks) * 3 * natom) // one partial gradient per chunk
 	works := sys.ws.gradWorks(nw)
-	parallelFor(nw, len(chunks), func(wk, c int) {
+	err := parallelFor(nw, len(chunks), func(wk, c int) {
 		if works[wk] == nil {
 			works[wk] = newGradWork()
 		}
 		gc := gall[c*3*natom : (c+1)*3*natom]
 		for _, q := range quartets[chunks[c][0]:chunks[c][1]] {
-			works[wk].quartet(sys, q, dmax, dt, ds, gc)
+			works[wk].quartet(sys, q, dmax, p, gc)
 		}
 		partial[c] = gc
 	})
+	if err != nil {
+		return err
+	}
 	for _, gc := range partial {
 		for i, v := range gc {
 			g[i] += v
 		}
 	}
+	return nil
 }
 
 // gradWork is per-goroutine scratch for two-electron gradient integrals.
@@ -316,102 +406,126 @@ func newGradWork() *gradWork {
 //	                 dE/dC = sum_q dEs_q^C . (G^T X_q)
 //
 // so the per-primitive-quartet work scales with the smaller pair.
-func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float64, ds [2][]float64, g []float64) {
-	n := sys.bs.nbf
+func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, p *twoPDM, g []float64) {
+	if sys.gradNegligible(q, dmax, p) {
+		return
+	}
+	j, ok := orientQuartet(sys, q)
+	if !ok {
+		return
+	}
+	w.G = grow(w.G, j.bra.nab*j.ket.nab)
+	if p.qt == nil {
+		p.fillHF(w.G, j.bra, j.ket, sys.bs.nbf, j.deg)
+	} else {
+		p.fillCorrelated(w.G, j.bra, j.ket, sys.bs.nbf, j.deg)
+	}
+	gA, gB := w.primitives(j)
+	var gC, gD [3]float64
+	if j.doKet {
+		gC, gD = w.ketDerivatives(j)
+	}
+	j.scatter(g, gA, gB, gC, gD)
+}
+
+// gradNegligible says whether quartet q's gradient contribution is below
+// gradScreen for the densities bounded by dmax and p.gmax.
+func (sys *system) gradNegligible(q quartetRec, dmax []float64, p *twoPDM) bool {
 	ns := len(sys.bs.shells)
 	bra, ket := sys.pairs[q.bra], sys.pairs[q.ket]
 	s1, s2, s3, s4 := bra.m, bra.n, ket.m, ket.n
 	dm := math.Max(dmax[s1*ns+s2]*dmax[s3*ns+s4],
 		math.Max(dmax[s1*ns+s3]*dmax[s2*ns+s4], dmax[s1*ns+s4]*dmax[s2*ns+s3]))
-	if dm*sys.schwarz[q.bra]*sys.schwarz[q.ket] < gradScreen {
-		return
+	if p.gmax != nil {
+		dm += math.Min(p.gmax[q.bra], p.gmax[q.ket])
 	}
-	deg := 1.0
-	if s1 != s2 {
-		deg *= 2
+	return dm*sys.schwarz[q.bra]*sys.schwarz[q.ket] < gradScreen
+}
+
+// gradQuartet is a shell quartet oriented for its gradient: the bra pair
+// has fewer cartesian components.
+type gradQuartet struct {
+	bra, ket      *shellPair
+	deg           float64   // permutational degeneracy
+	fc            []float64 // cached Boys function values, or nil
+	swapped       bool      // bra and ket exchanged relative to fc
+	doBra, doKet  bool      // which pairs' derivatives are computed
+	atA, atB, atC int
+	atD           int
+}
+
+// orientQuartet orients quartet q; false for a one-centre quartet, whose
+// gradient is zero.
+func orientQuartet(sys *system, q quartetRec) (gradQuartet, bool) {
+	bra, ket := sys.pairs[q.bra], sys.pairs[q.ket]
+	j := gradQuartet{deg: 1, doBra: true, doKet: true}
+	if bra.m != bra.n {
+		j.deg *= 2
 	}
-	if s3 != s4 {
-		deg *= 2
+	if ket.m != ket.n {
+		j.deg *= 2
 	}
 	if q.bra != q.ket {
-		deg *= 2
+		j.deg *= 2
 	}
-	var fc []float64
 	if sys.boysF != nil {
-		fc = sys.boysF[q.boff : q.boff+bra.np*ket.np*(bra.L+ket.L+2)]
+		j.fc = sys.boysF[q.boff : q.boff+bra.np*ket.np*(bra.L+ket.L+2)]
 	}
-	swapped := false
 	if bra.nab > ket.nab {
 		bra, ket = ket, bra
-		swapped = true
+		j.swapped = true
 	}
+	j.bra, j.ket = bra, ket
 	// A shell quartet depends only on relative positions, so its four
 	// centre derivatives add up to zero. When one pair sits on a single
 	// atom, only the other pair's derivatives are computed; a one-centre
 	// quartet contributes nothing.
-	atA, atB, atC, atD := bra.a.atom, bra.b.atom, ket.a.atom, ket.b.atom
-	braOne, ketOne := atA == atB, atC == atD
-	if braOne && ketOne && atA == atC {
-		return
+	j.atA, j.atB, j.atC, j.atD = bra.a.atom, bra.b.atom, ket.a.atom, ket.b.atom
+	braOne, ketOne := j.atA == j.atB, j.atC == j.atD
+	if braOne && ketOne && j.atA == j.atC {
+		return j, false
 	}
-	doBra, doKet := true, true
 	if ketOne {
-		doKet = false
+		j.doKet = false
 	} else if braOne {
-		doBra = false
+		j.doBra = false
 	}
+	return j, true
+}
+
+// primitives runs over the primitive quartets: it returns the bra centre
+// derivatives (if j.doBra) and leaves X_q in w.xq for the ket side (if
+// j.doKet).
+func (w *gradWork) primitives(j gradQuartet) (gA, gB [3]float64) {
+	bra, ket := j.bra, j.ket
 	nab, ncd := bra.nab, ket.nab
-	w.G = grow(w.G, nab*ncd)
 	G := w.G
-	o1, o2, o3, o4 := bra.a.off, bra.b.off, ket.a.off, ket.b.off
-	for f1 := 0; f1 < bra.na; f1++ {
-		b1 := o1 + f1
-		for f2 := 0; f2 < bra.nb; f2++ {
-			b2 := o2 + f2
-			d12 := dt[b1*n+b2]
-			row := G[(f1*bra.nb+f2)*ncd:]
-			for f3 := 0; f3 < ket.na; f3++ {
-				b3 := o3 + f3
-				for f4 := 0; f4 < ket.nb; f4++ {
-					b4 := o4 + f4
-					x := 0.0
-					for s := 0; s < 2; s++ {
-						d := ds[s]
-						x += d[b1*n+b3]*d[b2*n+b4] + d[b1*n+b4]*d[b2*n+b3]
-					}
-					row[f3*ket.nb+f4] = deg * 0.5 * (d12*dt[b3*n+b4] - 0.5*x)
-				}
-			}
-		}
-	}
 	L := bra.L + ket.L + 1
-	s := L + 1
-	off := hermOff[s]
+	off := hermOff[L+1]
 	nhb, nhk := bra.nh, ket.nh
 	nhb1, nhk1 := bra.nh1, ket.nh1
 	var gk, xq, mp []float64
-	if doBra {
+	if j.doBra {
 		// Gk_q[ab][hk] = sum_cd G[ab][cd] Es_q[cd][hk]
 		w.gk = grow(w.gk, ket.np*nab*nhk)
 		gk = w.gk
 		for iq := 0; iq < ket.np; iq++ {
-			matMulInto(gk[iq*nab*nhk:(iq+1)*nab*nhk], G, ket.Es[iq*ncd*nhk:(iq+1)*ncd*nhk], nab, ncd, nhk)
+			gemm(1, asIs(asMatrix(G, nab, ncd)), asIs(asMatrix(ket.Es[iq*ncd*nhk:], ncd, nhk)), 0, asMatrix(gk[iq*nab*nhk:], nab, nhk))
 		}
 		w.mp = grow(w.mp, nab*nhb1)
 		mp = w.mp
 	}
-	if doKet {
+	if j.doKet {
 		w.xq = grow(w.xq, ket.np*nab*nhk1)
 		xq = w.xq
 		clear(xq)
 	}
 	rm, f, rbuf := w.rm, w.f, w.rbuf
-	var gA, gB [3]float64
 	for ip := 0; ip < bra.np; ip++ {
 		p := bra.p[ip]
 		P := bra.P[ip]
 		ep := bra.E[ip*nab*nhb : (ip+1)*nab*nhb]
-		if doBra {
+		if j.doBra {
 			clear(mp)
 		}
 		for iq := 0; iq < ket.np; iq++ {
@@ -421,112 +535,178 @@ func (w *gradWork) quartet(sys *system, q quartetRec, dmax []float64, dt []float
 			ipq := 1 / pq
 			alpha := p * qq * ipq
 			x, y, z := P[0]-Q[0], P[1]-Q[1], P[2]-Q[2]
-			if fc != nil {
+			if j.fc != nil {
 				k := ip*ket.np + iq
-				if swapped {
+				if j.swapped {
 					k = iq*bra.np + ip
 				}
-				f = fc[k*(L+1) : (k+1)*(L+1)]
+				f = j.fc[k*(L+1) : (k+1)*(L+1)]
 			} else {
 				boys(L, alpha*(x*x+y*y+z*z), f)
 			}
 			pref := twoPi52 * bra.ip[ip] * ket.ip[iq] * math.Sqrt(pq) * ipq
 			if L == 1 {
-				// (ss|ss): R_000 = F0, R_100 = -2 alpha x F1, ...
-				m2 := -2 * alpha * f[1] * pref
-				r0, rx, ry, rz := pref*f[0], m2*x, m2*y, m2*z
-				// (nhk = nhb = 1, nhb1 = nhk1 = 4; nab > 1 for merged contractions)
-				if doBra {
-					gkq := gk[iq*nab : (iq+1)*nab]
-					for ab, gq := range gkq {
-						m := mp[4*ab : 4*ab+4]
-						m[0] += gq * r0
-						m[1] += gq * rx
-						m[2] += gq * ry
-						m[3] += gq * rz
-					}
-				}
-				if doKet {
-					xqq := xq[iq*nab*4 : (iq+1)*nab*4]
-					for ab, e0 := range ep[:nab] {
-						xr := xqq[4*ab : 4*ab+4]
-						xr[0] += e0 * r0
-						xr[1] += e0 * rx
-						xr[2] += e0 * ry
-						xr[3] += e0 * rz
-					}
-				}
+				ssssDerivatives(j, gk, mp, xq, ep, iq, nab, alpha, pref, x, y, z, f)
 				continue
 			}
 			r := hermiteR(L, alpha, x, y, z, f, rbuf)
-			if doBra {
+			if j.doBra {
 				gradBraSide(r, off, gk[iq*nab*nhk:(iq+1)*nab*nhk], mp, rm, nab, nhk, nhb1, bra.ndOff, bra.ndH, pref)
 			}
-			if doKet {
+			if j.doKet {
 				gradKetSide(r, off, ep, xq[iq*nab*nhk1:(iq+1)*nab*nhk1], rm, nab, nhb, nhk1, bra.nzOff, bra.nzH, pref)
 			}
 		}
-		if !doBra {
-			continue
+		if j.doBra {
+			braDerivatives(bra, ip, mp, &gA, &gB)
 		}
-		de := bra.dE[ip*6*nab*nhb1 : (ip+1)*6*nab*nhb1]
-		for k := 0; k < 6; k++ {
-			dk := de[k*nab*nhb1 : (k+1)*nab*nhb1]
+	}
+	return gA, gB
+}
+
+// ssssDerivatives is the (ss|ss) case of the primitive loop:
+// R_000 = F0, R_100 = -2 alpha x F1, ... (nhk = nhb = 1, nhb1 = nhk1 = 4;
+// nab > 1 for merged contractions).
+func ssssDerivatives(j gradQuartet, gk, mp, xq, ep []float64, iq, nab int, alpha, pref, x, y, z float64, f []float64) {
+	m2 := -2 * alpha * f[1] * pref
+	r0, rx, ry, rz := pref*f[0], m2*x, m2*y, m2*z
+	if j.doBra {
+		for ab, gq := range gk[iq*nab : (iq+1)*nab] {
+			m := mp[4*ab : 4*ab+4]
+			m[0] += gq * r0
+			m[1] += gq * rx
+			m[2] += gq * ry
+			m[3] += gq * rz
+		}
+	}
+	if j.doKet {
+		xqq := xq[iq*nab*4 : (iq+1)*nab*4]
+		for ab, e0 := range ep[:nab] {
+			xr := xqq[4*ab : 4*ab+4]
+			xr[0] += e0 * r0
+			xr[1] += e0 * rx
+			xr[2] += e0 * ry
+			xr[3] += e0 * rz
+		}
+	}
+}
+
+// braDerivatives adds dE_p^A . M_p and dE_p^B . M_p of bra primitive ip.
+func braDerivatives(bra *shellPair, ip int, mp []float64, gA, gB *[3]float64) {
+	nab, nhb1 := bra.nab, bra.nh1
+	de := bra.dE[ip*6*nab*nhb1 : (ip+1)*6*nab*nhb1]
+	for k := 0; k < 6; k++ {
+		dk := de[k*nab*nhb1 : (k+1)*nab*nhb1]
+		sum := 0.0
+		for _, i := range bra.dNZ(ip*6 + k) {
+			sum += dk[i] * mp[i]
+		}
+		if k < 3 {
+			gA[k] += sum
+		} else {
+			gB[k-3] += sum
+		}
+	}
+}
+
+// ketDerivatives returns the ket centre derivatives from w.xq (C only when
+// the bra side was computed: D then follows from invariance).
+func (w *gradWork) ketDerivatives(j gradQuartet) (gC, gD [3]float64) {
+	bra, ket := j.bra, j.ket
+	nab, ncd, nhk1 := bra.nab, ket.nab, ket.nh1
+	nk := 3
+	if !j.doBra {
+		nk = 6
+	}
+	w.tq = grow(w.tq, ncd*nhk1)
+	tq := w.tq
+	for iq := 0; iq < ket.np; iq++ {
+		// tq[cd][hk1] = sum_ab G[ab][cd] X_q[ab][hk1]
+		gemm(1, tr(asMatrix(w.G, nab, ncd)), asIs(asMatrix(w.xq[iq*nab*nhk1:], nab, nhk1)), 0, asMatrix(tq, ncd, nhk1))
+		de := ket.dEs[iq*6*ncd*nhk1 : (iq+1)*6*ncd*nhk1]
+		for k := 0; k < nk; k++ {
+			dk := de[k*ncd*nhk1 : (k+1)*ncd*nhk1]
 			sum := 0.0
-			for _, i := range bra.dNZ(ip*6 + k) {
-				sum += dk[i] * mp[i]
+			for _, i := range ket.dNZ(iq*6 + k) {
+				sum += dk[i] * tq[i]
 			}
 			if k < 3 {
-				gA[k] += sum
+				gC[k] += sum
 			} else {
-				gB[k-3] += sum
+				gD[k-3] += sum
 			}
 		}
 	}
-	var gC, gD [3]float64
-	if doKet {
-		// with both sides computed, D follows from invariance
-		nk := 3
-		if !doBra {
-			nk = 6
-		}
-		w.tq = grow(w.tq, ncd*nhk1)
-		tq := w.tq
-		for iq := 0; iq < ket.np; iq++ {
-			// tq[cd][hk1] = sum_ab G[ab][cd] X_q[ab][hk1]
-			matMulTNInto(tq, G, xq[iq*nab*nhk1:(iq+1)*nab*nhk1], nab, ncd, nhk1)
-			de := ket.dEs[iq*6*ncd*nhk1 : (iq+1)*6*ncd*nhk1]
-			for k := 0; k < nk; k++ {
-				dk := de[k*ncd*nhk1 : (k+1)*ncd*nhk1]
-				sum := 0.0
-				for _, i := range ket.dNZ(iq*6 + k) {
-					sum += dk[i] * tq[i]
-				}
-				if k < 3 {
-					gC[k] += sum
-				} else {
-					gD[k-3] += sum
-				}
-			}
-		}
-	}
+	return gC, gD
+}
+
+// scatter adds the centre derivatives to the atoms' gradient rows, the
+// missing centre's by translational invariance.
+func (j gradQuartet) scatter(g []float64, gA, gB, gC, gD [3]float64) {
 	for k := 0; k < 3; k++ {
 		switch {
-		case !doKet:
-			g[3*atA+k] += gA[k]
-			g[3*atB+k] += gB[k]
-			g[3*atC+k] -= gA[k] + gB[k]
-		case !doBra:
-			g[3*atA+k] -= gC[k] + gD[k]
-			g[3*atC+k] += gC[k]
-			g[3*atD+k] += gD[k]
+		case !j.doKet:
+			g[3*j.atA+k] += gA[k]
+			g[3*j.atB+k] += gB[k]
+			g[3*j.atC+k] -= gA[k] + gB[k]
+		case !j.doBra:
+			g[3*j.atA+k] -= gC[k] + gD[k]
+			g[3*j.atC+k] += gC[k]
+			g[3*j.atD+k] += gD[k]
 		default:
-			g[3*atA+k] += gA[k]
-			g[3*atB+k] += gB[k]
-			g[3*atC+k] += gC[k]
-			g[3*atD+k] -= gA[k] + gB[k] + gC[k]
+			g[3*j.atA+k] += gA[k]
+			g[3*j.atB+k] += gB[k]
+			g[3*j.atC+k] += gC[k]
+			g[3*j.atD+k] -= gA[k] + gB[k] + gC[k]
 		}
 	}
+}
+
+// fill sets G[(f1 f2)][(f3 f4)] = deg elem(b1, b2, b3, b4) over the
+// functions b1..b4 of the quartet (bra|ket).
+func fill(G []float64, bra, ket *shellPair, deg float64, elem func(b1, b2, b3, b4 int) float64) {
+	k := 0
+	for b1 := bra.a.off; b1 < bra.a.off+bra.na; b1++ {
+		for b2 := bra.b.off; b2 < bra.b.off+bra.nb; b2++ {
+			for b3 := ket.a.off; b3 < ket.a.off+ket.na; b3++ {
+				for b4 := ket.b.off; b4 < ket.b.off+ket.nb; b4++ {
+					G[k] = deg * elem(b1, b2, b3, b4)
+					k++
+				}
+			}
+		}
+	}
+}
+
+// fillHF sets G to deg times the Hartree-Fock two-particle density of the
+// quartet (bra|ket).
+func (p *twoPDM) fillHF(G []float64, bra, ket *shellPair, n int, deg float64) {
+	dt, ds := p.dt, p.ds
+	fill(G, bra, ket, deg, func(b1, b2, b3, b4 int) float64 {
+		x := 0.0
+		for s := 0; s < 2; s++ {
+			d := ds[s]
+			x += d[b1*n+b3]*d[b2*n+b4] + d[b1*n+b4]*d[b2*n+b3]
+		}
+		return 0.5 * (dt[b1*n+b2]*dt[b3*n+b4] - 0.5*x)
+	})
+}
+
+// fillCorrelated sets G to deg times the full two-particle density of
+// the quartet (bra|ket): the separable part of D and Q and gamma.
+func (p *twoPDM) fillCorrelated(G []float64, bra, ket *shellPair, n int, deg float64) {
+	dt, ds, qt, qs := p.dt, p.ds, p.qt, p.qs
+	npair := n * (n + 1) / 2
+	fill(G, bra, ket, deg, func(b1, b2, b3, b4 int) float64 {
+		x := 0.0
+		for s := 0; s < 2; s++ {
+			d, q := ds[s], qs[s]
+			x += d[b1*n+b3]*q[b2*n+b4] + q[b1*n+b3]*d[b2*n+b4] +
+				d[b1*n+b4]*q[b2*n+b3] + q[b1*n+b4]*d[b2*n+b3]
+		}
+		j := dt[b1*n+b2]*qt[b3*n+b4] + qt[b1*n+b2]*dt[b3*n+b4]
+		return 0.25*j - 0.125*x + p.gamma[pairIndex(b1, b2)*npair+pairIndex(b3, b4)]
+	})
 }
 
 func grow(b []float64, n int) []float64 {

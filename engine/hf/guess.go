@@ -78,53 +78,25 @@ func computeAtomicDensity(b *gbsBasis, z int) []float64 {
 	for i := range H {
 		H[i] = T[i] + V[i]
 	}
-	X, m := orthogonalizer(S, n)
-	st, err := sys.buildERIStore(context.Background())
+	X, m, err := orthogonalizer(S, n)
 	if err != nil {
 		return nil
 	}
+	st, err := sys.buildERIStore(context.Background(), math.MaxInt)
+	if err != nil {
+		return nil
+	}
+	var diag fockDiag
+	diagFock := func(F []float64) ([]float64, []float64, error) {
+		C, eps := make([]float64, n*m), make([]float64, m)
+		return C, eps, diag.solve(F, X, n, m, C, eps)
+	}
 	jkb := newJKBuilder(sys, st, 1)
-	occ := func(eps []float64) []float64 {
-		// aufbau with the last electrons spread over near-degenerate orbitals
-		nel := float64(z)
-		o := make([]float64, len(eps))
-		idx := make([]int, len(eps))
-		for i := range idx {
-			idx[i] = i
-		}
-		sort.SliceStable(idx, func(a, b int) bool { return eps[idx[a]] < eps[idx[b]] })
-		i := 0
-		for nel > 1e-12 && i < len(idx) {
-			// group of near-degenerate orbitals starting at i
-			j := i + 1
-			for j < len(idx) && eps[idx[j]]-eps[idx[i]] < 1e-3 {
-				j++
-			}
-			cap := 2 * float64(j-i)
-			put := math.Min(cap, nel)
-			for k := i; k < j; k++ {
-				o[idx[k]] = put / float64(j-i)
-			}
-			nel -= put
-			i = j
-		}
-		return o
+	densityFrom := func(C, eps []float64) []float64 { return occupiedDensity(C, fractionalOccupations(eps, z), n, m) }
+	C, eps, err := diagFock(H)
+	if err != nil {
+		return nil
 	}
-	densityFrom := func(C, eps []float64) []float64 {
-		o := occ(eps)
-		D := make([]float64, n*n)
-		for p := 0; p < n; p++ {
-			for q := 0; q < n; q++ {
-				s := 0.0
-				for k := 0; k < m; k++ {
-					s += o[k] * C[p*m+k] * C[q*m+k]
-				}
-				D[p*n+q] = s
-			}
-		}
-		return D
-	}
-	C, eps := diagFock(H, X, n, m)
 	D := densityFrom(C, eps) // total density
 	J := make([]float64, n*n)
 	K := [][]float64{make([]float64, n*n)}
@@ -135,13 +107,17 @@ func computeAtomicDensity(b *gbsBasis, z int) []float64 {
 		for i := range D {
 			half[i] = 0.5 * D[i]
 		}
-		jkb.build(D, [][]float64{half}, J, K)
+		if jkb.build(D, [][]float64{half}, J, K) != nil {
+			return nil
+		}
 		e := 0.0
 		for i := range F {
 			F[i] = H[i] + J[i] - K[0][i]
 			e += 0.5 * D[i] * (H[i] + F[i])
 		}
-		C, eps = diagFock(F, X, n, m)
+		if C, eps, err = diagFock(F); err != nil {
+			return nil
+		}
 		Dn := densityFrom(C, eps)
 		diff := 0.0
 		for i := range D {
@@ -155,6 +131,48 @@ func computeAtomicDensity(b *gbsBasis, z int) []float64 {
 			break
 		}
 		eOld = e
+	}
+	return D
+}
+
+// fractionalOccupations fills nel electrons into orbitals by energy
+// (aufbau), spreading the last ones evenly over near-degenerate orbitals
+// (spherical atoms).
+func fractionalOccupations(eps []float64, nel int) []float64 {
+	left := float64(nel)
+	o := make([]float64, len(eps))
+	idx := make([]int, len(eps))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return eps[idx[a]] < eps[idx[b]] })
+	for i := 0; left > 1e-12 && i < len(idx); {
+		// group of near-degenerate orbitals starting at i
+		j := i + 1
+		for j < len(idx) && eps[idx[j]]-eps[idx[i]] < 1e-3 {
+			j++
+		}
+		put := math.Min(2*float64(j-i), left)
+		for k := i; k < j; k++ {
+			o[idx[k]] = put / float64(j-i)
+		}
+		left -= put
+		i = j
+	}
+	return o
+}
+
+// occupiedDensity returns sum_k o_k C_pk C_qk (C n x m).
+func occupiedDensity(C, o []float64, n, m int) []float64 {
+	D := make([]float64, n*n)
+	for p := 0; p < n; p++ {
+		for q := 0; q < n; q++ {
+			s := 0.0
+			for k := 0; k < m; k++ {
+				s += o[k] * C[p*m+k] * C[q*m+k]
+			}
+			D[p*n+q] = s
+		}
 	}
 	return D
 }

@@ -2,6 +2,10 @@ package hf
 
 import "math"
 
+// directMemory is a memory budget too small to store any integral: the
+// SCF runs direct.
+const directMemory = 1
+
 const angstrom = 1 / 0.52917721067
 
 func water() []Atom {

@@ -43,6 +43,11 @@ type Options struct {
 	// Threads bounds the goroutines used for integrals; zero means
 	// runtime.GOMAXPROCS(0). Results do not depend on it.
 	Threads int
+	// Memory is the budget in bytes for the large arrays (stored
+	// integrals, MP2 intermediates); above it integrals are recomputed
+	// (direct SCF) and MP2 works in batches of occupied orbitals. Zero
+	// means DefaultMemory().
+	Memory int64
 }
 
 // Result holds the outcome of a calculation. Energies in hartree.
@@ -92,17 +97,57 @@ func (e *UnknownMethodError) Error() string {
 	return fmt.Sprintf("hf: unknown method %q (supported: hf, scf, mp2)", e.Method)
 }
 
-// ConvergenceError is returned when the SCF does not converge within MaxIter.
-type ConvergenceError struct {
-	Iterations   int
-	Energy       float64 // last total energy
-	DeltaE       float64 // last energy change
-	DensityError float64 // last RMS orbital gradient
+// SCFIteration is one line of the SCF history.
+type SCFIteration struct {
+	Iteration       int
+	Energy          float64 // total energy
+	DeltaE          float64 // change from the previous iteration
+	OrbitalGradient float64 // RMS of X^T(FDS-SDF)X, the DIIS error
 }
 
-func (e *ConvergenceError) Error() string {
-	return fmt.Sprintf("hf: SCF did not converge in %d iterations (E = %.12f, dE = %.3e, RMS orbital gradient = %.3e)",
-		e.Iterations, e.Energy, e.DeltaE, e.DensityError)
+// SCFFailure says why an SCF stopped.
+type SCFFailure string
+
+// The ways an SCF fails.
+const (
+	SCFNotConverged     SCFFailure = "did not converge"
+	SCFNonFinite        SCFFailure = "produced a non-finite energy"
+	SCFSingularOverlap  SCFFailure = "has a singular overlap matrix (linearly dependent basis functions)"
+	SCFEigenFailure     SCFFailure = "could not diagonalise a matrix"
+	ZVectorNotConverged SCFFailure = "Z-vector (CPHF) equations did not converge"
+)
+
+// SCFError is a numerical failure of the SCF (or of the orbital response
+// equations of an MP2 gradient). History holds every iteration done so
+// far (empty when the failure came before the first iteration).
+type SCFError struct {
+	Reason  SCFFailure
+	Detail  string // extra facts, e.g. the smallest overlap eigenvalue
+	History []SCFIteration
+}
+
+// Last returns the last iteration, or the zero value without history.
+func (e *SCFError) Last() SCFIteration {
+	if len(e.History) == 0 {
+		return SCFIteration{}
+	}
+	return e.History[len(e.History)-1]
+}
+
+func (e *SCFError) Error() string {
+	msg := "hf: SCF " + string(e.Reason)
+	if e.Reason == ZVectorNotConverged {
+		msg = "hf: MP2 gradient: " + string(e.Reason)
+	}
+	if e.Detail != "" {
+		msg += " (" + e.Detail + ")"
+	}
+	if n := len(e.History); n > 0 {
+		l := e.History[n-1]
+		msg += fmt.Sprintf(" after %d iterations: E = %.12f, dE = %.3e, RMS orbital gradient = %.3e",
+			l.Iteration, l.Energy, l.DeltaE, l.OrbitalGradient)
+	}
+	return msg
 }
 
 // ErrInvalidInput is wrapped by errors about malformed molecules or options
@@ -141,6 +186,7 @@ type settings struct {
 	threads      int
 	pure         bool
 	guess        string
+	memory       int64 // bytes
 	basis        *gbsBasis
 	log          io.Writer
 }
@@ -160,88 +206,18 @@ func validate(atoms []Atom, opt Options) (*settings, *gbsBasis, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(atoms) == 0 {
-		return nil, nil, invalid("no atoms")
+	nel, err := electrons(atoms, opt.Charge, b)
+	if err != nil {
+		return nil, nil, err
 	}
-	nel := -opt.Charge
-	for i, a := range atoms {
-		if a.Z <= 0 || a.Z >= len(elementSymbols) {
-			return nil, nil, &UnsupportedElementError{Element: symbolOf(a.Z), Z: a.Z, Basis: b.name, Reason: fmt.Sprintf("atom %d has invalid atomic number %d", i, a.Z)}
-		}
-		if _, ok := b.elements[a.Z]; !ok {
-			return nil, nil, &UnsupportedElementError{Element: symbolOf(a.Z), Z: a.Z, Basis: b.name}
-		}
-		for _, x := range a.Pos {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return nil, nil, invalid("atom %d has a non-finite coordinate", i)
-			}
-		}
-		if !a.Ghost {
-			nel += a.Z
-		}
+	if err := validateNumbers(atoms, opt); err != nil {
+		return nil, nil, err
 	}
-	for _, x := range []float64{opt.EConvergence, opt.DConvergence} {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, nil, invalid("convergence thresholds must be finite")
-		}
+	s := &settings{method: m, econv: opt.EConvergence, dconv: opt.DConvergence, maxiter: opt.MaxIter,
+		threads: opt.Threads, log: opt.Log, basis: b, pure: b.spherical, memory: opt.Memory}
+	if err := s.setSpin(nel, opt); err != nil {
+		return nil, nil, err
 	}
-	for i, c := range opt.Charges {
-		if math.IsNaN(c.Q) || math.IsInf(c.Q, 0) {
-			return nil, nil, invalid("point charge %d is not finite", i)
-		}
-		for _, x := range c.Pos {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return nil, nil, invalid("point charge %d has a non-finite coordinate", i)
-			}
-		}
-	}
-	for i, c := range opt.Charges {
-		for j, a := range atoms {
-			if !a.Ghost && dist(a.Pos, c.Pos) < 1e-6 {
-				return nil, nil, invalid("point charge %d sits on atom %d", i, j)
-			}
-		}
-	}
-	// coincident centres
-	for i := range atoms {
-		for j := 0; j < i; j++ {
-			if dist(atoms[i].Pos, atoms[j].Pos) < 1e-6 {
-				return nil, nil, invalid("atoms %d and %d coincide", j, i)
-			}
-		}
-	}
-	if nel < 0 {
-		return nil, nil, invalid("charge %d leaves a negative number of electrons", opt.Charge)
-	}
-	mult := opt.Multiplicity
-	if mult == 0 {
-		mult = 1 + nel%2
-	}
-	if mult < 1 {
-		return nil, nil, invalid("multiplicity %d must be positive", mult)
-	}
-	unp := mult - 1
-	if (nel-unp)%2 != 0 || unp > nel {
-		return nil, nil, invalid("%d electrons (charge %d) are incompatible with multiplicity %d", nel, opt.Charge, mult)
-	}
-	if nel == 0 {
-		return nil, nil, invalid("no electrons")
-	}
-	s := &settings{method: m, nalpha: (nel + unp) / 2, nbeta: (nel - unp) / 2,
-		econv: opt.EConvergence, dconv: opt.DConvergence, maxiter: opt.MaxIter, threads: opt.Threads, log: opt.Log}
-	switch strings.ToLower(strings.TrimSpace(opt.Reference)) {
-	case "", "auto":
-		s.uhf = mult != 1
-	case "rhf":
-		if mult != 1 {
-			return nil, nil, invalid("reference rhf requires a singlet, got multiplicity %d", mult)
-		}
-	case "uhf":
-		s.uhf = true
-	default:
-		return nil, nil, invalid("unknown reference %q (rhf, uhf)", opt.Reference)
-	}
-	s.basis = b
 	switch g := strings.ToLower(strings.TrimSpace(opt.Guess)); g {
 	case "", "sad", "auto":
 		s.guess = "sad"
@@ -250,10 +226,113 @@ func validate(atoms []Atom, opt Options) (*settings, *gbsBasis, error) {
 	default:
 		return nil, nil, invalid("unknown guess %q (sad, core)", opt.Guess)
 	}
-	s.pure = b.spherical
 	if opt.Puream != nil {
 		s.pure = *opt.Puream
 	}
+	s.setDefaults()
+	if n := b.elementsNBF(atoms); n > maxNBF {
+		return nil, nil, invalid("%d basis functions exceed the limit of %d of this program", n, maxNBF)
+	}
+	return s, b, nil
+}
+
+// electrons checks the atoms against the basis set and returns the
+// number of electrons of the molecule with the given charge.
+func electrons(atoms []Atom, charge int, b *gbsBasis) (int, error) {
+	if len(atoms) == 0 {
+		return 0, invalid("no atoms")
+	}
+	nel := -charge
+	for i, a := range atoms {
+		if a.Z <= 0 || a.Z >= len(elementSymbols) {
+			return 0, &UnsupportedElementError{Element: symbolOf(a.Z), Z: a.Z, Basis: b.name, Reason: fmt.Sprintf("atom %d has invalid atomic number %d", i, a.Z)}
+		}
+		if _, ok := b.elements[a.Z]; !ok {
+			return 0, &UnsupportedElementError{Element: symbolOf(a.Z), Z: a.Z, Basis: b.name}
+		}
+		if !a.Ghost {
+			nel += a.Z
+		}
+	}
+	return nel, nil
+}
+
+// validateNumbers rejects non-finite coordinates, charges and thresholds,
+// point charges on nuclei and coincident nuclei.
+func validateNumbers(atoms []Atom, opt Options) error {
+	for i, a := range atoms {
+		if !finiteVec(a.Pos[:]) {
+			return invalid("atom %d has a non-finite coordinate", i)
+		}
+	}
+	if !finiteVec([]float64{opt.EConvergence, opt.DConvergence}) {
+		return invalid("convergence thresholds must be finite")
+	}
+	for i, c := range opt.Charges {
+		if !finiteVec([]float64{c.Q}) {
+			return invalid("point charge %d is not finite", i)
+		}
+		if !finiteVec(c.Pos[:]) {
+			return invalid("point charge %d has a non-finite coordinate", i)
+		}
+	}
+	for i, c := range opt.Charges {
+		for j, a := range atoms {
+			if !a.Ghost && dist(a.Pos, c.Pos) < 1e-6 {
+				return invalid("point charge %d sits on atom %d", i, j)
+			}
+		}
+	}
+	// Coincident nuclei repel infinitely; a ghost on another centre is
+	// left to the SCF, which refuses a singular basis.
+	for i := range atoms {
+		for j := 0; j < i; j++ {
+			if !atoms[i].Ghost && !atoms[j].Ghost && dist(atoms[i].Pos, atoms[j].Pos) < 1e-6 {
+				return invalid("atoms %d and %d coincide", j, i)
+			}
+		}
+	}
+	return nil
+}
+
+// setSpin sets the electron counts per spin and the reference from nel
+// electrons and the options' multiplicity and reference.
+func (s *settings) setSpin(nel int, opt Options) error {
+	if nel < 0 {
+		return invalid("charge %d leaves a negative number of electrons", opt.Charge)
+	}
+	mult := opt.Multiplicity
+	if mult == 0 {
+		mult = 1 + nel%2
+	}
+	if mult < 1 {
+		return invalid("multiplicity %d must be positive", mult)
+	}
+	unp := mult - 1
+	if (nel-unp)%2 != 0 || unp > nel {
+		return invalid("%d electrons (charge %d) are incompatible with multiplicity %d", nel, opt.Charge, mult)
+	}
+	if nel == 0 {
+		return invalid("no electrons")
+	}
+	s.nalpha, s.nbeta = (nel+unp)/2, (nel-unp)/2
+	switch strings.ToLower(strings.TrimSpace(opt.Reference)) {
+	case "", "auto":
+		s.uhf = mult != 1
+	case "rhf":
+		if mult != 1 {
+			return invalid("reference rhf requires a singlet, got multiplicity %d", mult)
+		}
+	case "uhf":
+		s.uhf = true
+	default:
+		return invalid("unknown reference %q (rhf, uhf)", opt.Reference)
+	}
+	return nil
+}
+
+// setDefaults fills the thresholds, iteration limit and memory left zero.
+func (s *settings) setDefaults() {
 	if s.econv <= 0 {
 		s.econv = 1e-10
 	}
@@ -263,10 +342,9 @@ func validate(atoms []Atom, opt Options) (*settings, *gbsBasis, error) {
 	if s.maxiter <= 0 {
 		s.maxiter = 100
 	}
-	if n := b.elementsNBF(atoms); n > maxNBF {
-		return nil, nil, invalid("%d basis functions exceed the limit of %d of this program", n, maxNBF)
+	if s.memory <= 0 {
+		s.memory = DefaultMemory()
 	}
-	return s, b, nil
 }
 
 // maxNBF bounds the problem size the embedded program accepts.

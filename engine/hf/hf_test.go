@@ -13,20 +13,26 @@ var bg = context.Background()
 // fdGradient is the central finite difference of Energy (step h bohr).
 func fdGradient(t *testing.T, atoms []Atom, opt Options, h float64) []float64 {
 	t.Helper()
+	return fdStencil(t, atoms, opt, h, []float64{1, -1}, []float64{1, -1}, 2)
+}
+
+// fdStencil differentiates energies with a central stencil: displacements
+// steps*h with weights, divided by div*h, with tight SCF convergence.
+func fdStencil(t *testing.T, atoms []Atom, opt Options, h float64, steps, weights []float64, div float64) []float64 {
+	t.Helper()
 	opt.EConvergence, opt.DConvergence = 1e-12, 1e-10
 	g := make([]float64, 3*len(atoms))
 	for k := range g {
-		var e [2]float64
-		for s, sgn := range []float64{1, -1} {
+		for s, mult := range steps {
 			d := append([]Atom(nil), atoms...)
-			d[k/3].Pos[k%3] += sgn * h
+			d[k/3].Pos[k%3] += mult * h
 			r, err := Energy(bg, d, opt)
 			if err != nil {
 				t.Fatal(err)
 			}
-			e[s] = r.Energy
+			g[k] += weights[s] * r.Energy
 		}
-		g[k] = (e[0] - e[1]) / (2 * h)
+		g[k] /= div * h
 	}
 	return g
 }
@@ -321,8 +327,9 @@ func TestBadInput(t *testing.T) {
 		{"huge Z", []Atom{{Z: 500}}, Options{Method: "hf", Basis: "sto-3g"}, func(e error) bool { var x *UnsupportedElementError; return errors.As(e, &x) }},
 		{"empty method", w, Options{Basis: "sto-3g"}, func(e error) bool { var x *UnknownMethodError; return errors.As(e, &x) }},
 		{"not converged", w, Options{Method: "hf", Basis: "6-31g", MaxIter: 3}, func(e error) bool {
-			var x *ConvergenceError
-			return errors.As(e, &x) && x.Iterations == 3 && !math.IsNaN(x.Energy) && x.DensityError > 0
+			var x *SCFError
+			return errors.As(e, &x) && x.Reason == SCFNotConverged && len(x.History) == 3 &&
+				x.Last().Iteration == 3 && !math.IsNaN(x.Last().Energy) && x.Last().OrbitalGradient > 0
 		}},
 	}
 	for _, c := range cases {
@@ -428,12 +435,11 @@ func TestDirectSCFMatchesStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	forceDirect = true
-	defer func() { forceDirect = false }()
-	direct, err := Gradient(bg, atoms, Options{Method: "hf", Basis: "6-31g*", Charge: 1, Multiplicity: 2})
+	direct, err := Gradient(bg, atoms, Options{Method: "hf", Basis: "6-31g*", Charge: 1, Multiplicity: 2, Memory: directMemory})
 	if err != nil {
 		t.Fatal(err)
 	}
+	opt.Memory = directMemory
 	e2, err := Energy(bg, atoms, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -449,23 +455,25 @@ func TestDirectSCFMatchesStored(t *testing.T) {
 }
 
 func TestThreadIndependence(t *testing.T) {
-	atoms := dimerWithGhosts()
-	var ref *Result
-	for _, th := range []int{1, 2, 3} {
-		r, err := Gradient(bg, atoms, Options{Method: "hf", Basis: "6-31g", Threads: th})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ref == nil {
-			ref = r
-			continue
-		}
-		if r.Energy != ref.Energy {
-			t.Errorf("threads %d: energy %v != %v", th, r.Energy, ref.Energy)
-		}
-		for k := range r.Gradient {
-			if r.Gradient[k] != ref.Gradient[k] {
-				t.Errorf("threads %d: gradient %d differs", th, k)
+	cation := dimerWithGhosts()
+	for _, opt := range []Options{
+		{Method: "hf", Basis: "6-31g"},
+		{Method: "mp2", Basis: "6-31g"},
+		{Method: "mp2", Basis: "3-21g", Charge: 1, Memory: directMemory},
+	} {
+		var ref *Result
+		for _, th := range []int{1, 2, 3} {
+			opt.Threads = th
+			r, err := Gradient(bg, cation, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ref == nil {
+				ref = r
+				continue
+			}
+			if d := sameResult(r, ref); d != "" {
+				t.Errorf("%s/%s threads %d: %s", opt.Method, opt.Basis, th, d)
 			}
 		}
 	}

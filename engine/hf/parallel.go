@@ -1,43 +1,66 @@
 package hf
 
 import (
+	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 )
 
+// WorkerPanicError reports a panic recovered in one of the program's
+// worker goroutines: a bug, returned as an error so that it ends one
+// calculation rather than the whole process.
+type WorkerPanicError struct {
+	Value any    // the value passed to panic
+	Stack []byte // the panicking goroutine's stack
+}
+
+func (e *WorkerPanicError) Error() string {
+	return fmt.Sprintf("hf: internal error in a worker: %v", e.Value)
+}
+
 // parallelFor runs fn(worker, chunk) for chunk = 0..nchunks-1 on up to
 // nthreads goroutines. Work is split into chunks whose results callers
 // combine in chunk order, so results do not depend on the thread count.
-func parallelFor(nthreads, nchunks int, fn func(worker, chunk int)) {
+// A panic in fn stops the remaining chunks and is returned as a
+// *WorkerPanicError.
+func parallelFor(nthreads, nchunks int, fn func(worker, chunk int)) error {
 	if nthreads <= 0 {
 		nthreads = runtime.GOMAXPROCS(0)
 	}
-	if nthreads > nchunks {
-		nthreads = nchunks
+	nthreads = min(nthreads, nchunks)
+	var (
+		next    atomic.Int64
+		stopped atomic.Bool
+		once    sync.Once
+		perr    error
+	)
+	run := func(w int) {
+		defer func() {
+			if v := recover(); v != nil {
+				stopped.Store(true)
+				once.Do(func() { perr = &WorkerPanicError{Value: v, Stack: debug.Stack()} })
+			}
+		}()
+		for !stopped.Load() {
+			c := int(next.Add(1) - 1)
+			if c >= nchunks {
+				return
+			}
+			fn(w, c)
+		}
 	}
 	if nthreads <= 1 {
-		for c := 0; c < nchunks; c++ {
-			fn(0, c)
-		}
-		return
+		run(0)
+		return perr
 	}
-	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < nthreads; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for {
-				c := int(next.Add(1) - 1)
-				if c >= nchunks {
-					return
-				}
-				fn(w, c)
-			}
-		}(w)
+		wg.Go(func() { run(w) })
 	}
 	wg.Wait()
+	return perr
 }
 
 func threadsFor(n int) int {

@@ -55,7 +55,7 @@ const Name = "embedded"
 func init() { engine.Register(Name, Program{}) }
 
 // Keywords accepted by Compute (Psi4 names, case-insensitive).
-var acceptedKeywords = []string{"d_convergence", "e_convergence", "freeze_core", "guess", "maxiter", "mp2_type", "puream", "reference", "scf_type"}
+var acceptedKeywords = []string{"d_convergence", "e_convergence", "freeze_core", "guess", "maxiter", "memory", "mp2_type", "puream", "reference", "scf_type"}
 
 // Compute runs one QCSchema single point (driver energy, gradient or
 // hessian; method hf/scf or mp2). Failures of the calculation (bad input,
@@ -96,9 +96,9 @@ func Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcschema.AtomicRes
 		if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 			return nil, ctx.Err()
 		}
-		var ce *ConvergenceError
+		var ce *SCFError
 		typ := qcschema.ErrorInput
-		if errors.As(err, &ce) {
+		if errors.As(err, &ce) && ce.Reason != SCFSingularOverlap {
 			typ = qcschema.ErrorConvergence
 		}
 		return nil, qcschema.NewFailedOperation(in, typ, err.Error())
@@ -155,47 +155,7 @@ func fromInput(in *qcschema.AtomicInput) ([]Atom, Options, error) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		v := in.Keywords[k]
-		var err error
-		switch strings.ToLower(k) {
-		case "scf_type":
-			err = wantString(k, v, "pk", "direct", "out_of_core", "conv")
-		case "mp2_type":
-			err = wantString(k, v, "conv")
-		case "guess":
-			if err = wantString(k, v, "sad", "core", "auto"); err == nil {
-				opt.Guess = strings.ToLower(fmt.Sprint(v))
-			}
-		case "reference":
-			if err = wantString(k, v, "rhf", "uhf"); err == nil {
-				opt.Reference = strings.ToLower(fmt.Sprint(v))
-			}
-		case "e_convergence":
-			opt.EConvergence, err = wantPositive(k, v)
-		case "d_convergence":
-			opt.DConvergence, err = wantPositive(k, v)
-		case "maxiter":
-			var f float64
-			if f, err = wantPositive(k, v); err == nil {
-				if f != math.Trunc(f) || f > 1e6 {
-					err = fmt.Errorf("hf: keyword maxiter: want a positive integer, got %v", v)
-				}
-				opt.MaxIter = int(f)
-			}
-		case "puream":
-			var b bool
-			if b, err = wantBool(k, v); err == nil {
-				opt.Puream = &b
-			}
-		case "freeze_core":
-			var b bool
-			if b, err = wantBool(k, v); err == nil && b {
-				err = fmt.Errorf("hf: keyword %s true is not supported (only false)", k)
-			}
-		default:
-			err = fmt.Errorf("hf: keyword %q is not supported (supported: %s)", k, strings.Join(acceptedKeywords, ", "))
-		}
-		if err != nil {
+		if err := opt.setKeyword(k, in.Keywords[k]); err != nil {
 			return nil, opt, err
 		}
 	}
@@ -213,6 +173,59 @@ func fromInput(in *qcschema.AtomicInput) ([]Atom, Options, error) {
 		}
 	}
 	return atoms, opt, nil
+}
+
+// setKeyword applies one Psi4-named keyword.
+func (opt *Options) setKeyword(k string, v any) error {
+	var err error
+	switch strings.ToLower(k) {
+	case "scf_type":
+		err = wantString(k, v, "pk", "direct", "out_of_core", "conv")
+	case "mp2_type":
+		err = wantString(k, v, "conv")
+	case "guess":
+		if err = wantString(k, v, "sad", "core", "auto"); err == nil {
+			opt.Guess = strings.ToLower(fmt.Sprint(v))
+		}
+	case "reference":
+		if err = wantString(k, v, "rhf", "uhf"); err == nil {
+			opt.Reference = strings.ToLower(fmt.Sprint(v))
+		}
+	case "e_convergence":
+		opt.EConvergence, err = wantPositive(k, v)
+	case "d_convergence":
+		opt.DConvergence, err = wantPositive(k, v)
+	case "maxiter":
+		var f float64
+		f, err = wantInteger(k, v, 1e6)
+		opt.MaxIter = int(f)
+	case "memory":
+		var f float64
+		f, err = wantInteger(k, v, 1<<50)
+		opt.Memory = int64(f)
+	case "puream":
+		var b bool
+		if b, err = wantBool(k, v); err == nil {
+			opt.Puream = &b
+		}
+	case "freeze_core":
+		var b bool
+		if b, err = wantBool(k, v); err == nil && b {
+			err = fmt.Errorf("hf: keyword %s true is not supported (only false)", k)
+		}
+	default:
+		err = fmt.Errorf("hf: keyword %q is not supported (supported: %s)", k, strings.Join(acceptedKeywords, ", "))
+	}
+	return err
+}
+
+// wantInteger accepts a positive whole number up to limit.
+func wantInteger(k string, v any, limit float64) (float64, error) {
+	f, err := wantPositive(k, v)
+	if err == nil && (f != math.Trunc(f) || f > limit) {
+		err = fmt.Errorf("hf: keyword %s: want a positive integer, got %v", k, v)
+	}
+	return f, err
 }
 
 func wantString(k string, v any, allowed ...string) error {

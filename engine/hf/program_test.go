@@ -123,6 +123,7 @@ func TestComputeFailures(t *testing.T) {
 		{"puream junk", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"puream": "maybe"} }, qcschema.ErrorInput, "puream"},
 		{"freeze_core", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"freeze_core": "true"} }, qcschema.ErrorInput, "freeze_core"},
 		{"bad maxiter", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"maxiter": 2.5} }, qcschema.ErrorInput, "maxiter"},
+		{"bad memory", func(in *qcschema.AtomicInput) { in.Keywords = map[string]any{"memory": 1.5e3 + 0.5} }, qcschema.ErrorInput, "memory"},
 		{"unknown method", func(in *qcschema.AtomicInput) { in.Model.Method = "ccsd" }, qcschema.ErrorInput, "ccsd"},
 		{"unknown basis", func(in *qcschema.AtomicInput) { in.Model.Basis = "aug-cc-pvqz" }, qcschema.ErrorInput, "aug-cc-pvqz"},
 		{"unknown element", func(in *qcschema.AtomicInput) { in.Molecule.Symbols[0] = "Qq" }, qcschema.ErrorInput, "Qq"},

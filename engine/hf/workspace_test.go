@@ -34,11 +34,10 @@ func sameResult(a, b *Result) string {
 }
 
 type wsCalc struct {
-	name   string
-	atoms  []Atom
-	opt    Options
-	grad   bool
-	direct bool
+	name  string
+	atoms []Atom
+	opt   Options
+	grad  bool
 }
 
 func wsCalcs() []wsCalc {
@@ -50,7 +49,8 @@ func wsCalcs() []wsCalc {
 		{name: "ghost dimer 6-31g gradient", atoms: dimerWithGhosts(), opt: Options{Method: "hf", Basis: "6-31g", Threads: 1}, grad: true},
 		{name: "OH uhf cc-pvdz gradient", atoms: oh, opt: Options{Method: "hf", Basis: "cc-pvdz", Threads: 2, Charges: charges}, grad: true},
 		{name: "trimer sto-3g gradient again", atoms: waterTrimer(), opt: Options{Method: "hf", Basis: "sto-3g", Threads: 2}, grad: true},
-		{name: "water 3-21g direct gradient", atoms: water(), opt: Options{Method: "hf", Basis: "3-21g", Threads: 2}, grad: true, direct: true},
+		{name: "water 3-21g direct gradient", atoms: water(), opt: Options{Method: "hf", Basis: "3-21g", Threads: 2, Memory: directMemory}, grad: true},
+		{name: "OH ump2 6-31g gradient", atoms: oh, opt: Options{Method: "mp2", Basis: "6-31g", Threads: 2, Charges: charges}, grad: true},
 		{name: "water sto-3g energy", atoms: water(), opt: Options{Method: "hf", Basis: "sto-3g", Threads: 2}},
 	}
 }
@@ -60,14 +60,12 @@ func wsCalcs() []wsCalc {
 // against the same calculation on freshly allocated memory, so that stale
 // data left in a reused buffer would show.
 func TestWorkspaceReuse(t *testing.T) {
-	defer func() { forceDirect = false }()
 	ws := new(workspace)
 	for _, c := range wsCalcs() {
 		set, b, err := validate(c.atoms, c.opt)
 		if err != nil {
 			t.Fatal(err)
 		}
-		forceDirect = c.direct
 		want, _, err := computeIn(context.Background(), nil, c.atoms, set, b, c.opt.Charges, nil, c.grad)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)

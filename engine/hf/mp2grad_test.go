@@ -1,0 +1,194 @@
+package hf
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"testing"
+)
+
+// extraRecord is a record of testdata/engine/psi4_extra.json (Psi4 1.3,
+// conventional integrals, tight convergence).
+type extraRecord struct {
+	refRecord
+	Name     string         `json:"name"`
+	Keywords map[string]any `json:"keywords"`
+}
+
+func loadExtra(t testing.TB) []extraRecord {
+	t.Helper()
+	data, err := os.ReadFile("../../testdata/engine/psi4_extra.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Records []extraRecord `json:"records"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc.Records
+}
+
+// TestMP2GradientPsi4 compares the analytic MP2 gradients with Psi4's
+// analytic ones.
+func TestMP2GradientPsi4(t *testing.T) {
+	for _, rec := range loadExtra(t) {
+		if rec.Driver != "gradient" || rec.Model.Method != "mp2" {
+			continue
+		}
+		t.Run(rec.Name, func(t *testing.T) {
+			opt := Options{Method: "mp2", Basis: rec.Model.Basis, EConvergence: 1e-10, DConvergence: 1e-10,
+				Charge: int(rec.Molecule.MolecularCharge), Multiplicity: int(rec.Molecule.MolecularMultiplicity)}
+			if ref, ok := rec.Keywords["reference"].(string); ok {
+				opt.Reference = ref
+			}
+			res, err := Gradient(context.Background(), rec.atoms(), opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := res.Energy - rec.ReturnEnergy; math.Abs(d) > 1e-9 {
+				t.Errorf("energy %.12f, Psi4 %.12f", res.Energy, rec.ReturnEnergy)
+			}
+			for k, want := range rec.ReturnGradient {
+				d := res.Gradient[k] - want
+				if testing.Verbose() {
+					t.Logf("gradient[%d] diff %.1e", k, d)
+				}
+				if math.Abs(d) > 1e-8 {
+					t.Errorf("gradient[%d] = %.12f, Psi4 %.12f (diff %.1e)", k, res.Gradient[k], want, d)
+				}
+			}
+		})
+	}
+}
+
+// fd5Gradient is the 5-point central difference of energies (error of
+// order h^4).
+func fd5Gradient(t *testing.T, atoms []Atom, opt Options, h float64) []float64 {
+	t.Helper()
+	return fdStencil(t, atoms, opt, h, []float64{2, 1, -1, -2}, []float64{-1, 8, -8, 1}, 12)
+}
+
+// TestMP2GradientFiniteDifferences compares analytic RMP2 and UMP2
+// gradients with 5-point differences of energies, with ghosts, point
+// charges, cartesian and spherical d functions and direct integrals.
+func TestMP2GradientFiniteDifferences(t *testing.T) {
+	oh := []Atom{{Z: 8, Pos: [3]float64{0, 0, 0.1}}, {Z: 1, Pos: [3]float64{0.1, 0.2, 1.9}}}
+	charges := []PointCharge{{Q: -0.8, Pos: [3]float64{3, 1, 2}}, {Q: 0.4, Pos: [3]float64{-2, 3, -1}}}
+	cases := []struct {
+		name  string
+		atoms []Atom
+		opt   Options
+		heavy bool
+	}{
+		{"rmp2 water sto-3g charges", distorted(water()), Options{Basis: "sto-3g", Charges: charges}, false},
+		{"rmp2 water sto-3g charges direct", distorted(water()), Options{Basis: "sto-3g", Charges: charges, Memory: directMemory}, false},
+		{"ump2 OH 6-31g", oh, Options{Basis: "6-31g"}, false},
+		{"ump2 water cation 3-21g ghosts", dimerWithGhosts(), Options{Basis: "3-21g", Charge: 1}, true},
+		{"ump2 water uhf singlet sto-3g", distorted(water()), Options{Basis: "sto-3g", Reference: "uhf"}, false},
+		{"rmp2 water cc-pvdz spherical", distorted(water()), Options{Basis: "cc-pvdz"}, true},
+		{"rmp2 ghost dimer 6-31g*", dimerWithGhosts(), Options{Basis: "6-31g*", Charges: charges[:1]}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.heavy && testing.Short() {
+				t.Skip("short")
+			}
+			c.opt.Method = "mp2"
+			opt := c.opt
+			opt.EConvergence, opt.DConvergence = 1e-12, 1e-10
+			res, err := Gradient(bg, c.atoms, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fd := fd5Gradient(t, c.atoms, c.opt, 0.005)
+			for k := range fd {
+				d := res.Gradient[k] - fd[k]
+				if testing.Verbose() {
+					t.Logf("gradient[%d] %.10f diff %.1e", k, res.Gradient[k], d)
+				}
+				if math.Abs(d) > 2e-8 {
+					t.Errorf("gradient[%d] = %.10f, finite differences %.10f (diff %.1e)", k, res.Gradient[k], fd[k], d)
+				}
+			}
+		})
+	}
+}
+
+// TestUMP2GradientPsi4 compares analytic UMP2 gradients with Psi4 1.3.2's
+// (testdata/psi4_ump2_gradients.json: conventional integrals, all
+// electrons, cartesian d functions).
+func TestUMP2GradientPsi4(t *testing.T) {
+	data, err := os.ReadFile("testdata/psi4_ump2_gradients.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Records []struct {
+			Name, Basis           string
+			Symbols               []string
+			Geometry              []float64
+			MolecularCharge       int       `json:"molecular_charge"`
+			MolecularMultiplicity int       `json:"molecular_multiplicity"`
+			ReturnEnergy          float64   `json:"return_energy"`
+			ReturnGradient        []float64 `json:"return_gradient"`
+		}
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range doc.Records {
+		t.Run(rec.Name, func(t *testing.T) {
+			atoms := make([]Atom, len(rec.Symbols))
+			for i, s := range rec.Symbols {
+				atoms[i] = Atom{Z: ZOf(s), Pos: [3]float64(rec.Geometry[3*i : 3*i+3])}
+			}
+			res, err := Gradient(bg, atoms, Options{Method: "mp2", Basis: rec.Basis, Reference: "uhf",
+				Charge: rec.MolecularCharge, Multiplicity: rec.MolecularMultiplicity, EConvergence: 1e-11, DConvergence: 1e-10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := res.Energy - rec.ReturnEnergy; math.Abs(d) > 1e-9 {
+				t.Errorf("energy %.12f, Psi4 %.12f", res.Energy, rec.ReturnEnergy)
+			}
+			for k, want := range rec.ReturnGradient {
+				if d := res.Gradient[k] - want; math.Abs(d) > 1e-8 {
+					t.Errorf("gradient[%d] = %.12f, Psi4 %.12f (diff %.1e)", k, res.Gradient[k], want, d)
+				}
+			}
+		})
+	}
+}
+
+// TestMP2MemoryBudget checks that MP2 energies do not depend on the
+// memory budget, which decides between stored and direct integrals and
+// the size of the occupied batches.
+func TestMP2MemoryBudget(t *testing.T) {
+	oh := []Atom{{Z: 8, Pos: [3]float64{0, 0, 0.1}}, {Z: 1, Pos: [3]float64{0.1, 0.2, 1.9}}}
+	for _, c := range []struct {
+		name  string
+		atoms []Atom
+		opt   Options
+	}{
+		{"rmp2 water dimer", waterCluster(t, 2), Options{Method: "mp2", Basis: "6-31g"}},
+		{"ump2 OH", oh, Options{Method: "mp2", Basis: "6-31g*"}},
+	} {
+		ref, err := Energy(bg, c.atoms, c.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mem := range []int64{directMemory, 200_000, 2_000_000} {
+			opt := c.opt
+			opt.Memory = mem
+			r, err := Energy(bg, c.atoms, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := r.MP2Correlation - ref.MP2Correlation; math.Abs(d) > 1e-10 || r.MP2Correlation > -0.01 {
+				t.Errorf("%s, memory %d: correlation %.12f, default memory %.12f", c.name, mem, r.MP2Correlation, ref.MP2Correlation)
+			}
+		}
+	}
+}
