@@ -181,10 +181,7 @@ func (o *Optimizer) Optimize(ctx context.Context, g Gradienter, mol *qcschema.Mo
 		if len(traj) >= int(maxIter) {
 			return nil, &NotConvergedError{MaxIter: int(maxIter), Criteria: crit, Last: cur, Trajectory: traj}
 		}
-		xNew := make([]float64, len(x))
-		for i := range x {
-			xNew[i] = x[i] + step[i]
-		}
+		xNew := applyStep(x, step, mol.Fragments)
 		next, err := evaluate(xNew)
 		if err != nil {
 			return nil, err
@@ -193,7 +190,7 @@ func (o *Optimizer) Optimize(ctx context.Context, g Gradienter, mol *qcschema.Mo
 		ratio := actual / predicted
 		stepLen := math.Sqrt(dot(step, step))
 		// Curvature along the step is information whether or not the step is kept.
-		bfgsUpdate(hess, step, sub(next.Gradient, cur.Gradient))
+		bfgsUpdate(hess, sub(xNew, x), sub(next.Gradient, cur.Gradient))
 		switch {
 		case actual > rejectEnergyRise && stepLen > minTrust:
 			traj[next.Index].Accepted = false
