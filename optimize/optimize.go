@@ -181,7 +181,7 @@ func (o *Optimizer) Optimize(ctx context.Context, g Gradienter, mol *qcschema.Mo
 		if len(traj) >= int(maxIter) {
 			return nil, &NotConvergedError{MaxIter: int(maxIter), Criteria: crit, Last: cur, Trajectory: traj}
 		}
-		xNew := applyStep(x, step, mol.Fragments)
+		xNew, rot := applyStep(x, step, mol.Fragments)
 		next, err := evaluate(xNew)
 		if err != nil {
 			return nil, err
@@ -190,7 +190,9 @@ func (o *Optimizer) Optimize(ctx context.Context, g Gradienter, mol *qcschema.Mo
 		ratio := actual / predicted
 		stepLen := math.Sqrt(dot(step, step))
 		// Curvature along the step is information whether or not the step is kept.
-		bfgsUpdate(hess, sub(xNew, x), sub(next.Gradient, cur.Gradient))
+		// In the frames the step turned, the step is straight and the new gradient is
+		// comparable with the old one.
+		bfgsUpdate(hess, step, sub(rotateBack(next.Gradient, rot), cur.Gradient))
 		switch {
 		case actual > rejectEnergyRise && stepLen > minTrust:
 			traj[next.Index].Accepted = false
@@ -203,6 +205,7 @@ func (o *Optimizer) Optimize(ctx context.Context, g Gradienter, mol *qcschema.Mo
 			// a short step that went well says nothing about longer ones.
 			trust = math.Min(trust*3, maxTrust)
 		}
+		rotateHessian(hess, rot)
 		prevEnergy = cur.Energy
 		cur = next
 	}

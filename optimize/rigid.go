@@ -15,13 +15,21 @@ import (
 // keeps its bond lengths, where a straight-line step would stretch them and raise the
 // energy; that is what lets the optimizer take long steps along the soft intermolecular
 // rotations of a cluster without being thrown back by stiff bonds.
-func applyStep(x, s []float64, fragments [][]int) []float64 {
+//
+// It also returns the rotation of every atom's frame (the identity for atoms moved in a
+// straight line), with which the optimizer carries gradients and its Hessian from the
+// old geometry to the new one.
+func applyStep(x, s []float64, fragments [][]int) ([]float64, [][3][3]float64) {
 	out := make([]float64, len(x))
 	for i := range x {
 		out[i] = x[i] + s[i]
 	}
+	rot := make([][3][3]float64, len(x)/3)
+	for i := range rot {
+		rot[i] = rotationMatrix([3]float64{})
+	}
 	if len(fragments) < 2 {
-		return out
+		return out, rot
 	}
 	for _, atoms := range fragments {
 		if len(atoms) < 2 {
@@ -50,14 +58,64 @@ func applyStep(x, s []float64, fragments [][]int) []float64 {
 			}
 		}
 		omega := solvePseudo(inertia, torque)
+		r := rotationMatrix(omega)
 		for k, i := range atoms {
+			rot[i] = r
 			rel := sub3([3]float64{s[3*i], s[3*i+1], s[3*i+2]}, t)
 			deform := sub3(rel, cross3(omega, d[k]))
-			r := add3(add3(c, t), rotate(omega, add3(d[k], deform)))
-			copy(out[3*i:3*i+3], r[:])
+			p := add3(add3(c, t), rotate(omega, add3(d[k], deform)))
+			copy(out[3*i:3*i+3], p[:])
+		}
+	}
+	return out, rot
+}
+
+// rotationMatrix is the matrix of rotate(omega, .).
+func rotationMatrix(omega [3]float64) [3][3]float64 {
+	var m [3][3]float64
+	for b := 0; b < 3; b++ {
+		var e [3]float64
+		e[b] = 1
+		col := rotate(omega, e)
+		for a := 0; a < 3; a++ {
+			m[a][b] = col[a]
+		}
+	}
+	return m
+}
+
+// rotateBack applies the inverse of each atom's rotation to v (flat).
+func rotateBack(v []float64, rot [][3][3]float64) []float64 {
+	out := make([]float64, len(v))
+	for i, r := range rot {
+		for a := 0; a < 3; a++ {
+			for b := 0; b < 3; b++ {
+				out[3*i+a] += r[b][a] * v[3*i+b]
+			}
 		}
 	}
 	return out
+}
+
+// rotateHessian carries h to the rotated frames: h <- R h R^T with R block diagonal.
+func rotateHessian(h *mat.SymDense, rot [][3][3]float64) {
+	n := len(rot) * 3
+	r := mat.NewDense(n, n, nil)
+	for i, ri := range rot {
+		for a := 0; a < 3; a++ {
+			for b := 0; b < 3; b++ {
+				r.Set(3*i+a, 3*i+b, ri[a][b])
+			}
+		}
+	}
+	var tmp, out mat.Dense
+	tmp.Mul(r, h)
+	out.Mul(&tmp, r.T())
+	for i := 0; i < n; i++ {
+		for j := i; j < n; j++ {
+			h.SetSym(i, j, 0.5*(out.At(i, j)+out.At(j, i)))
+		}
+	}
 }
 
 // solvePseudo solves the symmetric 3x3 system a w = b, dropping directions of negligible
