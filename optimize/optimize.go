@@ -75,7 +75,8 @@ type Result struct {
 func (r *Result) Evaluations() int { return len(r.Trajectory) }
 
 // NotConvergedError reports an optimization that used up MaxIter gradients. Last is the
-// lowest-energy accepted point reached; Trajectory holds every point.
+// point the optimizer stood at (the last accepted one, with its convergence measures);
+// Trajectory holds every point.
 type NotConvergedError struct {
 	MaxIter    int
 	Criteria   Criteria

@@ -11,13 +11,7 @@ import (
 // readJSON decodes the JSON document in path ("-" for stdin) into v, naming the file in
 // errors.
 func readJSON(path string, v any) error {
-	var data []byte
-	var err error
-	if path == "-" {
-		data, err = io.ReadAll(os.Stdin)
-	} else {
-		data, err = os.ReadFile(path)
-	}
+	data, err := readFile(path)
 	if err != nil {
 		return err
 	}
@@ -37,4 +31,12 @@ func writeJSON(w io.Writer, v any) error {
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// readFile reads path, or standard input for "-".
+func readFile(path string) ([]byte, error) {
+	if path == "-" {
+		return io.ReadAll(os.Stdin)
+	}
+	return os.ReadFile(path)
 }
