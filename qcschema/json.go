@@ -97,26 +97,34 @@ func (in AtomicInput) MarshalJSON() ([]byte, error) {
 
 // atomicSpecificationV2 is the "specification" object of a QCSchema v2 AtomicInput.
 type atomicSpecificationV2 struct {
-	Program   string         `json:"program"`
-	Driver    Driver         `json:"driver"`
-	Model     Model          `json:"model"`
-	Keywords  map[string]any `json:"keywords"`
-	Protocols map[string]any `json:"protocols"`
-	Extras    map[string]any `json:"extras"`
+	SchemaName string         `json:"schema_name"`
+	Program    string         `json:"program"`
+	Driver     Driver         `json:"driver"`
+	Model      Model          `json:"model"`
+	Keywords   map[string]any `json:"keywords"`
+	Protocols  map[string]any `json:"protocols"`
+	Extras     map[string]any `json:"extras"`
 }
 
-// UnmarshalJSON reads a QCSchema v1 AtomicInput, and also the v2 layout
+// UnmarshalJSON reads a QCSchema v1 AtomicInput strictly (unknown members, duplicate keys
+// and other documents' schema names are errors), and also the v2 layout
 // (schema_name "qcschema_atomic_input", with driver, model, keywords and protocols nested
 // in "specification"), which it converts to v1: top-level values win, the specification's
 // extras are merged under the top-level ones, and the program name, which v1 has no field
 // for, is dropped.
 func (in *AtomicInput) UnmarshalJSON(data []byte) error {
+	if err := checkMembers(data, atomicInputShape); err != nil {
+		return err
+	}
 	type plain AtomicInput
 	var aux struct {
 		plain
 		Specification *atomicSpecificationV2 `json:"specification"`
 	}
 	if err := json.Unmarshal(data, &aux); err != nil {
+		return err
+	}
+	if err := checkAtomicInputSchema(aux.SchemaName, aux.SchemaVersion, &aux.Molecule, aux.Specification); err != nil {
 		return err
 	}
 	*in = AtomicInput(aux.plain)

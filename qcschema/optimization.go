@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -17,8 +18,6 @@ const (
 	SchemaOptimizationProperties    = "qcschema_optimization_properties"
 	// SchemaOptimizationOutput is the v1 name of a result, accepted on input.
 	SchemaOptimizationOutput = "qcschema_optimization_output"
-	// Names that mark a many-body specification inside an optimization (v2 and v1).
-	SchemaManyBodySpecificationV2 = "qcschema_many_body_specification"
 )
 
 // TrajectoryProtocol says which gradient evaluations an OptimizationResult keeps in
@@ -74,11 +73,11 @@ type OptimizationProtocols struct {
 // GradientSpecification says how each gradient of an optimization is computed: by one
 // program (Atomic) or by a many-body expansion (ManyBody). Exactly one is set.
 type GradientSpecification struct {
-	Atomic   *AtomicSpecification
-	ManyBody *ManyBodySpecification
+	Atomic   *AtomicSpecificationV2
+	ManyBody *ManyBodySpecificationV2
 }
 
-// MarshalJSON writes the one specification that is set.
+// MarshalJSON writes the one specification that is set (null if none is).
 func (g GradientSpecification) MarshalJSON() ([]byte, error) {
 	switch {
 	case g.ManyBody != nil:
@@ -90,50 +89,50 @@ func (g GradientSpecification) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON tells the two kinds apart by schema_name, as QCElemental's discriminated
-// union does; without one, a document with many-body keywords or a map of model
-// chemistries under "specification" is a many-body specification.
+// union does; without one, a document with model chemistries under "specification" or
+// with a bsse_type is a many-body specification. Both are read strictly. A v1
+// ManyBodySpecification is accepted and converted to v2.
 func (g *GradientSpecification) UnmarshalJSON(data []byte) error {
+	*g = GradientSpecification{}
 	if string(bytes.TrimSpace(data)) == "null" {
-		*g = GradientSpecification{}
 		return nil
 	}
 	var head struct {
 		SchemaName    string          `json:"schema_name"`
 		Specification json.RawMessage `json:"specification"`
-		Keywords      json.RawMessage `json:"keywords"`
+		Keywords      struct {
+			BsseType json.RawMessage `json:"bsse_type"`
+		} `json:"keywords"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
-		return fmt.Errorf("specification: %w", err)
+		return err
 	}
-	*g = GradientSpecification{}
-	switch strings.ToLower(head.SchemaName) {
-	case SchemaManyBodySpecificationV2, SchemaManyBodySpecification:
-		g.ManyBody = new(ManyBodySpecification)
-	case SchemaAtomicSpecificationV2, SchemaAtomicSpecification, SchemaInput, SchemaInputV2:
-		g.Atomic = new(AtomicSpecification)
+	switch head.SchemaName {
+	case SchemaManyBodySpecification:
+		var v1 ManyBodySpecification
+		if err := json.Unmarshal(data, &v1); err != nil {
+			return err
+		}
+		v2 := v1.ToV2()
+		g.ManyBody = &v2
+		return nil
+	case SchemaManyBodySpecificationV2:
+		g.ManyBody = new(ManyBodySpecificationV2)
+		return json.Unmarshal(data, g.ManyBody)
+	case SchemaAtomicSpecificationV2, SchemaAtomicSpecification:
 	case "":
-		if len(head.Specification) > 0 && head.Specification[0] == '{' {
-			g.ManyBody = new(ManyBodySpecification)
-		} else {
-			g.Atomic = new(AtomicSpecification)
+		if len(head.Specification) > 0 || head.Keywords.BsseType != nil {
+			g.ManyBody = new(ManyBodySpecificationV2)
+			return json.Unmarshal(data, g.ManyBody)
 		}
 	default:
-		return fmt.Errorf("specification: schema_name %q: want %s or %s", head.SchemaName, SchemaAtomicSpecificationV2, SchemaManyBodySpecificationV2)
+		return &ValidationError{Field: "schema_name", Msg: fmt.Sprintf("%q: want %q or %q", head.SchemaName, SchemaAtomicSpecificationV2, SchemaManyBodySpecificationV2)}
 	}
-	if g.ManyBody != nil {
-		return unmarshalStrictOpt(data, g.ManyBody, "specification")
+	if err := checkMembers(data, atomicSpecShape); err != nil {
+		return err
 	}
-	return unmarshalStrictOpt(data, g.Atomic, "specification")
-}
-
-// unmarshalStrictOpt decodes data into v, refusing fields v does not have.
-func unmarshalStrictOpt(data []byte, v any, what string) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	return nil
+	g.Atomic = new(AtomicSpecificationV2)
+	return json.Unmarshal(data, &g.Atomic.AtomicSpecification)
 }
 
 // OptimizationSpecification is how to run an optimization: the optimizer's keywords
@@ -159,18 +158,69 @@ type OptimizationInput struct {
 	Provenance      *Provenance               `json:"provenance,omitempty"`
 }
 
-// DecodeOptimizationInput reads an OptimizationInput strictly: unknown fields, a wrong
-// schema_name or an unknown trajectory protocol are errors.
+var optimizationInputShape = objectShape(reflect.TypeFor[OptimizationInput](), nil).with(map[string]*shape{
+	"initial_molecule": moleculeShape,
+	"specification": objectShape(reflect.TypeFor[OptimizationSpecification](), nil).with(map[string]*shape{
+		"protocols": objectShape(reflect.TypeFor[OptimizationProtocols](), nil),
+		// "specification" is checked by GradientSpecification.UnmarshalJSON.
+	}),
+})
+
+func optimizationInputCheck(name string, version int) schemaCheck {
+	return schemaCheck{name: name, version: version, names: []string{SchemaOptimizationInput}, versions: []int{2},
+		other: otherDocument(name, "qcmb optimizes QCSchema v2 OptimizationInputs (schema_version 2)")}
+}
+
+// UnmarshalJSON reads an OptimizationInput strictly: unknown members, duplicate keys and
+// schema names of other documents are errors (UnknownFieldError, DuplicateFieldError,
+// ValidationError).
+func (in *OptimizationInput) UnmarshalJSON(data []byte) error {
+	if err := checkDocument(data, optimizationInputShape, optimizationInputCheck); err != nil {
+		return err
+	}
+	type plain OptimizationInput
+	var p plain
+	if err := json.Unmarshal(data, &p); err != nil {
+		return underPath("specification.specification", err)
+	}
+	*in = OptimizationInput(p)
+	return firstErr(
+		optimizationInputCheck(in.SchemaName, in.SchemaVersion),
+		moleculeCheck("initial_molecule", &in.InitialMolecule),
+		schemaCheck{path: "specification", name: in.Specification.SchemaName, names: []string{SchemaOptimizationSpecification}},
+		schemaCheck{path: "specification.protocols", name: in.Specification.Protocols.SchemaName, names: []string{SchemaOptimizationProtocols}},
+	)
+}
+
+// underPath places the path of a member error of the gradient specification, which
+// knows only its own members, under prefix.
+func underPath(prefix string, err error) error {
+	var unknown *UnknownFieldError
+	var dup *DuplicateFieldError
+	var invalid *ValidationError
+	switch {
+	case errors.As(err, &unknown):
+		u := *unknown
+		u.Path = joinPath(prefix, u.Path)
+		return &u
+	case errors.As(err, &dup):
+		d := *dup
+		d.Path = joinPath(prefix, d.Path)
+		return &d
+	case errors.As(err, &invalid):
+		v := *invalid
+		v.Field = joinPath(prefix, v.Field)
+		return &v
+	}
+	return err
+}
+
+// DecodeOptimizationInput reads an OptimizationInput strictly (see UnmarshalJSON) and
+// checks that it names a trajectory protocol qcmb knows and a gradient specification.
 func DecodeOptimizationInput(data []byte) (*OptimizationInput, error) {
 	in := new(OptimizationInput)
-	if err := unmarshalStrictOpt(data, in, "optimization input"); err != nil {
-		return nil, err
-	}
-	if in.SchemaName != "" && in.SchemaName != SchemaOptimizationInput {
-		return nil, fmt.Errorf("optimization input: schema_name %q: want %q", in.SchemaName, SchemaOptimizationInput)
-	}
-	if in.SchemaVersion != 0 && in.SchemaVersion != 2 {
-		return nil, fmt.Errorf("optimization input: schema_version %d: only QCSchema v2 optimizations are supported", in.SchemaVersion)
+	if err := json.Unmarshal(data, in); err != nil {
+		return nil, fmt.Errorf("optimization input: %w", err)
 	}
 	if p := in.Specification.Protocols.TrajectoryResults; !p.Valid() {
 		return nil, fmt.Errorf("optimization input: protocols.trajectory_results %q: want none, final, initial_and_final or all", p)
@@ -210,8 +260,8 @@ type OptimizationProperties struct {
 // TrajectoryResult is the result of one gradient evaluation: an AtomicResult or a
 // ManyBodyResult. Exactly one is set.
 type TrajectoryResult struct {
-	Atomic   *AtomicResult
-	ManyBody *ManyBodyResult
+	Atomic   *AtomicResultV2
+	ManyBody *ManyBodyResultV2
 }
 
 // MarshalJSON writes the result that is set.
@@ -235,17 +285,17 @@ func (t *TrajectoryResult) UnmarshalJSON(data []byte) error {
 	}
 	*t = TrajectoryResult{}
 	if strings.Contains(head.SchemaName, "many_body") || strings.Contains(head.SchemaName, "manybody") {
-		t.ManyBody = new(ManyBodyResult)
+		t.ManyBody = new(ManyBodyResultV2)
 		return json.Unmarshal(data, t.ManyBody)
 	}
-	t.Atomic = new(AtomicResult)
+	t.Atomic = new(AtomicResultV2)
 	return json.Unmarshal(data, t.Atomic)
 }
 
 // TrajectoryProperties are the properties of one gradient evaluation: atomic or
 // many-body. Exactly one is set.
 type TrajectoryProperties struct {
-	Atomic   *AtomicResultProperties
+	Atomic   *AtomicPropertiesV2
 	ManyBody *ManyBodyResultProperties
 }
 
@@ -276,7 +326,7 @@ func (t *TrajectoryProperties) UnmarshalJSON(data []byte) error {
 		t.ManyBody = new(ManyBodyResultProperties)
 		return json.Unmarshal(data, t.ManyBody)
 	}
-	t.Atomic = new(AtomicResultProperties)
+	t.Atomic = new(AtomicPropertiesV2)
 	return json.Unmarshal(data, t.Atomic)
 }
 

@@ -19,14 +19,23 @@ func TestDecodeOptimizationInput(t *testing.T) {
 			"specification": {"keywords": {"g_convergence": "gau_tight"}, "protocols": {"trajectory_results": "all"},
 			"specification": {"schema_name": "qcschema_atomic_specification", "program": "embedded", "driver": "gradient",
 			"model": {"method": "hf", "basis": "sto-3g"}, "keywords": {}}}}`, false, ""},
-		{"many-body by schema name", `{` + mol + `, "specification": {"specification": {"schema_name": "qcschema_manybodyspecification",
+		// The input of QCManyBody's test_bsse_opt_hf_trimer (v2, cp), as QCEngine receives it.
+		{"QCManyBody test_optimization", `{"initial_molecule": {"symbols": ["F", "H", "F", "H", "F", "H"], "geometry": [-0.081, 5.270, 0, 1.116, 3.844, 0, -3.672, -1.338, 0, -3.036, 0.412, 0, 3.847, -1.144, 0, 2.013, -1.468, 0], "fragments": [[0, 1], [2, 3], [4, 5]]},
+			"specification": {"specification": {"schema_name": "qcschema_many_body_specification",
+				"specification": {"model": {"method": "hf", "basis": "6-31g"}, "driver": "energy", "program": "psi4", "keywords": {}, "protocols": {"stdout": false}, "extras": {"psiapi": true}},
+				"keywords": {"bsse_type": "cp", "supersystem_ie_only": false}, "driver": "energy", "protocols": {"cluster_results": "all"}},
+			"keywords": {"g_convergence": "nwchem_loose"}, "protocols": {"trajectory_results": "initial_and_final"}}}`, true, ""},
+		{"v1 many-body specification", `{` + mol + `, "specification": {"specification": {"schema_name": "qcschema_manybodyspecification",
 			"keywords": {"bsse_type": "nocp"}, "driver": "energy", "specification": {"(auto)": {"program": "embedded", "model": {"method": "hf", "basis": "sto-3g"}}}}}}`, true, ""},
 		{"many-body by shape", `{` + mol + `, "specification": {"specification": {
 			"keywords": {"bsse_type": "cp"}, "specification": {"(auto)": {"program": "embedded", "model": {"method": "hf", "basis": "sto-3g"}}}}}}`, true, ""},
-		{"unknown top-level field", `{` + mol + `, "trajectory": [], "specification": {"specification": {"program": "embedded", "model": {"method": "hf"}}}}`, false, `unknown field "trajectory"`},
-		{"unknown field in the atomic specification", `{` + mol + `, "specification": {"specification": {"program": "embedded", "modle": {"method": "hf"}}}}`, false, `unknown field "modle"`},
+		{"unknown top-level field", `{` + mol + `, "trajectory": [], "specification": {"specification": {"program": "embedded", "model": {"method": "hf"}}}}`, false, `trajectory: unknown field`},
+		{"unknown field in the atomic specification", `{` + mol + `, "specification": {"specification": {"program": "embedded", "modle": {"method": "hf"}}}}`, false, `specification.specification.modle: unknown field (did you mean "model"?)`},
+		{"unknown field in the many-body specification", `{` + mol + `, "specification": {"specification": {"schema_name": "qcschema_many_body_specification",
+			"keywords": {"bsse_type": "cp"}, "protocols": {"component_results": "all"}, "specification": {"program": "embedded", "model": {"method": "hf"}}}}}`, false, "component_results"},
+		{"ManyBodyInput given", `{"schema_name": "qcschema_many_body_input", "schema_version": 2, "molecule": {"symbols": ["He"], "geometry": [0, 0, 0]}, "specification": {}}`, false, "qcschema_many_body_input"},
 		{"bad protocol", `{` + mol + `, "specification": {"protocols": {"trajectory_results": "some"}, "specification": {"program": "embedded", "model": {"method": "hf"}}}}`, false, "trajectory_results"},
-		{"v1", `{"schema_version": 1, ` + mol + `, "specification": {"specification": {"program": "embedded", "model": {"method": "hf"}}}}`, false, "only QCSchema v2"},
+		{"v1", `{"schema_version": 1, ` + mol + `, "specification": {"specification": {"program": "embedded", "model": {"method": "hf"}}}}`, false, "schema_version: 1: want 2"},
 		{"no specification", `{` + mol + `, "specification": {"keywords": {}}}`, false, "specification"},
 	}
 	for _, tt := range tests {
@@ -88,10 +97,10 @@ func TestOptimizationResultJSON(t *testing.T) {
 	res := OptimizationResult{
 		FinalMolecule: &Molecule{Symbols: []string{"H", "H"}, Geometry: []float64{0, 0, 0, 0, 0, 1.4}},
 		TrajectoryResults: []TrajectoryResult{
-			{Atomic: &AtomicResult{SchemaName: SchemaOutput, Driver: DriverGradient, ReturnResult: ReturnResult{Array: []float64{0, 0, 1, 0, 0, -1}}}},
-			{ManyBody: &ManyBodyResult{SchemaName: SchemaManyBodyResult, ReturnResult: ReturnResult{Array: []float64{0, 0, 0, 0, 0, 0}}}},
+			{Atomic: &AtomicResultV2{SchemaName: SchemaAtomicResultV2, ReturnResult: ReturnResult{Array: []float64{0, 0, 1, 0, 0, -1}}}},
+			{ManyBody: &ManyBodyResultV2{SchemaName: SchemaManyBodyResultV2, ReturnResult: ReturnResult{Array: []float64{0, 0, 0, 0, 0, 0}}}},
 		},
-		TrajectoryProperties: []TrajectoryProperties{{Atomic: &AtomicResultProperties{ReturnEnergy: &e}}},
+		TrajectoryProperties: []TrajectoryProperties{{Atomic: &AtomicPropertiesV2{AtomicResultProperties{ReturnEnergy: &e}}}},
 		Success:              true,
 	}
 	data, err := json.Marshal(res)

@@ -43,19 +43,19 @@ func newAnalyzeCmd() *cobra.Command {
 		Short: "Assemble the ManyBodyResult of INPUT.json from given fragment results",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var in qcschema.ManyBodyInput
-			if err := readJSON(args[0], &in); err != nil {
+			in, err := readManyBodyInput(args[0])
+			if err != nil {
 				return err
 			}
 			var comps []componentJSON
 			if err := readJSON(args[1], &comps); err != nil {
 				return err
 			}
-			res, err := analyzeComponents(&in, comps)
+			res, err := analyzeComponents(in.v1, comps)
 			if err != nil {
 				return err
 			}
-			return writeJSON(cmd.OutOrStdout(), res)
+			return writeJSON(cmd.OutOrStdout(), in.result(res))
 		},
 	}
 }

@@ -11,7 +11,7 @@ import (
 // readJSON decodes the JSON document in path ("-" for stdin) into v, naming the file in
 // errors.
 func readJSON(path string, v any) error {
-	data, err := readFile(path)
+	data, err := readInput(path)
 	if err != nil {
 		return err
 	}
@@ -19,6 +19,14 @@ func readJSON(path string, v any) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
+}
+
+// readInput reads the file at path, or standard input for "-".
+func readInput(path string) ([]byte, error) {
+	if path == "-" {
+		return io.ReadAll(os.Stdin)
+	}
+	return os.ReadFile(path)
 }
 
 // writeJSON writes v indented, with a final newline.
@@ -31,12 +39,4 @@ func writeJSON(w io.Writer, v any) error {
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
-}
-
-// readFile reads path, or standard input for "-".
-func readFile(path string) ([]byte, error) {
-	if path == "-" {
-		return io.ReadAll(os.Stdin)
-	}
-	return os.ReadFile(path)
 }

@@ -68,7 +68,7 @@ func TestOptimizeCommandErrors(t *testing.T) {
 	}{
 		{"unknown convergence set", keywords(map[string]any{"g_convergence": "gau_sloppy"}), `unknown convergence set "gau_sloppy"`},
 		{"unknown keyword", keywords(map[string]any{"max_iterations": 3}), `optimization keyword "max_iterations" is not known`},
-		{"unknown field", func(doc map[string]any) { doc["trajectory"] = []any{} }, `unknown field "trajectory"`},
+		{"unknown field", func(doc map[string]any) { doc["trajectory"] = []any{} }, `trajectory: unknown field`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

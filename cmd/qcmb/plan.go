@@ -19,11 +19,11 @@ func newPlanCmd() *cobra.Command {
 		Short: "List the fragment tasks of a ManyBodyInput per model chemistry and n-body level",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var in qcschema.ManyBodyInput
-			if err := readJSON(args[0], &in); err != nil {
+			in, err := readManyBodyInput(args[0])
+			if err != nil {
 				return err
 			}
-			p, err := computer.Prepare(&in)
+			p, err := computer.Prepare(in.v1)
 			if err != nil {
 				return err
 			}

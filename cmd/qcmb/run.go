@@ -15,7 +15,6 @@ import (
 
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/manybody/computer"
-	"github.com/qcmb-go/qcmb/qcschema"
 	"github.com/qcmb-go/qcmb/stats"
 )
 
@@ -38,11 +37,11 @@ func newRunCmd() *cobra.Command {
 		Short: "Run a ManyBodyInput, write the ManyBodyResult and print timing statistics",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var in qcschema.ManyBodyInput
-			if err := readJSON(args[0], &in); err != nil {
+			in, err := readManyBodyInput(args[0])
+			if err != nil {
 				return err
 			}
-			return runInput(cmd.Context(), &in, f, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runInput(cmd.Context(), in, f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	fl := cmd.Flags()
@@ -90,8 +89,8 @@ func workerCommand(flag string) ([]string, error) {
 	return []string{self, "worker"}, nil
 }
 
-func runInput(ctx context.Context, in *qcschema.ManyBodyInput, f runFlags, stdout, stderr io.Writer) error {
-	prep, err := computer.Prepare(in)
+func runInput(ctx context.Context, in manyBodyInput, f runFlags, stdout, stderr io.Writer) error {
+	prep, err := computer.Prepare(in.v1)
 	if err != nil {
 		return err
 	}
@@ -139,9 +138,9 @@ func runInput(ctx context.Context, in *qcschema.ManyBodyInput, f runFlags, stdou
 		return err
 	}
 	if f.output != "" {
-		return writeFile(f.output, res)
+		return writeFile(f.output, in.result(res))
 	}
-	return writeJSON(stdout, res)
+	return writeJSON(stdout, in.result(res))
 }
 
 func writeFile(path string, v any) error {

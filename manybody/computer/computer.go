@@ -275,6 +275,8 @@ func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBody
 	}
 	stdout := an.Table
 	out.Stdout = &stdout
+	// Psi4's names of the properties, as Psi4 users and QCManyBody's translate_qcvariables expect
+	out.Extras[QCVarsKey] = out.Properties.QCVariables()
 	return out, nil
 }
 

@@ -71,3 +71,36 @@ func ExampleComputer() {
 	// interaction energy: -9.431e-05 Eh
 	// 2-body: -9.431e-05 Eh, 3-body: 0.0 Eh
 }
+
+// ComputeV2 runs a QCSchema v2 input, here a helium dimer whose specification is one
+// AtomicSpecification ("(auto)"), and returns the v2 result (the pair energy
+// 4ε((σ/r)¹² − (σ/r)⁶) at r = 6 bohr), whose extras carry the
+// properties under Psi4's QCVariable names.
+func ExampleComputer_ComputeV2() {
+	in := &qcschema.ManyBodyInputV2{
+		Molecule: qcschema.Molecule{
+			Symbols:   []string{"He", "He"},
+			Geometry:  []float64{0, 0, 0, 6, 0, 0},
+			Fragments: [][]int{{0}, {1}},
+		},
+		Specification: qcschema.ManyBodySpecificationV2{
+			Driver:    qcschema.DriverEnergy,
+			Keywords:  qcschema.ManyBodyKeywordsV2{ManyBodyKeywords: qcschema.ManyBodyKeywords{BsseType: qcschema.BsseList{qcschema.BsseNoCP}}},
+			Protocols: qcschema.ManyBodyProtocolsV2{ClusterResults: "all"},
+			Specification: map[string]qcschema.AtomicSpecificationV2{
+				qcschema.AutoMC: {AtomicSpecification: qcschema.AtomicSpecification{Program: "example-lj", Model: qcschema.Model{Method: "lj"}}},
+			},
+		},
+	}
+	res, err := (&computer.Computer{}).ComputeV2(context.Background(), in)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	qcvars := res.Extras[computer.QCVarsKey].(map[string]any)
+	fmt.Println(res.SchemaName, len(res.ClusterResults), "cluster results")
+	fmt.Printf("NOCP-CORRECTED INTERACTION ENERGY = %.3e Eh\n", qcvars["NOCP-CORRECTED INTERACTION ENERGY"])
+	// Output:
+	// qcschema_many_body_result 3 cluster results
+	// NOCP-CORRECTED INTERACTION ENERGY = -3.137e-05 Eh
+}

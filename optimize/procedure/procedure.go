@@ -61,7 +61,7 @@ func (p *Procedure) Run(ctx context.Context, in *qcschema.OptimizationInput) (*q
 	case spec.ManyBody != nil:
 		g = &manyBodyGradient{computer: &computer.Computer{Executor: ex}, spec: *spec.ManyBody, id: in.ID}
 	case spec.Atomic != nil:
-		g = &atomicGradient{executor: ex, spec: *spec.Atomic, id: in.ID}
+		g = &atomicGradient{executor: ex, spec: spec.Atomic.AtomicSpecification, id: in.ID}
 	default:
 		return nil, errors.New("specification.specification: neither an atomic nor a many-body specification")
 	}
@@ -181,7 +181,8 @@ func (a *atomicGradient) EnergyGradient(ctx context.Context, mol *qcschema.Molec
 	if res == nil || res.Properties.ReturnEnergy == nil || res.ReturnResult.Array == nil {
 		return 0, nil, errors.New("single point returned no energy or gradient")
 	}
-	a.steps = append(a.steps, qcschema.TrajectoryResult{Atomic: res})
+	v2 := res.ToV2(a.spec.Program)
+	a.steps = append(a.steps, qcschema.TrajectoryResult{Atomic: &v2})
 	return *res.Properties.ReturnEnergy, res.ReturnResult.Array, nil
 }
 
@@ -189,7 +190,7 @@ func (a *atomicGradient) EnergyGradient(ctx context.Context, mol *qcschema.Molec
 // executor.
 type manyBodyGradient struct {
 	computer *computer.Computer
-	spec     qcschema.ManyBodySpecification
+	spec     qcschema.ManyBodySpecificationV2
 	id       string
 	steps    []qcschema.TrajectoryResult
 }
@@ -199,14 +200,14 @@ func (m *manyBodyGradient) results() []qcschema.TrajectoryResult { return m.step
 func (m *manyBodyGradient) EnergyGradient(ctx context.Context, mol *qcschema.Molecule) (float64, []float64, error) {
 	spec := m.spec
 	spec.Driver = qcschema.DriverGradient
-	in := &qcschema.ManyBodyInput{
-		SchemaName:    qcschema.SchemaManyBodyInput,
-		SchemaVersion: 1,
+	in := &qcschema.ManyBodyInputV2{
+		SchemaName:    qcschema.SchemaManyBodyInputV2,
+		SchemaVersion: 2,
 		ID:            fmt.Sprintf("%s step %d", m.id, len(m.steps)),
 		Specification: spec,
 		Molecule:      *mol,
 	}
-	res, err := m.computer.Compute(ctx, in)
+	res, err := m.computer.ComputeV2(ctx, in)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -86,17 +86,17 @@ func hfTrimer() qcschema.Molecule {
 }
 
 func atomicSpec(basis string) qcschema.GradientSpecification {
-	return qcschema.GradientSpecification{Atomic: &qcschema.AtomicSpecification{
-		Program: "embedded", Driver: qcschema.DriverGradient, Model: qcschema.Model{Method: "hf", Basis: basis}}}
+	return qcschema.GradientSpecification{Atomic: &qcschema.AtomicSpecificationV2{AtomicSpecification: qcschema.AtomicSpecification{
+		Program: "embedded", Driver: qcschema.DriverGradient, Model: qcschema.Model{Method: "hf", Basis: basis}}}}
 }
 
 func manyBodySpec(basis string, bsse qcschema.BsseType, ssieOnly bool) qcschema.GradientSpecification {
-	return qcschema.GradientSpecification{ManyBody: &qcschema.ManyBodySpecification{
-		Keywords:  qcschema.ManyBodyKeywords{BsseType: qcschema.BsseList{bsse}, SupersystemIEOnly: ssieOnly},
-		Protocols: qcschema.ManyBodyProtocols{ComponentResults: "all"},
+	return qcschema.GradientSpecification{ManyBody: &qcschema.ManyBodySpecificationV2{
+		Keywords:  qcschema.ManyBodyKeywordsV2{ManyBodyKeywords: qcschema.ManyBodyKeywords{BsseType: qcschema.BsseList{bsse}, SupersystemIEOnly: ssieOnly}},
+		Protocols: qcschema.ManyBodyProtocolsV2{ClusterResults: "all"},
 		Driver:    qcschema.DriverEnergy,
-		Specification: map[string]qcschema.AtomicSpecification{
-			"(auto)": {Program: "embedded", Driver: qcschema.DriverEnergy, Model: qcschema.Model{Method: "hf", Basis: basis}},
+		Specification: map[string]qcschema.AtomicSpecificationV2{
+			"(auto)": {AtomicSpecification: qcschema.AtomicSpecification{Program: "embedded", Driver: qcschema.DriverEnergy, Model: qcschema.Model{Method: "hf", Basis: basis}}},
 		},
 	}}
 }
@@ -207,7 +207,7 @@ func TestHFTrimerQCManyBody(t *testing.T) {
 					}
 					continue
 				}
-				if step.ManyBody == nil || len(step.ManyBody.ComponentResults) != tt.clusters {
+				if step.ManyBody == nil || len(step.ManyBody.ClusterResults) != tt.clusters {
 					t.Errorf("step %d: want a many-body result of %d cluster results", i, tt.clusters)
 				}
 			}

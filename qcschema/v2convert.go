@@ -1,0 +1,177 @@
+package qcschema
+
+import (
+	"encoding/json"
+	"maps"
+)
+
+// Conversions between QCSchema v1 and v2 many-body documents, as QCManyBody's convert_v
+// methods make them. qcmb plans and runs the v1 types; a v2 input is converted on the way
+// in and its result on the way out.
+
+// ManyBodyVersion reads the schema_name and schema_version of a many-body input document
+// and says which QCSchema version it is: 2 for schema_name "qcschema_many_body_input" or
+// schema_version 2, else 1 (the strict decode of that version reports anything wrong).
+func ManyBodyVersion(data []byte) (int, error) {
+	var head struct {
+		SchemaName    *string `json:"schema_name"`
+		SchemaVersion *int    `json:"schema_version"`
+	}
+	// only the two members are decoded; others are skipped by encoding/json
+	if err := json.Unmarshal(data, &head); err != nil {
+		return 0, err
+	}
+	if head.SchemaName != nil && *head.SchemaName == SchemaManyBodyInputV2 || head.SchemaVersion != nil && *head.SchemaVersion == 2 {
+		return 2, nil
+	}
+	return 1, nil
+}
+
+// ToV1 is the v1 input of the same calculation: protocols.cluster_results becomes
+// component_results; the many-body program and the provenance have no v1 place (the id
+// stays, as qcmb's v1 input keeps one).
+func (in *ManyBodyInputV2) ToV1() *ManyBodyInput {
+	return &ManyBodyInput{
+		SchemaName:    SchemaManyBodyInput,
+		SchemaVersion: 1,
+		ID:            in.ID,
+		Specification: in.Specification.ToV1(),
+		Molecule:      in.Molecule,
+		Extras:        map[string]any{},
+	}
+}
+
+// ToV1 is the v1 specification of the same calculation (see ManyBodyInputV2.ToV1).
+func (s *ManyBodySpecificationV2) ToV1() ManyBodySpecification {
+	kw := s.Keywords.ManyBodyKeywords
+	kw.SchemaName, kw.SchemaVersion = SchemaManyBodyKeywords, 1
+	var specs map[string]AtomicSpecification
+	if s.Specification != nil {
+		specs = make(map[string]AtomicSpecification, len(s.Specification))
+		for mc, a := range s.Specification {
+			v1 := a.AtomicSpecification
+			v1.SchemaName, v1.SchemaVersion = SchemaAtomicSpecification, 1
+			specs[mc] = v1
+		}
+	}
+	return ManyBodySpecification{
+		SchemaName:    SchemaManyBodySpecification,
+		SchemaVersion: 1,
+		Keywords:      kw,
+		Protocols:     ManyBodyProtocols{ComponentResults: s.Protocols.ClusterResults},
+		Driver:        s.Driver,
+		Specification: specs,
+		Extras:        s.Extras,
+	}
+}
+
+// ToV2 is the v2 input of the same calculation (v1 extras have no v2 place and are dropped,
+// as QCManyBody drops them).
+func (in *ManyBodyInput) ToV2() *ManyBodyInputV2 {
+	return &ManyBodyInputV2{
+		SchemaName:    SchemaManyBodyInputV2,
+		SchemaVersion: 2,
+		ID:            in.ID,
+		Specification: in.Specification.ToV2(),
+		Molecule:      in.Molecule,
+	}
+}
+
+// ToV2 is the v2 specification of the same calculation.
+func (s *ManyBodySpecification) ToV2() ManyBodySpecificationV2 {
+	kw := s.Keywords
+	kw.SchemaName, kw.SchemaVersion = SchemaManyBodyKeywordsV2, 0
+	var specs map[string]AtomicSpecificationV2
+	if s.Specification != nil {
+		specs = make(map[string]AtomicSpecificationV2, len(s.Specification))
+		for mc, a := range s.Specification {
+			a.SchemaName, a.SchemaVersion = SchemaAtomicSpecificationV2, 0
+			specs[mc] = AtomicSpecificationV2{a}
+		}
+	}
+	return ManyBodySpecificationV2{
+		SchemaName:    SchemaManyBodySpecificationV2,
+		Keywords:      ManyBodyKeywordsV2{kw},
+		Protocols:     ManyBodyProtocolsV2{SchemaName: SchemaManyBodyProtocolsV2, ClusterResults: s.Protocols.ComponentResults},
+		Driver:        s.Driver,
+		Specification: specs,
+		Extras:        s.Extras,
+	}
+}
+
+// moleculeV2 is m labelled as a QCSchema v2 molecule.
+func moleculeV2(m Molecule) Molecule {
+	m.SchemaName, m.SchemaVersion = SchemaMolecule, MoleculeSchemaVersionV2
+	return m
+}
+
+// ToV2 is the v2 result of in, the v2 input r was computed from: component_* become
+// cluster_*, the cluster results take their program from the model chemistry of their
+// label, and the result carries the molecule. Extras, numbers and stdout are r's.
+func (r *ManyBodyResult) ToV2(in *ManyBodyInputV2) *ManyBodyResultV2 {
+	props := r.Properties
+	props.SchemaName, props.SchemaVersion = SchemaManyBodyPropertiesV2, 0
+	out := &ManyBodyResultV2{
+		SchemaName:        SchemaManyBodyResultV2,
+		SchemaVersion:     2,
+		ID:                r.ID,
+		Extras:            maps.Clone(r.Extras),
+		Provenance:        r.Provenance,
+		InputData:         *in,
+		Success:           r.Success,
+		NativeFiles:       map[string]any{},
+		Molecule:          moleculeV2(in.Molecule),
+		Properties:        props,
+		ClusterProperties: make(map[string]AtomicPropertiesV2, len(r.ComponentProperties)),
+		ClusterResults:    make(map[string]AtomicResultV2, len(r.ComponentResults)),
+		ReturnResult:      r.ReturnResult,
+		Stdout:            r.Stdout,
+		Stderr:            r.Stderr,
+	}
+	for label, p := range r.ComponentProperties {
+		out.ClusterProperties[label] = AtomicPropertiesV2{p}
+	}
+	for label, ar := range r.ComponentResults {
+		out.ClusterResults[label] = ar.ToV2(in.Specification.Specification[labelMC(label)].Program)
+	}
+	return out
+}
+
+// labelMC is the model chemistry of a task label `["mc", [1], [1, 2]]`, or "".
+func labelMC(label string) string {
+	var parts []json.RawMessage
+	var mc string
+	if json.Unmarshal([]byte(label), &parts) != nil || len(parts) == 0 || json.Unmarshal(parts[0], &mc) != nil {
+		return ""
+	}
+	return mc
+}
+
+// ToV2 is the v2 form of the single point r, run by program: the driver, model, keywords
+// and protocols move into input_data.specification.
+func (r *AtomicResult) ToV2(program string) AtomicResultV2 {
+	return AtomicResultV2{
+		SchemaName:    SchemaAtomicResultV2,
+		SchemaVersion: 2,
+		ID:            r.ID,
+		InputData: AtomicInputV2{
+			SchemaName:    SchemaInputV2,
+			SchemaVersion: 2,
+			ID:            r.ID,
+			Molecule:      moleculeV2(r.Molecule),
+			Specification: AtomicSpecificationV2{AtomicSpecification{
+				SchemaName: SchemaAtomicSpecificationV2, Program: program, Driver: r.Driver, Model: r.Model,
+				Keywords: r.Keywords, Protocols: r.Protocols,
+			}},
+		},
+		Molecule:     moleculeV2(r.Molecule),
+		Properties:   AtomicPropertiesV2{r.Properties},
+		ReturnResult: r.ReturnResult,
+		Stdout:       r.Stdout,
+		Stderr:       r.Stderr,
+		NativeFiles:  r.NativeFiles,
+		Success:      r.Success,
+		Provenance:   r.Provenance,
+		Extras:       r.Extras,
+	}
+}
