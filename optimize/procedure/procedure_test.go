@@ -3,6 +3,7 @@ package procedure
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"testing"
@@ -162,6 +163,38 @@ func TestWaterDimerMatchesPsi4(t *testing.T) {
 	}
 }
 
+// qcmanybodyTrimer is the input of QCManyBody's test_bsse_opt_hf_trimer with the given
+// bsse_type ("nil" for the plain optimization) and supersystem_ie_only.
+func qcmanybodyTrimer(t *testing.T, bsse string, ssieOnly bool) *qcschema.OptimizationInput {
+	t.Helper()
+	data, err := os.ReadFile("../../testdata/optimize/qcmanybody_bsse_opt_hf_trimer.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Input  map[string]any `json:"optimization_input"`
+		Atomic map[string]any `json:"atomic_specification"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	spec := doc.Input["specification"].(map[string]any)
+	if bsse == "nil" {
+		spec["specification"] = doc.Atomic
+	} else {
+		kw := spec["specification"].(map[string]any)["keywords"].(map[string]any)
+		kw["bsse_type"], kw["supersystem_ie_only"] = bsse, ssieOnly
+	}
+	if data, err = json.Marshal(doc.Input); err != nil {
+		t.Fatal(err)
+	}
+	in, err := qcschema.DecodeOptimizationInput(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
 // TestHFTrimerQCManyBody is QCManyBody's test_bsse_opt_hf_trimer with the embedded
 // program: the cyclic (HF)3 at HF/6-31G to nwchem_loose, keeping the initial and final
 // steps, must reach its H..H distance (atoms 1 and 3, as the test measures) within 1% and
@@ -169,26 +202,26 @@ func TestWaterDimerMatchesPsi4(t *testing.T) {
 func TestHFTrimerQCManyBody(t *testing.T) {
 	const angstrom = 1 / qcschema.BohrPerAngstrom
 	tests := []struct {
-		name     string
-		spec     qcschema.GradientSpecification
+		bsse     string
+		ssieOnly bool
 		distance float64 // angstrom
 		clusters int     // per step; 0 for a single point
 		long     bool
 	}{
-		{"nil", atomicSpec("6-31g"), 2.18, 0, false},
-		{"nocp supersystem_ie_only", manyBodySpec("6-31g", qcschema.BsseNoCP, true), 2.18, 4, false},
-		{"cp", manyBodySpec("6-31g", qcschema.BsseCP, false), 2.27, 10, true},
-		{"nocp", manyBodySpec("6-31g", qcschema.BsseNoCP, false), 2.18, 7, true},
-		{"cp supersystem_ie_only", manyBodySpec("6-31g", qcschema.BsseCP, true), 2.27, 7, true},
+		{"nil", false, 2.18, 0, false},
+		{"nocp", true, 2.18, 4, false},
+		{"cp", false, 2.27, 10, true},
+		{"nocp", false, 2.18, 7, true},
+		{"cp", true, 2.27, 7, true},
 	}
 	ex := executor.NewPool(2, executor.Options{})
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s/supersystem_ie_only=%v", tt.bsse, tt.ssieOnly), func(t *testing.T) {
 			if tt.long && testing.Short() {
-				t.Skip("counterpoise optimizations take 10-20 s")
+				t.Skip("counterpoise and full nocp optimizations take 10-20 s")
 			}
 			start := time.Now()
-			res, err := (&Procedure{Executor: ex}).Run(context.Background(), optimizationInput(hfTrimer(), tt.spec, "nwchem_loose", qcschema.TrajectoryInitialAndFinal))
+			res, err := (&Procedure{Executor: ex}).Run(context.Background(), qcmanybodyTrimer(t, tt.bsse, tt.ssieOnly))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -208,7 +241,10 @@ func TestHFTrimerQCManyBody(t *testing.T) {
 					continue
 				}
 				if step.ManyBody == nil || len(step.ManyBody.ClusterResults) != tt.clusters {
-					t.Errorf("step %d: want a many-body result of %d cluster results", i, tt.clusters)
+					t.Fatalf("step %d: want a many-body result of %d cluster results", i, tt.clusters)
+				}
+				if _, ok := step.ManyBody.ClusterResults[`["(auto)", [1, 2, 3], [1, 2, 3]]`]; !ok {
+					t.Errorf("step %d has no trimer result", i)
 				}
 			}
 			first, _ := res.TrajectoryProperties[0].Energy()
