@@ -254,3 +254,45 @@ func TestHFTrimerQCManyBody(t *testing.T) {
 		})
 	}
 }
+
+// TestLiFDimerQCManyBody is QCManyBody's test_bsse_opt_lif_dimer (geomeTRIC's keywords:
+// interfrag_tight, maxiter 15) with the embedded program: Li+ F- at HF/6-31G, whose bond
+// length the test knows to 1e-3 bohr with and without counterpoise correction.
+func TestLiFDimerQCManyBody(t *testing.T) {
+	tests := []struct {
+		bsse     string
+		length   float64 // bohr
+		clusters int
+	}{
+		{"mbe", 2.969, 3},
+		{"ssfc", 3.016, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.bsse, func(t *testing.T) {
+			doc := `{"initial_molecule": {"symbols": ["Li", "F"], "geometry": [0, 0, 0, 0, 0, 3], "fragments": [[0], [1]], "fragment_charges": [1, -1]},
+			 "specification": {"specification": {"schema_name": "qcschema_many_body_specification",
+			   "specification": {"model": {"method": "hf", "basis": "6-31G"}, "driver": "energy", "program": "embedded", "keywords": {}, "protocols": {"stdout": false}},
+			   "keywords": {"bsse_type": "` + tt.bsse + `", "supersystem_ie_only": true}, "protocols": {"cluster_results": "all"}, "driver": "energy"},
+			  "keywords": {"convergence_set": "interfrag_tight", "maxiter": 15}, "protocols": {"trajectory_results": "final"}}}`
+			in, err := qcschema.DecodeOptimizationInput([]byte(doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := (&Procedure{}).Run(context.Background(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := distance(res.FinalMolecule.Geometry, 0, 1)
+			t.Logf("R(LiF) = %.5f bohr in %d gradients", r, *res.Properties.OptimizationIterations)
+			if math.Abs(r-tt.length) > 1e-3 {
+				t.Errorf("R(LiF) = %.5f bohr, want %.3f", r, tt.length)
+			}
+			if len(res.TrajectoryResults) != 1 || len(res.TrajectoryResults[0].ManyBody.ClusterProperties) != tt.clusters {
+				t.Errorf("want one trajectory result with %d cluster properties", tt.clusters)
+			}
+			if c := res.TrajectoryResults[0].ManyBody.Provenance.Creator; c != "qcmb" {
+				t.Errorf("many-body provenance creator %q", c)
+			}
+		})
+	}
+}
