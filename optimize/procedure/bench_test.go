@@ -43,6 +43,7 @@ func BenchmarkOptimize(b *testing.B) {
 		{"hf_trimer_631g_nwchem_loose/nocp", func(testing.TB) qcschema.Molecule { return hfTrimer() }, manyBodySpec("6-31g", qcschema.BsseNoCP, false), "nwchem_loose"},
 		{"hf_trimer_631g_nwchem_loose/cp", func(testing.TB) qcschema.Molecule { return hfTrimer() }, manyBodySpec("6-31g", qcschema.BsseCP, false), "nwchem_loose"},
 		{"water_hexamer_sto3g_gau/whole", waterHexamer, atomicSpec("sto-3g"), "gau"},
+		{"water_hexamer_sto3g_gau/nocp_2body", waterHexamer, twoBody(manyBodySpec("sto-3g", qcschema.BsseNoCP, false)), "gau"},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
@@ -59,4 +60,11 @@ func BenchmarkOptimize(b *testing.B) {
 			b.ReportMetric(float64(gradients), "gradients")
 		})
 	}
+}
+
+// twoBody truncates a many-body specification at 2 bodies.
+func twoBody(g qcschema.GradientSpecification) qcschema.GradientSpecification {
+	two := 2
+	g.ManyBody.Keywords.MaxNbody = &two
+	return g
 }
