@@ -11,6 +11,7 @@
 //	qcmb analyze INPUT.json COMPONENTS.json
 //	qcmb compute [--program NAME] ATOMICINPUT.json
 //	qcmb store show|export INPUT.json [--store FILE]
+//	qcmb optimize OPTINPUT.json [-o RESULT.json]
 //	qcmb worker
 //	qcmb engines
 package main
@@ -49,6 +50,15 @@ func newRootCmd() *cobra.Command {
 		Version:       versionString(),
 	}
 	root.SetVersionTemplate("qcmb {{.Version}}\n")
-	root.AddCommand(newRunCmd(), newPlanCmd(), newAnalyzeCmd(), newComputeCmd(), newWorkerCmd(), newEnginesCmd(), newStoreCmd())
+	root.AddCommand(
+		newRunCmd(),
+		newPlanCmd(),
+		newAnalyzeCmd(),
+		newComputeCmd(),
+		newOptimizeCmd(),
+		newStoreCmd(),
+		newWorkerCmd(),
+		newEnginesCmd(),
+	)
 	return root
 }

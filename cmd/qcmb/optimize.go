@@ -1,0 +1,76 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/qcmb-go/qcmb/optimize"
+	"github.com/qcmb-go/qcmb/optimize/procedure"
+	"github.com/qcmb-go/qcmb/qcschema"
+)
+
+func newOptimizeCmd() *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "optimize OPTINPUT.json",
+		Short: "Optimize a geometry (QCSchema v2 OptimizationInput) on single points or many-body gradients",
+		Long: `Reads a QCSchema v2 OptimizationInput whose specification.specification is an
+AtomicSpecification (each gradient is one single point) or a ManyBodySpecification (each
+gradient is a many-body expansion), optimizes with qcmb's RFO/BFGS optimizer and writes the
+OptimizationResult. Keywords: g_convergence (or convergence_set): gau (default), gau_loose,
+gau_tight, gau_verytight, nwchem_loose, interfrag_tight, qchem, molpro, turbomole, cfour;
+geom_maxiter (or maxiter, default 50); intrafrag_step_limit (or trust), _min, _max (bohr).
+Every step runs on the one executor the flags choose. An optimization that does not
+converge is an error; with -o its partial result (success false) is still written.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := readInput(args[0])
+			if err != nil {
+				return err
+			}
+			in, err := qcschema.DecodeOptimizationInput(data)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			ex, _, err := newExecutor(f)
+			if err != nil {
+				return err
+			}
+			log := cmd.ErrOrStderr()
+			p := &procedure.Procedure{Executor: ex, Observe: func(pt optimize.Point) {
+				fmt.Fprintf(log, "gradient %3d  energy %.10f\n", pt.Index+1, pt.Energy)
+			}}
+			res, runErr := p.Run(cmd.Context(), in)
+			var perr *procedure.Error
+			if errors.As(runErr, &perr) && f.output != "" {
+				if err := writeFile(f.output, perr.Partial); err != nil {
+					return err
+				}
+			}
+			if runErr != nil {
+				return runErr
+			}
+			summarize(log, res)
+			if f.output != "" {
+				return writeFile(f.output, res)
+			}
+			return writeJSON(cmd.OutOrStdout(), res)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.executor, "executor", "pool", "serial, pool or subprocess")
+	fl.IntVar(&f.workers, "workers", 0, "number of workers (default: number of CPUs)")
+	fl.StringVarP(&f.output, "output", "o", "", "write the OptimizationResult here instead of standard output")
+	fl.DurationVar(&f.timeout, "timeout", 0, "per-task time limit (0: none)")
+	fl.IntVar(&f.retries, "retries", 1, "extra attempts for tasks that fail transiently")
+	fl.StringVar(&f.workerCommand, "worker-command", "", `worker command of the subprocess executor (default: this program's "worker")`)
+	return cmd
+}
+
+func summarize(w io.Writer, res *qcschema.OptimizationResult) {
+	fmt.Fprintf(w, "converged (%v) in %d gradients: energy %.10f hartree\n",
+		res.Extras["convergence_set"], *res.Properties.OptimizationIterations, *res.Properties.ReturnEnergy)
+}

@@ -1,0 +1,298 @@
+package procedure
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"testing"
+	"time"
+
+	_ "github.com/qcmb-go/qcmb/engine/hf"
+	"github.com/qcmb-go/qcmb/executor"
+	"github.com/qcmb-go/qcmb/qcschema"
+)
+
+// psi4Reference is one optimization of testdata/psi4_optking.json.
+type psi4Reference struct {
+	GConvergence        string    `json:"g_convergence"`
+	FinalEnergy         float64   `json:"final_energy"`
+	FinalGeometry       []float64 `json:"final_geometry_bohr"`
+	GradientEvaluations int       `json:"gradient_evaluations"`
+	WallSeconds         float64   `json:"wall_seconds"`
+	DistanceAtoms       [2]int    `json:"distance_atoms"`
+	DistanceBohr        float64   `json:"distance_bohr"`
+}
+
+func loadPsi4(t testing.TB, name string) psi4Reference {
+	t.Helper()
+	data, err := os.ReadFile("testdata/psi4_optking.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		References map[string]psi4Reference `json:"references"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	ref, ok := doc.References[name]
+	if !ok {
+		t.Fatalf("no Psi4 reference %q", name)
+	}
+	return ref
+}
+
+func distance(x []float64, i, j int) float64 {
+	var r2 float64
+	for a := 0; a < 3; a++ {
+		d := x[3*i+a] - x[3*j+a]
+		r2 += d * d
+	}
+	return math.Sqrt(r2)
+}
+
+func angstrom(sym []string, xyz []float64, frags [][]int) qcschema.Molecule {
+	g := make([]float64, len(xyz))
+	for i, v := range xyz {
+		g[i] = v * qcschema.BohrPerAngstrom
+	}
+	return qcschema.Molecule{Symbols: sym, Geometry: g, Fragments: frags}
+}
+
+// waterDimer is the S22 water dimer (Jurecka et al. 2006), the starting geometry of the
+// Psi4 references.
+func waterDimer() qcschema.Molecule {
+	return angstrom([]string{"O", "H", "H", "O", "H", "H"}, []float64{
+		-1.551007, -0.114520, 0.000000,
+		-1.934259, 0.762503, 0.000000,
+		-0.599677, 0.040712, 0.000000,
+		1.350625, 0.111469, 0.000000,
+		1.680398, -0.373741, -0.758561,
+		1.680398, -0.373741, 0.758561,
+	}, [][]int{{0, 1, 2}, {3, 4, 5}})
+}
+
+// hfTrimer is the cyclic (HF)3 of QCManyBody's test_bsse_opt_hf_trimer.
+func hfTrimer() qcschema.Molecule {
+	return angstrom([]string{"F", "H", "F", "H", "F", "H"}, []float64{
+		-0.04288, 2.78905, 0.00000,
+		0.59079, 2.03435, 0.00000,
+		-1.94320, -0.70822, 0.00000,
+		-1.60642, 0.21789, -0.00000,
+		2.03569, -0.60531, -0.00000,
+		1.06527, -0.77673, 0.00000,
+	}, [][]int{{0, 1}, {2, 3}, {4, 5}})
+}
+
+func atomicSpec(basis string) qcschema.GradientSpecification {
+	return qcschema.GradientSpecification{Atomic: &qcschema.AtomicSpecificationV2{AtomicSpecification: qcschema.AtomicSpecification{
+		Program: "embedded", Driver: qcschema.DriverGradient, Model: qcschema.Model{Method: "hf", Basis: basis}}}}
+}
+
+func manyBodySpec(basis string, bsse qcschema.BsseType, ssieOnly bool) qcschema.GradientSpecification {
+	return qcschema.GradientSpecification{ManyBody: &qcschema.ManyBodySpecificationV2{
+		Keywords:  qcschema.ManyBodyKeywordsV2{ManyBodyKeywords: qcschema.ManyBodyKeywords{BsseType: qcschema.BsseList{bsse}, SupersystemIEOnly: ssieOnly}},
+		Protocols: qcschema.ManyBodyProtocolsV2{ClusterResults: "all"},
+		Driver:    qcschema.DriverEnergy,
+		Specification: map[string]qcschema.AtomicSpecificationV2{
+			"(auto)": {AtomicSpecification: qcschema.AtomicSpecification{Program: "embedded", Driver: qcschema.DriverEnergy, Model: qcschema.Model{Method: "hf", Basis: basis}}},
+		},
+	}}
+}
+
+func optimizationInput(mol qcschema.Molecule, spec qcschema.GradientSpecification, set string, traj qcschema.TrajectoryProtocol) *qcschema.OptimizationInput {
+	return &qcschema.OptimizationInput{
+		SchemaName:      qcschema.SchemaOptimizationInput,
+		SchemaVersion:   2,
+		InitialMolecule: mol,
+		Specification: qcschema.OptimizationSpecification{
+			Keywords:      map[string]any{"g_convergence": set},
+			Protocols:     qcschema.OptimizationProtocols{TrajectoryResults: traj},
+			Specification: spec,
+		},
+	}
+}
+
+// TestWaterDimerMatchesPsi4 optimizes the water dimer at HF/STO-3G as one molecule and
+// through the many-body expansion (nocp through 2 bodies, which is the dimer's own energy
+// and gradient, so both follow one path) and compares with Psi4 1.3.2's optking.
+//
+// Energies are compared at each convergence set. The hydrogen bond is compared with the
+// tightly converged Psi4 minimum: at gau both programs stop where the criteria let them on
+// this flat surface, Psi4 1.0e-3 bohr and qcmb 0.4e-3 bohr short of the minimum, on
+// opposite sides.
+func TestWaterDimerMatchesPsi4(t *testing.T) {
+	ex := executor.NewPool(2, executor.Options{})
+	minimum := loadPsi4(t, "water_dimer_gau_tight")
+	for _, set := range []string{"gau", "gau_tight"} {
+		ref := loadPsi4(t, "water_dimer_"+set)
+		var energies, distances []float64
+		for _, tt := range []struct {
+			name string
+			spec qcschema.GradientSpecification
+		}{
+			{"whole dimer", atomicSpec("sto-3g")},
+			{"many-body nocp", manyBodySpec("sto-3g", qcschema.BsseNoCP, false)},
+		} {
+			start := time.Now()
+			res, err := (&Procedure{Executor: ex}).Run(context.Background(), optimizationInput(waterDimer(), tt.spec, set, qcschema.TrajectoryAll))
+			if err != nil {
+				t.Fatalf("%s %s: %v", set, tt.name, err)
+			}
+			e := *res.Properties.ReturnEnergy
+			r := distance(res.FinalMolecule.Geometry, ref.DistanceAtoms[0], ref.DistanceAtoms[1])
+			n := len(res.TrajectoryResults)
+			t.Logf("%s %s: E = %.10f (Psi4 %.10f), r(O..H) = %.5f bohr (Psi4 %.5f, minimum %.5f), %d gradients (Psi4 %d), %v",
+				set, tt.name, e, ref.FinalEnergy, r, ref.DistanceBohr, minimum.DistanceBohr, n, ref.GradientEvaluations, time.Since(start))
+			if math.Abs(e-ref.FinalEnergy) > 1e-5 {
+				t.Errorf("%s %s: energy %.10f, Psi4 %.10f", set, tt.name, e, ref.FinalEnergy)
+			}
+			if math.Abs(r-minimum.DistanceBohr) > 1e-3 {
+				t.Errorf("%s %s: hydrogen bond %.5f bohr, Psi4 minimum %.5f", set, tt.name, r, minimum.DistanceBohr)
+			}
+			if n != *res.Properties.OptimizationIterations || len(res.TrajectoryProperties) != n {
+				t.Errorf("%s %s: %d trajectory results, %d properties, %d iterations", set, tt.name, n, len(res.TrajectoryProperties), *res.Properties.OptimizationIterations)
+			}
+			energies, distances = append(energies, e), append(distances, r)
+		}
+		if math.Abs(energies[0]-energies[1]) > 1e-8 || math.Abs(distances[0]-distances[1]) > 1e-5 {
+			t.Errorf("%s: whole dimer E = %.10f r = %.6f, many-body E = %.10f r = %.6f", set, energies[0], distances[0], energies[1], distances[1])
+		}
+	}
+}
+
+// qcmanybodyTrimer is the input of QCManyBody's test_bsse_opt_hf_trimer with the given
+// bsse_type ("nil" for the plain optimization) and supersystem_ie_only.
+func qcmanybodyTrimer(t *testing.T, bsse string, ssieOnly bool) *qcschema.OptimizationInput {
+	t.Helper()
+	data, err := os.ReadFile("../../testdata/optimize/qcmanybody_bsse_opt_hf_trimer.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Input  map[string]any `json:"optimization_input"`
+		Atomic map[string]any `json:"atomic_specification"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	spec := doc.Input["specification"].(map[string]any)
+	if bsse == "nil" {
+		spec["specification"] = doc.Atomic
+	} else {
+		kw := spec["specification"].(map[string]any)["keywords"].(map[string]any)
+		kw["bsse_type"], kw["supersystem_ie_only"] = bsse, ssieOnly
+	}
+	if data, err = json.Marshal(doc.Input); err != nil {
+		t.Fatal(err)
+	}
+	in, err := qcschema.DecodeOptimizationInput(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+// TestHFTrimerQCManyBody is QCManyBody's test_bsse_opt_hf_trimer with the embedded
+// program: the cyclic (HF)3 at HF/6-31G to nwchem_loose, keeping the initial and final
+// steps, must reach its H..H distance (atoms 1 and 3, as the test measures) within 1% and
+// run the number of cluster calculations per step that the test expects.
+func TestHFTrimerQCManyBody(t *testing.T) {
+	const angstrom = 1 / qcschema.BohrPerAngstrom
+	tests := []struct {
+		bsse     string
+		ssieOnly bool
+		distance float64 // angstrom
+		clusters int     // per step; 0 for a single point
+		long     bool
+	}{
+		{"nil", false, 2.18, 0, false},
+		{"nocp", true, 2.18, 4, false},
+		{"cp", false, 2.27, 10, true},
+		{"nocp", false, 2.18, 7, true},
+		{"cp", true, 2.27, 7, true},
+	}
+	ex := executor.NewPool(2, executor.Options{})
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s/supersystem_ie_only=%v", tt.bsse, tt.ssieOnly), func(t *testing.T) {
+			if tt.long && testing.Short() {
+				t.Skip("counterpoise and full nocp optimizations take 10-20 s")
+			}
+			start := time.Now()
+			res, err := (&Procedure{Executor: ex}).Run(context.Background(), qcmanybodyTrimer(t, tt.bsse, tt.ssieOnly))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := distance(res.FinalMolecule.Geometry, 1, 3) * angstrom
+			t.Logf("E = %.10f, r(H..H) = %.4f angstrom, %d gradients, %v", *res.Properties.ReturnEnergy, r, *res.Properties.OptimizationIterations, time.Since(start))
+			if math.Abs(r-tt.distance) > 1e-2*tt.distance {
+				t.Errorf("H..H %.4f angstrom, want %.2f within 1%%", r, tt.distance)
+			}
+			if len(res.TrajectoryResults) != 2 {
+				t.Fatalf("%d trajectory results, want 2 (initial_and_final)", len(res.TrajectoryResults))
+			}
+			for i, step := range res.TrajectoryResults {
+				if tt.clusters == 0 {
+					if step.Atomic == nil {
+						t.Errorf("step %d is not an atomic result", i)
+					}
+					continue
+				}
+				if step.ManyBody == nil || len(step.ManyBody.ClusterResults) != tt.clusters {
+					t.Fatalf("step %d: want a many-body result of %d cluster results", i, tt.clusters)
+				}
+				if _, ok := step.ManyBody.ClusterResults[`["(auto)", [1, 2, 3], [1, 2, 3]]`]; !ok {
+					t.Errorf("step %d has no trimer result", i)
+				}
+			}
+			first, _ := res.TrajectoryProperties[0].Energy()
+			if last := *res.Properties.ReturnEnergy; !(last < first) {
+				t.Errorf("final energy %.8f not below the initial %.8f", last, first)
+			}
+		})
+	}
+}
+
+// TestLiFDimerQCManyBody is QCManyBody's test_bsse_opt_lif_dimer (geomeTRIC's keywords:
+// interfrag_tight, maxiter 15) with the embedded program: Li+ F- at HF/6-31G, whose bond
+// length the test knows to 1e-3 bohr with and without counterpoise correction.
+func TestLiFDimerQCManyBody(t *testing.T) {
+	tests := []struct {
+		bsse     string
+		length   float64 // bohr
+		clusters int
+	}{
+		{"mbe", 2.969, 3},
+		{"ssfc", 3.016, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.bsse, func(t *testing.T) {
+			doc := `{"initial_molecule": {"symbols": ["Li", "F"], "geometry": [0, 0, 0, 0, 0, 3], "fragments": [[0], [1]], "fragment_charges": [1, -1]},
+			 "specification": {"specification": {"schema_name": "qcschema_many_body_specification",
+			   "specification": {"model": {"method": "hf", "basis": "6-31G"}, "driver": "energy", "program": "embedded", "keywords": {}, "protocols": {"stdout": false}},
+			   "keywords": {"bsse_type": "` + tt.bsse + `", "supersystem_ie_only": true}, "protocols": {"cluster_results": "all"}, "driver": "energy"},
+			  "keywords": {"convergence_set": "interfrag_tight", "maxiter": 15}, "protocols": {"trajectory_results": "final"}}}`
+			in, err := qcschema.DecodeOptimizationInput([]byte(doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := (&Procedure{}).Run(context.Background(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := distance(res.FinalMolecule.Geometry, 0, 1)
+			t.Logf("R(LiF) = %.5f bohr in %d gradients", r, *res.Properties.OptimizationIterations)
+			if math.Abs(r-tt.length) > 1e-3 {
+				t.Errorf("R(LiF) = %.5f bohr, want %.3f", r, tt.length)
+			}
+			if len(res.TrajectoryResults) != 1 || len(res.TrajectoryResults[0].ManyBody.ClusterProperties) != tt.clusters {
+				t.Errorf("want one trajectory result with %d cluster properties", tt.clusters)
+			}
+			if c := res.TrajectoryResults[0].ManyBody.Provenance.Creator; c != "qcmb" {
+				t.Errorf("many-body provenance creator %q", c)
+			}
+		})
+	}
+}

@@ -1,0 +1,128 @@
+package qcschema
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestDecodeOptimizationInput(t *testing.T) {
+	const mol = `"initial_molecule": {"symbols": ["He", "He"], "geometry": [0, 0, 0, 0, 0, 5.6], "fragments": [[0], [1]]}`
+	tests := []struct {
+		name     string
+		doc      string
+		manyBody bool
+		err      string
+	}{
+		{"atomic v2", `{"schema_name": "qcschema_optimization_input", "schema_version": 2, ` + mol + `,
+			"specification": {"keywords": {"g_convergence": "gau_tight"}, "protocols": {"trajectory_results": "all"},
+			"specification": {"schema_name": "qcschema_atomic_specification", "program": "embedded", "driver": "gradient",
+			"model": {"method": "hf", "basis": "sto-3g"}, "keywords": {}}}}`, false, ""},
+		// The input of QCManyBody's test_bsse_opt_hf_trimer (v2, cp), as QCEngine receives it.
+		{"QCManyBody test_optimization", `{"initial_molecule": {"symbols": ["F", "H", "F", "H", "F", "H"], "geometry": [-0.081, 5.270, 0, 1.116, 3.844, 0, -3.672, -1.338, 0, -3.036, 0.412, 0, 3.847, -1.144, 0, 2.013, -1.468, 0], "fragments": [[0, 1], [2, 3], [4, 5]]},
+			"specification": {"specification": {"schema_name": "qcschema_many_body_specification",
+				"specification": {"model": {"method": "hf", "basis": "6-31g"}, "driver": "energy", "program": "psi4", "keywords": {}, "protocols": {"stdout": false}, "extras": {"psiapi": true}},
+				"keywords": {"bsse_type": "cp", "supersystem_ie_only": false}, "driver": "energy", "protocols": {"cluster_results": "all"}},
+			"keywords": {"g_convergence": "nwchem_loose"}, "protocols": {"trajectory_results": "initial_and_final"}}}`, true, ""},
+		{"v1 many-body specification", `{` + mol + `, "specification": {"specification": {"schema_name": "qcschema_manybodyspecification",
+			"keywords": {"bsse_type": "nocp"}, "driver": "energy", "specification": {"(auto)": {"program": "embedded", "model": {"method": "hf", "basis": "sto-3g"}}}}}}`, true, ""},
+		{"many-body by shape", `{` + mol + `, "specification": {"specification": {
+			"keywords": {"bsse_type": "cp"}, "specification": {"(auto)": {"program": "embedded", "model": {"method": "hf", "basis": "sto-3g"}}}}}}`, true, ""},
+		{"unknown top-level field", `{` + mol + `, "trajectory": [], "specification": {"specification": {"program": "embedded", "model": {"method": "hf"}}}}`, false, `trajectory: unknown field`},
+		{"unknown field in the atomic specification", `{` + mol + `, "specification": {"specification": {"program": "embedded", "modle": {"method": "hf"}}}}`, false, `specification.specification.modle: unknown field (did you mean "model"?)`},
+		{"unknown field in the many-body specification", `{` + mol + `, "specification": {"specification": {"schema_name": "qcschema_many_body_specification",
+			"keywords": {"bsse_type": "cp"}, "protocols": {"component_results": "all"}, "specification": {"program": "embedded", "model": {"method": "hf"}}}}}`, false, "component_results"},
+		{"ManyBodyInput given", `{"schema_name": "qcschema_many_body_input", "schema_version": 2, "molecule": {"symbols": ["He"], "geometry": [0, 0, 0]}, "specification": {}}`, false, "qcschema_many_body_input"},
+		{"bad protocol", `{` + mol + `, "specification": {"protocols": {"trajectory_results": "some"}, "specification": {"program": "embedded", "model": {"method": "hf"}}}}`, false, "trajectory_results"},
+		{"v1", `{"schema_version": 1, ` + mol + `, "specification": {"specification": {"program": "embedded", "model": {"method": "hf"}}}}`, false, "schema_version: 1: want 2"},
+		{"no specification", `{` + mol + `, "specification": {"keywords": {}}}`, false, "specification"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in, err := DecodeOptimizationInput([]byte(tt.doc))
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error %v, want one containing %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			spec := in.Specification.Specification
+			if got := spec.ManyBody != nil; got != tt.manyBody || (spec.Atomic != nil) == tt.manyBody {
+				t.Fatalf("many-body %v, atomic %v: want many-body %v", spec.ManyBody != nil, spec.Atomic != nil, tt.manyBody)
+			}
+			// What we write reads back the same.
+			data, err := json.Marshal(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := DecodeOptimizationInput(data)
+			if err != nil {
+				t.Fatalf("reading back %s: %v", data, err)
+			}
+			again, _ := json.Marshal(back)
+			if string(again) != string(data) {
+				t.Errorf("round trip changed the document:\n%s\n%s", data, again)
+			}
+		})
+	}
+}
+
+func TestTrajectoryProtocolKeep(t *testing.T) {
+	tests := []struct {
+		p    TrajectoryProtocol
+		n    int
+		want []int
+	}{
+		{TrajectoryAll, 3, []int{0, 1, 2}},
+		{TrajectoryInitialAndFinal, 5, []int{0, 4}},
+		{TrajectoryInitialAndFinal, 1, []int{0, 0}},
+		{TrajectoryFinal, 4, []int{3}},
+		{TrajectoryNone, 4, nil},
+		{"", 4, nil},
+		{TrajectoryAll, 0, nil},
+	}
+	for _, tt := range tests {
+		if got := tt.p.Keep(tt.n); !slices.Equal(got, tt.want) {
+			t.Errorf("%q.Keep(%d) = %v, want %v", tt.p, tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestOptimizationResultJSON(t *testing.T) {
+	e := -1.5
+	res := OptimizationResult{
+		FinalMolecule: &Molecule{Symbols: []string{"H", "H"}, Geometry: []float64{0, 0, 0, 0, 0, 1.4}},
+		TrajectoryResults: []TrajectoryResult{
+			{Atomic: &AtomicResultV2{SchemaName: SchemaAtomicResultV2, ReturnResult: ReturnResult{Array: []float64{0, 0, 1, 0, 0, -1}}}},
+			{ManyBody: &ManyBodyResultV2{SchemaName: SchemaManyBodyResultV2, ReturnResult: ReturnResult{Array: []float64{0, 0, 0, 0, 0, 0}}}},
+		},
+		TrajectoryProperties: []TrajectoryProperties{{Atomic: &AtomicPropertiesV2{AtomicResultProperties{ReturnEnergy: &e}}}},
+		Success:              true,
+	}
+	data, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"schema_name":"qcschema_optimization_result"`, `"schema_version":2`, `"schema_name":"qcschema_optimization_properties"`, `"native_files":{}`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("%s lacks %s", data, want)
+		}
+	}
+	var back OptimizationResult
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.TrajectoryResults[0].Atomic == nil || back.TrajectoryResults[1].ManyBody == nil {
+		t.Errorf("trajectory kinds lost: %+v", back.TrajectoryResults)
+	}
+	if got, ok := back.TrajectoryProperties[0].Energy(); !ok || got != e {
+		t.Errorf("energy %v %v, want %v", got, ok, e)
+	}
+	if err := json.Unmarshal([]byte(`{"schema_name": "qcschema_input"}`), &back); err == nil {
+		t.Error("an AtomicInput read as an OptimizationResult")
+	}
+}
