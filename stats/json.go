@@ -43,6 +43,9 @@ type taskRecordJSON struct {
 	DurationSeconds float64   `json:"duration_seconds"`
 	Attempts        int       `json:"attempts,omitempty"`
 	Error           string    `json:"error,omitempty"`
+	Threads         int       `json:"threads,omitempty"`
+	CPUSeconds      float64   `json:"cpu_seconds,omitempty"`
+	Reused          bool      `json:"reused,omitempty"`
 }
 
 // MarshalJSON writes the record with snake_case field names and its duration in seconds
@@ -52,6 +55,7 @@ func (r TaskRecord) MarshalJSON() ([]byte, error) {
 		Label: r.Label, MC: r.MC, Level: r.Level, Worker: r.Worker,
 		Queued: utc(r.Queued), Start: utc(r.Start), End: utc(r.End),
 		DurationSeconds: seconds(r.Duration()), Attempts: r.Attempts, Error: r.Error,
+		Threads: r.Threads, CPUSeconds: seconds(r.CPU), Reused: r.Reused,
 	})
 }
 
@@ -62,7 +66,8 @@ func (r *TaskRecord) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*r = TaskRecord{Label: j.Label, MC: j.MC, Level: j.Level, Worker: j.Worker,
-		Queued: j.Queued, Start: j.Start, End: j.End, Attempts: j.Attempts, Error: j.Error}
+		Queued: j.Queued, Start: j.Start, End: j.End, Attempts: j.Attempts, Error: j.Error,
+		Threads: j.Threads, CPU: fromSeconds(j.CPUSeconds), Reused: j.Reused}
 	return nil
 }
 
@@ -193,6 +198,131 @@ type reportJSON struct {
 	HistogramScale        string        `json:"histogram_scale,omitempty"`
 	Histogram             []Bin         `json:"histogram"`
 	Tasks                 []TaskRecord  `json:"tasks,omitempty"`
+
+	TasksReused           int                `json:"tasks_reused"`
+	CPUSeconds            float64            `json:"cpu_seconds"`
+	CPUMeasured           int                `json:"cpu_measured_tasks"`
+	SerialEstimateSeconds float64            `json:"serial_estimate_seconds"`
+	SerialSample          *serialSampleJSON  `json:"serial_sample,omitempty"`
+	SpeedupBasis          string             `json:"speedup_basis"`
+	CriticalPath          criticalPathJSON   `json:"critical_path"`
+	CriticalByLevel       []criticalPathJSON `json:"critical_path_by_level"`
+	Idle                  []workerIdleJSON   `json:"idle"`
+	WorkerRecords         []workerRecordJSON `json:"worker_records,omitempty"`
+	Predictions           []predictionJSON   `json:"predictions"`
+}
+
+type serialSampleJSON struct {
+	Tasks               int     `json:"tasks"`
+	SerialSeconds       float64 `json:"serial_seconds"`
+	InRunSeconds        float64 `json:"in_run_seconds"`
+	ExtrapolatedSeconds float64 `json:"extrapolated_seconds"`
+}
+
+type criticalPathJSON struct {
+	Level             int     `json:"level"`
+	Tasks             int     `json:"tasks"`
+	WorkSeconds       float64 `json:"work_seconds"`
+	Longest           string  `json:"longest"`
+	LongestSeconds    float64 `json:"longest_seconds"`
+	Workers           int     `json:"workers"`
+	LowerBoundSeconds float64 `json:"lower_bound_seconds"`
+	SpanSeconds       float64 `json:"span_seconds"`
+}
+
+type workerIdleJSON struct {
+	Worker         int     `json:"worker"`
+	BusySeconds    float64 `json:"busy_seconds"`
+	StartupSeconds float64 `json:"startup_seconds"`
+	TailSeconds    float64 `json:"tail_seconds"`
+	GapsSeconds    float64 `json:"gaps_seconds"`
+}
+
+type workerRecordJSON struct {
+	Worker    int       `json:"worker"`
+	Requested time.Time `json:"requested,omitzero"`
+	Ready     time.Time `json:"ready,omitzero"`
+	Host      string    `json:"host,omitempty"`
+}
+
+type predictionJSON struct {
+	Workers           int     `json:"workers"`
+	MakespanSeconds   float64 `json:"makespan_seconds"`
+	LowerBoundSeconds float64 `json:"lower_bound_seconds"`
+	Speedup           float64 `json:"speedup"`
+}
+
+func toCriticalJSON(c CriticalPath) criticalPathJSON {
+	return criticalPathJSON{Level: c.Level, Tasks: c.Tasks, WorkSeconds: seconds(c.Work),
+		Longest: c.Longest, LongestSeconds: seconds(c.LongestTime), Workers: c.Workers,
+		LowerBoundSeconds: seconds(c.LowerBound), SpanSeconds: seconds(c.Span)}
+}
+
+func fromCriticalJSON(j criticalPathJSON) CriticalPath {
+	return CriticalPath{Level: j.Level, Tasks: j.Tasks, Work: fromSeconds(j.WorkSeconds),
+		Longest: j.Longest, LongestTime: fromSeconds(j.LongestSeconds), Workers: j.Workers,
+		LowerBound: fromSeconds(j.LowerBoundSeconds), Span: fromSeconds(j.SpanSeconds)}
+}
+
+// mapSlice converts every element of s with f; nil stays nil.
+func mapSlice[T, U any](s []T, f func(T) U) []U {
+	if s == nil {
+		return nil
+	}
+	out := make([]U, len(s))
+	for i, x := range s {
+		out[i] = f(x)
+	}
+	return out
+}
+
+// emptyIfNil returns s, or an empty slice when it is nil, so JSON shows [] rather than null.
+func emptyIfNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// setAnalysis fills the JSON fields of the run analysis (speedup basis, critical path,
+// idle time, predictions).
+func (j *reportJSON) setAnalysis(r *Report) {
+	j.TasksReused, j.CPUSeconds, j.CPUMeasured = r.Reused, seconds(r.CPU), r.CPUMeasured
+	j.SerialEstimateSeconds, j.SpeedupBasis = seconds(r.SerialEstimate), r.SpeedupBasis
+	if s := r.SerialSample; s != nil {
+		j.SerialSample = &serialSampleJSON{s.Tasks, seconds(s.Serial), seconds(s.InRun), seconds(s.Extrapolated)}
+	}
+	j.CriticalPath = toCriticalJSON(r.Critical)
+	j.CriticalByLevel = emptyIfNil(mapSlice(r.CriticalByLevel, toCriticalJSON))
+	j.Idle = emptyIfNil(mapSlice(r.Idle, func(w WorkerIdle) workerIdleJSON {
+		return workerIdleJSON{w.Worker, seconds(w.Busy), seconds(w.Startup), seconds(w.Tail), seconds(w.Gaps)}
+	}))
+	j.WorkerRecords = mapSlice(r.WorkerStarts, func(w WorkerRecord) workerRecordJSON {
+		return workerRecordJSON{w.Worker, utc(w.Requested), utc(w.Ready), w.Host}
+	})
+	j.Predictions = emptyIfNil(mapSlice(r.Predictions, func(p Prediction) predictionJSON {
+		return predictionJSON{p.Workers, seconds(p.Makespan), seconds(p.LowerBound), finite(p.Speedup)}
+	}))
+}
+
+// analysis reads back what setAnalysis writes.
+func (j *reportJSON) analysis(r *Report) {
+	r.Reused, r.CPU, r.CPUMeasured = j.TasksReused, fromSeconds(j.CPUSeconds), j.CPUMeasured
+	r.SerialEstimate, r.SpeedupBasis = fromSeconds(j.SerialEstimateSeconds), j.SpeedupBasis
+	if s := j.SerialSample; s != nil {
+		r.SerialSample = &SerialSample{s.Tasks, fromSeconds(s.SerialSeconds), fromSeconds(s.InRunSeconds), fromSeconds(s.ExtrapolatedSeconds)}
+	}
+	r.Critical = fromCriticalJSON(j.CriticalPath)
+	r.CriticalByLevel = nilIfEmpty(mapSlice(j.CriticalByLevel, fromCriticalJSON))
+	r.Idle = nilIfEmpty(mapSlice(j.Idle, func(w workerIdleJSON) WorkerIdle {
+		return WorkerIdle{w.Worker, fromSeconds(w.BusySeconds), fromSeconds(w.StartupSeconds), fromSeconds(w.TailSeconds), fromSeconds(w.GapsSeconds)}
+	}))
+	r.WorkerStarts = nilIfEmpty(mapSlice(j.WorkerRecords, func(w workerRecordJSON) WorkerRecord {
+		return WorkerRecord{w.Worker, w.Requested, w.Ready, w.Host}
+	}))
+	r.Predictions = nilIfEmpty(mapSlice(j.Predictions, func(p predictionJSON) Prediction {
+		return Prediction{p.Workers, fromSeconds(p.MakespanSeconds), fromSeconds(p.LowerBoundSeconds), p.Speedup}
+	}))
 }
 
 // MarshalJSON writes the report with snake_case names and durations in seconds:
@@ -213,6 +343,7 @@ func (r Report) MarshalJSON() ([]byte, error) {
 		Levels: r.Levels, ModelChemistries: r.ByMC, WorkerBusy: r.WorkerBusy,
 		HistogramScale: r.HistogramScale, Histogram: r.Histogram, Tasks: r.Records,
 	}
+	j.setAnalysis(&r)
 	if r.Tasks > 0 {
 		longest := r.Longest
 		j.LongestTask = &longest
@@ -251,6 +382,7 @@ func (r *Report) UnmarshalJSON(b []byte) error {
 		WorkerBusy: nilIfEmpty(j.WorkerBusy), HistogramScale: j.HistogramScale,
 		Histogram: nilIfEmpty(j.Histogram), Records: nilIfEmpty(j.Tasks),
 	}
+	j.analysis(r)
 	if j.LongestTask != nil {
 		r.Longest = *j.LongestTask
 	}

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -23,7 +24,27 @@ type TaskRecord struct {
 	Attempts int
 	// Error is empty for a successful task and holds the error message otherwise.
 	Error string
+	// Threads is the number of threads the program was given (0: not stated, taken as 1).
+	Threads int
+	// CPU is the processor time the task used, its own and its child processes' (0: not
+	// measured). See executor.Outcome.CPU for how each executor measures it.
+	CPU time.Duration
+	// Reused marks a task whose result came from a store instead of being computed in
+	// this run; it took no real time and is left out of the speedup, the critical path
+	// and the makespan predictions.
+	Reused bool
 }
+
+// WorkerRecord is the start-up of one worker process: when it was asked for and when it
+// was ready to take tasks (an allocation under a batch system can take minutes).
+type WorkerRecord struct {
+	Worker           int
+	Requested, Ready time.Time
+	Host             string
+}
+
+// threads is Threads with "not stated" read as 1.
+func (r TaskRecord) threads() int { return max(r.Threads, 1) }
 
 // Duration is the measured run time End − Start of the task. It is 0 when either time is
 // unknown (zero) or End is not after Start.
@@ -62,6 +83,8 @@ type Recorder struct {
 	end    time.Time
 	serial time.Duration
 	recs   []TaskRecord
+	wrecs  []WorkerRecord
+	sample map[string]time.Duration
 }
 
 // NewRecorder returns an empty Recorder.
@@ -103,6 +126,32 @@ func (r *Recorder) Add(rec TaskRecord) {
 	r.mu.Unlock()
 }
 
+// AddWorker records the start-up of one worker process.
+func (r *Recorder) AddWorker(w WorkerRecord) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	r.wrecs = append(r.wrecs, w)
+	r.mu.Unlock()
+}
+
+// AddSerialSample records the wall time d of the task labelled label when it was run
+// again on its own, serially, after the run (a sampled serial baseline). When samples are
+// recorded and no full serial run was measured, the speedup is computed against the
+// serial time the samples extrapolate to; see Report.SerialSample.
+func (r *Recorder) AddSerialSample(label string, d time.Duration) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	if r.sample == nil {
+		r.sample = map[string]time.Duration{}
+	}
+	r.sample[label] = d
+	r.mu.Unlock()
+}
+
 // SetMeasuredSerial records the wall time of a separately measured serial run of the same
 // tasks. When set (> 0) the speedup is computed against it instead of the sum of the task
 // times.
@@ -141,11 +190,11 @@ func (r *Recorder) Records() []TaskRecord {
 // being added; it works on a snapshot.
 func (r *Recorder) Report(workers int) *Report {
 	if r == nil {
-		return compute(nil, time.Time{}, time.Time{}, 0, workers)
+		return compute(runData{}, workers)
 	}
 	r.mu.Lock()
-	recs := slices.Clone(r.recs)
-	begin, end, serial := r.begin, r.end, r.serial
+	d := runData{recs: slices.Clone(r.recs), workers: slices.Clone(r.wrecs),
+		begin: r.begin, end: r.end, serial: r.serial, sample: maps.Clone(r.sample)}
 	r.mu.Unlock()
-	return compute(recs, begin, end, serial, workers)
+	return compute(d, workers)
 }
