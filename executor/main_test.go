@@ -86,6 +86,7 @@ func worker(mode string) int {
 //	"crash": "once"        exit the process unless "marker" exists (worker only)
 //	"crash": "always"      exit the process (worker only)
 //	"panic": true          panic
+//
 // spinSink keeps the "spin" loop from being optimised away.
 var spinSink atomic.Uint64
 
