@@ -126,3 +126,14 @@ func TestSpeedupReferences(t *testing.T) {
 	assert.InDelta(t, 1.2, rep.Speedup, 1e-12)
 	assert.InDelta(t, 0.6, rep.Efficiency, 1e-12)
 }
+
+func TestSampleTasks(t *testing.T) {
+	levels := []int{1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3}
+	costs := []float64{4, 1, 3, 2, 60, 10, 50, 20, 40, 30, 900}
+	// 5 picks: levels 1, 2, 3, 1, 2. Level 1 by cost: 1(1) 3(2) 2(3) 0(4), two picks at
+	// positions 1 and 3: tasks 3 and 0. Level 2 by cost: 5 7 9 8 6 4, picks at 1 and 4:
+	// tasks 7 and 6. Level 3: task 10.
+	assert.Equal(t, []int{0, 3, 6, 7, 10}, SampleTasks(levels, costs, 5))
+	assert.Empty(t, SampleTasks(levels, costs, 0))
+	assert.Len(t, SampleTasks(levels, costs, 100), len(levels))
+}

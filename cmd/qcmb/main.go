@@ -9,6 +9,7 @@
 //	qcmb plan INPUT.json [--json]
 //	qcmb analyze INPUT.json COMPONENTS.json
 //	qcmb compute [--program NAME] ATOMICINPUT.json
+//	qcmb report STATS.json -o report.html [--format html|svg|png]
 //	qcmb worker
 //	qcmb engines
 package main
@@ -45,6 +46,6 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newRunCmd(), newPlanCmd(), newAnalyzeCmd(), newComputeCmd(), newWorkerCmd(), newEnginesCmd())
+	root.AddCommand(newRunCmd(), newPlanCmd(), newAnalyzeCmd(), newComputeCmd(), newReportCmd(), newWorkerCmd(), newEnginesCmd())
 	return root
 }
