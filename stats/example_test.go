@@ -56,7 +56,7 @@ func Example() {
 	//   serial baseline   6.5s (sum of task times)
 	//   measured serial   not measured
 	//   speedup           1.38 (estimate from CPU times / wall time)
-	//   speedup basis     estimate: serial time 5.85s is the sum over tasks of min(duration, CPU time / threads) (CPU time measured for 7 of 7 computed tasks, duration used for the rest); it assumes each task alone runs as fast as its CPU time spread over its threads, so it leans low; measure with --sample-serial or --measure-serial
+	//   speedup basis     estimate: serial time 5.85s is the sum over tasks of min(duration, CPU time / threads) (CPU time measured for 7 of 7 computed tasks, duration used for the rest); it assumes each task alone runs as fast as its CPU time spread over its threads, so it leans low (the sum of the task durations, 6.5s, would give 1.53); measure with --sample-serial or --measure-serial
 	//   efficiency        68.8% (speedup / workers)
 	//   load imbalance    1.29 (max / mean worker busy time)
 	//   longest task      ["mp2", [1, 2, 3], [1, 2, 3]] 2.5s (level 3, worker 0)

@@ -363,8 +363,9 @@ func (rep *Report) chooseSpeedup() {
 		rep.SpeedupBasis = fmt.Sprintf("estimate: serial time %s is the sum over tasks of min(duration, CPU time / threads) "+
 			"(CPU time measured for %d of %d computed tasks, duration used for the rest); "+
 			"it assumes each task alone runs as fast as its CPU time spread over its threads, "+
-			"so it leans low; measure with --sample-serial or --measure-serial",
-			FormatDuration(ref), rep.CPUMeasured, rep.Tasks-rep.Reused)
+			"so it leans low (the sum of the task durations, %s, would give %.2f); measure with --sample-serial or --measure-serial",
+			FormatDuration(ref), rep.CPUMeasured, rep.Tasks-rep.Reused,
+			FormatDuration(rep.SerialBaseline), ratio(float64(rep.SerialBaseline), float64(rep.Wall)))
 	default:
 		ref, rep.SpeedupReference = rep.SerialEstimate, RefBaseline
 		rep.SpeedupBasis = "estimate: serial time " + FormatDuration(ref) + " is the sum of the task durations " +

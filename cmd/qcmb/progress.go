@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -22,8 +23,10 @@ const progressTick = 250 * time.Millisecond
 // only when they finish. All methods accept a nil *progress (no terminal), which draws
 // nothing.
 type progress struct {
-	bar *progressbar.ProgressBar
-	est *workEstimate
+	mu    sync.Mutex // one drawing at a time
+	bar   *progressbar.ProgressBar
+	est   *workEstimate
+	begun time.Time
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -55,6 +58,7 @@ func (p *progress) begin(workers int) {
 		return
 	}
 	p.est.workers = max(workers, 1)
+	p.begun = time.Now()
 	p.draw()
 	p.wg.Add(1)
 	go func() {
@@ -91,9 +95,16 @@ func (p *progress) finished(done, total int, o executor.Outcome) {
 }
 
 func (p *progress) draw() {
-	s := p.est.snapshot(time.Now())
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	s := p.est.snapshot(now)
 	_ = p.bar.Set(int(1000 * s.fraction))
-	p.bar.Describe(s.String())
+	elapsed := ""
+	if !p.begun.IsZero() {
+		elapsed = stats.FormatDuration(now.Sub(p.begun).Round(time.Second)) + " elapsed, "
+	}
+	p.bar.Describe(strings.Replace(s.String(), "ETA", elapsed+"ETA", 1))
 }
 
 // close stops redrawing and clears the bar.
@@ -157,7 +168,7 @@ func (e *workEstimate) finish(i int, d time.Duration, now time.Time) {
 // progressState is what the bar shows.
 type progressState struct {
 	done, running, total int
-	fraction             float64       // of the estimated work done, 0..1
+	fraction             float64       // of the estimated work done, 0..1 (0 until a task finishes)
 	eta                  time.Duration // estimated time left; < 0 when unknown
 	atLeast              bool          // the ETA is a lower bound (no task has finished yet)
 }
@@ -174,7 +185,10 @@ func (s progressState) String() string {
 	}
 }
 
-// snapshot estimates the state at now. With r seconds per unit cost, the work left is the
+// snapshot estimates the state at now. Until a task finishes, the seconds per unit cost r
+// are bounded from below by the running tasks (the one furthest past its cost would be
+// done now), which gives a lower bound on the time left but says nothing of the fraction
+// done, reported as 0. With r, the work left is the
 // cost of the tasks not started times r plus, for each running task, its cost times r less
 // the time it has run (at least 0); it is shared by the workers, so the ETA is the work
 // left over the workers, but no less than the longest remainder of a running task.
@@ -209,7 +223,9 @@ func (e *workEstimate) snapshot(now time.Time) progressState {
 		}
 		left += rem
 	}
-	s.fraction = min(max(1-left/(e.total*rate), 0), 1)
+	if !s.atLeast {
+		s.fraction = min(max(1-left/(e.total*rate), 0), 1)
+	}
 	s.eta = time.Duration(max(left/float64(max(e.workers, 1)), longest) * float64(time.Second))
 	return s
 }
