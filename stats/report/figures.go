@@ -259,16 +259,17 @@ func durations(rep *stats.Report) (Figure, error) {
 	p.X.Scale = plot.LogScale{}
 	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
 	p.Add(plotter.NewGrid())
+	g := &groupedHist{edges: edges}
 	for _, l := range levels(rep) {
 		xs := byLevel[l]
 		if len(xs) == 0 {
 			continue
 		}
-		h := &plotter.Histogram{Bins: bins(xs, edges), FillColor: withAlpha(levelColor(l), 0x99),
-			LineStyle: draw.LineStyle{Color: levelColor(l), Width: vg.Points(1.2)}}
-		p.Add(h)
+		g.counts = append(g.counts, counts(xs, edges))
+		g.fills = append(g.fills, levelColor(l))
 		p.Legend.Add(fmt.Sprintf("%s (%d tasks)", levelName(l), len(xs)), swatch{levelColor(l)})
 	}
+	p.Add(g)
 	p.Legend.Top = true
 	p.Legend.Padding = vg.Points(2)
 	p.Y.Min = 0
@@ -289,17 +290,47 @@ func logEdges(xs []float64) []float64 {
 	return edges
 }
 
-// bins counts xs in the bins between consecutive edges.
-func bins(xs, edges []float64) []plotter.HistogramBin {
-	out := make([]plotter.HistogramBin, len(edges)-1)
-	for i := range out {
-		out[i] = plotter.HistogramBin{Min: edges[i], Max: edges[i+1]}
-	}
+// counts counts xs in the bins between consecutive edges.
+func counts(xs, edges []float64) []float64 {
+	out := make([]float64, len(edges)-1)
 	for _, x := range xs {
 		i, _ := slices.BinarySearch(edges, x)
-		out[min(max(i-1, 0), len(out)-1)].Weight++
+		out[min(max(i-1, 0), len(out)-1)]++
 	}
 	return out
+}
+
+// groupedHist draws histograms of several series side by side: each bin is split (evenly
+// on the log axis) into one bar per series.
+type groupedHist struct {
+	edges  []float64
+	counts [][]float64 // per series, per bin
+	fills  []color.Color
+}
+
+func (g *groupedHist) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, trY := plt.Transforms(&c)
+	n := float64(len(g.counts))
+	for s, cs := range g.counts {
+		for i, k := range cs {
+			if k == 0 {
+				continue
+			}
+			lo, hi := g.edges[i], g.edges[i+1]
+			x0 := trX(lo * math.Pow(hi/lo, (float64(s)+0.08)/n))
+			x1 := trX(lo * math.Pow(hi/lo, (float64(s)+0.92)/n))
+			y0, y1 := trY(0), trY(k)
+			pts := []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}}
+			c.FillPolygon(g.fills[s], c.ClipPolygonXY(pts))
+		}
+	}
+}
+
+func (g *groupedHist) DataRange() (xmin, xmax, ymin, ymax float64) {
+	for _, cs := range g.counts {
+		ymax = max(ymax, slices.Max(cs))
+	}
+	return g.edges[0], g.edges[len(g.edges)-1], 0, ymax * 1.3 // headroom for the legend
 }
 
 func withAlpha(c color.Color, a uint8) color.Color {
@@ -316,7 +347,7 @@ func barFigure(f Figure, names []string, values []float64, fills []color.Color, 
 	p := plot.New()
 	p.Title.Text = f.Title
 	p.Y.Label.Text = ylabel
-	w := vg.Points(math.Min(60, 360/float64(len(values))))
+	w := vg.Points(math.Min(40, 160/float64(len(values))))
 	for i, v := range values {
 		vs := make(plotter.Values, len(values))
 		vs[i] = v
