@@ -199,16 +199,18 @@ func timeline(rep *stats.Report) (Figure, error) {
 	}
 	sec := func(t time.Time) float64 { return t.Sub(t0).Seconds() }
 	g := &gantt{}
-	for _, w := range rep.WorkerStarts {
-		if !w.Ready.IsZero() {
-			g.bars = append(g.bars, bar{x0: sec(w.Requested), x1: sec(w.Ready), y: row[w.Worker], fill: grey})
-		}
-	}
 	for _, r := range rep.Records {
 		if r.Reused || r.Start.IsZero() || r.End.IsZero() {
 			continue
 		}
 		g.bars = append(g.bars, bar{x0: sec(r.Start), x1: sec(r.End), y: row[r.Worker], fill: levelColor(r.Level), failed: r.Failed()})
+	}
+	// Start-up on top: a worker process's first task is timed from when it was sent, so
+	// its bar includes the start-up.
+	for _, w := range rep.WorkerStarts {
+		if !w.Ready.IsZero() {
+			g.bars = append(g.bars, bar{x0: sec(w.Requested), x1: sec(w.Ready), y: row[w.Worker], fill: grey})
+		}
 	}
 	p := plot.New()
 	p.Title.Text = f.Title
