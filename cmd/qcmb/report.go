@@ -31,6 +31,9 @@ directory that receives one file per figure.`,
 			if err := readJSON(args[0], &rep); err != nil {
 				return err
 			}
+			if rep.Tasks == 0 {
+				return fmt.Errorf("%s holds no task statistics (qcmb run --stats-json writes them)", args[0])
+			}
 			if format == "html" {
 				return writeHTMLReport(output, &rep)
 			}

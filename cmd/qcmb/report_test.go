@@ -132,6 +132,10 @@ func TestRunReport(t *testing.T) {
 	}
 	_, err = execute(t, "report", statsPath, "--format", "gif", "-o", filepath.Join(dir, "gif"))
 	assert.ErrorContains(t, err, `format "gif"`)
+	_, err = execute(t, "report", water4Input, "-o", filepath.Join(dir, "not.html"))
+	assert.ErrorContains(t, err, "holds no task statistics")
+	_, err = execute(t, "report", statsPath)
+	assert.ErrorContains(t, err, "-o is required")
 
 	openInChromium(t, page)
 }
