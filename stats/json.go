@@ -220,14 +220,15 @@ type serialSampleJSON struct {
 }
 
 type criticalPathJSON struct {
-	Level             int     `json:"level"`
-	Tasks             int     `json:"tasks"`
-	WorkSeconds       float64 `json:"work_seconds"`
-	Longest           string  `json:"longest"`
-	LongestSeconds    float64 `json:"longest_seconds"`
-	Workers           int     `json:"workers"`
-	LowerBoundSeconds float64 `json:"lower_bound_seconds"`
-	SpanSeconds       float64 `json:"span_seconds"`
+	Level             int              `json:"level"`
+	Tasks             int              `json:"tasks"`
+	WorkSeconds       float64          `json:"work_seconds"`
+	Longest           string           `json:"longest"`
+	LongestSeconds    float64          `json:"longest_seconds"`
+	Workers           int              `json:"workers"`
+	LowerBoundSeconds float64          `json:"lower_bound_seconds"`
+	SpanSeconds       float64          `json:"span_seconds"`
+	Predictions       []predictionJSON `json:"predictions,omitempty"`
 }
 
 type workerIdleJSON struct {
@@ -255,13 +256,23 @@ type predictionJSON struct {
 func toCriticalJSON(c CriticalPath) criticalPathJSON {
 	return criticalPathJSON{Level: c.Level, Tasks: c.Tasks, WorkSeconds: seconds(c.Work),
 		Longest: c.Longest, LongestSeconds: seconds(c.LongestTime), Workers: c.Workers,
-		LowerBoundSeconds: seconds(c.LowerBound), SpanSeconds: seconds(c.Span)}
+		LowerBoundSeconds: seconds(c.LowerBound), SpanSeconds: seconds(c.Span),
+		Predictions: mapSlice(c.Predictions, toPredictionJSON)}
+}
+
+func toPredictionJSON(p Prediction) predictionJSON {
+	return predictionJSON{p.Workers, seconds(p.Makespan), seconds(p.LowerBound), finite(p.Speedup)}
+}
+
+func fromPredictionJSON(p predictionJSON) Prediction {
+	return Prediction{p.Workers, fromSeconds(p.MakespanSeconds), fromSeconds(p.LowerBoundSeconds), p.Speedup}
 }
 
 func fromCriticalJSON(j criticalPathJSON) CriticalPath {
 	return CriticalPath{Level: j.Level, Tasks: j.Tasks, Work: fromSeconds(j.WorkSeconds),
 		Longest: j.Longest, LongestTime: fromSeconds(j.LongestSeconds), Workers: j.Workers,
-		LowerBound: fromSeconds(j.LowerBoundSeconds), Span: fromSeconds(j.SpanSeconds)}
+		LowerBound: fromSeconds(j.LowerBoundSeconds), Span: fromSeconds(j.SpanSeconds),
+		Predictions: nilIfEmpty(mapSlice(j.Predictions, fromPredictionJSON))}
 }
 
 // mapSlice converts every element of s with f; nil stays nil.
@@ -300,9 +311,7 @@ func (j *reportJSON) setAnalysis(r *Report) {
 	j.WorkerRecords = mapSlice(r.WorkerStarts, func(w WorkerRecord) workerRecordJSON {
 		return workerRecordJSON{w.Worker, utc(w.Requested), utc(w.Ready), w.Host}
 	})
-	j.Predictions = emptyIfNil(mapSlice(r.Predictions, func(p Prediction) predictionJSON {
-		return predictionJSON{p.Workers, seconds(p.Makespan), seconds(p.LowerBound), finite(p.Speedup)}
-	}))
+	j.Predictions = emptyIfNil(mapSlice(r.Predictions, toPredictionJSON))
 }
 
 // analysis reads back what setAnalysis writes.
@@ -320,9 +329,7 @@ func (j *reportJSON) analysis(r *Report) {
 	r.WorkerStarts = nilIfEmpty(mapSlice(j.WorkerRecords, func(w workerRecordJSON) WorkerRecord {
 		return WorkerRecord{w.Worker, w.Requested, w.Ready, w.Host}
 	}))
-	r.Predictions = nilIfEmpty(mapSlice(j.Predictions, func(p predictionJSON) Prediction {
-		return Prediction{p.Workers, fromSeconds(p.MakespanSeconds), fromSeconds(p.LowerBoundSeconds), p.Speedup}
-	}))
+	r.Predictions = nilIfEmpty(mapSlice(j.Predictions, fromPredictionJSON))
 }
 
 // MarshalJSON writes the report with snake_case names and durations in seconds:

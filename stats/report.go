@@ -133,7 +133,8 @@ type Report struct {
 	// worker; WorkerStarts are the worker start-ups recorded with Recorder.AddWorker.
 	Idle         []WorkerIdle
 	WorkerStarts []WorkerRecord
-	// Predictions are the makespans list scheduling predicts for PredictionWorkers workers.
+	// Predictions are the makespans list scheduling predicts for PredictionWorkers workers
+	// (the same as Critical.Predictions; CriticalByLevel has each level's).
 	Predictions []Prediction
 
 	// Records is the full list of task records, sorted by Start, then Level, MC, Label
@@ -281,7 +282,7 @@ func compute(d runData, workers int) *Report {
 	rep.SerialSample = serialSample(recs, d.sample)
 	rep.chooseSpeedup()
 	rep.Critical = criticalPath(0, recs, rep.Workers)
-	rep.Predictions = predictions(recs)
+	rep.Predictions = rep.Critical.Predictions
 	rep.WorkerStarts = d.workers
 	if !first.IsZero() {
 		rep.Idle = idle(recs, d.workers, first, rep.Wall, rep.Workers)

@@ -40,6 +40,8 @@ type CriticalPath struct {
 	LowerBound time.Duration
 	// Span is the observed time from the first start to the last end of these tasks.
 	Span time.Duration
+	// Predictions are the makespans of these tasks alone on PredictionWorkers workers.
+	Predictions []Prediction
 }
 
 // WorkerIdle divides the run's wall time of one worker into busy time and the causes of
@@ -169,6 +171,7 @@ func criticalPath(level int, recs []TaskRecord, workers int) CriticalPath {
 	if !first.IsZero() && last.After(first) {
 		cp.Span = last.Sub(first)
 	}
+	cp.Predictions = predictions(recs)
 	return cp
 }
 

@@ -34,6 +34,11 @@ func TestMakespan(t *testing.T) {
 // atS returns t0 plus s seconds.
 func atS(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
 
+func noPredictions(c CriticalPath) CriticalPath {
+	c.Predictions = nil
+	return c
+}
+
 func TestIdleAndCriticalPath(t *testing.T) {
 	rec := NewRecorder()
 	rec.BeginAt(t0)
@@ -58,12 +63,17 @@ func TestIdleAndCriticalPath(t *testing.T) {
 
 	// Work 5 + 2.5 + 9 = 16.5 s; longest 9 s; bound on 2 workers max(9, 8.25) = 9 s.
 	assert.Equal(t, CriticalPath{Level: 0, Tasks: 3, Work: 16500 * time.Millisecond, Longest: "c",
-		LongestTime: 9 * time.Second, Workers: 2, LowerBound: 9 * time.Second, Span: 10 * time.Second}, rep.Critical)
+		LongestTime: 9 * time.Second, Workers: 2, LowerBound: 9 * time.Second, Span: 10 * time.Second}, noPredictions(rep.Critical))
 	require.Len(t, rep.CriticalByLevel, 2)
 	assert.Equal(t, CriticalPath{Level: 1, Tasks: 1, Work: 5 * time.Second, Longest: "a",
-		LongestTime: 5 * time.Second, Workers: 2, LowerBound: 5 * time.Second, Span: 5 * time.Second}, rep.CriticalByLevel[0])
+		LongestTime: 5 * time.Second, Workers: 2, LowerBound: 5 * time.Second, Span: 5 * time.Second}, noPredictions(rep.CriticalByLevel[0]))
 	assert.Equal(t, CriticalPath{Level: 2, Tasks: 2, Work: 11500 * time.Millisecond, Longest: "c",
-		LongestTime: 9 * time.Second, Workers: 2, LowerBound: 9 * time.Second, Span: 9 * time.Second}, rep.CriticalByLevel[1])
+		LongestTime: 9 * time.Second, Workers: 2, LowerBound: 9 * time.Second, Span: 9 * time.Second}, noPredictions(rep.CriticalByLevel[1]))
+	// Level 2 alone, {9, 2.5}: 11.5 s on one worker, 9 s on two or more.
+	require.Len(t, rep.CriticalByLevel[1].Predictions, len(PredictionWorkers))
+	assert.Equal(t, 11500*time.Millisecond, rep.CriticalByLevel[1].Predictions[0].Makespan)
+	assert.Equal(t, 9*time.Second, rep.CriticalByLevel[1].Predictions[1].Makespan)
+	assert.Equal(t, rep.Predictions, rep.Critical.Predictions)
 
 	// Predictions: {9, 5, 2.5}: 1 worker 16.5 s, 2 workers 9 s (9 | 5+2.5), then 9 s.
 	require.Len(t, rep.Predictions, len(PredictionWorkers))

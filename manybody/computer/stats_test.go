@@ -96,7 +96,7 @@ func TestRunStatisticsOfKnownTasks(t *testing.T) {
 	assert.InDelta(t, float64(ms(660))/float64(rep.Wall), rep.Speedup, 1e-9)
 
 	assert.Equal(t, stats.CriticalPath{Level: 0, Tasks: 10, Work: ms(660), Longest: rep.Critical.Longest,
-		LongestTime: ms(90), Workers: 2, LowerBound: ms(330), Span: rep.Critical.Span}, rep.Critical)
+		LongestTime: ms(90), Workers: 2, LowerBound: ms(330), Span: rep.Critical.Span, Predictions: rep.Predictions}, rep.Critical)
 	require.Len(t, rep.CriticalByLevel, 2)
 	assert.Equal(t, []time.Duration{ms(120), ms(540)}, []time.Duration{rep.CriticalByLevel[0].Work, rep.CriticalByLevel[1].Work})
 	assert.Equal(t, []time.Duration{ms(60), ms(270)}, []time.Duration{rep.CriticalByLevel[0].LowerBound, rep.CriticalByLevel[1].LowerBound})

@@ -146,4 +146,10 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 	"f2":   func(x float64) string { return fmt.Sprintf("%.2f", x) },
 	"mulf": func(x float64) float64 { return 100 * x },
 	"ref":  referenceShort,
+	"predAt": func(c stats.CriticalPath, i int) string {
+		if i < 0 || i >= len(c.Predictions) {
+			return "–"
+		}
+		return stats.FormatDuration(c.Predictions[i].Makespan)
+	},
 }).Parse(pageHTML))

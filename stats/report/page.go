@@ -87,10 +87,10 @@ footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 2
 {{if .R.Predictions}}
 <section id="predictions">
 <h2>Predicted makespan</h2>
-<p class="cap">The same tasks list-scheduled largest first on more or fewer workers, assuming each worker has the cores its tasks ask for.</p>
+<p class="cap">The same tasks list-scheduled largest first on more or fewer workers, assuming each worker has the cores its tasks ask for; the last columns schedule each n-body level's tasks alone.</p>
 <table>
-<tr><th class="l">workers</th><th>makespan</th><th>lower bound</th><th>speedup</th></tr>
-{{range .R.Predictions}}<tr><td class="l">{{.Workers}}</td><td>{{call $.Dur .Makespan}}</td><td>{{call $.Dur .LowerBound}}</td><td>{{f2 .Speedup}}</td></tr>
+<tr><th class="l">workers</th><th>makespan</th><th>lower bound</th><th>speedup</th>{{range .R.CriticalByLevel}}<th>{{.Level}}-body alone</th>{{end}}</tr>
+{{range $i, $p := .R.Predictions}}<tr><td class="l">{{.Workers}}</td><td>{{call $.Dur .Makespan}}</td><td>{{call $.Dur .LowerBound}}</td><td>{{f2 .Speedup}}</td>{{range $.R.CriticalByLevel}}<td>{{predAt . $i}}</td>{{end}}</tr>
 {{end}}
 </table>
 </section>
