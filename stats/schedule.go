@@ -94,7 +94,15 @@ func Makespan(durations []time.Duration, workers int) time.Duration {
 		return 0
 	}
 	d := slices.Clone(durations)
-	slices.SortStableFunc(d, func(a, b time.Duration) int { return cmp.Compare(b, a) })
+	slices.SortFunc(d, func(a, b time.Duration) int { return cmp.Compare(b, a) })
+	return makespanSorted(d, workers)
+}
+
+// makespanSorted is Makespan of durations sorted largest first.
+func makespanSorted(d []time.Duration, workers int) time.Duration {
+	if workers >= len(d) {
+		return d[0] // one task per worker: the longest
+	}
 	h := make(loadHeap, min(workers, len(d)))
 	for i := range h {
 		h[i] = load{worker: i}
@@ -190,9 +198,10 @@ func predictions(recs []TaskRecord) []Prediction {
 	if len(est) == 0 {
 		return nil
 	}
+	slices.SortFunc(est, func(a, b time.Duration) int { return cmp.Compare(b, a) })
 	out := make([]Prediction, len(PredictionWorkers))
 	for i, w := range PredictionWorkers {
-		m := Makespan(est, w)
+		m := makespanSorted(est, w)
 		out[i] = Prediction{Workers: w, Makespan: m,
 			LowerBound: max(longest, work/time.Duration(w)), Speedup: ratio(float64(work), float64(m))}
 	}
