@@ -130,7 +130,7 @@ type Report struct {
 	Critical        CriticalPath
 	CriticalByLevel []CriticalPath
 	// Idle divides each worker's wall time into busy time and causes of idleness, sorted by
-	// worker; WorkerStarts are the worker start-ups recorded with Recorder.AddWorker.
+	// worker (for the run as a whole: the levels' tasks interleave on the same workers); WorkerStarts are the worker start-ups recorded with Recorder.AddWorker.
 	Idle         []WorkerIdle
 	WorkerStarts []WorkerRecord
 	// Predictions are the makespans list scheduling predicts for PredictionWorkers workers
