@@ -23,8 +23,9 @@ const progressTick = 250 * time.Millisecond
 // only when they finish. All methods accept a nil *progress (no terminal), which draws
 // nothing.
 type progress struct {
-	mu    sync.Mutex // one drawing at a time
-	bar   *progressbar.ProgressBar
+	mu    sync.Mutex               // one drawing at a time; guards bar and begun
+	out   io.Writer                // the terminal
+	bar   *progressbar.ProgressBar // nil until begin
 	est   *workEstimate
 	begun time.Time
 
@@ -38,18 +39,7 @@ func newProgress(f runFlags, tasks []executor.Task, stderr io.Writer) *progress 
 	if !f.progress || !ok || !term.IsTerminal(int(fh.Fd())) {
 		return nil
 	}
-	return &progress{
-		bar: progressbar.NewOptions(1000,
-			progressbar.OptionSetWriter(stderr),
-			progressbar.OptionSetWidth(30),
-			progressbar.OptionSetPredictTime(false),
-			progressbar.OptionShowDescriptionAtLineEnd(),
-			progressbar.OptionSetRenderBlankState(true),
-			progressbar.OptionClearOnFinish(),
-		),
-		est:  newWorkEstimate(tasks),
-		stop: make(chan struct{}),
-	}
+	return &progress{out: stderr, est: newWorkEstimate(tasks), stop: make(chan struct{})}
 }
 
 // begin starts redrawing the bar.
@@ -57,8 +47,18 @@ func (p *progress) begin(workers int) {
 	if p == nil {
 		return
 	}
-	p.est.workers = max(workers, 1)
+	p.est.setWorkers(workers)
+	p.mu.Lock()
+	p.bar = progressbar.NewOptions(1000,
+		progressbar.OptionSetWriter(p.out),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionSetPredictTime(false),
+		progressbar.OptionShowDescriptionAtLineEnd(),
+		progressbar.OptionSetRenderBlankState(true),
+		progressbar.OptionClearOnFinish(),
+	)
 	p.begun = time.Now()
+	p.mu.Unlock()
 	p.draw()
 	p.wg.Add(1)
 	go func() {
@@ -97,23 +97,25 @@ func (p *progress) finished(done, total int, o executor.Outcome) {
 func (p *progress) draw() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.bar == nil {
+		return
+	}
 	now := time.Now()
 	s := p.est.snapshot(now)
 	_ = p.bar.Set(int(1000 * s.fraction))
-	elapsed := ""
-	if !p.begun.IsZero() {
-		elapsed = stats.FormatDuration(now.Sub(p.begun).Round(time.Second)) + " elapsed, "
-	}
+	elapsed := stats.FormatDuration(now.Sub(p.begun).Round(time.Second)) + " elapsed, "
 	p.bar.Describe(strings.Replace(s.String(), "ETA", elapsed+"ETA", 1))
 }
 
-// close stops redrawing and clears the bar.
+// close stops redrawing and clears the bar; begin must have been called.
 func (p *progress) close() {
 	if p == nil {
 		return
 	}
 	close(p.stop)
 	p.wg.Wait()
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	_ = p.bar.Finish()
 }
 
@@ -143,6 +145,12 @@ func newWorkEstimate(tasks []executor.Task) *workEstimate {
 		e.total += e.cost[i]
 	}
 	return e
+}
+
+func (e *workEstimate) setWorkers(n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.workers = max(n, 1)
 }
 
 func (e *workEstimate) start(i int, now time.Time) {
