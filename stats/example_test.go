@@ -108,3 +108,26 @@ func Example() {
 	//
 	// JSON: wall_seconds=4.25 speedup=1.376 p95 of level 2=0.95 s
 }
+
+// How long would five tasks of 5, 4, 3, 3 and 3 minutes take on 1, 2 and 3 workers,
+// started largest first?
+func ExampleMakespan() {
+	tasks := []time.Duration{5 * time.Minute, 4 * time.Minute, 3 * time.Minute, 3 * time.Minute, 3 * time.Minute}
+	for _, workers := range []int{1, 2, 3} {
+		fmt.Println(workers, stats.Makespan(tasks, workers))
+	}
+	// Output:
+	// 1 18m0s
+	// 2 10m0s
+	// 3 7m0s
+}
+
+// Choose 4 of a trimer's tasks (three 1-body, three 2-body, one 3-body) for a sampled
+// serial baseline: every level is measured, cheap and expensive tasks alike.
+func ExampleSampleTasks() {
+	levels := []int{1, 1, 1, 2, 2, 2, 3}
+	costs := []float64{1, 1.2, 0.9, 8, 9, 7.5, 60}
+	fmt.Println(stats.SampleTasks(levels, costs, 4))
+	// Output:
+	// [1 2 3 6]
+}
