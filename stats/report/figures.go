@@ -41,8 +41,8 @@ var levelColors = []color.NRGBA{
 }
 
 var (
-	grey    = color.NRGBA{0x99, 0x99, 0x99, 0xff}
-	failRed = color.NRGBA{0xC0, 0x00, 0x00, 0xff}
+	grey = color.NRGBA{0x99, 0x99, 0x99, 0xff}
+	red  = color.NRGBA{0xC0, 0x00, 0x00, 0xff}
 )
 
 func levelColor(level int) color.Color {
@@ -120,7 +120,7 @@ type gantt struct{ bars []bar }
 func (g *gantt) Plot(c draw.Canvas, plt *plot.Plot) {
 	trX, trY := plt.Transforms(&c)
 	edge := draw.LineStyle{Color: color.White, Width: vg.Points(0.6)}
-	failEdge := draw.LineStyle{Color: failRed, Width: vg.Points(1.5)}
+	failEdge := draw.LineStyle{Color: red, Width: vg.Points(1.5)}
 	for _, b := range g.bars {
 		x0, x1 := trX(b.x0), trX(b.x1)
 		if x1-x0 < vg.Points(0.8) { // keep very short tasks visible
@@ -335,12 +335,6 @@ func (g *groupedHist) DataRange() (xmin, xmax, ymin, ymax float64) {
 	return g.edges[0], g.edges[len(g.edges)-1], 0, ymax * 1.3 // headroom for the legend
 }
 
-func withAlpha(c color.Color, a uint8) color.Color {
-	n := color.NRGBAModel.Convert(c).(color.NRGBA)
-	n.A = a
-	return n
-}
-
 // barFigure draws one bar per name, each in its colour, with the value labelled.
 func barFigure(f Figure, names []string, values []float64, fills []color.Color, ylabel string) (Figure, error) {
 	if len(values) == 0 {
@@ -488,7 +482,7 @@ func speedup(rep *stats.Report) (Figure, error) {
 			return f, err
 		}
 		m.Shape = draw.PyramidGlyph{}
-		m.Color = failRed
+		m.Color = red
 		m.Radius = vg.Points(6)
 		p.Add(m)
 		p.Legend.Add(fmt.Sprintf("this run: %.2f on %d (%s)", rep.Speedup, rep.Workers, referenceShort(rep.SpeedupReference)), m)
