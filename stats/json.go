@@ -45,7 +45,6 @@ type taskRecordJSON struct {
 	Error           string    `json:"error,omitempty"`
 	Threads         int       `json:"threads,omitempty"`
 	CPUSeconds      float64   `json:"cpu_seconds,omitempty"`
-	Reused          bool      `json:"reused,omitempty"`
 }
 
 // MarshalJSON writes the record with snake_case field names and its duration in seconds
@@ -55,7 +54,7 @@ func (r TaskRecord) MarshalJSON() ([]byte, error) {
 		Label: r.Label, MC: r.MC, Level: r.Level, Worker: r.Worker,
 		Queued: utc(r.Queued), Start: utc(r.Start), End: utc(r.End),
 		DurationSeconds: seconds(r.Duration()), Attempts: r.Attempts, Error: r.Error,
-		Threads: r.Threads, CPUSeconds: seconds(r.CPU), Reused: r.Reused,
+		Threads: r.Threads, CPUSeconds: seconds(r.CPU),
 	})
 }
 
@@ -67,7 +66,7 @@ func (r *TaskRecord) UnmarshalJSON(b []byte) error {
 	}
 	*r = TaskRecord{Label: j.Label, MC: j.MC, Level: j.Level, Worker: j.Worker,
 		Queued: j.Queued, Start: j.Start, End: j.End, Attempts: j.Attempts, Error: j.Error,
-		Threads: j.Threads, CPU: fromSeconds(j.CPUSeconds), Reused: j.Reused}
+		Threads: j.Threads, CPU: fromSeconds(j.CPUSeconds)}
 	return nil
 }
 
@@ -185,6 +184,8 @@ type reportJSON struct {
 	TaskCount             int           `json:"task_count"`
 	FailedCount           int           `json:"failed_count"`
 	Retries               int           `json:"retries"`
+	TasksReused           int           `json:"tasks_reused"`
+	TasksComputed         int           `json:"tasks_computed"`
 	SerialBaselineSeconds float64       `json:"serial_baseline_seconds"`
 	MeasuredSerialSeconds float64       `json:"measured_serial_seconds"`
 	Speedup               float64       `json:"speedup"`
@@ -198,8 +199,8 @@ type reportJSON struct {
 	HistogramScale        string        `json:"histogram_scale,omitempty"`
 	Histogram             []Bin         `json:"histogram"`
 	Tasks                 []TaskRecord  `json:"tasks,omitempty"`
+	WorkerStarts          workerStarts  `json:"worker_starts,omitempty"`
 
-	TasksReused           int                `json:"tasks_reused"`
 	CPUSeconds            float64            `json:"cpu_seconds"`
 	CPUMeasured           int                `json:"cpu_measured_tasks"`
 	SerialEstimateSeconds float64            `json:"serial_estimate_seconds"`
@@ -208,7 +209,6 @@ type reportJSON struct {
 	CriticalPath          criticalPathJSON   `json:"critical_path"`
 	CriticalByLevel       []criticalPathJSON `json:"critical_path_by_level"`
 	Idle                  []workerIdleJSON   `json:"idle"`
-	WorkerRecords         []workerRecordJSON `json:"worker_records,omitempty"`
 	Predictions           []predictionJSON   `json:"predictions"`
 }
 
@@ -237,13 +237,6 @@ type workerIdleJSON struct {
 	StartupSeconds float64 `json:"startup_seconds"`
 	TailSeconds    float64 `json:"tail_seconds"`
 	GapsSeconds    float64 `json:"gaps_seconds"`
-}
-
-type workerRecordJSON struct {
-	Worker    int       `json:"worker"`
-	Requested time.Time `json:"requested,omitzero"`
-	Ready     time.Time `json:"ready,omitzero"`
-	Host      string    `json:"host,omitempty"`
 }
 
 type predictionJSON struct {
@@ -298,7 +291,7 @@ func emptyIfNil[T any](s []T) []T {
 // setAnalysis fills the JSON fields of the run analysis (speedup basis, critical path,
 // idle time, predictions).
 func (j *reportJSON) setAnalysis(r *Report) {
-	j.TasksReused, j.CPUSeconds, j.CPUMeasured = r.Reused, seconds(r.CPU), r.CPUMeasured
+	j.CPUSeconds, j.CPUMeasured = seconds(r.CPU), r.CPUMeasured
 	j.SerialEstimateSeconds, j.SpeedupBasis = seconds(r.SerialEstimate), r.SpeedupBasis
 	if s := r.SerialSample; s != nil {
 		j.SerialSample = &serialSampleJSON{s.Tasks, seconds(s.Serial), seconds(s.InRun), seconds(s.Extrapolated)}
@@ -308,15 +301,12 @@ func (j *reportJSON) setAnalysis(r *Report) {
 	j.Idle = emptyIfNil(mapSlice(r.Idle, func(w WorkerIdle) workerIdleJSON {
 		return workerIdleJSON{w.Worker, seconds(w.Busy), seconds(w.Startup), seconds(w.Tail), seconds(w.Gaps)}
 	}))
-	j.WorkerRecords = mapSlice(r.WorkerStarts, func(w WorkerRecord) workerRecordJSON {
-		return workerRecordJSON{w.Worker, utc(w.Requested), utc(w.Ready), w.Host}
-	})
 	j.Predictions = emptyIfNil(mapSlice(r.Predictions, toPredictionJSON))
 }
 
 // analysis reads back what setAnalysis writes.
 func (j *reportJSON) analysis(r *Report) {
-	r.Reused, r.CPU, r.CPUMeasured = j.TasksReused, fromSeconds(j.CPUSeconds), j.CPUMeasured
+	r.CPU, r.CPUMeasured = fromSeconds(j.CPUSeconds), j.CPUMeasured
 	r.SerialEstimate, r.SpeedupBasis = fromSeconds(j.SerialEstimateSeconds), j.SpeedupBasis
 	if s := j.SerialSample; s != nil {
 		r.SerialSample = &SerialSample{s.Tasks, fromSeconds(s.SerialSeconds), fromSeconds(s.InRunSeconds), fromSeconds(s.ExtrapolatedSeconds)}
@@ -325,9 +315,6 @@ func (j *reportJSON) analysis(r *Report) {
 	r.CriticalByLevel = nilIfEmpty(mapSlice(j.CriticalByLevel, fromCriticalJSON))
 	r.Idle = nilIfEmpty(mapSlice(j.Idle, func(w workerIdleJSON) WorkerIdle {
 		return WorkerIdle{w.Worker, fromSeconds(w.BusySeconds), fromSeconds(w.StartupSeconds), fromSeconds(w.TailSeconds), fromSeconds(w.GapsSeconds)}
-	}))
-	r.WorkerStarts = nilIfEmpty(mapSlice(j.WorkerRecords, func(w workerRecordJSON) WorkerRecord {
-		return WorkerRecord{w.Worker, w.Requested, w.Ready, w.Host}
 	}))
 	r.Predictions = nilIfEmpty(mapSlice(j.Predictions, fromPredictionJSON))
 }
@@ -343,12 +330,14 @@ func (r Report) MarshalJSON() ([]byte, error) {
 	j := reportJSON{
 		WallSeconds: seconds(r.Wall), Workers: r.Workers,
 		TaskCount: r.Tasks, FailedCount: r.Failed, Retries: r.Retries,
+		TasksReused: r.Reused, TasksComputed: r.Computed,
 		SerialBaselineSeconds: seconds(r.SerialBaseline),
 		MeasuredSerialSeconds: seconds(r.MeasuredSerial),
 		Speedup:               finite(r.Speedup), SpeedupReference: r.SpeedupReference,
 		Efficiency: finite(r.Efficiency), LoadImbalance: finite(r.LoadImbalance),
 		Levels: r.Levels, ModelChemistries: r.ByMC, WorkerBusy: r.WorkerBusy,
 		HistogramScale: r.HistogramScale, Histogram: r.Histogram, Tasks: r.Records,
+		WorkerStarts: r.WorkerStarts,
 	}
 	j.setAnalysis(&r)
 	if r.Tasks > 0 {
@@ -380,6 +369,7 @@ func (r *Report) UnmarshalJSON(b []byte) error {
 	*r = Report{
 		Wall: fromSeconds(j.WallSeconds), Workers: j.Workers,
 		Tasks: j.TaskCount, Failed: j.FailedCount, Retries: j.Retries,
+		Reused: j.TasksReused, Computed: j.TasksComputed,
 		SerialBaseline:   fromSeconds(j.SerialBaselineSeconds),
 		MeasuredSerial:   fromSeconds(j.MeasuredSerialSeconds),
 		Speedup:          j.Speedup,
@@ -388,6 +378,7 @@ func (r *Report) UnmarshalJSON(b []byte) error {
 		Levels: nilIfEmpty(j.Levels), ByMC: nilIfEmpty(j.ModelChemistries),
 		WorkerBusy: nilIfEmpty(j.WorkerBusy), HistogramScale: j.HistogramScale,
 		Histogram: nilIfEmpty(j.Histogram), Records: nilIfEmpty(j.Tasks),
+		WorkerStarts: nilIfEmpty([]WorkerRecord(j.WorkerStarts)),
 	}
 	j.analysis(r)
 	if j.LongestTask != nil {

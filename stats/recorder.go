@@ -24,23 +24,14 @@ type TaskRecord struct {
 	Attempts int
 	// Error is empty for a successful task and holds the error message otherwise.
 	Error string
+	// Reused says that the result came from a result store and the task did not run. A
+	// reused task counts in Report.Reused only, not in the timing statistics.
+	Reused bool
 	// Threads is the number of threads the program was given (0: not stated, taken as 1).
 	Threads int
 	// CPU is the processor time the task used, its own and its child processes' (0: not
 	// measured). See executor.Outcome.CPU for how each executor measures it.
 	CPU time.Duration
-	// Reused marks a task whose result came from a store instead of being computed in
-	// this run; it took no real time and is left out of the speedup, the critical path
-	// and the makespan predictions.
-	Reused bool
-}
-
-// WorkerRecord is the start-up of one worker process: when it was asked for and when it
-// was ready to take tasks (an allocation under a batch system can take minutes).
-type WorkerRecord struct {
-	Worker           int
-	Requested, Ready time.Time
-	Host             string
 }
 
 // threads is Threads with "not stated" read as 1.
@@ -83,8 +74,9 @@ type Recorder struct {
 	end    time.Time
 	serial time.Duration
 	recs   []TaskRecord
-	wrecs  []WorkerRecord
-	sample map[string]time.Duration
+	// workers holds the start of every worker process (AddWorker).
+	workers []WorkerRecord
+	sample  map[string]time.Duration
 }
 
 // NewRecorder returns an empty Recorder.
@@ -123,16 +115,6 @@ func (r *Recorder) Add(rec TaskRecord) {
 	}
 	r.mu.Lock()
 	r.recs = append(r.recs, rec)
-	r.mu.Unlock()
-}
-
-// AddWorker records the start-up of one worker process.
-func (r *Recorder) AddWorker(w WorkerRecord) {
-	if r == nil {
-		return
-	}
-	r.mu.Lock()
-	r.wrecs = append(r.wrecs, w)
 	r.mu.Unlock()
 }
 
@@ -193,7 +175,7 @@ func (r *Recorder) Report(workers int) *Report {
 		return compute(runData{}, workers)
 	}
 	r.mu.Lock()
-	d := runData{recs: slices.Clone(r.recs), workers: slices.Clone(r.wrecs),
+	d := runData{recs: slices.Clone(r.recs), workers: slices.Clone(r.workers),
 		begin: r.begin, end: r.end, serial: r.serial, sample: maps.Clone(r.sample)}
 	r.mu.Unlock()
 	return compute(d, workers)

@@ -68,8 +68,11 @@ type Report struct {
 	// number of distinct worker ids in the records.
 	Workers int
 	// Tasks is the number of records, Failed the number with an error, Retries the sum of
-	// Attempts−1 over records with more than one attempt.
+	// Attempts−1 over records with more than one attempt. Reused tasks are not counted.
 	Tasks, Failed, Retries int
+	// Reused is the number of tasks answered from a result store without running;
+	// Computed is the number that ran and succeeded (Tasks − Failed).
+	Reused, Computed int
 
 	// SerialBaseline is the sum of the measured task durations (failed tasks included):
 	// the time a serial run without overhead would take.
@@ -111,8 +114,6 @@ type Report struct {
 	// it holds the longest task.
 	Histogram []Bin
 
-	// Reused counts the tasks answered from a store rather than computed.
-	Reused int
 	// CPU is the sum of the measured CPU times; CPUMeasured counts the computed tasks that
 	// have one.
 	CPU         time.Duration
@@ -130,9 +131,8 @@ type Report struct {
 	Critical        CriticalPath
 	CriticalByLevel []CriticalPath
 	// Idle divides each worker's wall time into busy time and causes of idleness, sorted by
-	// worker (for the run as a whole: the levels' tasks interleave on the same workers); WorkerStarts are the worker start-ups recorded with Recorder.AddWorker.
-	Idle         []WorkerIdle
-	WorkerStarts []WorkerRecord
+	// worker (for the run as a whole: the levels' tasks interleave on the same workers).
+	Idle []WorkerIdle
 	// Predictions are the makespans list scheduling predicts for PredictionWorkers workers
 	// (the same as Critical.Predictions; CriticalByLevel has each level's).
 	Predictions []Prediction
@@ -140,6 +140,10 @@ type Report struct {
 	// Records is the full list of task records, sorted by Start, then Level, MC, Label
 	// and Worker. Set it to nil before writing JSON for a compact report.
 	Records []TaskRecord
+
+	// WorkerStarts holds the start-up of every worker process (Recorder.AddWorker), in the
+	// order recorded; their start-up time is not part of any task's duration.
+	WorkerStarts []WorkerRecord
 }
 
 // summary holds duration statistics common to LevelStats and MCStats.
@@ -209,7 +213,8 @@ func compute(d runData, workers int) *Report {
 		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Level, b.Level),
 			cmp.Compare(a.MC, b.MC), cmp.Compare(a.Label, b.Label), cmp.Compare(a.Worker, b.Worker))
 	})
-	rep := &Report{Tasks: len(recs), Records: recs}
+	recs, reused := withoutReused(recs)
+	rep := &Report{Tasks: len(recs), Records: recs, Reused: reused}
 	if serial > 0 {
 		rep.MeasuredSerial = serial
 	}
@@ -256,6 +261,7 @@ func compute(d runData, workers int) *Report {
 		w.Tasks++
 		w.Busy += d
 	}
+	rep.Computed = rep.Tasks - rep.Failed
 	for _, w := range busy {
 		rep.WorkerBusy = append(rep.WorkerBusy, *w)
 	}
@@ -268,16 +274,11 @@ func compute(d runData, workers int) *Report {
 
 	// Speedup and efficiency, critical path, idle time and predictions.
 	for _, r := range recs {
-		switch {
-		case r.Reused:
-			rep.Reused++
-		case r.CPU > 0:
+		if r.CPU > 0 {
 			rep.CPU += r.CPU
 			rep.CPUMeasured++
 		}
-		if !r.Reused {
-			rep.SerialEstimate += r.serialEstimate()
-		}
+		rep.SerialEstimate += r.serialEstimate()
 	}
 	rep.SerialSample = serialSample(recs, d.sample)
 	rep.chooseSpeedup()
@@ -335,6 +336,16 @@ func compute(d runData, workers int) *Report {
 	sort.Float64s(x)
 	rep.HistogramScale, rep.Histogram = histogram(x)
 	return rep
+}
+
+// withoutReused removes the records of reused tasks from recs (in place) and counts them.
+func withoutReused(recs []TaskRecord) ([]TaskRecord, int) {
+	n := len(recs)
+	recs = slices.DeleteFunc(recs, func(r TaskRecord) bool { return r.Reused })
+	if len(recs) == 0 {
+		recs = nil
+	}
+	return recs, n - len(recs)
 }
 
 // histogram bins the sorted durations x (nanoseconds, integer valued, ≥ 0); see

@@ -376,7 +376,7 @@ func (rep *Report) chooseSpeedup() {
 			"(CPU time measured for %d of %d computed tasks, duration used for the rest); "+
 			"it assumes each task alone runs as fast as its CPU time spread over its threads, "+
 			"so it leans low (the sum of the task durations, %s, would give %.2f); measure with --sample-serial or --measure-serial",
-			FormatDuration(ref), rep.CPUMeasured, rep.Tasks-rep.Reused,
+			FormatDuration(ref), rep.CPUMeasured, rep.Tasks,
 			FormatDuration(rep.SerialBaseline), ratio(float64(rep.SerialBaseline), float64(rep.Wall)))
 	default:
 		ref, rep.SpeedupReference = rep.SerialEstimate, RefBaseline

@@ -94,7 +94,7 @@ func TestIdleAndCriticalPath(t *testing.T) {
 	require.Len(t, back.WorkerStarts, 1)
 	assert.Equal(t, "node1", back.WorkerStarts[0].Host)
 	assert.Contains(t, string(b), `"tasks_reused":1`)
-	assert.Contains(t, string(b), `"worker_records":[{"worker":0,`)
+	assert.Contains(t, string(b), `"worker_starts":[{"worker":0,`)
 }
 
 func TestSpeedupReferences(t *testing.T) {

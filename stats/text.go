@@ -49,6 +49,9 @@ func (r *Report) WriteText(w io.Writer) error {
 
 	p("Many-body run statistics\n")
 	p("  %-17s %d (%d failed, %d retries)\n", "tasks", r.Tasks, r.Failed, r.Retries)
+	if r.Reused > 0 {
+		p("  %-17s %d (from the result store, not run)\n", "tasks reused", r.Reused)
+	}
 	p("  %-17s %d\n", "workers", r.Workers)
 	p("  %-17s %s\n", "wall time", FormatDuration(r.Wall))
 	p("  %-17s %s (sum of task times)\n", "serial baseline", FormatDuration(r.SerialBaseline))
@@ -56,9 +59,6 @@ func (r *Report) WriteText(w io.Writer) error {
 		p("  %-17s %s\n", "measured serial", FormatDuration(r.MeasuredSerial))
 	} else {
 		p("  %-17s not measured\n", "measured serial")
-	}
-	if r.Reused > 0 {
-		p("  %-17s %d (answered from the store, left out below)\n", "reused tasks", r.Reused)
 	}
 	p("  %-17s %.2f (%s)\n", "speedup", r.Speedup, referenceWords[r.SpeedupReference])
 	if r.SpeedupBasis != "" {
@@ -73,6 +73,10 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		p("  %-17s %s %s (level %d, worker %d)\n", "longest task", label,
 			FormatDuration(r.Longest.Duration()), r.Longest.Level, r.Longest.Worker)
+	}
+	if n, mean, longest := startupSummary(r.WorkerStarts); n > 0 {
+		p("  %-17s %d started, mean %s, longest %s (queue wait + start, not in task times)\n",
+			"worker start-up", n, FormatDuration(mean), FormatDuration(longest))
 	}
 
 	if c := r.Critical; c.Tasks > 0 {
