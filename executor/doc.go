@@ -24,6 +24,13 @@
 // broke the protocol is a *WorkerError, which carries the last 64 KiB of the worker's
 // standard error.
 //
+// # Progress and processor time
+//
+// Options.OnStart, if set, hears when each task starts (for Subprocess, when its worker
+// begins it), so progress displays can show running tasks. Outcome.CPU is the processor
+// time of a task: exact for Serial and for worker processes, which run one task at a time,
+// and shared out among concurrent tasks by their Task.Threads in a Pool.
+//
 // # Time limits and retries
 //
 // Options.Timeout limits each attempt: in-process executors cancel the attempt's context
@@ -60,6 +67,11 @@
 // as it is. In-process executors pass Task.Program to their Runner directly. EngineRunner
 // deletes the key again (and an extras object left empty by that becomes null), so that
 // programs see identical inputs in and out of process.
+//
+// Serve adds to each output line's extras the processor time the task used, its own and its
+// finished child processes', as "qcmb:cpu_seconds" (CPUKey); the Subprocess executor moves
+// it into Outcome.CPU and deletes it, so results do not depend on the executor. Other
+// workers may leave it out; Outcome.CPU is then 0.
 //
 // The Subprocess executor may write a second line before the first result arrives (see
 // Subprocess.Pipeline), so a worker must not wait for its output to be read before reading

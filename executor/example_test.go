@@ -49,3 +49,22 @@ func ExampleExecutorFunc() {
 	//   energy of dimer: -2
 	// batch done, error: <nil>
 }
+
+// Options.OnStart tells when each task begins, as a progress display needs.
+func ExampleOptions_onStart() {
+	ex := executor.NewSerial(executor.Options{
+		OnStart: func(i int) { fmt.Println("started task", i) },
+		Runner: executor.RunnerFunc(func(ctx context.Context, program string, payload []byte) (*qcschema.AtomicResult, error) {
+			return &qcschema.AtomicResult{Success: true}, nil
+		}),
+	})
+	tasks := []executor.Task{{ID: "a", Payload: []byte(`{}`)}, {ID: "b", Payload: []byte(`{}`)}}
+	_ = ex.Execute(context.Background(), tasks, func(o executor.Outcome) {
+		fmt.Println("finished task", o.Index)
+	})
+	// Output:
+	// started task 0
+	// finished task 0
+	// started task 1
+	// finished task 1
+}

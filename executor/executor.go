@@ -32,6 +32,10 @@ type Task struct {
 	Payload []byte
 	// Cost is the estimated relative cost; Pool and Subprocess start larger costs first.
 	Cost float64
+	// Threads is the number of threads the program is asked to use for this task (0: not
+	// stated). In-process executors share the measured processor time among concurrent
+	// tasks in proportion to it.
+	Threads int
 }
 
 // Outcome is what became of one task.
@@ -57,6 +61,12 @@ type Outcome struct {
 	// Reused says that the result was not computed but taken from a result store
 	// (package executor/store); Attempts is then 0 and the times are zero.
 	Reused bool
+	// CPU is the processor time of the last attempt, the program's child processes
+	// included; 0 when not measured. Worker processes measure it around each task and
+	// report it (see CPUKey), so it is exact for Subprocess; Serial measures this process
+	// around each task, exact too; in a Pool the process's time is shared among the tasks
+	// running at once in proportion to their Threads, an approximation.
+	CPU time.Duration
 }
 
 // Executor runs batches of tasks.
@@ -182,9 +192,20 @@ type Options struct {
 	// Backoff is the wait before the first retry; it doubles for each further retry
 	// (capped at one minute). 0 retries at once.
 	Backoff time.Duration
+	// OnStart, if set, is called with a task's batch index when its first attempt starts
+	// (for Subprocess: when the worker begins it, not when it is queued in the worker's
+	// pipe). Pool calls it from several goroutines at once.
+	OnStart func(index int)
 	// Runner runs a payload in-process (Serial and Pool; Subprocess workers pick their
 	// own). Nil means EngineRunner().
 	Runner Runner
+}
+
+// started calls OnStart if it is set.
+func (o *Options) started(index int) {
+	if o.OnStart != nil {
+		o.OnStart(index)
+	}
 }
 
 func (o *Options) runner() Runner {

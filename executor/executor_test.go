@@ -12,11 +12,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/qcmb-go/qcmb/executor"
@@ -571,5 +574,41 @@ func TestBatchErrorMessage(t *testing.T) {
 	}
 	if msg := err.Error(); !strings.Contains(msg, "25 tasks failed") || !strings.Contains(msg, "... and 5 more") {
 		t.Errorf("long message:\n%s", msg)
+	}
+}
+
+// Every executor reports each task's start before its outcome and measures the processor
+// time of tasks that compute, without leaving the measurement in the results.
+func TestOnStartAndCPU(t *testing.T) {
+	for _, ec := range executors() {
+		t.Run(ec.name, func(t *testing.T) {
+			var mu sync.Mutex
+			started := map[int]int{}
+			opt := executor.Options{OnStart: func(i int) {
+				mu.Lock()
+				started[i]++
+				mu.Unlock()
+			}}
+			ex := ec.new(t, opt)
+			var tasks []executor.Task
+			for i := range 5 {
+				tasks = append(tasks, task(t, fmt.Sprintf("spin%d", i), map[string]any{"spin": 20.0}))
+			}
+			got := map[int]executor.Outcome{}
+			err := ex.Execute(context.Background(), tasks, func(o executor.Outcome) {
+				mu.Lock()
+				defer mu.Unlock()
+				if started[o.Index] != 1 {
+					t.Errorf("task %d finished after %d start notifications, want 1", o.Index, started[o.Index])
+				}
+				got[o.Index] = o
+			})
+			require.NoError(t, err)
+			require.Len(t, got, len(tasks))
+			for _, o := range got {
+				assert.Positive(t, o.CPU, "task %s", o.ID)
+				assert.NotContains(t, o.Result.Extras, executor.CPUKey)
+			}
+		})
 	}
 }

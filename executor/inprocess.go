@@ -18,6 +18,7 @@ import (
 type inproc struct {
 	opt Options
 	run Runner
+	cpu cpuMeter
 }
 
 // one runs task idx with its retries. ok is false when ctx ended the task unfinished, in
@@ -28,11 +29,14 @@ func (x *inproc) one(ctx context.Context, worker, idx int, t *Task, queued time.
 	if program == "" {
 		program = DefaultProgram
 	}
+	x.opt.started(idx)
 	for {
 		out.Attempts++
+		share := x.cpu.start(t.Threads)
 		out.Start = time.Now()
 		res, err := x.attempt(ctx, program, t.Payload)
 		out.End = time.Now()
+		out.CPU = x.cpu.stop(share)
 		if err != nil && ctx.Err() != nil {
 			return out, false
 		}

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -77,12 +79,17 @@ func worker(mode string) int {
 //
 //	"sleep": seconds       sleep (honouring ctx)
 //	"hang": seconds        sleep ignoring ctx
+//	"spin": n              n million multiply-adds of processor work
 //	"fail": "always"       input_error
 //	"fail": "random"       random_error (retryable) every time
 //	"fail": "once"         random_error unless the file "marker" exists, which it creates
 //	"crash": "once"        exit the process unless "marker" exists (worker only)
 //	"crash": "always"      exit the process (worker only)
 //	"panic": true          panic
+//
+// spinSink keeps the "spin" loop from being optimised away.
+var spinSink atomic.Uint64
+
 func fakeCompute(ctx context.Context, in *qcschema.AtomicInput) (*qcschema.AtomicResult, error) {
 	canon, err := json.Marshal(in)
 	if err != nil {
@@ -95,6 +102,13 @@ func fakeCompute(ctx context.Context, in *qcschema.AtomicInput) (*qcschema.Atomi
 			return nil, ctx.Err()
 		case <-time.After(time.Duration(s * float64(time.Second))):
 		}
+	}
+	if n, ok := kw["spin"].(float64); ok { // n million multiply-adds of processor work
+		x := 1.0
+		for i := 0; i < int(n*1e6); i++ {
+			x = x*1.0000001 + 1e-9
+		}
+		spinSink.Store(math.Float64bits(x))
 	}
 	if s, ok := kw["hang"].(float64); ok {
 		time.Sleep(time.Duration(s * float64(time.Second)))

@@ -2,7 +2,10 @@
 
 package executor
 
-import "os/exec"
+import (
+	"os/exec"
+	"time"
+)
 
 func isolate(cmd *exec.Cmd) {}
 
@@ -11,3 +14,6 @@ func killGroup(cmd *exec.Cmd) {
 		_ = cmd.Process.Kill()
 	}
 }
+
+// processCPU is not available here.
+func processCPU() (time.Duration, bool) { return 0, false }

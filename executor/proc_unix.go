@@ -5,6 +5,7 @@ package executor
 import (
 	"os/exec"
 	"syscall"
+	"time"
 )
 
 // isolate puts the worker in a process group of its own, so that killing it also ends the
@@ -23,4 +24,14 @@ func killGroup(cmd *exec.Cmd) {
 	}
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	_ = cmd.Process.Kill()
+}
+
+// processCPU returns the processor time (user and system) used so far by this process and
+// its children that have been waited for.
+func processCPU() (time.Duration, bool) {
+	var self, kids syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &self) != nil || syscall.Getrusage(syscall.RUSAGE_CHILDREN, &kids) != nil {
+		return 0, false
+	}
+	return time.Duration(self.Utime.Nano() + self.Stime.Nano() + kids.Utime.Nano() + kids.Stime.Nano()), true
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/qcmb-go/qcmb/qcschema"
 )
@@ -42,7 +43,11 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, run Runner) error {
 		}
 		line, rerr := readLine(br, &long)
 		if line = bytes.TrimSpace(line); len(line) > 0 {
+			cpu0, metered := processCPU()
 			res, err := serveOne(ctx, run, line)
+			if cpu1, ok := processCPU(); ok && metered {
+				reportCPU(res, err, cpu1-cpu0)
+			}
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return ctxErr
 			}
@@ -68,6 +73,38 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, run Runner) error {
 			return rerr
 		}
 	}
+}
+
+// reportCPU adds the processor time a line took to its result's or failure's extras
+// (CPUKey).
+func reportCPU(res *qcschema.AtomicResult, err error, cpu time.Duration) {
+	var extras *map[string]any
+	var fo *qcschema.FailedOperation
+	switch {
+	case err == nil && res != nil:
+		extras = &res.Extras
+	case errors.As(err, &fo):
+		extras = &fo.Extras
+	default:
+		return
+	}
+	if *extras == nil {
+		*extras = map[string]any{}
+	}
+	(*extras)[CPUKey] = cpu.Seconds()
+}
+
+// takeCPU removes CPUKey from extras and returns its value (0 if absent or not a number).
+func takeCPU(extras map[string]any) time.Duration {
+	v, ok := extras[CPUKey]
+	if !ok {
+		return 0
+	}
+	delete(extras, CPUKey)
+	if f, ok := v.(float64); ok && f > 0 && f < 1e9 {
+		return time.Duration(f * float64(time.Second))
+	}
+	return 0
 }
 
 // programHead is the part of a worker line that names its program.
@@ -114,7 +151,8 @@ func readLine(br *bufio.Reader, long *[]byte) ([]byte, error) {
 
 // decodeLine turns a worker's output line into a result or a failure (whose InputData the
 // caller sets). A line that is not a JSON object is a protocol error, the third result.
-func decodeLine(line []byte) (*qcschema.AtomicResult, *qcschema.FailedOperation, error) {
+// The processor time the worker reported (CPUKey) is removed from the extras and returned.
+func decodeLine(line []byte) (*qcschema.AtomicResult, *qcschema.FailedOperation, time.Duration, error) {
 	res := new(qcschema.AtomicResult)
 	if err := json.Unmarshal(line, res); err != nil {
 		const max = 200
@@ -122,10 +160,11 @@ func decodeLine(line []byte) (*qcschema.AtomicResult, *qcschema.FailedOperation,
 		if len(s) > max {
 			s = s[:max]
 		}
-		return nil, nil, fmt.Errorf("protocol error: output line is not an AtomicResult or FailedOperation (%v): %q", err, s)
+		return nil, nil, 0, fmt.Errorf("protocol error: output line is not an AtomicResult or FailedOperation (%v): %q", err, s)
 	}
+	cpu := takeCPU(res.Extras)
 	if res.Success {
-		return res, nil, nil
+		return res, nil, cpu, nil
 	}
 	fo := &qcschema.FailedOperation{ID: res.ID, ComputeError: qcschema.ComputeError{
 		ErrorType: qcschema.ErrorUnknown, ErrorMessage: "worker returned success false without an error"}}
@@ -135,5 +174,5 @@ func decodeLine(line []byte) (*qcschema.AtomicResult, *qcschema.FailedOperation,
 	if len(res.Extras) > 0 {
 		fo.Extras = res.Extras
 	}
-	return nil, fo, nil
+	return nil, fo, cpu, nil
 }

@@ -133,6 +133,7 @@ type event struct {
 	res  *qcschema.AtomicResult
 	fail *qcschema.FailedOperation
 	perr error // protocol error, or with exit the Wait error
+	cpu  time.Duration
 	exit bool
 	at   time.Time
 }
@@ -326,11 +327,12 @@ func (r *subRun) send(p *proc, i int, now time.Time) {
 			Err: failure(t.Payload, qcschema.ErrorInput, "payload: "+err.Error())})
 		return
 	}
+	r.attempts[i]++
 	if len(p.inflight) == 0 {
 		p.headStart = now
+		r.started(i)
 	}
 	p.inflight = append(p.inflight, i)
-	r.attempts[i]++
 	p.in <- append(line, '\n')
 }
 
@@ -351,15 +353,25 @@ func (r *subRun) onEvent(ev event) {
 	p.inflight = p.inflight[:copy(p.inflight, p.inflight[1:])]
 	start := p.headStart
 	p.headStart = ev.at
+	if len(p.inflight) > 0 {
+		r.started(p.inflight[0])
+	}
 	p.answered++
 	r.doa, r.broken = 0, false
 	out := Outcome{Index: i, ID: r.tasks[i].ID, Result: ev.res, Attempts: r.attempts[i], Worker: p.slot,
-		Queued: r.queued, Start: start, End: ev.at}
+		Queued: r.queued, Start: start, End: ev.at, CPU: ev.cpu}
 	if ev.fail != nil {
 		ev.fail.InputData = inputData(r.tasks[i].Payload)
 		out.Err = ev.fail
 	}
 	r.finish(out)
+}
+
+// started reports the start of task i's first attempt.
+func (r *subRun) started(i int) {
+	if r.attempts[i] == 1 {
+		r.s.opt.started(i)
+	}
 }
 
 // crash handles a worker that ended or broke the protocol.
@@ -516,7 +528,7 @@ func (r *subRun) read(p *proc) {
 		line, err := readLine(br, &long)
 		if line = bytes.TrimSpace(line); len(line) > 0 {
 			ev := event{p: p}
-			ev.res, ev.fail, ev.perr = decodeLine(line)
+			ev.res, ev.fail, ev.cpu, ev.perr = decodeLine(line)
 			ev.at = time.Now()
 			if !r.emit(ev) || ev.perr != nil {
 				break

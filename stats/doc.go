@@ -5,11 +5,19 @@
 // a Report:
 //
 //   - wall time, number of tasks, failures and retries;
-//   - the serial baseline, the sum of the task durations, and optionally a separately
-//     measured serial run time (Recorder.SetMeasuredSerial);
-//   - speedup = reference / wall time, where the reference is the measured serial time
-//     if there is one and the serial baseline otherwise, and efficiency = speedup /
-//     workers;
+//   - the serial baseline, the sum of the task durations; the serial estimate, the sum
+//     over tasks of min(duration, CPU time / threads) (TaskRecord.CPU, Threads); optionally
+//     a separately measured serial run time (Recorder.SetMeasuredSerial) and a sampled
+//     serial baseline (Recorder.AddSerialSample, chosen with SampleTasks);
+//   - speedup = reference / wall time, where the reference is, in this order of
+//     preference, the measured serial time, the sampled serial time extrapolated per
+//     level, the serial estimate when CPU times were recorded, or the serial baseline;
+//     Report.SpeedupBasis says which in a sentence. Efficiency = speedup / workers;
+//   - the critical path of the run and of each level (longest task and the lower bound
+//     max(longest, work / workers)), each worker's idle time by cause (start-up, from
+//     WorkerRecords when recorded; tail; gaps) and the makespans largest-first list
+//     scheduling (Makespan) predicts on 1 to 64 workers. Tasks answered from a store
+//     (TaskRecord.Reused) are left out of these;
 //   - load imbalance = the largest worker busy time / the mean worker busy time, counting
 //     workers that ran nothing as idle;
 //   - the longest task;

@@ -31,7 +31,9 @@ func Example() {
 		{`["mp2", [1, 2, 3], [1, 2, 3]]`, 3, 0, 1700, 4200},
 	} {
 		rec.Add(stats.TaskRecord{Label: task.label, MC: "mp2", Level: task.level,
-			Worker: task.wkr, Queued: t0, Start: ms(task.start), End: ms(task.end), Attempts: 1})
+			Worker: task.wkr, Queued: t0, Start: ms(task.start), End: ms(task.end), Attempts: 1,
+			// One thread each, busy 90% of the time (the rest waiting on disk, say).
+			Threads: 1, CPU: ms(task.end).Sub(ms(task.start)) * 9 / 10})
 	}
 	rec.EndAt(ms(4250))
 
@@ -53,10 +55,35 @@ func Example() {
 	//   wall time         4.25s
 	//   serial baseline   6.5s (sum of task times)
 	//   measured serial   not measured
-	//   speedup           1.53 (serial baseline / wall time)
-	//   efficiency        76.5% (speedup / workers)
+	//   speedup           1.38 (estimate from CPU times / wall time)
+	//   speedup basis     estimate: serial time 5.85s is the sum over tasks of min(duration, CPU time / threads) (CPU time measured for 7 of 7 computed tasks, duration used for the rest); it assumes each task alone runs as fast as its CPU time spread over its threads, so it leans low (the sum of the task durations, 6.5s, would give 1.53); measure with --sample-serial or --measure-serial
+	//   efficiency        68.8% (speedup / workers)
 	//   load imbalance    1.29 (max / mean worker busy time)
 	//   longest task      ["mp2", [1, 2, 3], [1, 2, 3]] 2.5s (level 3, worker 0)
+	//
+	// Critical path (lower bound on wall time = max(longest task, work / workers))
+	//  level  tasks       work    longest      bound       span  longest task
+	//      1      3     1.089s      378ms    544.5ms      790ms  ["mp2", [2], [1, 2, 3]]
+	//      2      3     2.511s      855ms     1.256s      1.88s  ["mp2", [2, 3], [1, 2, 3]]
+	//      3      1      2.25s      2.25s      2.25s       2.5s  ["mp2", [1, 2, 3], [1, 2, 3]]
+	//    all      7      5.85s      2.25s     2.925s       4.2s  ["mp2", [1, 2, 3], [1, 2, 3]]
+	//   (work and longest use each task's estimated serial time; span is first start to last end)
+	//
+	// Worker time (idle = start-up + tail waiting for the last tasks + gaps between tasks)
+	// worker       busy       idle   start-up       tail       gaps
+	//      0       4.2s       50ms         0s       50ms         0s
+	//      1       2.3s      1.95s         0s      1.95s         0s
+	//    all       6.5s         2s         0s         2s         0s
+	//
+	// Predicted makespan (largest-first list scheduling of the estimated serial task times)
+	//  workers   makespan      bound  speedup
+	//        1      5.85s      5.85s     1.00
+	//        2     2.979s     2.925s     1.96
+	//        4      2.25s      2.25s     2.60
+	//        8      2.25s      2.25s     2.60
+	//       16      2.25s      2.25s     2.60
+	//       32      2.25s      2.25s     2.60
+	//       64      2.25s      2.25s     2.60
 	//
 	// Per n-body level
 	//  level  count failed      total        min       mean        max        p50        p95
@@ -79,5 +106,28 @@ func Example() {
 	//   [    1.445s,     1.973s)      0
 	//   [    1.973s,       2.5s)      1 ##########
 	//
-	// JSON: wall_seconds=4.25 speedup=1.529 p95 of level 2=0.95 s
+	// JSON: wall_seconds=4.25 speedup=1.376 p95 of level 2=0.95 s
+}
+
+// How long would five tasks of 5, 4, 3, 3 and 3 minutes take on 1, 2 and 3 workers,
+// started largest first?
+func ExampleMakespan() {
+	tasks := []time.Duration{5 * time.Minute, 4 * time.Minute, 3 * time.Minute, 3 * time.Minute, 3 * time.Minute}
+	for _, workers := range []int{1, 2, 3} {
+		fmt.Println(workers, stats.Makespan(tasks, workers))
+	}
+	// Output:
+	// 1 18m0s
+	// 2 10m0s
+	// 3 7m0s
+}
+
+// Choose 4 of a trimer's tasks (three 1-body, three 2-body, one 3-body) for a sampled
+// serial baseline: every level is measured, cheap and expensive tasks alike.
+func ExampleSampleTasks() {
+	levels := []int{1, 1, 1, 2, 2, 2, 3}
+	costs := []float64{1, 1.2, 0.9, 8, 9, 7.5, 60}
+	fmt.Println(stats.SampleTasks(levels, costs, 4))
+	// Output:
+	// [1 2 3 6]
 }

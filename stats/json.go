@@ -43,6 +43,8 @@ type taskRecordJSON struct {
 	DurationSeconds float64   `json:"duration_seconds"`
 	Attempts        int       `json:"attempts,omitempty"`
 	Error           string    `json:"error,omitempty"`
+	Threads         int       `json:"threads,omitempty"`
+	CPUSeconds      float64   `json:"cpu_seconds,omitempty"`
 }
 
 // MarshalJSON writes the record with snake_case field names and its duration in seconds
@@ -52,6 +54,7 @@ func (r TaskRecord) MarshalJSON() ([]byte, error) {
 		Label: r.Label, MC: r.MC, Level: r.Level, Worker: r.Worker,
 		Queued: utc(r.Queued), Start: utc(r.Start), End: utc(r.End),
 		DurationSeconds: seconds(r.Duration()), Attempts: r.Attempts, Error: r.Error,
+		Threads: r.Threads, CPUSeconds: seconds(r.CPU),
 	})
 }
 
@@ -62,7 +65,8 @@ func (r *TaskRecord) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*r = TaskRecord{Label: j.Label, MC: j.MC, Level: j.Level, Worker: j.Worker,
-		Queued: j.Queued, Start: j.Start, End: j.End, Attempts: j.Attempts, Error: j.Error}
+		Queued: j.Queued, Start: j.Start, End: j.End, Attempts: j.Attempts, Error: j.Error,
+		Threads: j.Threads, CPU: fromSeconds(j.CPUSeconds)}
 	return nil
 }
 
@@ -195,6 +199,124 @@ type reportJSON struct {
 	HistogramScale        string        `json:"histogram_scale,omitempty"`
 	Histogram             []Bin         `json:"histogram"`
 	Tasks                 []TaskRecord  `json:"tasks,omitempty"`
+	WorkerStarts          workerStarts  `json:"worker_starts,omitempty"`
+
+	CPUSeconds            float64            `json:"cpu_seconds"`
+	CPUMeasured           int                `json:"cpu_measured_tasks"`
+	SerialEstimateSeconds float64            `json:"serial_estimate_seconds"`
+	SerialSample          *serialSampleJSON  `json:"serial_sample,omitempty"`
+	SpeedupBasis          string             `json:"speedup_basis"`
+	CriticalPath          criticalPathJSON   `json:"critical_path"`
+	CriticalByLevel       []criticalPathJSON `json:"critical_path_by_level"`
+	Idle                  []workerIdleJSON   `json:"idle"`
+	Predictions           []predictionJSON   `json:"predictions"`
+}
+
+type serialSampleJSON struct {
+	Tasks               int     `json:"tasks"`
+	SerialSeconds       float64 `json:"serial_seconds"`
+	InRunSeconds        float64 `json:"in_run_seconds"`
+	ExtrapolatedSeconds float64 `json:"extrapolated_seconds"`
+}
+
+type criticalPathJSON struct {
+	Level             int              `json:"level"`
+	Tasks             int              `json:"tasks"`
+	WorkSeconds       float64          `json:"work_seconds"`
+	Longest           string           `json:"longest"`
+	LongestSeconds    float64          `json:"longest_seconds"`
+	Workers           int              `json:"workers"`
+	LowerBoundSeconds float64          `json:"lower_bound_seconds"`
+	SpanSeconds       float64          `json:"span_seconds"`
+	Predictions       []predictionJSON `json:"predictions,omitempty"`
+}
+
+type workerIdleJSON struct {
+	Worker         int     `json:"worker"`
+	BusySeconds    float64 `json:"busy_seconds"`
+	StartupSeconds float64 `json:"startup_seconds"`
+	TailSeconds    float64 `json:"tail_seconds"`
+	GapsSeconds    float64 `json:"gaps_seconds"`
+}
+
+type predictionJSON struct {
+	Workers           int     `json:"workers"`
+	MakespanSeconds   float64 `json:"makespan_seconds"`
+	LowerBoundSeconds float64 `json:"lower_bound_seconds"`
+	Speedup           float64 `json:"speedup"`
+}
+
+func toCriticalJSON(c CriticalPath) criticalPathJSON {
+	return criticalPathJSON{Level: c.Level, Tasks: c.Tasks, WorkSeconds: seconds(c.Work),
+		Longest: c.Longest, LongestSeconds: seconds(c.LongestTime), Workers: c.Workers,
+		LowerBoundSeconds: seconds(c.LowerBound), SpanSeconds: seconds(c.Span),
+		Predictions: mapSlice(c.Predictions, toPredictionJSON)}
+}
+
+func toPredictionJSON(p Prediction) predictionJSON {
+	return predictionJSON{p.Workers, seconds(p.Makespan), seconds(p.LowerBound), finite(p.Speedup)}
+}
+
+func fromPredictionJSON(p predictionJSON) Prediction {
+	return Prediction{p.Workers, fromSeconds(p.MakespanSeconds), fromSeconds(p.LowerBoundSeconds), p.Speedup}
+}
+
+func fromCriticalJSON(j criticalPathJSON) CriticalPath {
+	return CriticalPath{Level: j.Level, Tasks: j.Tasks, Work: fromSeconds(j.WorkSeconds),
+		Longest: j.Longest, LongestTime: fromSeconds(j.LongestSeconds), Workers: j.Workers,
+		LowerBound: fromSeconds(j.LowerBoundSeconds), Span: fromSeconds(j.SpanSeconds),
+		Predictions: nilIfEmpty(mapSlice(j.Predictions, fromPredictionJSON))}
+}
+
+// mapSlice converts every element of s with f; nil stays nil.
+func mapSlice[T, U any](s []T, f func(T) U) []U {
+	if s == nil {
+		return nil
+	}
+	out := make([]U, len(s))
+	for i, x := range s {
+		out[i] = f(x)
+	}
+	return out
+}
+
+// emptyIfNil returns s, or an empty slice when it is nil, so JSON shows [] rather than null.
+func emptyIfNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// setAnalysis fills the JSON fields of the run analysis (speedup basis, critical path,
+// idle time, predictions).
+func (j *reportJSON) setAnalysis(r *Report) {
+	j.CPUSeconds, j.CPUMeasured = seconds(r.CPU), r.CPUMeasured
+	j.SerialEstimateSeconds, j.SpeedupBasis = seconds(r.SerialEstimate), r.SpeedupBasis
+	if s := r.SerialSample; s != nil {
+		j.SerialSample = &serialSampleJSON{s.Tasks, seconds(s.Serial), seconds(s.InRun), seconds(s.Extrapolated)}
+	}
+	j.CriticalPath = toCriticalJSON(r.Critical)
+	j.CriticalByLevel = emptyIfNil(mapSlice(r.CriticalByLevel, toCriticalJSON))
+	j.Idle = emptyIfNil(mapSlice(r.Idle, func(w WorkerIdle) workerIdleJSON {
+		return workerIdleJSON{w.Worker, seconds(w.Busy), seconds(w.Startup), seconds(w.Tail), seconds(w.Gaps)}
+	}))
+	j.Predictions = emptyIfNil(mapSlice(r.Predictions, toPredictionJSON))
+}
+
+// analysis reads back what setAnalysis writes.
+func (j *reportJSON) analysis(r *Report) {
+	r.CPU, r.CPUMeasured = fromSeconds(j.CPUSeconds), j.CPUMeasured
+	r.SerialEstimate, r.SpeedupBasis = fromSeconds(j.SerialEstimateSeconds), j.SpeedupBasis
+	if s := j.SerialSample; s != nil {
+		r.SerialSample = &SerialSample{s.Tasks, fromSeconds(s.SerialSeconds), fromSeconds(s.InRunSeconds), fromSeconds(s.ExtrapolatedSeconds)}
+	}
+	r.Critical = fromCriticalJSON(j.CriticalPath)
+	r.CriticalByLevel = nilIfEmpty(mapSlice(j.CriticalByLevel, fromCriticalJSON))
+	r.Idle = nilIfEmpty(mapSlice(j.Idle, func(w workerIdleJSON) WorkerIdle {
+		return WorkerIdle{w.Worker, fromSeconds(w.BusySeconds), fromSeconds(w.StartupSeconds), fromSeconds(w.TailSeconds), fromSeconds(w.GapsSeconds)}
+	}))
+	r.Predictions = nilIfEmpty(mapSlice(j.Predictions, fromPredictionJSON))
 }
 
 // MarshalJSON writes the report with snake_case names and durations in seconds:
@@ -216,7 +338,9 @@ func (r Report) MarshalJSON() ([]byte, error) {
 		Efficiency: finite(r.Efficiency), LoadImbalance: finite(r.LoadImbalance),
 		Levels: r.Levels, ModelChemistries: r.ByMC, WorkerBusy: r.WorkerBusy,
 		HistogramScale: r.HistogramScale, Histogram: r.Histogram, Tasks: r.Records,
+		WorkerStarts: r.WorkerStarts,
 	}
+	j.setAnalysis(&r)
 	if r.Tasks > 0 {
 		longest := r.Longest
 		j.LongestTask = &longest
@@ -255,7 +379,9 @@ func (r *Report) UnmarshalJSON(b []byte) error {
 		Levels: nilIfEmpty(j.Levels), ByMC: nilIfEmpty(j.ModelChemistries),
 		WorkerBusy: nilIfEmpty(j.WorkerBusy), HistogramScale: j.HistogramScale,
 		Histogram: nilIfEmpty(j.Histogram), Records: nilIfEmpty(j.Tasks),
+		WorkerStarts: nilIfEmpty([]WorkerRecord(j.WorkerStarts)),
 	}
+	j.analysis(r)
 	if j.LongestTask != nil {
 		r.Longest = *j.LongestTask
 	}

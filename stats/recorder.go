@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -26,7 +27,15 @@ type TaskRecord struct {
 	// Reused says that the result came from a result store and the task did not run. A
 	// reused task counts in Report.Reused only, not in the timing statistics.
 	Reused bool
+	// Threads is the number of threads the program was given (0: not stated, taken as 1).
+	Threads int
+	// CPU is the processor time the task used, its own and its child processes' (0: not
+	// measured). See executor.Outcome.CPU for how each executor measures it.
+	CPU time.Duration
 }
+
+// threads is Threads with "not stated" read as 1.
+func (r TaskRecord) threads() int { return max(r.Threads, 1) }
 
 // Duration is the measured run time End − Start of the task. It is 0 when either time is
 // unknown (zero) or End is not after Start.
@@ -65,6 +74,9 @@ type Recorder struct {
 	end    time.Time
 	serial time.Duration
 	recs   []TaskRecord
+	// workers holds the start of every worker process (AddWorker).
+	workers []WorkerRecord
+	sample  map[string]time.Duration
 }
 
 // NewRecorder returns an empty Recorder.
@@ -106,6 +118,22 @@ func (r *Recorder) Add(rec TaskRecord) {
 	r.mu.Unlock()
 }
 
+// AddSerialSample records the wall time d of the task labelled label when it was run
+// again on its own, serially, after the run (a sampled serial baseline). When samples are
+// recorded and no full serial run was measured, the speedup is computed against the
+// serial time the samples extrapolate to; see Report.SerialSample.
+func (r *Recorder) AddSerialSample(label string, d time.Duration) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	if r.sample == nil {
+		r.sample = map[string]time.Duration{}
+	}
+	r.sample[label] = d
+	r.mu.Unlock()
+}
+
 // SetMeasuredSerial records the wall time of a separately measured serial run of the same
 // tasks. When set (> 0) the speedup is computed against it instead of the sum of the task
 // times.
@@ -144,11 +172,11 @@ func (r *Recorder) Records() []TaskRecord {
 // being added; it works on a snapshot.
 func (r *Recorder) Report(workers int) *Report {
 	if r == nil {
-		return compute(nil, time.Time{}, time.Time{}, 0, workers)
+		return compute(runData{}, workers)
 	}
 	r.mu.Lock()
-	recs := slices.Clone(r.recs)
-	begin, end, serial := r.begin, r.end, r.serial
+	d := runData{recs: slices.Clone(r.recs), workers: slices.Clone(r.workers),
+		begin: r.begin, end: r.end, serial: r.serial, sample: maps.Clone(r.sample)}
 	r.mu.Unlock()
-	return compute(recs, begin, end, serial, workers)
+	return compute(d, workers)
 }

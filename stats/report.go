@@ -114,9 +114,36 @@ type Report struct {
 	// it holds the longest task.
 	Histogram []Bin
 
+	// CPU is the sum of the measured CPU times; CPUMeasured counts the computed tasks that
+	// have one.
+	CPU         time.Duration
+	CPUMeasured int
+	// SerialEstimate is the estimated serial time of the computed tasks: the sum over them
+	// of min(duration, CPU time / threads) where the CPU time was measured, and of the
+	// duration otherwise.
+	SerialEstimate time.Duration
+	// SerialSample is the sampled serial baseline, nil when no sample was run.
+	SerialSample *SerialSample
+	// SpeedupBasis states in one sentence what Speedup is measured or estimated from.
+	SpeedupBasis string
+	// Critical is the critical path of the whole run (Level 0), CriticalByLevel that of
+	// each n-body level's tasks taken alone, sorted by level.
+	Critical        CriticalPath
+	CriticalByLevel []CriticalPath
+	// Idle divides each worker's wall time into busy time and causes of idleness, sorted by
+	// worker (for the run as a whole: the levels' tasks interleave on the same workers).
+	Idle []WorkerIdle
+	// Predictions are the makespans list scheduling predicts for PredictionWorkers workers
+	// (the same as Critical.Predictions; CriticalByLevel has each level's).
+	Predictions []Prediction
+
 	// Records is the full list of task records, sorted by Start, then Level, MC, Label
 	// and Worker. Set it to nil before writing JSON for a compact report.
 	Records []TaskRecord
+
+	// WorkerStarts holds the start-up of every worker process (Recorder.AddWorker), in the
+	// order recorded; their start-up time is not part of any task's duration.
+	WorkerStarts []WorkerRecord
 }
 
 // summary holds duration statistics common to LevelStats and MCStats.
@@ -171,7 +198,17 @@ func ratio(a, b float64) float64 {
 	return q
 }
 
-func compute(recs []TaskRecord, begin, end time.Time, serial time.Duration, workers int) *Report {
+// runData is what a Recorder holds.
+type runData struct {
+	recs       []TaskRecord
+	workers    []WorkerRecord
+	begin, end time.Time
+	serial     time.Duration
+	sample     map[string]time.Duration
+}
+
+func compute(d runData, workers int) *Report {
+	recs, begin, end, serial := d.recs, d.begin, d.end, d.serial
 	slices.SortStableFunc(recs, func(a, b TaskRecord) int {
 		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Level, b.Level),
 			cmp.Compare(a.MC, b.MC), cmp.Compare(a.Label, b.Label), cmp.Compare(a.Worker, b.Worker))
@@ -235,16 +272,21 @@ func compute(recs []TaskRecord, begin, end time.Time, serial time.Duration, work
 		rep.Workers = len(busy)
 	}
 
-	// Speedup and efficiency.
-	ref := rep.SerialBaseline
-	rep.SpeedupReference = RefBaseline
-	if rep.MeasuredSerial > 0 {
-		ref = rep.MeasuredSerial
-		rep.SpeedupReference = RefMeasuredSerial
+	// Speedup and efficiency, critical path, idle time and predictions.
+	for _, r := range recs {
+		if r.CPU > 0 {
+			rep.CPU += r.CPU
+			rep.CPUMeasured++
+		}
+		rep.SerialEstimate += r.serialEstimate()
 	}
-	rep.Speedup = ratio(float64(ref), float64(rep.Wall))
-	if rep.Workers > 0 {
-		rep.Efficiency = rep.Speedup / float64(rep.Workers)
+	rep.SerialSample = serialSample(recs, d.sample)
+	rep.chooseSpeedup()
+	rep.Critical = criticalPath(0, recs, rep.Workers)
+	rep.Predictions = rep.Critical.Predictions
+	rep.WorkerStarts = d.workers
+	if !first.IsZero() {
+		rep.Idle = idle(recs, d.workers, first, rep.Wall, rep.Workers)
 	}
 
 	// Load imbalance: max busy / mean busy, idle workers included.
@@ -274,6 +316,9 @@ func compute(recs []TaskRecord, begin, end time.Time, serial time.Duration, work
 			Total: s.total, Min: s.min, Mean: s.mean, Max: s.max, P50: s.p50, P95: s.p95})
 	}
 	slices.SortFunc(rep.Levels, func(a, b LevelStats) int { return cmp.Compare(a.Level, b.Level) })
+	for _, l := range rep.Levels {
+		rep.CriticalByLevel = append(rep.CriticalByLevel, criticalPath(l.Level, byLevel[l.Level], rep.Workers))
+	}
 	for mc, rs := range byMC {
 		s := summarize(rs)
 		rep.ByMC = append(rep.ByMC, MCStats{MC: mc, Count: s.count, Failed: s.failed,

@@ -211,7 +211,12 @@ func TestDegenerate(t *testing.T) {
 		assert.Equal(t, 0, r.Len())
 		assert.Nil(t, r.Records())
 		rep := r.Report(4)
-		assert.Equal(t, &Report{Workers: 4, SpeedupReference: RefBaseline}, rep)
+		assert.Equal(t, 4, rep.Workers)
+		assert.Equal(t, RefBaseline, rep.SpeedupReference)
+		assert.Zero(t, rep.Tasks)
+		assert.Zero(t, rep.Speedup)
+		assert.Nil(t, rep.Predictions)
+		assert.Nil(t, rep.Idle)
 	})
 	t.Run("empty", func(t *testing.T) {
 		r := NewRecorder()
@@ -479,7 +484,7 @@ func TestWriteText(t *testing.T) {
 		"  wall time         9s",
 		"  serial baseline   17.75s (sum of task times)",
 		"  measured serial   not measured",
-		"  speedup           1.97 (serial baseline / wall time)",
+		"  speedup           1.97 (estimate: sum of task times / wall time)",
 		"  efficiency        98.6% (speedup / workers)",
 		"  load imbalance    1.01 (max / mean worker busy time)",
 		`  longest task      ["mp2", [1, 3], [1, 3]] 4.5s (level 2, worker 0)`,

@@ -31,6 +31,14 @@ func FormatDuration(d time.Duration) string {
 	return d.String()
 }
 
+// referenceWords describes each speedup reference in the text report.
+var referenceWords = map[string]string{
+	RefBaseline:       "estimate: sum of task times / wall time",
+	RefCPUEstimate:    "estimate from CPU times / wall time",
+	RefSampledSerial:  "sampled serial / wall time",
+	RefMeasuredSerial: "measured serial / wall time",
+}
+
 // WriteText writes a readable fixed-width report: the run summary (tasks, workers, wall
 // time, serial baseline, speedup, efficiency, load imbalance, longest task), the
 // per-level and per-model-chemistry tables (count, failed, total, min, mean, max, p50,
@@ -52,11 +60,10 @@ func (r *Report) WriteText(w io.Writer) error {
 	} else {
 		p("  %-17s not measured\n", "measured serial")
 	}
-	ref := "serial baseline"
-	if r.SpeedupReference == RefMeasuredSerial {
-		ref = "measured serial"
+	p("  %-17s %.2f (%s)\n", "speedup", r.Speedup, referenceWords[r.SpeedupReference])
+	if r.SpeedupBasis != "" {
+		p("  %-17s %s\n", "speedup basis", r.SpeedupBasis)
 	}
-	p("  %-17s %.2f (%s / wall time)\n", "speedup", r.Speedup, ref)
 	p("  %-17s %.1f%% (speedup / workers)\n", "efficiency", 100*r.Efficiency)
 	p("  %-17s %.2f (max / mean worker busy time)\n", "load imbalance", r.LoadImbalance)
 	if r.Tasks > 0 {
@@ -66,6 +73,46 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		p("  %-17s %s %s (level %d, worker %d)\n", "longest task", label,
 			FormatDuration(r.Longest.Duration()), r.Longest.Level, r.Longest.Worker)
+	}
+	if n, mean, longest := startupSummary(r.WorkerStarts); n > 0 {
+		p("  %-17s %d started, mean %s, longest %s (queue wait + start, not in task times)\n",
+			"worker start-up", n, FormatDuration(mean), FormatDuration(longest))
+	}
+
+	if c := r.Critical; c.Tasks > 0 {
+		p("\nCritical path (lower bound on wall time = max(longest task, work / workers))\n")
+		p("%6s %6s %10s %10s %10s %10s  %s\n", "level", "tasks", "work", "longest", "bound", "span", "longest task")
+		row := func(name string, c CriticalPath) {
+			p("%6s %6d %10s %10s %10s %10s  %s\n", name, c.Tasks, FormatDuration(c.Work), FormatDuration(c.LongestTime),
+				FormatDuration(c.LowerBound), FormatDuration(c.Span), c.Longest)
+		}
+		for _, l := range r.CriticalByLevel {
+			row(strconv.Itoa(l.Level), l)
+		}
+		row("all", c)
+		p("  (work and longest use each task's estimated serial time; span is first start to last end)\n")
+	}
+	if len(r.Idle) > 0 {
+		p("\nWorker time (idle = start-up + tail waiting for the last tasks + gaps between tasks)\n")
+		p("%6s %10s %10s %10s %10s %10s\n", "worker", "busy", "idle", "start-up", "tail", "gaps")
+		var sum WorkerIdle
+		for _, w := range r.Idle {
+			p("%6d %10s %10s %10s %10s %10s\n", w.Worker, FormatDuration(w.Busy), FormatDuration(w.Idle()),
+				FormatDuration(w.Startup), FormatDuration(w.Tail), FormatDuration(w.Gaps))
+			sum.Busy += w.Busy
+			sum.Startup += w.Startup
+			sum.Tail += w.Tail
+			sum.Gaps += w.Gaps
+		}
+		p("%6s %10s %10s %10s %10s %10s\n", "all", FormatDuration(sum.Busy), FormatDuration(sum.Idle()),
+			FormatDuration(sum.Startup), FormatDuration(sum.Tail), FormatDuration(sum.Gaps))
+	}
+	if len(r.Predictions) > 0 {
+		p("\nPredicted makespan (largest-first list scheduling of the estimated serial task times)\n")
+		p("%8s %10s %10s %8s\n", "workers", "makespan", "bound", "speedup")
+		for _, q := range r.Predictions {
+			p("%8d %10s %10s %8.2f\n", q.Workers, FormatDuration(q.Makespan), FormatDuration(q.LowerBound), q.Speedup)
+		}
 	}
 
 	const statHead = "%6s %6s %10s %10s %10s %10s %10s %10s\n"

@@ -12,6 +12,7 @@
 //	qcmb compute [--program NAME] ATOMICINPUT.json
 //	qcmb store show|export INPUT.json [--store FILE]
 //	qcmb optimize OPTINPUT.json [-o RESULT.json]
+//	qcmb report STATS.json -o report.html [--format html|svg|png]
 //	qcmb worker
 //	qcmb engines
 package main
@@ -56,6 +57,7 @@ func newRootCmd() *cobra.Command {
 		newAnalyzeCmd(),
 		newComputeCmd(),
 		newOptimizeCmd(),
+		newReportCmd(),
 		newStoreCmd(),
 		newWorkerCmd(),
 		newEnginesCmd(),

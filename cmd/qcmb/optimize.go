@@ -35,7 +35,7 @@ converge is an error; with -o its partial result (success false) is still writte
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
-			ex, _, err := newExecutor(f)
+			ex, _, err := newExecutor(f, nil)
 			if err != nil {
 				return err
 			}

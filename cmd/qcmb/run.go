@@ -9,9 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/executor/store"
@@ -32,6 +30,8 @@ type runFlags struct {
 	noCheck       bool
 	store         string
 	noStore       bool
+	report        string
+	sampleSerial  int
 }
 
 func newRunCmd() *cobra.Command {
@@ -62,12 +62,14 @@ func newRunCmd() *cobra.Command {
 	fl.StringVar(&f.store, "store", defaultStore, "keep every finished task in this result store; rerunning the same command computes only what is missing")
 	fl.BoolVar(&f.noStore, "no-store", false, "keep no results: no store is read or written")
 	cmd.MarkFlagsMutuallyExclusive("store", "no-store")
+	fl.StringVar(&f.report, "report", "", "write an HTML report with figures of the run's timing to this file")
+	fl.IntVar(&f.sampleSerial, "sample-serial", 0, "after the run, rerun this many tasks (spread over the n-body levels) serially and report speedup against the serial time they extrapolate to")
 	return cmd
 }
 
 // newExecutor builds the executor the flags name.
-func newExecutor(f runFlags) (executor.Executor, int, error) {
-	opt := executor.Options{Timeout: f.timeout, Retries: f.retries, Backoff: 100 * time.Millisecond}
+func newExecutor(f runFlags, onStart func(int)) (executor.Executor, int, error) {
+	opt := executor.Options{Timeout: f.timeout, Retries: f.retries, Backoff: 100 * time.Millisecond, OnStart: onStart}
 	workers := f.workers
 	switch f.executor {
 	case "serial":
@@ -114,7 +116,8 @@ func runInput(ctx context.Context, in manyBodyInput, f runFlags, stdout, stderr 
 		}
 		defer results.Close()
 	}
-	ex, workers, err := newExecutor(f)
+	bar := newProgress(f, prep.Tasks, stderr)
+	ex, workers, err := newExecutor(f, bar.started)
 	if err != nil {
 		return err
 	}
@@ -127,16 +130,24 @@ func runInput(ctx context.Context, in manyBodyInput, f runFlags, stdout, stderr 
 		}
 		rec.SetMeasuredSerial(time.Since(start))
 	}
-	comp := &computer.Computer{Executor: ex, Stats: rec, SkipCheck: f.noCheck}
+	comp := &computer.Computer{Executor: ex, Stats: rec, SkipCheck: f.noCheck, Progress: bar.finished}
 	if results != nil {
 		comp.Store = results
 	}
-	if bar := newBar(f, len(prep.Tasks), stderr); bar != nil {
-		comp.Progress = func(done, total int, o executor.Outcome) { _ = bar.Set(done) }
-		defer bar.Close()
-	}
+	bar.begin(workers)
 	res, runErr := comp.Run(ctx, prep)
+	bar.close()
+	if f.sampleSerial > 0 && runErr == nil {
+		if err := sampleSerial(ctx, prep, rec, f); err != nil {
+			return err
+		}
+	}
 	report := rec.Report(workers)
+	if f.report != "" {
+		if err := writeHTMLReport(f.report, report); err != nil {
+			return err
+		}
+	}
 	if f.statsJSON != "" {
 		if err := writeFile(f.statsJSON, report); err != nil {
 			return err
@@ -182,17 +193,34 @@ func writeFile(path string, v any) error {
 	return fh.Close()
 }
 
-// newBar returns a progress bar on a terminal standard error, nil otherwise.
-func newBar(f runFlags, total int, stderr io.Writer) *progressbar.ProgressBar {
-	fh, ok := stderr.(*os.File)
-	if !f.progress || !ok || !term.IsTerminal(int(fh.Fd())) {
-		return nil
+// sampleSerial reruns a sample of the tasks serially, spread over the n-body levels, and
+// records their times.
+func sampleSerial(ctx context.Context, prep *computer.Prepared, rec *stats.Recorder, f runFlags) error {
+	levels := make([]int, len(prep.Tasks))
+	for i, t := range prep.Plan.Tasks {
+		levels[i] = t.Level
 	}
-	return progressbar.NewOptions(total,
-		progressbar.OptionSetWriter(stderr),
-		progressbar.OptionSetDescription("fragments"),
-		progressbar.OptionShowCount(),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionClearOnFinish(),
-	)
+	pick := stats.SampleTasks(levels, costs(prep.Tasks), f.sampleSerial)
+	tasks := make([]executor.Task, len(pick))
+	for k, i := range pick {
+		tasks[k] = prep.Tasks[i]
+	}
+	serial := executor.NewSerial(executor.Options{Timeout: f.timeout})
+	err := serial.Execute(ctx, tasks, func(o executor.Outcome) {
+		if o.Err == nil {
+			rec.AddSerialSample(o.ID, o.End.Sub(o.Start))
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("serial sample: %w", err)
+	}
+	return nil
+}
+
+func costs(tasks []executor.Task) []float64 {
+	out := make([]float64, len(tasks))
+	for i, t := range tasks {
+		out[i] = t.Cost
+	}
+	return out
 }

@@ -170,7 +170,8 @@ func (p *Prepared) buildTasks() error {
 		if err != nil {
 			return fmt.Errorf("manybody: task %s: encoding input: %w", t.Label(), err)
 		}
-		tasks[i] = executor.Task{ID: t.Label(), Program: spec.Program, Payload: payload, Cost: taskCost(sub)}
+		tasks[i] = executor.Task{ID: t.Label(), Program: spec.Program, Payload: payload, Cost: taskCost(sub),
+			Threads: threadsOf(spec)}
 	}
 	p.Tasks = tasks
 	return nil
@@ -182,6 +183,17 @@ func driverOf(in *qcschema.ManyBodyInput) qcschema.Driver {
 		return qcschema.DriverEnergy
 	}
 	return in.Specification.Driver
+}
+
+// threadsOf is the thread count a specification asks its program for: the first positive
+// "nthreads" of its extras, protocols and keywords (where the programs read it), 0 if none.
+func threadsOf(spec qcschema.AtomicSpecification) int {
+	for _, m := range []map[string]any{spec.Extras, spec.Protocols, spec.Keywords} {
+		if f, ok := m["nthreads"].(float64); ok && f >= 1 && f <= 1<<16 {
+			return int(f)
+		}
+	}
+	return 0
 }
 
 // taskCost estimates the relative cost of a fragment calculation from the atoms that carry
@@ -250,7 +262,8 @@ func (c *Computer) Run(ctx context.Context, p *Prepared) (*qcschema.ManyBodyResu
 			if c.Stats != nil {
 				mc, level := levelOf(o.Index)
 				rec := stats.TaskRecord{Label: o.ID, MC: mc, Level: level, Worker: o.Worker,
-					Queued: o.Queued, Start: o.Start, End: o.End, Attempts: o.Attempts, Reused: o.Reused}
+					Queued: o.Queued, Start: o.Start, End: o.End, Attempts: o.Attempts, Reused: o.Reused,
+					Threads: p.Tasks[o.Index].Threads, CPU: o.CPU}
 				if o.Err != nil {
 					rec.Error = o.Err.Error()
 				}
