@@ -59,7 +59,7 @@ func newRunCmd() *cobra.Command {
 	fl.StringVar(&f.statsJSON, "stats-json", "", "write the timing statistics as JSON to this file")
 	fl.BoolVar(&f.progress, "progress", true, "show a progress bar when standard error is a terminal")
 	fl.BoolVar(&f.noCheck, "no-check", false, "do not ask the programs, before any task runs, whether they are available and can compute what is asked (for workers whose machines have programs this one lacks)")
-	fl.StringVar(&f.store, "store", defaultStore, "keep every finished task in this result store; rerunning the same command computes only what is missing")
+	fl.StringVar(&f.store, "store", defaultStorePath(), "keep every finished task in this result store; rerunning the same command computes only what is missing")
 	fl.BoolVar(&f.noStore, "no-store", false, "keep no results: no store is read or written")
 	cmd.MarkFlagsMutuallyExclusive("store", "no-store")
 	fl.StringVar(&f.report, "report", "", "write an HTML report with figures of the run's timing to this file")

@@ -19,8 +19,14 @@ import (
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
-// defaultStore is where "qcmb run" keeps results unless told otherwise.
-const defaultStore = ".qcmb/results.db"
+// defaultStorePath is where "qcmb run" keeps results unless told otherwise: the file the
+// environment variable QCMB_STORE names, else .qcmb/results.db in the working directory.
+func defaultStorePath() string {
+	if p := os.Getenv("QCMB_STORE"); p != "" {
+		return p
+	}
+	return ".qcmb/results.db"
+}
 
 // openRunStore opens (creating it and its directory if needed) the store a run keeps its
 // results in.
@@ -115,7 +121,7 @@ func newStoreCmd() *cobra.Command {
 		Short: "Inspect a result store: what it holds for an input, and its finished components",
 	}
 	var path string
-	cmd.PersistentFlags().StringVar(&path, "store", defaultStore, "the result store file")
+	cmd.PersistentFlags().StringVar(&path, "store", defaultStorePath(), "the result store file")
 	var asJSON bool
 	show := &cobra.Command{
 		Use:   "show INPUT.json",
