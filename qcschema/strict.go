@@ -89,12 +89,18 @@ func jsonNames(t reflect.Type) []string {
 // objectShape is an object whose members are those of the struct type T (less drop) and
 // extra, every value free-form until set otherwise.
 func objectShape(t reflect.Type, drop []string, extra ...string) *shape {
-	s := &shape{kind: objectOf, fields: map[string]*shape{}}
-	for _, n := range append(jsonNames(t), extra...) {
-		s.fields[n] = anyShape
-	}
+	s := namesShape(append(jsonNames(t), extra...)...)
 	for _, n := range drop {
 		delete(s.fields, n)
+	}
+	return s
+}
+
+// namesShape is an object with the members names, every value free-form.
+func namesShape(names ...string) *shape {
+	s := &shape{kind: objectOf, fields: map[string]*shape{}}
+	for _, n := range names {
+		s.fields[n] = anyShape
 	}
 	return s
 }
@@ -110,10 +116,22 @@ func (s *shape) with(members map[string]*shape) *shape {
 // The shapes of the input documents. Molecule also takes "id", which QCElemental's
 // Molecule defines and qcmb does not keep; "screening" is the distance-screening keyword.
 var (
-	moleculeShape = objectShape(reflect.TypeFor[Molecule](), nil, "id")
+	moleculeShape = objectShape(reflect.TypeFor[Molecule](), nil, "id").with(map[string]*shape{
+		"identifiers": namesShape("molecule_hash", "molecular_formula", "smiles", "inchi", "inchikey",
+			"canonical_explicit_hydrogen_smiles", "canonical_isomeric_explicit_hydrogen_mapped_smiles",
+			"canonical_isomeric_explicit_hydrogen_smiles", "canonical_isomeric_smiles", "canonical_smiles",
+			"pubchem_cid", "pubchem_sid", "pubchem_conformerid"),
+	})
 
-	atomicSpecShape   = objectShape(reflect.TypeFor[AtomicSpecification](), nil)
-	atomicSpecShapeV2 = objectShape(reflect.TypeFor[AtomicSpecification](), []string{"schema_version"})
+	// QCElemental's AtomicResultProtocols (v1) and AtomicProtocols (v2, with a schema_name)
+	atomicProtocolsShape = namesShape("schema_name", "wavefunction", "stdout", "error_correction", "native_files")
+
+	atomicSpecShape = objectShape(reflect.TypeFor[AtomicSpecification](), nil).with(map[string]*shape{
+		"protocols": atomicProtocolsShape,
+	})
+	atomicSpecShapeV2 = objectShape(reflect.TypeFor[AtomicSpecification](), []string{"schema_version"}).with(map[string]*shape{
+		"protocols": atomicProtocolsShape,
+	})
 
 	manyBodyKeywordsShape   = objectShape(reflect.TypeFor[ManyBodyKeywords](), nil, "screening")
 	manyBodyKeywordsShapeV2 = objectShape(reflect.TypeFor[ManyBodyKeywords](), []string{"schema_version"}, "screening")
@@ -142,6 +160,7 @@ var (
 	// "specification"; early QCElemental v2 drafts wrote a schema_version there).
 	atomicInputShape = objectShape(reflect.TypeFor[AtomicInput](), nil, "specification").with(map[string]*shape{
 		"molecule":      moleculeShape,
+		"protocols":     atomicProtocolsShape,
 		"specification": atomicSpecShape,
 	})
 )
