@@ -55,13 +55,16 @@ func topSchema(data []byte) (name string, version int, err error) {
 	s := scanner{data: data, skip: true}
 	s.ws()
 	if s.pos >= len(data) || data[s.pos] != '{' {
+		if err := json.Unmarshal(data, new(any)); err != nil {
+			return "", 0, err
+		}
 		return "", 0, fmt.Errorf("qcschema: want a JSON object, got %.20q", data)
 	}
 	s.pos++
 	for {
 		s.ws()
 		if s.pos >= len(data) {
-			return "", 0, &json.SyntaxError{}
+			return "", 0, json.Unmarshal(data, new(any)) // the decoder's own syntax error
 		}
 		switch data[s.pos] {
 		case '}':
