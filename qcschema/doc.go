@@ -2,8 +2,9 @@
 // single-point inputs and results (AtomicInput, AtomicResult, FailedOperation) and the
 // many-body input and result documents of QCManyBody's v1 models and, as ManyBodyInputV2,
 // ManyBodyResultV2 and their parts, of its QCSchema v2 models (ManyBodyVersion tells the
-// two apart; ManyBodyInputV2.ToV1 and ManyBodyResult.ToV2 convert). QCVariables gives the
-// many-body properties under Psi4's QCVariable names.
+// two apart, DecodeManyBodyInput reads either; ManyBodyInputV2.ToV1 and
+// ManyBodyResult.ToV2 convert). ManyBodyResultProperties.QCVariables gives the many-body
+// properties under Psi4's QCVariable names.
 //
 // Inputs decode strictly, as the Python models (extra="forbid") do: an unknown member is an
 // *UnknownFieldError naming its JSON path and the closest known name, a key given twice a

@@ -1,8 +1,12 @@
 package qcschema
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"maps"
+	"slices"
+	"strconv"
 )
 
 // Conversions between QCSchema v1 and v2 many-body documents, as QCManyBody's convert_v
@@ -13,18 +17,90 @@ import (
 // and says which QCSchema version it is: 2 for schema_name "qcschema_many_body_input" or
 // schema_version 2, else 1 (the strict decode of that version reports anything wrong).
 func ManyBodyVersion(data []byte) (int, error) {
-	var head struct {
-		SchemaName    *string `json:"schema_name"`
-		SchemaVersion *int    `json:"schema_version"`
-	}
-	// only the two members are decoded; others are skipped by encoding/json
-	if err := json.Unmarshal(data, &head); err != nil {
+	name, version, err := topSchema(data)
+	if err != nil {
 		return 0, err
 	}
-	if head.SchemaName != nil && *head.SchemaName == SchemaManyBodyInputV2 || head.SchemaVersion != nil && *head.SchemaVersion == 2 {
+	if name == SchemaManyBodyInputV2 || version == 2 {
 		return 2, nil
 	}
 	return 1, nil
+}
+
+// DecodeManyBodyInput decodes a v1 or a v2 many-body input document (ManyBodyVersion tells
+// which) strictly, as json.Unmarshal into ManyBodyInput or ManyBodyInputV2 does, but
+// without encoding/json's two extra passes over a document whose type decodes itself.
+// Exactly one of v1 and v2 is non-nil when err is nil.
+func DecodeManyBodyInput(data []byte) (v1 *ManyBodyInput, v2 *ManyBodyInputV2, err error) {
+	version, err := ManyBodyVersion(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	if version == 2 {
+		v2 = new(ManyBodyInputV2)
+		if err := v2.UnmarshalJSON(data); err != nil {
+			return nil, nil, err
+		}
+		return nil, v2, nil
+	}
+	v1 = new(ManyBodyInput)
+	if err := v1.UnmarshalJSON(data); err != nil {
+		return nil, nil, err
+	}
+	return v1, nil, nil
+}
+
+// topSchema reads the schema_name and schema_version members of the JSON object data with
+// one scan that decodes nothing else.
+func topSchema(data []byte) (name string, version int, err error) {
+	s := scanner{data: data, skip: true}
+	s.ws()
+	if s.pos >= len(data) || data[s.pos] != '{' {
+		if err := json.Unmarshal(data, new(any)); err != nil {
+			return "", 0, err
+		}
+		return "", 0, fmt.Errorf("qcschema: want a JSON object, got %.20q", data)
+	}
+	s.pos++
+	for {
+		s.ws()
+		if s.pos >= len(data) {
+			return "", 0, json.Unmarshal(data, new(any)) // the decoder's own syntax error
+		}
+		switch data[s.pos] {
+		case '}':
+			return name, version, nil
+		case ',':
+			s.pos++
+			continue
+		}
+		key, kerr := s.str()
+		s.ws()
+		if kerr != nil || s.pos >= len(data) || data[s.pos] != ':' {
+			return "", 0, json.Unmarshal(data, new(any)) // the decoder's own syntax error
+		}
+		s.pos++
+		s.ws()
+		start := s.pos
+		if err := s.value(anyShape); err != nil {
+			return "", 0, json.Unmarshal(data, new(any))
+		}
+		raw := data[start:s.pos]
+		switch string(key) {
+		case "schema_name":
+			if len(raw) >= 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+				name = string(raw[1 : len(raw)-1])
+			} else if json.Unmarshal(raw, &name) != nil {
+				return "", 0, invalid("schema_name", -1, "want a string")
+			}
+		case "schema_version":
+			v, err := strconv.Atoi(string(raw))
+			if err != nil {
+				return "", 0, invalid("schema_version", -1, "want an integer")
+			}
+			version = v
+		}
+	}
 }
 
 // ToV1 is the v1 input of the same calculation: protocols.cluster_results becomes
@@ -105,9 +181,10 @@ func moleculeV2(m Molecule) Molecule {
 	return m
 }
 
-// ToV2 is the v2 result of in, the v2 input r was computed from: component_* become
-// cluster_*, the cluster results take their program from the model chemistry of their
-// label, and the result carries the molecule. Extras, numbers and stdout are r's.
+// ToV2 is the v2 result of in, the v2 input r was computed from: component_results become
+// cluster_results, which take their program from the model chemistry of their label;
+// cluster_properties hold what QCManyBody keeps there (see clusterProperties); the result
+// carries the molecule. Extras, numbers and stdout are r's.
 func (r *ManyBodyResult) ToV2(in *ManyBodyInputV2) *ManyBodyResultV2 {
 	props := r.Properties
 	props.SchemaName, props.SchemaVersion = SchemaManyBodyPropertiesV2, 0
@@ -128,8 +205,9 @@ func (r *ManyBodyResult) ToV2(in *ManyBodyInputV2) *ManyBodyResultV2 {
 		Stdout:            r.Stdout,
 		Stderr:            r.Stderr,
 	}
+	natom := in.Molecule.NAtom()
 	for label, p := range r.ComponentProperties {
-		out.ClusterProperties[label] = AtomicPropertiesV2{p}
+		out.ClusterProperties[label] = clusterProperties(label, &p, &in.Molecule, natom)
 	}
 	for label, ar := range r.ComponentResults {
 		out.ClusterResults[label] = ar.ToV2(in.Specification.Specification[labelMC(label)].Program)
@@ -145,6 +223,56 @@ func labelMC(label string) string {
 		return ""
 	}
 	return mc
+}
+
+// labelBasisAtoms are the atoms of mol (0-indexed, in parent order, as a task's
+// sub-molecule holds them) of the basis fragments of a task label, or nil.
+func labelBasisAtoms(label string, mol *Molecule) []int {
+	var parts []json.RawMessage
+	var basis []int
+	if json.Unmarshal([]byte(label), &parts) != nil || len(parts) != 3 || json.Unmarshal(parts[2], &basis) != nil {
+		return nil
+	}
+	var atoms []int
+	for _, f := range basis {
+		if f < 1 || f > mol.NFragments() {
+			return nil
+		}
+		atoms = append(atoms, mol.FragmentAtoms(f-1)...)
+	}
+	slices.Sort(atoms)
+	return atoms
+}
+
+// clusterProperties is QCManyBody's cluster_properties entry of one cluster: the whole
+// molecule's calcinfo_natom and the cluster's return energy, gradient and Hessian, the
+// arrays sized for the whole molecule (zero on the atoms outside the cluster's basis).
+// Arrays whose size fits neither the cluster nor the molecule are kept as they are.
+func clusterProperties(label string, p *AtomicResultProperties, mol *Molecule, natom int) AtomicPropertiesV2 {
+	out := AtomicResultProperties{CalcinfoNAtom: &natom, ReturnEnergy: p.ReturnEnergy}
+	if p.ReturnGradient == nil && p.ReturnHessian == nil {
+		return AtomicPropertiesV2{out}
+	}
+	atoms := labelBasisAtoms(label, mol)
+	out.ReturnGradient = p.ReturnGradient
+	if n := len(atoms); n > 0 && len(p.ReturnGradient) == 3*n && n != natom {
+		out.ReturnGradient = make([]float64, 3*natom)
+		for i, a := range atoms {
+			copy(out.ReturnGradient[3*a:3*a+3], p.ReturnGradient[3*i:3*i+3])
+		}
+	}
+	out.ReturnHessian = p.ReturnHessian
+	if n := len(atoms); n > 0 && len(p.ReturnHessian) == 9*n*n && n != natom {
+		out.ReturnHessian = make([]float64, 9*natom*natom)
+		for i, a := range atoms {
+			for j, b := range atoms {
+				for x := 0; x < 3; x++ {
+					copy(out.ReturnHessian[(3*a+x)*3*natom+3*b:][:3], p.ReturnHessian[(3*i+x)*3*n+3*j:][:3])
+				}
+			}
+		}
+	}
+	return AtomicPropertiesV2{out}
 }
 
 // ToV2 is the v2 form of the single point r, run by program: the driver, model, keywords

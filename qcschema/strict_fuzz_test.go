@@ -1,0 +1,35 @@
+package qcschema
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+)
+
+// FuzzStrictScanner feeds arbitrary bytes to the member scanner and the version probe:
+// they never panic, a valid JSON document never looks malformed to the scanner, and a
+// document the scanner accepts decodes as json.Unmarshal decodes it.
+func FuzzStrictScanner(f *testing.F) {
+	f.Add([]byte(mbDoc("", "", "", "", "")))
+	f.Add([]byte(mbDoc("", "", `,"bsse_typo":1`, "", "")))
+	f.Add([]byte(`{"a":[{"b":1,"b":2}],"c":"\u0041\"","d":-1.5e3,"e":[true,false,null]}`))
+	f.Add([]byte(`{"specification":{"specification":{"model":{}}}}`))
+	f.Add([]byte(`[1,`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s := scanner{data: data}
+		err := s.value(manyBodyInputShape)
+		if json.Valid(data) && errors.Is(err, errSyntax) {
+			t.Fatalf("valid JSON seen as malformed: %q", data)
+		}
+		_, _, _ = topSchema(data)
+		var lenient map[string]any
+		if checkMembers(data, anyShape) == nil && json.Valid(data) && data[0] == '{' {
+			if json.Unmarshal(data, &lenient) != nil {
+				t.Fatalf("accepted but not decodable: %q", data)
+			}
+		}
+		var in ManyBodyInput
+		_ = json.Unmarshal(data, &in)
+		_, _, _ = DecodeManyBodyInput(data)
+	})
+}
