@@ -81,6 +81,9 @@ func (p *Procedure) Run(ctx context.Context, in *qcschema.OptimizationInput) (*q
 		}
 		partial := assemble(in, g, traj, nil)
 		partial.Success = false
+		if nc != nil {
+			partial.FinalMolecule = nc.Last.Molecule // where the optimizer stood, not a rejected point
+		}
 		return nil, &Error{Partial: partial, Err: err}
 	}
 	return assemble(in, g, res.Trajectory, res), nil
