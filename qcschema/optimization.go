@@ -167,7 +167,7 @@ var optimizationInputShape = objectShape(reflect.TypeFor[OptimizationInput](), n
 })
 
 func optimizationInputCheck(name string, version int) schemaCheck {
-	return schemaCheck{name: name, version: version, names: []string{SchemaOptimizationInput}, versions: []int{2},
+	return schemaCheck{name: name, version: version, names: [2]string{SchemaOptimizationInput}, versions: [2]int{2},
 		other: otherDocument(name, "qcmb optimizes QCSchema v2 OptimizationInputs (schema_version 2)")}
 }
 
@@ -175,7 +175,7 @@ func optimizationInputCheck(name string, version int) schemaCheck {
 // schema names of other documents are errors (UnknownFieldError, DuplicateFieldError,
 // ValidationError).
 func (in *OptimizationInput) UnmarshalJSON(data []byte) error {
-	if err := checkDocument(data, optimizationInputShape, optimizationInputCheck); err != nil {
+	if _, err := checkDocument(data, optimizationInputShape, optimizationInputCheck); err != nil {
 		return err
 	}
 	type plain OptimizationInput
@@ -187,8 +187,8 @@ func (in *OptimizationInput) UnmarshalJSON(data []byte) error {
 	return firstErr(
 		optimizationInputCheck(in.SchemaName, in.SchemaVersion),
 		moleculeCheck("initial_molecule", &in.InitialMolecule),
-		schemaCheck{path: "specification", name: in.Specification.SchemaName, names: []string{SchemaOptimizationSpecification}},
-		schemaCheck{path: "specification.protocols", name: in.Specification.Protocols.SchemaName, names: []string{SchemaOptimizationProtocols}},
+		schemaCheck{parent: "specification", name: in.Specification.SchemaName, names: [2]string{SchemaOptimizationSpecification}},
+		schemaCheck{parent: "specification", member: "protocols", name: in.Specification.Protocols.SchemaName, names: [2]string{SchemaOptimizationProtocols}},
 	)
 }
 

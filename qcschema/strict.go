@@ -89,12 +89,18 @@ func jsonNames(t reflect.Type) []string {
 // objectShape is an object whose members are those of the struct type T (less drop) and
 // extra, every value free-form until set otherwise.
 func objectShape(t reflect.Type, drop []string, extra ...string) *shape {
-	s := &shape{kind: objectOf, fields: map[string]*shape{}}
-	for _, n := range append(jsonNames(t), extra...) {
-		s.fields[n] = anyShape
-	}
+	s := namesShape(append(jsonNames(t), extra...)...)
 	for _, n := range drop {
 		delete(s.fields, n)
+	}
+	return s
+}
+
+// namesShape is an object with the members names, every value free-form.
+func namesShape(names ...string) *shape {
+	s := &shape{kind: objectOf, fields: map[string]*shape{}}
+	for _, n := range names {
+		s.fields[n] = anyShape
 	}
 	return s
 }
@@ -110,10 +116,22 @@ func (s *shape) with(members map[string]*shape) *shape {
 // The shapes of the input documents. Molecule also takes "id", which QCElemental's
 // Molecule defines and qcmb does not keep; "screening" is the distance-screening keyword.
 var (
-	moleculeShape = objectShape(reflect.TypeFor[Molecule](), nil, "id")
+	moleculeShape = objectShape(reflect.TypeFor[Molecule](), nil, "id").with(map[string]*shape{
+		"identifiers": namesShape("molecule_hash", "molecular_formula", "smiles", "inchi", "inchikey",
+			"canonical_explicit_hydrogen_smiles", "canonical_isomeric_explicit_hydrogen_mapped_smiles",
+			"canonical_isomeric_explicit_hydrogen_smiles", "canonical_isomeric_smiles", "canonical_smiles",
+			"pubchem_cid", "pubchem_sid", "pubchem_conformerid"),
+	})
 
-	atomicSpecShape   = objectShape(reflect.TypeFor[AtomicSpecification](), nil)
-	atomicSpecShapeV2 = objectShape(reflect.TypeFor[AtomicSpecification](), []string{"schema_version"})
+	// QCElemental's AtomicResultProtocols (v1) and AtomicProtocols (v2, with a schema_name)
+	atomicProtocolsShape = namesShape("schema_name", "wavefunction", "stdout", "error_correction", "native_files")
+
+	atomicSpecShape = objectShape(reflect.TypeFor[AtomicSpecification](), nil).with(map[string]*shape{
+		"protocols": atomicProtocolsShape,
+	})
+	atomicSpecShapeV2 = objectShape(reflect.TypeFor[AtomicSpecification](), []string{"schema_version"}).with(map[string]*shape{
+		"protocols": atomicProtocolsShape,
+	})
 
 	manyBodyKeywordsShape   = objectShape(reflect.TypeFor[ManyBodyKeywords](), nil, "screening")
 	manyBodyKeywordsShapeV2 = objectShape(reflect.TypeFor[ManyBodyKeywords](), []string{"schema_version"}, "screening")
@@ -142,6 +160,7 @@ var (
 	// "specification"; early QCElemental v2 drafts wrote a schema_version there).
 	atomicInputShape = objectShape(reflect.TypeFor[AtomicInput](), nil, "specification").with(map[string]*shape{
 		"molecule":      moleculeShape,
+		"protocols":     atomicProtocolsShape,
 		"specification": atomicSpecShape,
 	})
 )
@@ -158,20 +177,27 @@ var renamed = map[string]string{
 // data against sh. data must be valid JSON (json.Unmarshal checks it before calling an
 // UnmarshalJSON method); anything else is left for the typed decode to report.
 func checkMembers(data []byte, sh *shape) error {
+	_, err := scanMembers(data, sh)
+	return err
+}
+
+// scanMembers is checkMembers that also reports whether a model chemistry specification
+// was given as one AtomicSpecification (the rare case that needs a second look).
+func scanMembers(data []byte, sh *shape) (singleSpec bool, err error) {
 	s := scanner{data: data}
-	err := s.value(sh)
+	err = s.value(sh)
 	var me *memberError
 	switch {
 	case errors.Is(err, errSyntax):
-		return nil
+		return s.singleSpec, nil
 	case errors.As(err, &me):
 		path := formatPath(me.steps)
 		if me.duplicate {
-			return &DuplicateFieldError{Path: path}
+			return false, &DuplicateFieldError{Path: path}
 		}
-		return &UnknownFieldError{Path: path, Suggestion: me.suggestion}
+		return false, &UnknownFieldError{Path: path, Suggestion: me.suggestion}
 	}
-	return err
+	return s.singleSpec, err
 }
 
 var errSyntax = errors.New("qcschema: JSON syntax")
@@ -250,6 +276,8 @@ type scanner struct {
 	data []byte
 	pos  int
 	skip bool // only move past values, checking nothing (a look-ahead)
+
+	singleSpec bool // a specUnion held one AtomicSpecification
 }
 
 func (s *scanner) ws() {
@@ -277,6 +305,7 @@ func (s *scanner) value(sh *shape) error {
 				return err
 			}
 			if single {
+				s.singleSpec = true
 				return s.object(sh.elem)
 			}
 			return s.object(&shape{kind: mapOf, elem: sh.elem})
@@ -495,36 +524,36 @@ func editDistance(a, b string) int {
 }
 
 // schemaCheck is one schema_name/schema_version pair of a document and what it may be.
+// It allocates nothing unless the check fails: the path is built then.
 type schemaCheck struct {
-	path     string
-	name     string
-	version  int
-	names    []string // accepted names; "" (absent) is always accepted
-	versions []int    // accepted versions; 0 (absent) is always accepted
-	other    string   // a hint when name is another document's, such as the v2 spelling
+	parent, member, mc string // the object: member of parent, or model chemistry mc of that
+	name               string
+	version            int
+	names              [2]string // accepted names; "" (absent) is always accepted
+	versions           [2]int    // accepted versions, none: any; 0 (absent) is always accepted
+	other              string    // a hint when name is another document's, such as the v2 spelling
+}
+
+func (c schemaCheck) path() string {
+	p := joinPath(c.parent, c.member)
+	if c.mc != "" {
+		p = specPath(p, c.mc)
+	}
+	return p
 }
 
 func (c schemaCheck) err() error {
-	if c.name != "" && !contains(c.names, c.name) {
+	if c.name != "" && c.name != c.names[0] && c.name != c.names[1] {
 		msg := fmt.Sprintf("%q: want %q", excerpt(c.name), c.names[0])
 		if c.other != "" {
 			msg += "; " + c.other
 		}
-		return invalid(joinPath(c.path, "schema_name"), -1, "%s", msg)
+		return invalid(joinPath(c.path(), "schema_name"), -1, "%s", msg)
 	}
-	if c.version != 0 && !contains(c.versions, c.version) {
-		return invalid(joinPath(c.path, "schema_version"), -1, "%d: want %d", c.version, c.versions[0])
+	if c.version != 0 && c.versions[0] != 0 && c.version != c.versions[0] && c.version != c.versions[1] {
+		return invalid(joinPath(c.path(), "schema_version"), -1, "%d: want %d", c.version, c.versions[0])
 	}
 	return nil
-}
-
-func contains[T comparable](list []T, x T) bool {
-	for _, y := range list {
-		if x == y {
-			return true
-		}
-	}
-	return false
 }
 
 // specPath is the path of the model chemistry mc under path.
@@ -536,8 +565,11 @@ func specPath(path, mc string) string {
 }
 
 func joinPath(parent, member string) string {
-	if parent == "" {
+	switch {
+	case parent == "":
 		return member
+	case member == "":
+		return parent
 	}
 	return parent + "." + member
 }
@@ -553,21 +585,12 @@ func firstErr(checks ...schemaCheck) error {
 
 // moleculeCheck accepts the molecule schema versions of QCSchema v1 (2) and v2 (3).
 func moleculeCheck(path string, m *Molecule) schemaCheck {
-	return schemaCheck{path: path, name: m.SchemaName, version: m.SchemaVersion,
-		names: []string{SchemaMolecule}, versions: []int{2, 3}}
-}
-
-func atomicSpecChecks(path string, specs map[string]AtomicSpecification) []schemaCheck {
-	var out []schemaCheck
-	for k, s := range specs {
-		out = append(out, schemaCheck{path: specPath(path, k), name: s.SchemaName, version: s.SchemaVersion,
-			names: []string{SchemaAtomicSpecification}, versions: []int{1}, other: "QCSchema v2 names it " + SchemaAtomicSpecificationV2})
-	}
-	return out
+	return schemaCheck{parent: path, name: m.SchemaName, version: m.SchemaVersion,
+		names: [2]string{SchemaMolecule}, versions: [2]int{2, 3}}
 }
 
 func manyBodyInputCheck(name string, version int) schemaCheck {
-	return schemaCheck{name: name, version: version, names: []string{SchemaManyBodyInput}, versions: []int{1}, other: otherDocument(name, v2Hint)}
+	return schemaCheck{name: name, version: version, names: [2]string{SchemaManyBodyInput}, versions: [2]int{1}, other: otherDocument(name, v2Hint)}
 }
 
 // otherDocument says what the document named name is when it is a known other one, else
@@ -589,10 +612,10 @@ func otherDocument(name, hint string) string {
 // checkDocument checks the members of a top-level document. When they are wrong and its
 // schema_name or schema_version is too, the document is of another kind and that is the
 // error to report.
-func checkDocument(data []byte, sh *shape, top func(name string, version int) schemaCheck) error {
-	err := checkMembers(data, sh)
+func checkDocument(data []byte, sh *shape, top func(name string, version int) schemaCheck) (singleSpec bool, err error) {
+	singleSpec, err = scanMembers(data, sh)
 	if err == nil {
-		return nil
+		return singleSpec, nil
 	}
 	var head struct {
 		SchemaName    string `json:"schema_name"`
@@ -600,10 +623,10 @@ func checkDocument(data []byte, sh *shape, top func(name string, version int) sc
 	}
 	if json.Unmarshal(data, &head) == nil {
 		if serr := top(head.SchemaName, head.SchemaVersion).err(); serr != nil {
-			return serr
+			return false, serr
 		}
 	}
-	return err
+	return false, err
 }
 
 const v2Hint = "QCSchema v2 documents have schema_name \"" + SchemaManyBodyInputV2 + "\" and schema_version 2 at the top"
@@ -612,45 +635,76 @@ const v2Hint = "QCSchema v2 documents have schema_name \"" + SchemaManyBodyInput
 // keys and schema names of other documents are errors (UnknownFieldError,
 // DuplicateFieldError, ValidationError).
 func (in *ManyBodyInput) UnmarshalJSON(data []byte) error {
-	if err := checkDocument(data, manyBodyInputShape, manyBodyInputCheck); err != nil {
+	single, err := checkDocument(data, manyBodyInputShape, manyBodyInputCheck)
+	if err != nil {
 		return err
 	}
+	// One decode pass: the members of specification decode in place, without the
+	// (re-checking) UnmarshalJSON of ManyBodySpecification.
 	type plain ManyBodyInput
-	var aux struct {
-		plain
-		Specification manyBodySpecificationAux `json:"specification"`
+	*in = ManyBodyInput{}
+	if single {
+		aux := struct {
+			*plain
+			Specification *manyBodySpecificationAux `json:"specification"`
+		}{(*plain)(in), new(manyBodySpecificationAux)}
+		if err := json.Unmarshal(data, &aux); err != nil {
+			return err
+		}
+		in.Specification = aux.Specification.spec()
+	} else {
+		aux := struct {
+			*plain
+			Specification *manyBodySpecificationPlain `json:"specification"`
+		}{(*plain)(in), (*manyBodySpecificationPlain)(&in.Specification)}
+		if err := json.Unmarshal(data, &aux); err != nil {
+			return err
+		}
 	}
-	if err := json.Unmarshal(data, &aux); err != nil {
+	if err := firstErr(manyBodyInputCheck(in.SchemaName, in.SchemaVersion), moleculeCheck("molecule", &in.Molecule)); err != nil {
 		return err
 	}
-	*in = ManyBodyInput(aux.plain)
-	in.Specification = aux.Specification.spec()
-	return firstErr(append([]schemaCheck{
-		manyBodyInputCheck(in.SchemaName, in.SchemaVersion),
-		moleculeCheck("molecule", &in.Molecule),
-	}, in.Specification.schemaChecks("specification")...)...)
+	return in.Specification.checkSchemas("specification")
 }
 
-func (s *ManyBodySpecification) schemaChecks(path string) []schemaCheck {
-	return append([]schemaCheck{
-		{path: path, name: s.SchemaName, version: s.SchemaVersion, names: []string{SchemaManyBodySpecification}, versions: []int{1}, other: v2Hint},
-		{path: joinPath(path, "keywords"), name: s.Keywords.SchemaName, version: s.Keywords.SchemaVersion, names: []string{SchemaManyBodyKeywords}, versions: []int{1}, other: v2Hint},
-	}, atomicSpecChecks(joinPath(path, "specification"), s.Specification)...)
+func (s *ManyBodySpecification) checkSchemas(path string) error {
+	if err := firstErr(
+		schemaCheck{parent: path, name: s.SchemaName, version: s.SchemaVersion, names: [2]string{SchemaManyBodySpecification}, versions: [2]int{1}, other: v2Hint},
+		schemaCheck{parent: path, member: "keywords", name: s.Keywords.SchemaName, version: s.Keywords.SchemaVersion, names: [2]string{SchemaManyBodyKeywords}, versions: [2]int{1}, other: v2Hint},
+	); err != nil {
+		return err
+	}
+	for mc, a := range s.Specification {
+		c := schemaCheck{parent: path, member: "specification", mc: mc, name: a.SchemaName, version: a.SchemaVersion,
+			names: [2]string{SchemaAtomicSpecification}, versions: [2]int{1}, other: "QCSchema v2 names it " + SchemaAtomicSpecificationV2}
+		if err := c.err(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // UnmarshalJSON reads a v1 ManyBodySpecification strictly. As in QCManyBody, a
 // specification given as one AtomicSpecification (an object with "model") is the model
 // chemistry "(auto)".
 func (s *ManyBodySpecification) UnmarshalJSON(data []byte) error {
-	if err := checkMembers(data, manyBodySpecShape); err != nil {
+	single, err := scanMembers(data, manyBodySpecShape)
+	if err != nil {
 		return err
 	}
-	var aux manyBodySpecificationAux
-	if err := json.Unmarshal(data, &aux); err != nil {
-		return err
+	if single {
+		var aux manyBodySpecificationAux
+		if err := json.Unmarshal(data, &aux); err != nil {
+			return err
+		}
+		*s = aux.spec()
+	} else {
+		*s = ManyBodySpecification{}
+		if err := json.Unmarshal(data, (*manyBodySpecificationPlain)(s)); err != nil {
+			return err
+		}
 	}
-	*s = aux.spec()
-	return firstErr(s.schemaChecks("")...)
+	return s.checkSchemas("")
 }
 
 // manyBodySpecificationAux decodes a ManyBodySpecification in the same pass as its
@@ -697,14 +751,12 @@ func (u *specMap[T]) UnmarshalJSON(data []byte) error {
 // checkAtomicInputSchema accepts a v1 AtomicInput ("qcschema_input", version 1) or a v2
 // one ("qcschema_atomic_input", version 2, its specification "qcschema_atomic_specification").
 func checkAtomicInputSchema(name string, version int, mol *Molecule, spec *atomicSpecificationV2) error {
-	top := schemaCheck{name: name, version: version, names: []string{SchemaInput, SchemaInputV2}, versions: []int{1}}
+	top := schemaCheck{name: name, version: version, names: [2]string{SchemaInput, SchemaInputV2}, versions: [2]int{1}}
 	if name == SchemaInputV2 || spec != nil {
-		top.versions = []int{2}
+		top.versions = [2]int{2}
 	}
-	checks := []schemaCheck{top, moleculeCheck("molecule", mol)}
-	if spec != nil {
-		checks = append(checks, schemaCheck{path: "specification", name: spec.SchemaName,
-			names: []string{SchemaAtomicSpecificationV2}})
+	if err := firstErr(top, moleculeCheck("molecule", mol)); err != nil || spec == nil {
+		return err
 	}
-	return firstErr(checks...)
+	return schemaCheck{parent: "specification", name: spec.SchemaName, names: [2]string{SchemaAtomicSpecificationV2}}.err()
 }

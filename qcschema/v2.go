@@ -95,15 +95,23 @@ func (s ManyBodySpecificationV2) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads the specification strictly, as the v1 one; one
 // AtomicSpecification is the model chemistry "(auto)".
 func (s *ManyBodySpecificationV2) UnmarshalJSON(data []byte) error {
-	if err := checkMembers(data, manyBodySpecShapeV2); err != nil {
+	single, err := scanMembers(data, manyBodySpecShapeV2)
+	if err != nil {
 		return err
 	}
-	var aux manyBodySpecificationV2Aux
-	if err := json.Unmarshal(data, &aux); err != nil {
-		return err
+	if single {
+		var aux manyBodySpecificationV2Aux
+		if err := json.Unmarshal(data, &aux); err != nil {
+			return err
+		}
+		*s = aux.spec()
+	} else {
+		*s = ManyBodySpecificationV2{}
+		if err := json.Unmarshal(data, (*manyBodySpecificationV2Plain)(s)); err != nil {
+			return err
+		}
 	}
-	*s = aux.spec()
-	return firstErr(s.schemaChecks("")...)
+	return s.checkSchemas("")
 }
 
 type manyBodySpecificationV2Plain ManyBodySpecificationV2
@@ -119,17 +127,21 @@ func (a *manyBodySpecificationV2Aux) spec() ManyBodySpecificationV2 {
 	return s
 }
 
-func (s *ManyBodySpecificationV2) schemaChecks(path string) []schemaCheck {
-	checks := []schemaCheck{
-		{path: path, name: s.SchemaName, names: []string{SchemaManyBodySpecificationV2}},
-		{path: joinPath(path, "keywords"), name: s.Keywords.SchemaName, names: []string{SchemaManyBodyKeywordsV2}},
-		{path: joinPath(path, "protocols"), name: s.Protocols.SchemaName, names: []string{SchemaManyBodyProtocolsV2}},
+func (s *ManyBodySpecificationV2) checkSchemas(path string) error {
+	if err := firstErr(
+		schemaCheck{parent: path, name: s.SchemaName, names: [2]string{SchemaManyBodySpecificationV2}},
+		schemaCheck{parent: path, member: "keywords", name: s.Keywords.SchemaName, names: [2]string{SchemaManyBodyKeywordsV2}},
+		schemaCheck{parent: path, member: "protocols", name: s.Protocols.SchemaName, names: [2]string{SchemaManyBodyProtocolsV2}},
+	); err != nil {
+		return err
 	}
-	for k, a := range s.Specification {
-		checks = append(checks, schemaCheck{path: specPath(joinPath(path, "specification"), k), name: a.SchemaName,
-			names: []string{SchemaAtomicSpecificationV2}})
+	for mc, a := range s.Specification {
+		c := schemaCheck{parent: path, member: "specification", mc: mc, name: a.SchemaName, names: [2]string{SchemaAtomicSpecificationV2}}
+		if err := c.err(); err != nil {
+			return err
+		}
 	}
-	return checks
+	return nil
 }
 
 // ManyBodyInputV2 is a whole v2 many-body calculation (schema_name
@@ -154,27 +166,38 @@ func (in ManyBodyInputV2) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads a v2 ManyBodyInput strictly: unknown members, duplicate keys and
 // schema names of other documents are errors.
 func (in *ManyBodyInputV2) UnmarshalJSON(data []byte) error {
-	if err := checkDocument(data, manyBodyInputShapeV2, manyBodyInputV2Check); err != nil {
+	single, err := checkDocument(data, manyBodyInputShapeV2, manyBodyInputV2Check)
+	if err != nil {
 		return err
 	}
 	type plain ManyBodyInputV2
-	var aux struct {
-		plain
-		Specification manyBodySpecificationV2Aux `json:"specification"`
+	*in = ManyBodyInputV2{}
+	if single {
+		aux := struct {
+			*plain
+			Specification *manyBodySpecificationV2Aux `json:"specification"`
+		}{(*plain)(in), new(manyBodySpecificationV2Aux)}
+		if err := json.Unmarshal(data, &aux); err != nil {
+			return err
+		}
+		in.Specification = aux.Specification.spec()
+	} else {
+		aux := struct {
+			*plain
+			Specification *manyBodySpecificationV2Plain `json:"specification"`
+		}{(*plain)(in), (*manyBodySpecificationV2Plain)(&in.Specification)}
+		if err := json.Unmarshal(data, &aux); err != nil {
+			return err
+		}
 	}
-	if err := json.Unmarshal(data, &aux); err != nil {
+	if err := firstErr(manyBodyInputV2Check(in.SchemaName, in.SchemaVersion), moleculeCheck("molecule", &in.Molecule)); err != nil {
 		return err
 	}
-	*in = ManyBodyInputV2(aux.plain)
-	in.Specification = aux.Specification.spec()
-	return firstErr(append([]schemaCheck{
-		manyBodyInputV2Check(in.SchemaName, in.SchemaVersion),
-		moleculeCheck("molecule", &in.Molecule),
-	}, in.Specification.schemaChecks("specification")...)...)
+	return in.Specification.checkSchemas("specification")
 }
 
 func manyBodyInputV2Check(name string, version int) schemaCheck {
-	return schemaCheck{name: name, version: version, names: []string{SchemaManyBodyInputV2}, versions: []int{2}, other: otherDocument(name, "")}
+	return schemaCheck{name: name, version: version, names: [2]string{SchemaManyBodyInputV2}, versions: [2]int{2}, other: otherDocument(name, "")}
 }
 
 // AtomicPropertiesV2 are the properties of one cluster calculation in a v2 document:

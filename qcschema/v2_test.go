@@ -2,6 +2,7 @@ package qcschema
 
 import (
 	"encoding/json"
+	"errors"
 	"maps"
 	"slices"
 	"strings"
@@ -226,5 +227,41 @@ func TestManyBodyResultToV2(t *testing.T) {
 	}
 	if !strings.Contains(string(data), `"cluster_properties":{"[\"(auto)\", [1], [1]]":{"schema_name":"qcschema_atomic_properties","return_energy":-11.5}}`) {
 		t.Errorf("cluster_properties as written: %s", data)
+	}
+}
+
+func TestDecodeManyBodyInput(t *testing.T) {
+	v1doc := mbDoc("", "", "", "", "")
+	v2doc := string(readTestdata(t, "qcmanybody_v2_he4_model_dump.json"))
+	v1, v2, err := DecodeManyBodyInput([]byte(v1doc))
+	if err != nil || v2 != nil || v1 == nil || v1.Specification.Specification["scf"].Program != "hf" {
+		t.Errorf("v1: %+v %+v %v", v1, v2, err)
+	}
+	var want ManyBodyInput
+	if err := json.Unmarshal([]byte(v1doc), &want); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(&want, v1); d != "" {
+		t.Errorf("DecodeManyBodyInput differs from json.Unmarshal (-want +got):\n%s", d)
+	}
+	v1, v2, err = DecodeManyBodyInput([]byte(v2doc))
+	if err != nil || v1 != nil || v2 == nil || v2.Specification.Protocols.ClusterResults != "all" {
+		t.Errorf("v2: %+v %+v %v", v1, v2, err)
+	}
+	var syn *json.SyntaxError
+	for doc, want := range map[string]string{
+		`[1, 2]`:                                `qcschema: want a JSON object, got "[1, 2]"`,
+		`{"schema_version": "2"`:                `qcschema: invalid schema_version: want an integer`,
+		`{"schema_name": 2}`:                    `qcschema: invalid schema_name: want a string`,
+		mbDoc("", "", `,"bsse_typo":1`, "", ""): `qcschema: specification.keywords.bsse_typo: unknown field (did you mean "bsse_type"?)`,
+	} {
+		if _, _, err := DecodeManyBodyInput([]byte(doc)); err == nil || err.Error() != want {
+			t.Errorf("%s: got %v, want %s", doc, err, want)
+		}
+	}
+	for _, doc := range []string{`{"schema_name": "x"`, `{"a" 1}`, `{"molecule": {"symbols": [}`, ``} {
+		if _, _, err := DecodeManyBodyInput([]byte(doc)); !errors.As(err, &syn) {
+			t.Errorf("%q: got %v, want a *json.SyntaxError", doc, err)
+		}
 	}
 }

@@ -1,8 +1,11 @@
 package qcschema
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"maps"
+	"strconv"
 )
 
 // Conversions between QCSchema v1 and v2 many-body documents, as QCManyBody's convert_v
@@ -13,18 +16,90 @@ import (
 // and says which QCSchema version it is: 2 for schema_name "qcschema_many_body_input" or
 // schema_version 2, else 1 (the strict decode of that version reports anything wrong).
 func ManyBodyVersion(data []byte) (int, error) {
-	var head struct {
-		SchemaName    *string `json:"schema_name"`
-		SchemaVersion *int    `json:"schema_version"`
-	}
-	// only the two members are decoded; others are skipped by encoding/json
-	if err := json.Unmarshal(data, &head); err != nil {
+	name, version, err := topSchema(data)
+	if err != nil {
 		return 0, err
 	}
-	if head.SchemaName != nil && *head.SchemaName == SchemaManyBodyInputV2 || head.SchemaVersion != nil && *head.SchemaVersion == 2 {
+	if name == SchemaManyBodyInputV2 || version == 2 {
 		return 2, nil
 	}
 	return 1, nil
+}
+
+// DecodeManyBodyInput decodes a v1 or a v2 many-body input document (ManyBodyVersion tells
+// which) strictly, as json.Unmarshal into ManyBodyInput or ManyBodyInputV2 does, but
+// without encoding/json's two extra passes over a document whose type decodes itself.
+// Exactly one of v1 and v2 is non-nil when err is nil.
+func DecodeManyBodyInput(data []byte) (v1 *ManyBodyInput, v2 *ManyBodyInputV2, err error) {
+	version, err := ManyBodyVersion(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	if version == 2 {
+		v2 = new(ManyBodyInputV2)
+		if err := v2.UnmarshalJSON(data); err != nil {
+			return nil, nil, err
+		}
+		return nil, v2, nil
+	}
+	v1 = new(ManyBodyInput)
+	if err := v1.UnmarshalJSON(data); err != nil {
+		return nil, nil, err
+	}
+	return v1, nil, nil
+}
+
+// topSchema reads the schema_name and schema_version members of the JSON object data with
+// one scan that decodes nothing else.
+func topSchema(data []byte) (name string, version int, err error) {
+	s := scanner{data: data, skip: true}
+	s.ws()
+	if s.pos >= len(data) || data[s.pos] != '{' {
+		if err := json.Unmarshal(data, new(any)); err != nil {
+			return "", 0, err
+		}
+		return "", 0, fmt.Errorf("qcschema: want a JSON object, got %.20q", data)
+	}
+	s.pos++
+	for {
+		s.ws()
+		if s.pos >= len(data) {
+			return "", 0, json.Unmarshal(data, new(any)) // the decoder's own syntax error
+		}
+		switch data[s.pos] {
+		case '}':
+			return name, version, nil
+		case ',':
+			s.pos++
+			continue
+		}
+		key, kerr := s.str()
+		s.ws()
+		if kerr != nil || s.pos >= len(data) || data[s.pos] != ':' {
+			return "", 0, json.Unmarshal(data, new(any)) // the decoder's own syntax error
+		}
+		s.pos++
+		s.ws()
+		start := s.pos
+		if err := s.value(anyShape); err != nil {
+			return "", 0, json.Unmarshal(data, new(any))
+		}
+		raw := data[start:s.pos]
+		switch string(key) {
+		case "schema_name":
+			if len(raw) >= 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+				name = string(raw[1 : len(raw)-1])
+			} else if json.Unmarshal(raw, &name) != nil {
+				return "", 0, invalid("schema_name", -1, "want a string")
+			}
+		case "schema_version":
+			v, err := strconv.Atoi(string(raw))
+			if err != nil {
+				return "", 0, invalid("schema_version", -1, "want an integer")
+			}
+			version = v
+		}
+	}
 }
 
 // ToV1 is the v1 input of the same calculation: protocols.cluster_results becomes

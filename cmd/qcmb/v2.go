@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -21,22 +20,14 @@ func readManyBodyInput(path string) (manyBodyInput, error) {
 	if err != nil {
 		return manyBodyInput{}, err
 	}
-	version, err := qcschema.ManyBodyVersion(data)
+	v1, v2, err := qcschema.DecodeManyBodyInput(data)
 	if err != nil {
 		return manyBodyInput{}, fmt.Errorf("%s: %w", path, err)
 	}
-	if version == 2 {
-		var in qcschema.ManyBodyInputV2
-		if err := json.Unmarshal(data, &in); err != nil {
-			return manyBodyInput{}, fmt.Errorf("%s: %w", path, err)
-		}
-		return manyBodyInput{v1: in.ToV1(), v2: &in}, nil
+	if v2 != nil {
+		v1 = v2.ToV1()
 	}
-	var in qcschema.ManyBodyInput
-	if err := json.Unmarshal(data, &in); err != nil {
-		return manyBodyInput{}, fmt.Errorf("%s: %w", path, err)
-	}
-	return manyBodyInput{v1: &in}, nil
+	return manyBodyInput{v1: v1, v2: v2}, nil
 }
 
 // result is what to write for res: res for a v1 input, its v2 form for a v2 input.
