@@ -212,7 +212,7 @@ func TestManyBodyResultToV2(t *testing.T) {
 		t.Errorf("schema %s %d", back.SchemaName, back.SchemaVersion)
 	case back.Properties.SchemaName != SchemaManyBodyPropertiesV2 || back.Properties.Energies["nocp_corrected_interaction_energy"] != 0.008:
 		t.Errorf("properties %+v", back.Properties)
-	case *back.ClusterProperties[label].ReturnEnergy != e || back.ClusterProperties[label].Other != nil:
+	case *back.ClusterProperties[label].ReturnEnergy != e || *back.ClusterProperties[label].CalcinfoNAtom != 4 || back.ClusterProperties[label].Other != nil:
 		t.Errorf("cluster properties %+v", back.ClusterProperties)
 	case cr.SchemaName != SchemaAtomicResultV2 || cr.InputData.Specification.Program != "psi4" || cr.InputData.Specification.Model.Method != "mp2" ||
 		cr.InputData.Specification.SchemaName != SchemaAtomicSpecificationV2 || cr.ReturnResult.Scalar != e:
@@ -225,7 +225,7 @@ func TestManyBodyResultToV2(t *testing.T) {
 	if again := mustMarshal(t, &back); string(again) != string(data) {
 		t.Errorf("v2 result does not round-trip:\n%s\n%s", data, again)
 	}
-	if !strings.Contains(string(data), `"cluster_properties":{"[\"(auto)\", [1], [1]]":{"schema_name":"qcschema_atomic_properties","return_energy":-11.5}}`) {
+	if !strings.Contains(string(data), `"cluster_properties":{"[\"(auto)\", [1], [1]]":{"schema_name":"qcschema_atomic_properties","calcinfo_natom":4,"return_energy":-11.5}}`) {
 		t.Errorf("cluster_properties as written: %s", data)
 	}
 }
@@ -263,5 +263,49 @@ func TestDecodeManyBodyInput(t *testing.T) {
 		if _, _, err := DecodeManyBodyInput([]byte(doc)); !errors.As(err, &syn) {
 			t.Errorf("%q: got %v, want a *json.SyntaxError", doc, err)
 		}
+	}
+}
+
+// cluster_properties hold, as QCManyBody's do, each cluster's gradient and Hessian sized
+// for the whole molecule: the rows of the cluster's basis atoms in parent order, zero
+// elsewhere.
+func TestClusterPropertiesWholeMolecule(t *testing.T) {
+	mol := &Molecule{Symbols: []string{"He", "Ne", "Ar"}, Geometry: make([]float64, 9), Fragments: [][]int{{1}, {0, 2}}}
+	e := -1.0
+	sub := AtomicResultProperties{ReturnEnergy: &e, ReturnGradient: []float64{1, 2, 3, 4, 5, 6}, ReturnHessian: make([]float64, 36)}
+	for i := range sub.ReturnHessian {
+		sub.ReturnHessian[i] = float64(i + 1)
+	}
+	got := clusterProperties(`["a", [2], [2]]`, &sub, mol, 3) // atoms 0 and 2
+	if !slices.Equal(got.ReturnGradient, []float64{1, 2, 3, 0, 0, 0, 4, 5, 6}) || *got.CalcinfoNAtom != 3 || *got.ReturnEnergy != e {
+		t.Errorf("gradient %v natom %d", got.ReturnGradient, *got.CalcinfoNAtom)
+	}
+	h := got.ReturnHessian
+	if len(h) != 81 {
+		t.Fatalf("Hessian size %d", len(h))
+	}
+	// element (row, col) of the sub-Hessian lands at the rows and columns of its atoms
+	for r := 0; r < 6; r++ {
+		for c := 0; c < 6; c++ {
+			fr, fc := []int{0, 1, 2, 6, 7, 8}[r], []int{0, 1, 2, 6, 7, 8}[c]
+			if h[fr*9+fc] != sub.ReturnHessian[r*6+c] {
+				t.Fatalf("H[%d][%d] = %v, want %v", fr, fc, h[fr*9+fc], sub.ReturnHessian[r*6+c])
+			}
+		}
+	}
+	var sum float64
+	for _, x := range h {
+		sum += x
+	}
+	if sum != 666 { // 1 + ... + 36: nothing else is non-zero
+		t.Errorf("Hessian sum %v", sum)
+	}
+	// a cluster of the whole molecule, or arrays of an unexpected size, are kept as they are
+	whole := AtomicResultProperties{ReturnEnergy: &e, ReturnGradient: make([]float64, 9)}
+	if got := clusterProperties(`["a", [1, 2], [1, 2]]`, &whole, mol, 3); len(got.ReturnGradient) != 9 {
+		t.Errorf("whole: %v", got.ReturnGradient)
+	}
+	if got := clusterProperties(`not a label`, &sub, mol, 3); len(got.ReturnGradient) != 6 {
+		t.Errorf("bad label: %v", got.ReturnGradient)
 	}
 }

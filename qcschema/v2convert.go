@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 )
 
@@ -180,9 +181,10 @@ func moleculeV2(m Molecule) Molecule {
 	return m
 }
 
-// ToV2 is the v2 result of in, the v2 input r was computed from: component_* become
-// cluster_*, the cluster results take their program from the model chemistry of their
-// label, and the result carries the molecule. Extras, numbers and stdout are r's.
+// ToV2 is the v2 result of in, the v2 input r was computed from: component_results become
+// cluster_results, which take their program from the model chemistry of their label;
+// cluster_properties hold what QCManyBody keeps there (see clusterProperties); the result
+// carries the molecule. Extras, numbers and stdout are r's.
 func (r *ManyBodyResult) ToV2(in *ManyBodyInputV2) *ManyBodyResultV2 {
 	props := r.Properties
 	props.SchemaName, props.SchemaVersion = SchemaManyBodyPropertiesV2, 0
@@ -203,8 +205,9 @@ func (r *ManyBodyResult) ToV2(in *ManyBodyInputV2) *ManyBodyResultV2 {
 		Stdout:            r.Stdout,
 		Stderr:            r.Stderr,
 	}
+	natom := in.Molecule.NAtom()
 	for label, p := range r.ComponentProperties {
-		out.ClusterProperties[label] = AtomicPropertiesV2{p}
+		out.ClusterProperties[label] = clusterProperties(label, &p, &in.Molecule, natom)
 	}
 	for label, ar := range r.ComponentResults {
 		out.ClusterResults[label] = ar.ToV2(in.Specification.Specification[labelMC(label)].Program)
@@ -220,6 +223,56 @@ func labelMC(label string) string {
 		return ""
 	}
 	return mc
+}
+
+// labelBasisAtoms are the atoms of mol (0-indexed, in parent order, as a task's
+// sub-molecule holds them) of the basis fragments of a task label, or nil.
+func labelBasisAtoms(label string, mol *Molecule) []int {
+	var parts []json.RawMessage
+	var basis []int
+	if json.Unmarshal([]byte(label), &parts) != nil || len(parts) != 3 || json.Unmarshal(parts[2], &basis) != nil {
+		return nil
+	}
+	var atoms []int
+	for _, f := range basis {
+		if f < 1 || f > mol.NFragments() {
+			return nil
+		}
+		atoms = append(atoms, mol.FragmentAtoms(f-1)...)
+	}
+	slices.Sort(atoms)
+	return atoms
+}
+
+// clusterProperties is QCManyBody's cluster_properties entry of one cluster: the whole
+// molecule's calcinfo_natom and the cluster's return energy, gradient and Hessian, the
+// arrays sized for the whole molecule (zero on the atoms outside the cluster's basis).
+// Arrays whose size fits neither the cluster nor the molecule are kept as they are.
+func clusterProperties(label string, p *AtomicResultProperties, mol *Molecule, natom int) AtomicPropertiesV2 {
+	out := AtomicResultProperties{CalcinfoNAtom: &natom, ReturnEnergy: p.ReturnEnergy}
+	if p.ReturnGradient == nil && p.ReturnHessian == nil {
+		return AtomicPropertiesV2{out}
+	}
+	atoms := labelBasisAtoms(label, mol)
+	out.ReturnGradient = p.ReturnGradient
+	if n := len(atoms); n > 0 && len(p.ReturnGradient) == 3*n && n != natom {
+		out.ReturnGradient = make([]float64, 3*natom)
+		for i, a := range atoms {
+			copy(out.ReturnGradient[3*a:3*a+3], p.ReturnGradient[3*i:3*i+3])
+		}
+	}
+	out.ReturnHessian = p.ReturnHessian
+	if n := len(atoms); n > 0 && len(p.ReturnHessian) == 9*n*n && n != natom {
+		out.ReturnHessian = make([]float64, 9*natom*natom)
+		for i, a := range atoms {
+			for j, b := range atoms {
+				for x := 0; x < 3; x++ {
+					copy(out.ReturnHessian[(3*a+x)*3*natom+3*b:][:3], p.ReturnHessian[(3*i+x)*3*n+3*j:][:3])
+				}
+			}
+		}
+	}
+	return AtomicPropertiesV2{out}
 }
 
 // ToV2 is the v2 form of the single point r, run by program: the driver, model, keywords
