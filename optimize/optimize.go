@@ -66,9 +66,12 @@ type Result struct {
 	Molecule *qcschema.Molecule // the optimized geometry
 	Energy   float64
 	Gradient []float64
-	// Trajectory holds every gradient evaluation in order, the final one last.
+	// Trajectory holds every gradient evaluation in order.
 	Trajectory []Point
-	Criteria   Criteria
+	// Final is the index in Trajectory of the optimized point: the last one, unless the
+	// last step was rejected and the point before it then met the criteria.
+	Final    int
+	Criteria Criteria
 }
 
 // Evaluations is the number of gradients computed.
@@ -177,7 +180,7 @@ func (o *Optimizer) Optimize(ctx context.Context, g Gradienter, mol *qcschema.Mo
 		traj[cur.Index].Measures = meas
 		cur.Measures = meas
 		if crit.Met(meas) {
-			return &Result{Molecule: cur.Molecule, Energy: cur.Energy, Gradient: cur.Gradient, Trajectory: traj, Criteria: crit}, nil
+			return &Result{Molecule: cur.Molecule, Energy: cur.Energy, Gradient: cur.Gradient, Trajectory: traj, Final: cur.Index, Criteria: crit}, nil
 		}
 		if len(traj) >= int(maxIter) {
 			return nil, &NotConvergedError{MaxIter: int(maxIter), Criteria: crit, Last: cur, Trajectory: traj}

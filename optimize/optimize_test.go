@@ -116,6 +116,9 @@ func TestOptimizeLennardJones(t *testing.T) {
 				t.Errorf("%d gradients, want at most %d", res.Evaluations(), tt.maxGrad)
 			}
 			t.Logf("%s: %d gradients, E = %.8f eps", tt.name, res.Evaluations(), res.Energy/eps)
+			if p := res.Trajectory[res.Final]; !p.Accepted || p.Energy != res.Energy || p.Molecule != res.Molecule {
+				t.Errorf("Trajectory[Final=%d] is not the optimized point", res.Final)
+			}
 			// Translation and rotation were projected out: the centroid stays put.
 			c0, c1 := centroid(tt.start.Geometry), centroid(res.Molecule.Geometry)
 			for a := 0; a < 3; a++ {

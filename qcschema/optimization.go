@@ -187,7 +187,7 @@ func (in *OptimizationInput) UnmarshalJSON(data []byte) error {
 	return firstErr(
 		optimizationInputCheck(in.SchemaName, in.SchemaVersion),
 		moleculeCheck("initial_molecule", &in.InitialMolecule),
-		schemaCheck{member: "specification", name: in.Specification.SchemaName, names: [2]string{SchemaOptimizationSpecification}},
+		schemaCheck{parent: "specification", name: in.Specification.SchemaName, names: [2]string{SchemaOptimizationSpecification}},
 		schemaCheck{parent: "specification", member: "protocols", name: in.Specification.Protocols.SchemaName, names: [2]string{SchemaOptimizationProtocols}},
 	)
 }

@@ -81,6 +81,9 @@ func (p *Procedure) Run(ctx context.Context, in *qcschema.OptimizationInput) (*q
 		}
 		partial := assemble(in, g, traj, nil)
 		partial.Success = false
+		if nc != nil {
+			partial.FinalMolecule = nc.Last.Molecule // where the optimizer stood, not a rejected point
+		}
 		return nil, &Error{Partial: partial, Err: err}
 	}
 	return assemble(in, g, res.Trajectory, res), nil
@@ -111,6 +114,9 @@ func assemble(in *qcschema.OptimizationInput, g stepGradienter, traj []optimize.
 	out.Extras["energies"] = energies
 	keep := in.Specification.Protocols.TrajectoryResults.Keep(n)
 	for _, i := range keep {
+		if final != nil && i == n-1 {
+			i = final.Final // "final" is the optimized point, even after a rejected step
+		}
 		out.TrajectoryResults = append(out.TrajectoryResults, steps[i])
 	}
 	iterations := n
@@ -120,10 +126,9 @@ func assemble(in *qcschema.OptimizationInput, g stepGradienter, traj []optimize.
 		e := final.Energy
 		out.Properties.ReturnEnergy = &e
 		out.Properties.ReturnGradient = final.Gradient
-		last := final.Trajectory[len(final.Trajectory)-1]
-		f := last.Measures.RMSForce
+		f := final.Trajectory[final.Final].Measures.RMSForce
 		out.Properties.FinalRMSForce = &f
-		if props := out.TrajectoryProperties[n-1]; props.Atomic != nil {
+		if props := out.TrajectoryProperties[final.Final]; props.Atomic != nil {
 			out.Properties.NuclearRepulsionEnergy = props.Atomic.NuclearRepulsionEnergy
 		} else if props.ManyBody != nil {
 			out.Properties.NuclearRepulsionEnergy = props.ManyBody.NuclearRepulsionEnergy

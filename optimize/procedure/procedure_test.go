@@ -3,14 +3,17 @@ package procedure
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
 	_ "github.com/qcmb-go/qcmb/engine/hf"
 	"github.com/qcmb-go/qcmb/executor"
+	"github.com/qcmb-go/qcmb/optimize"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -295,4 +298,39 @@ func TestLiFDimerQCManyBody(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestRunErrors(t *testing.T) {
+	t.Run("unknown program", func(t *testing.T) {
+		spec := atomicSpec("sto-3g")
+		spec.Atomic.Program = "nosuch"
+		_, err := (&Procedure{}).Run(context.Background(), optimizationInput(waterDimer(), spec, "gau", qcschema.TrajectoryAll))
+		var perr *Error
+		if !errors.As(err, &perr) || !strings.Contains(err.Error(), "nosuch") {
+			t.Fatalf("error %v, want a *procedure.Error naming the program", err)
+		}
+		if perr.Partial.Success || len(perr.Partial.TrajectoryProperties) != 0 {
+			t.Errorf("partial result %+v, want success false and no steps", perr.Partial)
+		}
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		p := &Procedure{Observe: func(pt optimize.Point) {
+			if pt.Index == 1 {
+				cancel()
+			}
+		}}
+		_, err := p.Run(ctx, optimizationInput(waterDimer(), atomicSpec("sto-3g"), "gau_tight", qcschema.TrajectoryAll))
+		var perr *Error
+		if !errors.Is(err, context.Canceled) || !errors.As(err, &perr) || len(perr.Partial.TrajectoryProperties) != 2 {
+			t.Fatalf("error %v, want context.Canceled after two gradients", err)
+		}
+	})
+	t.Run("foreign optimizer", func(t *testing.T) {
+		in := optimizationInput(waterDimer(), atomicSpec("sto-3g"), "gau", qcschema.TrajectoryAll)
+		in.Specification.Program = "geometric"
+		if _, err := (&Procedure{}).Run(context.Background(), in); err == nil || !strings.Contains(err.Error(), "geometric") {
+			t.Fatalf("error %v, want one naming the optimizer", err)
+		}
+	})
 }
