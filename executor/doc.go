@@ -61,6 +61,19 @@
 // deletes the key again (and an extras object left empty by that becomes null), so that
 // programs see identical inputs in and out of process.
 //
+// The first line an executor writes to every worker it starts is a handshake: an input
+// naming the program "qcmb:ping" (PingProgram). Serve answers it at once with a result
+// saying where it runs; a worker that knows nothing of it answers with a FailedOperation,
+// which serves as well. The worker is ready when that answer arrives: no task is sent to
+// it before, and its start-up (for Slurm, the queue wait too) is reported through
+// Options.OnWorker as a WorkerEvent, apart from task times.
+//
+// # Workers that outlive a batch
+//
+// Subprocess and Slurm start their workers per Execute unless started with Start: then the
+// workers serve every Execute until Close, so that a sequence of batches (an optimization,
+// a scan) pays for start-up and queue wait once.
+//
 // The Subprocess executor may write a second line before the first result arrives (see
 // Subprocess.Pipeline), so a worker must not wait for its output to be read before reading
 // on. Anything a worker writes to standard error is kept for error reports; anything else on

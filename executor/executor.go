@@ -182,6 +182,9 @@ type Options struct {
 	// Runner runs a payload in-process (Serial and Pool; Subprocess workers pick their
 	// own). Nil means EngineRunner().
 	Runner Runner
+	// OnWorker, if set, is told how each worker process of the Subprocess and Slurm
+	// executors started (see WorkerEvent); it is never called concurrently with itself.
+	OnWorker func(WorkerEvent)
 }
 
 func (o *Options) runner() Runner {

@@ -36,8 +36,10 @@ import (
 // of a task is when it was sent to an idle worker, or when the worker answered the
 // previous task.
 //
-// Execute may be called concurrently; each call has its own workers. Set the exported
-// fields before the first Execute and do not change them afterwards.
+// Without Start, each Execute starts its own workers and stops them at its end, and
+// Execute may be called concurrently. After Start, the workers outlive each batch until
+// Close, and Execute calls take turns on them (see Start). Set the exported fields before
+// the first Execute or Start and do not change them afterwards.
 type Subprocess struct {
 	workers int
 	command []string
@@ -58,6 +60,15 @@ type Subprocess struct {
 	// Grace is how long a worker may take to exit once its input is closed at the end of
 	// a batch before it is killed; 0 means 5 seconds.
 	Grace time.Duration
+	// StartTimeout is how long a worker may take to become ready (answer its handshake,
+	// see Options.OnWorker) before it is stopped and its start fails; 0 means no limit.
+	StartTimeout time.Duration
+
+	hooks   launcher   // how workers are started and stopped; nil: plain processes
+	openMu  sync.Mutex // guards open
+	open    *crew      // workers kept between Start and Close, nil otherwise
+	mu      sync.Mutex // held while a batch or Close uses the open crew
+	eventMu sync.Mutex // serializes Options.OnWorker calls
 }
 
 // NewSubprocess returns a Subprocess executor that runs workers copies of command
@@ -82,30 +93,27 @@ func (s *Subprocess) Execute(ctx context.Context, tasks []Task, handle func(Outc
 	if len(tasks) == 0 {
 		return nil
 	}
-	depth := s.Pipeline
-	if depth <= 0 {
-		depth = 2
+	c, ctx, release, err := s.acquire(ctx, len(tasks))
+	if err != nil {
+		return err
 	}
-	nw := min(s.workers, len(tasks))
 	r := &subRun{
+		crew:      c,
 		s:         s,
 		ctx:       ctx,
 		tasks:     tasks,
 		handle:    handle,
-		depth:     depth,
 		queued:    time.Now(),
-		events:    make(chan event, nw*(depth+1)),
-		bufs:      make(chan []byte, nw*(depth+1)),
 		attempts:  make([]int, len(tasks)),
 		remaining: len(tasks),
 		order:     costOrder(tasks),
-		slots:     make([]*proc, nw),
 		programs:  map[string][]byte{},
 	}
-	if s.Stderr != nil {
-		r.stderr = &lockedWriter{w: s.Stderr}
+	err = r.run()
+	if rerr := release(); rerr != nil {
+		err = errors.Join(err, rerr)
 	}
-	return r.run()
+	return err
 }
 
 // proc is one worker process.
@@ -120,8 +128,12 @@ type proc struct {
 	wdone   chan struct{} // closed when the writer goroutine has finished
 	stderr  *ring
 
+	requested time.Time // when the process was started
+	tag       string    // what the launcher calls this worker (a Slurm job name)
+
 	// Owned by the coordinator.
-	inflight  []int     // tasks sent and not answered, in order
+	ready     bool      // the handshake was answered
+	inflight  []int     // tasks sent and not answered, in order (pingIndex: the handshake)
 	headStart time.Time // when inflight[0] started
 	answered  int
 	dead      bool
@@ -145,15 +157,12 @@ type delayed struct {
 // subRun is the state of one Subprocess.Execute; all but the goroutines' channels are
 // owned by the coordinator (the goroutine that called Execute).
 type subRun struct {
+	*crew
 	s      *Subprocess
 	ctx    context.Context
 	tasks  []Task
 	handle func(Outcome)
-	depth  int
 	queued time.Time
-	events chan event
-	bufs   chan []byte // free line buffers
-	stderr io.Writer   // shared copy of all workers' stderr, or nil
 
 	attempts  []int
 	remaining int // tasks not yet delivered
@@ -161,8 +170,6 @@ type subRun struct {
 	pos       int   // next of order to send
 	front     []int // tasks to send before order[pos:] (requeued, retries)
 	delayed   []delayed
-	slots     []*proc // live worker per slot, nil if none
-	all       []*proc
 	doa       int   // workers in a row that ended without answering anything
 	lastErr   error // why the last worker failed to start or died
 	broken    bool  // workers keep failing: start no more, and give up once none is left
@@ -194,7 +201,7 @@ func (r *subRun) run() error {
 			r.onTimer(time.Now())
 		case <-r.ctx.Done():
 			for _, p := range r.slots {
-				if p != nil {
+				if p != nil && (!r.keep || busy(p)) {
 					r.retire(p, true)
 				}
 			}
@@ -202,7 +209,9 @@ func (r *subRun) run() error {
 			return cancelled(r.ctx, r.remaining, len(r.tasks))
 		}
 	}
-	r.closeAll()
+	if !r.keep {
+		r.closeAll()
+	}
 	slices.SortFunc(r.failed, func(a, b Outcome) int { return cmp.Compare(a.Index, b.Index) })
 	return batchResult(r.failed)
 }
@@ -252,7 +261,7 @@ func (r *subRun) fill(now time.Time) {
 					continue
 				}
 			}
-			if len(p.inflight) < d {
+			if p.ready && len(p.inflight) < d {
 				r.send(p, r.nextReady(), now)
 			}
 		}
@@ -291,8 +300,15 @@ func (r *subRun) nextWake() time.Time {
 	}
 	if t := r.s.opt.Timeout; t > 0 {
 		for _, p := range r.slots {
-			if p != nil && len(p.inflight) > 0 {
+			if p != nil && p.ready && len(p.inflight) > 0 {
 				earlier(p.headStart.Add(t))
+			}
+		}
+	}
+	if t := r.s.StartTimeout; t > 0 {
+		for _, p := range r.slots {
+			if p != nil && !p.ready {
+				earlier(p.requested.Add(t))
 			}
 		}
 	}
@@ -347,6 +363,10 @@ func (r *subRun) onEvent(ev event) {
 		r.crash(p, event{p: p, perr: errors.New("protocol error: an output line with no input pending"), at: ev.at})
 		return
 	}
+	if p.inflight[0] == pingIndex {
+		r.onReady(p, ev)
+		return
+	}
 	i := p.inflight[0]
 	p.inflight = p.inflight[:copy(p.inflight, p.inflight[1:])]
 	start := p.headStart
@@ -384,6 +404,10 @@ func (r *subRun) crash(p *proc, ev event) {
 			r.broken = true
 		}
 	}
+	if !p.ready {
+		r.s.report(WorkerEvent{Worker: p.slot, Requested: p.requested, Err: werr})
+		return
+	}
 	if len(p.inflight) > 0 {
 		head := p.inflight[0]
 		r.requeue(p.inflight[1:])
@@ -393,9 +417,10 @@ func (r *subRun) crash(p *proc, ev event) {
 }
 
 func (r *subRun) onTimer(now time.Time) {
+	r.startTimeouts(now)
 	if t := r.s.opt.Timeout; t > 0 {
 		for _, p := range r.slots {
-			if p == nil || len(p.inflight) == 0 || now.Before(p.headStart.Add(t)) {
+			if p == nil || !p.ready || len(p.inflight) == 0 || now.Before(p.headStart.Add(t)) {
 				continue
 			}
 			r.retire(p, true)
@@ -442,6 +467,7 @@ func (r *subRun) spawn(slot int) *proc {
 	p, err := r.start(slot)
 	if err != nil {
 		r.lastErr = &WorkerError{Worker: slot, Err: fmt.Errorf("starting %q: %w", r.s.command, err)}
+		r.s.report(WorkerEvent{Worker: slot, Requested: time.Now(), Err: r.lastErr})
 		r.doa++
 		if r.doa >= len(r.slots)+3 || r.live() == 0 {
 			r.broken = true
@@ -450,6 +476,7 @@ func (r *subRun) spawn(slot int) *proc {
 	}
 	r.slots[slot] = p
 	r.all = append(r.all, p)
+	r.ping(p)
 	return p
 }
 
@@ -465,7 +492,7 @@ func (r *subRun) live() int {
 
 func (r *subRun) start(slot int) (*proc, error) {
 	s := r.s
-	cmd := exec.Command(s.command[0], s.command[1:]...)
+	cmd, tag := s.launch().command(slot)
 	cmd.Env = s.Env
 	cmd.Dir = s.Dir
 	cmd.WaitDelay = time.Second
@@ -502,6 +529,7 @@ func (r *subRun) start(slot int) (*proc, error) {
 		wdone:   make(chan struct{}),
 		stderr:  errRing,
 	}
+	p.requested, p.tag = time.Now(), tag
 	go r.read(p)
 	go r.write(p, stdin)
 	return p, nil
@@ -578,7 +606,7 @@ func (r *subRun) retire(p *proc, kill bool) {
 		select {
 		case <-p.done: // already exited and reaped
 		default:
-			killGroup(p.cmd)
+			r.s.launch().stop(p)
 		}
 		_ = p.stdout.Close()
 	}
@@ -606,7 +634,7 @@ func (r *subRun) closeAll() {
 				select {
 				case <-q.done:
 				default:
-					killGroup(q.cmd)
+					r.s.launch().stop(q)
 					_ = q.stdout.Close()
 				}
 			}
@@ -615,19 +643,28 @@ func (r *subRun) closeAll() {
 	r.waitAll()
 }
 
-// waitAll waits for every worker's goroutines, so that no process or goroutine outlives
-// Execute.
+// waitAll waits for the goroutines of every retired worker, so that no process or
+// goroutine outlives Execute (or Close, for the workers kept between batches), and forgets
+// them.
 func (r *subRun) waitAll() {
+	live := r.all[:0]
 	for _, p := range r.all {
+		if !p.dead {
+			live = append(live, p)
+			continue
+		}
 		<-p.done
 		<-p.wdone
 	}
+	clear(r.all[len(live):])
+	r.all = live
 }
 
-// cleanup kills whatever is still running if run ends abnormally (a panic in handle).
+// cleanup kills whatever is still running if run ends abnormally (a panic in handle); of
+// kept workers, only those with unfinished tasks.
 func (r *subRun) cleanup() {
 	for _, p := range r.slots {
-		if p != nil {
+		if p != nil && (!r.keep || busy(p)) {
 			r.retire(p, true)
 		}
 	}
