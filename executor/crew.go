@@ -204,8 +204,11 @@ func (s *Subprocess) acquire(ctx context.Context, n int) (c *crew, bctx context.
 // busy reports whether p has tasks (not just the handshake) unanswered.
 func busy(p *proc) bool { return p.ready && len(p.inflight) > 0 }
 
-// ping sends the handshake to a new worker.
+// ping records a new worker's tag and sends it the handshake.
 func (r *subRun) ping(p *proc) {
+	if p.tag != "" {
+		r.tags = append(r.tags, p.tag)
+	}
 	p.inflight = append(p.inflight, pingIndex)
 	p.in <- append([]byte(nil), pingLine...) // a copy: the writer recycles lines
 }

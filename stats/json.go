@@ -193,6 +193,7 @@ type reportJSON struct {
 	HistogramScale        string        `json:"histogram_scale,omitempty"`
 	Histogram             []Bin         `json:"histogram"`
 	Tasks                 []TaskRecord  `json:"tasks,omitempty"`
+	WorkerStarts          workerStarts  `json:"worker_starts,omitempty"`
 }
 
 // MarshalJSON writes the report with snake_case names and durations in seconds:
@@ -201,7 +202,8 @@ type reportJSON struct {
 //	measured_serial_seconds (0 if not measured), speedup, speedup_reference
 //	("baseline" or "measured_serial"), efficiency, load_imbalance, longest_task (omitted
 //	with no tasks), levels, model_chemistries, worker_busy, histogram_scale, histogram,
-//	tasks (the records; omitted when Records is empty).
+//	tasks (the records; omitted when Records is empty), worker_starts (omitted when
+//	no worker start was recorded).
 func (r Report) MarshalJSON() ([]byte, error) {
 	j := reportJSON{
 		WallSeconds: seconds(r.Wall), Workers: r.Workers,
@@ -212,6 +214,7 @@ func (r Report) MarshalJSON() ([]byte, error) {
 		Efficiency: finite(r.Efficiency), LoadImbalance: finite(r.LoadImbalance),
 		Levels: r.Levels, ModelChemistries: r.ByMC, WorkerBusy: r.WorkerBusy,
 		HistogramScale: r.HistogramScale, Histogram: r.Histogram, Tasks: r.Records,
+		WorkerStarts: r.WorkerStarts,
 	}
 	if r.Tasks > 0 {
 		longest := r.Longest
@@ -250,6 +253,7 @@ func (r *Report) UnmarshalJSON(b []byte) error {
 		Levels: nilIfEmpty(j.Levels), ByMC: nilIfEmpty(j.ModelChemistries),
 		WorkerBusy: nilIfEmpty(j.WorkerBusy), HistogramScale: j.HistogramScale,
 		Histogram: nilIfEmpty(j.Histogram), Records: nilIfEmpty(j.Tasks),
+		WorkerStarts: nilIfEmpty([]WorkerRecord(j.WorkerStarts)),
 	}
 	if j.LongestTask != nil {
 		r.Longest = *j.LongestTask

@@ -62,6 +62,8 @@ type Recorder struct {
 	end    time.Time
 	serial time.Duration
 	recs   []TaskRecord
+	// workers holds the start of every worker process (AddWorker).
+	workers []WorkerRecord
 }
 
 // NewRecorder returns an empty Recorder.
@@ -146,6 +148,9 @@ func (r *Recorder) Report(workers int) *Report {
 	r.mu.Lock()
 	recs := slices.Clone(r.recs)
 	begin, end, serial := r.begin, r.end, r.serial
+	starts := slices.Clone(r.workers)
 	r.mu.Unlock()
-	return compute(recs, begin, end, serial, workers)
+	rep := compute(recs, begin, end, serial, workers)
+	rep.WorkerStarts = starts
+	return rep
 }

@@ -114,6 +114,10 @@ type Report struct {
 	// Records is the full list of task records, sorted by Start, then Level, MC, Label
 	// and Worker. Set it to nil before writing JSON for a compact report.
 	Records []TaskRecord
+
+	// WorkerStarts holds the start-up of every worker process (Recorder.AddWorker), in the
+	// order recorded; their start-up time is not part of any task's duration.
+	WorkerStarts []WorkerRecord
 }
 
 // summary holds duration statistics common to LevelStats and MCStats.

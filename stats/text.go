@@ -64,6 +64,10 @@ func (r *Report) WriteText(w io.Writer) error {
 		p("  %-17s %s %s (level %d, worker %d)\n", "longest task", label,
 			FormatDuration(r.Longest.Duration()), r.Longest.Level, r.Longest.Worker)
 	}
+	if n, mean, longest := startupSummary(r.WorkerStarts); n > 0 {
+		p("  %-17s %d started, mean %s, longest %s (queue wait + start, not in task times)\n",
+			"worker start-up", n, FormatDuration(mean), FormatDuration(longest))
+	}
 
 	const statHead = "%6s %6s %10s %10s %10s %10s %10s %10s\n"
 	statRow := func(count, failed int, total, mn, mean, mx, p50, p95 time.Duration) {
