@@ -392,7 +392,7 @@ func (r *subRun) crash(p *proc, ev event) {
 		} else {
 			cause = fmt.Errorf("exited: %w", cause)
 		}
-		if n := len(p.inflight); n > 0 {
+		if n := len(p.inflight); n > 0 && p.ready {
 			cause = fmt.Errorf("%w with %d task(s) unanswered", cause, n)
 		}
 	}
