@@ -3,13 +3,14 @@
 // (engine registry name) that computes it, and reports one Outcome per task. Executors know
 // nothing of the many-body expansion: the tasks of a batch are independent.
 //
-// Three executors are provided:
+// Four executors are provided:
 //
 //   - Serial runs the tasks one at a time, in batch order, in the calling goroutine.
 //   - Pool runs them on a fixed number of goroutines, largest Task.Cost first.
 //   - Subprocess runs them on long-lived worker processes speaking the NDJSON protocol
-//     below, largest Cost first: `qcmb worker`, a wrapper around another program, or the
-//     same behind srun.
+//     below, largest Cost first: `qcmb worker` or a wrapper around another program.
+//   - Slurm runs such workers as Slurm job steps (inside an allocation) or jobs (outside
+//     one), started by srun, and cancels them with scancel at the end.
 //
 // Any other strategy (a cluster queue, a remote service, a cache in front of an executor)
 // is an Executor too; ExecutorFunc turns a function into one.
