@@ -172,6 +172,15 @@ func (s *Subprocess) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := &subRun{crew: c, s: s, ctx: c.life}
+	// Handshakes answered since the last batch are still to be reported.
+	for drained := false; !drained; {
+		select {
+		case ev := <-c.events:
+			r.onEvent(ev)
+		default:
+			drained = true
+		}
+	}
 	r.closeAll()
 	return s.launch().shutdown(c.tags)
 }
