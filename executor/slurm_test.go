@@ -124,7 +124,8 @@ func TestSlurmKeepsWorkers(t *testing.T) {
 	for batch := range 3 {
 		var tasks []executor.Task
 		for i := range 4 {
-			tasks = append(tasks, task(t, fmt.Sprintf("b%d-", batch)+strings.Repeat("x", i+1), nil))
+			// Long enough that both workers take part.
+			tasks = append(tasks, task(t, fmt.Sprintf("b%d-", batch)+strings.Repeat("x", i+1), map[string]any{"sleep": 0.4}))
 		}
 		got, err := run(t, context.Background(), s, tasks)
 		if err != nil {
