@@ -128,7 +128,9 @@ func (s *Subprocess) newCrew(workers int, keep bool) *crew {
 
 // Start starts the workers and keeps them across Execute calls until Close: a sequence of
 // batches (an optimization, a scan) pays for worker start-up once. It does not wait for the
-// workers to become ready; tasks go to each as soon as it is. Workers that crash are
+// workers to become ready; tasks go to each as soon as it is. Handshake answers (and so
+// OnWorker calls and StartTimeout) are attended to while a batch runs and at Close; their
+// times are those of arrival. Workers that crash are
 // replaced as in any batch. Execute calls on a started executor take turns: one batch runs
 // at a time. When ctx is done, running batches are cancelled; Close must still be called.
 func (s *Subprocess) Start(ctx context.Context) error {
