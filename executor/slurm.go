@@ -85,7 +85,8 @@ type Slurm struct {
 
 // NewSlurm returns a Slurm executor with the given number of workers. workers <= 0 means,
 // inside an allocation, as many as its CPUs allow (its CPUs per node divided by
-// CPUsPerWorker, summed over nodes); outside one, it is an error. Options.Runner is not used.
+// CPUsPerWorker, summed over nodes), and more than that is an error; outside one, workers
+// must be given. Options.Runner is not used.
 func NewSlurm(workers int, cfg SlurmConfig, opt Options) (*Slurm, error) {
 	if len(cfg.Command) == 0 {
 		return nil, errors.New("executor: slurm: empty worker command")
@@ -122,20 +123,27 @@ func NewSlurm(workers int, cfg SlurmConfig, opt Options) (*Slurm, error) {
 		if err != nil {
 			return nil, fmt.Errorf("executor: slurm: allocation %s: %w", alloc, err)
 		}
-		if workers <= 0 {
-			for _, n := range nodeCPUs {
-				workers += n / cpus
-			}
-			if workers == 0 {
-				return nil, fmt.Errorf("executor: slurm: allocation %s has no node with %d CPUs for a worker (SLURM_JOB_CPUS_PER_NODE=%s)",
-					alloc, cpus, getenv("SLURM_JOB_CPUS_PER_NODE"))
-			}
+		room := 0
+		for _, n := range nodeCPUs {
+			room += n / cpus
+		}
+		inStep := getenv("SLURM_STEP_ID") != ""
+		switch {
+		case workers <= 0 && room == 0:
+			return nil, fmt.Errorf("executor: slurm: allocation %s has no node with %d CPUs for a worker (SLURM_JOB_CPUS_PER_NODE=%s)",
+				alloc, cpus, getenv("SLURM_JOB_CPUS_PER_NODE"))
+		case workers <= 0:
+			workers = room
+		case workers > room && !inStep:
+			// Steps beyond its room would wait for each other until the start time-out.
+			return nil, fmt.Errorf("executor: slurm: allocation %s has room for %d workers of %d CPUs (SLURM_JOB_CPUS_PER_NODE=%s), not %d",
+				alloc, room, cpus, getenv("SLURM_JOB_CPUS_PER_NODE"), workers)
 		}
 		if mem == "" {
 			mem = allocationShare(getenv("SLURM_MEM_PER_CPU"), getenv("SLURM_MEM_PER_NODE"), cpus, slices.Max(nodeCPUs))
 		}
 		args = append(args, "--jobid="+alloc, "--exact")
-		if getenv("SLURM_STEP_ID") != "" {
+		if inStep {
 			args = append(args, "--overlap")
 		}
 	} else if workers <= 0 {

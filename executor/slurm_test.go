@@ -223,9 +223,10 @@ func TestSlurmStepCancelled(t *testing.T) {
 	}
 }
 
-// TestSlurmWorkerCannotStart: a worker asking for more CPUs than the node has gives an
-// error that says so in Slurm's words, within the start time-out, inside an allocation and
-// outside one; nothing is left in squeue.
+// TestSlurmWorkerCannotStart: a worker that Slurm cannot place (more CPUs than the node
+// has outside an allocation, more memory than the allocation has inside one) gives an
+// error that says so in Slurm's words, within the start time-out; nothing is left in
+// squeue. Inside an allocation, more workers or CPUs than it holds are refused at once.
 func TestSlurmWorkerCannotStart(t *testing.T) {
 	needSlurm(t)
 	for _, where := range []string{"outside", "inside"} {
@@ -235,6 +236,21 @@ func TestSlurmWorkerCannotStart(t *testing.T) {
 				cfg.Env = outsideEnv()
 			} else if !inAllocation(t, 1) {
 				return
+			} else {
+				for _, c := range []struct {
+					workers, cpus int
+					want          string
+				}{
+					{1, 512, "has room for 0 workers of 512 CPUs"},
+					{0, 512, "has no node with 512 CPUs for a worker"},
+					{5, 1, "has room for 1 workers of 1 CPUs"},
+				} {
+					_, err := executor.NewSlurm(c.workers, executor.SlurmConfig{Command: []string{"qcmb", "worker"}, CPUsPerWorker: c.cpus}, executor.Options{})
+					if err == nil || !strings.Contains(err.Error(), c.want) {
+						t.Errorf("%d workers of %d CPUs: error %v, want %q", c.workers, c.cpus, err, c.want)
+					}
+				}
+				cfg = executor.SlurmConfig{MemPerWorker: "100000G", StartTimeout: 5 * time.Second}
 			}
 			s := newSlurm(t, 1, cfg, executor.Options{}, "engine")
 			start := time.Now()
