@@ -31,10 +31,9 @@ import (
 // same way. When ctx is cancelled, every worker's process group is killed and Execute
 // returns once they have exited.
 //
-// A worker's first task is timed from when it was sent, so Options.Timeout must allow for
-// the worker's start-up (a batch system's allocation under srun, say) as well. Outcome.Start
-// of a task is when it was sent to an idle worker, or when the worker answered the
-// previous task.
+// A worker gets tasks only once it has answered its handshake (see WorkerEvent), so its
+// start-up is neither task time nor part of Options.Timeout. Outcome.Start of a task is
+// when it was sent to an idle worker, or when the worker answered the previous line.
 //
 // Without Start, each Execute starts its own workers and stops them at its end, and
 // Execute may be called concurrently. After Start, the workers outlive each batch until
