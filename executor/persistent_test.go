@@ -164,3 +164,37 @@ func TestSubprocessStartTimeout(t *testing.T) {
 		t.Errorf("worker events %+v, want one start failure", evs)
 	}
 }
+
+// TestSubprocessKeptAfterPanic: a panic in handle does not leave a started executor locked:
+// the next batch runs.
+func TestSubprocessKeptAfterPanic(t *testing.T) {
+	kept, dir := newSubprocess(t, 1, executor.Options{}, "engine")
+	if err := kept.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		defer func() {
+			if p := recover(); p == nil {
+				t.Error("no panic")
+			}
+		}()
+		_ = kept.Execute(context.Background(), []executor.Task{task(t, "a", nil)}, func(executor.Outcome) { panic("handler") })
+	}()
+	done := make(chan error, 1)
+	go func() {
+		_, err := run(t, context.Background(), kept, []executor.Task{task(t, "bb", nil)})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("second batch blocked after a panic in the first")
+	}
+	if err := kept.Close(); err != nil {
+		t.Fatal(err)
+	}
+	checkExited(t, dir)
+}

@@ -85,7 +85,7 @@ func NewSubprocess(workers int, command []string, opt Options) *Subprocess {
 func (s *Subprocess) Workers() int { return s.workers }
 
 // Execute implements Executor. An empty command is an error of its own.
-func (s *Subprocess) Execute(ctx context.Context, tasks []Task, handle func(Outcome)) error {
+func (s *Subprocess) Execute(ctx context.Context, tasks []Task, handle func(Outcome)) (err error) {
 	if len(s.command) == 0 {
 		return errors.New("executor: subprocess: empty worker command")
 	}
@@ -96,6 +96,11 @@ func (s *Subprocess) Execute(ctx context.Context, tasks []Task, handle func(Outc
 	if err != nil {
 		return err
 	}
+	defer func() { // also after a panic in handle, so that the open crew is released
+		if rerr := release(); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+	}()
 	r := &subRun{
 		crew:      c,
 		s:         s,
@@ -108,11 +113,7 @@ func (s *Subprocess) Execute(ctx context.Context, tasks []Task, handle func(Outc
 		order:     costOrder(tasks),
 		programs:  map[string][]byte{},
 	}
-	err = r.run()
-	if rerr := release(); rerr != nil {
-		err = errors.Join(err, rerr)
-	}
-	return err
+	return r.run()
 }
 
 // proc is one worker process.
