@@ -57,6 +57,21 @@ type WorkerEvent struct {
 	Err error
 }
 
+// Starter is an Executor whose workers can be kept across batches: after Start, Execute
+// reuses them until Close. Subprocess and Slurm are Starters; a driver that runs a sequence
+// of batches (an optimization, a scan) checks for it with a type assertion. Execute without
+// Start still works, starting and stopping workers per batch.
+type Starter interface {
+	Executor
+	Start(ctx context.Context) error
+	io.Closer
+}
+
+var (
+	_ Starter = (*Subprocess)(nil)
+	_ Starter = (*Slurm)(nil)
+)
+
 // launcher starts and stops worker processes: plain processes for Subprocess, srun
 // steps or jobs for Slurm.
 type launcher interface {

@@ -113,12 +113,6 @@ func workerCommand(flag string) ([]string, error) {
 	return []string{self, "worker"}, nil
 }
 
-// startable executors keep their workers from Start to Close.
-type startable interface {
-	Start(ctx context.Context) error
-	io.Closer
-}
-
 func runInput(ctx context.Context, in *qcschema.ManyBodyInput, f runFlags, stdout, stderr io.Writer) (err error) {
 	if f.changed == nil {
 		f.changed = func(string) bool { return false }
@@ -140,7 +134,7 @@ func runInput(ctx context.Context, in *qcschema.ManyBodyInput, f runFlags, stdou
 	// Workers (and Slurm jobs) are started before the serial measurement, so that their
 	// queue wait overlaps it, and stopped however the run ends: ctx is cancelled by SIGINT
 	// and SIGTERM, after which Close still cancels and waits for every job.
-	if s, ok := ex.(startable); ok {
+	if s, ok := ex.(executor.Starter); ok {
 		if err := s.Start(ctx); err != nil {
 			return err
 		}
