@@ -202,8 +202,9 @@ func (s *Slurm) Start(ctx context.Context) error { return s.sub.Start(ctx) }
 // squeue no longer shows them.
 func (s *Slurm) Close() error { return s.sub.Close() }
 
-// Jobs returns the Slurm ids of the workers that became ready so far: job ids outside an
-// allocation, JOBID.STEPID inside one.
+// Jobs returns the Slurm ids of the workers' jobs (outside an allocation) or steps
+// (JOBID.STEPID, inside one) known so far: of every worker that answered its handshake,
+// and of those the executor found in squeue when stopping or cancelling them.
 func (s *Slurm) Jobs() []string {
 	s.l.mu.Lock()
 	defer s.l.mu.Unlock()
@@ -353,28 +354,36 @@ func (l *slurmLauncher) shutdown(tags []string) error {
 }
 
 // find returns the Slurm ids of the jobs (outside an allocation) or steps (inside one)
-// named tags that squeue lists.
+// named tags that squeue lists, and records them for Jobs.
 func (l *slurmLauncher) find(tags []string) ([]string, error) {
 	var ids []string
+	collect := func(out []byte) {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		for line := range strings.Lines(string(out)) {
+			id, name, _ := strings.Cut(strings.TrimSpace(line), "|")
+			if slices.Contains(tags, name) {
+				ids = append(ids, id)
+				if _, ok := l.ids[name]; !ok {
+					l.ids[name] = id
+				}
+			}
+		}
+	}
 	if l.alloc != "" {
 		out, err := l.output("squeue", "-h", "-s", "-j", l.alloc, "-o", "%i|%j")
 		if err != nil {
 			return nil, err
 		}
-		for line := range strings.Lines(string(out)) {
-			id, name, _ := strings.Cut(strings.TrimSpace(line), "|")
-			if slices.Contains(tags, name) {
-				ids = append(ids, id)
-			}
-		}
+		collect(out)
 		return ids, nil
 	}
 	for chunk := range slices.Chunk(tags, 100) {
-		out, err := l.output("squeue", "-h", "-n", strings.Join(chunk, ","), "-o", "%i")
+		out, err := l.output("squeue", "-h", "-n", strings.Join(chunk, ","), "-o", "%i|%j")
 		if err != nil {
 			return nil, err
 		}
-		ids = append(ids, strings.Fields(string(out))...)
+		collect(out)
 	}
 	return ids, nil
 }
