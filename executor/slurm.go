@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -254,7 +253,7 @@ func (l *slurmLauncher) stop(p *proc) {
 	if p.cmd.Process == nil {
 		return
 	}
-	_ = syscall.Kill(-p.pid, syscall.SIGTERM)
+	terminate(p.cmd)
 	l.stops.Add(1)
 	go func() {
 		defer l.stops.Done()
