@@ -47,8 +47,8 @@ func buildQcmb(t *testing.T) string {
 }
 
 // water4Input writes the ManyBodyInput of examples/water4: the cyclic water tetramer,
-// one fragment per water, cp, nocp and vmfc through 4-body, HF/STO-3G (65 tasks).
-func water4Input(t *testing.T) string {
+// one fragment per water, cp, nocp and vmfc through 4-body, HF in basis (65 tasks).
+func water4Input(t *testing.T, basis string) string {
 	t.Helper()
 	xyz, err := os.ReadFile("../../examples/water4/water4.xyz")
 	require.NoError(t, err)
@@ -66,7 +66,7 @@ func water4Input(t *testing.T) string {
 				BsseType: qcschema.BsseList{qcschema.BsseCP, qcschema.BsseNoCP, qcschema.BsseVMFC}, ReturnTotalData: &rtd},
 			Specification: map[string]qcschema.AtomicSpecification{"(auto)": {
 				SchemaName: qcschema.SchemaAtomicSpecification, SchemaVersion: 1, Program: "embedded",
-				Driver: qcschema.DriverEnergy, Model: qcschema.Model{Method: "hf", Basis: "sto-3g"}}},
+				Driver: qcschema.DriverEnergy, Model: qcschema.Model{Method: "hf", Basis: basis}}},
 		},
 	}
 	data, err := json.Marshal(&in)
@@ -112,7 +112,7 @@ func TestRunWater4Slurm(t *testing.T) {
 	}
 	needSlurm(t)
 	bin := buildQcmb(t)
-	input := water4Input(t)
+	input := water4Input(t, "sto-3g")
 	serial := qcmbRun(t, bin, input, "--executor", "serial")
 	var res qcschema.ManyBodyResult
 	require.NoError(t, json.Unmarshal(serial, &res))
@@ -145,7 +145,7 @@ func TestRunWater4Slurm(t *testing.T) {
 func TestRunSlurmSIGTERM(t *testing.T) {
 	needSlurm(t)
 	bin := buildQcmb(t)
-	input := water4Input(t)
+	input := water4Input(t, "cc-pvdz") // long enough to be running when terminated
 	cmd := exec.Command(bin, "run", input, "--executor", "slurm", "--workers", "2", "--mem-per-worker", "300M", "-o", "result.json")
 	cmd.Dir, cmd.Env = t.TempDir(), outsideEnv()
 	var out bytes.Buffer
@@ -175,7 +175,7 @@ func TestRunSlurmSIGTERM(t *testing.T) {
 		require.True(t, time.Now().Before(deadline), "workers not running after 2 minutes:\n%s", out.String())
 		time.Sleep(100 * time.Millisecond)
 	}
-	time.Sleep(time.Second)
+	time.Sleep(500 * time.Millisecond)
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 	signalled := time.Now()
 	select {
