@@ -3,13 +3,14 @@
 // (engine registry name) that computes it, and reports one Outcome per task. Executors know
 // nothing of the many-body expansion: the tasks of a batch are independent.
 //
-// Three executors are provided:
+// Four executors are provided:
 //
 //   - Serial runs the tasks one at a time, in batch order, in the calling goroutine.
 //   - Pool runs them on a fixed number of goroutines, largest Task.Cost first.
 //   - Subprocess runs them on long-lived worker processes speaking the NDJSON protocol
-//     below, largest Cost first: `qcmb worker`, a wrapper around another program, or the
-//     same behind srun.
+//     below, largest Cost first: `qcmb worker` or a wrapper around another program.
+//   - Slurm runs such workers as Slurm job steps (inside an allocation) or jobs (outside
+//     one), started by srun, and cancels them with scancel at the end.
 //
 // Any other strategy (a cluster queue, a remote service, a cache in front of an executor)
 // is an Executor too; ExecutorFunc turns a function into one.
@@ -72,6 +73,19 @@
 // finished child processes', as "qcmb:cpu_seconds" (CPUKey); the Subprocess executor moves
 // it into Outcome.CPU and deletes it, so results do not depend on the executor. Other
 // workers may leave it out; Outcome.CPU is then 0.
+//
+// The first line an executor writes to every worker it starts is a handshake: an input
+// naming the program "qcmb:ping" (PingProgram). Serve answers it at once with a result
+// saying where it runs; a worker that knows nothing of it answers with a FailedOperation,
+// which serves as well. The worker is ready when that answer arrives: no task is sent to
+// it before, and its start-up (for Slurm, the queue wait too) is reported through
+// Options.OnWorker as a WorkerEvent, apart from task times.
+//
+// # Workers that outlive a batch
+//
+// Subprocess and Slurm start their workers per Execute unless started with Start: then the
+// workers serve every Execute until Close, so that a sequence of batches (an optimization,
+// a scan) pays for start-up and queue wait once.
 //
 // The Subprocess executor may write a second line before the first result arrives (see
 // Subprocess.Pipeline), so a worker must not wait for its output to be read before reading

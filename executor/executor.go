@@ -93,7 +93,9 @@ type BatchError struct {
 	Failed []Outcome
 }
 
-// Error lists the ID and reason of each failed task, one per line (the first 20 of them).
+// Error lists the ID and reason of each failed task, one per line (the first 20 of them);
+// a reason already given (workers that cannot start fail every task alike) is counted
+// rather than repeated.
 func (e *BatchError) Error() string {
 	var b strings.Builder
 	if len(e.Failed) == 1 {
@@ -102,21 +104,35 @@ func (e *BatchError) Error() string {
 		fmt.Fprintf(&b, "executor: %d tasks failed:", len(e.Failed))
 	}
 	const show = 20
-	for k, o := range e.Failed {
-		if k == show {
-			fmt.Fprintf(&b, "\n\t... and %d more", len(e.Failed)-show)
-			break
+	seen := map[string]bool{}
+	shown, same, rest := 0, 0, 0
+	for _, o := range e.Failed {
+		msg := "unknown error"
+		if o.Err != nil {
+			msg = o.Err.Error()
 		}
+		switch {
+		case seen[msg]:
+			same++
+			continue
+		case shown == show:
+			rest++
+			continue
+		}
+		seen[msg] = true
+		shown++
 		fmt.Fprintf(&b, "\n\t%s (task %d, %d attempt", o.ID, o.Index, o.Attempts)
 		if o.Attempts != 1 {
 			b.WriteByte('s')
 		}
 		b.WriteString("): ")
-		msg := "unknown error"
-		if o.Err != nil {
-			msg = o.Err.Error()
-		}
 		b.WriteString(strings.ReplaceAll(msg, "\n", "\n\t\t"))
+	}
+	if rest > 0 {
+		fmt.Fprintf(&b, "\n\t... and %d more", rest)
+	}
+	if same > 0 {
+		fmt.Fprintf(&b, "\n\t(%d more with an error given above)", same)
 	}
 	return b.String()
 }
@@ -199,6 +215,9 @@ type Options struct {
 	// Runner runs a payload in-process (Serial and Pool; Subprocess workers pick their
 	// own). Nil means EngineRunner().
 	Runner Runner
+	// OnWorker, if set, is told how each worker process of the Subprocess and Slurm
+	// executors started (see WorkerEvent); it is never called concurrently with itself.
+	OnWorker func(WorkerEvent)
 }
 
 // started calls OnStart if it is set.

@@ -570,10 +570,18 @@ func TestBatchErrorMessage(t *testing.T) {
 		t.Errorf("Unwrap: %v", errs)
 	}
 	for i := range 23 {
-		err.Failed = append(err.Failed, executor.Outcome{Index: i, ID: "many", Attempts: 1, Err: errors.New("no")})
+		err.Failed = append(err.Failed, executor.Outcome{Index: i, ID: "many", Attempts: 1, Err: fmt.Errorf("no %d", i)})
 	}
 	if msg := err.Error(); !strings.Contains(msg, "25 tasks failed") || !strings.Contains(msg, "... and 5 more") {
 		t.Errorf("long message:\n%s", msg)
+	}
+	// The same reason for every task (workers that cannot start) is given once.
+	same := &executor.BatchError{}
+	for i := range 30 {
+		same.Failed = append(same.Failed, executor.Outcome{Index: i, ID: "t", Err: errors.New("not run: no worker")})
+	}
+	if msg := same.Error(); strings.Count(msg, "no worker") != 1 || !strings.Contains(msg, "(29 more with an error given above)") {
+		t.Errorf("repeated reasons:\n%s", msg)
 	}
 }
 

@@ -129,6 +129,9 @@ func serveOne(ctx context.Context, run Runner, line []byte) (*qcschema.AtomicRes
 	} else if s := head.Specification; s != nil && s.Program != "" {
 		program = s.Program
 	}
+	if program == PingProgram {
+		return pong(), nil
+	}
 	res, err := safeRun(ctx, run, program, line)
 	return settle(ctx, line, res, err, 0)
 }

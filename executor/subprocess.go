@@ -31,13 +31,14 @@ import (
 // same way. When ctx is cancelled, every worker's process group is killed and Execute
 // returns once they have exited.
 //
-// A worker's first task is timed from when it was sent, so Options.Timeout must allow for
-// the worker's start-up (a batch system's allocation under srun, say) as well. Outcome.Start
-// of a task is when it was sent to an idle worker, or when the worker answered the
-// previous task.
+// A worker gets tasks only once it has answered its handshake (see WorkerEvent), so its
+// start-up is neither task time nor part of Options.Timeout. Outcome.Start of a task is
+// when it was sent to an idle worker, or when the worker answered the previous line.
 //
-// Execute may be called concurrently; each call has its own workers. Set the exported
-// fields before the first Execute and do not change them afterwards.
+// Without Start, each Execute starts its own workers and stops them at its end, and
+// Execute may be called concurrently. After Start, the workers outlive each batch until
+// Close, and Execute calls take turns on them (see Start). Set the exported fields before
+// the first Execute or Start and do not change them afterwards.
 type Subprocess struct {
 	workers int
 	command []string
@@ -58,6 +59,15 @@ type Subprocess struct {
 	// Grace is how long a worker may take to exit once its input is closed at the end of
 	// a batch before it is killed; 0 means 5 seconds.
 	Grace time.Duration
+	// StartTimeout is how long a worker may take to become ready (answer its handshake,
+	// see Options.OnWorker) before it is stopped and its start fails; 0 means no limit.
+	StartTimeout time.Duration
+
+	hooks   launcher   // how workers are started and stopped; nil: plain processes
+	openMu  sync.Mutex // guards open
+	open    *crew      // workers kept between Start and Close, nil otherwise
+	mu      sync.Mutex // held while a batch or Close uses the open crew
+	eventMu sync.Mutex // serializes Options.OnWorker calls
 }
 
 // NewSubprocess returns a Subprocess executor that runs workers copies of command
@@ -75,35 +85,33 @@ func NewSubprocess(workers int, command []string, opt Options) *Subprocess {
 func (s *Subprocess) Workers() int { return s.workers }
 
 // Execute implements Executor. An empty command is an error of its own.
-func (s *Subprocess) Execute(ctx context.Context, tasks []Task, handle func(Outcome)) error {
+func (s *Subprocess) Execute(ctx context.Context, tasks []Task, handle func(Outcome)) (err error) {
 	if len(s.command) == 0 {
 		return errors.New("executor: subprocess: empty worker command")
 	}
 	if len(tasks) == 0 {
 		return nil
 	}
-	depth := s.Pipeline
-	if depth <= 0 {
-		depth = 2
+	c, ctx, release, err := s.acquire(ctx, len(tasks))
+	if err != nil {
+		return err
 	}
-	nw := min(s.workers, len(tasks))
+	defer func() { // also after a panic in handle, so that the open crew is released
+		if rerr := release(); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+	}()
 	r := &subRun{
+		crew:      c,
 		s:         s,
 		ctx:       ctx,
 		tasks:     tasks,
 		handle:    handle,
-		depth:     depth,
 		queued:    time.Now(),
-		events:    make(chan event, nw*(depth+1)),
-		bufs:      make(chan []byte, nw*(depth+1)),
 		attempts:  make([]int, len(tasks)),
 		remaining: len(tasks),
 		order:     costOrder(tasks),
-		slots:     make([]*proc, nw),
 		programs:  map[string][]byte{},
-	}
-	if s.Stderr != nil {
-		r.stderr = &lockedWriter{w: s.Stderr}
 	}
 	return r.run()
 }
@@ -120,8 +128,12 @@ type proc struct {
 	wdone   chan struct{} // closed when the writer goroutine has finished
 	stderr  *ring
 
+	requested time.Time // when the process was started
+	tag       string    // what the launcher calls this worker (a Slurm job name)
+
 	// Owned by the coordinator.
-	inflight  []int     // tasks sent and not answered, in order
+	ready     bool      // the handshake was answered
+	inflight  []int     // tasks sent and not answered, in order (pingIndex: the handshake)
 	headStart time.Time // when inflight[0] started
 	answered  int
 	dead      bool
@@ -146,15 +158,12 @@ type delayed struct {
 // subRun is the state of one Subprocess.Execute; all but the goroutines' channels are
 // owned by the coordinator (the goroutine that called Execute).
 type subRun struct {
+	*crew
 	s      *Subprocess
 	ctx    context.Context
 	tasks  []Task
 	handle func(Outcome)
-	depth  int
 	queued time.Time
-	events chan event
-	bufs   chan []byte // free line buffers
-	stderr io.Writer   // shared copy of all workers' stderr, or nil
 
 	attempts  []int
 	remaining int // tasks not yet delivered
@@ -162,8 +171,6 @@ type subRun struct {
 	pos       int   // next of order to send
 	front     []int // tasks to send before order[pos:] (requeued, retries)
 	delayed   []delayed
-	slots     []*proc // live worker per slot, nil if none
-	all       []*proc
 	doa       int   // workers in a row that ended without answering anything
 	lastErr   error // why the last worker failed to start or died
 	broken    bool  // workers keep failing: start no more, and give up once none is left
@@ -195,7 +202,7 @@ func (r *subRun) run() error {
 			r.onTimer(time.Now())
 		case <-r.ctx.Done():
 			for _, p := range r.slots {
-				if p != nil {
+				if p != nil && (!r.keep || busy(p)) {
 					r.retire(p, true)
 				}
 			}
@@ -203,7 +210,9 @@ func (r *subRun) run() error {
 			return cancelled(r.ctx, r.remaining, len(r.tasks))
 		}
 	}
-	r.closeAll()
+	if !r.keep {
+		r.closeAll()
+	}
 	slices.SortFunc(r.failed, func(a, b Outcome) int { return cmp.Compare(a.Index, b.Index) })
 	return batchResult(r.failed)
 }
@@ -253,7 +262,7 @@ func (r *subRun) fill(now time.Time) {
 					continue
 				}
 			}
-			if len(p.inflight) < d {
+			if p.ready && len(p.inflight) < d {
 				r.send(p, r.nextReady(), now)
 			}
 		}
@@ -292,8 +301,15 @@ func (r *subRun) nextWake() time.Time {
 	}
 	if t := r.s.opt.Timeout; t > 0 {
 		for _, p := range r.slots {
-			if p != nil && len(p.inflight) > 0 {
+			if p != nil && p.ready && len(p.inflight) > 0 {
 				earlier(p.headStart.Add(t))
+			}
+		}
+	}
+	if t := r.s.StartTimeout; t > 0 {
+		for _, p := range r.slots {
+			if p != nil && !p.ready {
+				earlier(p.requested.Add(t))
 			}
 		}
 	}
@@ -349,6 +365,10 @@ func (r *subRun) onEvent(ev event) {
 		r.crash(p, event{p: p, perr: errors.New("protocol error: an output line with no input pending"), at: ev.at})
 		return
 	}
+	if p.inflight[0] == pingIndex {
+		r.onReady(p, ev)
+		return
+	}
 	i := p.inflight[0]
 	p.inflight = p.inflight[:copy(p.inflight, p.inflight[1:])]
 	start := p.headStart
@@ -384,7 +404,7 @@ func (r *subRun) crash(p *proc, ev event) {
 		} else {
 			cause = fmt.Errorf("exited: %w", cause)
 		}
-		if n := len(p.inflight); n > 0 {
+		if n := len(p.inflight); n > 0 && p.ready {
 			cause = fmt.Errorf("%w with %d task(s) unanswered", cause, n)
 		}
 	}
@@ -396,6 +416,10 @@ func (r *subRun) crash(p *proc, ev event) {
 			r.broken = true
 		}
 	}
+	if !p.ready {
+		r.s.report(WorkerEvent{Worker: p.slot, Requested: p.requested, Err: werr})
+		return
+	}
 	if len(p.inflight) > 0 {
 		head := p.inflight[0]
 		r.requeue(p.inflight[1:])
@@ -405,9 +429,10 @@ func (r *subRun) crash(p *proc, ev event) {
 }
 
 func (r *subRun) onTimer(now time.Time) {
+	r.startTimeouts(now)
 	if t := r.s.opt.Timeout; t > 0 {
 		for _, p := range r.slots {
-			if p == nil || len(p.inflight) == 0 || now.Before(p.headStart.Add(t)) {
+			if p == nil || !p.ready || len(p.inflight) == 0 || now.Before(p.headStart.Add(t)) {
 				continue
 			}
 			r.retire(p, true)
@@ -454,6 +479,7 @@ func (r *subRun) spawn(slot int) *proc {
 	p, err := r.start(slot)
 	if err != nil {
 		r.lastErr = &WorkerError{Worker: slot, Err: fmt.Errorf("starting %q: %w", r.s.command, err)}
+		r.s.report(WorkerEvent{Worker: slot, Requested: time.Now(), Err: r.lastErr})
 		r.doa++
 		if r.doa >= len(r.slots)+3 || r.live() == 0 {
 			r.broken = true
@@ -462,6 +488,7 @@ func (r *subRun) spawn(slot int) *proc {
 	}
 	r.slots[slot] = p
 	r.all = append(r.all, p)
+	r.ping(p)
 	return p
 }
 
@@ -477,7 +504,7 @@ func (r *subRun) live() int {
 
 func (r *subRun) start(slot int) (*proc, error) {
 	s := r.s
-	cmd := exec.Command(s.command[0], s.command[1:]...)
+	cmd, tag := s.launch().command(slot)
 	cmd.Env = s.Env
 	cmd.Dir = s.Dir
 	cmd.WaitDelay = time.Second
@@ -514,6 +541,7 @@ func (r *subRun) start(slot int) (*proc, error) {
 		wdone:   make(chan struct{}),
 		stderr:  errRing,
 	}
+	p.requested, p.tag = time.Now(), tag
 	go r.read(p)
 	go r.write(p, stdin)
 	return p, nil
@@ -590,7 +618,7 @@ func (r *subRun) retire(p *proc, kill bool) {
 		select {
 		case <-p.done: // already exited and reaped
 		default:
-			killGroup(p.cmd)
+			r.s.launch().stop(p)
 		}
 		_ = p.stdout.Close()
 	}
@@ -618,7 +646,7 @@ func (r *subRun) closeAll() {
 				select {
 				case <-q.done:
 				default:
-					killGroup(q.cmd)
+					r.s.launch().stop(q)
 					_ = q.stdout.Close()
 				}
 			}
@@ -627,19 +655,28 @@ func (r *subRun) closeAll() {
 	r.waitAll()
 }
 
-// waitAll waits for every worker's goroutines, so that no process or goroutine outlives
-// Execute.
+// waitAll waits for the goroutines of every retired worker, so that no process or
+// goroutine outlives Execute (or Close, for the workers kept between batches), and forgets
+// them.
 func (r *subRun) waitAll() {
+	live := r.all[:0]
 	for _, p := range r.all {
+		if !p.dead {
+			live = append(live, p)
+			continue
+		}
 		<-p.done
 		<-p.wdone
 	}
+	clear(r.all[len(live):])
+	r.all = live
 }
 
-// cleanup kills whatever is still running if run ends abnormally (a panic in handle).
+// cleanup kills whatever is still running if run ends abnormally (a panic in handle); of
+// kept workers, only those with unfinished tasks.
 func (r *subRun) cleanup() {
 	for _, p := range r.slots {
-		if p != nil {
+		if p != nil && (!r.keep || busy(p)) {
 			r.retire(p, true)
 		}
 	}

@@ -326,7 +326,8 @@ func (j *reportJSON) analysis(r *Report) {
 //	measured_serial_seconds (0 if not measured), speedup, speedup_reference
 //	("baseline" or "measured_serial"), efficiency, load_imbalance, longest_task (omitted
 //	with no tasks), levels, model_chemistries, worker_busy, histogram_scale, histogram,
-//	tasks (the records; omitted when Records is empty).
+//	tasks (the records; omitted when Records is empty), worker_starts (omitted when
+//	no worker start was recorded).
 func (r Report) MarshalJSON() ([]byte, error) {
 	j := reportJSON{
 		WallSeconds: seconds(r.Wall), Workers: r.Workers,

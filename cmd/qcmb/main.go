@@ -1,11 +1,11 @@
 // Command qcmb runs many-body expansion calculations: it plans the fragment calculations of
 // a QCSchema ManyBodyInput, runs them with the embedded Hartree-Fock program or an external
-// one (Psi4, xtb, anything QCEngine runs) on a serial, pooled or subprocess executor, and
+// one (Psi4, xtb, anything QCEngine runs) on a serial, pooled, subprocess or Slurm executor, and
 // writes the ManyBodyResult.
 //
 // Usage:
 //
-//	qcmb run INPUT.json [--executor serial|pool|subprocess] [--workers N] [-o RESULT.json]
+//	qcmb run INPUT.json [--executor serial|pool|subprocess|slurm] [--workers N] [-o RESULT.json]
 //	         [--store FILE | --no-store]
 //	qcmb plan INPUT.json [--json]
 //	qcmb analyze INPUT.json COMPONENTS.json

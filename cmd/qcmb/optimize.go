@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/optimize"
 	"github.com/qcmb-go/qcmb/optimize/procedure"
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -35,7 +36,7 @@ converge is an error; with -o its partial result (success false) is still writte
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
-			ex, _, err := newExecutor(f, nil)
+			ex, _, err := newExecutor(f, executor.Options{})
 			if err != nil {
 				return err
 			}

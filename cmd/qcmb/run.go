@@ -32,6 +32,8 @@ type runFlags struct {
 	noStore       bool
 	report        string
 	sampleSerial  int
+	slurm         slurmFlags
+	changed       func(name string) bool // whether a flag was given
 }
 
 func newRunCmd() *cobra.Command {
@@ -45,16 +47,17 @@ func newRunCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			f.changed = cmd.Flags().Changed
 			return runInput(cmd.Context(), in, f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.executor, "executor", "pool", "serial, pool or subprocess")
+	fl.StringVar(&f.executor, "executor", "pool", "serial, pool, subprocess or slurm")
 	fl.IntVar(&f.workers, "workers", 0, "number of workers (default: number of CPUs)")
 	fl.StringVarP(&f.output, "output", "o", "", "write the ManyBodyResult here instead of standard output")
 	fl.DurationVar(&f.timeout, "timeout", 0, "per-task time limit (0: none)")
 	fl.IntVar(&f.retries, "retries", 1, "extra attempts for tasks that fail transiently")
-	fl.StringVar(&f.workerCommand, "worker-command", "", `worker command of the subprocess executor (default: this program's "worker"), e.g. "srun -n1 qcmb worker"`)
+	fl.StringVar(&f.workerCommand, "worker-command", "", `worker command of the subprocess and slurm executors (default: this program's "worker"); slurm starts it with srun`)
 	fl.BoolVar(&f.measureSerial, "measure-serial", false, "also run every task serially first and report speedup against that measured run")
 	fl.StringVar(&f.statsJSON, "stats-json", "", "write the timing statistics as JSON to this file")
 	fl.BoolVar(&f.progress, "progress", true, "show a progress bar when standard error is a terminal")
@@ -64,13 +67,26 @@ func newRunCmd() *cobra.Command {
 	cmd.MarkFlagsMutuallyExclusive("store", "no-store")
 	fl.StringVar(&f.report, "report", "", "write an HTML report with figures of the run's timing to this file")
 	fl.IntVar(&f.sampleSerial, "sample-serial", 0, "after the run, rerun this many tasks (spread over the n-body levels) serially and report speedup against the serial time they extrapolate to")
+	addSlurmFlags(fl, &f.slurm)
 	return cmd
 }
 
-// newExecutor builds the executor the flags name.
-func newExecutor(f runFlags, onStart func(int)) (executor.Executor, int, error) {
-	opt := executor.Options{Timeout: f.timeout, Retries: f.retries, Backoff: 100 * time.Millisecond, OnStart: onStart}
+// newExecutor builds the executor the flags name. Flags that make no sense for it are
+// errors rather than ignored.
+func newExecutor(f runFlags, opt executor.Options) (executor.Executor, int, error) {
+	opt.Timeout, opt.Retries, opt.Backoff = f.timeout, f.retries, 100*time.Millisecond
 	workers := f.workers
+	if f.changed == nil { // not from the command line: no flag was given
+		f.changed = func(string) bool { return false }
+	}
+	if f.executor != "slurm" {
+		if name := f.slurm.given(f.changed); name != "" {
+			return nil, 0, fmt.Errorf("--%s applies to --executor slurm only, not %s", name, f.executor)
+		}
+	}
+	if (f.executor == "serial" || f.executor == "pool") && f.workerCommand != "" {
+		return nil, 0, fmt.Errorf("--worker-command applies to --executor subprocess or slurm only: the %s executor runs tasks in this process", f.executor)
+	}
 	switch f.executor {
 	case "serial":
 		return executor.NewSerial(opt), 1, nil
@@ -84,8 +100,18 @@ func newExecutor(f runFlags, onStart func(int)) (executor.Executor, int, error) 
 		}
 		s := executor.NewSubprocess(workers, command, opt)
 		return s, s.Workers(), nil
+	case "slurm":
+		command, err := workerCommand(f.workerCommand)
+		if err != nil {
+			return nil, 0, err
+		}
+		s, err := f.slurm.executor(workers, command, opt)
+		if err != nil {
+			return nil, 0, err
+		}
+		return s, s.Workers(), nil
 	}
-	return nil, 0, fmt.Errorf("--executor %q: want serial, pool or subprocess", f.executor)
+	return nil, 0, fmt.Errorf("--executor %q: want serial, pool, subprocess or slurm", f.executor)
 }
 
 func workerCommand(flag string) ([]string, error) {
@@ -99,12 +125,15 @@ func workerCommand(flag string) ([]string, error) {
 	return []string{self, "worker"}, nil
 }
 
-func runInput(ctx context.Context, in manyBodyInput, f runFlags, stdout, stderr io.Writer) error {
+func runInput(ctx context.Context, in manyBodyInput, f runFlags, stdout, stderr io.Writer) (err error) {
+	if f.changed == nil {
+		f.changed = func(string) bool { return false }
+	}
 	prep, err := computer.Prepare(in.v1)
 	if err != nil {
 		return err
 	}
-	for _, out := range []struct{ flag, path string }{{"-o", f.output}, {"--stats-json", f.statsJSON}} {
+	for _, out := range []struct{ flag, path string }{{"-o", f.output}, {"--stats-json", f.statsJSON}, {"--report", f.report}} {
 		if err := checkOutputPath(out.flag, out.path); err != nil {
 			return err
 		}
@@ -117,11 +146,29 @@ func runInput(ctx context.Context, in manyBodyInput, f runFlags, stdout, stderr 
 		defer results.Close()
 	}
 	bar := newProgress(f, prep.Tasks, stderr)
-	ex, workers, err := newExecutor(f, bar.started)
+	rec := stats.NewRecorder()
+	opt := executor.Options{OnStart: bar.started, OnWorker: func(ev executor.WorkerEvent) {
+		if ev.Err == nil {
+			rec.AddWorker(stats.WorkerRecord{Worker: ev.Worker, Requested: ev.Requested, Ready: ev.Ready, Host: ev.Host})
+		}
+	}}
+	ex, workers, err := newExecutor(f, opt)
 	if err != nil {
 		return err
 	}
-	rec := stats.NewRecorder()
+	// Workers (and Slurm jobs) are started before the serial measurement, so that their
+	// queue wait overlaps it, and stopped however the run ends: ctx is cancelled by SIGINT
+	// and SIGTERM, after which Close still cancels and waits for every job.
+	if s, ok := ex.(executor.Starter); ok {
+		if err := s.Start(ctx); err != nil {
+			return err
+		}
+		defer func() {
+			if cerr := s.Close(); cerr != nil {
+				err = errors.Join(err, cerr)
+			}
+		}()
+	}
 	if f.measureSerial {
 		start := time.Now()
 		serial := &computer.Computer{Executor: executor.NewSerial(executor.Options{Timeout: f.timeout}), SkipCheck: f.noCheck}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -18,7 +20,18 @@ The program is named by the input's extras["qcmb:program"] (default "embedded").
 at the end of input. The subprocess executor of "qcmb run" starts these workers.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return executor.Serve(cmd.Context(), os.Stdin, os.Stdout, executor.EngineRunner())
+			// Serve notices a cancelled context only between lines; SIGTERM (from srun,
+			// scancel or the subprocess executor) must end the worker at once, also while it
+			// waits for input.
+			ctx := cmd.Context()
+			served := make(chan error, 1)
+			go func() { served <- executor.Serve(ctx, os.Stdin, os.Stdout, executor.EngineRunner()) }()
+			select {
+			case err := <-served:
+				return err
+			case <-ctx.Done():
+				return fmt.Errorf("worker stopped: %w", context.Cause(ctx))
+			}
 		},
 	}
 }
