@@ -58,6 +58,10 @@ type Subprocess struct {
 	// Grace is how long a worker may take to exit once its input is closed at the end of
 	// a batch before it is killed; 0 means 5 seconds.
 	Grace time.Duration
+	// KillGrace is how long a worker that is being stopped (a time-out, a crash,
+	// cancellation) has between SIGTERM to its process group and SIGKILL: time to stop its
+	// program, kill what that started and remove its scratch directory. 0 means 3 seconds.
+	KillGrace time.Duration
 }
 
 // NewSubprocess returns a Subprocess executor that runs workers copies of command
@@ -168,6 +172,7 @@ type subRun struct {
 	broken    bool  // workers keep failing: start no more, and give up once none is left
 	failed    []Outcome
 	programs  map[string][]byte // program name -> JSON string
+	stopping  sync.WaitGroup    // goroutines of stop
 }
 
 func (r *subRun) run() error {
@@ -513,7 +518,7 @@ func (r *subRun) read(p *proc) {
 	br := bufio.NewReaderSize(p.stdout, readBufSize)
 	var long []byte
 	for {
-		line, err := readLine(br, &long)
+		line, err := readLine(br, &long, DefaultMaxLine)
 		if line = bytes.TrimSpace(line); len(line) > 0 {
 			ev := event{p: p}
 			ev.res, ev.fail, ev.perr = decodeLine(line)
@@ -523,6 +528,9 @@ func (r *subRun) read(p *proc) {
 			}
 		}
 		if err != nil {
+			if errors.Is(err, ErrLineTooLong) {
+				r.emit(event{p: p, perr: fmt.Errorf("protocol error: output %w", err), at: time.Now()})
+			}
 			break
 		}
 	}
@@ -568,20 +576,43 @@ func (r *subRun) write(p *proc, stdin io.WriteCloser) {
 }
 
 // retire stops using p: no more lines go to it and its events are ignored. With kill, its
-// process group is killed; without, its input is closed and it is expected to exit.
+// process group is stopped (see stop); without, its input is closed and it is expected to
+// exit.
 func (r *subRun) retire(p *proc, kill bool) {
 	p.dead = true
 	r.slots[p.slot] = nil
 	close(p.abandon)
 	close(p.in)
 	if kill {
-		select {
-		case <-p.done: // already exited and reaped
-		default:
-			killGroup(p.cmd)
-		}
-		_ = p.stdout.Close()
+		r.stop(p)
 	}
+}
+
+// stop asks p's process group to terminate, and kills it if it has not exited after
+// KillGrace: a worker killed at once would leave its program's processes and scratch behind.
+func (r *subRun) stop(p *proc) {
+	select {
+	case <-p.done: // already exited and reaped
+		return
+	default:
+	}
+	termGroup(p.cmd)
+	grace := r.s.KillGrace
+	if grace <= 0 {
+		grace = 3 * time.Second
+	}
+	r.stopping.Add(1)
+	go func() {
+		defer r.stopping.Done()
+		t := time.NewTimer(grace)
+		defer t.Stop()
+		select {
+		case <-p.done:
+		case <-t.C:
+			killGroup(p.cmd)
+			_ = p.stdout.Close()
+		}
+	}()
 }
 
 // closeAll ends the batch gracefully: close every worker's input, give them Grace to
@@ -622,6 +653,7 @@ func (r *subRun) waitAll() {
 		<-p.done
 		<-p.wdone
 	}
+	r.stopping.Wait()
 }
 
 // cleanup kills whatever is still running if run ends abnormally (a panic in handle).

@@ -44,11 +44,11 @@ func newAnalyzeCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var in qcschema.ManyBodyInput
-			if err := readJSON(args[0], &in); err != nil {
+			if err := readJSON(cmd, args[0], &in); err != nil {
 				return err
 			}
 			var comps []componentJSON
-			if err := readJSON(args[1], &comps); err != nil {
+			if err := readJSON(cmd, args[1], &comps); err != nil {
 				return err
 			}
 			res, err := analyzeComponents(&in, comps)

@@ -2,30 +2,129 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
 )
 
+// defaultMaxInput is the default of --max-input: far above any real input, and a bound on
+// what reading /dev/zero or a runaway pipe can take.
+const defaultMaxInput byteSize = 1 << 30
+
 // readJSON decodes the JSON document in path ("-" for stdin) into v, naming the file in
-// errors.
-func readJSON(path string, v any) error {
-	var data []byte
-	var err error
-	if path == "-" {
-		data, err = io.ReadAll(os.Stdin)
-	} else {
-		data, err = os.ReadFile(path)
+// errors. It reads at most cmd's --max-input bytes and stops when cmd's context ends.
+func readJSON(cmd *cobra.Command, path string, v any) error {
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
 	}
+	limit := defaultMaxInput
+	if f := cmd.Flags().Lookup("max-input"); f != nil {
+		limit = *f.Value.(*byteSize)
+	}
+	var r io.Reader = os.Stdin
+	if path != "-" {
+		fh, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer fh.Close()
+		r = fh
+	}
+	data, err := readAll(ctx, r, int64(limit))
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
 }
+
+// readAll reads r to its end, at most limit bytes, giving up when ctx ends. The reads run
+// in a goroutine of their own, so that a read that blocks (a terminal, a pipe) does not
+// keep a signalled command waiting; that goroutine stops at its next read once ctx is done.
+func readAll(ctx context.Context, r io.Reader, limit int64) ([]byte, error) {
+	type result struct {
+		data []byte
+		err  error
+	}
+	got := make(chan result, 1)
+	go func() {
+		var buf bytes.Buffer
+		chunk := make([]byte, 1<<20)
+		for ctx.Err() == nil {
+			n, err := r.Read(chunk)
+			buf.Write(chunk[:n])
+			if int64(buf.Len()) > limit {
+				got <- result{err: fmt.Errorf("larger than the limit of %v (see --max-input)", byteSize(limit))}
+				return
+			}
+			if errors.Is(err, io.EOF) {
+				got <- result{data: buf.Bytes()}
+				return
+			}
+			if err != nil {
+				got <- result{err: err}
+				return
+			}
+		}
+		got <- result{err: ctx.Err()}
+	}()
+	select {
+	case res := <-got:
+		return res.data, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// byteSize is a flag value in bytes, written with an optional unit: 1GiB, 256MiB, 64KiB,
+// 1GB, 500MB, 1000.
+type byteSize int64
+
+var sizeUnits = []struct {
+	suffix string
+	factor int64
+}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
+	{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"B", 1}}
+
+func (b byteSize) String() string {
+	for _, u := range []struct {
+		suffix string
+		factor int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if b >= byteSize(u.factor) && int64(b)%u.factor == 0 {
+			return strconv.FormatInt(int64(b)/u.factor, 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(int64(b), 10) + "B"
+}
+
+func (b *byteSize) Set(s string) error {
+	num, factor := strings.TrimSpace(s), int64(1)
+	for _, u := range sizeUnits {
+		if rest, ok := strings.CutSuffix(num, u.suffix); ok {
+			num, factor = strings.TrimSpace(rest), u.factor
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/factor {
+		return fmt.Errorf("%q: want a positive size such as 1GiB, 256MiB or 1000000", s)
+	}
+	*b = byteSize(n * factor)
+	return nil
+}
+
+func (b *byteSize) Type() string { return "size" }
 
 // writeJSON writes v indented, with a final newline.
 func writeJSON(w io.Writer, v any) error {

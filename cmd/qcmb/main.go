@@ -15,6 +15,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -31,6 +32,11 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := newRootCmd().ExecuteContext(ctx)
+	if err != nil && errors.Is(err, context.Canceled) {
+		if cause := context.Cause(ctx); cause != nil && cause != context.Canceled {
+			err = fmt.Errorf("%w (%v)", err, cause)
+		}
+	}
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "qcmb:", err)
@@ -45,6 +51,8 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	maxInput := defaultMaxInput
+	root.PersistentFlags().Var(&maxInput, "max-input", "largest input file read, e.g. 512MiB")
 	root.AddCommand(newRunCmd(), newPlanCmd(), newAnalyzeCmd(), newComputeCmd(), newWorkerCmd(), newEnginesCmd())
 	return root
 }

@@ -14,21 +14,22 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
 // TestMain lets the test binary stand in for "qcmb worker", so the subprocess executor can
 // be tested without building the command first.
+// With asMainEnv set, it is qcmb itself (main), so tests can run "qcmb run" as a child process
+// and signal it.
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == "worker" {
-		if err := executor.Serve(context.Background(), os.Stdin, os.Stdout, executor.EngineRunner()); err != nil {
-			os.Exit(1)
-		}
+	if os.Getenv(asMainEnv) != "" || len(os.Args) > 1 && os.Args[1] == "worker" {
+		main()
 		os.Exit(0)
 	}
 	goleak.VerifyTestMain(m)
 }
+
+const asMainEnv = "QCMB_TEST_AS_MAIN"
 
 // execute runs the root command with args and returns its standard output.
 func execute(t *testing.T, args ...string) (string, error) {
@@ -61,7 +62,7 @@ func loadPsi4NBody(t *testing.T) psi4NBodyReference {
 func dimerInput(t *testing.T, program string) string {
 	t.Helper()
 	var in qcschema.ManyBodyInput
-	require.NoError(t, readJSON("../../testdata/inputs/qcmanybody_water_dimer_cp_energy.json", &in))
+	require.NoError(t, readJSON(newRootCmd(), "../../testdata/inputs/qcmanybody_water_dimer_cp_energy.json", &in))
 	spec := in.Specification.Specification["scf"]
 	spec.Program = program
 	if program == "embedded" {
@@ -104,7 +105,7 @@ func TestRunWaterDimerMatchesPsi4NBody(t *testing.T) {
 			require.Contains(t, report, "speedup")
 
 			var res qcschema.ManyBodyResult
-			require.NoError(t, readJSON(out, &res))
+			require.NoError(t, readJSON(newRootCmd(), out, &res))
 			require.True(t, res.Success)
 			require.InDelta(t, ref.ReturnEnergy, res.ReturnResult.Scalar, 1e-7)
 			for name, want := range ref.Properties {

@@ -20,7 +20,7 @@ func newPlanCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var in qcschema.ManyBodyInput
-			if err := readJSON(args[0], &in); err != nil {
+			if err := readJSON(cmd, args[0], &in); err != nil {
 				return err
 			}
 			p, err := computer.Prepare(&in)

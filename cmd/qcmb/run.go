@@ -39,7 +39,7 @@ func newRunCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var in qcschema.ManyBodyInput
-			if err := readJSON(args[0], &in); err != nil {
+			if err := readJSON(cmd, args[0], &in); err != nil {
 				return err
 			}
 			return runInput(cmd.Context(), &in, f, cmd.OutOrStdout(), cmd.ErrOrStderr())
