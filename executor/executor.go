@@ -167,9 +167,11 @@ func tailLines(s string, n, max int) string {
 
 // Options are the behaviour common to all executors.
 type Options struct {
-	// Timeout limits each attempt of a task (0: no limit). In-process executors cancel the
-	// attempt's context; the Subprocess executor kills and replaces the worker. Either
-	// way the attempt fails with a qcschema.ErrorTimeout FailedOperation.
+	// Timeout limits each attempt of a task (0: no limit), in running time: time during
+	// which the process was stopped (SIGSTOP, ^Z, a suspended machine) is not counted.
+	// In-process executors cancel the attempt's context; the Subprocess executor kills and
+	// replaces the worker. Either way the attempt fails with a qcschema.ErrorTimeout
+	// FailedOperation.
 	Timeout time.Duration
 	// Retries is the number of extra attempts for a task whose failure is retryable: a
 	// qcschema.FailedOperation whose Retryable method reports true (random and timeout
@@ -315,7 +317,7 @@ func settle(ctx context.Context, payload []byte, res *qcschema.AtomicResult, err
 		return res, nil
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		if errors.Is(ctxErr, context.DeadlineExceeded) {
+		if timedOut(ctx) {
 			return nil, timeoutFailure(payload, timeout, "")
 		}
 		return nil, failure(payload, qcschema.ErrorCancelled, err.Error())

@@ -2,6 +2,12 @@
 
 package executor
 
-import "syscall"
+import (
+	"os"
+	"syscall"
+)
 
 func setDeathSignal(*syscall.SysProcAttr) {}
+
+// pendingInput cannot tell here.
+func pendingInput(*os.File) (int, bool) { return 0, false }

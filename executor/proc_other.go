@@ -2,7 +2,10 @@
 
 package executor
 
-import "os/exec"
+import (
+	"os"
+	"os/exec"
+)
 
 func isolate(cmd *exec.Cmd) {}
 
@@ -14,3 +17,6 @@ func killGroup(cmd *exec.Cmd) {
 		_ = cmd.Process.Kill()
 	}
 }
+
+// pendingInput cannot tell here.
+func pendingInput(*os.File) (int, bool) { return 0, false }

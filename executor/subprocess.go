@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -31,8 +32,10 @@ import (
 // same way. When ctx is cancelled, every worker's process group is killed and Execute
 // returns once they have exited.
 //
-// A worker's first task is timed from when it was sent, so Options.Timeout must allow for
-// the worker's start-up (a batch system's allocation under srun, say) as well. Outcome.Start
+// Options.Timeout limits a task's running time: a worker's first task is timed from when
+// the worker first reads its input (on Linux; elsewhere from when it was sent, so there the
+// limit must allow for start-up as well), later ones from the previous answer; time during
+// which this process was stopped (SIGSTOP, ^Z) does not count. Outcome.Start
 // of a task is when it was sent to an idle worker, or when the worker answered the
 // previous task.
 //
@@ -105,6 +108,7 @@ func (s *Subprocess) Execute(ctx context.Context, tasks []Task, handle func(Outc
 		order:     costOrder(tasks),
 		slots:     make([]*proc, nw),
 		programs:  map[string][]byte{},
+		clock:     newRunClock(s.opt.Timeout),
 	}
 	if s.Stderr != nil {
 		r.stderr = &lockedWriter{w: s.Stderr}
@@ -127,6 +131,10 @@ type proc struct {
 	// Owned by the coordinator.
 	inflight  []int     // tasks sent and not answered, in order
 	headStart time.Time // when inflight[0] started
+	headRun   time.Time // the same on the run clock; zero until the worker reads its input
+	reading   bool      // the worker has been seen reading its input
+	stdinW    *os.File  // the write end of the worker's stdin
+	written   atomic.Int64
 	answered  int
 	dead      bool
 }
@@ -173,6 +181,8 @@ type subRun struct {
 	failed    []Outcome
 	programs  map[string][]byte // program name -> JSON string
 	stopping  sync.WaitGroup    // goroutines of stop
+	clock     *runClock         // measures time limits
+	vnow      time.Time         // the run clock's time at the coordinator's latest wake
 }
 
 func (r *subRun) run() error {
@@ -182,6 +192,7 @@ func (r *subRun) run() error {
 	defer timer.Stop()
 	for r.remaining > 0 {
 		now := time.Now()
+		r.vnow = r.clock.now(now)
 		r.promote(now)
 		r.fill(now)
 		if r.remaining == 0 {
@@ -196,7 +207,9 @@ func (r *subRun) run() error {
 		case ev := <-r.events:
 			r.onEvent(ev)
 		case <-tc:
-			r.onTimer(time.Now())
+			now := time.Now()
+			r.vnow = r.clock.now(now)
+			r.onTimer(now)
 		case <-r.ctx.Done():
 			for _, p := range r.slots {
 				if p != nil {
@@ -297,7 +310,12 @@ func (r *subRun) nextWake() time.Time {
 	if t := r.s.opt.Timeout; t > 0 {
 		for _, p := range r.slots {
 			if p != nil && len(p.inflight) > 0 {
-				earlier(p.headStart.Add(t))
+				// Read the clock every period while tasks run, so that a pause shows as
+				// a gap; poll a worker not yet seen reading its input as often.
+				earlier(r.clock.last.Add(r.clock.period))
+				if !p.headRun.IsZero() {
+					earlier(r.clock.real(p.headRun.Add(t)))
+				}
 			}
 		}
 	}
@@ -333,6 +351,10 @@ func (r *subRun) send(p *proc, i int, now time.Time) {
 	}
 	if len(p.inflight) == 0 {
 		p.headStart = now
+		p.headRun = time.Time{}
+		if p.reading {
+			p.headRun = r.vnow
+		}
 	}
 	p.inflight = append(p.inflight, i)
 	r.attempts[i]++
@@ -356,6 +378,7 @@ func (r *subRun) onEvent(ev event) {
 	p.inflight = p.inflight[:copy(p.inflight, p.inflight[1:])]
 	start := p.headStart
 	p.headStart = ev.at
+	p.headRun, p.reading = r.vnow, true
 	p.answered++
 	r.doa, r.broken = 0, false
 	out := Outcome{Index: i, ID: r.tasks[i].ID, Result: ev.res, Attempts: r.attempts[i], Worker: p.slot,
@@ -400,7 +423,17 @@ func (r *subRun) crash(p *proc, ev event) {
 func (r *subRun) onTimer(now time.Time) {
 	if t := r.s.opt.Timeout; t > 0 {
 		for _, p := range r.slots {
-			if p == nil || len(p.inflight) == 0 || now.Before(p.headStart.Add(t)) {
+			if p == nil || len(p.inflight) == 0 {
+				continue
+			}
+			if p.headRun.IsZero() {
+				// A task starts when its worker has started up and reads its input.
+				if !startedReading(p) {
+					continue
+				}
+				p.headRun, p.reading = r.vnow, true
+			}
+			if r.vnow.Before(p.headRun.Add(t)) {
 				continue
 			}
 			r.retire(p, true)
@@ -475,12 +508,15 @@ func (r *subRun) start(slot int) (*proc, error) {
 	cmd.Dir = s.Dir
 	cmd.WaitDelay = time.Second
 	isolate(cmd)
-	stdin, err := cmd.StdinPipe()
+	// Our own stdin pipe, to see how much of it the worker has read.
+	inR, stdin, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
+	cmd.Stdin = inR
 	pr, pw, err := os.Pipe()
 	if err != nil {
+		inR.Close()
 		stdin.Close()
 		return nil, err
 	}
@@ -491,10 +527,13 @@ func (r *subRun) start(slot int) (*proc, error) {
 		cmd.Stderr = io.MultiWriter(errRing, r.stderr)
 	}
 	if err := cmd.Start(); err != nil {
+		inR.Close()
+		stdin.Close()
 		pr.Close()
 		pw.Close()
 		return nil, err
 	}
+	inR.Close()
 	pw.Close()
 	p := &proc{
 		slot:    slot,
@@ -506,6 +545,7 @@ func (r *subRun) start(slot int) (*proc, error) {
 		done:    make(chan struct{}),
 		wdone:   make(chan struct{}),
 		stderr:  errRing,
+		stdinW:  stdin,
 	}
 	go r.read(p)
 	go r.write(p, stdin)
@@ -552,7 +592,7 @@ func (r *subRun) emit(ev event) bool {
 // closes stdin when the coordinator closes p.in.
 func (r *subRun) write(p *proc, stdin io.WriteCloser) {
 	defer close(p.wdone)
-	bw := bufio.NewWriterSize(stdin, writeBufSize)
+	bw := bufio.NewWriterSize(countingWriter{stdin, &p.written}, writeBufSize)
 	ok := true
 	for line := range p.in {
 		if ok {
@@ -664,6 +704,25 @@ func (r *subRun) cleanup() {
 		}
 	}
 	r.waitAll()
+}
+
+// startedReading reports whether worker p has read from its input, or whether that cannot
+// be told here.
+func startedReading(p *proc) bool {
+	n, ok := pendingInput(p.stdinW)
+	return !ok || int64(n) < p.written.Load()
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n *atomic.Int64
+}
+
+func (c countingWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n.Add(int64(n))
+	return n, err
 }
 
 // lockedWriter serializes writes from several workers' stderr copiers.
