@@ -243,6 +243,9 @@ func runEngine(ctx context.Context, program string, payload []byte) (*qcschema.A
 	if err != nil {
 		return nil, err
 	}
+	if err := in.Molecule.CheckGeometry(); err != nil {
+		return nil, failure(payload, qcschema.ErrorInput, err.Error())
+	}
 	p, err := engine.Lookup(program)
 	if err != nil {
 		return nil, failure(payload, qcschema.ErrorUnavailable, err.Error())
