@@ -75,12 +75,16 @@ func (f ExecutorFunc) Execute(ctx context.Context, tasks []Task, handle func(Out
 	return f(ctx, tasks, handle)
 }
 
+// maxTaskMessage bounds each task's part of a BatchError message, in bytes.
+const maxTaskMessage = 4096
+
 // BatchError reports the tasks of a batch that failed, in batch order.
 type BatchError struct {
 	Failed []Outcome
 }
 
-// Error lists the ID and reason of each failed task, one per line (the first 20 of them).
+// Error lists the ID and reason of each failed task, one per line (the first 20 of them,
+// each reason cut to 4 KiB).
 func (e *BatchError) Error() string {
 	var b strings.Builder
 	if len(e.Failed) == 1 {
@@ -101,7 +105,8 @@ func (e *BatchError) Error() string {
 		b.WriteString("): ")
 		msg := "unknown error"
 		if o.Err != nil {
-			msg = o.Err.Error()
+			// A program's message may quote its input whole; the outcome keeps it all.
+			msg = qcschema.Excerpt(o.Err.Error(), maxTaskMessage)
 		}
 		b.WriteString(strings.ReplaceAll(msg, "\n", "\n\t\t"))
 	}

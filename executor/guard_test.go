@@ -28,3 +28,12 @@ func TestBadGeometryNeverRuns(t *testing.T) {
 		})
 	}
 }
+
+// TestBatchErrorBoundsMessages: a program message that quotes a 10 MB input is cut.
+func TestBatchErrorBoundsMessages(t *testing.T) {
+	fo := qcschema.NewFailedOperation(nil, qcschema.ErrorInput, "bad option: "+strings.Repeat("a", 10<<20))
+	msg := (&executor.BatchError{Failed: []executor.Outcome{{ID: "t", Attempts: 1, Err: fo}}}).Error()
+	if len(msg) > 5000 || !strings.Contains(msg, "bad option: aaa") || !strings.Contains(msg, "bytes)") {
+		t.Errorf("%d-byte message %.200q", len(msg), msg)
+	}
+}

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/qcmb-go/qcmb/qcschema"
 )
 
 // defaultMaxInput is the default of --max-input: far above any real input, and a bound on
@@ -40,6 +42,9 @@ func readJSON(cmd *cobra.Command, path string, v any) error {
 	}
 	data, err := readAll(ctx, r, int64(limit))
 	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := qcschema.CheckDepth(data, qcschema.MaxDepth); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
