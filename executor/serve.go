@@ -222,6 +222,12 @@ func decodeLine(line []byte) (*qcschema.AtomicResult, *qcschema.FailedOperation,
 		ErrorType: qcschema.ErrorUnknown, ErrorMessage: "worker returned success false without an error"}}
 	if res.Error != nil {
 		fo.ComputeError = *res.Error
+		if fo.ComputeError.ErrorType == "" { // a sloppy worker: still a failure, and typed
+			fo.ComputeError.ErrorType = qcschema.ErrorUnknown
+		}
+		if fo.ComputeError.ErrorMessage == "" {
+			fo.ComputeError.ErrorMessage = "worker returned an error without a message"
+		}
 	}
 	if len(res.Extras) > 0 {
 		fo.Extras = res.Extras
