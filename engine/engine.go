@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -126,11 +127,26 @@ func infoOf(ctx context.Context, name, via string) Info {
 	return info
 }
 
-// Compute looks up input's program by name and runs it.
-func Compute(ctx context.Context, program string, input *qcschema.AtomicInput) (*qcschema.AtomicResult, error) {
+// Compute looks up input's program by name and runs it. An input whose geometry fails
+// qcschema.Molecule.CheckGeometry never reaches the program, and a panic of the program is
+// returned as an error: both are *qcschema.FailedOperation.
+func Compute(ctx context.Context, program string, input *qcschema.AtomicInput) (res *qcschema.AtomicResult, err error) {
 	p, err := Lookup(program)
 	if err != nil {
 		return nil, err
 	}
+	if input == nil {
+		return nil, errors.New("engine: nil input")
+	}
+	if err := input.Molecule.CheckGeometry(); err != nil {
+		return nil, qcschema.NewFailedOperation(input, qcschema.ErrorInput, err.Error())
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			fo := qcschema.NewFailedOperation(input, qcschema.ErrorUnknown, fmt.Sprintf("program %s panicked: %v", program, v))
+			fo.ComputeError.Extras = map[string]any{"traceback": string(debug.Stack())}
+			res, err = nil, fo
+		}
+	}()
 	return p.Compute(ctx, input)
 }

@@ -244,6 +244,9 @@ func (r *subRun) onReady(p *proc, ev event) {
 	p.inflight = p.inflight[:copy(p.inflight, p.inflight[1:])]
 	p.ready = true
 	p.headStart = ev.at
+	// Having answered, the worker reads its next line: its first task's time starts when
+	// that task is sent.
+	p.reading = true
 	host := ""
 	if ev.res != nil {
 		if info, ok := ev.res.Extras[WorkerInfoKey].(map[string]any); ok {

@@ -35,8 +35,10 @@
 // # Time limits and retries
 //
 // Options.Timeout limits each attempt: in-process executors cancel the attempt's context
-// (programs must honour it), the Subprocess executor kills the worker's process group and
-// starts another. The attempt fails with a qcschema.ErrorTimeout FailedOperation.
+// (programs must honour it), the Subprocess executor stops the worker's process group
+// (SIGTERM, then SIGKILL after Subprocess.KillGrace) and starts another. The attempt fails
+// with a qcschema.ErrorTimeout FailedOperation. Limits count running time: time the
+// process spent stopped (SIGSTOP, ^Z) and a worker's start-up are not counted.
 //
 // Failures that FailedOperation.Retryable reports as transient (random and timeout
 // errors) are retried Options.Retries times, after Options.Backoff, doubling for each
@@ -58,7 +60,10 @@
 // one AtomicResult (success true) or FailedOperation (success false) JSON document per
 // line to standard output, in input order, flushing after each. A program failure is a
 // FailedOperation line, not a crash; the worker exits with status 0 at the end of its
-// input. Serve implements the worker side, and is all `qcmb worker` does.
+// input. On SIGTERM a worker stops its program, which ends every process the program
+// started and removes its scratch directory, and exits. Lines are at most DefaultMaxLine
+// bytes unless configured (Server.MaxLine). Serve implements the worker side, and is all
+// `qcmb worker` does.
 //
 // The program for a line is named by the AtomicInput's extras["qcmb:program"] (ProgramKey),
 // a string; without it the worker uses the specification.program of a QCSchema v2 input,

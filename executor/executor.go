@@ -88,14 +88,17 @@ func (f ExecutorFunc) Execute(ctx context.Context, tasks []Task, handle func(Out
 	return f(ctx, tasks, handle)
 }
 
+// maxTaskMessage bounds each task's part of a BatchError message, in bytes.
+const maxTaskMessage = 4096
+
 // BatchError reports the tasks of a batch that failed, in batch order.
 type BatchError struct {
 	Failed []Outcome
 }
 
-// Error lists the ID and reason of each failed task, one per line (the first 20 of them);
-// a reason already given (workers that cannot start fail every task alike) is counted
-// rather than repeated.
+// Error lists the ID and reason of each failed task, one per line (the first 20 of them,
+// each reason cut to 4 KiB); a reason already given (workers that cannot start fail every
+// task alike) is counted rather than repeated.
 func (e *BatchError) Error() string {
 	var b strings.Builder
 	if len(e.Failed) == 1 {
@@ -109,7 +112,8 @@ func (e *BatchError) Error() string {
 	for _, o := range e.Failed {
 		msg := "unknown error"
 		if o.Err != nil {
-			msg = o.Err.Error()
+			// A program's message may quote its input whole; the outcome keeps it all.
+			msg = qcschema.Excerpt(o.Err.Error(), maxTaskMessage)
 		}
 		switch {
 		case seen[msg]:
@@ -196,9 +200,11 @@ func tailLines(s string, n, max int) string {
 
 // Options are the behaviour common to all executors.
 type Options struct {
-	// Timeout limits each attempt of a task (0: no limit). In-process executors cancel the
-	// attempt's context; the Subprocess executor kills and replaces the worker. Either
-	// way the attempt fails with a qcschema.ErrorTimeout FailedOperation.
+	// Timeout limits each attempt of a task (0: no limit), in running time: time during
+	// which the process was stopped (SIGSTOP, ^Z, a suspended machine) is not counted.
+	// In-process executors cancel the attempt's context; the Subprocess executor kills and
+	// replaces the worker. Either way the attempt fails with a qcschema.ErrorTimeout
+	// FailedOperation.
 	Timeout time.Duration
 	// Retries is the number of extra attempts for a task whose failure is retryable: a
 	// qcschema.FailedOperation whose Retryable method reports true (random and timeout
@@ -284,6 +290,9 @@ func runEngine(ctx context.Context, program string, payload []byte) (*qcschema.A
 	if err != nil {
 		return nil, err
 	}
+	if err := in.Molecule.CheckGeometry(); err != nil {
+		return nil, failure(payload, qcschema.ErrorInput, err.Error())
+	}
 	p, err := engine.Lookup(program)
 	if err != nil {
 		return nil, failure(payload, qcschema.ErrorUnavailable, err.Error())
@@ -358,7 +367,7 @@ func settle(ctx context.Context, payload []byte, res *qcschema.AtomicResult, err
 		return res, nil
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		if errors.Is(ctxErr, context.DeadlineExceeded) {
+		if timedOut(ctx) {
 			return nil, timeoutFailure(payload, timeout, "")
 		}
 		return nil, failure(payload, qcschema.ErrorCancelled, err.Error())

@@ -331,7 +331,15 @@ func TestCancel(t *testing.T) {
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			time.AfterFunc(500*time.Millisecond, cancel)
+			// Cancel once the quick task is in, however long workers take to start on a
+			// loaded machine, while the sleepy ones run.
+			inner := ex
+			ex = executor.ExecutorFunc(func(ctx context.Context, tasks []executor.Task, handle func(executor.Outcome)) error {
+				return inner.Execute(ctx, tasks, func(o executor.Outcome) {
+					handle(o)
+					time.AfterFunc(300*time.Millisecond, cancel)
+				})
+			})
 			start := time.Now()
 			got, err := run(t, ctx, ex, tasks)
 			if d := time.Since(start); d > 10*time.Second {

@@ -53,7 +53,7 @@ func (x *inproc) one(ctx context.Context, worker, idx int, t *Task, queued time.
 func (x *inproc) attempt(ctx context.Context, program string, payload []byte) (*qcschema.AtomicResult, error) {
 	if x.opt.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, x.opt.Timeout)
+		ctx, cancel = withTimeLimit(ctx, x.opt.Timeout)
 		defer cancel()
 	}
 	res, err := safeRun(ctx, x.run, program, payload)

@@ -19,6 +19,14 @@ const (
 	writeBufSize = 256 << 10
 )
 
+// DefaultMaxLine is the longest worker protocol line, in bytes, that Serve and the
+// Subprocess executor read unless told otherwise: far more than any AtomicInput or result
+// needs, and a bound on the memory a runaway or hostile stream can take.
+const DefaultMaxLine = 256 << 20
+
+// ErrLineTooLong is returned (wrapped) for a protocol line longer than the limit.
+var ErrLineTooLong = errors.New("line too long")
+
 // Serve is the worker side of the Subprocess executor's protocol. It reads AtomicInput
 // JSON documents from r, one per line, runs each with run (nil means EngineRunner()) and
 // the program named by its extras[ProgramKey] (else, in a QCSchema v2 input, by
@@ -26,22 +34,37 @@ const (
 // compact AtomicResult or FailedOperation JSON line per input to w, in order, flushing
 // after each. Blank lines are skipped. A malformed line, a program error or a panic is a
 // FailedOperation line, not a failure of Serve. Serve returns nil at the end of r, the
-// error of r or w if reading or writing fails, and ctx.Err() if ctx is done (checked
-// between lines and passed to the program; a blocked read of r is not interrupted).
+// error of r or w if reading or writing fails, an error wrapping ErrLineTooLong for a line
+// longer than DefaultMaxLine, and ctx.Err() as soon as ctx is done (the program running is
+// passed ctx; a read of r that blocks is abandoned, left to end when r does).
 func Serve(ctx context.Context, r io.Reader, w io.Writer, run Runner) error {
+	return (&Server{Runner: run}).Serve(ctx, r, w)
+}
+
+// Server is Serve with settings.
+type Server struct {
+	// Runner runs the inputs; nil means EngineRunner().
+	Runner Runner
+	// MaxLine is the longest input line accepted, in bytes; 0 means DefaultMaxLine.
+	MaxLine int
+}
+
+// Serve is the package-level Serve with s's settings.
+func (s *Server) Serve(ctx context.Context, r io.Reader, w io.Writer) error {
+	run := s.Runner
 	if run == nil {
 		run = EngineRunner()
 	}
-	br := bufio.NewReaderSize(r, readBufSize)
+	lines := newLineReader(r, s.MaxLine)
+	defer lines.stop()
 	bw := bufio.NewWriterSize(w, writeBufSize)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
-	var long []byte
 	for {
+		line, rerr := lines.next(ctx)
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		line, rerr := readLine(br, &long)
 		if line = bytes.TrimSpace(line); len(line) > 0 {
 			cpu0, metered := processCPU()
 			res, err := serveOne(ctx, run, line)
@@ -70,7 +93,7 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, run Runner) error {
 			return nil
 		}
 		if rerr != nil {
-			return rerr
+			return fmt.Errorf("reading input: %w", rerr)
 		}
 	}
 }
@@ -107,6 +130,65 @@ func takeCPU(extras map[string]any) time.Duration {
 	return 0
 }
 
+// lineReader reads lines in a goroutine of its own, one when asked, so that a caller
+// waiting for a line can give up when its context ends.
+type lineReader struct {
+	ask  chan struct{}
+	got  chan lineRead
+	quit chan struct{}
+}
+
+type lineRead struct {
+	line []byte
+	err  error
+}
+
+func newLineReader(r io.Reader, max int) *lineReader {
+	if max <= 0 {
+		max = DefaultMaxLine
+	}
+	lr := &lineReader{ask: make(chan struct{}), got: make(chan lineRead), quit: make(chan struct{})}
+	go func() {
+		br := bufio.NewReaderSize(r, min(readBufSize, max))
+		var long []byte
+		for {
+			select {
+			case <-lr.ask:
+			case <-lr.quit:
+				return
+			}
+			line, err := readLine(br, &long, max)
+			select {
+			case lr.got <- lineRead{line, err}:
+			case <-lr.quit:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return lr
+}
+
+// next returns the next line (valid until the following call), or ctx's error.
+func (lr *lineReader) next(ctx context.Context) ([]byte, error) {
+	select {
+	case lr.ask <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	select {
+	case l := <-lr.got:
+		return l.line, l.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// stop lets the goroutine end once its read, if one is under way, returns.
+func (lr *lineReader) stop() { close(lr.quit) }
+
 // programHead is the part of a worker line that names its program.
 type programHead struct {
 	Extras struct {
@@ -137,18 +219,27 @@ func serveOne(ctx context.Context, run Runner, line []byte) (*qcschema.AtomicRes
 }
 
 // readLine returns the next line, with its newline if it has one. The slice is valid until
-// the next call. Lines longer than br's buffer are gathered in *long.
-func readLine(br *bufio.Reader, long *[]byte) ([]byte, error) {
+// the next call. Lines longer than br's buffer are gathered in *long; a line longer than max
+// bytes is an error wrapping ErrLineTooLong.
+func readLine(br *bufio.Reader, long *[]byte, max int) ([]byte, error) {
 	line, err := br.ReadSlice('\n')
 	if !errors.Is(err, bufio.ErrBufferFull) {
 		return line, err
 	}
 	buf := append((*long)[:0], line...)
 	for errors.Is(err, bufio.ErrBufferFull) {
+		if len(buf) > max {
+			*long = nil
+			return nil, fmt.Errorf("%w: over %d bytes", ErrLineTooLong, max)
+		}
 		line, err = br.ReadSlice('\n')
 		buf = append(buf, line...)
 	}
 	*long = buf
+	if len(buf) > max {
+		*long = nil
+		return nil, fmt.Errorf("%w: over %d bytes", ErrLineTooLong, max)
+	}
 	return buf, err
 }
 
@@ -173,6 +264,12 @@ func decodeLine(line []byte) (*qcschema.AtomicResult, *qcschema.FailedOperation,
 		ErrorType: qcschema.ErrorUnknown, ErrorMessage: "worker returned success false without an error"}}
 	if res.Error != nil {
 		fo.ComputeError = *res.Error
+		if fo.ComputeError.ErrorType == "" { // a sloppy worker: still a failure, and typed
+			fo.ComputeError.ErrorType = qcschema.ErrorUnknown
+		}
+		if fo.ComputeError.ErrorMessage == "" {
+			fo.ComputeError.ErrorMessage = "worker returned an error without a message"
+		}
 	}
 	if len(res.Extras) > 0 {
 		fo.Extras = res.Extras

@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -32,8 +33,11 @@ import (
 // returns once they have exited.
 //
 // A worker gets tasks only once it has answered its handshake (see WorkerEvent), so its
-// start-up is neither task time nor part of Options.Timeout. Outcome.Start of a task is
-// when it was sent to an idle worker, or when the worker answered the previous line.
+// start-up is neither task time nor part of Options.Timeout. Options.Timeout limits a
+// task's running time: from when its worker starts on it (the previous answer, or the
+// handshake's), and time during which this process was stopped (SIGSTOP, ^Z) does not
+// count. Outcome.Start of a task is when it was sent to an idle worker, or when the worker
+// answered the previous line.
 //
 // Without Start, each Execute starts its own workers and stops them at its end, and
 // Execute may be called concurrently. After Start, the workers outlive each batch until
@@ -68,6 +72,10 @@ type Subprocess struct {
 	open    *crew      // workers kept between Start and Close, nil otherwise
 	mu      sync.Mutex // held while a batch or Close uses the open crew
 	eventMu sync.Mutex // serializes Options.OnWorker calls
+	// KillGrace is how long a worker that is being stopped (a time-out, a crash,
+	// cancellation) has between SIGTERM to its process group and SIGKILL: time to stop its
+	// program, kill what that started and remove its scratch directory. 0 means 3 seconds.
+	KillGrace time.Duration
 }
 
 // NewSubprocess returns a Subprocess executor that runs workers copies of command
@@ -112,6 +120,7 @@ func (s *Subprocess) Execute(ctx context.Context, tasks []Task, handle func(Outc
 		remaining: len(tasks),
 		order:     costOrder(tasks),
 		programs:  map[string][]byte{},
+		clock:     newRunClock(s.opt.Timeout),
 	}
 	return r.run()
 }
@@ -135,6 +144,10 @@ type proc struct {
 	ready     bool      // the handshake was answered
 	inflight  []int     // tasks sent and not answered, in order (pingIndex: the handshake)
 	headStart time.Time // when inflight[0] started
+	headRun   time.Time // the same on the run clock; zero until the worker reads its input
+	reading   bool      // the worker has been seen reading its input
+	stdinW    *os.File  // the write end of the worker's stdin
+	written   atomic.Int64
 	answered  int
 	dead      bool
 }
@@ -176,6 +189,9 @@ type subRun struct {
 	broken    bool  // workers keep failing: start no more, and give up once none is left
 	failed    []Outcome
 	programs  map[string][]byte // program name -> JSON string
+	stopping  sync.WaitGroup    // goroutines of stop
+	clock     *runClock         // measures time limits
+	vnow      time.Time         // the run clock's time at the coordinator's latest wake
 }
 
 func (r *subRun) run() error {
@@ -185,6 +201,7 @@ func (r *subRun) run() error {
 	defer timer.Stop()
 	for r.remaining > 0 {
 		now := time.Now()
+		r.vnow = r.clock.now(now)
 		r.promote(now)
 		r.fill(now)
 		if r.remaining == 0 {
@@ -199,7 +216,9 @@ func (r *subRun) run() error {
 		case ev := <-r.events:
 			r.onEvent(ev)
 		case <-tc:
-			r.onTimer(time.Now())
+			now := time.Now()
+			r.vnow = r.clock.now(now)
+			r.onTimer(now)
 		case <-r.ctx.Done():
 			for _, p := range r.slots {
 				if p != nil && (!r.keep || busy(p)) {
@@ -302,7 +321,12 @@ func (r *subRun) nextWake() time.Time {
 	if t := r.s.opt.Timeout; t > 0 {
 		for _, p := range r.slots {
 			if p != nil && p.ready && len(p.inflight) > 0 {
-				earlier(p.headStart.Add(t))
+				// Read the clock every period while tasks run, so that a pause shows as
+				// a gap; poll a worker not yet seen reading its input as often.
+				earlier(r.clock.last.Add(r.clock.period))
+				if !p.headRun.IsZero() {
+					earlier(r.clock.real(p.headRun.Add(t)))
+				}
 			}
 		}
 	}
@@ -347,6 +371,10 @@ func (r *subRun) send(p *proc, i int, now time.Time) {
 	if len(p.inflight) == 0 {
 		p.headStart = now
 		r.started(i)
+		p.headRun = time.Time{}
+		if p.reading {
+			p.headRun = r.vnow
+		}
 	}
 	p.inflight = append(p.inflight, i)
 	p.in <- append(line, '\n')
@@ -376,6 +404,7 @@ func (r *subRun) onEvent(ev event) {
 	if len(p.inflight) > 0 {
 		r.started(p.inflight[0])
 	}
+	p.headRun, p.reading = r.vnow, true
 	p.answered++
 	r.doa, r.broken = 0, false
 	out := Outcome{Index: i, ID: r.tasks[i].ID, Result: ev.res, Attempts: r.attempts[i], Worker: p.slot,
@@ -432,7 +461,17 @@ func (r *subRun) onTimer(now time.Time) {
 	r.startTimeouts(now)
 	if t := r.s.opt.Timeout; t > 0 {
 		for _, p := range r.slots {
-			if p == nil || !p.ready || len(p.inflight) == 0 || now.Before(p.headStart.Add(t)) {
+			if p == nil || !p.ready || len(p.inflight) == 0 {
+				continue
+			}
+			if p.headRun.IsZero() {
+				// A task starts when its worker has started up and reads its input.
+				if !startedReading(p) {
+					continue
+				}
+				p.headRun, p.reading = r.vnow, true
+			}
+			if r.vnow.Before(p.headRun.Add(t)) {
 				continue
 			}
 			r.retire(p, true)
@@ -509,12 +548,15 @@ func (r *subRun) start(slot int) (*proc, error) {
 	cmd.Dir = s.Dir
 	cmd.WaitDelay = time.Second
 	isolate(cmd)
-	stdin, err := cmd.StdinPipe()
+	// Our own stdin pipe, to see how much of it the worker has read.
+	inR, stdin, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
+	cmd.Stdin = inR
 	pr, pw, err := os.Pipe()
 	if err != nil {
+		inR.Close()
 		stdin.Close()
 		return nil, err
 	}
@@ -525,10 +567,13 @@ func (r *subRun) start(slot int) (*proc, error) {
 		cmd.Stderr = io.MultiWriter(errRing, r.stderr)
 	}
 	if err := cmd.Start(); err != nil {
+		inR.Close()
+		stdin.Close()
 		pr.Close()
 		pw.Close()
 		return nil, err
 	}
+	inR.Close()
 	pw.Close()
 	p := &proc{
 		slot:    slot,
@@ -540,6 +585,7 @@ func (r *subRun) start(slot int) (*proc, error) {
 		done:    make(chan struct{}),
 		wdone:   make(chan struct{}),
 		stderr:  errRing,
+		stdinW:  stdin,
 	}
 	p.requested, p.tag = time.Now(), tag
 	go r.read(p)
@@ -553,7 +599,7 @@ func (r *subRun) read(p *proc) {
 	br := bufio.NewReaderSize(p.stdout, readBufSize)
 	var long []byte
 	for {
-		line, err := readLine(br, &long)
+		line, err := readLine(br, &long, DefaultMaxLine)
 		if line = bytes.TrimSpace(line); len(line) > 0 {
 			ev := event{p: p}
 			ev.res, ev.fail, ev.cpu, ev.perr = decodeLine(line)
@@ -563,6 +609,9 @@ func (r *subRun) read(p *proc) {
 			}
 		}
 		if err != nil {
+			if errors.Is(err, ErrLineTooLong) {
+				r.emit(event{p: p, perr: fmt.Errorf("protocol error: output %w", err), at: time.Now()})
+			}
 			break
 		}
 	}
@@ -584,7 +633,7 @@ func (r *subRun) emit(ev event) bool {
 // closes stdin when the coordinator closes p.in.
 func (r *subRun) write(p *proc, stdin io.WriteCloser) {
 	defer close(p.wdone)
-	bw := bufio.NewWriterSize(stdin, writeBufSize)
+	bw := bufio.NewWriterSize(countingWriter{stdin, &p.written}, writeBufSize)
 	ok := true
 	for line := range p.in {
 		if ok {
@@ -608,20 +657,49 @@ func (r *subRun) write(p *proc, stdin io.WriteCloser) {
 }
 
 // retire stops using p: no more lines go to it and its events are ignored. With kill, its
-// process group is killed; without, its input is closed and it is expected to exit.
+// process group is stopped (see stop); without, its input is closed and it is expected to
+// exit.
 func (r *subRun) retire(p *proc, kill bool) {
 	p.dead = true
 	r.slots[p.slot] = nil
 	close(p.abandon)
 	close(p.in)
 	if kill {
-		select {
-		case <-p.done: // already exited and reaped
-		default:
-			r.s.launch().stop(p)
-		}
-		_ = p.stdout.Close()
+		r.stop(p)
 	}
+}
+
+// stop asks p's process group to terminate, and kills it if it has not exited after
+// KillGrace: a worker killed at once would leave its program's processes and scratch behind.
+func (r *subRun) stop(p *proc) {
+	select {
+	case <-p.done: // already exited and reaped
+		return
+	default:
+	}
+	if r.s.hooks != nil {
+		// A launcher with its own way to end workers (Slurm: SIGTERM to srun, then
+		// scancel, then SIGKILL), which must not be cut short by killing srun.
+		r.s.launch().stop(p)
+		return
+	}
+	termGroup(p.cmd)
+	grace := r.s.KillGrace
+	if grace <= 0 {
+		grace = 3 * time.Second
+	}
+	r.stopping.Add(1)
+	go func() {
+		defer r.stopping.Done()
+		t := time.NewTimer(grace)
+		defer t.Stop()
+		select {
+		case <-p.done:
+		case <-t.C:
+			killGroup(p.cmd)
+			_ = p.stdout.Close()
+		}
+	}()
 }
 
 // closeAll ends the batch gracefully: close every worker's input, give them Grace to
@@ -668,6 +746,7 @@ func (r *subRun) waitAll() {
 		<-p.done
 		<-p.wdone
 	}
+	r.stopping.Wait()
 	clear(r.all[len(live):])
 	r.all = live
 }
@@ -681,6 +760,25 @@ func (r *subRun) cleanup() {
 		}
 	}
 	r.waitAll()
+}
+
+// startedReading reports whether worker p has read from its input, or whether that cannot
+// be told here.
+func startedReading(p *proc) bool {
+	n, ok := pendingInput(p.stdinW)
+	return !ok || int64(n) < p.written.Load()
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n *atomic.Int64
+}
+
+func (c countingWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n.Add(int64(n))
+	return n, err
 }
 
 // lockedWriter serializes writes from several workers' stderr copiers.

@@ -36,7 +36,7 @@ func (c *PointCharge) UnmarshalJSON(data []byte) error {
 			return fmt.Errorf("charge: %w", err)
 		}
 		if err := json.Unmarshal(parts[1], &pos); err != nil || len(pos) != 3 {
-			return fmt.Errorf("want [q, [x, y, z]], got %s", data)
+			return fmt.Errorf("want [q, [x, y, z]], got %s", Excerpt(data, ExcerptLen))
 		}
 		copy(out.Pos[:], pos)
 	case 4:
@@ -51,7 +51,7 @@ func (c *PointCharge) UnmarshalJSON(data []byte) error {
 	}
 	for _, x := range []float64{out.Q, out.Pos[0], out.Pos[1], out.Pos[2]} {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return fmt.Errorf("not finite: %s", data)
+			return fmt.Errorf("not finite: %s", Excerpt(data, ExcerptLen))
 		}
 	}
 	*c = out

@@ -19,11 +19,13 @@ type ValidationError struct {
 	Msg   string
 }
 
+// Error quotes at most ExcerptLen bytes of the field's value.
 func (e *ValidationError) Error() string {
+	msg := Excerpt(e.Msg, 2*ExcerptLen)
 	if e.Index >= 0 {
-		return fmt.Sprintf("qcschema: invalid %s[%d]: %s", e.Field, e.Index, e.Msg)
+		return fmt.Sprintf("qcschema: invalid %s[%d]: %s", e.Field, e.Index, msg)
 	}
-	return fmt.Sprintf("qcschema: invalid %s: %s", e.Field, e.Msg)
+	return fmt.Sprintf("qcschema: invalid %s: %s", e.Field, msg)
 }
 
 // Is makes errors.Is(err, ErrInvalid) true for validation errors.
@@ -41,9 +43,10 @@ type ParseError struct {
 	Msg    string
 }
 
+// Error quotes at most ExcerptLen bytes of the offending line.
 func (e *ParseError) Error() string {
 	if e.Text != "" {
-		return fmt.Sprintf("qcschema: %s line %d: %s: %q", e.Format, e.Line, e.Msg, e.Text)
+		return fmt.Sprintf("qcschema: %s line %d: %s: %q", e.Format, e.Line, Excerpt(e.Msg, 2*ExcerptLen), Excerpt(e.Text, ExcerptLen))
 	}
-	return fmt.Sprintf("qcschema: %s line %d: %s", e.Format, e.Line, e.Msg)
+	return fmt.Sprintf("qcschema: %s line %d: %s", e.Format, e.Line, Excerpt(e.Msg, 2*ExcerptLen))
 }

@@ -111,8 +111,11 @@ type atomicSpecificationV2 struct {
 // (schema_name "qcschema_atomic_input", with driver, model, keywords and protocols nested
 // in "specification"), which it converts to v1: top-level values win, the specification's
 // extras are merged under the top-level ones, and the program name, which v1 has no field
-// for, is dropped.
+// for, is dropped. A document nested deeper than MaxDepth is an error.
 func (in *AtomicInput) UnmarshalJSON(data []byte) error {
+	if err := CheckDepth(data, MaxDepth); err != nil {
+		return err
+	}
 	if err := checkMembers(data, atomicInputShape); err != nil {
 		return err
 	}

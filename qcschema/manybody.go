@@ -1,6 +1,7 @@
 package qcschema
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -21,8 +22,12 @@ const (
 // accepts `"bsse_type": "cp"`.
 type BsseList []BsseType
 
-// UnmarshalJSON accepts a string or a list of strings.
+// UnmarshalJSON accepts a string or a list of strings; null means not given.
 func (b *BsseList) UnmarshalJSON(data []byte) error {
+	if string(bytes.TrimSpace(data)) == "null" {
+		*b = nil // not [""]: an empty bsse type would be planned as an unknown one
+		return nil
+	}
 	var one string
 	if err := json.Unmarshal(data, &one); err == nil {
 		*b = BsseList{BsseType(strings.ToLower(one))}

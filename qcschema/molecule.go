@@ -150,6 +150,29 @@ func (m *Molecule) Validate() error {
 	return err
 }
 
+// MaxCoordinate is the largest magnitude, in bohr, of a coordinate in a valid geometry:
+// 1e5 bohr (5 micrometres) is far beyond any molecule, and far below where the squared
+// distances programs compute overflow or lose all precision.
+const MaxCoordinate = 1e5
+
+// CheckGeometry checks what every program needs of m's geometry: 3 numbers per atom, each
+// finite and at most MaxCoordinate in magnitude. The error is a *ValidationError naming
+// the atom and the axis. Validate includes it; engine.Compute and the executors check it
+// before any program runs.
+func (m *Molecule) CheckGeometry() error {
+	n := len(m.Symbols)
+	if len(m.Geometry) != 3*n {
+		return invalid("geometry", -1, "have %d numbers, want 3 per atom (%d)", len(m.Geometry), 3*n)
+	}
+	for i, x := range m.Geometry {
+		if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) > MaxCoordinate {
+			return invalid("geometry", i, "%s coordinate of atom %d (%s) is %g bohr: want a finite number of magnitude at most %g",
+				string(rune('x'+i%3)), i/3+1, m.Symbols[i/3], x, MaxCoordinate)
+		}
+	}
+	return nil
+}
+
 // Normalize validates m and fills what QCElemental fills: canonical symbol capitalization,
 // atomic_numbers, masses and mass_numbers (most abundant isotope), real (all true),
 // fragments (one fragment of all atoms), fragment_charges, fragment_multiplicities and
@@ -225,13 +248,8 @@ func (m *Molecule) check() (*ChargeMult, error) {
 		}
 		zs[i] = z
 	}
-	if len(m.Geometry) != 3*n {
-		return nil, invalid("geometry", -1, "have %d numbers, want 3 per atom (%d)", len(m.Geometry), 3*n)
-	}
-	for i, x := range m.Geometry {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, invalid("geometry", i, "coordinate %d of atom %d is %v", i%3, i/3, x)
-		}
+	if err := m.CheckGeometry(); err != nil {
+		return nil, err
 	}
 	perAtom := func(field string, have int) error {
 		if have != 0 && have != n {

@@ -15,19 +15,19 @@ func newAnalyzeCmd() *cobra.Command {
 		Short: "Assemble the ManyBodyResult of INPUT.json from given fragment results",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return analyzeFiles(args[0], args[1], cmd.OutOrStdout())
+			return analyzeFiles(inputsOf(cmd), args[0], args[1], cmd.OutOrStdout())
 		},
 	}
 }
 
 // analyzeFiles writes to w the ManyBodyResult of the input in inputPath assembled from the
 // fragment results in componentsPath.
-func analyzeFiles(inputPath, componentsPath string, w io.Writer) error {
-	in, err := readManyBodyInput(inputPath)
+func analyzeFiles(read inputReader, inputPath, componentsPath string, w io.Writer) error {
+	in, err := readManyBodyInput(read, inputPath)
 	if err != nil {
 		return err
 	}
-	comps, err := readComponents(componentsPath)
+	comps, err := readComponents(read, componentsPath)
 	if err != nil {
 		return err
 	}

@@ -81,12 +81,12 @@ func (s *componentSet) addTask(where, key string, r *qcschema.AtomicResult) erro
 //   - AtomicResults: a directory of *.json files, a JSON-lines file, or one document.
 //     Each is matched to its task by its id when that is a task label (as qcmb's executors
 //     set it), or else by its molecule.
-func readComponents(path string) (*componentSet, error) {
+func readComponents(read inputReader, path string) (*componentSet, error) {
 	set := &componentSet{byLabel: map[string]*qcschema.AtomicResult{}}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return set, set.readDir(path)
 	}
-	data, err := readInput(path)
+	data, err := read(path)
 	if err != nil {
 		return nil, err
 	}

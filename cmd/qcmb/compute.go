@@ -17,7 +17,7 @@ func newComputeCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var in qcschema.AtomicInput
-			if err := readJSON(args[0], &in); err != nil {
+			if err := readJSON(cmd, args[0], &in); err != nil {
 				return err
 			}
 			res, err := engine.Compute(cmd.Context(), program, &in)

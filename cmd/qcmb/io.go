@@ -1,18 +1,70 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/qcmb-go/qcmb/qcschema"
 )
 
+// defaultMaxInput is the default of --max-input: far above any real input, and a bound on
+// what reading /dev/zero or a runaway pipe can take.
+const defaultMaxInput byteSize = 1 << 30
+
+// inputReader reads an input file ("-" for standard input) whole.
+type inputReader func(path string) ([]byte, error)
+
+// inputsOf is how cmd reads its input files: at most its --max-input bytes, giving up when
+// its context ends (SIGINT, SIGTERM).
+func inputsOf(cmd *cobra.Command) inputReader {
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	limit := defaultMaxInput
+	if f := cmd.Flags().Lookup("max-input"); f != nil {
+		limit = *f.Value.(*byteSize)
+	}
+	return func(path string) ([]byte, error) {
+		var r io.Reader = os.Stdin
+		size := 0
+		if path != "-" {
+			fh, err := os.Open(path)
+			if err != nil {
+				return nil, err
+			}
+			defer fh.Close()
+			if fi, err := fh.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() <= int64(limit) {
+				size = int(fi.Size())
+			}
+			r = fh
+		}
+		data, err := readAll(ctx, r, int64(limit), size)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return data, nil
+	}
+}
+
 // readJSON decodes the JSON document in path ("-" for stdin) into v, naming the file in
-// errors.
-func readJSON(path string, v any) error {
-	data, err := readInput(path)
+// errors. It reads at most cmd's --max-input bytes and stops when cmd's context ends.
+func readJSON(cmd *cobra.Command, path string, v any) error {
+	data, err := inputsOf(cmd)(path)
 	if err != nil {
 		return err
+	}
+	if err := qcschema.CheckDepth(data, qcschema.MaxDepth); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
@@ -20,10 +72,82 @@ func readJSON(path string, v any) error {
 	return nil
 }
 
-// readInput reads the file at path, or standard input for "-".
-func readInput(path string) ([]byte, error) {
-	if path == "-" {
-		return io.ReadAll(os.Stdin)
+// readAll reads r to its end, at most limit bytes, giving up when ctx ends; size, when
+// known, sizes the buffer at once (a file of hundreds of megabytes is not copied as it grows). The reads run
+// in a goroutine of their own, so that a read that blocks (a terminal, a pipe) does not
+// keep a signalled command waiting; that goroutine stops at its next read once ctx is done.
+func readAll(ctx context.Context, r io.Reader, limit int64, size int) ([]byte, error) {
+	type result struct {
+		data []byte
+		err  error
 	}
-	return os.ReadFile(path)
+	got := make(chan result, 1)
+	go func() {
+		var buf bytes.Buffer
+		buf.Grow(size + 1)
+		chunk := make([]byte, 1<<20)
+		for ctx.Err() == nil {
+			n, err := r.Read(chunk)
+			buf.Write(chunk[:n])
+			if int64(buf.Len()) > limit {
+				got <- result{err: fmt.Errorf("larger than the limit of %v (see --max-input)", byteSize(limit))}
+				return
+			}
+			if errors.Is(err, io.EOF) {
+				got <- result{data: buf.Bytes()}
+				return
+			}
+			if err != nil {
+				got <- result{err: err}
+				return
+			}
+		}
+		got <- result{err: ctx.Err()}
+	}()
+	select {
+	case res := <-got:
+		return res.data, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
+
+// byteSize is a flag value in bytes, written with an optional unit: 1GiB, 256MiB, 64KiB,
+// 1GB, 500MB, 1000.
+type byteSize int64
+
+var sizeUnits = []struct {
+	suffix string
+	factor int64
+}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
+	{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"B", 1}}
+
+func (b byteSize) String() string {
+	for _, u := range []struct {
+		suffix string
+		factor int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if b >= byteSize(u.factor) && int64(b)%u.factor == 0 {
+			return strconv.FormatInt(int64(b)/u.factor, 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(int64(b), 10) + "B"
+}
+
+func (b *byteSize) Set(s string) error {
+	num, factor := strings.TrimSpace(s), int64(1)
+	for _, u := range sizeUnits {
+		if rest, ok := strings.CutSuffix(num, u.suffix); ok {
+			num, factor = strings.TrimSpace(rest), u.factor
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/factor {
+		return fmt.Errorf("%q: want a positive size such as 1GiB, 256MiB or 1000000", s)
+	}
+	*b = byteSize(n * factor)
+	return nil
+}
+
+func (b *byteSize) Type() string { return "size" }

@@ -19,6 +19,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -35,6 +36,11 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := newRootCmd().ExecuteContext(ctx)
+	if err != nil && errors.Is(err, context.Canceled) {
+		if cause := context.Cause(ctx); cause != nil && cause != context.Canceled {
+			err = fmt.Errorf("%w (%v)", err, cause)
+		}
+	}
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "qcmb:", err)
@@ -51,6 +57,8 @@ func newRootCmd() *cobra.Command {
 		Version:       versionString(),
 	}
 	root.SetVersionTemplate("qcmb {{.Version}}\n")
+	maxInput := defaultMaxInput
+	root.PersistentFlags().Var(&maxInput, "max-input", "largest input file read, e.g. 512MiB")
 	root.AddCommand(
 		newRunCmd(),
 		newPlanCmd(),

@@ -16,7 +16,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/manybody"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -24,16 +23,11 @@ import (
 
 // TestMain lets the test binary stand in for "qcmb worker", so the subprocess executor can
 // be tested without building the command first.
+// With asMainEnv set, it is qcmb itself (main), so tests can run "qcmb run" as a child process
+// and signal it.
 func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) == "1" {
-		// The test binary as the qcmb command, for tests that kill or interrupt a run.
+	if os.Getenv(asMainEnv) != "" || len(os.Args) > 1 && os.Args[1] == "worker" {
 		main()
-		os.Exit(0)
-	}
-	if len(os.Args) > 1 && os.Args[1] == "worker" {
-		if err := executor.Serve(context.Background(), os.Stdin, os.Stdout, executor.EngineRunner()); err != nil {
-			os.Exit(1)
-		}
 		os.Exit(0)
 	}
 	// Runs that name no store keep their results in a store of their own, not in the
@@ -53,6 +47,8 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+const asMainEnv = "QCMB_TEST_AS_MAIN"
 
 // execute runs the root command with args and returns its standard output.
 func execute(t *testing.T, args ...string) (string, error) {
@@ -85,7 +81,7 @@ func loadPsi4NBody(t *testing.T) psi4NBodyReference {
 func dimerInput(t *testing.T, program string) string {
 	t.Helper()
 	var in qcschema.ManyBodyInput
-	require.NoError(t, readJSON("../../testdata/inputs/qcmanybody_water_dimer_cp_energy.json", &in))
+	require.NoError(t, readJSON(newRootCmd(), "../../testdata/inputs/qcmanybody_water_dimer_cp_energy.json", &in))
 	spec := in.Specification.Specification["scf"]
 	spec.Program = program
 	if program == "embedded" {
@@ -129,7 +125,7 @@ func TestRunWaterDimerMatchesPsi4NBody(t *testing.T) {
 			require.Contains(t, report, "speedup")
 
 			var res qcschema.ManyBodyResult
-			require.NoError(t, readJSON(out, &res))
+			require.NoError(t, readJSON(newRootCmd(), out, &res))
 			require.True(t, res.Success)
 			require.InDelta(t, ref.ReturnEnergy, res.ReturnResult.Scalar, 1e-7)
 			for name, want := range ref.Properties {
@@ -295,7 +291,7 @@ func TestErrorsBeforeWork(t *testing.T) {
 	bare := write("bare.json", `{"driver":"energy","model":{"method":"hf","basis":"sto-3g"},"molecule":{"symbols":["He"],"geometry":[0,0,0]}}`)
 
 	var in qcschema.ManyBodyInput
-	require.NoError(t, readJSON(dimerInput(t, "embedded"), &in))
+	require.NoError(t, readJSON(newRootCmd(), dimerInput(t, "embedded"), &in))
 	spec := in.Specification.Specification["scf"]
 	spec.Model.Basis = "def2-qzvpp"
 	in.Specification.Specification["scf"] = spec
@@ -330,7 +326,7 @@ func TestErrorsBeforeWork(t *testing.T) {
 func TestAnalyzeFormats(t *testing.T) {
 	dir := t.TempDir()
 	var in qcschema.ManyBodyInput
-	require.NoError(t, readJSON(dimerInput(t, "embedded"), &in))
+	require.NoError(t, readJSON(newRootCmd(), dimerInput(t, "embedded"), &in))
 	in.Specification.Driver = qcschema.DriverGradient
 	in.Specification.Protocols.ComponentResults = "all"
 	input := filepath.Join(dir, "input.json")

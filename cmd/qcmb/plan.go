@@ -20,7 +20,7 @@ func newPlanCmd() *cobra.Command {
 		Short: "List the fragment tasks of a ManyBodyInput per model chemistry and n-body level",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			in, err := readManyBodyInput(args[0])
+			in, err := readManyBodyInput(inputsOf(cmd), args[0])
 			if err != nil {
 				return err
 			}

@@ -71,7 +71,7 @@ func TestProgressBarBeforeFirstTaskFinishes(t *testing.T) {
 	}()
 
 	var in qcschema.ManyBodyInput
-	require.NoError(t, readJSON(water4Input, &in))
+	require.NoError(t, readJSON(newRootCmd(), water4Input, &in))
 	spec := in.Specification.Specification["hf"]
 	spec.Program = gatedProgram
 	in.Specification.Specification["hf"] = spec

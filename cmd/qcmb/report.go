@@ -28,7 +28,7 @@ directory that receives one file per figure.`,
 				return errors.New("report: -o is required")
 			}
 			var rep stats.Report
-			if err := readJSON(args[0], &rep); err != nil {
+			if err := readJSON(cmd, args[0], &rep); err != nil {
 				return err
 			}
 			if rep.Tasks == 0 {

@@ -92,7 +92,7 @@ func TestRunReport(t *testing.T) {
 	require.NoError(t, err)
 
 	var rep stats.Report
-	require.NoError(t, readJSON(statsPath, &rep))
+	require.NoError(t, readJSON(newRootCmd(), statsPath, &rep))
 	assert.Equal(t, 10, rep.Tasks)
 	assert.Equal(t, 10, rep.CPUMeasured, "worker processes report every task's processor time")
 	assert.Equal(t, stats.RefSampledSerial, rep.SpeedupReference)

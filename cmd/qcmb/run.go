@@ -43,7 +43,7 @@ func newRunCmd() *cobra.Command {
 		Short: "Run a ManyBodyInput, write the ManyBodyResult and print timing statistics",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			in, err := readManyBodyInput(args[0])
+			in, err := readManyBodyInput(inputsOf(cmd), args[0])
 			if err != nil {
 				return err
 			}

@@ -16,7 +16,6 @@ import (
 
 	"github.com/qcmb-go/qcmb/executor/store"
 	"github.com/qcmb-go/qcmb/manybody/computer"
-	"github.com/qcmb-go/qcmb/qcschema"
 )
 
 // defaultStorePath is where "qcmb run" keeps results unless told otherwise: the file the
@@ -128,7 +127,7 @@ func newStoreCmd() *cobra.Command {
 		Short: "List the tasks of INPUT.json as done, failed (with the error) or missing in the store, and its runs",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := storeStatus(cmd.Context(), path, args[0])
+			st, err := storeStatus(cmd.Context(), inputsOf(cmd), path, args[0])
 			if err != nil {
 				return err
 			}
@@ -148,7 +147,7 @@ func newStoreCmd() *cobra.Command {
 			if err := checkOutputPath("-o", output); err != nil {
 				return err
 			}
-			comps, missing, err := exportComponents(cmd.Context(), path, args[0])
+			comps, missing, err := exportComponents(cmd.Context(), inputsOf(cmd), path, args[0])
 			if err != nil {
 				return err
 			}
@@ -200,12 +199,12 @@ type storeReport struct {
 
 // lookupInput plans the input at inputPath and finds what the store at path holds for
 // each of its tasks.
-func lookupInput(ctx context.Context, path, inputPath string) (*computer.Prepared, []store.Found, []runStatus, error) {
-	var in qcschema.ManyBodyInput
-	if err := readJSON(inputPath, &in); err != nil {
+func lookupInput(ctx context.Context, read inputReader, path, inputPath string) (*computer.Prepared, []store.Found, []runStatus, error) {
+	in, err := readManyBodyInput(read, inputPath)
+	if err != nil {
 		return nil, nil, nil, err
 	}
-	p, err := computer.Prepare(&in)
+	p, err := computer.Prepare(in.v1)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -233,8 +232,8 @@ func lookupInput(ctx context.Context, path, inputPath string) (*computer.Prepare
 	return p, found, runs, nil
 }
 
-func storeStatus(ctx context.Context, path, inputPath string) (*storeReport, error) {
-	p, found, runs, err := lookupInput(ctx, path, inputPath)
+func storeStatus(ctx context.Context, read inputReader, path, inputPath string) (*storeReport, error) {
+	p, found, runs, err := lookupInput(ctx, read, path, inputPath)
 	if err != nil {
 		return nil, err
 	}
@@ -285,8 +284,8 @@ func (r *storeReport) writeText(w io.Writer) error {
 
 // exportComponents returns the finished components of the input in plan order and the
 // number of tasks without a result.
-func exportComponents(ctx context.Context, path, inputPath string) ([]componentJSON, int, error) {
-	p, found, _, err := lookupInput(ctx, path, inputPath)
+func exportComponents(ctx context.Context, read inputReader, path, inputPath string) ([]componentJSON, int, error) {
+	p, found, _, err := lookupInput(ctx, read, path, inputPath)
 	if err != nil {
 		return nil, 0, err
 	}

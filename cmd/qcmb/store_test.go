@@ -21,9 +21,6 @@ import (
 	"github.com/qcmb-go/qcmb/stats"
 )
 
-// childEnv makes the test binary run as the qcmb command (see TestMain).
-const childEnv = "QCMB_TEST_RUN_AS_QCMB"
-
 // testProgram is the embedded Hartree-Fock program with test controls in its keywords:
 // "sleep" (seconds) before computing, and "fail_task" (a task label) failing until the
 // file "fail_until" exists. The controls are removed before Hartree-Fock sees them.
@@ -59,7 +56,7 @@ func init() {
 func testInput(t *testing.T, controls map[string]any) string {
 	t.Helper()
 	var in qcschema.ManyBodyInput
-	require.NoError(t, readJSON("../../testdata/inputs/qcmanybody_water_dimer_cp_energy.json", &in))
+	require.NoError(t, readJSON(newRootCmd(), "../../testdata/inputs/qcmanybody_water_dimer_cp_energy.json", &in))
 	spec := in.Specification.Specification["scf"]
 	spec.Program = testProgram
 	spec.Keywords = map[string]any{"scf_type": "pk", "e_convergence": 1e-10, "d_convergence": 1e-10, "puream": false}
@@ -84,7 +81,7 @@ func storeShow(t *testing.T, input, db string) (storeReport, error) {
 func readStats(t *testing.T, path string) *stats.Report {
 	t.Helper()
 	var rep stats.Report
-	require.NoError(t, readJSON(path, &rep))
+	require.NoError(t, readJSON(newRootCmd(), path, &rep))
 	return &rep
 }
 
@@ -118,7 +115,7 @@ func TestRunResumesAfterKill(t *testing.T) {
 			args := []string{"run", input, "--executor", "serial", "--store", db, "-o", out, "--stats-json", statsPath}
 
 			cmd := exec.Command(os.Args[0], args...)
-			cmd.Env = append(os.Environ(), childEnv+"=1")
+			cmd.Env = append(os.Environ(), asMainEnv+"=1")
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			require.NoError(t, cmd.Start())
@@ -229,14 +226,14 @@ func TestStoreExportFeedsAnalyze(t *testing.T) {
 	_, err = execute(t, "store", "export", input, "--store", db, "-o", comps)
 	require.NoError(t, err)
 	var exported []componentJSON
-	require.NoError(t, readJSON(comps, &exported))
+	require.NoError(t, readJSON(newRootCmd(), comps, &exported))
 	require.Len(t, exported, 5)
 
 	analyzed, err := execute(t, "analyze", input, comps)
 	require.NoError(t, err)
 	var a, r qcschema.ManyBodyResult
 	require.NoError(t, json.Unmarshal([]byte(analyzed), &a))
-	require.NoError(t, readJSON(out, &r))
+	require.NoError(t, readJSON(newRootCmd(), out, &r))
 	require.Equal(t, string(mustJSON(t, r.Properties)), string(mustJSON(t, a.Properties)))
 	require.Equal(t, r.ReturnResult.Scalar, a.ReturnResult.Scalar)
 }

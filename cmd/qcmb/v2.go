@@ -15,8 +15,8 @@ type manyBodyInput struct {
 
 // readManyBodyInput reads a v1 or v2 ManyBodyInput (told apart by schema_name and
 // schema_version) strictly, naming the file in errors.
-func readManyBodyInput(path string) (manyBodyInput, error) {
-	data, err := readInput(path)
+func readManyBodyInput(read inputReader, path string) (manyBodyInput, error) {
+	data, err := read(path)
 	if err != nil {
 		return manyBodyInput{}, err
 	}

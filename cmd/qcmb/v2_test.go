@@ -15,7 +15,7 @@ import (
 // that keeps the cluster results.
 func v2DimerInput(t *testing.T, program string) string {
 	t.Helper()
-	in, err := readManyBodyInput(dimerInput(t, program))
+	in, err := readManyBodyInput(os.ReadFile, dimerInput(t, program))
 	require.NoError(t, err)
 	v2 := in.v1.ToV2()
 	v2.Specification.Protocols.ClusterResults = "all"
@@ -35,9 +35,9 @@ func TestRunV2WaterDimer(t *testing.T) {
 	require.NoError(t, err)
 
 	var v1 qcschema.ManyBodyResult
-	require.NoError(t, readJSON(out1, &v1))
+	require.NoError(t, readJSON(newRootCmd(), out1, &v1))
 	var v2 qcschema.ManyBodyResultV2
-	require.NoError(t, readJSON(out2, &v2))
+	require.NoError(t, readJSON(newRootCmd(), out2, &v2))
 	require.Equal(t, qcschema.SchemaManyBodyResultV2, v2.SchemaName)
 	require.Equal(t, 2, v2.SchemaVersion)
 	require.Equal(t, qcschema.SchemaManyBodyPropertiesV2, v2.Properties.SchemaName)

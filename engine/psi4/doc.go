@@ -15,6 +15,9 @@
 // atoms (Molecule.Real false: basis functions without nucleus or electrons) go to Psi4
 // unchanged. The molecule is always sent with fix_com and fix_orientation true, so that
 // Psi4 does not move it and gradients and Hessians come back in the input's frame.
+// Psi4 writes its files in a private scratch directory only: a keyword whose value, at any
+// depth, is an absolute path, starts with ~ or has a ".." element (writer_file_label,
+// write_orbitals, ...) is refused with an input_error before Psi4 starts.
 //
 // # Threads, scratch, memory
 //

@@ -132,6 +132,9 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 	if len(in.Molecule.Geometry) != 3*in.Molecule.NAtom() {
 		return fail(qcschema.ErrorInput, "psi4: molecule has %d symbols but %d coordinates", in.Molecule.NAtom(), len(in.Molecule.Geometry))
 	}
+	if err := external.CheckPaths(in.Keywords); err != nil {
+		return fail(qcschema.ErrorInput, "psi4: %v", err)
+	}
 	path, err := exec.LookPath(p.command())
 	if err != nil {
 		return fail(qcschema.ErrorUnavailable, "psi4 not found: %v", err)

@@ -62,7 +62,9 @@ func (p *Program) result(in *qcschema.AtomicInput, ver version, data []byte, rea
 		if text != nil {
 			extras["stdout"] = *text
 		}
-		return fail(typ, "psi4: "+msg, extras)
+		// The message may quote the input whole (an option's value); the traceback
+		// extra keeps all of it.
+		return fail(typ, "psi4: "+qcschema.Excerpt(msg, 5*qcschema.ExcerptLen), extras)
 	}
 
 	res := qcschema.NewAtomicResult(in, qcschema.Provenance{Creator: "Psi4", Version: ver.text, Routine: "psi4 " + ver.runnerFlag()})

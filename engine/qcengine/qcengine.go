@@ -204,6 +204,9 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 		}
 		threads = int(n)
 	}
+	if err := external.CheckPaths(in.Keywords); err != nil {
+		return fail(qcschema.ErrorInput, "qcengine: %v", err)
+	}
 	py, err := p.interpreter(ctx)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -1,0 +1,86 @@
+package external
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// forker is a program that leaves processes where a process group kill cannot reach them:
+// a child in a session of its own and an orphan (double fork) in another, each writing its
+// pid to $PIDS; then it sleeps, or exits at once with "exit" as its argument.
+const forker = `
+setsid sleep 300 &
+echo $! > "$PIDS/setsid"
+(setsid sh -c 'echo $$ > "$PIDS/orphan"; exec sleep 300' &)
+while [ ! -s "$PIDS/orphan" ]; do sleep 0.01; done
+[ "$1" = exit ] && exit 0
+sleep 300
+`
+
+// alive reports whether pid runs (a zombie waiting for a parent's wait is not running).
+func alive(pid int) bool {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	s := string(stat)
+	i := strings.LastIndexByte(s, ')')
+	return i >= 0 && i+2 < len(s) && s[i+2] != 'Z'
+}
+
+func readPids(t *testing.T, dir string) []int {
+	t.Helper()
+	var pids []int
+	for _, name := range []string{"setsid", "orphan"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatalf("the program did not start its %s child: %v", name, err)
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pids = append(pids, pid)
+	}
+	return pids
+}
+
+// TestRunKillsEscapedDescendants: whether the program is cancelled or exits on its own, the
+// processes it started in other sessions, orphaned or not, end with it.
+func TestRunKillsEscapedDescendants(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		arg  string
+		wait time.Duration // before cancelling
+	}{
+		{"cancelled", "sleep", 500 * time.Millisecond},
+		{"exited", "exit", time.Minute},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pidDir := t.TempDir()
+			ctx, cancel := context.WithTimeout(context.Background(), tc.wait)
+			defer cancel()
+			env := append(os.Environ(), "PIDS="+pidDir)
+			_, _, err := Run(ctx, "/bin/sh", []string{"-c", forker, "forker", tc.arg}, "", env)
+			if (err != nil) != (tc.arg == "sleep") {
+				t.Fatalf("err = %v", err)
+			}
+			for _, pid := range readPids(t, pidDir) {
+				deadline := time.Now().Add(5 * time.Second)
+				for alive(pid) && time.Now().Before(deadline) {
+					time.Sleep(10 * time.Millisecond)
+				}
+				if alive(pid) {
+					_ = syscall.Kill(pid, syscall.SIGKILL)
+					t.Errorf("process %d outlived the run", pid)
+				}
+			}
+		})
+	}
+}

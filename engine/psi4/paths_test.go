@@ -1,0 +1,38 @@
+package psi4
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/qcmb-go/qcmb/qcschema"
+)
+
+// TestRefusesPathsOutsideScratch: molden_write with writer_file_label naming a path outside
+// the scratch directory is an input_error, and psi4 never starts (it would write the file
+// there).
+func TestRefusesPathsOutsideScratch(t *testing.T) {
+	dir := t.TempDir()
+	ran := filepath.Join(dir, "psi4-ran")
+	fake := filepath.Join(dir, "psi4")
+	if err := os.WriteFile(fake, []byte("#!/bin/sh\ntouch "+ran+"\necho 1.9.1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(dir, "elsewhere", "orbitals")
+	p := &Program{Command: fake}
+	mol := qcschema.Molecule{Symbols: []string{"He"}, Geometry: []float64{0, 0, 0}}
+	kw := map[string]any{"molden_write": true, "writer_file_label": target}
+	_, err := p.Compute(context.Background(), input(mol, qcschema.DriverEnergy, qcschema.Model{Method: "hf", Basis: "sto-3g"}, kw))
+	var fo *qcschema.FailedOperation
+	if !errors.As(err, &fo) || fo.ComputeError.ErrorType != qcschema.ErrorInput ||
+		!strings.Contains(fo.ComputeError.ErrorMessage, "keyword writer_file_label") ||
+		!strings.Contains(fo.ComputeError.ErrorMessage, "outside the program's scratch directory") {
+		t.Fatalf("error %v, want an input_error naming writer_file_label", err)
+	}
+	if _, err := os.Stat(ran); err == nil {
+		t.Error("psi4 ran with a keyword naming a path outside its scratch directory")
+	}
+}

@@ -1,0 +1,70 @@
+package executor_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qcmb-go/qcmb/executor"
+	"github.com/qcmb-go/qcmb/qcschema"
+)
+
+// zeros is an endless stream of NUL bytes, as /dev/zero gives.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// TestServeLimits: a line over the limit, or an endless one, ends Serve with
+// ErrLineTooLong instead of growing without bound; lines within it are served.
+func TestServeLimits(t *testing.T) {
+	good := mustTask(t, input("good", qcschema.DriverEnergy, 2, 1, nil, map[string]any{executor.ProgramKey: fakeName}), false)
+	limit := len(good.Payload) + 10
+	for _, tc := range []struct {
+		name      string
+		in        io.Reader
+		wantLines int
+	}{
+		{"long line after a good one", strings.NewReader(string(good.Payload) + "\n" + strings.Repeat(" ", 2*limit) + "x\n"), 1},
+		{"endless line", zeros{}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			s := &executor.Server{MaxLine: limit}
+			err := s.Serve(context.Background(), tc.in, &out)
+			if !errors.Is(err, executor.ErrLineTooLong) {
+				t.Fatalf("Serve: %v, want ErrLineTooLong", err)
+			}
+			if n := strings.Count(out.String(), "\n"); n != tc.wantLines {
+				t.Errorf("%d result lines, want %d", n, tc.wantLines)
+			}
+		})
+	}
+}
+
+// TestServeStopsOnCancelWhileReading: a worker waiting for input (a read that blocks)
+// returns as soon as its context ends, as on SIGTERM.
+func TestServeStopsOnCancelWhileReading(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- executor.Serve(ctx, pr, io.Discard, nil) }()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Serve: %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return after cancellation while blocked reading")
+	}
+	pw.Close() // lets the abandoned read return
+}
