@@ -1,6 +1,8 @@
 package executor_test
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -24,7 +26,7 @@ import (
 // The test binary doubles as the worker of the Subprocess tests: with workerEnv set,
 // TestMain serves the worker protocol on stdin/stdout instead of running tests.
 const (
-	workerEnv = "QCMB_EXECUTOR_TEST_WORKER" // "engine", "noop", "garbage" or "linger"
+	workerEnv = "QCMB_EXECUTOR_TEST_WORKER" // "engine", "noop", "garbage", "linger" or "legacy"
 	pidDirEnv = "QCMB_EXECUTOR_TEST_PIDDIR" // workers write their pid here
 	fakeName  = "executor-test-fake"
 )
@@ -61,6 +63,8 @@ func worker(mode string) int {
 		})
 	case "garbage":
 		fmt.Println("hello from a chatty worker")
+	case "legacy":
+		return legacyWorker()
 	}
 	fmt.Fprintln(os.Stderr, "worker", os.Getpid(), "ready")
 	if err := executor.Serve(context.Background(), os.Stdin, os.Stdout, run); err != nil {
@@ -69,6 +73,25 @@ func worker(mode string) int {
 	}
 	if mode == "linger" {
 		time.Sleep(time.Minute) // does not exit at the end of its input
+	}
+	return 0
+}
+
+// legacyWorker is a worker that knows nothing of the handshake: like any worker it answers
+// an input naming a program it does not have with a FailedOperation line.
+func legacyWorker() int {
+	sc := bufio.NewScanner(os.Stdin)
+	sc.Buffer(nil, 1<<24)
+	for sc.Scan() {
+		line := sc.Bytes()
+		if bytes.Contains(line, []byte(executor.PingProgram)) {
+			fmt.Println(`{"success":false,"error":{"error_type":"unavailable","error_message":"unknown program qcmb:ping"}}`)
+			continue
+		}
+		if err := executor.Serve(context.Background(), bytes.NewReader(line), os.Stdout, nil); err != nil {
+			fmt.Fprintln(os.Stderr, "worker:", err)
+			return 1
+		}
 	}
 	return 0
 }

@@ -198,3 +198,27 @@ func TestSubprocessKeptAfterPanic(t *testing.T) {
 	}
 	checkExited(t, dir)
 }
+
+// TestSubprocessLegacyWorker: a worker that knows nothing of the handshake answers it with a
+// FailedOperation, which makes it ready as well; its tasks then run as on any worker.
+func TestSubprocessLegacyWorker(t *testing.T) {
+	log := &workerLog{t: t}
+	legacy, _ := newSubprocess(t, 1, executor.Options{OnWorker: log.add}, "legacy")
+	tasks := []executor.Task{task(t, "a", nil), task(t, "bb", nil)}
+	got, err := run(t, context.Background(), legacy, tasks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := run(t, context.Background(), executor.NewSerial(executor.Options{}), tasks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range tasks {
+		if g, w := *got[i].Result.Properties.ReturnEnergy, *want[i].Result.Properties.ReturnEnergy; g != w {
+			t.Errorf("task %d: energy %v from the legacy worker, %v serially", i, g, w)
+		}
+	}
+	if evs := log.list(); len(evs) != 1 || evs[0].Err != nil || evs[0].Ready.IsZero() || evs[0].Host != "" {
+		t.Errorf("worker events %+v: want one ready worker of unknown host", evs)
+	}
+}

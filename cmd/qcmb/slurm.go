@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"os"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -41,6 +43,9 @@ func (f *slurmFlags) given(changed func(string) bool) string {
 }
 
 func (f *slurmFlags) executor(workers int, command []string, opt executor.Options) (*executor.Slurm, error) {
+	if workers <= 0 && os.Getenv("SLURM_JOB_ID") == "" {
+		return nil, errors.New("--executor slurm outside an allocation needs --workers N (one Slurm job per worker)")
+	}
 	timeout := f.startTimeout
 	if timeout == 0 {
 		timeout = -1 // no limit

@@ -213,8 +213,9 @@ func workerProcesses(t *testing.T, bin string) []int {
 	return pids
 }
 
-// TestRunWorkerCommandNeedsWorkers: flags that make no sense for the executor are errors.
+// TestRunFlagsForOtherExecutors: flags that make no sense for the executor are errors.
 func TestRunFlagsForOtherExecutors(t *testing.T) {
+	t.Setenv("SLURM_JOB_ID", "")
 	input := dimerInput(t, "embedded")
 	for _, c := range []struct {
 		args []string
@@ -225,6 +226,7 @@ func TestRunFlagsForOtherExecutors(t *testing.T) {
 		{[]string{"--executor", "subprocess", "--partition", "big"}, "--partition applies to --executor slurm only"},
 		{[]string{"--executor", "pool", "--srun-arg", "--exclusive"}, "--srun-arg applies to --executor slurm only"},
 		{[]string{"--executor", "grid"}, `--executor "grid": want serial, pool, subprocess or slurm`},
+		{[]string{"--executor", "slurm"}, "--executor slurm outside an allocation needs --workers N"},
 	} {
 		_, err := execute(t, append([]string{"run", input}, c.args...)...)
 		require.ErrorContains(t, err, c.want, "args %v", c.args)
