@@ -81,6 +81,18 @@
 // 1e-11 / 1e-9. The context is checked between SCF and Z-vector
 // iterations and between displacements.
 //
+// # Layout
+//
+// The files follow the textbook pipeline (psi4numpy's and PySCF's RHF):
+// basis.go and system.go (molecule, basis set, shell pairs); onee.go
+// (one-electron integrals); hermite.go, boys.go and eri.go (two-electron
+// integrals), eristore.go (the stored or direct unique quartets); jk.go
+// (Coulomb and exchange builds); orbitals.go, diis.go, guess.go and
+// scf.go (the SCF loop); mp2.go (MP2 energy); grad.go, grad1e.go and
+// grad2e.go (HF gradients); mp2grad.go and zvector.go (MP2 gradients);
+// api.go and program.go (the Go and QCSchema entry points). matrix.go
+// holds the small matrix type whose products go through gonum's BLAS.
+//
 // # Parallelism
 //
 // Integral work is spread over Options.Threads goroutines (default
