@@ -23,8 +23,10 @@
 // (1e-12) and primitive-pair screening (1e-12). Shell quartets are stored
 // when they fit in half of the memory budget (Options.Memory, keyword
 // memory in bytes; default DefaultMemory, a quarter of the machine's
-// memory up to 1 GiB) and otherwise recomputed every iteration (direct
-// SCF, with incremental Fock builds and density screening).
+// memory up to 1 GiB) unless SCFType (keyword scf_type) is "direct", and
+// otherwise recomputed every iteration (direct SCF, with incremental Fock
+// builds and density screening). An MP2 gradient whose arrays exceed the
+// budget is refused.
 //
 // The SCF starts from a superposition of atomic densities (Guess "sad",
 // from cached fractional-occupation atomic SCFs; "core" selects the core

@@ -161,7 +161,9 @@ func (opt *Options) setKeyword(k string, v any) error {
 	var err error
 	switch strings.ToLower(k) {
 	case "scf_type":
-		err = wantString(k, v, "pk", "direct", "out_of_core", "conv")
+		if err = wantString(k, v, "pk", "direct", "out_of_core", "conv"); err == nil {
+			opt.SCFType = strings.ToLower(fmt.Sprint(v))
+		}
 	case "mp2_type":
 		err = wantString(k, v, "conv")
 	case "guess":
