@@ -7,12 +7,8 @@ import "math"
 // by the energy-weighted density W, at the basis function centres and at
 // the attracting nuclei.
 func (sys *system) oneElectronGradient(dt, W, g []float64) {
-	const ed = (maxL + 4) * (maxL + 4) * (2*maxL + 8)
-	pp := &primGrad{sys: sys, dt: dt, W: W, g: g, catom: sys.chargeAtom(),
+	pp := &primGrad{primPair: newPrimPair(sys.ws), sys: sys, dt: dt, W: W, g: g, catom: sys.chargeAtom(),
 		rbuf: sys.ws.floats(2 * maxStride * maxStride * maxStride), wbuf: sys.ws.floats(7 * nherm(2*maxL+1))}
-	for k := range pp.tabs {
-		pp.tabs[k] = sys.ws.floats(ed)
-	}
 	for M, a := range sys.bs.shells {
 		for N := 0; N <= M; N++ {
 			b := sys.bs.shells[N]
@@ -31,66 +27,26 @@ func (sys *system) oneElectronGradient(dt, W, g []float64) {
 }
 
 // primGrad is the one-electron gradient of one primitive pair of a shell
-// pair (a, b): Hermite tables, the derivative weights and the target.
+// pair (a, b): the derivative weights and the target.
 type primGrad struct {
+	primPair
 	sys        *system
 	dt, W, g   []float64
 	catom      []int
-	tabs       [3][]float64
 	rbuf, wbuf []float64
 	f          [maxHermL + 2]float64
-	a, b       *shell
 	fac        float64 // 2 off the diagonal (both orders of the pair)
-	imax, jmax int
-	td, jd, L  int
-	i, j       int
-	al, be, p  float64
-	P          [3]float64
-	sq         float64 // sqrt(pi/p)
 	nh, nh1    int
 	wa, wb, we []float64
 }
 
 func (pp *primGrad) setPair(a, b *shell, diagonal bool) {
-	pp.a, pp.b = a, b
+	pp.primPair.setPair(a, b, 1)
 	pp.fac = 2
 	if diagonal {
 		pp.fac = 1
 	}
-	pp.imax, pp.jmax = a.lmax+1, b.lmax+2
-	pp.td, pp.jd = pp.imax+pp.jmax+1, pp.jmax+1
-	pp.L = a.lmax + b.lmax
 	pp.nh, pp.nh1 = nherm(pp.L), nherm(pp.L+1)
-}
-
-func (pp *primGrad) setPrimitives(i, j int, al, be float64) {
-	a, b := pp.a, pp.b
-	var ab [3]float64
-	for k := 0; k < 3; k++ {
-		ab[k] = a.pos[k] - b.pos[k]
-	}
-	pp.i, pp.j, pp.al, pp.be = i, j, al, be
-	pp.p, pp.P = primPairE(pp.tabs[0], pp.tabs[1], pp.tabs[2], pp.imax, pp.jmax, al, be, a.pos, b.pos, ab)
-	pp.sq = math.Sqrt(math.Pi / pp.p)
-}
-
-func (pp *primGrad) idx(i, j, t int) int { return (i*pp.jd+j)*pp.td + t }
-
-// s1 is the one-dimensional overlap of powers i and j.
-func (pp *primGrad) s1(e []float64, i, j int) float64 {
-	if i < 0 || j < 0 {
-		return 0
-	}
-	return e[pp.idx(i, j, 0)] * pp.sq
-}
-
-// t1 is the one-dimensional kinetic energy of powers i and j.
-func (pp *primGrad) t1(e []float64, i, j int) float64 {
-	if i < 0 {
-		return 0
-	}
-	be := pp.be
-	return -0.5 * (float64(j*(j-1))*pp.s1(e, i, j-2) - 2*be*float64(2*j+1)*pp.s1(e, i, j) + 4*be*be*pp.s1(e, i, j+2))
 }
 
 // overlapKinetic adds the overlap (weighted by -W) and kinetic (weighted
