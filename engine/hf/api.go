@@ -156,7 +156,7 @@ func computeIn(ctx context.Context, ws *workspace, atoms []Atom, set *settings, 
 	switch {
 	case set.method == methodMP2 && grad:
 		var corr, ss, os float64
-		corr, ss, os, res.Gradient, err = sys.mp2Gradient(ctx, state, store)
+		corr, ss, os, res.Gradient, err = sys.mp2Gradient(ctx, state, store, set.memory)
 		if err != nil {
 			return nil, nil, err
 		}

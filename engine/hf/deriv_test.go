@@ -149,7 +149,7 @@ func TestSphericalRotationInvariance(t *testing.T) {
 	}
 	atoms := []Atom{{Z: 2}, {Z: 1, Pos: [3]float64{0.2, 0.1, 2.1}}, {Z: 1, Pos: [3]float64{-1.1, 0.5, -0.9}}}
 	energy := func(a []Atom, pure bool) (float64, int) {
-		set := &settings{method: methodHF, nalpha: 2, nbeta: 2, econv: 1e-12, dconv: 1e-10, maxiter: 200, threads: 1, pure: pure, guess: "core", basis: b}
+		set := &settings{method: methodHF, nalpha: 2, nbeta: 2, econv: 1e-12, dconv: 1e-10, maxiter: 200, threads: 1, pure: pure, guess: "core", basis: b, memory: DefaultMemory()}
 		sys, err := newSystem(a, b, nil, false, 1, pure)
 		if err != nil {
 			t.Fatal(err)

@@ -23,8 +23,10 @@
 // (1e-12) and primitive-pair screening (1e-12). Shell quartets are stored
 // when they fit in half of the memory budget (Options.Memory, keyword
 // memory in bytes; default DefaultMemory, a quarter of the machine's
-// memory up to 1 GiB) and otherwise recomputed every iteration (direct
-// SCF, with incremental Fock builds and density screening).
+// memory up to 1 GiB) unless SCFType (keyword scf_type) is "direct", and
+// otherwise recomputed every iteration (direct SCF, with incremental Fock
+// builds and density screening). An MP2 gradient whose arrays exceed the
+// budget is refused.
 //
 // The SCF starts from a superposition of atomic densities (Guess "sad",
 // from cached fractional-occupation atomic SCFs; "core" selects the core
@@ -80,6 +82,18 @@
 // start from the reference density and use SCF thresholds of at least
 // 1e-11 / 1e-9. The context is checked between SCF and Z-vector
 // iterations and between displacements.
+//
+// # Layout
+//
+// The files follow the textbook pipeline (psi4numpy's and PySCF's RHF):
+// basis.go and system.go (molecule, basis set, shell pairs); onee.go
+// (one-electron integrals); hermite.go, boys.go and eri.go (two-electron
+// integrals), eristore.go (the stored or direct unique quartets); jk.go
+// (Coulomb and exchange builds); orbitals.go, diis.go, guess.go and
+// scf.go (the SCF loop); mp2.go (MP2 energy); grad.go, grad1e.go and
+// grad2e.go (HF gradients); mp2grad.go and zvector.go (MP2 gradients);
+// api.go and program.go (the Go and QCSchema entry points). matrix.go
+// holds the small matrix type whose products go through gonum's BLAS.
 //
 // # Parallelism
 //

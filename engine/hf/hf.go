@@ -43,6 +43,10 @@ type Options struct {
 	// Threads bounds the goroutines used for integrals; zero means
 	// runtime.GOMAXPROCS(0). Results do not depend on it.
 	Threads int
+	// SCFType "direct" recomputes the two-electron integrals every
+	// iteration; "" (or "pk", "conv", "out_of_core") stores them when they
+	// fit in half of Memory, as Psi4's keyword scf_type.
+	SCFType string
 	// Memory is the budget in bytes for the large arrays (stored
 	// integrals, MP2 intermediates); above it integrals are recomputed
 	// (direct SCF) and MP2 works in batches of occupied orbitals. Zero
@@ -187,6 +191,7 @@ type settings struct {
 	pure         bool
 	guess        string
 	memory       int64 // bytes
+	direct       bool  // never store the integrals
 	basis        *gbsBasis
 	log          io.Writer
 }
@@ -217,6 +222,13 @@ func validate(atoms []Atom, opt Options) (*settings, *gbsBasis, error) {
 		threads: opt.Threads, log: opt.Log, basis: b, pure: b.spherical, memory: opt.Memory}
 	if err := s.setSpin(nel, opt); err != nil {
 		return nil, nil, err
+	}
+	switch t := strings.ToLower(strings.TrimSpace(opt.SCFType)); t {
+	case "", "pk", "conv", "out_of_core":
+	case "direct":
+		s.direct = true
+	default:
+		return nil, nil, invalid("unknown scf_type %q (pk, direct)", opt.SCFType)
 	}
 	switch g := strings.ToLower(strings.TrimSpace(opt.Guess)); g {
 	case "", "sad", "auto":

@@ -435,11 +435,11 @@ func TestDirectSCFMatchesStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	direct, err := Gradient(bg, atoms, Options{Method: "hf", Basis: "6-31g*", Charge: 1, Multiplicity: 2, Memory: directMemory})
+	direct, err := Gradient(bg, atoms, Options{Method: "hf", Basis: "6-31g*", Charge: 1, Multiplicity: 2, SCFType: "direct"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt.Memory = directMemory
+	opt.SCFType = "direct"
 	e2, err := Energy(bg, atoms, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -459,7 +459,7 @@ func TestThreadIndependence(t *testing.T) {
 	for _, opt := range []Options{
 		{Method: "hf", Basis: "6-31g"},
 		{Method: "mp2", Basis: "6-31g"},
-		{Method: "mp2", Basis: "3-21g", Charge: 1, Memory: directMemory},
+		{Method: "mp2", Basis: "3-21g", Charge: 1, SCFType: "direct"},
 	} {
 		var ref *Result
 		for _, th := range []int{1, 2, 3} {

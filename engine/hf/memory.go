@@ -53,5 +53,8 @@ func physicalMemory() int64 {
 // maxStoredValues is how many two-electron integrals the SCF may keep:
 // half of the memory budget.
 func (s *settings) maxStoredValues() int {
+	if s.direct {
+		return 0
+	}
 	return int(s.memory / 2 / 8)
 }

@@ -44,7 +44,10 @@ type mp2Channel struct {
 func (c *mp2Channel) ov() int { return c.no * c.nv }
 
 // mp2Gradient returns the MP2 energy parts and the analytic nuclear gradient.
-func (sys *system) mp2Gradient(ctx context.Context, st *scfState, store *eriStore) (corr, ss, os float64, grad []float64, err error) {
+func (sys *system) mp2Gradient(ctx context.Context, st *scfState, store *eriStore, memory int64) (corr, ss, os float64, grad []float64, err error) {
+	if err := sys.checkMP2GradientMemory(st, memory); err != nil {
+		return 0, 0, 0, nil, err
+	}
 	sys.super = sys.superMatrix(store)
 	defer func() { sys.super = nil }()
 	chans, err := sys.mp2Channels(ctx, st)
@@ -98,6 +101,32 @@ func (sys *system) mp2Gradient(ctx context.Context, st *scfState, store *eriStor
 		return 0, 0, 0, nil, err
 	}
 	return ss + os, ss, os, grad, nil
+}
+
+// checkMP2GradientMemory refuses an MP2 gradient whose arrays (the
+// half-transformed integrals and three arrays like them, the amplitudes
+// and the non-separable density over function pairs) exceed the memory
+// budget.
+func (sys *system) checkMP2GradientMemory(st *scfState, memory int64) error {
+	n := int64(sys.bs.nbf)
+	npair := n * (n + 1) / 2
+	values := npair * npair
+	for _, no := range []int{st.na, st.nb}[:1+boolInt(st.uhf)] {
+		ov := int64(no) * int64(st.nmo-no)
+		values += 4*ov*npair + 3*ov*ov
+	}
+	if need := 8 * values; need > memory {
+		return invalid("an MP2 gradient of %d basis functions needs about %d MB, more than the memory budget of %d MB (option Memory, keyword memory)",
+			n, need>>20, memory>>20)
+	}
+	return nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // mp2Channels splits the orbitals per spin and half-transforms the integrals.

@@ -3,8 +3,10 @@ package hf
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -84,7 +86,7 @@ func TestMP2GradientFiniteDifferences(t *testing.T) {
 		heavy bool
 	}{
 		{"rmp2 water sto-3g charges", distorted(water()), Options{Basis: "sto-3g", Charges: charges}, false},
-		{"rmp2 water sto-3g charges direct", distorted(water()), Options{Basis: "sto-3g", Charges: charges, Memory: directMemory}, false},
+		{"rmp2 water sto-3g charges direct", distorted(water()), Options{Basis: "sto-3g", Charges: charges, SCFType: "direct"}, false},
 		{"ump2 OH 6-31g", oh, Options{Basis: "6-31g"}, false},
 		{"ump2 water cation 3-21g ghosts", dimerWithGhosts(), Options{Basis: "3-21g", Charge: 1}, true},
 		{"ump2 water uhf singlet sto-3g", distorted(water()), Options{Basis: "sto-3g", Reference: "uhf"}, false},
@@ -190,5 +192,12 @@ func TestMP2MemoryBudget(t *testing.T) {
 				t.Errorf("%s, memory %d: correlation %.12f, default memory %.12f", c.name, mem, r.MP2Correlation, ref.MP2Correlation)
 			}
 		}
+	}
+}
+
+func TestMP2GradientMemoryBudget(t *testing.T) {
+	_, err := Gradient(bg, water(), Options{Method: "mp2", Basis: "6-31g", Memory: 100_000})
+	if !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), "memory") {
+		t.Errorf("want an invalid-input error naming the memory budget, got %v", err)
 	}
 }

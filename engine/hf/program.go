@@ -108,29 +108,11 @@ func Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcschema.AtomicRes
 
 func fromInput(in *qcschema.AtomicInput) ([]Atom, Options, error) {
 	var opt Options
+	atoms, err := atomsOf(&in.Molecule)
+	if err != nil {
+		return nil, opt, err
+	}
 	mol := &in.Molecule
-	nat := len(mol.Symbols)
-	if nat == 0 {
-		return nil, opt, errors.New("hf: molecule has no atoms")
-	}
-	if len(mol.Geometry) != 3*nat {
-		return nil, opt, fmt.Errorf("hf: geometry has %d values, want %d (3 per atom)", len(mol.Geometry), 3*nat)
-	}
-	if mol.Real != nil && len(mol.Real) != nat {
-		return nil, opt, fmt.Errorf("hf: molecule real has %d entries, want %d", len(mol.Real), nat)
-	}
-	atoms := make([]Atom, nat)
-	for i, s := range mol.Symbols {
-		z := ZOf(s)
-		if z == 0 && len(mol.AtomicNumbers) == nat {
-			z = mol.AtomicNumbers[i]
-		}
-		if z == 0 {
-			return nil, opt, fmt.Errorf("hf: unknown element symbol %q (atom %d)", s, i)
-		}
-		atoms[i] = Atom{Z: z, Ghost: !mol.IsReal(i)}
-		copy(atoms[i].Pos[:], mol.Geometry[3*i:3*i+3])
-	}
 	q := mol.MolecularCharge
 	if q != math.Trunc(q) || math.IsNaN(q) || math.Abs(q) > 1000 {
 		return nil, opt, fmt.Errorf("hf: molecular charge %v is not an integer", q)
@@ -139,10 +121,7 @@ func fromInput(in *qcschema.AtomicInput) ([]Atom, Options, error) {
 	if m != math.Trunc(m) || math.IsNaN(m) || m < 0 || m > 1000 {
 		return nil, opt, fmt.Errorf("hf: molecular multiplicity %v is not a positive integer", m)
 	}
-	opt.Method = in.Model.Method
-	opt.Basis = in.Model.Basis
-	opt.Charge = int(q)
-	opt.Multiplicity = int(m)
+	opt = Options{Method: in.Model.Method, Basis: in.Model.Basis, Charge: int(q), Multiplicity: int(m)}
 	if _, err := parseMethod(opt.Method); err != nil {
 		return nil, opt, err
 	}
@@ -159,11 +138,9 @@ func fromInput(in *qcschema.AtomicInput) ([]Atom, Options, error) {
 			return nil, opt, err
 		}
 	}
-	charges, err := qcschema.EmbeddingCharges(mol.Extras)
-	if err != nil {
+	if opt.Charges, err = qcschema.EmbeddingCharges(mol.Extras); err != nil {
 		return nil, opt, err
 	}
-	opt.Charges = charges
 	// Executors run many single points at once, one per core; a single point therefore
 	// uses one thread unless the input asks for more.
 	opt.Threads = 1
@@ -175,12 +152,41 @@ func fromInput(in *qcschema.AtomicInput) ([]Atom, Options, error) {
 	return atoms, opt, nil
 }
 
+// atomsOf returns the molecule's centres, ghosts marked.
+func atomsOf(mol *qcschema.Molecule) ([]Atom, error) {
+	nat := len(mol.Symbols)
+	if nat == 0 {
+		return nil, errors.New("hf: molecule has no atoms")
+	}
+	if len(mol.Geometry) != 3*nat {
+		return nil, fmt.Errorf("hf: geometry has %d values, want %d (3 per atom)", len(mol.Geometry), 3*nat)
+	}
+	if mol.Real != nil && len(mol.Real) != nat {
+		return nil, fmt.Errorf("hf: molecule real has %d entries, want %d", len(mol.Real), nat)
+	}
+	atoms := make([]Atom, nat)
+	for i, s := range mol.Symbols {
+		z := ZOf(s)
+		if z == 0 && len(mol.AtomicNumbers) == nat {
+			z = mol.AtomicNumbers[i]
+		}
+		if z == 0 {
+			return nil, fmt.Errorf("hf: unknown element symbol %q (atom %d)", s, i)
+		}
+		atoms[i] = Atom{Z: z, Ghost: !mol.IsReal(i)}
+		copy(atoms[i].Pos[:], mol.Geometry[3*i:3*i+3])
+	}
+	return atoms, nil
+}
+
 // setKeyword applies one Psi4-named keyword.
 func (opt *Options) setKeyword(k string, v any) error {
 	var err error
 	switch strings.ToLower(k) {
 	case "scf_type":
-		err = wantString(k, v, "pk", "direct", "out_of_core", "conv")
+		if err = wantString(k, v, "pk", "direct", "out_of_core", "conv"); err == nil {
+			opt.SCFType = strings.ToLower(fmt.Sprint(v))
+		}
 	case "mp2_type":
 		err = wantString(k, v, "conv")
 	case "guess":

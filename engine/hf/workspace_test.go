@@ -49,7 +49,7 @@ func wsCalcs() []wsCalc {
 		{name: "ghost dimer 6-31g gradient", atoms: dimerWithGhosts(), opt: Options{Method: "hf", Basis: "6-31g", Threads: 1}, grad: true},
 		{name: "OH uhf cc-pvdz gradient", atoms: oh, opt: Options{Method: "hf", Basis: "cc-pvdz", Threads: 2, Charges: charges}, grad: true},
 		{name: "trimer sto-3g gradient again", atoms: waterTrimer(), opt: Options{Method: "hf", Basis: "sto-3g", Threads: 2}, grad: true},
-		{name: "water 3-21g direct gradient", atoms: water(), opt: Options{Method: "hf", Basis: "3-21g", Threads: 2, Memory: directMemory}, grad: true},
+		{name: "water 3-21g direct gradient", atoms: water(), opt: Options{Method: "hf", Basis: "3-21g", Threads: 2, SCFType: "direct"}, grad: true},
 		{name: "OH ump2 6-31g gradient", atoms: oh, opt: Options{Method: "mp2", Basis: "6-31g", Threads: 2, Charges: charges}, grad: true},
 		{name: "water sto-3g energy", atoms: water(), opt: Options{Method: "hf", Basis: "sto-3g", Threads: 2}},
 	}
