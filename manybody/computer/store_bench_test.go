@@ -1,5 +1,3 @@
-//go:build unix
-
 package computer_test
 
 import (
@@ -7,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -15,21 +12,6 @@ import (
 	"github.com/qcmb-go/qcmb/executor/store"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 )
-
-// cpuTime is the processor time (user and system) this process has used so far. On a
-// shared, loaded machine it says more than the wall time of a benchmark.
-func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// reportCPU reports the processor time per operation since start.
-func reportCPU(b *testing.B, start time.Duration) {
-	b.ReportMetric((cpuTime(b)-start).Seconds()/float64(b.N), "cpu-s/op")
-}
 
 // timed measures the time spent in a Store's methods.
 type timed struct {
@@ -108,7 +90,6 @@ func BenchmarkWater4Rerun(b *testing.B) {
 	nothing := executor.ExecutorFunc(func(ctx context.Context, tasks []executor.Task, handle func(executor.Outcome)) error {
 		return fmt.Errorf("%d tasks reached the executor", len(tasks))
 	})
-	defer reportCPU(b, cpuTime(b))
 	for b.Loop() {
 		s, err := store.OpenSQLite(ctx, path)
 		if err != nil {
@@ -128,4 +109,3 @@ func BenchmarkWater4Rerun(b *testing.B) {
 		s.Close()
 	}
 }
-
