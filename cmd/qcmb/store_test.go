@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"os/exec"
@@ -17,6 +18,9 @@ import (
 
 	"github.com/qcmb-go/qcmb/engine"
 	"github.com/qcmb-go/qcmb/engine/hf"
+	"github.com/qcmb-go/qcmb/executor"
+	"github.com/qcmb-go/qcmb/executor/store"
+	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
 	"github.com/qcmb-go/qcmb/stats"
 )
@@ -270,4 +274,36 @@ func TestRunChecksPathsFirst(t *testing.T) {
 	data, err := os.ReadFile(notes)
 	require.NoError(t, err)
 	require.Equal(t, "my notes", string(data))
+}
+
+func TestResumeHint(t *testing.T) {
+	failed := []executor.Outcome{{ID: "t3", Err: errors.New("boom")}}
+	completed := map[string]*qcschema.AtomicResult{"t1": {}, "t2": {}}
+	cases := []struct {
+		name  string
+		err   error
+		store string
+		want  []string
+	}{
+		{"failed task", &computer.RunError{Failed: failed, Completed: completed, Err: errors.New("1 task failed")}, "r.db",
+			[]string{"1 task failed", "the 2 finished results are kept in r.db", "run the same command again"}},
+		{"interrupted", &computer.RunError{Completed: completed, Err: fmt.Errorf("executor: cancelled: %w", context.Canceled)}, "r.db",
+			[]string{"interrupted: 2 of 5 tasks finished, 0 failed, 3 not run", "run the same command again"}},
+		{"no store", &computer.RunError{Failed: failed, Completed: completed, Err: errors.New("x")}, "",
+			[]string{"nothing was kept (--no-store)"}},
+		{"store full", &computer.RunError{Completed: completed, Err: fmt.Errorf("store: %w", store.ErrFull)}, "r.db",
+			[]string{"r.db is full; what it holds is intact", "run the same command again"}},
+		{"store damaged", &computer.RunError{Err: fmt.Errorf("store: %w", store.ErrCorrupt)}, "r.db",
+			[]string{"r.db is damaged", "--no-store"}},
+		{"not a run error", errors.New("bad input"), "r.db", []string{"bad input"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := withResumeHint(c.err, 5, c.store)
+			require.ErrorIs(t, err, c.err)
+			for _, w := range c.want {
+				require.Contains(t, err.Error(), w)
+			}
+		})
+	}
 }
