@@ -114,7 +114,7 @@ func reference(t *testing.T, input string) []byte {
 func TestRunResumesAfterKill(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
-			input := testInput(t, map[string]any{"sleep": 0.25})
+			input := testInput(t, map[string]any{"sleep": 0.4})
 			dir := t.TempDir()
 			db := filepath.Join(dir, "results.db")
 			out := filepath.Join(dir, "result.json")
