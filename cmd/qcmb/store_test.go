@@ -127,16 +127,27 @@ func TestRunResumesAfterKill(t *testing.T) {
 			cmd.Stderr = &stderr
 			require.NoError(t, cmd.Start())
 			deadline := time.Now().Add(30 * time.Second)
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
 			for {
 				rep, err := storeShow(t, input, db)
 				if err == nil && rep.Counts["done"] >= 2 {
 					break
 				}
-				require.True(t, time.Now().Before(deadline), "no results stored in time: %v", err)
+				select {
+				case err := <-exited:
+					t.Fatalf("the run ended (%v) before it was stopped; stderr:\n%s", err, stderr.String())
+				default:
+				}
+				if time.Now().After(deadline) {
+					_ = cmd.Process.Kill()
+					<-exited
+					t.Fatalf("no results stored in time; stderr:\n%s", stderr.String())
+				}
 				time.Sleep(20 * time.Millisecond)
 			}
 			require.NoError(t, cmd.Process.Signal(sig))
-			err := cmd.Wait()
+			err := <-exited
 			var exit *exec.ExitError
 			require.ErrorAs(t, err, &exit, "the run ends with an error status")
 			if sig == syscall.SIGINT {

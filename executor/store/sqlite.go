@@ -168,30 +168,34 @@ func (s *SQLite) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if fresh {
-		tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: one process creates the schema
-		if err != nil {
-			return s.wrap("creating the schema", err)
-		}
-		defer tx.Rollback()
-		if fresh, err = s.check(ctx, tx); err != nil {
-			return err
-		}
-		if fresh {
-			if _, err := tx.ExecContext(ctx, schema+fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d;", applicationID, schemaVersion)); err != nil {
-				return s.wrap("creating the schema", err)
-			}
-		}
-		if err := tx.Commit(); err != nil {
-			return s.wrap("creating the schema", err)
-		}
-	}
+	// WAL mode first: for a new file it is set before there is anything to convert, and
+	// for a store it is set already (a persistent setting), so no process waits on
+	// another's conversion.
 	var mode string
 	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
 		return s.wrap("turning on WAL mode", err)
 	}
 	if !strings.EqualFold(mode, "wal") {
 		return fmt.Errorf("store %s: cannot use WAL mode (journal mode is %s)", s.path, mode)
+	}
+	if !fresh {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: one process creates the schema
+	if err != nil {
+		return s.wrap("creating the schema", err)
+	}
+	defer tx.Rollback()
+	if fresh, err = s.check(ctx, tx); err != nil {
+		return err
+	}
+	if fresh {
+		if _, err := tx.ExecContext(ctx, schema+fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d;", applicationID, schemaVersion)); err != nil {
+			return s.wrap("creating the schema", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return s.wrap("creating the schema", err)
 	}
 	return nil
 }
