@@ -267,10 +267,10 @@ func (c *canonicalizer) number(dst []byte) ([]byte, error) {
 		}
 		break
 	}
-	text := string(c.b[start:c.i])
-	if text == "" || !json.Valid(c.b[start:c.i]) {
+	if !validNumber(c.b[start:c.i]) {
 		return dst, errSyntax
 	}
+	text := string(c.b[start:c.i])
 	if i, err := strconv.ParseInt(text, 10, 64); err == nil {
 		return strconv.AppendInt(dst, i, 10), nil
 	}
@@ -282,4 +282,43 @@ func (c *canonicalizer) number(dst []byte) ([]byte, error) {
 		return strconv.AppendInt(dst, int64(f), 10), nil
 	}
 	return strconv.AppendFloat(dst, f, 'g', -1, 64), nil
+}
+
+// validNumber reports whether b is a JSON number:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func validNumber(b []byte) bool {
+	i := 0
+	digits := func() int {
+		n := 0
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(b)
 }
