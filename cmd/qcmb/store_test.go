@@ -318,3 +318,33 @@ func TestResumeHint(t *testing.T) {
 		})
 	}
 }
+
+// Two runs of one input share a store at once: both finish, with the same result as a run
+// of its own.
+func TestTwoRunsShareAStore(t *testing.T) {
+	input := testInput(t, map[string]any{"sleep": 0.05})
+	dir := t.TempDir()
+	db := filepath.Join(dir, "results.db")
+	var cmds []*exec.Cmd
+	var outs []string
+	for i := range 2 {
+		out := filepath.Join(dir, fmt.Sprintf("result%d.json", i))
+		cmd := exec.Command(os.Args[0], "run", input, "--executor", "pool", "--workers", "2", "--store", db, "-o", out)
+		cmd.Env = append(os.Environ(), childEnv+"=1")
+		require.NoError(t, cmd.Start())
+		cmds, outs = append(cmds, cmd), append(outs, out)
+	}
+	for _, cmd := range cmds {
+		require.NoError(t, cmd.Wait())
+	}
+	want := reference(t, input)
+	for _, out := range outs {
+		got, err := os.ReadFile(out)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got))
+	}
+	rep, err := storeShow(t, input, db)
+	require.NoError(t, err)
+	require.Equal(t, map[string]int{"done": 5, "failed": 0, "missing": 0}, rep.Counts)
+	require.Len(t, rep.Runs, 2)
+}
