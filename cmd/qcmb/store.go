@@ -94,8 +94,12 @@ func withResumeHint(runErr error, total int, storePath string) error {
 		fmt.Fprintf(&b, "the result store %s is full; what it holds is intact: free some space, then run the same command again to compute only what is missing:\n  %s",
 			storePath, shellCommand(os.Args))
 	default:
-		fmt.Fprintf(&b, "the %d finished results are kept in %s; run the same command again to compute only what is missing:\n  %s",
-			len(re.Completed), storePath, shellCommand(os.Args))
+		then := "run the same command again"
+		if len(re.Failed) > 0 {
+			then = "once what made tasks fail is fixed, run the same command again"
+		}
+		fmt.Fprintf(&b, "%d finished results are kept in %s; %s to compute only what is missing:\n  %s",
+			len(re.Completed), storePath, then, shellCommand(os.Args))
 	}
 	return fmt.Errorf("%w\n%s", runErr, b.String())
 }

@@ -297,7 +297,7 @@ func TestResumeHint(t *testing.T) {
 		want  []string
 	}{
 		{"failed task", &computer.RunError{Failed: failed, Completed: completed, Err: errors.New("1 task failed")}, "r.db",
-			[]string{"1 task failed", "the 2 finished results are kept in r.db", "run the same command again"}},
+			[]string{"1 task failed", "2 finished results are kept in r.db", "run the same command again"}},
 		{"interrupted", &computer.RunError{Completed: completed, Err: fmt.Errorf("executor: cancelled: %w", context.Canceled)}, "r.db",
 			[]string{"interrupted: 2 of 5 tasks finished, 0 failed, 3 not run", "run the same command again"}},
 		{"no store", &computer.RunError{Failed: failed, Completed: completed, Err: errors.New("x")}, "",
