@@ -32,10 +32,16 @@ func reportCPU(b *testing.B, start time.Duration) {
 	b.ReportMetric((cpuTime(b)-start).Seconds()/float64(b.N), "cpu-s/op")
 }
 
-// BenchmarkReadGradients reads back 5,000 stored gradient results of 30-atom fragments
-// (key, lookup, decode; target: under 1 s).
+// BenchmarkReadGradients reads back 5,000 stored gradient results (key, lookup, decode;
+// target: under 1 s) of water-trimer-sized (9 atoms) and of 30-atom fragments.
 func BenchmarkReadGradients(b *testing.B) {
-	const n, atoms = 5000, 30
+	for _, atoms := range []int{9, 30} {
+		b.Run(fmt.Sprintf("atoms=%d", atoms), func(b *testing.B) { readGradients(b, atoms) })
+	}
+}
+
+func readGradients(b *testing.B, atoms int) {
+	const n = 5000
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "results.db")
 	s, err := store.OpenSQLite(ctx, path)
@@ -62,7 +68,7 @@ func BenchmarkReadGradients(b *testing.B) {
 		}
 		tasks[i] = executor.Task{ID: in.ID, Program: "embedded", Payload: payload}
 		res := qcschema.NewAtomicResult(&in, qcschema.Provenance{Creator: "benchmark"})
-		e := -76*atoms/3 + rng.Float64()
+		e := -76*float64(atoms)/3 + rng.Float64()
 		grad := make([]float64, 3*atoms)
 		for k := range grad {
 			grad[k] = rng.NormFloat64() * 1e-2

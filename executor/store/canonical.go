@@ -270,9 +270,12 @@ func (c *canonicalizer) number(dst []byte) ([]byte, error) {
 	if !validNumber(c.b[start:c.i]) {
 		return dst, errSyntax
 	}
-	text := string(c.b[start:c.i])
-	if i, err := strconv.ParseInt(text, 10, 64); err == nil {
-		return strconv.AppendInt(dst, i, 10), nil
+	raw := c.b[start:c.i]
+	text := string(raw)
+	if bytes.IndexAny(raw, ".eE") < 0 {
+		if i, err := strconv.ParseInt(text, 10, 64); err == nil {
+			return strconv.AppendInt(dst, i, 10), nil
+		}
 	}
 	f, err := strconv.ParseFloat(text, 64)
 	if err != nil && !math.IsInf(f, 0) {
