@@ -1,6 +1,7 @@
 package qcschema
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 )
@@ -155,10 +156,14 @@ func (r ReturnResult) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads a scalar, a flat array or a nested array (flattened row-major).
 func (r *ReturnResult) UnmarshalJSON(data []byte) error {
 	*r = ReturnResult{}
-	var x float64
-	if err := json.Unmarshal(data, &x); err == nil {
-		r.Scalar = x
-		return nil
+	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) == 0 || trimmed[0] != '[' {
+		// Not an array: a scalar, or an error that names what it is. (Arrays, gradients
+		// and Hessians, skip this attempt: it would scan them once more for nothing.)
+		var x float64
+		if err := json.Unmarshal(data, &x); err == nil {
+			r.Scalar = x
+			return nil
+		}
 	}
 	flat, err := UnmarshalFlat(data)
 	if err != nil {

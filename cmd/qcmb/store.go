@@ -90,11 +90,21 @@ func withResumeHint(runErr error, total int, storePath string) error {
 		fmt.Fprintf(&b, "interrupted: %d of %d tasks finished, %d failed, %d not run\n",
 			len(re.Completed), total, len(re.Failed), total-len(re.Completed)-len(re.Failed))
 	}
-	if storePath == "" {
+	switch {
+	case storePath == "":
 		b.WriteString("nothing was kept (--no-store); run without --no-store to keep finished results for a rerun")
-	} else {
-		fmt.Fprintf(&b, "the %d finished results are kept in %s; run the same command again to compute only what is missing:\n  %s",
-			len(re.Completed), storePath, shellCommand(os.Args))
+	case errors.Is(runErr, store.ErrCorrupt):
+		fmt.Fprintf(&b, "the result store %s is damaged and was left as it is; run with another --store FILE or with --no-store", storePath)
+	case errors.Is(runErr, store.ErrFull):
+		fmt.Fprintf(&b, "the result store %s is full; what it holds is intact: free some space, then run the same command again to compute only what is missing:\n  %s",
+			storePath, shellCommand(os.Args))
+	default:
+		then := "run the same command again"
+		if len(re.Failed) > 0 {
+			then = "once what made tasks fail is fixed, run the same command again"
+		}
+		fmt.Fprintf(&b, "%d finished results are kept in %s; %s to compute only what is missing:\n  %s",
+			len(re.Completed), storePath, then, shellCommand(os.Args))
 	}
 	return fmt.Errorf("%w\n%s", runErr, b.String())
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"os/exec"
@@ -17,6 +18,9 @@ import (
 
 	"github.com/qcmb-go/qcmb/engine"
 	"github.com/qcmb-go/qcmb/engine/hf"
+	"github.com/qcmb-go/qcmb/executor"
+	"github.com/qcmb-go/qcmb/executor/store"
+	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
 	"github.com/qcmb-go/qcmb/stats"
 )
@@ -107,7 +111,7 @@ func reference(t *testing.T, input string) []byte {
 func TestRunResumesAfterKill(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
-			input := testInput(t, map[string]any{"sleep": 0.25})
+			input := testInput(t, map[string]any{"sleep": 0.4})
 			dir := t.TempDir()
 			db := filepath.Join(dir, "results.db")
 			out := filepath.Join(dir, "result.json")
@@ -120,16 +124,27 @@ func TestRunResumesAfterKill(t *testing.T) {
 			cmd.Stderr = &stderr
 			require.NoError(t, cmd.Start())
 			deadline := time.Now().Add(30 * time.Second)
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
 			for {
 				rep, err := storeShow(t, input, db)
 				if err == nil && rep.Counts["done"] >= 2 {
 					break
 				}
-				require.True(t, time.Now().Before(deadline), "no results stored in time: %v", err)
+				select {
+				case err := <-exited:
+					t.Fatalf("the run ended (%v) before it was stopped; stderr:\n%s", err, stderr.String())
+				default:
+				}
+				if time.Now().After(deadline) {
+					_ = cmd.Process.Kill()
+					<-exited
+					t.Fatalf("no results stored in time; stderr:\n%s", stderr.String())
+				}
 				time.Sleep(20 * time.Millisecond)
 			}
 			require.NoError(t, cmd.Process.Signal(sig))
-			err := cmd.Wait()
+			err := <-exited
 			var exit *exec.ExitError
 			require.ErrorAs(t, err, &exit, "the run ends with an error status")
 			if sig == syscall.SIGINT {
@@ -267,4 +282,66 @@ func TestRunChecksPathsFirst(t *testing.T) {
 	data, err := os.ReadFile(notes)
 	require.NoError(t, err)
 	require.Equal(t, "my notes", string(data))
+}
+
+func TestResumeHint(t *testing.T) {
+	failed := []executor.Outcome{{ID: "t3", Err: errors.New("boom")}}
+	completed := map[string]*qcschema.AtomicResult{"t1": {}, "t2": {}}
+	cases := []struct {
+		name  string
+		err   error
+		store string
+		want  []string
+	}{
+		{"failed task", &computer.RunError{Failed: failed, Completed: completed, Err: errors.New("1 task failed")}, "r.db",
+			[]string{"1 task failed", "2 finished results are kept in r.db", "run the same command again"}},
+		{"interrupted", &computer.RunError{Completed: completed, Err: fmt.Errorf("executor: cancelled: %w", context.Canceled)}, "r.db",
+			[]string{"interrupted: 2 of 5 tasks finished, 0 failed, 3 not run", "run the same command again"}},
+		{"no store", &computer.RunError{Failed: failed, Completed: completed, Err: errors.New("x")}, "",
+			[]string{"nothing was kept (--no-store)"}},
+		{"store full", &computer.RunError{Completed: completed, Err: fmt.Errorf("store: %w", store.ErrFull)}, "r.db",
+			[]string{"r.db is full; what it holds is intact", "run the same command again"}},
+		{"store damaged", &computer.RunError{Err: fmt.Errorf("store: %w", store.ErrCorrupt)}, "r.db",
+			[]string{"r.db is damaged", "--no-store"}},
+		{"not a run error", errors.New("bad input"), "r.db", []string{"bad input"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := withResumeHint(c.err, 5, c.store)
+			require.ErrorIs(t, err, c.err)
+			for _, w := range c.want {
+				require.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}
+
+// Two runs of one input share a store at once: both finish, with the same result as a run
+// of its own.
+func TestTwoRunsShareAStore(t *testing.T) {
+	input := testInput(t, map[string]any{"sleep": 0.05})
+	dir := t.TempDir()
+	db := filepath.Join(dir, "results.db")
+	var cmds []*exec.Cmd
+	var outs []string
+	for i := range 2 {
+		out := filepath.Join(dir, fmt.Sprintf("result%d.json", i))
+		cmd := exec.Command(os.Args[0], "run", input, "--executor", "pool", "--workers", "2", "--store", db, "-o", out)
+		cmd.Env = append(os.Environ(), childEnv+"=1")
+		require.NoError(t, cmd.Start())
+		cmds, outs = append(cmds, cmd), append(outs, out)
+	}
+	for _, cmd := range cmds {
+		require.NoError(t, cmd.Wait())
+	}
+	want := reference(t, input)
+	for _, out := range outs {
+		got, err := os.ReadFile(out)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got))
+	}
+	rep, err := storeShow(t, input, db)
+	require.NoError(t, err)
+	require.Equal(t, map[string]int{"done": 5, "failed": 0, "missing": 0}, rep.Counts)
+	require.Len(t, rep.Runs, 2)
 }

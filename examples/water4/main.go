@@ -2,6 +2,8 @@
 // tetramer through 4-body with cp, nocp and vmfc counterpoise treatments, computed three
 // times (serial, goroutine pool, worker subprocesses). It prints the n-body table and the
 // timing statistics of each run and checks that the three results are bitwise identical.
+// The serial run keeps its results in an in-memory result store; a last run answers every
+// task from that store, as "qcmb run" does when a run is resumed.
 //
 //	go run ./examples/water4 [--program embedded] [--method hf] [--basis sto-3g] [--workers 2]
 package main
@@ -24,6 +26,7 @@ import (
 	_ "github.com/qcmb-go/qcmb/engine/qcengine"
 	_ "github.com/qcmb-go/qcmb/engine/xtb"
 	"github.com/qcmb-go/qcmb/executor"
+	"github.com/qcmb-go/qcmb/executor/store"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
 	"github.com/qcmb-go/qcmb/stats"
@@ -129,12 +132,16 @@ func run(ctx context.Context, program, method, basis string, workers int) error 
 	}
 	var first []byte
 	var serialWall time.Duration
+	results := store.NewMemory()
 	for i, r := range runs {
 		rec := stats.NewRecorder()
 		if i > 0 {
 			rec.SetMeasuredSerial(serialWall)
 		}
 		comp := &computer.Computer{Executor: r.ex, Stats: rec}
+		if i == 0 {
+			comp.Store = results
+		}
 		res, err := comp.Run(ctx, prep)
 		if err != nil {
 			return fmt.Errorf("%s run: %w", r.name, err)
@@ -160,6 +167,23 @@ func run(ctx context.Context, program, method, basis string, workers int) error 
 		}
 	}
 	fmt.Println("serial, pool and subprocess results are bitwise identical")
+
+	// A rerun finds every task in the store that the serial run filled.
+	rec := stats.NewRecorder()
+	res, err := (&computer.Computer{Executor: runs[1].ex, Store: results, Stats: rec}).Run(ctx, prep)
+	if err != nil {
+		return fmt.Errorf("rerun from the store: %w", err)
+	}
+	report := rec.Report(workers)
+	got, err := fingerprint(res)
+	if err != nil {
+		return err
+	}
+	if report.Reused != len(prep.Tasks) || !bytes.Equal(first, got) {
+		return fmt.Errorf("rerun from the store: %d of %d tasks reused, identical result %v", report.Reused, len(prep.Tasks), bytes.Equal(first, got))
+	}
+	fmt.Printf("rerun from the result store: %d tasks reused, none computed, in %s; the result is bitwise identical\n",
+		report.Reused, stats.FormatDuration(report.Wall))
 	return nil
 }
 

@@ -79,3 +79,27 @@ func ExampleTaskKey() {
 	fmt.Println(idA, idB, a == b, a == c)
 	// Output: a b false true
 }
+
+// Lookup tells what a store holds for a batch before anything runs, as "qcmb store show"
+// does.
+func ExampleLookup() {
+	s := store.NewMemory()
+	ctx := context.Background()
+	_ = store.Wrap(executor.NewSerial(executor.Options{}), s).Execute(ctx, []executor.Task{h2(1.4)}, func(executor.Outcome) {})
+
+	tasks := []executor.Task{h2(1.4), h2(1.5)}
+	found, _ := store.Lookup(ctx, s, tasks)
+	for i, f := range found {
+		switch {
+		case f.Result != nil:
+			fmt.Printf("%s: done, %.4f hartree\n", tasks[i].ID, *f.Result.Properties.ReturnEnergy)
+		case f.Entry != nil:
+			fmt.Printf("%s: failed: %s\n", tasks[i].ID, f.Entry.Error)
+		default:
+			fmt.Printf("%s: missing\n", tasks[i].ID)
+		}
+	}
+	// Output:
+	// H2 at 1.4 bohr: done, -1.1167 hartree
+	// H2 at 1.5 bohr: missing
+}

@@ -1,14 +1,9 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/json"
-	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -50,60 +45,6 @@ func programName(p string) string {
 		return executor.DefaultProgram
 	}
 	return strings.ToLower(p)
-}
-
-func canonicalPayload(payload []byte) ([]byte, string, error) {
-	dec := json.NewDecoder(bytes.NewReader(payload))
-	dec.UseNumber()
-	var doc map[string]any
-	if err := dec.Decode(&doc); err != nil {
-		return nil, "", fmt.Errorf("store: task payload is not a JSON object: %w", err)
-	}
-	if dec.More() {
-		return nil, "", fmt.Errorf("store: task payload has data after its JSON object")
-	}
-	id, _ := doc["id"].(string)
-	delete(doc, "id")
-	switch extras := doc["extras"].(type) {
-	case nil:
-		delete(doc, "extras")
-	case map[string]any:
-		delete(extras, executor.ProgramKey)
-		if len(extras) == 0 {
-			delete(doc, "extras")
-		}
-	}
-	canon, err := json.Marshal(canonicalNumbers(doc))
-	if err != nil {
-		return nil, "", fmt.Errorf("store: task payload: %w", err)
-	}
-	return canon, id, nil
-}
-
-// canonicalNumbers rewrites every number of v in one form: integers that fit int64 as
-// integers, all others as the shortest representation of their float64 value.
-func canonicalNumbers(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, x := range v {
-			v[k] = canonicalNumbers(x)
-		}
-	case []any:
-		for i, x := range v {
-			v[i] = canonicalNumbers(x)
-		}
-	case json.Number:
-		if i, err := strconv.ParseInt(string(v), 10, 64); err == nil {
-			return json.Number(strconv.FormatInt(i, 10))
-		}
-		if f, err := strconv.ParseFloat(string(v), 64); err == nil && !math.IsInf(f, 0) {
-			if f == math.Trunc(f) && math.Abs(f) < 1<<53 {
-				return json.Number(strconv.FormatInt(int64(f), 10))
-			}
-			return json.Number(strconv.FormatFloat(f, 'g', -1, 64))
-		}
-	}
-	return v
 }
 
 // VersionFunc returns the version of a registered program.

@@ -57,6 +57,12 @@ CREATE INDEX runs_by_input ON runs(input_hash);
 
 // SQLite is a Store in one SQLite file. Several processes may use the same file at once:
 // it is in WAL mode, and a writer waits up to 30 s for another one.
+//
+// Each Put is one transaction, committed when Put returns: it survives a crash or kill of
+// the process. The store does not wait for the disk on every commit (synchronous=NORMAL,
+// SQLite's recommended setting for WAL mode, which keeps storing cheap next to short
+// tasks), so after a power failure or operating system crash the last results may be
+// missing, to be computed again; the store is never damaged by one.
 type SQLite struct {
 	path string
 	db   *sql.DB
@@ -111,7 +117,7 @@ func dsn(path string, pragmas []string) string {
 	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 	var b strings.Builder
 	b.WriteString("file:" + escaped)
-	fmt.Fprintf(&b, "?_pragma=busy_timeout(%d)&_pragma=synchronous(FULL)&_txlock=immediate", busyTimeout.Milliseconds())
+	fmt.Fprintf(&b, "?_pragma=busy_timeout(%d)&_pragma=synchronous(NORMAL)&_txlock=immediate", busyTimeout.Milliseconds())
 	for _, p := range pragmas {
 		b.WriteString("&_pragma=" + p)
 	}
@@ -162,30 +168,34 @@ func (s *SQLite) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if fresh {
-		tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: one process creates the schema
-		if err != nil {
-			return s.wrap("creating the schema", err)
-		}
-		defer tx.Rollback()
-		if fresh, err = s.check(ctx, tx); err != nil {
-			return err
-		}
-		if fresh {
-			if _, err := tx.ExecContext(ctx, schema+fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d;", applicationID, schemaVersion)); err != nil {
-				return s.wrap("creating the schema", err)
-			}
-		}
-		if err := tx.Commit(); err != nil {
-			return s.wrap("creating the schema", err)
-		}
-	}
+	// WAL mode first: for a new file it is set before there is anything to convert, and
+	// for a store it is set already (a persistent setting), so no process waits on
+	// another's conversion.
 	var mode string
 	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
 		return s.wrap("turning on WAL mode", err)
 	}
 	if !strings.EqualFold(mode, "wal") {
 		return fmt.Errorf("store %s: cannot use WAL mode (journal mode is %s)", s.path, mode)
+	}
+	if !fresh {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: one process creates the schema
+	if err != nil {
+		return s.wrap("creating the schema", err)
+	}
+	defer tx.Rollback()
+	if fresh, err = s.check(ctx, tx); err != nil {
+		return err
+	}
+	if fresh {
+		if _, err := tx.ExecContext(ctx, schema+fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d;", applicationID, schemaVersion)); err != nil {
+			return s.wrap("creating the schema", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return s.wrap("creating the schema", err)
 	}
 	return nil
 }
@@ -270,8 +280,7 @@ func (s *SQLite) Get(ctx context.Context, key Key) (Entry, error) {
 	return e, nil
 }
 
-// Put implements Store. The entry is committed (written through to the disk) when Put
-// returns.
+// Put implements Store. The entry is committed when Put returns.
 func (s *SQLite) Put(ctx context.Context, e Entry) error {
 	ok := 0
 	if e.OK {

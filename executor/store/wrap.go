@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -141,40 +144,61 @@ func Lookup(ctx context.Context, s Store, tasks []executor.Task, opts ...Option)
 }
 
 func lookup(ctx context.Context, s Store, k *Keyer, tasks []executor.Task) ([]Found, error) {
+	// Versions first, one program at a time (each may start the program once); then keys,
+	// reads and decoding on every processor.
+	for _, t := range tasks {
+		if _, err := k.Version(ctx, t.Program); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]Found, len(tasks))
-	for i, t := range tasks {
-		version, err := k.Version(ctx, t.Program)
-		if err != nil {
-			return nil, err
-		}
-		key, id, err := TaskKey(t.Program, version, t.Payload)
-		if err != nil {
-			continue // not a JSON object: the executor reports it; there is nothing to key
-		}
-		out[i] = Found{Keyed: true, Key: key, Version: version, id: id}
-		e, err := s.Get(ctx, key)
-		if errors.Is(err, ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out[i].Entry = &e
-		if !e.OK {
-			continue
-		}
-		res := new(qcschema.AtomicResult)
-		if err := json.Unmarshal(e.Result, res); err != nil {
-			return nil, fmt.Errorf("store: result of task %s (key %s): %w: %v", t.ID, key, ErrCorrupt, err)
-		}
-		// The same calculation may have been stored under another input's label; the
-		// result answers this task, so it carries this task's id.
-		if res.ID == e.TaskID {
-			res.ID = id
-		}
-		out[i].Result = res
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range tasks {
+		g.Go(func() error {
+			f, err := lookupOne(gctx, s, k, tasks[i])
+			out[i] = f
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+func lookupOne(ctx context.Context, s Store, k *Keyer, t executor.Task) (Found, error) {
+	version, err := k.Version(ctx, t.Program)
+	if err != nil {
+		return Found{}, err
+	}
+	key, id, err := TaskKey(t.Program, version, t.Payload)
+	if err != nil {
+		return Found{}, nil // not a JSON object: the executor reports it; there is nothing to key
+	}
+	f := Found{Keyed: true, Key: key, Version: version, id: id}
+	e, err := s.Get(ctx, key)
+	if errors.Is(err, ErrNotFound) {
+		return f, nil
+	}
+	if err != nil {
+		return Found{}, err
+	}
+	f.Entry = &e
+	if !e.OK {
+		return f, nil
+	}
+	res := new(qcschema.AtomicResult)
+	if err := json.Unmarshal(e.Result, res); err != nil {
+		return Found{}, fmt.Errorf("store: result of task %s (key %s): %w: %v", t.ID, key, ErrCorrupt, err)
+	}
+	// The same calculation may have been stored under another input's label; the result
+	// answers this task, so it carries this task's id.
+	if res.ID == e.TaskID {
+		res.ID = id
+	}
+	f.Result = res
+	return f, nil
 }
 
 // entryOf is the Entry that records outcome o of task t.

@@ -245,33 +245,7 @@ func TestComputerWaterTetramerEmbedded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("65 Hartree-Fock calculations per executor")
 	}
-	xyz, err := os.ReadFile("../../examples/water4/water4.xyz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mol, err := qcschema.ParseXYZ(strings.NewReader(string(xyz)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mol.Fragments = [][]int{{0, 1, 2}, {3, 4, 5}, {6, 7, 8}, {9, 10, 11}}
-	mol.FragmentCharges, mol.FragmentMultiplicities = nil, nil
-	if err := mol.Normalize(); err != nil {
-		t.Fatal(err)
-	}
-	rtd := true
-	in := &qcschema.ManyBodyInput{
-		Molecule: *mol,
-		Specification: qcschema.ManyBodySpecification{
-			Driver: qcschema.DriverEnergy,
-			Keywords: qcschema.ManyBodyKeywords{
-				BsseType:        qcschema.BsseList{qcschema.BsseCP, qcschema.BsseNoCP, qcschema.BsseVMFC},
-				ReturnTotalData: &rtd,
-			},
-			Specification: map[string]qcschema.AtomicSpecification{
-				"(auto)": {Program: "embedded", Model: qcschema.Model{Method: "hf", Basis: "sto-3g"}},
-			},
-		},
-	}
+	in := water4Input(t)
 	exs := executors(t)
 	var want string
 	var energies map[string]float64
@@ -309,6 +283,40 @@ func TestComputerWaterTetramerEmbedded(t *testing.T) {
 	if sum := energies["nocp_corrected_2_body_contribution_to_energy"] + energies["nocp_corrected_3_body_contribution_to_energy"] + energies["nocp_corrected_4_body_contribution_to_energy"]; math.Abs(sum-ieNoCP) > 1e-10 {
 		t.Errorf("nocp contributions sum to %.10f, interaction energy %.10f", sum, ieNoCP)
 	}
+}
+
+// water4Input is the input of examples/water4: the water tetramer, cp, nocp and vmfc
+// through 4-body, HF/STO-3G with the embedded program (65 tasks).
+func water4Input(t testing.TB) *qcschema.ManyBodyInput {
+	t.Helper()
+	xyz, err := os.ReadFile("../../examples/water4/water4.xyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mol, err := qcschema.ParseXYZ(strings.NewReader(string(xyz)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mol.Fragments = [][]int{{0, 1, 2}, {3, 4, 5}, {6, 7, 8}, {9, 10, 11}}
+	mol.FragmentCharges, mol.FragmentMultiplicities = nil, nil
+	if err := mol.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	rtd := true
+	in := &qcschema.ManyBodyInput{
+		Molecule: *mol,
+		Specification: qcschema.ManyBodySpecification{
+			Driver: qcschema.DriverEnergy,
+			Keywords: qcschema.ManyBodyKeywords{
+				BsseType:        qcschema.BsseList{qcschema.BsseCP, qcschema.BsseNoCP, qcschema.BsseVMFC},
+				ReturnTotalData: &rtd,
+			},
+			Specification: map[string]qcschema.AtomicSpecification{
+				"(auto)": {Program: "embedded", Model: qcschema.Model{Method: "hf", Basis: "sto-3g"}},
+			},
+		},
+	}
+	return in
 }
 
 // TestComputerKeepsFinishedResults: a task that always fails yields a *RunError naming it,
