@@ -327,7 +327,7 @@ func TestTwoRunsShareAStore(t *testing.T) {
 	for i := range 2 {
 		out := filepath.Join(dir, fmt.Sprintf("result%d.json", i))
 		cmd := exec.Command(os.Args[0], "run", input, "--executor", "pool", "--workers", "2", "--store", db, "-o", out)
-		cmd.Env = append(os.Environ(), childEnv+"=1")
+		cmd.Env = append(os.Environ(), asMainEnv+"=1")
 		require.NoError(t, cmd.Start())
 		cmds, outs = append(cmds, cmd), append(outs, out)
 	}
