@@ -280,6 +280,58 @@ func (s *SQLite) Get(ctx context.Context, key Key) (Entry, error) {
 	return e, nil
 }
 
+// getManyChunk is how many keys one query of GetMany asks for (SQLite allows 32766
+// parameters).
+const getManyChunk = 500
+
+// GetMany implements BatchGetter.
+func (s *SQLite) GetMany(ctx context.Context, keys []Key) (map[Key]Entry, error) {
+	out := make(map[Key]Entry, len(keys))
+	for len(keys) > 0 {
+		chunk := keys[:min(len(keys), getManyChunk)]
+		keys = keys[len(chunk):]
+		args := make([]any, len(chunk))
+		for i := range chunk {
+			args[i] = chunk[i][:]
+		}
+		q := `SELECT key, program, version, task_id, ok, result, error_type, error, attempts, start_ns, end_ns FROM results WHERE key IN (?` +
+			strings.Repeat(", ?", len(chunk)-1) + `)`
+		if err := s.scanEntries(ctx, out, q, args); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (s *SQLite) scanEntries(ctx context.Context, out map[Key]Entry, q string, args []any) error {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return s.wrap("reading results", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e Entry
+		var key []byte
+		var ok int
+		var startNS, endNS int64
+		if err := rows.Scan(&key, &e.Program, &e.Version, &e.TaskID, &ok, &e.Result,
+			&e.ErrorType, &e.Error, &e.Attempts, &startNS, &endNS); err != nil {
+			return s.wrap("reading results", err)
+		}
+		if len(key) != len(e.Key) {
+			return fmt.Errorf("store %s: %w (a key of %d bytes)", s.path, ErrCorrupt, len(key))
+		}
+		copy(e.Key[:], key)
+		e.OK = ok != 0
+		e.Start, e.End = fromNS(startNS), fromNS(endNS)
+		out[e.Key] = e
+	}
+	if err := rows.Err(); err != nil {
+		return s.wrap("reading results", err)
+	}
+	return nil
+}
+
 // Put implements Store. The entry is committed when Put returns.
 func (s *SQLite) Put(ctx context.Context, e Entry) error {
 	ok := 0

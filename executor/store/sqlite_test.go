@@ -250,3 +250,28 @@ func TestConcurrentWriters(t *testing.T) {
 		}
 	}
 }
+
+// GetMany reads in chunks what Get reads one at a time.
+func TestGetMany(t *testing.T) {
+	const n = 1200 // more than one chunk
+	path := newStoreFile(t, n)
+	s, err := store.OpenSQLite(context.Background(), path)
+	require.NoError(t, err)
+	defer s.Close()
+	var keys []store.Key
+	for i := range n + 5 { // the last five are not stored
+		keys = append(keys, entry("e", i).Key)
+	}
+	got, err := s.GetMany(context.Background(), keys)
+	require.NoError(t, err)
+	require.Len(t, got, n)
+	for i := range n {
+		one, err := s.Get(context.Background(), keys[i])
+		require.NoError(t, err)
+		require.Equal(t, one, got[keys[i]])
+		require.Equal(t, entry("e", i).Result, got[keys[i]].Result)
+	}
+	none, err := s.GetMany(context.Background(), nil)
+	require.NoError(t, err)
+	require.Empty(t, none)
+}

@@ -109,3 +109,10 @@ type RunLister interface {
 	// Runs returns the runs recorded for the input hash ("" for all), oldest first.
 	Runs(ctx context.Context, inputHash string) ([]Run, error)
 }
+
+// BatchGetter is implemented by Stores that read many entries at once faster than one at
+// a time. Lookup and Wrap use it when it is there.
+type BatchGetter interface {
+	// GetMany returns the entries stored under keys; keys with nothing stored are absent.
+	GetMany(ctx context.Context, keys []Key) (map[Key]Entry, error)
+}

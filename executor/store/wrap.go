@@ -145,60 +145,88 @@ func Lookup(ctx context.Context, s Store, tasks []executor.Task, opts ...Option)
 
 func lookup(ctx context.Context, s Store, k *Keyer, tasks []executor.Task) ([]Found, error) {
 	// Versions first, one program at a time (each may start the program once); then keys,
-	// reads and decoding on every processor.
+	// reads and decoding on every processor, or, for a BatchGetter, reads in one go.
 	for _, t := range tasks {
 		if _, err := k.Version(ctx, t.Program); err != nil {
 			return nil, err
 		}
 	}
 	out := make([]Found, len(tasks))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i := range tasks {
-		g.Go(func() error {
-			f, err := lookupOne(gctx, s, k, tasks[i])
-			out[i] = f
+	batch, isBatch := s.(BatchGetter)
+	err := parallel(ctx, len(tasks), func(ctx context.Context, i int) error {
+		version, err := k.Version(ctx, tasks[i].Program)
+		if err != nil {
 			return err
-		})
+		}
+		key, id, err := TaskKey(tasks[i].Program, version, tasks[i].Payload)
+		if err != nil {
+			return nil // not a JSON object: the executor reports it; there is nothing to key
+		}
+		out[i] = Found{Keyed: true, Key: key, Version: version, id: id}
+		if isBatch {
+			return nil
+		}
+		e, err := s.Get(ctx, key)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		out[i].Entry = &e
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	if err := g.Wait(); err != nil {
+	if isBatch {
+		keys := make([]Key, 0, len(tasks))
+		for _, f := range out {
+			if f.Keyed {
+				keys = append(keys, f.Key)
+			}
+		}
+		entries, err := batch.GetMany(ctx, keys)
+		if err != nil {
+			return nil, err
+		}
+		for i := range out {
+			if e, ok := entries[out[i].Key]; ok && out[i].Keyed {
+				out[i].Entry = &e
+			}
+		}
+	}
+	err = parallel(ctx, len(tasks), func(ctx context.Context, i int) error {
+		e := out[i].Entry
+		if e == nil || !e.OK {
+			return nil
+		}
+		res := new(qcschema.AtomicResult)
+		if err := json.Unmarshal(e.Result, res); err != nil {
+			return fmt.Errorf("store: result of task %s (key %s): %w: %v", tasks[i].ID, e.Key, ErrCorrupt, err)
+		}
+		// The same calculation may have been stored under another input's label; the
+		// result answers this task, so it carries this task's id.
+		if res.ID == e.TaskID {
+			res.ID = out[i].id
+		}
+		out[i].Result = res
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-func lookupOne(ctx context.Context, s Store, k *Keyer, t executor.Task) (Found, error) {
-	version, err := k.Version(ctx, t.Program)
-	if err != nil {
-		return Found{}, err
+// parallel calls f(ctx, i) for i in [0, n) on every processor, and returns the first error.
+func parallel(ctx context.Context, n int, f func(ctx context.Context, i int) error) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range n {
+		g.Go(func() error { return f(gctx, i) })
 	}
-	key, id, err := TaskKey(t.Program, version, t.Payload)
-	if err != nil {
-		return Found{}, nil // not a JSON object: the executor reports it; there is nothing to key
-	}
-	f := Found{Keyed: true, Key: key, Version: version, id: id}
-	e, err := s.Get(ctx, key)
-	if errors.Is(err, ErrNotFound) {
-		return f, nil
-	}
-	if err != nil {
-		return Found{}, err
-	}
-	f.Entry = &e
-	if !e.OK {
-		return f, nil
-	}
-	res := new(qcschema.AtomicResult)
-	if err := json.Unmarshal(e.Result, res); err != nil {
-		return Found{}, fmt.Errorf("store: result of task %s (key %s): %w: %v", t.ID, key, ErrCorrupt, err)
-	}
-	// The same calculation may have been stored under another input's label; the result
-	// answers this task, so it carries this task's id.
-	if res.ID == e.TaskID {
-		res.ID = id
-	}
-	f.Result = res
-	return f, nil
+	return g.Wait()
 }
 
 // entryOf is the Entry that records outcome o of task t.
