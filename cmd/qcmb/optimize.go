@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qcmb-go/qcmb/executor"
+	"github.com/qcmb-go/qcmb/executor/store"
 	"github.com/qcmb-go/qcmb/optimize"
 	"github.com/qcmb-go/qcmb/optimize/procedure"
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -27,7 +28,7 @@ geom_maxiter (or maxiter, default 50); intrafrag_step_limit (or trust), _min, _m
 Every step runs on the one executor the flags choose. An optimization that does not
 converge is an error; with -o its partial result (success false) is still written.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			data, err := inputsOf(cmd)(args[0])
 			if err != nil {
 				return err
@@ -36,9 +37,35 @@ converge is an error; with -o its partial result (success false) is still writte
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
+			if err := checkOutputPath("-o", f.output); err != nil {
+				return err
+			}
+			f.changed = cmd.Flags().Changed
 			ex, _, err := newExecutor(f, executor.Options{})
 			if err != nil {
 				return err
+			}
+			// One executor for every step: workers (and Slurm jobs) start once, not per
+			// gradient, and stop however the optimization ends.
+			if st, ok := ex.(executor.Starter); ok {
+				if err := st.Start(cmd.Context()); err != nil {
+					return err
+				}
+				defer func() {
+					if cerr := st.Close(); cerr != nil {
+						err = errors.Join(err, cerr)
+					}
+				}()
+			}
+			// Every single point is stored as it arrives: a rerun after a crash, or a step
+			// that revisits a geometry, computes nothing twice.
+			if !f.noStore {
+				results, err := openRunStore(cmd.Context(), f.store)
+				if err != nil {
+					return err
+				}
+				defer results.Close()
+				ex = store.Wrap(ex, results)
 			}
 			log := cmd.ErrOrStderr()
 			p := &procedure.Procedure{Executor: ex, Observe: func(pt optimize.Point) {
@@ -62,12 +89,16 @@ converge is an error; with -o its partial result (success false) is still writte
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.executor, "executor", "pool", "serial, pool or subprocess")
+	fl.StringVar(&f.executor, "executor", "pool", "serial, pool, subprocess or slurm")
 	fl.IntVar(&f.workers, "workers", 0, "number of workers (default: number of CPUs)")
 	fl.StringVarP(&f.output, "output", "o", "", "write the OptimizationResult here instead of standard output")
 	fl.DurationVar(&f.timeout, "timeout", 0, "per-task time limit (0: none)")
 	fl.IntVar(&f.retries, "retries", 1, "extra attempts for tasks that fail transiently")
-	fl.StringVar(&f.workerCommand, "worker-command", "", `worker command of the subprocess executor (default: this program's "worker")`)
+	fl.StringVar(&f.workerCommand, "worker-command", "", `worker command of the subprocess or slurm executor (default: this program's "worker")`)
+	fl.StringVar(&f.store, "store", defaultStorePath(), "keep every finished single point in this result store; rerunning computes only what is missing")
+	fl.BoolVar(&f.noStore, "no-store", false, "keep no results: no store is read or written")
+	cmd.MarkFlagsMutuallyExclusive("store", "no-store")
+	addSlurmFlags(fl, &f.slurm)
 	return cmd
 }
 

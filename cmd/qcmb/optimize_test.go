@@ -96,3 +96,24 @@ func TestOptimizeCommandErrors(t *testing.T) {
 		require.False(t, math.IsNaN(partial.FinalMolecule.Geometry[0]))
 	})
 }
+
+// TestOptimizeResumesFromStore: every single point of an optimization runs on subprocess
+// workers started once for all steps and is stored as it arrives; the same optimization
+// again takes them from the store and writes the same result, byte for byte.
+func TestOptimizeResumesFromStore(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "results.db")
+	run := func(name string) []byte {
+		out := filepath.Join(dir, name)
+		_, err := execute(t, "optimize", "--executor", "subprocess", "--workers", "2",
+			"--worker-command", os.Args[0]+" worker", "--store", db,
+			"../../testdata/optimize/water_dimer_nocp_sto3g.json", "-o", out)
+		require.NoError(t, err)
+		data, err := os.ReadFile(out)
+		require.NoError(t, err)
+		return data
+	}
+	first := run("first.json")
+	second := run("second.json")
+	require.Equal(t, string(first), string(second))
+}
