@@ -171,8 +171,8 @@ func (s *SQLite) init(ctx context.Context) error {
 	// WAL mode first: for a new file it is set before there is anything to convert, and
 	// for a store it is set already (a persistent setting), so no process waits on
 	// another's conversion.
-	var mode string
-	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
+	mode, err := s.walMode(ctx)
+	if err != nil {
 		return s.wrap("turning on WAL mode", err)
 	}
 	if !strings.EqualFold(mode, "wal") {
@@ -200,6 +200,25 @@ func (s *SQLite) init(ctx context.Context) error {
 	return nil
 }
 
+// walMode turns on WAL mode. The change takes a lock that SQLite does not wait for (the
+// busy timeout does not apply), so while another process creates the same new store it is
+// tried again, for up to the busy timeout.
+func (s *SQLite) walMode(ctx context.Context) (string, error) {
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		var mode string
+		err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return mode, err
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
 type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
@@ -207,15 +226,13 @@ type querier interface {
 // check reports whether the database is empty (to be created), and an error unless it is
 // empty or a qcmb store of a schema this code knows.
 func (s *SQLite) check(ctx context.Context, q querier) (fresh bool, err error) {
+	// One statement, so one snapshot: read apart, another process's creation of the
+	// schema could show between the reads as tables without an application id.
 	var appID, version, objects int64
-	if err := q.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+	const header = `SELECT (SELECT application_id FROM pragma_application_id()),
+		(SELECT user_version FROM pragma_user_version()), (SELECT count(*) FROM sqlite_schema)`
+	if err := q.QueryRowContext(ctx, header).Scan(&appID, &version, &objects); err != nil {
 		return false, s.wrap("reading the header", err)
-	}
-	if err := q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return false, s.wrap("reading the header", err)
-	}
-	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&objects); err != nil {
-		return false, s.wrap("reading the schema", err)
 	}
 	switch {
 	case appID == 0 && version == 0 && objects == 0:
@@ -250,6 +267,12 @@ func (s *SQLite) wrap(op string, err error) error {
 		}
 	}
 	return fmt.Errorf("store %s: %s: %w", s.path, op, err)
+}
+
+// isBusy reports whether err is SQLite's "database is locked".
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // Path returns the file name of the store.
