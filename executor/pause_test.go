@@ -9,33 +9,34 @@ import (
 )
 
 // TestTimeoutIgnoresPause: when the coordinator does not run for a while (the process was
-// stopped by SIGSTOP, here simulated by a handle that blocks), the time it missed does not
-// count against the tasks running meanwhile: before the fix, every task in flight was
-// killed as timed out when the coordinator ran again.
+// stopped by SIGSTOP, here simulated by an OnStart callback that blocks the coordinator
+// once both tasks run), the time it missed does not count against the tasks running
+// meanwhile: before the fix, every task in flight was killed as timed out when the
+// coordinator ran again. Each task runs 4 s against a limit of 3.5 s, 3 s of it during the
+// pause.
 func TestTimeoutIgnoresPause(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for seconds")
 	}
-	s, _ := newSubprocess(t, 2, executor.Options{Timeout: 3500 * time.Millisecond}, "engine")
+	started := 0
+	opt := executor.Options{Timeout: 3500 * time.Millisecond, OnStart: func(int) {
+		started++
+		if started == 2 {
+			time.Sleep(3 * time.Second) // the coordinator is stopped
+		}
+	}}
+	s, _ := newSubprocess(t, 2, opt, "engine")
+	s.Pipeline = 1 // one task per worker: both run at once
 	tasks := []executor.Task{
-		task(t, "quick", nil),
 		task(t, "slow1", map[string]any{"sleep": 4.0}),
 		task(t, "slow2", map[string]any{"sleep": 4.0}),
 	}
-	tasks[0].Cost = 10 // first
-	paused := false
-	ex := executor.ExecutorFunc(func(ctx context.Context, tasks []executor.Task, handle func(executor.Outcome)) error {
-		return s.Execute(ctx, tasks, func(o executor.Outcome) {
-			handle(o)
-			if !paused {
-				paused = true
-				time.Sleep(3 * time.Second) // the coordinator is stopped
-			}
-		})
-	})
-	got, err := run(t, context.Background(), ex, tasks)
+	got, err := run(t, context.Background(), s, tasks)
 	if err != nil {
 		t.Fatalf("a pause of the coordinator failed tasks: %v", err)
+	}
+	if started != 2 {
+		t.Fatalf("%d tasks started, want 2", started)
 	}
 	for i, o := range got {
 		if o.Attempts != 1 || o.Result == nil {

@@ -368,9 +368,9 @@ func (r *subRun) send(p *proc, i int, now time.Time) {
 		return
 	}
 	r.attempts[i]++
-	if len(p.inflight) == 0 {
+	head := len(p.inflight) == 0
+	if head {
 		p.headStart = now
-		r.started(i)
 		p.headRun = time.Time{}
 		if p.reading {
 			p.headRun = r.vnow
@@ -378,6 +378,9 @@ func (r *subRun) send(p *proc, i int, now time.Time) {
 	}
 	p.inflight = append(p.inflight, i)
 	p.in <- append(line, '\n')
+	if head {
+		r.started(i) // once the worker has its input: OnStart may take its time
+	}
 }
 
 func (r *subRun) onEvent(ev event) {
