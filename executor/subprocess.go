@@ -34,7 +34,8 @@ import (
 //
 // Options.Timeout limits a task's running time: a worker's first task is timed from when
 // the worker first reads its input (on Linux; elsewhere from when it was sent, so there the
-// limit must allow for start-up as well), later ones from the previous answer; time during
+// limit must allow for start-up as well; a worker that reads nothing for a minute beyond
+// the limit is stopped all the same), later ones from the previous answer; time during
 // which this process was stopped (SIGSTOP, ^Z) does not count. Outcome.Start
 // of a task is when it was sent to an idle worker, or when the worker answered the
 // previous task.
@@ -132,6 +133,7 @@ type proc struct {
 	inflight  []int     // tasks sent and not answered, in order
 	headStart time.Time // when inflight[0] started
 	headRun   time.Time // the same on the run clock; zero until the worker reads its input
+	sentRun   time.Time // on the run clock, when inflight[0] was sent
 	reading   bool      // the worker has been seen reading its input
 	stdinW    *os.File  // the write end of the worker's stdin
 	written   atomic.Int64
@@ -351,7 +353,7 @@ func (r *subRun) send(p *proc, i int, now time.Time) {
 	}
 	if len(p.inflight) == 0 {
 		p.headStart = now
-		p.headRun = time.Time{}
+		p.headRun, p.sentRun = time.Time{}, r.vnow
 		if p.reading {
 			p.headRun = r.vnow
 		}
@@ -427,13 +429,15 @@ func (r *subRun) onTimer(now time.Time) {
 				continue
 			}
 			if p.headRun.IsZero() {
-				// A task starts when its worker has started up and reads its input.
-				if !startedReading(p) {
+				// A task starts when its worker has started up and reads its input; a
+				// worker that never gets there is stopped all the same.
+				if startedReading(p) {
+					p.headRun, p.reading = r.vnow, true
+				} else if r.vnow.Before(p.sentRun.Add(t + startupAllowance)) {
 					continue
 				}
-				p.headRun, p.reading = r.vnow, true
 			}
-			if r.vnow.Before(p.headRun.Add(t)) {
+			if !p.headRun.IsZero() && r.vnow.Before(p.headRun.Add(t)) {
 				continue
 			}
 			r.retire(p, true)
@@ -705,6 +709,10 @@ func (r *subRun) cleanup() {
 	}
 	r.waitAll()
 }
+
+// startupAllowance is how long, beyond Options.Timeout, a worker may take to start
+// reading its input before its first task is timed out anyway.
+const startupAllowance = time.Minute
 
 // startedReading reports whether worker p has read from its input, or whether that cannot
 // be told here.
