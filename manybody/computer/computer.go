@@ -79,7 +79,7 @@ func Prepare(in *qcschema.ManyBodyInput) (*Prepared, error) {
 		driver = qcschema.DriverEnergy
 	}
 	if driver != qcschema.DriverEnergy && driver != qcschema.DriverGradient && driver != qcschema.DriverHessian {
-		return nil, fmt.Errorf("manybody: specification.driver %q: want energy, gradient or hessian", driver)
+		return nil, fmt.Errorf("manybody: specification.driver %q: want energy, gradient or hessian", qcschema.Excerpt(driver, qcschema.ExcerptLen))
 	}
 	kw, err := manybody.KeywordsFromInput(in)
 	if err != nil {
@@ -97,7 +97,7 @@ func Prepare(in *qcschema.ManyBodyInput) (*Prepared, error) {
 	for i, t := range plan.Tasks {
 		spec, ok := specs[t.MC]
 		if !ok {
-			return nil, fmt.Errorf("manybody: specification.specification has no model chemistry %q", t.MC)
+			return nil, fmt.Errorf("manybody: specification.specification has no model chemistry %q", qcschema.Excerpt(t.MC, qcschema.ExcerptLen))
 		}
 		if len(t.Basis) > len(t.Real) {
 			ok, seen := ghostOK[t.MC]
