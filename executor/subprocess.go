@@ -145,6 +145,7 @@ type proc struct {
 	inflight  []int     // tasks sent and not answered, in order (pingIndex: the handshake)
 	headStart time.Time // when inflight[0] started
 	headRun   time.Time // the same on the run clock; zero until the worker reads its input
+	sentRun   time.Time // on the run clock, when inflight[0] was sent
 	reading   bool      // the worker has been seen reading its input
 	stdinW    *os.File  // the write end of the worker's stdin
 	written   atomic.Int64
@@ -371,7 +372,7 @@ func (r *subRun) send(p *proc, i int, now time.Time) {
 	head := len(p.inflight) == 0
 	if head {
 		p.headStart = now
-		p.headRun = time.Time{}
+		p.headRun, p.sentRun = time.Time{}, r.vnow
 		if p.reading {
 			p.headRun = r.vnow
 		}
@@ -468,13 +469,15 @@ func (r *subRun) onTimer(now time.Time) {
 				continue
 			}
 			if p.headRun.IsZero() {
-				// A task starts when its worker has started up and reads its input.
-				if !startedReading(p) {
+				// A task starts when its worker has started up and reads its input; a
+				// worker that never gets there is stopped all the same.
+				if startedReading(p) {
+					p.headRun, p.reading = r.vnow, true
+				} else if r.vnow.Before(p.sentRun.Add(t + startupAllowance)) {
 					continue
 				}
-				p.headRun, p.reading = r.vnow, true
 			}
-			if r.vnow.Before(p.headRun.Add(t)) {
+			if !p.headRun.IsZero() && r.vnow.Before(p.headRun.Add(t)) {
 				continue
 			}
 			r.retire(p, true)
@@ -764,6 +767,10 @@ func (r *subRun) cleanup() {
 	}
 	r.waitAll()
 }
+
+// startupAllowance is how long, beyond Options.Timeout, a worker may take to start
+// reading its input before its first task is timed out anyway.
+const startupAllowance = time.Minute
 
 // startedReading reports whether worker p has read from its input, or whether that cannot
 // be told here.

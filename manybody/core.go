@@ -138,7 +138,7 @@ func NormalizeBsseType(in []qcschema.BsseType) ([]qcschema.BsseType, error) {
 		}
 		bt := qcschema.BsseType(s)
 		if btIndex(bt) < 0 {
-			return nil, fmt.Errorf("bsse_type: unknown BSSE treatment %q (want nocp, cp or vmfc)", string(b))
+			return nil, fmt.Errorf("bsse_type: unknown BSSE treatment %q (want nocp, cp or vmfc)", qcschema.Excerpt(string(b), qcschema.ExcerptLen))
 		}
 		if !seen[bt] {
 			seen[bt] = true
@@ -313,7 +313,7 @@ func newCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
 	}
 	if kw.Supersystem != "" {
 		if _, ok := byMC[kw.Supersystem]; ok {
-			return nil, fmt.Errorf("levels: supersystem model chemistry %q also names n-body levels; use another spec name", kw.Supersystem)
+			return nil, fmt.Errorf("levels: supersystem model chemistry %q also names n-body levels; use another spec name", qcschema.Excerpt(kw.Supersystem, qcschema.ExcerptLen))
 		}
 		c.ssIndex = len(c.mcs)
 		c.mcs = append(c.mcs, mcLevel{name: kw.Supersystem, ss: true})

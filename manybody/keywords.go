@@ -65,7 +65,7 @@ func keywordsFromInput(in *qcschema.ManyBodyInput) (Keywords, error) {
 		for k, q := range src.EmbeddingCharges {
 			f, err := strconv.Atoi(strings.TrimSpace(k))
 			if err != nil || f < 1 || f > nfr {
-				return out, fmt.Errorf("specification.keywords.embedding_charges: key %q is not a fragment number in [1, %d]", k, nfr)
+				return out, fmt.Errorf("specification.keywords.embedding_charges: key %q is not a fragment number in [1, %d]", qcschema.Excerpt(k, qcschema.ExcerptLen), nfr)
 			}
 			out.EmbeddingCharges[f] = append([]float64(nil), q...)
 		}
@@ -110,7 +110,7 @@ func keywordsFromInput(in *qcschema.ManyBodyInput) (Keywords, error) {
 			}
 			n, err := strconv.Atoi(key)
 			if err != nil || n < 1 {
-				return out, fmt.Errorf("specification.keywords.levels: key %q is neither a positive n-body level nor \"supersystem\"", k)
+				return out, fmt.Errorf("specification.keywords.levels: key %q is neither a positive n-body level nor \"supersystem\"", qcschema.Excerpt(k, qcschema.ExcerptLen))
 			}
 			levels = append(levels, lvl{n, mc})
 		}
@@ -135,7 +135,7 @@ func keywordsFromInput(in *qcschema.ManyBodyInput) (Keywords, error) {
 			return out, fmt.Errorf("specification.keywords.levels: empty model chemistry")
 		}
 		if seen[l.mc] {
-			return out, fmt.Errorf("specification.keywords.levels: duplicate model chemistry %q; use one spec name per level group", l.mc)
+			return out, fmt.Errorf("specification.keywords.levels: duplicate model chemistry %q; use one spec name per level group", qcschema.Excerpt(l.mc, qcschema.ExcerptLen))
 		}
 		seen[l.mc] = true
 	}
@@ -194,7 +194,7 @@ func keywordsFromInput(in *qcschema.ManyBodyInput) (Keywords, error) {
 	if len(specs) > 0 {
 		for _, l := range levels {
 			if _, ok := specs[l.mc]; !ok {
-				return out, fmt.Errorf("specification.keywords.levels: model chemistry %q is not a key of specification.specification", l.mc)
+				return out, fmt.Errorf("specification.keywords.levels: model chemistry %q is not a key of specification.specification", qcschema.Excerpt(l.mc, qcschema.ExcerptLen))
 			}
 		}
 	}

@@ -35,7 +35,7 @@ func (c *Core) nAtomBasis(basis []int) int {
 // checkTask validates a task against this Core.
 func (c *Core) checkTask(t Task) error {
 	if c.mcIndex(t.MC) < 0 {
-		return fmt.Errorf("task %s: unknown model chemistry %q", t.Label(), t.MC)
+		return fmt.Errorf("task %s: unknown model chemistry %q", t.Label(), qcschema.Excerpt(t.MC, qcschema.ExcerptLen))
 	}
 	if err := checkTaskSets(t.Real, t.Basis, c.nfr); err != nil {
 		return fmt.Errorf("task %s: %w", t.Label(), err)

@@ -110,31 +110,31 @@ func ParseLabel(s string) (Task, error) {
 		t.MC = m[1]
 		var err error
 		if t.Real, err = parseIntCSV(m[2]); err != nil {
-			return Task{}, fmt.Errorf("manybody: label %q: real: %w", s, err)
+			return Task{}, fmt.Errorf("manybody: label %q: real: %w", qcschema.Excerpt(s, qcschema.ExcerptLen), err)
 		}
 		if t.Basis, err = parseIntCSV(m[3]); err != nil {
-			return Task{}, fmt.Errorf("manybody: label %q: basis: %w", s, err)
+			return Task{}, fmt.Errorf("manybody: label %q: basis: %w", qcschema.Excerpt(s, qcschema.ExcerptLen), err)
 		}
 	} else {
 		var parts []json.RawMessage
 		if err := json.Unmarshal([]byte(s), &parts); err != nil {
-			return Task{}, fmt.Errorf("manybody: label %q: %w", s, err)
+			return Task{}, fmt.Errorf("manybody: label %q: %w", qcschema.Excerpt(s, qcschema.ExcerptLen), err)
 		}
 		if len(parts) != 3 {
-			return Task{}, fmt.Errorf("manybody: label %q: want [mc, real, basis]", s)
+			return Task{}, fmt.Errorf("manybody: label %q: want [mc, real, basis]", qcschema.Excerpt(s, qcschema.ExcerptLen))
 		}
 		if err := json.Unmarshal(parts[0], &t.MC); err != nil {
-			return Task{}, fmt.Errorf("manybody: label %q: model chemistry: %w", s, err)
+			return Task{}, fmt.Errorf("manybody: label %q: model chemistry: %w", qcschema.Excerpt(s, qcschema.ExcerptLen), err)
 		}
 		if err := json.Unmarshal(parts[1], &t.Real); err != nil {
-			return Task{}, fmt.Errorf("manybody: label %q: real: %w", s, err)
+			return Task{}, fmt.Errorf("manybody: label %q: real: %w", qcschema.Excerpt(s, qcschema.ExcerptLen), err)
 		}
 		if err := json.Unmarshal(parts[2], &t.Basis); err != nil {
-			return Task{}, fmt.Errorf("manybody: label %q: basis: %w", s, err)
+			return Task{}, fmt.Errorf("manybody: label %q: basis: %w", qcschema.Excerpt(s, qcschema.ExcerptLen), err)
 		}
 	}
 	if err := checkTaskSets(t.Real, t.Basis, 0); err != nil {
-		return Task{}, fmt.Errorf("manybody: label %q: %w", s, err)
+		return Task{}, fmt.Errorf("manybody: label %q: %w", qcschema.Excerpt(s, qcschema.ExcerptLen), err)
 	}
 	t.Level = len(t.Real)
 	t.label = makeLabel(t.MC, t.Real, t.Basis)

@@ -15,13 +15,19 @@ import (
 // fakePsi4 stands in for psi4: it answers --version, and otherwise starts a long-lived
 // child in a session (and process group) of its own, writes a file into its scratch
 // directory (its working directory) and sleeps: the hardest kind of program to clean up
-// after.
+// after. With QCMB_TEST_ANSWER_ON=file it answers with an energy once the file exists
+// instead of sleeping on.
 const fakePsi4 = `#!/bin/sh
 if [ "$1" = "--version" ]; then echo 1.9.1; exit 0; fi
 setsid sleep 300 &
 echo $! > "$QCMB_TEST_PIDS/grandchild-$!"
 echo data > scratch-file
 echo $$ > "$QCMB_TEST_PIDS/program-$$"
+if [ -n "$QCMB_TEST_ANSWER_ON" ]; then
+	while [ ! -e "$QCMB_TEST_ANSWER_ON" ]; do sleep 0.05; done
+	echo '{"success": true, "return_result": -1.5, "properties": {"return_energy": -1.5}}' > input.json
+	exit 0
+fi
 sleep 300
 `
 
@@ -49,14 +55,17 @@ func markedProcesses(mark string) []string {
 	return found
 }
 
-// TestKilledRunLeavesNothing: after a task time-out, Ctrl-C (SIGINT) and SIGTERM to a
-// "qcmb run" child process, with the subprocess and pool executors and a program that
-// starts a child in a process group of its own, no process of the run is left running and
-// no scratch directory remains.
-func TestKilledRunLeavesNothing(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts processes and waits for time-outs")
-	}
+// childRun is a "qcmb run" of the water dimer on the fake psi4, in a child process.
+type childRun struct {
+	cmd           *exec.Cmd
+	done          chan error
+	stderr        bytes.Buffer
+	pids, scratch string // where the programs write their pids; their TMPDIR
+	mark          string
+}
+
+func startChildRun(t *testing.T, args []string, env ...string) *childRun {
+	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +74,65 @@ func TestKilledRunLeavesNothing(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(bin, "psi4"), []byte(fakePsi4), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	input := dimerInput(t, "psi4")
+	r := &childRun{done: make(chan error, 1), pids: t.TempDir(), scratch: t.TempDir(),
+		mark: runMark + "=" + strconv.FormatInt(time.Now().UnixNano(), 36)}
+	r.cmd = exec.Command(self, append([]string{"run", dimerInput(t, "psi4"), "--workers", "2"}, args...)...)
+	r.cmd.Env = append(os.Environ(), asMainEnv+"=1", r.mark, "QCMB_TEST_PIDS="+r.pids, "TMPDIR="+r.scratch,
+		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	r.cmd.Env = append(r.cmd.Env, env...)
+	r.cmd.Stderr = &r.stderr
+	if err := r.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { r.done <- r.cmd.Wait() }()
+	t.Cleanup(func() {
+		for _, p := range markedProcesses(r.mark) {
+			if pid, err := strconv.Atoi(strings.Fields(p)[0]); err == nil {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+	})
+	return r
+}
+
+// waitPrograms waits until n programs have started.
+func (r *childRun) waitPrograms(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		started, _ := filepath.Glob(filepath.Join(r.pids, "program-*"))
+		if len(started) >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d programs started, want %d; stderr:\n%s", len(started), n, r.stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// wait returns the run's exit error.
+func (r *childRun) wait(t *testing.T) error {
+	t.Helper()
+	select {
+	case err := <-r.done:
+		return err
+	case <-time.After(120 * time.Second):
+		_ = r.cmd.Process.Kill()
+		<-r.done
+		t.Fatalf("qcmb run did not end; stderr:\n%s", r.stderr.String())
+		return nil
+	}
+}
+
+// TestKilledRunLeavesNothing: after a task time-out, Ctrl-C (SIGINT) and SIGTERM to a
+// "qcmb run" child process, with the subprocess and pool executors and a program that
+// starts a child in a process group of its own, no process of the run is left running and
+// no scratch directory remains.
+func TestKilledRunLeavesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes and waits for time-outs")
+	}
 	for _, tc := range []struct {
 		name   string
 		signal syscall.Signal // 0: none, the run ends by its time-out
@@ -77,60 +144,56 @@ func TestKilledRunLeavesNothing(t *testing.T) {
 		{"sigterm/pool", syscall.SIGTERM, []string{"--executor", "pool"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pids, scratch := t.TempDir(), t.TempDir()
-			mark := runMark + "=" + strconv.FormatInt(time.Now().UnixNano(), 36)
-			cmd := exec.Command(self, append([]string{"run", input, "--workers", "2"}, tc.args...)...)
-			cmd.Env = append(os.Environ(), asMainEnv+"=1", mark, "QCMB_TEST_PIDS="+pids, "TMPDIR="+scratch,
-				"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
-			defer func() {
-				for _, p := range markedProcesses(mark) {
-					if pid, err := strconv.Atoi(strings.Fields(p)[0]); err == nil {
-						_ = syscall.Kill(pid, syscall.SIGKILL)
-					}
-				}
-			}()
-			// Wait until the programs run with their children, then signal.
-			deadline := time.Now().Add(60 * time.Second)
-			for {
-				started, _ := filepath.Glob(filepath.Join(pids, "program-*"))
-				if len(started) >= 2 || time.Now().After(deadline) {
-					break
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
+			r := startChildRun(t, tc.args)
+			r.waitPrograms(t, 2)
 			if tc.signal != 0 {
-				if err := cmd.Process.Signal(tc.signal); err != nil {
+				if err := r.cmd.Process.Signal(tc.signal); err != nil {
 					t.Fatal(err)
 				}
 			}
-			select {
-			case err := <-done:
-				if err == nil {
-					t.Fatalf("qcmb run succeeded; stderr:\n%s", stderr.String())
-				}
-			case <-time.After(120 * time.Second):
-				_ = cmd.Process.Kill()
-				<-done
-				t.Fatalf("qcmb run did not end; stderr:\n%s", stderr.String())
+			if err := r.wait(t); err == nil {
+				t.Fatalf("qcmb run succeeded; stderr:\n%s", r.stderr.String())
 			}
-			if started, _ := filepath.Glob(filepath.Join(pids, "grandchild-*")); len(started) == 0 {
-				t.Fatalf("no program started; stderr:\n%s", stderr.String())
+			if left := markedProcesses(r.mark); len(left) > 0 {
+				t.Errorf("processes of the run left running:\n%s\nstderr:\n%s", strings.Join(left, "\n"), r.stderr.String())
 			}
-			if left := markedProcesses(mark); len(left) > 0 {
-				t.Errorf("processes of the run left running:\n%s\nstderr:\n%s", strings.Join(left, "\n"), stderr.String())
-			}
-			if left, _ := os.ReadDir(scratch); len(left) > 0 {
+			if left, _ := os.ReadDir(r.scratch); len(left) > 0 {
 				t.Errorf("%d scratch entries left, first %s", len(left), left[0].Name())
 			}
-			if msg := stderr.String(); tc.signal != 0 && !strings.Contains(msg, "signal") {
+			if msg := r.stderr.String(); tc.signal != 0 && !strings.Contains(msg, "signal") {
 				t.Errorf("stderr does not say a signal stopped the run:\n%s", msg)
+			}
+		})
+	}
+}
+
+// TestStoppedRunDoesNotTimeOut: a "qcmb run" stopped with SIGSTOP for longer than its
+// --timeout while its programs run, then continued, finishes once the programs answer: the
+// time it was stopped does not count against the tasks (it used to fail every task in
+// flight as timed out as soon as it continued).
+func TestStoppedRunDoesNotTimeOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("stops a process for seconds")
+	}
+	for _, executor := range []string{"subprocess", "pool"} {
+		t.Run(executor, func(t *testing.T) {
+			answer := filepath.Join(t.TempDir(), "answer")
+			r := startChildRun(t, []string{"--executor", executor, "--timeout", "4s", "--retries", "0", "-o", filepath.Join(t.TempDir(), "out.json")},
+				"QCMB_TEST_ANSWER_ON="+answer)
+			r.waitPrograms(t, 2)
+			if err := r.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(6 * time.Second)
+			if err := r.cmd.Process.Signal(syscall.SIGCONT); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(time.Second) // running again, programs still at work
+			if err := os.WriteFile(answer, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := r.wait(t); err != nil {
+				t.Fatalf("qcmb run failed after SIGSTOP/SIGCONT: %v\n%s", err, r.stderr.String())
 			}
 		})
 	}

@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -77,6 +80,47 @@ func TestEndlessInput(t *testing.T) {
 			}
 			if got := strings.TrimSpace(stderr.String()); got != "qcmb: "+tc.wantErr {
 				t.Errorf("stderr %q, want %q", got, "qcmb: "+tc.wantErr)
+			}
+		})
+	}
+}
+
+// TestErrorsQuoteExcerpts: a bad value of megabytes in an input is quoted by a short
+// excerpt in the one error line (it used to be echoed whole, and a psi4 option's value
+// once per task).
+func TestErrorsQuoteExcerpts(t *testing.T) {
+	var in map[string]any
+	data, err := os.ReadFile("../../testdata/inputs/qcmanybody_water_dimer_cp_energy.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := strings.Repeat("b", 5<<20)
+	for _, tc := range []struct {
+		name string
+		set  func(in map[string]any)
+	}{
+		{"driver", func(in map[string]any) { in["specification"].(map[string]any)["driver"] = big }},
+		{"bsse_type", func(in map[string]any) {
+			in["specification"].(map[string]any)["keywords"].(map[string]any)["bsse_type"] = []any{big}
+		}},
+		{"levels key", func(in map[string]any) {
+			in["specification"].(map[string]any)["keywords"].(map[string]any)["levels"] = map[string]any{big: "scf"}
+		}},
+		{"symbol", func(in map[string]any) { in["molecule"].(map[string]any)["symbols"].([]any)[0] = big }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := json.Unmarshal(data, &in); err != nil {
+				t.Fatal(err)
+			}
+			tc.set(in)
+			path := filepath.Join(t.TempDir(), "in.json")
+			b, _ := json.Marshal(in)
+			if err := os.WriteFile(path, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := execute(t, "plan", path)
+			if err == nil || len(err.Error()) > 1000 || !strings.Contains(err.Error(), "bytes)") {
+				t.Errorf("error of %d bytes, want an excerpt: %.300v", len(fmt.Sprint(err)), err)
 			}
 		})
 	}

@@ -31,7 +31,12 @@ import (
 	_ "github.com/qcmb-go/qcmb/engine/psi4"
 	_ "github.com/qcmb-go/qcmb/engine/qcengine"
 	_ "github.com/qcmb-go/qcmb/engine/xtb"
+	"github.com/qcmb-go/qcmb/qcschema"
 )
+
+// maxErrorMessage bounds the error line qcmb prints, in bytes: room for a BatchError's
+// twenty tasks with their reasons.
+const maxErrorMessage = 128 << 10
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -43,7 +48,8 @@ func main() {
 	}
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "qcmb:", err)
+		// Messages quote bad input in excerpts; this bounds whatever still quotes more.
+		fmt.Fprintln(os.Stderr, "qcmb:", qcschema.Excerpt(err.Error(), maxErrorMessage))
 		os.Exit(1)
 	}
 }

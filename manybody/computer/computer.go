@@ -102,7 +102,7 @@ func PreparePlan(in *qcschema.ManyBodyInput) (*Prepared, error) {
 	}
 	driver := driverOf(in)
 	if driver != qcschema.DriverEnergy && driver != qcschema.DriverGradient && driver != qcschema.DriverHessian {
-		return nil, fmt.Errorf("manybody: specification.driver %q: want energy, gradient or hessian", driver)
+		return nil, fmt.Errorf("manybody: specification.driver %q: want energy, gradient or hessian", qcschema.Excerpt(driver, qcschema.ExcerptLen))
 	}
 	kw, err := manybody.KeywordsFromInput(in)
 	if err != nil {
@@ -115,7 +115,7 @@ func PreparePlan(in *qcschema.ManyBodyInput) (*Prepared, error) {
 	}
 	for _, mc := range core.ModelChemistries() {
 		if _, ok := in.Specification.Specification[mc]; !ok {
-			return nil, fmt.Errorf("manybody: specification.specification has no model chemistry %q", mc)
+			return nil, fmt.Errorf("manybody: specification.specification has no model chemistry %q", qcschema.Excerpt(mc, qcschema.ExcerptLen))
 		}
 	}
 	return &Prepared{Input: in, Core: core, Plan: core.Plan()}, nil
