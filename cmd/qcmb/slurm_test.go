@@ -148,7 +148,7 @@ func TestRunSlurmSIGTERM(t *testing.T) {
 	input := writeWater4Input(t, "cc-pvdz") // long enough to be running when terminated
 	cmd := exec.Command(bin, "run", input, "--executor", "slurm", "--workers", "2", "--mem-per-worker", "300M", "--no-store", "-o", "result.json")
 	cmd.Dir, cmd.Env = t.TempDir(), outsideEnv()
-	var out bytes.Buffer
+	var out syncBuffer // read while the run writes to it
 	cmd.Stdout, cmd.Stderr = &out, &out
 	require.NoError(t, cmd.Start())
 	exited := make(chan error, 1)
@@ -172,7 +172,9 @@ func TestRunSlurmSIGTERM(t *testing.T) {
 	// Wait until both workers run (and so compute).
 	deadline := time.Now().Add(2 * time.Minute)
 	for len(jobs("R")) < 2 {
-		require.True(t, time.Now().Before(deadline), "workers not running after 2 minutes:\n%s", out.String())
+		if time.Now().After(deadline) {
+			t.Fatalf("workers not running after 2 minutes:\n%s", out.String())
+		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	time.Sleep(500 * time.Millisecond)
