@@ -85,12 +85,7 @@ func (sys *system) mp2Gradient(ctx context.Context, st *scfState, store *eriStor
 		return 0, 0, 0, nil, err
 	}
 	for s, c := range chans {
-		c.L = newMatrix(c.nv, c.no)
-		for a := 0; a < c.nv; a++ {
-			for i := 0; i < c.no; i++ {
-				c.L.v[a*c.no+i] = 2*gp[s].at(c.no+a, i) + c.Qo.at(c.no+a, i) - c.Qv.at(i, a)
-			}
-		}
+		c.setLagrangian(gp[s])
 	}
 	z, gz, err := solveZVector(ctx, jk, chans)
 	if err != nil {
@@ -127,6 +122,16 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// setLagrangian sets L_ai = Y_ai - Y_ia = 2 G[P]_ai + Qo_ai - Qv_ia.
+func (c *mp2Channel) setLagrangian(gp matrix) {
+	c.L = newMatrix(c.nv, c.no)
+	for a := 0; a < c.nv; a++ {
+		for i := 0; i < c.no; i++ {
+			c.L.v[a*c.no+i] = 2*gp.at(c.no+a, i) + c.Qo.at(c.no+a, i) - c.Qv.at(i, a)
+		}
+	}
 }
 
 // mp2Channels splits the orbitals per spin and half-transforms the integrals.
