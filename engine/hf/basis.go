@@ -84,6 +84,35 @@ var shellL = map[string]int{"S": 0, "P": 1, "D": 2, "F": 3, "G": 4}
 // parseGBS parses a Gaussian94-format basis file.
 func parseGBS(name, text string) (*gbsBasis, error) {
 	b := &gbsBasis{name: name, elements: map[int][]gbsShell{}}
+	lines := gbsLines(b, text)
+	for i := 0; i < len(lines); {
+		if lines[i] == "****" {
+			i++
+			continue
+		}
+		f := strings.Fields(lines[i])
+		z, ok := elementZ[strings.ToLower(f[0])]
+		if !ok {
+			return nil, fmt.Errorf("hf: basis %s: unknown element %q", name, f[0])
+		}
+		i++
+		var shells []gbsShell
+		for i < len(lines) && lines[i] != "****" {
+			sh, next, err := parseGBSShell(name, lines, i)
+			if err != nil {
+				return nil, err
+			}
+			shells = append(shells, sh)
+			i = next
+		}
+		b.elements[z] = shells
+	}
+	return b, nil
+}
+
+// gbsLines returns the non-blank, non-comment lines of a Gaussian94 file
+// and sets b.spherical from its first line ("spherical" or "cartesian").
+func gbsLines(b *gbsBasis, text string) []string {
 	sc := bufio.NewScanner(strings.NewReader(text))
 	var lines []string
 	first := true
@@ -104,76 +133,63 @@ func parseGBS(name, text string) (*gbsBasis, error) {
 		}
 		lines = append(lines, line)
 	}
-	i := 0
-	for i < len(lines) {
-		if lines[i] == "****" {
-			i++
-			continue
-		}
-		f := strings.Fields(lines[i])
-		z, ok := elementZ[strings.ToLower(f[0])]
-		if !ok {
-			return nil, fmt.Errorf("hf: basis %s: unknown element %q", name, f[0])
-		}
-		i++
-		var shells []gbsShell
-		for i < len(lines) && lines[i] != "****" {
-			f := strings.Fields(lines[i])
-			if len(f) < 2 {
-				return nil, fmt.Errorf("hf: basis %s: bad shell line %q", name, lines[i])
-			}
-			typ := strings.ToUpper(f[0])
-			nprim, err := strconv.Atoi(f[1])
-			if err != nil || nprim <= 0 {
-				return nil, fmt.Errorf("hf: basis %s: bad shell line %q", name, lines[i])
-			}
-			scale := 1.0
-			if len(f) > 2 {
-				if scale, err = parseFloatD(f[2]); err != nil {
-					return nil, fmt.Errorf("hf: basis %s: bad scale %q", name, lines[i])
-				}
-			}
-			var sh gbsShell
-			ncoef := 1
-			if typ == "SP" {
-				sh.lmin, sh.lmax = 0, 1
-				ncoef = 2
-			} else {
-				l, ok := shellL[typ]
-				if !ok {
-					return nil, fmt.Errorf("hf: basis %s: unsupported shell type %q", name, typ)
-				}
-				sh.lmin, sh.lmax = l, l
-			}
-			sh.coefs = make([][]float64, ncoef)
-			i++
-			for k := 0; k < nprim; k++ {
-				if i >= len(lines) {
-					return nil, fmt.Errorf("hf: basis %s: truncated shell", name)
-				}
-				pf := strings.Fields(lines[i])
-				if len(pf) < 1+ncoef {
-					return nil, fmt.Errorf("hf: basis %s: bad primitive line %q", name, lines[i])
-				}
-				e, err := parseFloatD(pf[0])
-				if err != nil {
-					return nil, fmt.Errorf("hf: basis %s: bad exponent %q", name, pf[0])
-				}
-				sh.exps = append(sh.exps, e*scale*scale)
-				for c := 0; c < ncoef; c++ {
-					v, err := parseFloatD(pf[1+c])
-					if err != nil {
-						return nil, fmt.Errorf("hf: basis %s: bad coefficient %q", name, pf[1+c])
-					}
-					sh.coefs[c] = append(sh.coefs[c], v)
-				}
-				i++
-			}
-			shells = append(shells, sh)
-		}
-		b.elements[z] = shells
+	return lines
+}
+
+// parseGBSShell parses the shell starting at lines[i] and returns it with
+// the index of the line after it.
+func parseGBSShell(name string, lines []string, i int) (gbsShell, int, error) {
+	var sh gbsShell
+	f := strings.Fields(lines[i])
+	if len(f) < 2 {
+		return sh, 0, fmt.Errorf("hf: basis %s: bad shell line %q", name, lines[i])
 	}
-	return b, nil
+	typ := strings.ToUpper(f[0])
+	nprim, err := strconv.Atoi(f[1])
+	if err != nil || nprim <= 0 {
+		return sh, 0, fmt.Errorf("hf: basis %s: bad shell line %q", name, lines[i])
+	}
+	scale := 1.0
+	if len(f) > 2 {
+		if scale, err = parseFloatD(f[2]); err != nil {
+			return sh, 0, fmt.Errorf("hf: basis %s: bad scale %q", name, lines[i])
+		}
+	}
+	ncoef := 1
+	if typ == "SP" {
+		sh.lmin, sh.lmax = 0, 1
+		ncoef = 2
+	} else {
+		l, ok := shellL[typ]
+		if !ok {
+			return sh, 0, fmt.Errorf("hf: basis %s: unsupported shell type %q", name, typ)
+		}
+		sh.lmin, sh.lmax = l, l
+	}
+	sh.coefs = make([][]float64, ncoef)
+	i++
+	for k := 0; k < nprim; k, i = k+1, i+1 {
+		if i >= len(lines) {
+			return sh, 0, fmt.Errorf("hf: basis %s: truncated shell", name)
+		}
+		pf := strings.Fields(lines[i])
+		if len(pf) < 1+ncoef {
+			return sh, 0, fmt.Errorf("hf: basis %s: bad primitive line %q", name, lines[i])
+		}
+		e, err := parseFloatD(pf[0])
+		if err != nil {
+			return sh, 0, fmt.Errorf("hf: basis %s: bad exponent %q", name, pf[0])
+		}
+		sh.exps = append(sh.exps, e*scale*scale)
+		for c := 0; c < ncoef; c++ {
+			v, err := parseFloatD(pf[1+c])
+			if err != nil {
+				return sh, 0, fmt.Errorf("hf: basis %s: bad coefficient %q", name, pf[1+c])
+			}
+			sh.coefs[c] = append(sh.coefs[c], v)
+		}
+	}
+	return sh, i, nil
 }
 
 // shell is a set of contracted cartesian functions on one centre sharing

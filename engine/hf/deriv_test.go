@@ -38,6 +38,7 @@ func fixedEnergies(t *testing.T, atoms []Atom, b *gbsBasis, ext []PointCharge, d
 // contraction against central differences with fixed random densities,
 // for every shell type (SP, merged general contractions, d, f).
 func TestDerivativeIntegrals(t *testing.T) {
+	skipUnderRace(t)
 	cases := []struct {
 		basis string
 		atoms []Atom
@@ -143,6 +144,7 @@ F   1   1.00
 // Spherical d and f functions (and a merged general contraction) keep the
 // energy invariant under rotation; cartesian ones do too, at a lower energy.
 func TestSphericalRotationInvariance(t *testing.T) {
+	skipHeavy(t)
 	b, err := parseGBS("test-spdf", testSPDF)
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,30 @@
 package hf
 
-import "math"
+import (
+	"math"
+	"testing"
+)
+
+// skipHeavy skips a single-threaded numerical test in -short mode and
+// under the race detector (the concurrent paths have their own tests:
+// TestThreadIndependence, TestConcurrentCalls, TestPooled*,
+// TestWorkspaceReuse, TestWorkerPanicIsAnError).
+func skipHeavy(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("numerical test skipped in -short mode")
+	}
+	skipUnderRace(t)
+}
+
+// skipUnderRace skips a single-threaded numerical test under the race
+// detector.
+func skipUnderRace(t *testing.T) {
+	t.Helper()
+	if raceDetector {
+		t.Skip("single-threaded numerical test skipped under the race detector")
+	}
+}
 
 // directMemory is a memory budget too small to store any integral: the
 // SCF runs direct.

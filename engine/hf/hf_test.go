@@ -59,6 +59,7 @@ func distorted(atoms []Atom) []Atom {
 }
 
 func TestAnalyticGradientVsFiniteDifference(t *testing.T) {
+	skipHeavy(t)
 	oh := []Atom{{Z: 8, Pos: [3]float64{0, 0, 0.1}}, {Z: 1, Pos: [3]float64{0.1, 0.2, 1.9}}}
 	nh2 := []Atom{{Z: 7, Pos: [3]float64{0, 0, 0}}, {Z: 1, Pos: [3]float64{0, 1.5, 1.1}}, {Z: 1, Pos: [3]float64{0.2, -1.6, 1.0}}}
 	hcl := []Atom{{Z: 17, Pos: [3]float64{0, 0, 0}}, {Z: 1, Pos: [3]float64{0.1, 0.1, 2.45}}}
@@ -107,6 +108,7 @@ func TestAnalyticGradientVsFiniteDifference(t *testing.T) {
 }
 
 func TestMP2GradientFiniteDifference(t *testing.T) {
+	skipHeavy(t)
 	atoms := distorted(water())
 	opt := Options{Method: "mp2", Basis: "sto-3g"}
 	res, err := Gradient(bg, atoms, opt)
@@ -133,6 +135,7 @@ func TestMP2GradientFiniteDifference(t *testing.T) {
 }
 
 func TestHessian(t *testing.T) {
+	skipHeavy(t)
 	atoms := distorted(water())
 	res, err := Hessian(bg, atoms, Options{Method: "hf", Basis: "sto-3g"})
 	if err != nil {
@@ -197,6 +200,7 @@ func rotate(atoms []Atom, shift [3]float64) []Atom {
 }
 
 func TestRigidMotionInvariance(t *testing.T) {
+	skipUnderRace(t)
 	cases := []struct {
 		atoms []Atom
 		opt   Options
@@ -353,6 +357,7 @@ func TestBadInput(t *testing.T) {
 func ptrTrue() *bool { b := true; return &b }
 
 func TestMP2Hessian(t *testing.T) {
+	skipHeavy(t)
 	h2 := []Atom{{Z: 1}, {Z: 1, Pos: [3]float64{0.1, 0, 1.4}}}
 	r, err := Hessian(bg, h2, Options{Method: "mp2", Basis: "sto-3g"})
 	if err != nil {
@@ -422,6 +427,7 @@ func TestBasisNames(t *testing.T) {
 }
 
 func TestDirectSCFMatchesStored(t *testing.T) {
+	skipHeavy(t)
 	atoms := dimerWithGhosts()
 	for i := range atoms {
 		atoms[i].Ghost = false
@@ -482,6 +488,7 @@ func TestThreadIndependence(t *testing.T) {
 // Psi4's tu1 test: HF/cc-pVDZ (spherical d) water, O-H 0.96 A, 104.5 deg,
 // scf_type pk: -76.02665366 Eh. Also a qcdb reference geometry in A.
 func TestSphericalReference(t *testing.T) {
+	skipUnderRace(t)
 	const bohrPerAngstrom = 1 / 0.52917721067
 	r := 0.96 * bohrPerAngstrom
 	th := 104.5 * math.Pi / 180

@@ -67,6 +67,7 @@ func TestHermiteR(t *testing.T) {
 // TestGradientBoysCache checks that the gradient is the same whether the
 // Boys function values come from the integral pass or are recomputed.
 func TestGradientBoysCache(t *testing.T) {
+	skipHeavy(t)
 	atoms := waterTrimer()
 	for _, basis := range []string{"sto-3g", "6-31g*"} {
 		opt := Options{Method: "hf", Basis: basis}
@@ -106,6 +107,7 @@ func TestGradientBoysCache(t *testing.T) {
 // (stored integrals, Boys cache, one-centre shortcuts) is bitwise the same
 // for any thread count and across runs.
 func TestTrimerGradientDeterministic(t *testing.T) {
+	skipHeavy(t)
 	var ref *Result
 	for _, th := range []int{1, 2, 3, 1} {
 		r, err := Gradient(bg, waterTrimer(), Options{Method: "hf", Basis: "sto-3g", Threads: th})

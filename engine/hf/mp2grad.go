@@ -85,12 +85,7 @@ func (sys *system) mp2Gradient(ctx context.Context, st *scfState, store *eriStor
 		return 0, 0, 0, nil, err
 	}
 	for s, c := range chans {
-		c.L = newMatrix(c.nv, c.no)
-		for a := 0; a < c.nv; a++ {
-			for i := 0; i < c.no; i++ {
-				c.L.v[a*c.no+i] = 2*gp[s].at(c.no+a, i) + c.Qo.at(c.no+a, i) - c.Qv.at(i, a)
-			}
-		}
+		c.setLagrangian(gp[s])
 	}
 	z, gz, err := solveZVector(ctx, jk, chans)
 	if err != nil {
@@ -104,16 +99,16 @@ func (sys *system) mp2Gradient(ctx context.Context, st *scfState, store *eriStor
 }
 
 // checkMP2GradientMemory refuses an MP2 gradient whose arrays (the
-// half-transformed integrals and three arrays like them, the amplitudes
-// and the non-separable density over function pairs) exceed the memory
-// budget.
+// half-transformed integrals and two arrays like them, the amplitudes,
+// the partly back-transformed density and the non-separable density over
+// function pairs) exceed the memory budget.
 func (sys *system) checkMP2GradientMemory(st *scfState, memory int64) error {
 	n := int64(sys.bs.nbf)
 	npair := n * (n + 1) / 2
-	values := npair * npair
+	values := npair*npair + 1<<22
 	for _, no := range []int{st.na, st.nb}[:1+boolInt(st.uhf)] {
 		ov := int64(no) * int64(st.nmo-no)
-		values += 4*ov*npair + 3*ov*ov
+		values += 3*ov*npair + int64(no)*n*npair + 3*ov*ov
 	}
 	if need := 8 * values; need > memory {
 		return invalid("an MP2 gradient of %d basis functions needs about %d MB, more than the memory budget of %d MB (option Memory, keyword memory)",
@@ -127,6 +122,16 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// setLagrangian sets L_ai = Y_ai - Y_ia = 2 G[P]_ai + Qo_ai - Qv_ia.
+func (c *mp2Channel) setLagrangian(gp matrix) {
+	c.L = newMatrix(c.nv, c.no)
+	for a := 0; a < c.nv; a++ {
+		for i := 0; i < c.no; i++ {
+			c.L.v[a*c.no+i] = 2*gp.at(c.no+a, i) + c.Qo.at(c.no+a, i) - c.Qv.at(i, a)
+		}
+	}
 }
 
 // mp2Channels splits the orbitals per spin and half-transforms the integrals.
@@ -331,29 +336,16 @@ func (sys *system) mp2Q(c *mp2Channel, z matrix) {
 	gemm(2, tr(c.C), tr(qv), 0, c.Qv)
 }
 
-// pairAmplitudes returns x[ia][mu nu] = (C_mu,i C_nu,a + C_nu,i C_mu,a)/2
-// over packed pairs mu >= nu.
-func (c *mp2Channel) pairAmplitudes(n int) matrix {
-	npair := n * (n + 1) / 2
-	x := newMatrix(c.ov(), npair)
-	co, cv := c.co.v, c.cv.v
-	for i := 0; i < c.no; i++ {
-		for a := 0; a < c.nv; a++ {
-			row := x.v[(i*c.nv+a)*npair:]
-			p := 0
-			for mu := 0; mu < n; mu++ {
-				for nu := 0; nu <= mu; nu++ {
-					row[p] = 0.5 * (co[mu*c.no+i]*cv[nu*c.nv+a] + co[nu*c.no+i]*cv[mu*c.nv+a])
-					p++
-				}
-			}
-		}
-	}
-	return x
-}
-
 // mp2Gamma returns the non-separable two-particle density over packed
-// function pairs, symmetrised, with its screening bounds per shell pair.
+// function pairs,
+//
+//	gamma(mu nu, ls) = w sum_ia x_ia(mu nu) H_ia(ls),
+//	x_ia(mu nu) = (C_mu,i C_nu,a + C_nu,i C_mu,a)/2,
+//	H_ia(ls) = sum_jb Gamma~_ia,jb x_jb(ls),
+//
+// symmetrised, with its screening bounds per shell pair. The products go
+// one orbital index at a time (occupied, then virtual), which costs
+// O(ov n^2 o + n^2 npair o) instead of O(ov^2 npair + ov npair^2).
 func (sys *system) mp2Gamma(chans []*mp2Channel, gam [][]matrix) (*twoPDM, error) {
 	n := sys.bs.nbf
 	npair := n * (n + 1) / 2
@@ -361,17 +353,14 @@ func (sys *system) mp2Gamma(chans []*mp2Channel, gam [][]matrix) (*twoPDM, error
 	if len(chans) == 1 {
 		w = 2 // both spins
 	}
-	x := make([]matrix, len(chans))
-	for s, c := range chans {
-		x[s] = c.pairAmplitudes(n)
-	}
 	g := newMatrix(npair, npair)
 	for s, c := range chans {
-		h := newMatrix(c.ov(), npair)
-		for s2 := range chans {
-			gemm(1, asIs(gam[s][s2]), asIs(x[s2]), 1, h)
+		h := sys.mp2H(chans, gam[s], c.ov())
+		y := newMatrix(c.no, n*npair) // y_i(nu, ls) = sum_a C_nu,a H_ia(ls)
+		for i := 0; i < c.no; i++ {
+			gemm(1, asIs(c.cv), asIs(asMatrix(h.v[i*c.nv*npair:], c.nv, npair)), 0, asMatrix(y.v[i*n*npair:], n, npair))
 		}
-		gemm(w, tr(x[s]), asIs(h), 1, g)
+		addPairProduct(g, c.co, y, n, w)
 	}
 	g.symmetrize()
 	gmax := make([]float64, len(sys.pairs))
@@ -387,6 +376,61 @@ func (sys *system) mp2Gamma(chans []*mp2Channel, gam [][]matrix) (*twoPDM, error
 		gmax[k] = mx
 	}
 	return &twoPDM{gamma: g.v, gmax: gmax}, nil
+}
+
+// mp2H returns H_ia(ls) (ov x npair, packed symmetric) for the rows ia of
+// one channel, gamRow[s'] its blocks of Gamma~:
+// H_ia(l s) = sym sum_s' sum_j C_lj U_ia(j, s), U_ia(j, s) = sum_b Gamma~_ia,jb C_sb.
+func (sys *system) mp2H(chans []*mp2Channel, gamRow []matrix, ov int) matrix {
+	n := sys.bs.nbf
+	npair := n * (n + 1) / 2
+	h := newMatrix(ov, npair)
+	u := make([]matrix, len(chans))
+	for s2, c2 := range chans {
+		u[s2] = newMatrix(ov*c2.no, n)
+		gemm(1, asIs(asMatrix(gamRow[s2].v, ov*c2.no, c2.nv)), tr(c2.cv), 0, u[s2])
+	}
+	m := newMatrix(n, n)
+	for ia := 0; ia < ov; ia++ {
+		clear(m.v)
+		for s2, c2 := range chans {
+			gemm(1, asIs(c2.co), asIs(asMatrix(u[s2].v[ia*c2.no*n:], c2.no, n)), 1, m)
+		}
+		row := h.v[ia*npair:]
+		for l := 0; l < n; l++ {
+			for k := 0; k <= l; k++ {
+				row[pairIndex(l, k)] = 0.5 * (m.v[l*n+k] + m.v[k*n+l])
+			}
+		}
+	}
+	return h
+}
+
+// addPairProduct adds w (R[mu][nu] + R[nu][mu])/2 to g[(mu nu)][ls] with
+// R[mu][(nu, ls)] = sum_i co[mu][i] y[i][(nu, ls)], in batches of rows mu.
+func addPairProduct(g, co, y matrix, n int, w float64) {
+	npair := n * (n + 1) / 2
+	no := co.c
+	nb := max(1, min(n, (1<<22)/max(1, n*npair)))
+	r := newMatrix(nb, n*npair)
+	for mu0 := 0; mu0 < n; mu0 += nb {
+		mu1 := min(mu0+nb, n)
+		rb := asMatrix(r.v, mu1-mu0, n*npair)
+		gemm(1, asIs(asMatrix(co.v[mu0*no:], mu1-mu0, no)), asIs(y), 0, rb)
+		for mu := mu0; mu < mu1; mu++ {
+			for nu := 0; nu < n; nu++ {
+				f := 0.5 * w
+				if mu == nu {
+					f = w
+				}
+				src := rb.v[((mu-mu0)*n+nu)*npair:][:npair]
+				dst := g.v[pairIndex(mu, nu)*npair:][:npair]
+				for k, v := range src {
+					dst[k] += f * v
+				}
+			}
+		}
+	}
 }
 
 // mp2Assemble forms the relaxed and energy-weighted densities from the

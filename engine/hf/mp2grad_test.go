@@ -77,27 +77,24 @@ func fd5Gradient(t *testing.T, atoms []Atom, opt Options, h float64) []float64 {
 // gradients with 5-point differences of energies, with ghosts, point
 // charges, cartesian and spherical d functions and direct integrals.
 func TestMP2GradientFiniteDifferences(t *testing.T) {
+	skipHeavy(t)
 	oh := []Atom{{Z: 8, Pos: [3]float64{0, 0, 0.1}}, {Z: 1, Pos: [3]float64{0.1, 0.2, 1.9}}}
 	charges := []PointCharge{{Q: -0.8, Pos: [3]float64{3, 1, 2}}, {Q: 0.4, Pos: [3]float64{-2, 3, -1}}}
 	cases := []struct {
 		name  string
 		atoms []Atom
 		opt   Options
-		heavy bool
 	}{
-		{"rmp2 water sto-3g charges", distorted(water()), Options{Basis: "sto-3g", Charges: charges}, false},
-		{"rmp2 water sto-3g charges direct", distorted(water()), Options{Basis: "sto-3g", Charges: charges, SCFType: "direct"}, false},
-		{"ump2 OH 6-31g", oh, Options{Basis: "6-31g"}, false},
-		{"ump2 water cation 3-21g ghosts", dimerWithGhosts(), Options{Basis: "3-21g", Charge: 1}, true},
-		{"ump2 water uhf singlet sto-3g", distorted(water()), Options{Basis: "sto-3g", Reference: "uhf"}, false},
-		{"rmp2 water cc-pvdz spherical", distorted(water()), Options{Basis: "cc-pvdz"}, true},
-		{"rmp2 ghost dimer 6-31g*", dimerWithGhosts(), Options{Basis: "6-31g*", Charges: charges[:1]}, true},
+		{"rmp2 water sto-3g charges", distorted(water()), Options{Basis: "sto-3g", Charges: charges}},
+		{"rmp2 water sto-3g charges direct", distorted(water()), Options{Basis: "sto-3g", Charges: charges, SCFType: "direct"}},
+		{"ump2 OH 6-31g", oh, Options{Basis: "6-31g"}},
+		{"ump2 water cation 3-21g ghosts", dimerWithGhosts(), Options{Basis: "3-21g", Charge: 1}},
+		{"ump2 water uhf singlet sto-3g", distorted(water()), Options{Basis: "sto-3g", Reference: "uhf"}},
+		{"rmp2 water cc-pvdz spherical", distorted(water()), Options{Basis: "cc-pvdz"}},
+		{"rmp2 ghost dimer 6-31g*", dimerWithGhosts(), Options{Basis: "6-31g*", Charges: charges[:1]}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if c.heavy && testing.Short() {
-				t.Skip("short")
-			}
 			c.opt.Method = "mp2"
 			opt := c.opt
 			opt.EConvergence, opt.DConvergence = 1e-12, 1e-10

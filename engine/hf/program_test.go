@@ -31,6 +31,7 @@ func recordInput(rec refRecord) *qcschema.AtomicInput {
 }
 
 func TestComputeReference(t *testing.T) {
+	skipUnderRace(t)
 	for i, rec := range loadReference(t) {
 		in := recordInput(rec)
 		res, err := Compute(context.Background(), in)

@@ -56,6 +56,7 @@ func (r refRecord) atoms() []Atom {
 }
 
 func TestPsi4Reference(t *testing.T) {
+	skipUnderRace(t)
 	for i, rec := range loadReference(t) {
 		rec := rec
 		name := rec.Driver + "/" + rec.Model.Method + "/" + rec.Model.Basis
