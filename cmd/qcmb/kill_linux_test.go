@@ -76,7 +76,8 @@ func startChildRun(t *testing.T, args []string, env ...string) *childRun {
 	}
 	r := &childRun{done: make(chan error, 1), pids: t.TempDir(), scratch: t.TempDir(),
 		mark: runMark + "=" + strconv.FormatInt(time.Now().UnixNano(), 36)}
-	r.cmd = exec.Command(self, append([]string{"run", dimerInput(t, "psi4"), "--workers", "2"}, args...)...)
+	// --no-store: every run computes its tasks, whatever an earlier test stored.
+	r.cmd = exec.Command(self, append([]string{"run", dimerInput(t, "psi4"), "--workers", "2", "--no-store"}, args...)...)
 	r.cmd.Env = append(os.Environ(), asMainEnv+"=1", r.mark, "QCMB_TEST_PIDS="+r.pids, "TMPDIR="+r.scratch,
 		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	r.cmd.Env = append(r.cmd.Env, env...)

@@ -86,7 +86,7 @@ func wellFormed(doc string, strict bool) error {
 func TestRunReport(t *testing.T) {
 	dir := t.TempDir()
 	page, statsPath := filepath.Join(dir, "report.html"), filepath.Join(dir, "stats.json")
-	_, err := execute(t, "run", water4Input, "--executor", "subprocess", "--workers", "2",
+	_, err := execute(t, "run", water4Input, "--executor", "subprocess", "--workers", "2", "--no-store",
 		"--worker-command", os.Args[0]+" worker", "--sample-serial", "3",
 		"--stats-json", statsPath, "--report", page, "-o", filepath.Join(dir, "result.json"))
 	require.NoError(t, err)
