@@ -1,13 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -83,18 +83,22 @@ func readAll(ctx context.Context, r io.Reader, limit int64, size int) ([]byte, e
 	}
 	got := make(chan result, 1)
 	go func() {
-		var buf bytes.Buffer
-		buf.Grow(size + 1)
-		chunk := make([]byte, 1<<20)
+		// Read straight into one slice of the expected size: a fresh large allocation
+		// needs no clearing, where bytes.Buffer's growth clears and copies hundreds of
+		// megabytes. Reads of at most 1 MiB keep the loop responsive to ctx.
+		buf := make([]byte, 0, size+1)
 		for ctx.Err() == nil {
-			n, err := r.Read(chunk)
-			buf.Write(chunk[:n])
-			if int64(buf.Len()) > limit {
+			if len(buf) == cap(buf) {
+				buf = slices.Grow(buf, max(len(buf), 1<<20))
+			}
+			n, err := r.Read(buf[len(buf):min(cap(buf), len(buf)+1<<20)])
+			buf = buf[:len(buf)+n]
+			if int64(len(buf)) > limit {
 				got <- result{err: fmt.Errorf("larger than the limit of %v (see --max-input)", byteSize(limit))}
 				return
 			}
 			if errors.Is(err, io.EOF) {
-				got <- result{data: buf.Bytes()}
+				got <- result{data: buf}
 				return
 			}
 			if err != nil {
