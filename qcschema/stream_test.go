@@ -2,6 +2,7 @@ package qcschema
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 )
 
@@ -22,6 +23,12 @@ func TestWriteJSONEqualsMarshalJSON(t *testing.T) {
 			Extras: map[string]any{"note": `"component_properties":{}`},
 		},
 	}
+	many := map[string]AtomicResultProperties{}
+	for i := 0; i < 600; i++ { // several batches
+		e := -76 - float64(i)/7
+		many[fmt.Sprintf(`["hf", [%d], [%d]]`, i+1, i+1)] = AtomicResultProperties{ReturnEnergy: &e, ReturnGradient: []float64{e / 3, 1e-300, -e}}
+	}
+	cases["batches"] = ManyBodyResult{ComponentProperties: many}
 	for name, r := range cases {
 		t.Run(name, func(t *testing.T) {
 			want, err := r.MarshalJSON()

@@ -9,7 +9,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/valyala/fastjson"
 
@@ -112,46 +114,96 @@ var componentKeys = map[string]bool{"mc": true, "real": true, "basis": true, "en
 
 // readList reads a component list, one entry at a time.
 func (s *componentSet) readList(path string, data []byte) error {
-	var p fastjson.Parser
-	err := eachElement(data, func(k int, elem []byte) error {
-		where := fmt.Sprintf("%s: components[%d]", path, k)
-		v, err := p.ParseBytes(elem)
-		if err != nil {
-			return fmt.Errorf("%s: %w", where, err)
+	// Entries are parsed in batches, each batch on every core at once with a parser per
+	// core, and added in order: converting numbers is most of the work.
+	const batch = 256
+	workers := runtime.GOMAXPROCS(0)
+	parsers := make([]fastjson.Parser, workers)
+	elems := make([][]byte, 0, batch)
+	type parsed struct {
+		label string
+		r     *qcschema.AtomicResult
+		err   error
+	}
+	out := make([]parsed, batch)
+	first := 0 // index of elems[0] in the list
+	flush := func() error {
+		var wg sync.WaitGroup
+		for k := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := k; j < len(elems); j += workers {
+					o := &out[j]
+					o.label, o.r, o.err = parseComponent(&parsers[k], elems[j])
+				}
+			}()
 		}
-		obj, err := v.Object()
-		if err != nil {
-			return fmt.Errorf("%s: %w", where, err)
-		}
-		var unknown string
-		obj.Visit(func(key []byte, _ *fastjson.Value) {
-			if unknown == "" && !componentKeys[string(key)] {
-				unknown = string(key)
+		wg.Wait()
+		for j := range elems {
+			where := func() string { return fmt.Sprintf("%s: components[%d]", path, first+j) }
+			if out[j].err != nil {
+				return fmt.Errorf("%s: %w", where(), out[j].err)
 			}
-		})
-		if unknown != "" {
-			return fmt.Errorf("%s: unknown field %q (want mc, real, basis, energy, gradient, hessian)", where, unknown)
+			if _, dup := s.byLabel[out[j].label]; dup {
+				return fmt.Errorf("%s: task %s given twice", where(), out[j].label)
+			}
+			s.byLabel[out[j].label] = out[j].r
 		}
-		var t manybody.Task
-		t.MC = string(v.GetStringBytes("mc"))
-		if t.Real, err = intArray(v, "real"); err != nil {
-			return fmt.Errorf("%s: %w", where, err)
+		first += len(elems)
+		elems = elems[:0]
+		return nil
+	}
+	err := eachElement(data, func(_ int, elem []byte) error {
+		elems = append(elems, elem)
+		if len(elems) == batch {
+			return flush()
 		}
-		if t.Basis, err = intArray(v, "basis"); err != nil {
-			return fmt.Errorf("%s: %w", where, err)
-		}
-		r, err := propsFrom(v, "energy", "gradient", "hessian")
-		if err != nil {
-			return fmt.Errorf("%s: %w", where, err)
-		}
-		// A task built from its parts has its canonical label; one that the plan lacks
-		// (unsorted or invalid fragments) is reported as missing from the plan's side.
-		return s.addTask(where, t.Label(), r)
+		return nil
 	})
+	if err == nil {
+		err = flush()
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
+}
+
+// parseComponent reads one entry of a component list with p: its task's label and its
+// result. A task built from its parts has its canonical label; one that the plan lacks
+// (unsorted or invalid fragments) is reported as missing from the plan's side.
+func parseComponent(p *fastjson.Parser, elem []byte) (string, *qcschema.AtomicResult, error) {
+	v, err := p.ParseBytes(elem)
+	if err != nil {
+		return "", nil, err
+	}
+	obj, err := v.Object()
+	if err != nil {
+		return "", nil, err
+	}
+	var unknown string
+	obj.Visit(func(key []byte, _ *fastjson.Value) {
+		if unknown == "" && !componentKeys[string(key)] {
+			unknown = string(key)
+		}
+	})
+	if unknown != "" {
+		return "", nil, fmt.Errorf("unknown field %q (want mc, real, basis, energy, gradient, hessian)", unknown)
+	}
+	var t manybody.Task
+	t.MC = string(v.GetStringBytes("mc"))
+	if t.Real, err = intArray(v, "real"); err != nil {
+		return "", nil, err
+	}
+	if t.Basis, err = intArray(v, "basis"); err != nil {
+		return "", nil, err
+	}
+	r, err := propsFrom(v, "energy", "gradient", "hessian")
+	if err != nil {
+		return "", nil, err
+	}
+	return t.Label(), r, nil
 }
 
 // propsFrom reads an energy and optional gradient and Hessian from the named fields of v.
