@@ -42,28 +42,7 @@ const tolScreened = 1e-9
 // without cutoff; expected values from the independent brute-force script gen.py there)
 // and any in $QCMB_SCREENED_DIR.
 func screenedFiles(t *testing.T) []string {
-	var files []string
-	for _, dir := range []string{filepath.Join("..", "testdata", "screened"), filepath.Join("..", "testdata", "screened", "xref")} {
-		more, err := filepath.Glob(filepath.Join(dir, "*.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, more...)
-	}
-	if dir := os.Getenv("QCMB_SCREENED_DIR"); dir != "" {
-		more, err := filepath.Glob(filepath.Join(dir, "*.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(more) == 0 {
-			t.Errorf("QCMB_SCREENED_DIR=%s holds no *.json", dir)
-		}
-		files = append(files, more...)
-	}
-	if len(files) == 0 {
-		t.Fatal("no screened test vectors found")
-	}
-	return files
+	return caseFiles(t, "screened", "QCMB_SCREENED_DIR")
 }
 
 func TestScreenedVectors(t *testing.T) {

@@ -142,26 +142,31 @@ func vectorFiles(t *testing.T) []string {
 	// testdata/manybody holds the shared reference vectors; testdata/manybody/xref holds
 	// the project's own cross-check cases (seeded random fragment results, expected values
 	// from an independent plain-Python transcription of QCManyBody's planning and assembly).
-	var files []string
-	for _, dir := range []string{filepath.Join("..", "testdata", "manybody"), filepath.Join("..", "testdata", "manybody", "xref")} {
-		more, err := filepath.Glob(filepath.Join(dir, "*.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, more...)
+	return caseFiles(t, "manybody", "QCMB_VECTORS_DIR")
+}
+
+// caseFiles lists the *.json cases in testdata/<folder> and testdata/<folder>/xref, and in
+// the directory the environment variable env names, if set (unseen cases of the same kind).
+func caseFiles(t *testing.T, folder, env string) []string {
+	t.Helper()
+	dirs := []string{filepath.Join("..", "testdata", folder), filepath.Join("..", "testdata", folder, "xref")}
+	extra := os.Getenv(env)
+	if extra != "" {
+		dirs = append(dirs, extra)
 	}
-	if dir := os.Getenv("QCMB_VECTORS_DIR"); dir != "" {
+	var files []string
+	for _, dir := range dirs {
 		more, err := filepath.Glob(filepath.Join(dir, "*.json"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(more) == 0 {
-			t.Errorf("QCMB_VECTORS_DIR=%s holds no *.json", dir)
+		if dir == extra && len(more) == 0 {
+			t.Errorf("%s=%s holds no *.json", env, dir)
 		}
 		files = append(files, more...)
 	}
 	if len(files) == 0 {
-		t.Fatal("no test vectors found")
+		t.Fatalf("no %s test cases found", folder)
 	}
 	return files
 }
