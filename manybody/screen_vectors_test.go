@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -47,11 +45,7 @@ func screenedFiles(t *testing.T) []string {
 
 func TestScreenedVectors(t *testing.T) {
 	for _, path := range screenedFiles(t) {
-		name := strings.TrimSuffix(filepath.Base(path), ".json")
-		if filepath.Base(filepath.Dir(path)) == "xref" {
-			name = "xref/" + name
-		}
-		t.Run(name, func(t *testing.T) {
+		t.Run(caseName(path), func(t *testing.T) {
 			t.Parallel()
 			data, err := os.ReadFile(path)
 			if err != nil {

@@ -145,6 +145,15 @@ func vectorFiles(t *testing.T) []string {
 	return caseFiles(t, "manybody", "QCMB_VECTORS_DIR")
 }
 
+// caseName names a test case by its file, with "xref/" for the project's cross-checks.
+func caseName(path string) string {
+	name := strings.TrimSuffix(filepath.Base(path), ".json")
+	if filepath.Base(filepath.Dir(path)) == "xref" {
+		name = "xref/" + name
+	}
+	return name
+}
+
 // caseFiles lists the *.json cases in testdata/<folder> and testdata/<folder>/xref, and in
 // the directory the environment variable env names, if set (unseen cases of the same kind).
 func caseFiles(t *testing.T, folder, env string) []string {
@@ -190,11 +199,7 @@ func closeArr(a, b []float64, tol float64) (int, bool) {
 
 func TestVectors(t *testing.T) {
 	for _, path := range vectorFiles(t) {
-		name := strings.TrimSuffix(filepath.Base(path), ".json")
-		if filepath.Base(filepath.Dir(path)) == "xref" {
-			name = "xref/" + name
-		}
-		t.Run(name, func(t *testing.T) {
+		t.Run(caseName(path), func(t *testing.T) {
 			t.Parallel()
 			v := loadVector(t, path)
 			c := v.core(t)
