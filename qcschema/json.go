@@ -3,7 +3,6 @@ package qcschema
 import (
 	"encoding/json"
 	"reflect"
-	"slices"
 	"strings"
 )
 
@@ -183,38 +182,7 @@ var arpNames = func() map[string]bool {
 
 // MarshalJSON writes the named fields and then the Other properties, sorted by name.
 func (p AtomicResultProperties) MarshalJSON() ([]byte, error) {
-	type plain AtomicResultProperties
-	fixed, err := json.Marshal(plain(p))
-	if err != nil || len(p.Other) == 0 {
-		return fixed, err
-	}
-	keys := make([]string, 0, len(p.Other))
-	for k := range p.Other {
-		if !arpNames[k] {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	out := append([]byte(nil), fixed[:len(fixed)-1]...)
-	sep := len(fixed) > 2
-	for _, k := range keys {
-		v := p.Other[k]
-		if len(v) == 0 {
-			v = json.RawMessage("null")
-		}
-		if !json.Valid(v) {
-			return nil, &json.UnsupportedValueError{Str: "AtomicResultProperties.Other[" + k + "]"}
-		}
-		if sep {
-			out = append(out, ',')
-		}
-		sep = true
-		kb, _ := json.Marshal(k)
-		out = append(out, kb...)
-		out = append(out, ':')
-		out = append(out, v...)
-	}
-	return append(out, '}'), nil
+	return p.AppendJSON(nil)
 }
 
 // UnmarshalJSON reads the named fields and keeps every other property in Other.

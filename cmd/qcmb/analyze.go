@@ -44,9 +44,5 @@ func analyzeComponents(in *qcschema.ManyBodyInput, comps *componentSet) (*qcsche
 	if err != nil {
 		return nil, err
 	}
-	results, err := comps.resultsFor(p)
-	if err != nil {
-		return nil, err
-	}
-	return computer.Assemble(p, results)
+	return comps.assemble(p)
 }

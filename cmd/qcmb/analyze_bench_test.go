@@ -105,7 +105,7 @@ func BenchmarkAnalyze(b *testing.B) {
 			b.SetBytes(fi.Size())
 			b.ResetTimer()
 			for b.Loop() {
-				if err := analyzeFiles(os.ReadFile, filepath.Join(dir, "input.json"), filepath.Join(dir, "components.json"), io.Discard); err != nil {
+				if err := analyzeFiles(defaultInputs(), filepath.Join(dir, "input.json"), filepath.Join(dir, "components.json"), io.Discard); err != nil {
 					b.Fatal(fmt.Errorf("analyze: %w", err))
 				}
 			}

@@ -9,47 +9,31 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
-
-	"github.com/valyala/fastjson"
 
 	"github.com/qcmb-go/qcmb/manybody"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
-// componentJSON is one entry of a component list: a fragment result as the test vectors
-// carry it (gradient natom x 3 rows, Hessian 3n x 3n rows; flat arrays are accepted too).
+// componentJSON is one entry of a component list as qcmb store export writes it: a
+// fragment result with flat gradient and Hessian arrays (the reader takes nested rows too).
 type componentJSON struct {
 	MC       string    `json:"mc"`
 	Real     []int     `json:"real"`
 	Basis    []int     `json:"basis"`
 	Energy   *float64  `json:"energy"`
-	Gradient flexArray `json:"gradient,omitempty"`
-	Hessian  flexArray `json:"hessian,omitempty"`
+	Gradient []float64 `json:"gradient,omitempty"`
+	Hessian  []float64 `json:"hessian,omitempty"`
 }
 
-// flexArray decodes a nested or flat number array into one flat slice.
-type flexArray []float64
-
-func (a *flexArray) UnmarshalJSON(data []byte) error {
-	if string(data) == "null" {
-		*a = nil
-		return nil
-	}
-	flat, err := qcschema.UnmarshalFlat(data)
-	if err != nil {
-		return err
-	}
-	*a = flat
-	return nil
-}
-
-// componentSet holds fragment results keyed by task label, with AtomicResults that carry
-// no label kept apart to be matched to tasks by their molecule.
+// componentSet holds fragment results: the properties of a component list or dictionary,
+// or AtomicResult documents, by task label or, without one, kept apart to be matched to
+// tasks by their molecule.
 type componentSet struct {
+	// props holds the entries of a component list or dictionary by canonical task label.
+	props map[string]qcschema.AtomicResultProperties
+	// byLabel holds the AtomicResults whose id is a task label.
 	byLabel   map[string]*qcschema.AtomicResult
 	unlabeled []*qcschema.AtomicResult
 	// source names where each unlabeled result came from, for errors.
@@ -61,11 +45,7 @@ func (s *componentSet) addLabeled(where, label string, r *qcschema.AtomicResult)
 	if err != nil {
 		return fmt.Errorf("%s: %w", where, err)
 	}
-	return s.addTask(where, t.Label(), r)
-}
-
-// addTask adds the result of the task with canonical label key.
-func (s *componentSet) addTask(where, key string, r *qcschema.AtomicResult) error {
+	key := t.Label()
 	if _, dup := s.byLabel[key]; dup {
 		return fmt.Errorf("%s: task %s given twice", where, key)
 	}
@@ -86,12 +66,20 @@ func (s *componentSet) addTask(where, key string, r *qcschema.AtomicResult) erro
 func readComponents(read inputReader, path string) (*componentSet, error) {
 	set := &componentSet{byLabel: map[string]*qcschema.AtomicResult{}}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return set, set.readDir(path)
+		return set, set.readDir(read, path)
 	}
-	data, err := read(path)
+	data, release, err := read.mapped(path)
 	if err != nil {
 		return nil, err
 	}
+	defer release() // nothing read from data refers to it
+	return parseComponents(set, path, data)
+}
+
+// parseComponents reads the components in data, the contents of path, into set.
+func parseComponents(set *componentSet, path string, data []byte) (_ *componentSet, err error) {
+	defer guardFaults()()
+	defer recoverFault(&err, path)
 	i := skipSpace(data, 0)
 	if i == len(data) {
 		return nil, fmt.Errorf("%s: no components", path)
@@ -109,172 +97,180 @@ func readComponents(read inputReader, path string) (*componentSet, error) {
 	return set, set.readDict(path, data)
 }
 
-// componentKeys are the fields of a component list entry.
-var componentKeys = map[string]bool{"mc": true, "real": true, "basis": true, "energy": true, "gradient": true, "hessian": true}
-
-// readList reads a component list, one entry at a time.
+// readList reads a component list.
 func (s *componentSet) readList(path string, data []byte) error {
-	// Entries are parsed in batches, each batch on every core at once with a parser per
-	// core, and added in order: converting numbers is most of the work.
-	const batch = 256
-	workers := runtime.GOMAXPROCS(0)
-	parsers := make([]fastjson.Parser, workers)
-	elems := make([][]byte, 0, batch)
-	type parsed struct {
-		label string
-		r     *qcschema.AtomicResult
-		err   error
-	}
-	out := make([]parsed, batch)
-	first := 0 // index of elems[0] in the list
-	flush := func() error {
-		var wg sync.WaitGroup
-		for k := range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for j := k; j < len(elems); j += workers {
-					o := &out[j]
-					o.label, o.r, o.err = parseComponent(&parsers[k], elems[j])
-				}
-			}()
+	s.props = map[string]qcschema.AtomicResultProperties{}
+	err := parseMembers(data, '[', ']', func(_, elem []byte) (labeled, error) {
+		return parseComponent(elem)
+	}, func(k int, _ []byte, c labeled) error {
+		if _, dup := s.props[c.label]; dup {
+			return fmt.Errorf("components[%d]: task %s given twice", k, c.label)
 		}
-		wg.Wait()
-		for j := range elems {
-			where := func() string { return fmt.Sprintf("%s: components[%d]", path, first+j) }
-			if out[j].err != nil {
-				return fmt.Errorf("%s: %w", where(), out[j].err)
-			}
-			if _, dup := s.byLabel[out[j].label]; dup {
-				return fmt.Errorf("%s: task %s given twice", where(), out[j].label)
-			}
-			s.byLabel[out[j].label] = out[j].r
-		}
-		first += len(elems)
-		elems = elems[:0]
+		s.props[c.label] = c.props
 		return nil
+	}, func(k int, _ []byte) string { return fmt.Sprintf("components[%d]", k) })
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
-	err := eachElement(data, func(_ int, elem []byte) error {
-		elems = append(elems, elem)
-		if len(elems) == batch {
-			return flush()
+	return nil
+}
+
+// labeled is one parsed component: its task's canonical label and its properties.
+type labeled struct {
+	label string
+	props qcschema.AtomicResultProperties
+}
+
+// parseComponent reads one entry of a component list: {"mc", "real", "basis", "energy",
+// "gradient"?, "hessian"?}. A task built from its parts has its canonical label; one that
+// the plan lacks (unsorted or invalid fragments) is reported as missing from the plan's
+// side.
+func parseComponent(elem []byte) (labeled, error) {
+	sc := scanner{data: elem}
+	var t manybody.Task
+	var c labeled
+	var haveReal, haveBasis bool
+	err := sc.members(func(name string) error {
+		var err error
+		switch name {
+		case "mc":
+			t.MC, err = sc.str()
+		case "real":
+			t.Real, err = sc.ints()
+			haveReal = true
+		case "basis":
+			t.Basis, err = sc.ints()
+			haveBasis = true
+		case "energy", "gradient", "hessian":
+			err = sc.property(&c.props, name)
+		default:
+			return fmt.Errorf("unknown field %q (want mc, real, basis, energy, gradient, hessian)", name)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		return nil
 	})
 	if err == nil {
-		err = flush()
+		err = sc.end()
 	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+	switch {
+	case err != nil:
+		return c, err
+	case !haveReal:
+		return c, errors.New("no real")
+	case !haveBasis:
+		return c, errors.New("no basis")
+	case c.props.ReturnEnergy == nil:
+		return c, errors.New("no energy")
 	}
-	return nil
+	c.label = t.Label()
+	return c, nil
 }
 
-// parseComponent reads one entry of a component list with p: its task's label and its
-// result. A task built from its parts has its canonical label; one that the plan lacks
-// (unsorted or invalid fragments) is reported as missing from the plan's side.
-func parseComponent(p *fastjson.Parser, elem []byte) (string, *qcschema.AtomicResult, error) {
-	v, err := p.ParseBytes(elem)
-	if err != nil {
-		return "", nil, err
-	}
-	obj, err := v.Object()
-	if err != nil {
-		return "", nil, err
-	}
-	var unknown string
-	obj.Visit(func(key []byte, _ *fastjson.Value) {
-		if unknown == "" && !componentKeys[string(key)] {
-			unknown = string(key)
+// property reads the value of an energy, gradient or Hessian member into p; null leaves
+// it unset.
+func (sc *scanner) property(p *qcschema.AtomicResultProperties, name string) error {
+	var err error
+	switch name {
+	case "energy", "return_energy":
+		var e float64
+		if e, err = sc.optionalNumber(); err == nil {
+			p.ReturnEnergy = &e
+		} else if err == errNoValue {
+			err = nil
 		}
-	})
-	if unknown != "" {
-		return "", nil, fmt.Errorf("unknown field %q (want mc, real, basis, energy, gradient, hessian)", unknown)
+	case "gradient", "return_gradient":
+		p.ReturnGradient, err = sc.floatArray()
+	case "hessian", "return_hessian":
+		p.ReturnHessian, err = sc.floatArray()
 	}
-	var t manybody.Task
-	t.MC = string(v.GetStringBytes("mc"))
-	if t.Real, err = intArray(v, "real"); err != nil {
-		return "", nil, err
-	}
-	if t.Basis, err = intArray(v, "basis"); err != nil {
-		return "", nil, err
-	}
-	r, err := propsFrom(v, "energy", "gradient", "hessian")
-	if err != nil {
-		return "", nil, err
-	}
-	return t.Label(), r, nil
+	return err
 }
 
-// propsFrom reads an energy and optional gradient and Hessian from the named fields of v.
-func propsFrom(v *fastjson.Value, energy, gradient, hessian string) (*qcschema.AtomicResult, error) {
-	e, ok, err := floatField(v, energy)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, fmt.Errorf("no %s", energy)
-	}
-	g, err := floatArray(v, gradient)
-	if err != nil {
-		return nil, err
-	}
-	h, err := floatArray(v, hessian)
-	if err != nil {
-		return nil, err
-	}
-	return propsResult(e, g, h), nil
-}
-
-// readDict reads QCManyBody's component dictionary, one entry at a time; a document whose
-// first member is not a task label is taken as one AtomicResult.
+// readDict reads QCManyBody's component dictionary, task label -> {"energy", "gradient"?,
+// "hessian"?} or just the energy; the names of AtomicResultProperties (return_energy, ...)
+// are read too, so that the component_properties of a ManyBodyResult can be analyzed again,
+// and its other members are passed over. A document whose first member is not a task label
+// is taken as one AtomicResult.
 func (s *componentSet) readDict(path string, data []byte) error {
-	var p fastjson.Parser
-	err := eachMember(data, '{', '}', func(k int, rawKey, value []byte) error {
+	if first, err := firstMemberName(data); err == nil {
+		if _, err := manybody.ParseLabel(first); err != nil {
+			return s.addResult(path, data)
+		}
+	}
+	s.props = map[string]qcschema.AtomicResultProperties{}
+	err := parseMembers(data, '{', '}', func(rawKey, value []byte) (labeled, error) {
 		label, err := unquote(rawKey)
 		if err != nil {
-			return err
+			return labeled{}, err
 		}
-		if _, err := manybody.ParseLabel(label); err != nil && k == 0 {
-			return errNotDict
-		}
-		where := fmt.Sprintf("%s: %s", path, label)
-		v, err := p.ParseBytes(value)
+		t, err := manybody.ParseLabel(label)
 		if err != nil {
-			return fmt.Errorf("%s: %w", where, err)
+			return labeled{}, err
 		}
-		var r *qcschema.AtomicResult
-		switch v.Type() {
-		case fastjson.TypeNumber:
-			e, err := v.Float64()
-			if err != nil {
-				return fmt.Errorf("%s: %w", where, err)
-			}
-			r = propsResult(e, nil, nil)
-		case fastjson.TypeObject:
-			names := [3]string{"energy", "gradient", "hessian"}
-			if v.Get("energy") == nil && v.Get("return_energy") != nil {
-				names = [3]string{"return_energy", "return_gradient", "return_hessian"}
-			}
-			if r, err = propsFrom(v, names[0], names[1], names[2]); err != nil {
-				return fmt.Errorf("%s: %w", where, err)
-			}
-		default:
-			return fmt.Errorf("%s: want an energy or {\"energy\", \"gradient\", \"hessian\"}", where)
+		props, err := parseDictEntry(value)
+		return labeled{label: t.Label(), props: props}, err
+	}, func(_ int, rawKey []byte, c labeled) error {
+		if _, dup := s.props[c.label]; dup {
+			return fmt.Errorf("%s: task %s given twice", rawKey, c.label)
 		}
-		return s.addLabeled(where, label, r)
-	})
-	if err == errNotDict {
-		return s.addResult(path, data)
-	}
+		s.props[c.label] = c.props
+		return nil
+	}, func(_ int, rawKey []byte) string { return string(rawKey) })
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
 }
 
-// errNotDict stops reading a document as a component dictionary.
-var errNotDict = errors.New("not a component dictionary")
+// parseDictEntry reads one value of a component dictionary.
+func parseDictEntry(value []byte) (qcschema.AtomicResultProperties, error) {
+	var p qcschema.AtomicResultProperties
+	sc := scanner{data: value}
+	if sc.peek() != '{' {
+		e, err := sc.number()
+		if err != nil {
+			return p, errors.New(`want an energy or {"energy", "gradient", "hessian"}`)
+		}
+		p.ReturnEnergy = &e
+		return p, sc.end()
+	}
+	var short, long bool // energy/gradient/hessian, return_energy/...
+	err := sc.members(func(name string) error {
+		switch name {
+		case "energy", "gradient", "hessian":
+			short = true
+		case "return_energy", "return_gradient", "return_hessian":
+			long = true
+		default:
+			return sc.skipValue()
+		}
+		if short && long {
+			return fmt.Errorf("%s: give energy, gradient and hessian or return_energy, return_gradient and return_hessian, not both", name)
+		}
+		if err := sc.property(&p, name); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		return nil
+	})
+	if err == nil {
+		err = sc.end()
+	}
+	if err == nil && p.ReturnEnergy == nil {
+		err = errors.New("no energy")
+	}
+	return p, err
+}
+
+// firstMemberName is the name of the first member of the object in data.
+func firstMemberName(data []byte) (string, error) {
+	sc := scanner{data: data}
+	if err := sc.expect('{'); err != nil {
+		return "", err
+	}
+	return sc.str()
+}
 
 // readLines reads one AtomicResult per line.
 func (s *componentSet) readLines(path string, data []byte) error {
@@ -292,15 +288,7 @@ func (s *componentSet) readLines(path string, data []byte) error {
 	}
 }
 
-// propsResult wraps given properties in a successful AtomicResult.
-func propsResult(e float64, grad, hess []float64) *qcschema.AtomicResult {
-	return &qcschema.AtomicResult{
-		SchemaName: qcschema.SchemaOutput, SchemaVersion: 1, Success: true,
-		Properties: qcschema.AtomicResultProperties{ReturnEnergy: &e, ReturnGradient: grad, ReturnHessian: hess},
-	}
-}
-
-func (s *componentSet) readDir(dir string) error {
+func (s *componentSet) readDir(read inputReader, dir string) error {
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {
 		return err
@@ -309,7 +297,7 @@ func (s *componentSet) readDir(dir string) error {
 		return fmt.Errorf("%s: no *.json AtomicResult files", dir)
 	}
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		data, err := read.read(f)
 		if err != nil {
 			return err
 		}
@@ -337,7 +325,41 @@ func (s *componentSet) addResult(where string, doc []byte) error {
 	return nil
 }
 
-// resultsFor returns a result for every task of p, in plan order.
+// assemble is the ManyBodyResult of p from the set's results.
+func (s *componentSet) assemble(p *computer.Prepared) (*qcschema.ManyBodyResult, error) {
+	if s.props != nil {
+		var missing []string
+		for _, t := range p.Plan.Tasks {
+			if _, ok := s.props[t.Label()]; !ok {
+				missing = append(missing, t.Label())
+			}
+		}
+		if err := missingError(missing); err != nil {
+			return nil, err
+		}
+		return computer.AssembleProperties(p, s.props)
+	}
+	results, err := s.resultsFor(p)
+	if err != nil {
+		return nil, err
+	}
+	return computer.Assemble(p, results)
+}
+
+// missingError names the tasks without a result, the first five of them.
+func missingError(missing []string) error {
+	if len(missing) == 0 {
+		return nil
+	}
+	more := ""
+	if len(missing) > 5 {
+		more = fmt.Sprintf(" and %d more", len(missing)-5)
+		missing = missing[:5]
+	}
+	return fmt.Errorf("no result for task %s%s", strings.Join(missing, ", "), more)
+}
+
+// resultsFor returns an AtomicResult for every task of p, in plan order.
 func (s *componentSet) resultsFor(p *computer.Prepared) ([]*qcschema.AtomicResult, error) {
 	byMol := map[string]int{}
 	for i, r := range s.unlabeled {
@@ -366,15 +388,7 @@ func (s *componentSet) resultsFor(p *computer.Prepared) ([]*qcschema.AtomicResul
 		}
 		missing = append(missing, t.Label())
 	}
-	if len(missing) > 0 {
-		more := ""
-		if len(missing) > 5 {
-			more = fmt.Sprintf(" and %d more", len(missing)-5)
-			missing = missing[:5]
-		}
-		return nil, fmt.Errorf("no result for task %s%s", strings.Join(missing, ", "), more)
-	}
-	return results, nil
+	return results, missingError(missing)
 }
 
 // moleculeKey identifies a task's molecule: its atoms in order, which of them are ghosts,

@@ -4,14 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-
-	"github.com/valyala/fastjson"
+	"runtime"
+	"sync"
+	"sync/atomic"
 )
 
 // Component files run to hundreds of megabytes (a water-64 MBE-4 gradient is 434 MB), so
 // they are read in one pass, one element at a time: the top-level array or object is split
-// into its elements without building anything, and each element is parsed on its own with
-// a reused fastjson parser, so memory stays near the size of the data.
+// into its elements without building anything, and the elements are parsed on every core
+// at once, straight into the values they hold, so memory stays near the size of the data.
 
 // skipSpace returns the index of the first non-space byte of data at or after i.
 func skipSpace(data []byte, i int) int {
@@ -34,6 +35,12 @@ func valueEnd(data []byte, i int) (int, error) {
 	case '[', '{':
 		depth := 0
 		for j := i; j < len(data); j++ {
+			for j < len(data) && !structural[data[j]] { // numbers, mostly
+				j++
+			}
+			if j == len(data) {
+				break
+			}
 			switch data[j] {
 			case '"':
 				end, err := stringEnd(data, j)
@@ -58,6 +65,9 @@ func valueEnd(data []byte, i int) (int, error) {
 	}
 	return j, nil
 }
+
+// structural marks the bytes that valueEnd stops at inside an array or object.
+var structural = stopSet(`"[]{}`)
 
 // stringEnd returns the index just past the string that starts at data[i] == '"'.
 func stringEnd(data []byte, i int) (int, error) {
@@ -141,90 +151,93 @@ func unquote(raw []byte) (string, error) {
 	return s, err
 }
 
-// flatten appends the numbers of v, a number or an array of numbers nested to any depth,
-// in row-major order.
-func flatten(dst []float64, v *fastjson.Value) ([]float64, error) {
-	switch v.Type() {
-	case fastjson.TypeNumber:
-		x, err := v.Float64()
-		if err != nil {
-			return dst, err
+// parseMembers parses every member of the JSON array (open '[') or object (open '{') in
+// data with parse, on every core at once, and hands each result to add in document order
+// with the member's index and raw key (nil in an array). The first error in document
+// order, from parse, add or the document's structure, ends it; where names a member in
+// errors. After a parse error, members further on are no longer parsed.
+func parseMembers[T any](data []byte, open, end byte,
+	parse func(key, value []byte) (T, error),
+	add func(k int, key []byte, v T) error,
+	where func(k int, key []byte) string,
+) error {
+	type member struct {
+		key, value []byte
+		v          T
+		err        error
+	}
+	type job struct {
+		index, first int
+		members      []member
+	}
+	// Jobs of about 256 KiB keep both cores busy on small and large entries alike.
+	const jobMembers, jobBytes = 64, 256 << 10
+	var failedAt atomic.Int64 // index of the first job with a parse error
+	failedAt.Store(math.MaxInt64)
+	workers := runtime.GOMAXPROCS(0)
+	work := make(chan *job, 2*workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			defer guardFaults()() // the data may be a mapped file
+			for j := range work {
+				if int64(j.index) > failedAt.Load() {
+					continue
+				}
+				for i := range j.members {
+					m := &j.members[i]
+					func() {
+						defer recoverFault(&m.err, "")
+						m.v, m.err = parse(m.key, m.value)
+					}()
+					if m.err != nil {
+						for f := failedAt.Load(); int64(j.index) < f && !failedAt.CompareAndSwap(f, int64(j.index)); f = failedAt.Load() {
+						}
+						break
+					}
+				}
+			}
+		})
+	}
+	var jobs []*job
+	cur, size, n := &job{members: make([]member, 0, jobMembers)}, 0, 0
+	send := func() {
+		if len(cur.members) > 0 {
+			jobs = append(jobs, cur)
+			work <- cur
 		}
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return dst, fmt.Errorf("number %v is not finite", x)
+		cur, size = &job{index: len(jobs), first: n, members: make([]member, 0, jobMembers)}, 0
+	}
+	structErr := eachMember(data, open, end, func(_ int, key, value []byte) error {
+		if failedAt.Load() != math.MaxInt64 {
+			return errStopSplitting
 		}
-		return append(dst, x), nil
-	case fastjson.TypeArray:
-		arr, _ := v.Array()
-		for _, e := range arr {
-			var err error
-			if dst, err = flatten(dst, e); err != nil {
-				return dst, err
+		cur.members = append(cur.members, member{key: key, value: value})
+		n++
+		if size += len(value); len(cur.members) == jobMembers || size >= jobBytes {
+			send()
+		}
+		return nil
+	})
+	send()
+	close(work)
+	wg.Wait()
+	for _, j := range jobs {
+		for i := range j.members {
+			m := &j.members[i]
+			if m.err != nil {
+				return fmt.Errorf("%s: %w", where(j.first+i, m.key), m.err)
+			}
+			if err := add(j.first+i, m.key, m.v); err != nil {
+				return err
 			}
 		}
-		return dst, nil
 	}
-	return dst, fmt.Errorf("want a number array, found %s", v.Type())
+	if structErr == errStopSplitting {
+		return nil // cannot happen: a parse error was returned above
+	}
+	return structErr
 }
 
-// countNumbers is how many numbers flatten would append for v, so the slice is allocated
-// once at its size.
-func countNumbers(v *fastjson.Value) int {
-	arr, err := v.Array()
-	if err != nil {
-		return 1
-	}
-	if len(arr) > 0 && arr[0].Type() != fastjson.TypeArray {
-		return len(arr)
-	}
-	n := 0
-	for _, e := range arr {
-		n += countNumbers(e)
-	}
-	return n
-}
-
-// floatArray is the flattened number array of v's field key, nil when absent or null.
-func floatArray(v *fastjson.Value, key string) ([]float64, error) {
-	f := v.Get(key)
-	if f == nil || f.Type() == fastjson.TypeNull {
-		return nil, nil
-	}
-	out, err := flatten(make([]float64, 0, countNumbers(f)), f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", key, err)
-	}
-	return out, nil
-}
-
-// floatField is v's numeric field key; ok is false when absent or null.
-func floatField(v *fastjson.Value, key string) (x float64, ok bool, err error) {
-	f := v.Get(key)
-	if f == nil || f.Type() == fastjson.TypeNull {
-		return 0, false, nil
-	}
-	x, err = f.Float64()
-	if err != nil {
-		return 0, false, fmt.Errorf("%s: %w", key, err)
-	}
-	return x, true, nil
-}
-
-// intArray is v's field key as a list of integers.
-func intArray(v *fastjson.Value, key string) ([]int, error) {
-	f := v.Get(key)
-	if f == nil {
-		return nil, fmt.Errorf("no %s", key)
-	}
-	arr, err := f.Array()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", key, err)
-	}
-	out := make([]int, len(arr))
-	for i, e := range arr {
-		if out[i], err = e.Int(); err != nil {
-			return nil, fmt.Errorf("%s[%d]: %w", key, i, err)
-		}
-	}
-	return out, nil
-}
+// errStopSplitting ends the split of a document whose members no longer need parsing.
+var errStopSplitting = fmt.Errorf("stop")

@@ -1,9 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"io"
+	"slices"
+	"sync"
 )
 
 // streamer is implemented by documents that write their own compact JSON in pieces
@@ -18,8 +19,7 @@ type streamer interface {
 // QCSchema document is encoded once, by its own MarshalJSON or WriteJSON, and indented as
 // it streams through, instead of encoding/json's encode, compact and re-indent.
 func writeJSON(w io.Writer, v any) error {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	ind := &indenter{w: bw}
+	ind := &indenter{w: w}
 	var err error
 	switch d := v.(type) {
 	case streamer:
@@ -39,15 +39,22 @@ func writeJSON(w io.Writer, v any) error {
 		return err
 	}
 	ind.flushPending()
-	bw.WriteByte('\n')
-	return bw.Flush()
+	ind.out = append(ind.out, '\n')
+	return ind.flush()
 }
 
 // indenter is an io.Writer that re-indents the valid JSON written to it, in any pieces,
 // with two spaces per level, writing arrays that hold no array or object on one line
-// ("[1, 2, 3]"). Whitespace outside strings is dropped and rewritten.
+// ("[1, 2, 3]"). Whitespace outside strings is dropped and rewritten. It is a
+// qcschema.MemberFormatter, so a ManyBodyResult's component properties are indented on
+// every core.
 type indenter struct {
-	w     *bufio.Writer
+	// w receives out whenever it grows past flushSize; nil for an indenter that only
+	// appends to out.
+	w   io.Writer
+	out []byte
+	err error
+
 	depth int
 	// inString and escaped track a string being copied.
 	inString, escaped bool
@@ -76,7 +83,80 @@ func stopSet(chars string) (t [256]bool) {
 	return t
 }
 
+// flushSize is how much formatted output the indenter holds before writing it on.
+const flushSize = 1 << 16
+
+// flush writes out what is held; the first error is kept and returned from then on.
+func (ind *indenter) flush() error {
+	if ind.w == nil {
+		return ind.err
+	}
+	if ind.err == nil && len(ind.out) > 0 {
+		_, ind.err = ind.w.Write(ind.out)
+	}
+	ind.out = ind.out[:0]
+	return ind.err
+}
+
 func (ind *indenter) Write(p []byte) (int, error) {
+	if ind.err != nil {
+		return 0, ind.err
+	}
+	ind.format(p)
+	if len(ind.out) >= flushSize {
+		if err := ind.flush(); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
+
+// AppendMember formats member at depth with an indenter of its own (it runs concurrently
+// with the others), which starts where an object's '{' or ',' leaves this one.
+func (ind *indenter) AppendMember(dst, member []byte, depth int, first bool) []byte {
+	pending := pendingBuffers.Get().(*[]byte)
+	defer pendingBuffers.Put(pending)
+	// Indenting adds a newline and indent per member and a space per comma: a quarter
+	// more than the compact member is room enough for a component's numbers.
+	tmp := indenter{out: slices.Grow(dst, len(member)+len(member)/4+64), depth: depth, pending: (*pending)[:0]}
+	if first {
+		tmp.newline()
+	} else {
+		tmp.put(',')
+	}
+	tmp.format(member)
+	*pending = tmp.pending
+	return tmp.out
+}
+
+// pendingBuffers holds the pending-array buffers of AppendMember's indenters.
+var pendingBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// WriteFormatted writes bytes from AppendMember; a pending '{' opens the object first.
+func (ind *indenter) WriteFormatted(p []byte) (int, error) {
+	if ind.objOpen {
+		ind.objOpen = false
+		ind.out = append(ind.out, '{')
+		ind.depth++
+	}
+	if ind.err != nil {
+		return 0, ind.err
+	}
+	if len(ind.out)+len(p) >= flushSize {
+		if err := ind.flush(); err != nil {
+			return 0, err
+		}
+		if len(p) >= flushSize {
+			_, ind.err = ind.w.Write(p)
+			return len(p), ind.err
+		}
+	}
+	ind.out = append(ind.out, p...)
+	return len(p), nil
+}
+
+// format appends the formatted form of p to out.
+func (ind *indenter) format(p []byte) {
 	for i := 0; i < len(p); {
 		stop := &stopOutside
 		switch {
@@ -102,7 +182,7 @@ func (ind *indenter) Write(p []byte) (int, error) {
 					i++
 					continue
 				}
-				ind.w.Write(p[i:j])
+				ind.out = append(ind.out, p[i:j]...)
 			}
 			i = j
 			continue
@@ -110,13 +190,12 @@ func (ind *indenter) Write(p []byte) (int, error) {
 		ind.put(p[i])
 		i++
 	}
-	return len(p), nil
 }
 
 func (ind *indenter) newline() {
-	ind.w.WriteByte('\n')
+	ind.out = append(ind.out, '\n')
 	for k := 0; k < ind.depth; k++ {
-		ind.w.WriteString("  ")
+		ind.out = append(ind.out, "  "...)
 	}
 }
 
@@ -140,10 +219,10 @@ func (ind *indenter) put(c byte) {
 	if ind.objOpen {
 		ind.objOpen = false
 		if c == '}' {
-			ind.w.WriteString("{}")
+			ind.out = append(ind.out, "{}"...)
 			return
 		}
-		ind.w.WriteByte('{')
+		ind.out = append(ind.out, '{')
 		ind.depth++
 		ind.newline()
 	}
@@ -157,9 +236,9 @@ func (ind *indenter) put(c byte) {
 		switch c {
 		case ']': // flat (or empty) array: one line
 			ind.open = false
-			writeCommaSpaced(ind.w, ind.pending)
+			ind.out = appendCommaSpaced(ind.out, ind.pending)
 			ind.pending = ind.pending[:0]
-			ind.w.WriteByte(']')
+			ind.out = append(ind.out, ']')
 			return
 		case '[', '{': // an array of arrays or objects: indented
 			ind.flushPending()
@@ -177,14 +256,14 @@ func (ind *indenter) put(c byte) {
 	case '}', ']':
 		ind.depth--
 		ind.newline()
-		ind.w.WriteByte(c)
+		ind.out = append(ind.out, c)
 	case ',':
-		ind.w.WriteByte(',')
+		ind.out = append(ind.out, ',')
 		ind.newline()
 	case ':':
-		ind.w.WriteString(": ")
+		ind.out = append(ind.out, ": "...)
 	default:
-		ind.w.WriteByte(c)
+		ind.out = append(ind.out, c)
 	}
 }
 
@@ -194,7 +273,7 @@ func (ind *indenter) emit(c byte) {
 		ind.pending = append(ind.pending, c)
 		return
 	}
-	ind.w.WriteByte(c)
+	ind.out = append(ind.out, c)
 }
 
 // flushPending writes an open array's '[' as the start of an indented block, followed by
@@ -206,7 +285,7 @@ func (ind *indenter) flushPending() {
 	ind.open = false
 	rest := ind.pending[1:]
 	ind.pending = ind.pending[:0]
-	ind.w.WriteByte('[')
+	ind.out = append(ind.out, '[')
 	ind.depth++
 	ind.newline()
 	for _, b := range rest {
@@ -214,21 +293,20 @@ func (ind *indenter) flushPending() {
 	}
 }
 
-// writeCommaSpaced writes a flat array's bytes with a space after each comma that is not
-// inside a string.
-func writeCommaSpaced(w *bufio.Writer, b []byte) {
+// appendCommaSpaced appends a flat array's bytes with a space after each comma that is
+// not inside a string.
+func appendCommaSpaced(out, b []byte) []byte {
 	for len(b) > 0 {
 		k := 0
 		for k < len(b) && b[k] != ',' && b[k] != '"' {
 			k++
 		}
 		if k == len(b) {
-			w.Write(b)
-			return
+			return append(out, b...)
 		}
 		if b[k] == ',' {
-			w.Write(b[:k+1])
-			w.WriteByte(' ')
+			out = append(out, b[:k+1]...)
+			out = append(out, ' ')
 			b = b[k+1:]
 			continue
 		}
@@ -236,7 +314,8 @@ func writeCommaSpaced(w *bufio.Writer, b []byte) {
 		if err != nil { // unterminated: cannot happen for a closed array
 			end = len(b)
 		}
-		w.Write(b[:end])
+		out = append(out, b[:end]...)
 		b = b[end:]
 	}
+	return out
 }

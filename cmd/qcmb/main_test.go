@@ -428,3 +428,8 @@ func ints(xs []any) []int {
 	}
 	return out
 }
+
+// defaultInputs reads input files as a command does with the default --max-input.
+func defaultInputs() inputReader {
+	return inputReader{ctx: context.Background(), limit: defaultMaxInput}
+}

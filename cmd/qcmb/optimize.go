@@ -29,7 +29,7 @@ Every step runs on the one executor the flags choose. An optimization that does 
 converge is an error; with -o its partial result (success false) is still written.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) (err error) {
-			data, err := inputsOf(cmd)(args[0])
+			data, err := inputsOf(cmd).read(args[0])
 			if err != nil {
 				return err
 			}

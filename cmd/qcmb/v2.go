@@ -16,7 +16,7 @@ type manyBodyInput struct {
 // readManyBodyInput reads a v1 or v2 ManyBodyInput (told apart by schema_name and
 // schema_version) strictly, naming the file in errors.
 func readManyBodyInput(read inputReader, path string) (manyBodyInput, error) {
-	data, err := read(path)
+	data, err := read.read(path)
 	if err != nil {
 		return manyBodyInput{}, err
 	}

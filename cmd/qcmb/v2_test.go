@@ -15,7 +15,7 @@ import (
 // that keeps the cluster results.
 func v2DimerInput(t *testing.T, program string) string {
 	t.Helper()
-	in, err := readManyBodyInput(os.ReadFile, dimerInput(t, program))
+	in, err := readManyBodyInput(defaultInputs(), dimerInput(t, program))
 	require.NoError(t, err)
 	v2 := in.v1.ToV2()
 	v2.Specification.Protocols.ClusterResults = "all"

@@ -32,6 +32,7 @@ var inv2m1 = func() (t [boysCols]float64) {
 
 var (
 	boysOnce  sync.Once
+	hermOnce  sync.Once
 	boysTable []float64 // [grid][m]
 	boysExp   []float64 // exp(-t0) at the grid points
 )
@@ -110,4 +111,9 @@ func boys(mmax int, t float64, f []float64) {
 	}
 }
 
-func ensureBoys() { boysOnce.Do(initBoys) }
+// ensureTables builds the Boys function and Hermite tables, once, before the first
+// integral.
+func ensureTables() {
+	boysOnce.Do(initBoys)
+	hermOnce.Do(initHermite)
+}

@@ -7,7 +7,7 @@ import (
 )
 
 func TestBoysAccuracy(t *testing.T) {
-	ensureBoys()
+	ensureTables()
 	f := make([]float64, boysMaxM+1)
 	for _, x := range []float64{0, 1e-12, 1e-6, 0.013, 0.5, 1, 2.49, 7.3, 13.77, 29.999, 44.9, 45, 45.1, 60, 100, 1e3, 1e6} {
 		for _, mmax := range []int{0, 1, 4, boysMaxM} {
@@ -35,7 +35,7 @@ func TestBoysAccuracy(t *testing.T) {
 }
 
 func BenchmarkBoys(b *testing.B) {
-	ensureBoys()
+	ensureTables()
 	r := rand.New(rand.NewSource(1))
 	ts := make([]float64, 1024)
 	for i := range ts {

@@ -40,6 +40,7 @@ type shellPair struct {
 // newShellPair fills sp (zero on entry) for shells m and n; its arrays
 // come from ws.
 func newShellPair(ws *workspace, sp *shellPair, m, n int, a, b *shell, deriv bool) {
+	ensureTables()
 	*sp = shellPair{m: m, n: n, a: a, b: b, na: a.ncart(), nb: b.ncart(), withDeriv: deriv}
 	sp.nab = sp.na * sp.nb
 	sp.L = a.lmax + b.lmax
@@ -335,7 +336,7 @@ type eriWork struct {
 }
 
 func newERIWork() *eriWork {
-	ensureBoys()
+	ensureTables()
 	return &eriWork{
 		rbuf: make([]float64, 2*maxStride*maxStride*maxStride),
 		rr:   make([]float64, nherm(maxHermL)),

@@ -7,6 +7,7 @@ import "math"
 // by the energy-weighted density W, at the basis function centres and at
 // the attracting nuclei.
 func (sys *system) oneElectronGradient(dt, W, g []float64) {
+	ensureTables()
 	pp := &primGrad{primPair: newPrimPair(sys.ws), sys: sys, dt: dt, W: W, g: g, catom: sys.chargeAtom(),
 		rbuf: sys.ws.floats(2 * maxStride * maxStride * maxStride), wbuf: sys.ws.floats(7 * nherm(2*maxL+1))}
 	for M, a := range sys.bs.shells {

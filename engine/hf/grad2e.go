@@ -86,7 +86,7 @@ type gradWork struct {
 }
 
 func newGradWork() *gradWork {
-	ensureBoys()
+	ensureTables()
 	return &gradWork{
 		f:    make([]float64, maxHermL+2),
 		rbuf: make([]float64, 2*maxStride*maxStride*maxStride),

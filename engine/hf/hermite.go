@@ -10,6 +10,9 @@ const (
 	maxStride = maxHermL + 1
 )
 
+// The tables below are built on first use (ensureTables), not at program start: they
+// take a third of a megabyte, which every qcmb command would otherwise pay for.
+
 // hermIdx lists (t,u,v) ordered by t+u+v so that the first nherm(L)
 // entries are exactly those with t+u+v <= L.
 var hermIdx [][3]int
@@ -24,7 +27,8 @@ var hermSign []float64
 
 func nherm(l int) int { return (l + 1) * (l + 2) * (l + 3) / 6 }
 
-func init() {
+// initHermite builds hermIdx, hermOff, hermSign and hermOps.
+func initHermite() {
 	for n := 0; n <= maxHermL; n++ {
 		for t := n; t >= 0; t-- {
 			for u := n - t; u >= 0; u-- {
@@ -32,6 +36,7 @@ func init() {
 			}
 		}
 	}
+	hermOps = buildHermOps()
 	hermOff = make([][]int32, maxStride+1)
 	for s := 1; s <= maxStride; s++ {
 		o := make([]int32, len(hermIdx))
@@ -149,30 +154,14 @@ type hermOp struct {
 
 // hermOps[L] lists the steps for the Hermite indices 1..nherm(L)-1 in
 // hermIdx order, stride L+1.
-var hermOps = func() (ops [maxHermL + 1][]hermOp) {
+var hermOps [maxHermL + 1][]hermOp
+
+func buildHermOps() (ops [maxHermL + 1][]hermOp) {
 	for L := 1; L <= maxHermL; L++ {
 		s := L + 1
 		stride := [3]int{s * s, s, 1}
 		for h := 1; h < nherm(L); h++ {
-			var tuv [3]int
-			n := 0
-			for t := 0; ; t++ {
-				cnt := (t + 1) * (t + 2) / 2
-				if h < n+cnt {
-					// position h-n within total degree t, ordered as in hermIdx
-					k := h - n
-					for a := t; a >= 0; a-- {
-						for b := t - a; b >= 0; b-- {
-							if k == 0 {
-								tuv = [3]int{a, b, t - a - b}
-							}
-							k--
-						}
-					}
-					break
-				}
-				n += cnt
-			}
+			tuv := hermIdx[h]
 			c := 2
 			if tuv[0] > 0 {
 				c = 0
@@ -189,7 +178,7 @@ var hermOps = func() (ops [maxHermL + 1][]hermOp) {
 		}
 	}
 	return
-}()
+}
 
 // hermiteRLow is hermiteR for L <= 3 in closed form (same layout).
 func hermiteRLow(L int, alpha, x, y, z float64, f []float64, buf []float64) []float64 {

@@ -37,7 +37,7 @@ func refHermiteR(alpha, x, y, z float64, f []float64) func(n, t, u, v int) float
 // TestHermiteR checks the closed forms (L <= 3) and the tabulated
 // recursion against the textbook recursion.
 func TestHermiteR(t *testing.T) {
-	ensureBoys()
+	ensureTables()
 	rng := rand.New(rand.NewSource(7))
 	buf := make([]float64, 2*maxStride*maxStride*maxStride)
 	f := make([]float64, maxHermL+2)

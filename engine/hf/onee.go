@@ -13,7 +13,7 @@ type charge struct {
 // attraction) matrices, full nbf x nbf row-major, taken from ws (which
 // may be nil).
 func oneElectron(ws *workspace, bs *basisSet, charges []charge) (S, T, V []float64) {
-	ensureBoys()
+	ensureTables()
 	n := bs.nbf
 	S, T, V = ws.floats(n*n), ws.floats(n*n), ws.floats(n*n)
 	pp := newPrimPair(ws)

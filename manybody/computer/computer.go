@@ -347,6 +347,41 @@ func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBody
 			kept[label] = *r
 		}
 	}
+	return assemble(p, components, props, kept)
+}
+
+// AssembleProperties is Assemble for results known only by their properties, keyed by
+// task label, as qcmb analyze reads them: return_energy, and return_gradient and
+// return_hessian as the driver asks. Entries for tasks outside the plan are left out of
+// the result. It keeps props as the result's ComponentProperties when it holds nothing
+// else, so the caller must not change the map afterwards.
+func AssembleProperties(p *Prepared, props map[string]qcschema.AtomicResultProperties) (*qcschema.ManyBodyResult, error) {
+	components := make(map[string]manybody.Component, len(p.Plan.Tasks))
+	for _, t := range p.Plan.Tasks {
+		label := t.Label()
+		pr, ok := props[label]
+		if !ok {
+			return nil, fmt.Errorf("manybody: task %s: no result", label)
+		}
+		comp, err := componentOfProperties(p.Input.Specification.Driver, &pr, nil)
+		if err != nil {
+			return nil, fmt.Errorf("manybody: task %s: %w", label, err)
+		}
+		components[label] = comp
+	}
+	if len(props) > len(components) {
+		only := make(map[string]qcschema.AtomicResultProperties, len(components))
+		for label := range components {
+			only[label] = props[label]
+		}
+		props = only
+	}
+	return assemble(p, components, props, nil)
+}
+
+// assemble sums the components of every task of p into the ManyBodyResult, with props as
+// its component properties and kept, if not nil, as its component results.
+func assemble(p *Prepared, components map[string]manybody.Component, props map[string]qcschema.AtomicResultProperties, kept map[string]qcschema.AtomicResult) (*qcschema.ManyBodyResult, error) {
 	an, err := p.Core.Analyze(components)
 	if err != nil {
 		return nil, err
@@ -400,11 +435,17 @@ func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBody
 // Hessian of one fragment calculation. Derivatives a program returned beyond what was asked
 // are left out so that the assembled properties follow the driver.
 func ComponentOf(driver qcschema.Driver, r *qcschema.AtomicResult) (manybody.Component, error) {
+	return componentOfProperties(driver, &r.Properties, r)
+}
+
+// componentOfProperties is ComponentOf from the properties, with the return_result of r,
+// if not nil, standing in for a property that is missing.
+func componentOfProperties(driver qcschema.Driver, props *qcschema.AtomicResultProperties, r *qcschema.AtomicResult) (manybody.Component, error) {
 	var c manybody.Component
 	switch {
-	case r.Properties.ReturnEnergy != nil:
-		c.Energy = *r.Properties.ReturnEnergy
-	case r.Driver == qcschema.DriverEnergy && r.ReturnResult.Array == nil:
+	case props.ReturnEnergy != nil:
+		c.Energy = *props.ReturnEnergy
+	case r != nil && r.Driver == qcschema.DriverEnergy && r.ReturnResult.Array == nil:
 		c.Energy = r.ReturnResult.Scalar
 	default:
 		return c, errors.New("result has no return_energy")
@@ -413,8 +454,8 @@ func ComponentOf(driver qcschema.Driver, r *qcschema.AtomicResult) (manybody.Com
 		return c, fmt.Errorf("energy is %v", c.Energy)
 	}
 	if driver == qcschema.DriverGradient || driver == qcschema.DriverHessian {
-		c.Gradient = r.Properties.ReturnGradient
-		if r.Driver == qcschema.DriverGradient && r.ReturnResult.Array != nil {
+		c.Gradient = props.ReturnGradient
+		if r != nil && r.Driver == qcschema.DriverGradient && r.ReturnResult.Array != nil {
 			c.Gradient = r.ReturnResult.Array
 		}
 		if c.Gradient == nil && driver == qcschema.DriverGradient {
@@ -422,8 +463,8 @@ func ComponentOf(driver qcschema.Driver, r *qcschema.AtomicResult) (manybody.Com
 		}
 	}
 	if driver == qcschema.DriverHessian {
-		c.Hessian = r.Properties.ReturnHessian
-		if r.Driver == qcschema.DriverHessian && r.ReturnResult.Array != nil {
+		c.Hessian = props.ReturnHessian
+		if r != nil && r.Driver == qcschema.DriverHessian && r.ReturnResult.Array != nil {
 			c.Hessian = r.ReturnResult.Array
 		}
 		if c.Hessian == nil {

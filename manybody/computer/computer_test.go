@@ -666,3 +666,51 @@ func TestZeroTaskDerivatives(t *testing.T) {
 		})
 	}
 }
+
+// TestAssemblePropertiesEqualsAssemble: results given by their properties alone assemble
+// to the same ManyBodyResult as the AtomicResults that hold them, entries outside the plan
+// are left out, and a task without an entry is named.
+func TestAssemblePropertiesEqualsAssemble(t *testing.T) {
+	in := vectorInput(t, "../../testdata/manybody/h2o_trimer_single_energy_1.json")
+	in.Specification.Driver = qcschema.DriverGradient
+	p, err := computer.PreparePlan(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := make([]*qcschema.AtomicResult, len(p.Plan.Tasks))
+	props := map[string]qcschema.AtomicResultProperties{}
+	for i, task := range p.Plan.Tasks {
+		mol, err := p.Core.Molecule(task)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := -76*float64(len(task.Real)) + float64(i)/7
+		grad := make([]float64, 3*len(mol.Symbols))
+		for k := range grad {
+			grad[k] = math.Sin(float64(i*31 + k))
+		}
+		pr := qcschema.AtomicResultProperties{ReturnEnergy: &e, ReturnGradient: grad}
+		results[i] = &qcschema.AtomicResult{Success: true, Driver: qcschema.DriverGradient, Properties: pr, ReturnResult: qcschema.ReturnResult{Array: grad}}
+		props[task.Label()] = pr
+	}
+	want, err := computer.Assemble(p, results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra := -1.0
+	props[`["x", [9], [9]]`] = qcschema.AtomicResultProperties{ReturnEnergy: &extra}
+	got, err := computer.AssembleProperties(p, props)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON, _ := json.Marshal(want)
+	gotJSON, _ := json.Marshal(got)
+	if string(wantJSON) != string(gotJSON) {
+		t.Fatalf("AssembleProperties differs from Assemble:\n%.400s\n%.400s", gotJSON, wantJSON)
+	}
+	missing := p.Plan.Tasks[3].Label()
+	delete(props, missing)
+	if _, err := computer.AssembleProperties(p, props); err == nil || !strings.Contains(err.Error(), missing) {
+		t.Fatalf("a missing task: %v, want an error naming %s", err, missing)
+	}
+}

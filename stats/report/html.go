@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
 	"time"
 
 	"gonum.org/v1/plot/vg"
@@ -72,10 +73,10 @@ func WriteFiles(dir string, rep *stats.Report, format string) ([]string, error) 
 }
 
 // svgProlog is what precedes the <svg> element in a standalone SVG file.
-var svgProlog = regexp.MustCompile(`(?s)^.*?(<svg\b)`)
+var svgProlog = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)^.*?(<svg\b)`) })
 
 // svgSize is the fixed width and height vgsvg writes, replaced so figures scale with the page.
-var svgSize = regexp.MustCompile(`^<svg width="[^"]*" height="[^"]*"`)
+var svgSize = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^<svg width="[^"]*" height="[^"]*"`) })
 
 // inlineSVG draws f as an <svg> element to embed in HTML.
 func inlineSVG(f Figure) (template.HTML, error) {
@@ -83,8 +84,8 @@ func inlineSVG(f Figure) (template.HTML, error) {
 	if err := render(&buf, f, FormatSVG); err != nil {
 		return "", err
 	}
-	s := svgProlog.ReplaceAllString(buf.String(), "$1")
-	s = svgSize.ReplaceAllString(s, fmt.Sprintf(`<svg role="img" aria-label=%q style="width:100%%;max-width:%.0fpx;height:auto"`,
+	s := svgProlog().ReplaceAllString(buf.String(), "$1")
+	s = svgSize().ReplaceAllString(s, fmt.Sprintf(`<svg role="img" aria-label=%q style="width:100%%;max-width:%.0fpx;height:auto"`,
 		f.Title, f.Width.Points()*4/3))
 	// Markup of our own drawing; text in it was escaped by the SVG writer.
 	return template.HTML(s), nil //nolint:gosec
@@ -129,27 +130,30 @@ func WriteHTML(w io.Writer, rep *stats.Report) error {
 		page.IdleSum.Gaps += wi.Gaps
 	}
 	var buf bytes.Buffer
-	if err := pageTemplate.Execute(&buf, page); err != nil {
+	if err := pageTemplate().Execute(&buf, page); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	_, err = w.Write(buf.Bytes())
 	return err
 }
 
-var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
-	"pct": func(a, b time.Duration) string {
-		if b <= 0 {
-			return "–"
-		}
-		return fmt.Sprintf("%.0f%%", 100*float64(a)/float64(b))
-	},
-	"f2":   func(x float64) string { return fmt.Sprintf("%.2f", x) },
-	"mulf": func(x float64) float64 { return 100 * x },
-	"ref":  referenceShort,
-	"predAt": func(c stats.CriticalPath, i int) string {
-		if i < 0 || i >= len(c.Predictions) {
-			return "–"
-		}
-		return stats.FormatDuration(c.Predictions[i].Makespan)
-	},
-}).Parse(pageHTML))
+// pageTemplate is parsed on first use, not at the start of every qcmb command.
+var pageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Funcs(template.FuncMap{
+		"pct": func(a, b time.Duration) string {
+			if b <= 0 {
+				return "–"
+			}
+			return fmt.Sprintf("%.0f%%", 100*float64(a)/float64(b))
+		},
+		"f2":   func(x float64) string { return fmt.Sprintf("%.2f", x) },
+		"mulf": func(x float64) float64 { return 100 * x },
+		"ref":  referenceShort,
+		"predAt": func(c stats.CriticalPath, i int) string {
+			if i < 0 || i >= len(c.Predictions) {
+				return "–"
+			}
+			return stats.FormatDuration(c.Predictions[i].Makespan)
+		},
+	}).Parse(pageHTML))
+})

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/qcmb-go/qcmb/qcschema"
+)
+
+// TestParseComponent: entries of a component list, the numbers read bit for bit as
+// strconv reads them, and every malformed entry an error naming what is wrong.
+func TestParseComponent(t *testing.T) {
+	ok := []struct {
+		name, in, label string
+		energy          float64
+		grad            []float64
+	}{
+		{"nested gradient", `{"mc": "mp2", "real": [1, 2], "basis": [1, 2, 3], "energy": -152.25, "gradient": [[0.1, -2e-7, 3], [4.5E2, 0, -0.0]]}`,
+			`["mp2", [1, 2], [1, 2, 3]]`, -152.25, []float64{0.1, -2e-7, 3, 450, 0, math.Copysign(0, -1)}},
+		{"flat gradient, spaces", " {\n\t\"gradient\" : [ 1 , 2 , 3 ] , \"energy\":-76.02663273509021,\"basis\":[2],\"real\":[2],\"mc\":\"hf\"}",
+			`["hf", [2], [2]]`, -76.02663273509021, []float64{1, 2, 3}},
+		{"escaped mc, null gradient", `{"mc": "\u006dp2", "real": [1], "basis": [1], "energy": -1e2, "gradient": null, "hessian": null}`,
+			`["mp2", [1], [1]]`, -100, nil},
+		{"empty arrays", `{"mc": "mp2", "real": [1], "basis": [1], "energy": 0, "gradient": []}`, `["mp2", [1], [1]]`, 0, nil},
+	}
+	for _, c := range ok {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := parseComponent([]byte(c.in))
+			require.NoError(t, err)
+			assert.Equal(t, c.label, got.label)
+			require.NotNil(t, got.props.ReturnEnergy)
+			assert.Equal(t, math.Float64bits(c.energy), math.Float64bits(*got.props.ReturnEnergy))
+			require.Len(t, got.props.ReturnGradient, len(c.grad))
+			for i := range c.grad {
+				assert.Equal(t, math.Float64bits(c.grad[i]), math.Float64bits(got.props.ReturnGradient[i]), "gradient[%d]", i)
+			}
+		})
+	}
+	bad := []struct{ name, in, want string }{
+		{"unknown field", `{"mc": "mp2", "real": [1], "basis": [1], "energy": -1, "gradeint": [1]}`, `unknown field "gradeint"`},
+		{"member twice", `{"mc": "mp2", "real": [1], "real": [1], "basis": [1], "energy": -1}`, `member "real" given twice`},
+		{"no energy", `{"mc": "mp2", "real": [1], "basis": [1]}`, "no energy"},
+		{"null energy", `{"mc": "mp2", "real": [1], "basis": [1], "energy": null}`, "no energy"},
+		{"no real", `{"mc": "mp2", "basis": [1], "energy": -1}`, "no real"},
+		{"no basis", `{"mc": "mp2", "real": [1], "energy": -1}`, "no basis"},
+		{"leading zero", `{"mc": "mp2", "real": [1], "basis": [1], "energy": -01}`, `want ',' or '}' after member "energy"`},
+		{"NaN", `{"mc": "mp2", "real": [1], "basis": [1], "energy": NaN}`, "want a number, found 'N'"},
+		{"out of range", `{"mc": "mp2", "real": [1], "basis": [1], "energy": 1e999}`, "number 1e999 is out of range"},
+		{"string in gradient", `{"mc": "mp2", "real": [1], "basis": [1], "energy": -1, "gradient": [1, "2"]}`, "gradient: offset"},
+		{"object for gradient", `{"mc": "mp2", "real": [1], "basis": [1], "energy": -1, "gradient": {"x": 1}}`, "want a number array"},
+		{"trailing comma", `{"mc": "mp2", "real": [1], "basis": [1], "energy": -1, "gradient": [1, 2,]}`, "gradient: offset"},
+		{"nested too deep", `{"mc": "mp2", "real": [1], "basis": [1], "energy": -1, "gradient": [[[[[[[[[[1]]]]]]]]]]}`, "nested too deep"},
+		{"fractional fragment", `{"mc": "mp2", "real": [1.5], "basis": [1], "energy": -1}`, "1.5 is not an integer"},
+		{"control character", "{\"mc\": \"mp\n2\", \"real\": [1], \"basis\": [1], \"energy\": -1}", "control character in string"},
+		{"not an object", `[1, 2]`, "want '{'"},
+		{"unterminated", `{"mc": "mp2", "real": [1`, "offset"},
+	}
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := parseComponent([]byte(c.in))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+}
+
+// TestParseDictEntry: a component dictionary's values, as QCManyBody's analyze takes them
+// and as a ManyBodyResult's component_properties holds them.
+func TestParseDictEntry(t *testing.T) {
+	cases := []struct {
+		name, in string
+		energy   float64
+		grad     int
+		want     string // error
+	}{
+		{"energy alone", ` -76.5 `, -76.5, 0, ""},
+		{"short names", `{"energy": -76.5, "gradient": [[1, 2, 3]], "hessian": null}`, -76.5, 3, ""},
+		{"component properties", `{"calcinfo_natom": 3, "return_energy": -76.5, "return_gradient": [1, 2, 3], "scf_dipole_moment": [0, 0, 1], "extra": {"a": [1, "b"]}}`, -76.5, 3, ""},
+		{"both names", `{"energy": -76.5, "return_gradient": [1, 2, 3]}`, 0, 0, "not both"},
+		{"string", `"-76.5"`, 0, 0, "want an energy or"},
+		{"no energy", `{"gradient": [1, 2, 3]}`, 0, 0, "no energy"},
+		{"invalid skipped member", `{"energy": -76.5, "note": [1, 2}`, 0, 0, "offset"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := parseDictEntry([]byte(c.in))
+			if c.want != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), c.want)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, c.energy, *p.ReturnEnergy)
+			assert.Len(t, p.ReturnGradient, c.grad)
+		})
+	}
+}
+
+// TestParseMembersReportsTheFirstError: with bad entries in several parsing jobs, the
+// error names the first in document order.
+func TestParseMembersReportsTheFirstError(t *testing.T) {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i := 0; i < 1000; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		e := strconv.Itoa(-i)
+		if i == 130 || i == 700 {
+			e = "bad"
+		}
+		b.WriteString(`{"mc": "mp2", "real": [` + strconv.Itoa(i+1) + `], "basis": [` + strconv.Itoa(i+1) + `], "energy": ` + e + `}`)
+	}
+	b.WriteByte(']')
+	set := &componentSet{}
+	_, err := parseComponents(set, "list.json", []byte(b.String()))
+	require.ErrorContains(t, err, "list.json: components[130]: energy")
+
+	fine := strings.ReplaceAll(b.String(), "bad", "-1")
+	set = &componentSet{}
+	_, err = parseComponents(set, "list.json", []byte(fine))
+	require.NoError(t, err)
+	require.Len(t, set.props, 1000)
+	assert.Equal(t, -999.0, *set.props[`["mp2", [1000], [1000]]`].ReturnEnergy)
+
+	_, err = parseComponents(&componentSet{}, "list.json", []byte(fine[:len(fine)-1]))
+	require.ErrorContains(t, err, "unexpected end of input")
+}
+
+// TestMappedComponents: a component file large enough to be mapped reads as the same file
+// read into memory, and one that shrinks while mapped is an error, not a crash.
+func TestMappedComponents(t *testing.T) {
+	dir := writeAnalyzeCase(t, 14, 3, qcschema.DriverGradient, "nocp", "cp")
+	path := filepath.Join(dir, "components.json")
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	require.Greater(t, fi.Size(), int64(mapThreshold), "the case must be large enough to map")
+
+	mapped, err := readComponents(defaultInputs(), path)
+	require.NoError(t, err)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	read, err := parseComponents(&componentSet{}, path, data)
+	require.NoError(t, err)
+	require.Equal(t, read.props, mapped.props)
+
+	if runtime.GOOS != "linux" {
+		t.Skip("the fault test truncates a mapped file, as Linux allows")
+	}
+	data, release, err := defaultInputs().mapped(path)
+	require.NoError(t, err)
+	defer release()
+	require.NoError(t, os.Truncate(path, 0))
+	_, err = parseComponents(&componentSet{}, path, data)
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, errFileChanged), "%v", err)
+}
