@@ -102,7 +102,8 @@ func (s *scanner) members(fn func(name string) error) error {
 		s.i++
 		return nil
 	}
-	var seen []string // objects here have a handful of members
+	var seenNames [8]string // objects here have a handful of members
+	seen := seenNames[:0]
 	for {
 		name, err := s.str()
 		if err != nil {

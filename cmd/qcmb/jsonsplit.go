@@ -155,7 +155,8 @@ func unquote(raw []byte) (string, error) {
 // data with parse, on every core at once, and hands each result to add in document order
 // with the member's index and raw key (nil in an array). The first error in document
 // order, from parse, add or the document's structure, ends it; where names a member in
-// errors. After a parse error, members further on are no longer parsed.
+// errors. Results are handed on as soon as those before them are, so only the members
+// in flight are held, and after a parse error members further on are no longer parsed.
 func parseMembers[T any](data []byte, open, end byte,
 	parse func(key, value []byte) (T, error),
 	add func(k int, key []byte, v T) error,
@@ -169,6 +170,7 @@ func parseMembers[T any](data []byte, open, end byte,
 	type job struct {
 		index, first int
 		members      []member
+		done         chan struct{}
 	}
 	// Jobs of about 256 KiB keep both cores busy on small and large entries alike.
 	const jobMembers, jobBytes = 64, 256 << 10
@@ -181,10 +183,10 @@ func parseMembers[T any](data []byte, open, end byte,
 		wg.Go(func() {
 			defer guardFaults()() // the data may be a mapped file
 			for j := range work {
-				if int64(j.index) > failedAt.Load() {
-					continue
-				}
 				for i := range j.members {
+					if int64(j.index) > failedAt.Load() {
+						break
+					}
 					m := &j.members[i]
 					func() {
 						defer recoverFault(&m.err, "")
@@ -196,20 +198,66 @@ func parseMembers[T any](data []byte, open, end byte,
 						break
 					}
 				}
+				close(j.done)
 			}
 		})
 	}
-	var jobs []*job
-	cur, size, n := &job{members: make([]member, 0, jobMembers)}, 0, 0
+	var (
+		pending []*job     // sent and not yet handed on, in document order
+		spare   [][]member // member slices of jobs handed on, for reuse
+		err     error      // the first error handed on
+		jobs, n int
+	)
+	// handOn passes on the results of the finished jobs at the head of pending, waiting
+	// for them if wait is set.
+	handOn := func(wait bool) {
+		for len(pending) > 0 {
+			j := pending[0]
+			if !wait {
+				select {
+				case <-j.done:
+				default:
+					return
+				}
+			}
+			<-j.done
+			for i := range j.members {
+				if err != nil {
+					break
+				}
+				m := &j.members[i]
+				if m.err != nil {
+					err = fmt.Errorf("%s: %w", where(j.first+i, m.key), m.err)
+				} else {
+					err = add(j.first+i, m.key, m.v)
+				}
+			}
+			clear(j.members)
+			spare = append(spare, j.members[:0])
+			pending = pending[1:]
+		}
+	}
+	newJob := func() *job {
+		j := &job{index: jobs, first: n, done: make(chan struct{})}
+		if k := len(spare); k > 0 {
+			j.members, spare = spare[k-1], spare[:k-1]
+		} else {
+			j.members = make([]member, 0, jobMembers)
+		}
+		return j
+	}
+	cur, size := newJob(), 0
 	send := func() {
 		if len(cur.members) > 0 {
-			jobs = append(jobs, cur)
+			pending = append(pending, cur)
 			work <- cur
+			jobs++
+			handOn(false)
 		}
-		cur, size = &job{index: len(jobs), first: n, members: make([]member, 0, jobMembers)}, 0
+		cur, size = newJob(), 0
 	}
 	structErr := eachMember(data, open, end, func(_ int, key, value []byte) error {
-		if failedAt.Load() != math.MaxInt64 {
+		if err != nil || failedAt.Load() != math.MaxInt64 {
 			return errStopSplitting
 		}
 		cur.members = append(cur.members, member{key: key, value: value})
@@ -221,20 +269,13 @@ func parseMembers[T any](data []byte, open, end byte,
 	})
 	send()
 	close(work)
+	handOn(true)
 	wg.Wait()
-	for _, j := range jobs {
-		for i := range j.members {
-			m := &j.members[i]
-			if m.err != nil {
-				return fmt.Errorf("%s: %w", where(j.first+i, m.key), m.err)
-			}
-			if err := add(j.first+i, m.key, m.v); err != nil {
-				return err
-			}
-		}
+	if err != nil {
+		return err
 	}
 	if structErr == errStopSplitting {
-		return nil // cannot happen: a parse error was returned above
+		return nil // cannot happen: the error that stopped it was returned above
 	}
 	return structErr
 }
