@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -321,14 +320,52 @@ func binomInt(n, k int) int {
 	return r
 }
 
+// planSizes returns what each model chemistry generates, how many tasks each bucket gets
+// (sizes[level][mc]), how many fragment numbers the tasks of each model chemistry own, and
+// whether full-basis tasks are made (not when screening drops the whole cluster).
+func (c *Core) planSizes() (specs []genSpec, sizes [][]int, arenaSize []int, fullKept bool) {
+	N := c.nfr
+	nmc := len(c.mcs)
+	specs = make([]genSpec, nmc)
+	sizes = make([][]int, N+1)
+	for s := range sizes {
+		sizes[s] = make([]int, nmc)
+	}
+	arenaSize = make([]int, nmc)
+	fullKept = !c.screened || c.scr.count(N) > 0
+	for mi := range c.mcs {
+		m := &c.mcs[mi]
+		g := c.genSpecFor(m)
+		specs[mi] = g
+		for s := 1; s <= N; s++ {
+			if !g.own[s] && !g.full[s] && !g.ghost[s] {
+				continue
+			}
+			count := binomInt(N, s) // clusters of s fragments: all, or those screening keeps
+			if c.screened && !(m.ss && s == N) {
+				count = c.scr.count(s)
+			}
+			if g.own[s] {
+				sizes[s][mi] += count
+				arenaSize[mi] += s * count
+			}
+			if g.full[s] && s < N && fullKept {
+				sizes[s][mi] += binomInt(N, s)
+				arenaSize[mi] += s * binomInt(N, s)
+			}
+			if g.ghost[s] && s < N {
+				for sub := 1; sub < s; sub++ {
+					sizes[sub][mi] += binomInt(s, sub) * count
+				}
+			}
+		}
+	}
+	return specs, sizes, arenaSize, fullKept
+}
+
 func (c *Core) buildPlan() {
 	N := c.nfr
 	nmc := len(c.mcs)
-	// buckets[level][mc] -> tasks
-	buckets := make([][][]Task, N+1)
-	for s := range buckets {
-		buckets[s] = make([][]Task, nmc)
-	}
 	counts := make(map[string]map[int]int, nmc)
 	full := make([]int, N)
 	for i := range full {
@@ -336,9 +373,29 @@ func (c *Core) buildPlan() {
 	}
 	buf := make([]int, N)
 	sub := make([]int, N)
+	// First, for every model chemistry, what it generates and how many tasks each bucket
+	// (level, model chemistry) gets, so that the tasks are written in place, in plan
+	// order, into one slice: a water-64 trimer expansion has 43,744 of them.
+	specs, sizes, arenaSize, fullKept := c.planSizes()
+	ntask := 0
+	buckets := make([][][]Task, N+1) // buckets[level][mc], slices of tasks
+	for s := range buckets {
+		buckets[s] = make([][]Task, nmc)
+		for mi := range buckets[s] {
+			ntask += sizes[s][mi]
+		}
+	}
+	tasks := make([]Task, ntask)
+	off := 0
+	for s := 1; s <= N; s++ {
+		for mi := range buckets[s] {
+			buckets[s][mi] = tasks[off:off:off+sizes[s][mi]]
+			off += sizes[s][mi]
+		}
+	}
 	for mi := range c.mcs {
 		m := &c.mcs[mi]
-		g := c.genSpecFor(m)
+		g := specs[mi]
 		cnt := map[int]int{}
 		counts[m.name] = cnt
 		// own enumerates the s-fragment clusters computed in their own basis: every one,
@@ -350,38 +407,7 @@ func (c *Core) buildPlan() {
 			}
 			c.scr.clusters(s, buf, fn)
 		}
-		// Arena size, and with screening the size of each bucket.
-		total := 0
-		for s := 1; s <= N; s++ {
-			if !g.own[s] && !g.full[s] && !g.ghost[s] {
-				continue
-			}
-			count := 0
-			if c.screened && !(m.ss && s == N) {
-				count = c.scr.count(s)
-			} else {
-				count = binomInt(N, s)
-			}
-			if g.own[s] {
-				total += s * count
-			}
-			if g.full[s] {
-				total += s * count
-			}
-			if c.screened {
-				n := 0
-				if g.own[s] {
-					n += count
-				}
-				if g.ghost[s] {
-					for sub := 1; sub < s; sub++ {
-						buckets[sub][mi] = slices.Grow(buckets[sub][mi], binomInt(s, sub)*count)
-					}
-				}
-				buckets[s][mi] = slices.Grow(buckets[s][mi], n)
-			}
-		}
-		arena := make([]int, 0, total)
+		arena := make([]int, 0, arenaSize[mi])
 		alloc := func(xs []int) []int {
 			if cap(arena)-len(arena) < len(xs) {
 				arena = make([]int, 0, max(len(xs), 1024))
@@ -403,7 +429,7 @@ func (c *Core) buildPlan() {
 		for s := 1; s < N; s++ {
 			// With screening, only vmfc at N bodies asks for full-basis tasks: the
 			// subclusters of the whole cluster in its basis, when it is kept.
-			if !g.full[s] || (c.screened && c.scr.count(N) == 0) {
+			if !g.full[s] || !fullKept {
 				continue
 			}
 			forCombos(1, N, s, buf, func(x []int) {
@@ -436,16 +462,25 @@ func (c *Core) buildPlan() {
 			})
 		}
 	}
-	ntask := 0
-	for s := range buckets {
-		for mi := range buckets[s] {
-			ntask += len(buckets[s][mi])
-		}
-	}
-	tasks := make([]Task, 0, ntask)
+	// Every bucket was sized exactly and filled in place; should a count ever disagree
+	// with what was generated, the buckets are gathered instead.
+	inPlace := true
+	off = 0
 	for s := 1; s <= N; s++ {
 		for mi := range buckets[s] {
-			tasks = append(tasks, buckets[s][mi]...)
+			b := buckets[s][mi]
+			if len(b) != sizes[s][mi] || len(b) > 0 && &b[0] != &tasks[off] {
+				inPlace = false
+			}
+			off += sizes[s][mi]
+		}
+	}
+	if !inPlace {
+		tasks = tasks[:0:0]
+		for s := 1; s <= N; s++ {
+			for mi := range buckets[s] {
+				tasks = append(tasks, buckets[s][mi]...)
+			}
 		}
 	}
 	for i := range tasks {

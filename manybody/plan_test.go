@@ -89,6 +89,7 @@ func TestPlanInvariants(t *testing.T) {
 			if len(p.Tasks) != tc.ntasks {
 				t.Fatalf("%d tasks, want %d", len(p.Tasks), tc.ntasks)
 			}
+			checkPlanSizes(t, c)
 			seen := make(map[string]bool, len(p.Tasks))
 			order := map[string]int{}
 			for i, mc := range p.ModelChemistries {
@@ -258,5 +259,23 @@ func TestSummary(t *testing.T) {
 `
 	if got := c.Summary(); got != want {
 		t.Errorf("Summary:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// checkPlanSizes: the bucket sizes counted before the plan is built are exactly the tasks
+// it generates, so that it is built in place.
+func checkPlanSizes(t *testing.T, c *Core) {
+	t.Helper()
+	_, sizes, _, _ := c.planSizes()
+	p := c.Plan()
+	for mi, m := range c.mcs {
+		for s := 1; s < len(sizes); s++ {
+			if got := p.Counts[m.name][s]; got != sizes[s][mi] {
+				t.Errorf("%s level %d: %d tasks made, %d counted", m.name, s, got, sizes[s][mi])
+			}
+		}
+	}
+	if cap(p.Tasks) != len(p.Tasks) {
+		t.Errorf("tasks gathered, not built in place: cap %d for %d", cap(p.Tasks), len(p.Tasks))
 	}
 }

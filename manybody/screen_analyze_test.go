@@ -132,6 +132,7 @@ func TestScreenedAnalyzeEqualsIncrementSum(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
+				checkPlanSizes(t, c)
 				comps := randomComponents(c, true, false, int64(i))
 				a, err := c.Analyze(comps)
 				if err != nil {
@@ -214,6 +215,7 @@ func TestScreenInfiniteCutoffsAreUnscreened(t *testing.T) {
 						t.Fatalf("cutoffs %v dropped clusters", cut)
 					}
 					c.screened = force
+					checkPlanSizes(t, c)
 					if !reflect.DeepEqual(c.Plan().Labels(), base.Plan().Labels()) {
 						t.Fatalf("force %v: plan differs from the unscreened plan", force)
 					}

@@ -114,6 +114,9 @@ func (v *vector) core(t testing.TB) *Core {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if tt, ok := t.(*testing.T); ok {
+		checkPlanSizes(tt, c)
+	}
 	return c
 }
 
