@@ -389,7 +389,7 @@ func (c *Core) buildPlan() {
 	off := 0
 	for s := 1; s <= N; s++ {
 		for mi := range buckets[s] {
-			buckets[s][mi] = tasks[off:off:off+sizes[s][mi]]
+			buckets[s][mi] = tasks[off : off : off+sizes[s][mi]]
 			off += sizes[s][mi]
 		}
 	}
