@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"slices"
@@ -158,6 +159,22 @@ func (ind *indenter) WriteFormatted(p []byte) (int, error) {
 // format appends the formatted form of p to out.
 func (ind *indenter) format(p []byte) {
 	for i := 0; i < len(p); {
+		if p[i] == '[' && !ind.inString && !ind.open {
+			// A flat array without strings or space, whole in p (a gradient, say), goes
+			// out at once, without the pending buffer.
+			j := i + 1
+			for j < len(p) && !stopPending[p[j]] {
+				j++
+			}
+			if j < len(p) && p[j] == ']' {
+				ind.openObject()
+				ind.out = append(ind.out, '[')
+				ind.out = appendCommaSpacedNumbers(ind.out, p[i+1:j])
+				ind.out = append(ind.out, ']')
+				i = j + 1
+				continue
+			}
+		}
 		stop := &stopOutside
 		switch {
 		case ind.inString && !ind.escaped:
@@ -216,16 +233,12 @@ func (ind *indenter) put(c byte) {
 	case ' ', '\t', '\n', '\r':
 		return
 	}
-	if ind.objOpen {
+	if ind.objOpen && c == '}' {
 		ind.objOpen = false
-		if c == '}' {
-			ind.out = append(ind.out, "{}"...)
-			return
-		}
-		ind.out = append(ind.out, '{')
-		ind.depth++
-		ind.newline()
+		ind.out = append(ind.out, "{}"...)
+		return
 	}
+	ind.openObject()
 	switch c {
 	case '"':
 		ind.inString = true
@@ -264,6 +277,30 @@ func (ind *indenter) put(c byte) {
 		ind.out = append(ind.out, ": "...)
 	default:
 		ind.out = append(ind.out, c)
+	}
+}
+
+// openObject writes a pending '{' as the start of an indented object, once it is known
+// not to be empty.
+func (ind *indenter) openObject() {
+	if ind.objOpen {
+		ind.objOpen = false
+		ind.out = append(ind.out, '{')
+		ind.depth++
+		ind.newline()
+	}
+}
+
+// appendCommaSpacedNumbers is appendCommaSpaced for bytes that hold no string.
+func appendCommaSpacedNumbers(out, b []byte) []byte {
+	for {
+		k := bytes.IndexByte(b, ',')
+		if k < 0 {
+			return append(out, b...)
+		}
+		out = append(out, b[:k]...)
+		out = append(out, ',', ' ')
+		b = b[k+1:]
 	}
 }
 
