@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"runtime"
 	"slices"
 	"sync"
@@ -95,62 +96,111 @@ func (r ManyBodyResult) WriteJSON(w io.Writer) error {
 	if formats {
 		write = f.WriteFormatted
 	}
-	// Entries are encoded in batches, each batch on every core at once and written in
-	// order, so memory holds one batch and formatting numbers, the bulk of the work, runs
-	// in parallel. A batch ends at a count or a size, whichever comes first, so that a
-	// batch of large Hessians stays small; buffers are reused from batch to batch.
-	const (
-		batchCount = 256
-		batchBytes = 8 << 20
-	)
-	workers := runtime.GOMAXPROCS(0)
-	encoded := make([][]byte, batchCount)
-	errs := make([]error, batchCount)
-	scratch := make([][]byte, workers)
-	for lo := 0; lo < len(labels); {
-		hi, size := lo, 0
-		for hi < len(labels) && hi-lo < batchCount && (hi == lo || size < batchBytes) {
-			p := comps[labels[hi]]
-			size += 24 * (len(p.ReturnGradient) + len(p.ReturnHessian) + len(p.SCFTotalGradient) + len(p.SCFTotalHessian) + len(p.MP2TotalGradient))
-			hi++
-		}
-		part := labels[lo:hi]
-		var wg sync.WaitGroup
-		for k := 0; k < workers; k++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for j := k; j < len(part); j += workers {
-					p := comps[part[j]]
-					first := lo+j == 0
-					if encoded[j] == nil { // room for an energy and a gradient of 30 atoms
-						encoded[j] = make([]byte, 0, 4<<10)
-					}
-					if !formats {
-						encoded[j], errs[j] = appendMember(encoded[j][:0], !first, part[j], &p)
-						continue
-					}
-					scratch[k], errs[j] = appendMember(scratch[k][:0], false, part[j], &p)
-					if errs[j] == nil {
-						encoded[j] = f.AppendMember(encoded[j][:0], scratch[k], 2, first)
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		for j := range part {
-			if errs[j] != nil {
-				return errs[j]
+	for b := range encodeMembers(labels, comps, f) {
+		for j := range b.labels {
+			if err = b.errs[j]; err == nil {
+				_, err = write(b.encoded[j])
 			}
-			if _, err := write(encoded[j]); err != nil {
-				return err
+			if err != nil {
+				break
 			}
 		}
-		lo = hi
+		b.done()
+		if err != nil {
+			return err
+		}
 	}
 	if _, err := io.WriteString(w, "}"); err != nil {
 		return err
 	}
 	_, err = w.Write(head[at+len(componentPropertiesMarker):])
 	return err
+}
+
+// memberBatch is a batch of encoded component_properties members.
+type memberBatch struct {
+	labels  []string
+	encoded [][]byte
+	errs    []error
+	done    func() // hands the batch back for reuse
+}
+
+// encodeMembers encodes the members of comps in the order of labels, formatted by f if
+// not nil, and yields them in batches. Each batch is encoded on every core at once while
+// the one before is written, and its buffers are reused two batches on, so memory holds
+// two batches. A batch ends at a count or a size, whichever comes first, so that a batch
+// of large Hessians stays small. The caller must call done on every batch it is given;
+// stopping early leaves no goroutine behind.
+func encodeMembers(labels []string, comps map[string]AtomicResultProperties, f MemberFormatter) iter.Seq[*memberBatch] {
+	const (
+		batchCount = 256
+		batchBytes = 8 << 20
+	)
+	return func(yield func(*memberBatch) bool) {
+		workers := runtime.GOMAXPROCS(0)
+		free := make(chan *memberBatch, 2)
+		for range 2 {
+			b := &memberBatch{encoded: make([][]byte, batchCount), errs: make([]error, batchCount)}
+			b.done = func() { free <- b }
+			free <- b
+		}
+		ready := make(chan *memberBatch)
+		stop := make(chan struct{})
+		go func() {
+			defer close(ready)
+			scratch := make([][]byte, workers)
+			for lo := 0; lo < len(labels); {
+				var b *memberBatch
+				select {
+				case b = <-free:
+				case <-stop:
+					return
+				}
+				hi, size := lo, 0
+				for hi < len(labels) && hi-lo < batchCount && (hi == lo || size < batchBytes) {
+					p := comps[labels[hi]]
+					size += 24 * (len(p.ReturnGradient) + len(p.ReturnHessian) + len(p.SCFTotalGradient) + len(p.SCFTotalHessian) + len(p.MP2TotalGradient))
+					hi++
+				}
+				b.labels = labels[lo:hi]
+				var wg sync.WaitGroup
+				for k := range workers {
+					wg.Go(func() {
+						for j := k; j < len(b.labels); j += workers {
+							p := comps[b.labels[j]]
+							first := lo+j == 0
+							if b.encoded[j] == nil { // room for an energy and a gradient of 30 atoms
+								b.encoded[j] = make([]byte, 0, 4<<10)
+							}
+							if f == nil {
+								b.encoded[j], b.errs[j] = appendMember(b.encoded[j][:0], !first, b.labels[j], &p)
+								continue
+							}
+							scratch[k], b.errs[j] = appendMember(scratch[k][:0], false, b.labels[j], &p)
+							if b.errs[j] == nil {
+								b.encoded[j] = f.AppendMember(b.encoded[j][:0], scratch[k], 2, first)
+							}
+						}
+					})
+				}
+				wg.Wait()
+				select {
+				case ready <- b:
+				case <-stop:
+					return
+				}
+				lo = hi
+			}
+		}()
+		defer func() {
+			close(stop)
+			for range ready { // the encoder has stopped once ready is closed
+			}
+		}()
+		for b := range ready {
+			if !yield(b) {
+				return
+			}
+		}
+	}
 }

@@ -2,8 +2,11 @@ package qcschema
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"testing"
+
+	"go.uber.org/goleak"
 )
 
 // TestWriteJSONEqualsMarshalJSON: the streaming encoding is MarshalJSON's, byte for byte,
@@ -43,5 +46,34 @@ func TestWriteJSONEqualsMarshalJSON(t *testing.T) {
 				t.Fatalf("WriteJSON\n%s\nMarshalJSON\n%s", got.Bytes(), want)
 			}
 		})
+	}
+}
+
+// failingWriter fails once more than n bytes were written to it.
+type failingWriter struct{ n int }
+
+var errWriterFull = errors.New("writer full")
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if w.n -= len(p); w.n < 0 {
+		return 0, errWriterFull
+	}
+	return len(p), nil
+}
+
+// TestWriteJSONStopsOnWriteError: a write error ends WriteJSON with that error, at any
+// point, and leaves no encoding goroutine behind.
+func TestWriteJSONStopsOnWriteError(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	comps := map[string]AtomicResultProperties{}
+	for i := 0; i < 2000; i++ {
+		e := -76 - float64(i)/7
+		comps[fmt.Sprintf(`["hf", [%d], [%d]]`, i+1, i+1)] = AtomicResultProperties{ReturnEnergy: &e, ReturnGradient: make([]float64, 30)}
+	}
+	r := ManyBodyResult{ComponentProperties: comps}
+	for _, n := range []int{0, 100, 5000, 200000} {
+		if err := r.WriteJSON(&failingWriter{n: n}); !errors.Is(err, errWriterFull) {
+			t.Fatalf("fails after %d bytes: %v", n, err)
+		}
 	}
 }
