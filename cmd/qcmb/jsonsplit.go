@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -35,9 +36,7 @@ func valueEnd(data []byte, i int) (int, error) {
 	case '[', '{':
 		depth := 0
 		for j := i; j < len(data); j++ {
-			for j < len(data) && !structural[data[j]] { // numbers, mostly
-				j++
-			}
+			j = nextStructural(data, j)
 			if j == len(data) {
 				break
 			}
@@ -68,6 +67,37 @@ func valueEnd(data []byte, i int) (int, error) {
 
 // structural marks the bytes that valueEnd stops at inside an array or object.
 var structural = stopSet(`"[]{}`)
+
+// nextStructural returns the index of the first structural byte (`"[]{}`) at or after
+// data[j], or len(data). Component files are mostly long runs of numbers between
+// brackets: after a short byte-by-byte look, a run is crossed with bytes.IndexByte, which
+// reads many bytes per instruction, up to the next ']' and then checked for the other
+// structural bytes, within a bounded window so that dense text costs no more than the
+// byte-by-byte scan.
+func nextStructural(data []byte, j int) int {
+	const look, window = 64, 64 << 10
+	for end := min(j+look, len(data)); j < end; j++ {
+		if structural[data[j]] {
+			return j
+		}
+	}
+	for j < len(data) {
+		seg := data[j:min(j+window, len(data))]
+		if k := bytes.IndexByte(seg, ']'); k >= 0 {
+			seg = seg[:k+1]
+		}
+		for _, c := range [...]byte{'[', '{', '}', '"'} {
+			if k := bytes.IndexByte(seg[:len(seg)-1], c); k >= 0 {
+				seg = seg[:k+1]
+			}
+		}
+		if structural[seg[len(seg)-1]] {
+			return j + len(seg) - 1
+		}
+		j += len(seg)
+	}
+	return len(data)
+}
 
 // stringEnd returns the index just past the string that starts at data[i] == '"'.
 func stringEnd(data []byte, i int) (int, error) {
