@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -15,6 +16,10 @@ func newAnalyzeCmd() *cobra.Command {
 		Short: "Assemble the ManyBodyResult of INPUT.json from given fragment results",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if fi, err := os.Stat(args[1]); err == nil && fi.Mode().IsRegular() {
+				// The heap grows to about twice the components: give it huge pages.
+				hugePageHeap(2*fi.Size() + 16<<20)
+			}
 			return analyzeFiles(inputsOf(cmd), args[0], args[1], cmd.OutOrStdout())
 		},
 	}

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package main
+
+// hugePageHeap: only Linux is asked for huge pages.
+func hugePageHeap(int64) {}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"math/rand"
+	"testing"
+)
+
+// TestNextStructural: the fast scan finds the same structural byte as a byte-by-byte one,
+// on sparse and dense data, at and across the edges of its look-ahead and window.
+func TestNextStructural(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	naive := func(data []byte, j int) int {
+		for ; j < len(data); j++ {
+			if structural[data[j]] {
+				return j
+			}
+		}
+		return len(data)
+	}
+	alphabet := []byte(`0123456789.,-e "[]{}:`)
+	for trial := 0; trial < 3000; trial++ {
+		n := rng.Intn(200000)
+		data := make([]byte, n)
+		density := []float64{0, 1e-5, 1e-3, 0.1, 0.5}[trial%5]
+		for i := range data {
+			if rng.Float64() < density {
+				data[i] = alphabet[11+rng.Intn(len(alphabet)-11)]
+			} else {
+				data[i] = alphabet[rng.Intn(11)]
+			}
+		}
+		for k := 0; k < 20; k++ {
+			j := 0
+			if n > 0 {
+				j = rng.Intn(n + 1)
+			}
+			if got, want := nextStructural(data, j), naive(data, j); got != want {
+				t.Fatalf("trial %d (n %d, density %g) from %d: got %d, want %d", trial, n, density, j, got, want)
+			}
+		}
+	}
+}
+
+// TestValueEnd: the end of each kind of value, with brackets inside strings and escapes.
+func TestValueEnd(t *testing.T) {
+	cases := []struct {
+		in  string
+		end int // -1: an error
+	}{
+		{`[1, 2, [3, 4]], 5`, 14},
+		{`{"a": "]}", "b\"]": [{}]} x`, 25},
+		{`"a\"b" rest`, 6},
+		{`-1.5e3, 2`, 6},
+		{`[1, 2`, -1},
+		{`"abc`, -1},
+	}
+	for _, c := range cases {
+		end, err := valueEnd([]byte(c.in), 0)
+		if c.end < 0 {
+			if err == nil {
+				t.Errorf("%q: no error", c.in)
+			}
+			continue
+		}
+		if err != nil || end != c.end {
+			t.Errorf("%q: end %d, %v; want %d", c.in, end, err, c.end)
+		}
+	}
+}
