@@ -20,6 +20,12 @@
 // AtomicInput also decodes the QCSchema v2 layout (driver, model and keywords nested in
 // "specification"). AtomicResultProperties keeps properties it has no field for in Other.
 //
+// Results are written fast, since a many-body result carries the properties of thousands of
+// fragment calculations: AtomicResultProperties.AppendJSON encodes without reflection, and
+// ManyBodyResult.WriteJSON streams the component properties in batches encoded on every
+// core, indented there too when the writer is a MemberFormatter, byte for byte what
+// MarshalJSON writes.
+//
 // Molecules come from JSON, from ParseXYZ (XYZ files, ångström) or from ParsePsi4
 // (psi4-style strings with "--" between fragments). Molecule.Validate checks a molecule
 // and returns a *ValidationError naming the bad field (errors.As; errors.Is(err,

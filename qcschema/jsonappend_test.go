@@ -3,6 +3,7 @@ package qcschema
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand"
 	"reflect"
@@ -104,4 +105,19 @@ func BenchmarkAtomicResultPropertiesMarshalJSON(b *testing.B) {
 		}
 	}
 	b.SetBytes(int64(len(buf)))
+}
+
+// AppendJSON writes properties as MarshalJSON does, into a buffer of the caller's, so
+// that thousands of them are encoded without an allocation each.
+func ExampleAtomicResultProperties_AppendJSON() {
+	e := -76.0266327350902
+	p := AtomicResultProperties{ReturnEnergy: &e, ReturnGradient: []float64{0, 0, -0.0125, 0, 0, 0.0125}}
+	buf, err := p.AppendJSON(make([]byte, 0, 256))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(string(buf))
+	// Output:
+	// {"return_energy":-76.0266327350902,"return_gradient":[0,0,-0.0125,0,0,0.0125]}
 }

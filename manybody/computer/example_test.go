@@ -104,3 +104,42 @@ func ExampleComputer_ComputeV2() {
 	// qcschema_many_body_result 3 cluster results
 	// NOCP-CORRECTED INTERACTION ENERGY = -3.137e-05 Eh
 }
+
+// AssembleProperties sums fragment results computed elsewhere, known by their task labels
+// and properties alone, as qcmb analyze does: here a helium dimer with made-up monomer
+// and dimer energies.
+func ExampleAssembleProperties() {
+	in := &qcschema.ManyBodyInput{
+		Molecule: qcschema.Molecule{
+			Symbols:   []string{"He", "He"},
+			Geometry:  []float64{0, 0, 0, 6, 0, 0},
+			Fragments: [][]int{{0}, {1}},
+		},
+		Specification: qcschema.ManyBodySpecification{
+			Driver:   qcschema.DriverEnergy,
+			Keywords: qcschema.ManyBodyKeywords{BsseType: qcschema.BsseList{qcschema.BsseNoCP}},
+			Specification: map[string]qcschema.AtomicSpecification{
+				"hf": {Program: "embedded", Model: qcschema.Model{Method: "hf", Basis: "cc-pvdz"}},
+			},
+		},
+	}
+	p, err := computer.PreparePlan(in)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	energy := map[string]float64{`["hf", [1], [1]]`: -2.8552, `["hf", [2], [2]]`: -2.8552, `["hf", [1, 2], [1, 2]]`: -5.7105}
+	props := map[string]qcschema.AtomicResultProperties{}
+	for _, t := range p.Plan.Tasks {
+		e := energy[t.Label()]
+		props[t.Label()] = qcschema.AtomicResultProperties{ReturnEnergy: &e}
+	}
+	res, err := computer.AssembleProperties(p, props)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("interaction energy: %.4f Eh\n", res.ReturnResult.Scalar)
+	// Output:
+	// interaction energy: -0.0001 Eh
+}
