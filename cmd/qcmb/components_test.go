@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"os"
@@ -163,4 +164,53 @@ func TestMappedComponents(t *testing.T) {
 	_, err = parseComponents(&componentSet{}, path, data)
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, errFileChanged), "%v", err)
+}
+
+// FuzzParseComponents: no input makes the component reader panic, and a component list or
+// dictionary it accepts is valid JSON whose energies encoding/json reads alike.
+func FuzzParseComponents(f *testing.F) {
+	f.Add([]byte(`[{"mc": "mp2", "real": [1], "basis": [1, 2], "energy": -76.1, "gradient": [[1, 2, 3], [4e-7, 5, 6]]}]`))
+	f.Add([]byte(`{"[\"mp2\", [1], [1]]": -76.1, "[\"mp2\", [2], [2]]": {"energy": -76.2, "gradient": [1, 2, 3]}}`))
+	f.Add([]byte(`{"["hf", [1], [1]]": {"return_energy": -1, "return_hessian": null, "calcinfo_natom": 1}}`))
+	f.Add([]byte(`[{"mc": "a\u00e9", "real": [1], "basis": [1], "energy": 0}, {"mc": "a", "real": [2], "basis": [2], "energy": -0.0}]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		set := &componentSet{byLabel: map[string]*qcschema.AtomicResult{}}
+		if _, err := parseComponents(set, "fuzz.json", data); err != nil || set.props == nil {
+			return
+		}
+		if !json.Valid(data) {
+			t.Fatalf("accepted invalid JSON %q", data)
+		}
+		var list []struct {
+			Energy float64 `json:"energy"`
+		}
+		if json.Unmarshal(data, &list) == nil {
+			sum := 0.0
+			for _, c := range list {
+				sum += c.Energy
+			}
+			got := 0.0
+			for _, p := range set.props {
+				got += *p.ReturnEnergy
+			}
+			if len(set.props) == len(list) && math.Abs(sum-got) > 1e-9*math.Max(1, math.Abs(sum)) {
+				t.Fatalf("energies sum to %v, encoding/json reads %v", got, sum)
+			}
+		}
+	})
+}
+
+// TestParseDictEntryManyMembers: an entry with a hundred thousand members passed over is
+// read in linear time, and a name given twice among them is still found.
+func TestParseDictEntryManyMembers(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"energy": -1`)
+	for i := 0; i < 100000; i++ {
+		b.WriteString(`, "m` + strconv.Itoa(i) + `": 0`)
+	}
+	p, err := parseDictEntry([]byte(b.String() + "}"))
+	require.NoError(t, err)
+	assert.Equal(t, -1.0, *p.ReturnEnergy)
+	_, err = parseDictEntry([]byte(b.String() + `, "m99999": 1}`))
+	require.ErrorContains(t, err, `member "m99999" given twice`)
 }

@@ -102,19 +102,31 @@ func (s *scanner) members(fn func(name string) error) error {
 		s.i++
 		return nil
 	}
-	var seenNames [8]string // objects here have a handful of members
+	// Objects here have a handful of members, checked against a short list; a longer
+	// one (members passed over) moves to a map, so that no object costs quadratic time.
+	var seenNames [8]string
 	seen := seenNames[:0]
+	var seenSet map[string]bool
 	for {
 		name, err := s.str()
 		if err != nil {
 			return err
 		}
+		dup := seenSet[name]
 		for _, n := range seen {
-			if n == name {
-				return s.errorf("member %q given twice", name)
-			}
+			dup = dup || n == name
 		}
-		seen = append(seen, name)
+		if dup {
+			return s.errorf("member %q given twice", name)
+		}
+		if len(seen) < cap(seen) {
+			seen = append(seen, name)
+		} else {
+			if seenSet == nil {
+				seenSet = map[string]bool{}
+			}
+			seenSet[name] = true
+		}
 		if err := s.expect(':'); err != nil {
 			return err
 		}

@@ -72,16 +72,16 @@ var structural = stopSet(`"[]{}`)
 // data[j], or len(data). Component files are mostly long runs of numbers between
 // brackets: after a short byte-by-byte look, a run is crossed with bytes.IndexByte, which
 // reads many bytes per instruction, up to the next ']' and then checked for the other
-// structural bytes, within a bounded window so that dense text costs no more than the
-// byte-by-byte scan.
+// structural bytes, in windows that grow fourfold from 256 bytes to 64 KiB, so that the
+// bytes read stay within a few times the distance to the byte found.
 func nextStructural(data []byte, j int) int {
-	const look, window = 64, 64 << 10
+	const look, maxWindow = 64, 64 << 10
 	for end := min(j+look, len(data)); j < end; j++ {
 		if structural[data[j]] {
 			return j
 		}
 	}
-	for j < len(data) {
+	for window := 256; j < len(data); window = min(4*window, maxWindow) {
 		seg := data[j:min(j+window, len(data))]
 		if k := bytes.IndexByte(seg, ']'); k >= 0 {
 			seg = seg[:k+1]
