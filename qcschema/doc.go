@@ -23,8 +23,9 @@
 // Results are written fast, since a many-body result carries the properties of thousands of
 // fragment calculations: AtomicResultProperties.AppendJSON encodes without reflection, and
 // ManyBodyResult.WriteJSON streams the component properties in batches encoded on every
-// core, indented there too when the writer is a MemberFormatter, byte for byte what
-// MarshalJSON writes.
+// core, byte for byte what MarshalJSON writes. An IndentWriter lays JSON out for people
+// (two spaces per level, number arrays on one line); WriteJSON encodes the component
+// properties straight into that layout, so the bulk of a result is written in one pass.
 //
 // Molecules come from JSON, from ParseXYZ (XYZ files, ångström) or from ParsePsi4
 // (psi4-style strings with "--" between fragments). Molecule.Validate checks a molecule

@@ -12,11 +12,15 @@ import (
 // gradients and Hessians, so AtomicResultProperties is encoded by hand: the same bytes as
 // encoding/json writes for its fields, without reflection on each number.
 
-// objectAppender appends the members of one JSON object, keeping the first error.
+// objectAppender appends the members of one JSON object, keeping the first error:
+// compact, or when indent is set in IndentWriter's layout for an object nested depth
+// levels deep.
 type objectAppender struct {
-	b     []byte
-	first bool
-	err   error
+	b      []byte
+	first  bool
+	err    error
+	indent bool
+	depth  int
 }
 
 func (o *objectAppender) name(name string) {
@@ -24,9 +28,32 @@ func (o *objectAppender) name(name string) {
 		o.b = append(o.b, ',')
 	}
 	o.first = false
+	if o.indent {
+		o.b = appendNewline(o.b, o.depth+1)
+	}
 	o.b = append(o.b, '"')
 	o.b = append(o.b, name...) // field names are plain ASCII
 	o.b = append(o.b, '"', ':')
+	if o.indent {
+		o.b = append(o.b, ' ')
+	}
+}
+
+// end closes the object.
+func (o *objectAppender) end() []byte {
+	if o.indent && !o.first {
+		o.b = appendNewline(o.b, o.depth)
+	}
+	return append(o.b, '}')
+}
+
+// appendNewline starts a line indented depth levels.
+func appendNewline(b []byte, depth int) []byte {
+	b = append(b, '\n')
+	for range depth {
+		b = append(b, "  "...)
+	}
+	return b
 }
 
 func (o *objectAppender) int(name string, x *int) {
@@ -54,6 +81,9 @@ func (o *objectAppender) floats(name string, xs []float64) {
 	for i, x := range xs {
 		if i > 0 {
 			o.b = append(o.b, ',')
+			if o.indent {
+				o.b = append(o.b, ' ')
+			}
 		}
 		if o.b, o.err = jsonnum.Append(o.b, x); o.err != nil {
 			return
@@ -64,7 +94,13 @@ func (o *objectAppender) floats(name string, xs []float64) {
 
 // AppendJSON appends p as MarshalJSON writes it.
 func (p *AtomicResultProperties) AppendJSON(b []byte) ([]byte, error) {
-	o := objectAppender{b: append(b, '{'), first: true}
+	return p.appendJSON(b, false, 0)
+}
+
+// appendJSON appends p compact, or with indent in IndentWriter's layout as an object
+// nested depth levels deep.
+func (p *AtomicResultProperties) appendJSON(b []byte, indent bool, depth int) ([]byte, error) {
+	o := objectAppender{b: append(b, '{'), first: true, indent: indent, depth: depth}
 	o.int("calcinfo_nbasis", p.CalcinfoNBasis)
 	o.int("calcinfo_nmo", p.CalcinfoNMO)
 	o.int("calcinfo_nalpha", p.CalcinfoNAlpha)
@@ -111,11 +147,22 @@ func (p *AtomicResultProperties) AppendJSON(b []byte) ([]byte, error) {
 				o.b = append(o.b, ',')
 			}
 			o.first = false
-			kb, _ := json.Marshal(k)
-			o.b = append(o.b, kb...)
-			o.b = append(o.b, ':')
-			o.b = append(o.b, v...)
+			if !o.indent {
+				kb, _ := json.Marshal(k)
+				o.b = append(o.b, kb...)
+				o.b = append(o.b, ':')
+				o.b = append(o.b, v...)
+				continue
+			}
+			o.b = appendNewline(o.b, o.depth+1)
+			o.b = appendJSONString(o.b, k)
+			o.b = append(o.b, ':', ' ')
+			// The value is any JSON: an IndentWriter of its own lays it out at this depth.
+			iw := IndentWriter{out: o.b, depth: o.depth + 1}
+			iw.format(v)
+			iw.flushPending()
+			o.b = iw.out
 		}
 	}
-	return append(o.b, '}'), nil
+	return o.end(), nil
 }

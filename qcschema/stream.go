@@ -17,21 +17,6 @@ import (
 // strings its quotes would be escaped.
 var componentPropertiesMarker = []byte(`"component_properties":{}`)
 
-// A MemberFormatter is a writer that reformats the JSON written to it (an indenter, say)
-// and can also format members of a document on their own, so that WriteJSON formats the
-// thousands of component properties on every core instead of in one stream, as
-// io.WriterTo lets io.Copy skip a buffer.
-type MemberFormatter interface {
-	io.Writer
-	// AppendMember appends to dst member, one compact `"name":value` member of an object
-	// nested depth levels deep in the document, after a comma unless it is the object's
-	// first, as Write would have written it at that place. It is called from several
-	// goroutines at once.
-	AppendMember(dst, member []byte, depth int, first bool) []byte
-	// WriteFormatted writes, in document order, bytes that AppendMember returned.
-	WriteFormatted(p []byte) (int, error)
-}
-
 // appendJSONString appends s as encoding/json writes a string (HTML characters escaped).
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
@@ -51,14 +36,20 @@ func appendJSONString(b []byte, s string) []byte {
 }
 
 // appendMember appends one member of the component_properties object: a comma unless
-// first, the label and its properties.
-func appendMember(b []byte, comma bool, label string, p *AtomicResultProperties) ([]byte, error) {
-	if comma {
+// first, the label and its properties, compact or with indent in IndentWriter's layout.
+func appendMember(b []byte, first, indent bool, label string, p *AtomicResultProperties) ([]byte, error) {
+	if !first {
 		b = append(b, ',')
+	}
+	if indent {
+		b = appendNewline(b, 2)
 	}
 	b = appendJSONString(b, label)
 	b = append(b, ':')
-	b, err := p.AppendJSON(b)
+	if indent {
+		b = append(b, ' ')
+	}
+	b, err := p.appendJSON(b, indent, 2)
 	if err != nil {
 		return b, fmt.Errorf("qcschema: component_properties %s: %w", label, err)
 	}
@@ -67,8 +58,8 @@ func appendMember(b []byte, comma bool, label string, p *AtomicResultProperties)
 
 // WriteJSON writes r to w as MarshalJSON does, byte for byte, but streams the component
 // properties one task at a time, so that the result of thousands of fragment Hessians is
-// never held whole in memory. When w is a MemberFormatter, it formats the component
-// properties in parallel.
+// never held whole in memory. They are encoded on every core, straight into the
+// IndentWriter's layout when w is one.
 func (r ManyBodyResult) WriteJSON(w io.Writer) error {
 	comps := r.ComponentProperties
 	r.ComponentProperties = map[string]AtomicResultProperties{}
@@ -91,15 +82,13 @@ func (r ManyBodyResult) WriteJSON(w io.Writer) error {
 		labels = append(labels, l)
 	}
 	slices.Sort(labels) // encoding/json's map order
-	f, formats := w.(MemberFormatter)
-	write := w.Write
-	if formats {
-		write = f.WriteFormatted
-	}
-	for b := range encodeMembers(labels, comps, f) {
+	iw, indent := w.(*IndentWriter)
+	for b := range encodeMembers(labels, comps, indent) {
 		for j := range b.labels {
-			if err = b.errs[j]; err == nil {
-				_, err = write(b.encoded[j])
+			if err = b.errs[j]; err == nil && indent {
+				err = iw.writeFormatted(b.encoded[j])
+			} else if err == nil {
+				_, err = w.Write(b.encoded[j])
 			}
 			if err != nil {
 				break
@@ -125,13 +114,13 @@ type memberBatch struct {
 	done    func() // hands the batch back for reuse
 }
 
-// encodeMembers encodes the members of comps in the order of labels, formatted by f if
-// not nil, and yields them in batches. Each batch is encoded on every core at once while
+// encodeMembers encodes the members of comps in the order of labels, compact or with
+// indent in IndentWriter's layout, and yields them in batches. Each batch is encoded on every core at once while
 // the one before is written, and its buffers are reused two batches on, so memory holds
 // two batches. A batch ends at a count or a size, whichever comes first, so that a batch
 // of large Hessians stays small. The caller must call done on every batch it is given;
 // stopping early leaves no goroutine behind.
-func encodeMembers(labels []string, comps map[string]AtomicResultProperties, f MemberFormatter) iter.Seq[*memberBatch] {
+func encodeMembers(labels []string, comps map[string]AtomicResultProperties, indent bool) iter.Seq[*memberBatch] {
 	const (
 		batchCount = 256
 		batchBytes = 8 << 20
@@ -148,7 +137,6 @@ func encodeMembers(labels []string, comps map[string]AtomicResultProperties, f M
 		stop := make(chan struct{})
 		go func() {
 			defer close(ready)
-			scratch := make([][]byte, workers)
 			for lo := 0; lo < len(labels); {
 				var b *memberBatch
 				select {
@@ -172,14 +160,7 @@ func encodeMembers(labels []string, comps map[string]AtomicResultProperties, f M
 							if b.encoded[j] == nil { // room for an energy and a gradient of 30 atoms
 								b.encoded[j] = make([]byte, 0, 4<<10)
 							}
-							if f == nil {
-								b.encoded[j], b.errs[j] = appendMember(b.encoded[j][:0], !first, b.labels[j], &p)
-								continue
-							}
-							scratch[k], b.errs[j] = appendMember(scratch[k][:0], false, b.labels[j], &p)
-							if b.errs[j] == nil {
-								b.encoded[j] = f.AppendMember(b.encoded[j][:0], scratch[k], 2, first)
-							}
+							b.encoded[j], b.errs[j] = appendMember(b.encoded[j][:0], first, indent, b.labels[j], &p)
 						}
 					})
 				}

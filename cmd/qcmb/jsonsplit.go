@@ -66,7 +66,12 @@ func valueEnd(data []byte, i int) (int, error) {
 }
 
 // structural marks the bytes that valueEnd stops at inside an array or object.
-var structural = stopSet(`"[]{}`)
+var structural = func() (t [256]bool) {
+	for _, c := range []byte(`"[]{}`) {
+		t[c] = true
+	}
+	return t
+}()
 
 // nextStructural returns the index of the first structural byte (`"[]{}`) at or after
 // data[j], or len(data). Component files are mostly long runs of numbers between
