@@ -184,16 +184,6 @@ func bruteChgMult(fzel []int, C *int, fcIn []*int, M *int, fmIn []*int) (c int, 
 
 func fptr(x float64) *float64 { return &x }
 
-func fptrs(xs ...any) []*float64 {
-	out := make([]*float64, len(xs))
-	for i, x := range xs {
-		if x != nil {
-			out[i] = fptr(float64(x.(int)))
-		}
-	}
-	return out
-}
-
 func TestReconcileChargeMultDocExamples(t *testing.T) {
 	sys := map[string][]int{
 		"He": {2}, "He/He": {2, 2}, "Ne/He/He": {10, 2, 2}, "He/He/Ne": {2, 2, 10}, "Ne/Ne": {10, 10},

@@ -9,18 +9,6 @@ import (
 	"testing"
 )
 
-func near(a, b []float64, tol float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if math.Abs(a[i]-b[i]) > tol {
-			return false
-		}
-	}
-	return true
-}
-
 const waterXYZ = `3
 water molecule
 O   0.000000   0.000000  -0.068516

@@ -117,11 +117,6 @@ func stringEnd(data []byte, i int) (int, error) {
 	return 0, fmt.Errorf("offset %d: unterminated string", i)
 }
 
-// eachElement calls fn with the bytes of every element of the JSON array in data.
-func eachElement(data []byte, fn func(k int, elem []byte) error) error {
-	return eachMember(data, '[', ']', func(k int, _, value []byte) error { return fn(k, value) })
-}
-
 // eachMember calls fn with the raw key (a JSON string, quotes included; nil for arrays)
 // and raw value of every member of the JSON object (open '{') or array (open '[') in data.
 func eachMember(data []byte, open, close byte, fn func(k int, key, value []byte) error) error {
