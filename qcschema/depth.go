@@ -1,6 +1,10 @@
 package qcschema
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/qcmb-go/qcmb/internal/jsontext"
+)
 
 // MaxDepth is how deeply objects and arrays may nest in a QCSchema document that
 // CheckDepth accepts: real documents nest fewer than 15 levels, and a deeper one, echoed
@@ -15,11 +19,11 @@ func CheckDepth(data []byte, max int) error {
 	for i := 0; i < len(data); i++ {
 		switch data[i] {
 		case '"':
-			for i++; i < len(data) && data[i] != '"'; i++ {
-				if data[i] == '\\' {
-					i++
-				}
+			end, err := jsontext.StringEnd(data, i)
+			if err != nil {
+				return nil // an unterminated string: the decoder says so
 			}
+			i = end - 1
 		case '{', '[':
 			if depth++; depth > max {
 				return fmt.Errorf("qcschema: JSON nested deeper than %d levels (at byte %d)", max, i)

@@ -2,8 +2,9 @@ package qcschema
 
 import (
 	"bytes"
-	"errors"
 	"io"
+
+	"github.com/qcmb-go/qcmb/internal/jsontext"
 )
 
 // An IndentWriter is an io.Writer that writes the valid JSON written to it, in any pieces,
@@ -301,7 +302,7 @@ func appendCommaSpaced(out, b []byte) []byte {
 			b = b[k+1:]
 			continue
 		}
-		end, err := jsonStringEnd(b, k)
+		end, err := jsontext.StringEnd(b, k)
 		if err != nil { // unterminated: cannot happen for a closed array
 			end = len(b)
 		}
@@ -309,17 +310,4 @@ func appendCommaSpaced(out, b []byte) []byte {
 		b = b[end:]
 	}
 	return out
-}
-
-// jsonStringEnd returns the index just past the string that starts at b[i] == '"'.
-func jsonStringEnd(b []byte, i int) (int, error) {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1, nil
-		}
-	}
-	return 0, errors.New("unterminated string")
 }

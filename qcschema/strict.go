@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/qcmb-go/qcmb/internal/jsontext"
 )
 
 // Inputs are strict, as QCManyBody's and QCElemental's models (extra="forbid") make them:
@@ -280,16 +282,7 @@ type scanner struct {
 	singleSpec bool // a specUnion held one AtomicSpecification
 }
 
-func (s *scanner) ws() {
-	for s.pos < len(s.data) {
-		switch s.data[s.pos] {
-		case ' ', '\t', '\n', '\r':
-			s.pos++
-		default:
-			return
-		}
-	}
-}
+func (s *scanner) ws() { s.pos = jsontext.SkipSpace(s.data, s.pos) }
 
 // value checks the value at pos against sh and moves past it.
 func (s *scanner) value(sh *shape) error {
@@ -331,17 +324,13 @@ func (s *scanner) value(sh *shape) error {
 
 // str moves past the string at pos and returns its raw contents (escapes not decoded).
 func (s *scanner) str() ([]byte, error) {
-	start := s.pos + 1
-	for i := start; i < len(s.data); i++ {
-		switch s.data[i] {
-		case '\\':
-			i++
-		case '"':
-			s.pos = i + 1
-			return s.data[start:i], nil
-		}
+	end, err := jsontext.StringEnd(s.data, s.pos)
+	if err != nil {
+		return nil, errSyntax
 	}
-	return nil, errSyntax
+	raw := s.data[s.pos+1 : end-1]
+	s.pos = end
+	return raw, nil
 }
 
 func (s *scanner) array() error {

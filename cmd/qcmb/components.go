@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/qcmb-go/qcmb/internal/jsontext"
 	"github.com/qcmb-go/qcmb/manybody"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -80,18 +81,18 @@ func readComponents(read inputReader, path string) (*componentSet, error) {
 func parseComponents(set *componentSet, path string, data []byte) (_ *componentSet, err error) {
 	defer guardFaults()()
 	defer recoverFault(&err, path)
-	i := skipSpace(data, 0)
+	i := jsontext.SkipSpace(data, 0)
 	if i == len(data) {
 		return nil, fmt.Errorf("%s: no components", path)
 	}
 	if data[i] == '[' {
 		return set, set.readList(path, data)
 	}
-	end, err := valueEnd(data, i)
+	end, err := jsontext.ValueEnd(data, i)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if skipSpace(data, end) < len(data) {
+	if jsontext.SkipSpace(data, end) < len(data) {
 		return set, set.readLines(path, data)
 	}
 	return set, set.readDict(path, data)

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/qcmb-go/qcmb/internal/jsonnum"
+	"github.com/qcmb-go/qcmb/internal/jsontext"
 )
 
 // scanner reads the JSON values of a component entry in one pass, straight into Go
@@ -23,7 +24,7 @@ func (s *scanner) errorf(format string, args ...any) error {
 	return fmt.Errorf("offset %d: "+format, append([]any{s.i}, args...)...)
 }
 
-func (s *scanner) skipSpace() { s.i = skipSpace(s.data, s.i) }
+func (s *scanner) skipSpace() { s.i = jsontext.SkipSpace(s.data, s.i) }
 
 // peek is the next byte after space, 0 at the end.
 func (s *scanner) peek() byte {
@@ -86,7 +87,7 @@ func (s *scanner) str() (string, error) {
 		return string(raw), err
 	}
 	var out string
-	if err := json.Unmarshal(s.data[skipSpace(s.data, start):s.i], &out); err != nil {
+	if err := json.Unmarshal(s.data[jsontext.SkipSpace(s.data, start):s.i], &out); err != nil {
 		return "", s.errorf("%v", err)
 	}
 	return out, nil
@@ -267,7 +268,7 @@ func (s *scanner) end() error {
 // skipValue passes over the value that comes next, which must be valid JSON.
 func (s *scanner) skipValue() error {
 	s.skipSpace()
-	end, err := valueEnd(s.data, s.i)
+	end, err := jsontext.ValueEnd(s.data, s.i)
 	if err != nil {
 		return s.errorf("%v", err)
 	}

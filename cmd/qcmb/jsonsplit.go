@@ -1,178 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/qcmb-go/qcmb/internal/jsontext"
 )
 
 // Component files run to hundreds of megabytes (a water-64 MBE-4 gradient is 434 MB), so
 // they are read in one pass, one element at a time: the top-level array or object is split
 // into its elements without building anything, and the elements are parsed on every core
 // at once, straight into the values they hold, so memory stays near the size of the data.
-
-// skipSpace returns the index of the first non-space byte of data at or after i.
-func skipSpace(data []byte, i int) int {
-	for i < len(data) && (data[i] == ' ' || data[i] == '\n' || data[i] == '\r' || data[i] == '\t') {
-		i++
-	}
-	return i
-}
-
-// valueEnd returns the index just past the JSON value that starts at data[i]: a string, an
-// array or object (brackets matched outside strings), or a scalar. It checks only the
-// structure it needs to find the end; the element's parser checks the rest.
-func valueEnd(data []byte, i int) (int, error) {
-	if i >= len(data) {
-		return 0, fmt.Errorf("offset %d: unexpected end of input", i)
-	}
-	switch data[i] {
-	case '"':
-		return stringEnd(data, i)
-	case '[', '{':
-		depth := 0
-		for j := i; j < len(data); j++ {
-			j = nextStructural(data, j)
-			if j == len(data) {
-				break
-			}
-			switch data[j] {
-			case '"':
-				end, err := stringEnd(data, j)
-				if err != nil {
-					return 0, err
-				}
-				j = end - 1
-			case '[', '{':
-				depth++
-			case ']', '}':
-				depth--
-				if depth == 0 {
-					return j + 1, nil
-				}
-			}
-		}
-		return 0, fmt.Errorf("offset %d: unterminated %c", i, data[i])
-	}
-	j := i
-	for j < len(data) && data[j] != ',' && data[j] != ']' && data[j] != '}' && data[j] != ' ' && data[j] != '\n' && data[j] != '\r' && data[j] != '\t' {
-		j++
-	}
-	return j, nil
-}
-
-// structural marks the bytes that valueEnd stops at inside an array or object.
-var structural = func() (t [256]bool) {
-	for _, c := range []byte(`"[]{}`) {
-		t[c] = true
-	}
-	return t
-}()
-
-// nextStructural returns the index of the first structural byte (`"[]{}`) at or after
-// data[j], or len(data). Component files are mostly long runs of numbers between
-// brackets: after a short byte-by-byte look, a run is crossed with bytes.IndexByte, which
-// reads many bytes per instruction, up to the next ']' and then checked for the other
-// structural bytes, in windows that grow fourfold from 256 bytes to 64 KiB, so that the
-// bytes read stay within a few times the distance to the byte found.
-func nextStructural(data []byte, j int) int {
-	const look, maxWindow = 64, 64 << 10
-	for end := min(j+look, len(data)); j < end; j++ {
-		if structural[data[j]] {
-			return j
-		}
-	}
-	for window := 256; j < len(data); window = min(4*window, maxWindow) {
-		seg := data[j:min(j+window, len(data))]
-		if k := bytes.IndexByte(seg, ']'); k >= 0 {
-			seg = seg[:k+1]
-		}
-		for _, c := range [...]byte{'[', '{', '}', '"'} {
-			if k := bytes.IndexByte(seg[:len(seg)-1], c); k >= 0 {
-				seg = seg[:k+1]
-			}
-		}
-		if structural[seg[len(seg)-1]] {
-			return j + len(seg) - 1
-		}
-		j += len(seg)
-	}
-	return len(data)
-}
-
-// stringEnd returns the index just past the string that starts at data[i] == '"'.
-func stringEnd(data []byte, i int) (int, error) {
-	for j := i + 1; j < len(data); j++ {
-		switch data[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1, nil
-		}
-	}
-	return 0, fmt.Errorf("offset %d: unterminated string", i)
-}
-
-// eachMember calls fn with the raw key (a JSON string, quotes included; nil for arrays)
-// and raw value of every member of the JSON object (open '{') or array (open '[') in data.
-func eachMember(data []byte, open, close byte, fn func(k int, key, value []byte) error) error {
-	i := skipSpace(data, 0)
-	if i >= len(data) || data[i] != open {
-		return fmt.Errorf("want a JSON %s", map[byte]string{'[': "array", '{': "object"}[open])
-	}
-	i = skipSpace(data, i+1)
-	if i < len(data) && data[i] == close {
-		return checkTrailing(data, i+1)
-	}
-	for k := 0; ; k++ {
-		var key []byte
-		if open == '{' {
-			if i >= len(data) || data[i] != '"' {
-				return fmt.Errorf("offset %d: want a member name", i)
-			}
-			end, err := stringEnd(data, i)
-			if err != nil {
-				return err
-			}
-			key = data[i:end]
-			i = skipSpace(data, end)
-			if i >= len(data) || data[i] != ':' {
-				return fmt.Errorf("offset %d: want ':' after member name", i)
-			}
-			i = skipSpace(data, i+1)
-		}
-		end, err := valueEnd(data, i)
-		if err != nil {
-			return err
-		}
-		if err := fn(k, key, data[i:end]); err != nil {
-			return err
-		}
-		i = skipSpace(data, end)
-		if i >= len(data) {
-			return fmt.Errorf("offset %d: unexpected end of input", i)
-		}
-		switch data[i] {
-		case ',':
-			i = skipSpace(data, i+1)
-		case close:
-			return checkTrailing(data, i+1)
-		default:
-			return fmt.Errorf("offset %d: want ',' or '%c'", i, close)
-		}
-	}
-}
-
-func checkTrailing(data []byte, i int) error {
-	if i = skipSpace(data, i); i != len(data) {
-		return fmt.Errorf("offset %d: data after the end of the document", i)
-	}
-	return nil
-}
 
 // unquote decodes a raw JSON string (quotes included).
 func unquote(raw []byte) (string, error) {
@@ -286,7 +128,7 @@ func parseMembers[T any](data []byte, open, end byte,
 		}
 		cur, size = newJob(), 0
 	}
-	structErr := eachMember(data, open, end, func(_ int, key, value []byte) error {
+	structErr := jsontext.EachMember(data, open, end, func(_ int, key, value []byte) error {
 		if err != nil || failedAt.Load() != math.MaxInt64 {
 			return errStopSplitting
 		}

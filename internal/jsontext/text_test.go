@@ -1,4 +1,4 @@
-package main
+package jsontext
 
 import (
 	"math/rand"
@@ -55,7 +55,7 @@ func TestValueEnd(t *testing.T) {
 		{`"abc`, -1},
 	}
 	for _, c := range cases {
-		end, err := valueEnd([]byte(c.in), 0)
+		end, err := ValueEnd([]byte(c.in), 0)
 		if c.end < 0 {
 			if err == nil {
 				t.Errorf("%q: no error", c.in)
