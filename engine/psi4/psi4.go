@@ -198,8 +198,8 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("psi4: %w", ctx.Err())
 	}
-	outData, readErr := os.ReadFile(filepath.Join(dir, inputName))
-	return p.result(in, ver, outData, readErr, runErr, stdout, stderr)
+	doc, readErr := os.ReadFile(filepath.Join(dir, inputName))
+	return result(in, ver, ran{doc: doc, docErr: readErr, exit: runErr, stdout: stdout, stderr: stderr})
 }
 
 // buildDocument writes the JSON document Psi4's runner reads: the input with the

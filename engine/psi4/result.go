@@ -2,6 +2,7 @@ package psi4
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -25,50 +26,88 @@ type output struct {
 	Stderr       *string                `json:"stderr"`
 }
 
+// ran is what a Psi4 run left behind: the output document its runner wrote (or why there
+// is none), how the process ended and what it printed, for error messages.
+type ran struct {
+	doc            []byte
+	docErr         error // reading the document
+	exit           error // the process's exit (nil for a resident process that answered)
+	stdout, stderr []byte
+}
+
+// processText is the end of what the process printed.
+func (r *ran) processText() string {
+	return tail(string(r.stderr)+"\n"+string(r.stdout), 4000)
+}
+
 // result turns Psi4's output document (or the lack of one) into an AtomicResult or a
 // FailedOperation.
-func (p *Program) result(in *qcschema.AtomicInput, ver version, data []byte, readErr, runErr error, stdout, stderr []byte) (*qcschema.AtomicResult, error) {
-	fail := func(typ, msg string, extras map[string]any) (*qcschema.AtomicResult, error) {
-		f := qcschema.NewFailedOperation(in, typ, msg)
-		f.Extras = extras
-		return nil, f
+func result(in *qcschema.AtomicInput, ver version, r ran) (*qcschema.AtomicResult, error) {
+	out, err := r.decode(in)
+	if err != nil {
+		return nil, err
 	}
-	processText := func() string {
-		return tail(string(stderr)+"\n"+string(stdout), 4000)
+	if !*out.Success {
+		return nil, out.failure(in)
+	}
+	res, err := out.atomicResult(in, ver)
+	if err != nil {
+		return nil, qcschema.NewFailedOperation(in, qcschema.ErrorUnknown, err.Error())
+	}
+	return res, nil
+}
+
+// decode reads the output document; a missing or unreadable one is a FailedOperation that
+// quotes the end of what the process printed.
+func (r *ran) decode(in *qcschema.AtomicInput) (*output, error) {
+	if r.docErr != nil {
+		return nil, qcschema.NewFailedOperation(in, qcschema.ErrorUnknown,
+			fmt.Sprintf("psi4 wrote no result (%v; exit: %v): %s", r.docErr, r.exit, r.processText()))
 	}
 	var out output
-	if readErr != nil {
-		return fail(qcschema.ErrorUnknown, fmt.Sprintf("psi4 wrote no result (%v; exit: %v): %s", readErr, runErr, processText()), nil)
-	}
-	if err := json.Unmarshal(data, &out); err != nil || out.Success == nil {
+	if err := json.Unmarshal(r.doc, &out); err != nil || out.Success == nil {
 		msg := "psi4 did not run the input"
 		if err != nil {
 			msg = fmt.Sprintf("psi4 result is not JSON: %v", err)
 		}
-		return fail(qcschema.ErrorUnknown, fmt.Sprintf("%s (exit: %v): %s", msg, runErr, processText()), nil)
+		return nil, qcschema.NewFailedOperation(in, qcschema.ErrorUnknown,
+			fmt.Sprintf("%s (exit: %v): %s", msg, r.exit, r.processText()))
 	}
-	text := out.RawOutput
-	if text == nil {
-		text = out.Stdout
-	}
-	if !*out.Success {
-		extras := map[string]any{}
-		typ, msg := qcschema.ErrorUnknown, "psi4 failed without an error record"
-		if out.Error != nil {
-			typ, msg = classify(out.Error.ErrorType, out.Error.ErrorMessage)
-			extras["psi4_error_type"] = out.Error.ErrorType
-			extras["traceback"] = out.Error.ErrorMessage
-		}
-		if text != nil {
-			extras["stdout"] = *text
-		}
-		// The message may quote the input whole (an option's value); the traceback
-		// extra keeps all of it.
-		return fail(typ, "psi4: "+qcschema.Excerpt(msg, 5*qcschema.ExcerptLen), extras)
-	}
+	return &out, nil
+}
 
+// text is Psi4's output text: raw_output (1.3) or stdout (1.4 and later), nil if neither.
+func (out *output) text() *string {
+	if out.RawOutput != nil {
+		return out.RawOutput
+	}
+	return out.Stdout
+}
+
+// failure is the FailedOperation of a document with success false: the exception's
+// message, classified, with its class name, traceback and Psi4's output text in extras.
+func (out *output) failure(in *qcschema.AtomicInput) *qcschema.FailedOperation {
+	extras := map[string]any{}
+	typ, msg := qcschema.ErrorUnknown, "psi4 failed without an error record"
+	if out.Error != nil {
+		typ, msg = classify(out.Error.ErrorType, out.Error.ErrorMessage)
+		extras["psi4_error_type"] = out.Error.ErrorType
+		extras["traceback"] = out.Error.ErrorMessage
+	}
+	if text := out.text(); text != nil {
+		extras["stdout"] = *text
+	}
+	// The message may quote the input whole (an option's value); the traceback extra keeps
+	// all of it.
+	f := qcschema.NewFailedOperation(in, typ, "psi4: "+qcschema.Excerpt(msg, 5*qcschema.ExcerptLen))
+	f.Extras = extras
+	return f
+}
+
+// atomicResult builds the AtomicResult of a successful document, normalising Psi4 1.3's
+// quirks (see the package documentation).
+func (out *output) atomicResult(in *qcschema.AtomicInput, ver version) (*qcschema.AtomicResult, error) {
 	res := qcschema.NewAtomicResult(in, qcschema.Provenance{Creator: "Psi4", Version: ver.text, Routine: "psi4 " + ver.runnerFlag()})
-
 	if out.Provenance != nil && out.Provenance.Version != "" {
 		res.Provenance = *out.Provenance
 	}
@@ -77,7 +116,7 @@ func (p *Program) result(in *qcschema.AtomicInput, ver version, data []byte, rea
 	}
 	if len(out.Properties) > 0 && string(out.Properties) != "null" {
 		if err := json.Unmarshal(out.Properties, &res.Properties); err != nil {
-			return fail(qcschema.ErrorUnknown, fmt.Sprintf("psi4 properties: %v", err), nil)
+			return nil, fmt.Errorf("psi4 properties: %v", err)
 		}
 	}
 	if !ver.atLeast(1, 4) && len(res.Properties.SCFDipoleMoment) == 3 {
@@ -86,10 +125,29 @@ func (p *Program) result(in *qcschema.AtomicInput, ver version, data []byte, rea
 			res.Properties.SCFDipoleMoment[i] /= debyePerAU
 		}
 	}
+	if err := out.returnResult(in, res); err != nil {
+		return nil, err
+	}
+	if text := out.text(); text != nil && wantStdout(in.Protocols) {
+		s := *text
+		res.Stdout = &s
+	}
+	if out.Stderr != nil && *out.Stderr != "" {
+		s := *out.Stderr
+		res.Stderr = &s
+	}
+	return res, nil
+}
+
+// returnResult fills res.ReturnResult, and the return property of the driver, from the
+// document's return_result, checking its shape against the driver and molecule. The
+// properties driver's object moves to extras["psi4_properties"], its energy to
+// return_result.
+func (out *output) returnResult(in *qcschema.AtomicInput, res *qcschema.AtomicResult) error {
 	if err := res.ReturnResult.UnmarshalJSON(out.ReturnResult); err != nil {
 		var obj map[string]any
 		if in.Driver != qcschema.DriverProperties || json.Unmarshal(out.ReturnResult, &obj) != nil {
-			return fail(qcschema.ErrorUnknown, fmt.Sprintf("psi4 return_result: %v", err), nil)
+			return fmt.Errorf("psi4 return_result: %v", err)
 		}
 		res.Extras["psi4_properties"] = obj
 		res.ReturnResult = qcschema.ReturnResult{}
@@ -101,7 +159,7 @@ func (p *Program) result(in *qcschema.AtomicInput, ver version, data []byte, rea
 	switch in.Driver {
 	case qcschema.DriverEnergy:
 		if res.ReturnResult.Array != nil {
-			return fail(qcschema.ErrorUnknown, "psi4 returned an array for an energy", nil)
+			return errors.New("psi4 returned an array for an energy")
 		}
 		if res.Properties.ReturnEnergy == nil {
 			e := res.ReturnResult.Scalar
@@ -109,28 +167,20 @@ func (p *Program) result(in *qcschema.AtomicInput, ver version, data []byte, rea
 		}
 	case qcschema.DriverGradient:
 		if len(res.ReturnResult.Array) != 3*n {
-			return fail(qcschema.ErrorUnknown, fmt.Sprintf("psi4 returned %d gradient entries for %d atoms", len(res.ReturnResult.Array), n), nil)
+			return fmt.Errorf("psi4 returned %d gradient entries for %d atoms", len(res.ReturnResult.Array), n)
 		}
 		if res.Properties.ReturnGradient == nil {
 			res.Properties.ReturnGradient = res.ReturnResult.Array
 		}
 	case qcschema.DriverHessian:
 		if len(res.ReturnResult.Array) != 9*n*n {
-			return fail(qcschema.ErrorUnknown, fmt.Sprintf("psi4 returned %d Hessian entries for %d atoms", len(res.ReturnResult.Array), n), nil)
+			return fmt.Errorf("psi4 returned %d Hessian entries for %d atoms", len(res.ReturnResult.Array), n)
 		}
 		if res.Properties.ReturnHessian == nil {
 			res.Properties.ReturnHessian = res.ReturnResult.Array
 		}
 	}
-	if text != nil && wantStdout(in.Protocols) {
-		s := *text
-		res.Stdout = &s
-	}
-	if out.Stderr != nil && *out.Stderr != "" {
-		s := *out.Stderr
-		res.Stderr = &s
-	}
-	return res, nil
+	return nil
 }
 
 // wantStdout reads the QCSchema protocol stdout (default true).

@@ -186,66 +186,10 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 	fail := func(typ, format string, args ...any) (*qcschema.AtomicResult, error) {
 		return nil, qcschema.NewFailedOperation(in, typ, fmt.Sprintf(format, args...))
 	}
-	mol := &in.Molecule
-	n := mol.NAtom()
-	gfn, err := checkModel(in)
+	j, err := p.plan(in)
 	if err != nil {
 		return fail(qcschema.ErrorInput, "%v", err)
 	}
-	if n == 0 || len(mol.Geometry) != 3*n {
-		return fail(qcschema.ErrorInput, "xtb: molecule has %d symbols and %d coordinates", n, len(mol.Geometry))
-	}
-	var ghosts []string
-	for i := 0; i < n; i++ {
-		if !mol.IsReal(i) {
-			ghosts = append(ghosts, strconv.Itoa(i))
-		}
-	}
-	if len(ghosts) > 0 {
-		return fail(qcschema.ErrorInput, "xtb cannot compute with ghost atoms (real=false at atoms %s): xtb has no basis functions to place on a ghost; counterpoise-corrected many-body plans (bsse_type cp or vmfc) need ghosts, use bsse_type nocp with xtb", strings.Join(ghosts, ", "))
-	}
-	opts, err := parseKeywords(in.Keywords)
-	if err != nil {
-		return fail(qcschema.ErrorInput, "xtb: %v", err)
-	}
-	if v, ok := in.Extras["nthreads"]; ok && opts.nthreads == 0 {
-		x, ok := number(v)
-		if !ok || x < 1 || x != math.Trunc(x) {
-			return fail(qcschema.ErrorInput, "xtb: extras nthreads = %v: want a positive integer", v)
-		}
-		opts.nthreads = int(x)
-	}
-	if opts.nthreads == 0 {
-		opts.nthreads = max(p.Threads, 1)
-	}
-	chrg := mol.MolecularCharge
-	if chrg != math.Trunc(chrg) {
-		return fail(qcschema.ErrorInput, "xtb: molecular charge %v is not an integer", chrg)
-	}
-	mult := mol.MolecularMultiplicity
-	if mult == 0 {
-		mult = 1
-	}
-	if mult < 1 || mult != math.Trunc(mult) {
-		return fail(qcschema.ErrorInput, "xtb: multiplicity %v is not a positive integer", mult)
-	}
-	uhf := int(mult) - 1
-	electrons := -int(chrg)
-	for _, s := range mol.Symbols {
-		z, ok := qcschema.ElementZ(s)
-		if !ok {
-			return fail(qcschema.ErrorInput, "xtb: unknown element %q", s)
-		}
-		electrons += z
-	}
-	if electrons < 0 || (electrons-uhf)%2 != 0 {
-		return fail(qcschema.ErrorInput, "xtb: %d electrons cannot have multiplicity %v", electrons, mult)
-	}
-	charges, err := qcschema.EmbeddingCharges(mol.Extras)
-	if err != nil {
-		return fail(qcschema.ErrorInput, "xtb: molecule extras: %v", err)
-	}
-
 	path, err := exec.LookPath(p.command())
 	if err != nil {
 		return fail(qcschema.ErrorUnavailable, "xtb not found: %v", err)
@@ -255,38 +199,165 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 		return fail(qcschema.ErrorResource, "xtb: scratch directory: %v", err)
 	}
 	defer os.RemoveAll(dir)
-	if err := os.WriteFile(filepath.Join(dir, "coord"), coordFile(mol), 0o644); err != nil {
+	if err := j.writeInputs(dir, &in.Molecule); err != nil {
 		return fail(qcschema.ErrorResource, "xtb: %v", err)
 	}
-	args := []string{"coord", "--gfn", strconv.Itoa(gfn), "--chrg", strconv.Itoa(int(chrg)), "--uhf", strconv.Itoa(uhf)}
-	if in.Driver == qcschema.DriverGradient {
+	args := j.args()
+	stdout, stderr, runErr := run(ctx, path, args, dir, j.opts.nthreads)
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("xtb: %w", ctx.Err())
+	}
+	out := string(stdout)
+	if runErr != nil || strings.Contains(out, "abnormal termination") || strings.Contains(string(stderr), "abnormal termination") {
+		return nil, runFailure(in, out, string(stderr), runErr)
+	}
+	return result(in, dir, out, args)
+}
+
+// job is what one xtb run needs besides the molecule: the checked model, charge, spin,
+// options and embedding charges of an input.
+type job struct {
+	gfn, charge, uhf int
+	gradient         bool
+	opts             options
+	charges          []qcschema.PointCharge
+}
+
+// plan checks in and gathers what its xtb run needs. Every error is an input error whose
+// message starts with "xtb:".
+func (p *Program) plan(in *qcschema.AtomicInput) (job, error) {
+	j := job{gradient: in.Driver == qcschema.DriverGradient}
+	var err error
+	if j.gfn, err = checkModel(in); err != nil {
+		return j, err
+	}
+	if err := checkAtoms(&in.Molecule); err != nil {
+		return j, err
+	}
+	if j.opts, err = parseKeywords(in.Keywords); err != nil {
+		return j, fmt.Errorf("xtb: %v", err)
+	}
+	if j.opts.nthreads, err = p.threads(in, j.opts.nthreads); err != nil {
+		return j, err
+	}
+	if j.charge, j.uhf, err = spinState(&in.Molecule); err != nil {
+		return j, err
+	}
+	if j.charges, err = qcschema.EmbeddingCharges(in.Molecule.Extras); err != nil {
+		return j, fmt.Errorf("xtb: molecule extras: %v", err)
+	}
+	return j, nil
+}
+
+// checkAtoms refuses a molecule without atoms, with a geometry of the wrong length, or with
+// ghost atoms.
+func checkAtoms(mol *qcschema.Molecule) error {
+	n := mol.NAtom()
+	if n == 0 || len(mol.Geometry) != 3*n {
+		return fmt.Errorf("xtb: molecule has %d symbols and %d coordinates", n, len(mol.Geometry))
+	}
+	var ghosts []string
+	for i := range n {
+		if !mol.IsReal(i) {
+			ghosts = append(ghosts, strconv.Itoa(i))
+		}
+	}
+	if len(ghosts) > 0 {
+		return fmt.Errorf("xtb cannot compute with ghost atoms (real=false at atoms %s): xtb has no basis functions to place on a ghost; counterpoise-corrected many-body plans (bsse_type cp or vmfc) need ghosts, use bsse_type nocp with xtb", strings.Join(ghosts, ", "))
+	}
+	return nil
+}
+
+// threads picks the thread count: the nthreads keyword (given), extras nthreads,
+// p.Threads, then 1.
+func (p *Program) threads(in *qcschema.AtomicInput, given int) (int, error) {
+	if given > 0 {
+		return given, nil
+	}
+	if v, ok := in.Extras["nthreads"]; ok {
+		x, ok := number(v)
+		if !ok || x < 1 || x != math.Trunc(x) {
+			return 0, fmt.Errorf("xtb: extras nthreads = %v: want a positive integer", v)
+		}
+		return int(x), nil
+	}
+	return max(p.Threads, 1), nil
+}
+
+// spinState returns xtb's --chrg and --uhf (unpaired electrons) for mol, checking that its
+// charge and multiplicity are integers its electrons can have.
+func spinState(mol *qcschema.Molecule) (charge, uhf int, err error) {
+	chrg := mol.MolecularCharge
+	if chrg != math.Trunc(chrg) {
+		return 0, 0, fmt.Errorf("xtb: molecular charge %v is not an integer", chrg)
+	}
+	mult := mol.MolecularMultiplicity
+	if mult == 0 {
+		mult = 1
+	}
+	if mult < 1 || mult != math.Trunc(mult) {
+		return 0, 0, fmt.Errorf("xtb: multiplicity %v is not a positive integer", mult)
+	}
+	uhf = int(mult) - 1
+	electrons := -int(chrg)
+	for _, s := range mol.Symbols {
+		z, ok := qcschema.ElementZ(s)
+		if !ok {
+			return 0, 0, fmt.Errorf("xtb: unknown element %q", s)
+		}
+		electrons += z
+	}
+	if electrons < 0 || (electrons-uhf)%2 != 0 {
+		return 0, 0, fmt.Errorf("xtb: %d electrons cannot have multiplicity %v", electrons, mult)
+	}
+	return int(chrg), uhf, nil
+}
+
+// args are xtb's command-line arguments for j.
+func (j *job) args() []string {
+	args := []string{"coord", "--gfn", strconv.Itoa(j.gfn), "--chrg", strconv.Itoa(j.charge), "--uhf", strconv.Itoa(j.uhf)}
+	if j.gradient {
 		args = append(args, "--grad")
 	}
-	if opts.accuracy > 0 {
-		args = append(args, "--acc", strconv.FormatFloat(opts.accuracy, 'g', -1, 64))
+	if j.opts.accuracy > 0 {
+		args = append(args, "--acc", strconv.FormatFloat(j.opts.accuracy, 'g', -1, 64))
 	}
-	if opts.etemp > 0 {
-		args = append(args, "--etemp", strconv.FormatFloat(opts.etemp, 'g', -1, 64))
+	if j.opts.etemp > 0 {
+		args = append(args, "--etemp", strconv.FormatFloat(j.opts.etemp, 'g', -1, 64))
 	}
-	if opts.maxIter > 0 {
-		args = append(args, "--iterations", strconv.Itoa(opts.maxIter))
+	if j.opts.maxIter > 0 {
+		args = append(args, "--iterations", strconv.Itoa(j.opts.maxIter))
 	}
-	args = append(args, "--norestart", "-P", strconv.Itoa(opts.nthreads))
-	if len(charges) > 0 {
-		var b strings.Builder
-		fmt.Fprintf(&b, "%d\n", len(charges))
-		for _, c := range charges {
-			fmt.Fprintf(&b, "%.16g %.16g %.16g %.16g\n", c.Q, c.Pos[0], c.Pos[1], c.Pos[2])
-		}
-		if err := os.WriteFile(filepath.Join(dir, "pcharge"), []byte(b.String()), 0o644); err != nil {
-			return fail(qcschema.ErrorResource, "xtb: %v", err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "xcontrol"), []byte("$embedding\n   input=pcharge\n$end\n"), 0o644); err != nil {
-			return fail(qcschema.ErrorResource, "xtb: %v", err)
-		}
+	args = append(args, "--norestart", "-P", strconv.Itoa(j.opts.nthreads))
+	if len(j.charges) > 0 {
 		args = append(args, "-I", "xcontrol")
 	}
-	nt := strconv.Itoa(opts.nthreads)
+	return args
+}
+
+// writeInputs writes the coord file and, with embedding charges, the point-charge file and
+// the xcontrol file that names it, into dir.
+func (j *job) writeInputs(dir string, mol *qcschema.Molecule) error {
+	if err := os.WriteFile(filepath.Join(dir, "coord"), coordFile(mol), 0o644); err != nil {
+		return err
+	}
+	if len(j.charges) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d\n", len(j.charges))
+	for _, c := range j.charges {
+		fmt.Fprintf(&b, "%.16g %.16g %.16g %.16g\n", c.Q, c.Pos[0], c.Pos[1], c.Pos[2])
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pcharge"), []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "xcontrol"), []byte("$embedding\n   input=pcharge\n$end\n"), 0o644)
+}
+
+// run starts xtb at path with args in dir on nthreads OpenMP threads.
+func run(ctx context.Context, path string, args []string, dir string, nthreads int) (stdout, stderr []byte, err error) {
+	nt := strconv.Itoa(nthreads)
 	env := append(os.Environ(), "OMP_NUM_THREADS="+nt, "MKL_NUM_THREADS="+nt, "OMP_MAX_ACTIVE_LEVELS=1")
 	if os.Getenv("OMP_STACKSIZE") == "" {
 		env = append(env, "OMP_STACKSIZE=1G")
@@ -294,40 +365,45 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 	// xtb keeps large arrays on the stack and crashes (SIGSEGV) on big molecules under the
 	// usual 8 MiB limit, so raise the stack limit for it as its documentation advises.
 	shArgs := append([]string{"-c", raiseStack, path}, args...)
-	stdout, stderr, runErr := external.Run(ctx, "/bin/sh", shArgs, dir, env)
-	if ctx.Err() != nil {
-		return nil, fmt.Errorf("xtb: %w", ctx.Err())
+	return external.Run(ctx, "/bin/sh", shArgs, dir, env)
+}
+
+// runFailure is the FailedOperation of an xtb run that exited with an error or reported
+// abnormal termination: xtb's own error lines, classified, with its output in extras.
+func runFailure(in *qcschema.AtomicInput, stdout, stderr string, runErr error) *qcschema.FailedOperation {
+	typ, msg := xtbError(stdout, stderr)
+	if runErr != nil && typ == qcschema.ErrorUnknown {
+		msg = fmt.Sprintf("(%v) %s", runErr, msg)
 	}
-	out := string(stdout)
-	if runErr != nil || strings.Contains(out, "abnormal termination") || strings.Contains(string(stderr), "abnormal termination") {
-		typ, msg := xtbError(out, string(stderr))
-		if runErr != nil && typ == qcschema.ErrorUnknown {
-			msg = fmt.Sprintf("(%v) %s", runErr, msg)
-		}
-		f := qcschema.NewFailedOperation(in, typ, "xtb: "+msg)
-		f.Extras = map[string]any{"stdout": out, "stderr": string(stderr)}
-		if runErr != nil {
-			f.Extras["exit"] = runErr.Error()
-		}
-		return nil, f
+	f := qcschema.NewFailedOperation(in, typ, "xtb: "+msg)
+	f.Extras = map[string]any{"stdout": stdout, "stderr": stderr}
+	if runErr != nil {
+		f.Extras["exit"] = runErr.Error()
+	}
+	return f
+}
+
+// result reads the energy (and gradient) of a finished xtb run in dir into an AtomicResult.
+func result(in *qcschema.AtomicInput, dir, out string, args []string) (*qcschema.AtomicResult, error) {
+	fail := func(err error) (*qcschema.AtomicResult, error) {
+		return nil, qcschema.NewFailedOperation(in, qcschema.ErrorUnknown, fmt.Sprintf("xtb: %v", err))
 	}
 	energy, err := parseEnergy(out, filepath.Join(dir, "energy"))
 	if err != nil {
-		return fail(qcschema.ErrorUnknown, "xtb: %v", err)
+		return fail(err)
 	}
 	res := qcschema.NewAtomicResult(in, qcschema.Provenance{Creator: "xtb", Routine: "xtb " + strings.Join(args, " ")})
-
 	if m := versionRE.FindStringSubmatch(out); m != nil {
 		res.Provenance.Version = m[1]
 	}
-	natom := n
-	res.Properties.CalcinfoNAtom = &natom
+	n := in.Molecule.NAtom()
+	res.Properties.CalcinfoNAtom = &n
 	res.Properties.ReturnEnergy = &energy
 	res.ReturnResult.Scalar = energy
 	if in.Driver == qcschema.DriverGradient {
 		g, err := parseGradient(filepath.Join(dir, "gradient"), n)
 		if err != nil {
-			return fail(qcschema.ErrorUnknown, "xtb: %v", err)
+			return fail(err)
 		}
 		res.ReturnResult = qcschema.ReturnResult{Array: g}
 		res.Properties.ReturnGradient = g
