@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qcmb-go/qcmb/executor"
-	"github.com/qcmb-go/qcmb/executor/store"
+	"github.com/qcmb-go/qcmb/executor/store/sqlite"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/stats"
 )
@@ -138,7 +138,7 @@ func runInput(ctx context.Context, in manyBodyInput, f runFlags, stdout, stderr 
 			return err
 		}
 	}
-	var results *store.SQLite
+	var results *sqlite.Store
 	if !f.noStore {
 		if results, err = openRunStore(ctx, f.store); err != nil {
 			return err

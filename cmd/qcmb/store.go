@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qcmb-go/qcmb/executor/store"
+	"github.com/qcmb-go/qcmb/executor/store/sqlite"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 )
 
@@ -29,13 +30,13 @@ func defaultStorePath() string {
 
 // openRunStore opens (creating it and its directory if needed) the store a run keeps its
 // results in.
-func openRunStore(ctx context.Context, path string) (*store.SQLite, error) {
+func openRunStore(ctx context.Context, path string) (*sqlite.Store, error) {
 	if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("result store: %w", err)
 		}
 	}
-	s, err := store.OpenSQLite(ctx, path)
+	s, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("%w (choose another file with --store FILE, or run without one with --no-store)", err)
 	}
@@ -43,11 +44,11 @@ func openRunStore(ctx context.Context, path string) (*store.SQLite, error) {
 }
 
 // openExistingStore opens a store that must exist already (for reading).
-func openExistingStore(ctx context.Context, path string) (*store.SQLite, error) {
+func openExistingStore(ctx context.Context, path string) (*sqlite.Store, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("result store %s: %w", path, err)
 	}
-	return store.OpenSQLite(ctx, path)
+	return sqlite.Open(ctx, path)
 }
 
 // checkOutputPath makes sure that path (given with flag) can be written before any task

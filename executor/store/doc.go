@@ -13,10 +13,11 @@
 // treatment or another run. Stored results are the AtomicResult JSON as the program
 // returned it, so a resumed run assembles a bitwise identical ManyBodyResult.
 //
-// Two Stores are provided: Memory, for tests and short-lived programs, and SQLite, a
-// single file (modernc.org/sqlite, pure Go) in WAL mode with a busy timeout so that
-// several processes can share it. A file that is not a qcmb store, is corrupt or was
-// written by a newer schema is reported with ErrNotStore, ErrCorrupt or ErrNewerSchema and
-// never written to; a full disk is ErrFull and leaves the store as it was before the
-// failed write.
+// This package holds the Store interface, Memory (for tests and short-lived programs),
+// Wrap, Lookup, keys and the canonical payload form, and links no database. The durable
+// Store, one SQLite file that several processes can share, is package
+// executor/store/sqlite: only programs that import it link SQLite. Package
+// executor/store/storetest checks any Store against the contract Wrap relies on. The
+// errors ErrNotStore, ErrCorrupt, ErrNewerSchema and ErrFull are defined here so that
+// callers branch on them whichever Store they use.
 package store

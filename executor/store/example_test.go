@@ -3,10 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/executor/store"
@@ -37,38 +34,6 @@ func ExampleWrap() {
 	// H2 at 1.4 bohr: -1.1167 hartree, reused false
 	// H2 at 1.4 bohr: -1.1167 hartree, reused true
 	// H2 at 1.6 bohr: -1.1031 hartree, reused false
-}
-
-// A store in a file keeps results across processes; opening a file that is not a store
-// fails and leaves the file alone.
-func ExampleOpenSQLite() {
-	dir, _ := os.MkdirTemp("", "qcmb-example")
-	defer os.RemoveAll(dir)
-	ctx := context.Background()
-
-	s, err := store.OpenSQLite(ctx, filepath.Join(dir, "results.db"))
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	_ = store.Wrap(executor.NewSerial(executor.Options{}), s).Execute(ctx, []executor.Task{h2(1.4)}, func(executor.Outcome) {})
-	s.Close()
-
-	s, _ = store.OpenSQLite(ctx, filepath.Join(dir, "results.db"))
-	defer s.Close()
-	key, _, _ := store.NewKeyer(nil).Key(ctx, h2(1.4))
-	e, _ := s.Get(ctx, key)
-	var res qcschema.AtomicResult
-	_ = json.Unmarshal(e.Result, &res)
-	fmt.Printf("stored: %s by %s %s, %.4f hartree\n", e.TaskID, e.Program, e.Version, *res.Properties.ReturnEnergy)
-
-	notes := filepath.Join(dir, "notes.txt")
-	_ = os.WriteFile(notes, []byte("not a database"), 0o644)
-	_, err = store.OpenSQLite(ctx, notes)
-	fmt.Println(errors.Is(err, store.ErrNotStore))
-	// Output:
-	// stored: H2 at 1.4 bohr by embedded 0.1.0, -1.1167 hartree
-	// true
 }
 
 // TaskKey finds the same calculation whatever the task is called.

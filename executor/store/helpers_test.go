@@ -3,12 +3,14 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"testing"
 
 	_ "github.com/qcmb-go/qcmb/engine/hf"
 	"github.com/qcmb-go/qcmb/executor"
+	"github.com/qcmb-go/qcmb/executor/store"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -51,4 +53,28 @@ func collect(t testing.TB, ex executor.Executor, tasks []executor.Task) ([]execu
 	out := make([]executor.Outcome, len(tasks))
 	err := ex.Execute(context.Background(), tasks, func(o executor.Outcome) { out[o.Index] = o })
 	return out, err
+}
+
+// batchMemory is Memory read through store.BatchGetter, the path Lookup takes for stores
+// that read many entries at once (the SQLite store).
+type batchMemory struct{ *store.Memory }
+
+func (b batchMemory) GetMany(ctx context.Context, keys []store.Key) (map[store.Key]store.Entry, error) {
+	out := map[store.Key]store.Entry{}
+	for _, k := range keys {
+		e, err := b.Get(ctx, k)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[k] = e
+	}
+	return out, nil
+}
+
+// stores returns a fresh store of each kind Lookup reads: one entry at a time, and many.
+func stores(*testing.T) map[string]store.Store {
+	return map[string]store.Store{"memory": store.NewMemory(), "batch": batchMemory{store.NewMemory()}}
 }

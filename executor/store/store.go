@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Errors callers branch on. The SQLite store wraps them with the file name and details.
+// Errors callers branch on. Stores wrap them with the file name and details.
 var (
 	// ErrNotFound is returned by Get when nothing is stored under a key.
 	ErrNotFound = errors.New("store: not found")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"slices"
 
@@ -43,8 +44,17 @@ func newKeyer(opts []Option) *Keyer {
 // If s cannot be read, Execute fails before running anything. If an outcome cannot be
 // stored (a full disk), the outcome is still handed on, the rest of the batch is
 // cancelled, and Execute returns an error that wraps the store's.
+//
+// The returned executor keeps next's optional capabilities, as middleware must: it is an
+// executor.Starter exactly when next is one (Start and Close reach next, so workers are
+// kept across batches through the wrapper too), Close closes next when next is an
+// io.Closer, and Workers reports next's worker count.
 func Wrap(next executor.Executor, s Store, opts ...Option) executor.Executor {
-	return &wrapped{next: next, store: s, keyer: newKeyer(opts)}
+	w := &wrapped{next: next, store: s, keyer: newKeyer(opts)}
+	if st, ok := next.(executor.Starter); ok {
+		return &wrappedStarter{wrapped: w, next: st}
+	}
+	return w
 }
 
 type wrapped struct {
@@ -53,7 +63,18 @@ type wrapped struct {
 	keyer *Keyer
 }
 
-// Workers returns the worker count of the wrapped executor, when it has one.
+// wrappedStarter is the wrapper of an executor.Starter.
+type wrappedStarter struct {
+	*wrapped
+	next executor.Starter
+}
+
+// Start starts the wrapped executor's workers.
+func (w *wrappedStarter) Start(ctx context.Context) error { return w.next.Start(ctx) }
+
+var _ executor.Starter = (*wrappedStarter)(nil)
+
+// Workers returns the worker count of the wrapped executor, 0 if it does not say.
 func (w *wrapped) Workers() int {
 	if n, ok := w.next.(interface{ Workers() int }); ok {
 		return n.Workers()
@@ -63,7 +84,7 @@ func (w *wrapped) Workers() int {
 
 // Close closes the wrapped executor, when it can be closed.
 func (w *wrapped) Close() error {
-	if c, ok := w.next.(interface{ Close() error }); ok {
+	if c, ok := w.next.(io.Closer); ok {
 		return c.Close()
 	}
 	return nil

@@ -32,7 +32,9 @@ type Computer struct {
 	// Store, when set, keeps the outcome of every task as it finishes (store.Wrap around
 	// Executor) and records the run: tasks it holds results for are not run again, so
 	// running the same input after a crash, an interruption or failures computes only
-	// what is missing, and gives a bitwise identical result.
+	// what is missing, and gives a bitwise identical result. Any store.Store serves:
+	// sqlite.Open (package executor/store/sqlite) for a file, store.NewMemory for a run's
+	// lifetime; this package links no database.
 	Store store.Store
 	// Stats, when set, records the timing of every task and the wall time of the run.
 	Stats *stats.Recorder

@@ -10,6 +10,7 @@ import (
 
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/executor/store"
+	"github.com/qcmb-go/qcmb/executor/store/sqlite"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 )
 
@@ -52,7 +53,7 @@ func BenchmarkWater4Store(b *testing.B) {
 	ctx := context.Background()
 	var spent, wall time.Duration
 	for b.Loop() {
-		s, err := store.OpenSQLite(ctx, filepath.Join(b.TempDir(), "results.db"))
+		s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "results.db"))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -78,7 +79,7 @@ func BenchmarkWater4Rerun(b *testing.B) {
 	}
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "results.db")
-	s, err := store.OpenSQLite(ctx, path)
+	s, err := sqlite.Open(ctx, path)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -91,7 +92,7 @@ func BenchmarkWater4Rerun(b *testing.B) {
 		return fmt.Errorf("%d tasks reached the executor", len(tasks))
 	})
 	for b.Loop() {
-		s, err := store.OpenSQLite(ctx, path)
+		s, err := sqlite.Open(ctx, path)
 		if err != nil {
 			b.Fatal(err)
 		}

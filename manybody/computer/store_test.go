@@ -9,6 +9,7 @@ import (
 
 	"github.com/qcmb-go/qcmb/engine"
 	"github.com/qcmb-go/qcmb/executor/store"
+	"github.com/qcmb-go/qcmb/executor/store/sqlite"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
 	"github.com/qcmb-go/qcmb/stats"
@@ -52,7 +53,7 @@ func TestComputerResumesFromStore(t *testing.T) {
 			}
 			n := len(p.Tasks)
 
-			s, err := store.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "results.db"))
+			s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "results.db"))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"bytes"
@@ -9,18 +9,20 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/qcmb-go/qcmb/executor/store"
 )
 
 // A store that runs out of space (here: SQLite's page limit, as a full disk would) fails
-// the Put with ErrFull and keeps every entry committed before, readable and intact.
+// the Put with store.ErrFull and keeps every entry committed before, readable and intact.
 func TestFullStoreKeepsWhatItHad(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "small.db")
-	s, err := openSQLite(ctx, path, []string{"max_page_count(24)"})
+	s, err := open(ctx, path, []string{"max_page_count(24)"})
 	require.NoError(t, err)
 	result := bytes.Repeat([]byte("0123456789abcdef"), 200) // 3.2 kB
 	put := func(i int) error {
-		return s.Put(ctx, Entry{Key: sha256.Sum256(fmt.Append(nil, i)), TaskID: fmt.Sprint(i), OK: true, Result: result})
+		return s.Put(ctx, store.Entry{Key: sha256.Sum256(fmt.Append(nil, i)), TaskID: fmt.Sprint(i), OK: true, Result: result})
 	}
 	stored := 0
 	for ; stored < 1000; stored++ {
@@ -28,13 +30,13 @@ func TestFullStoreKeepsWhatItHad(t *testing.T) {
 			break
 		}
 	}
-	require.ErrorIs(t, err, ErrFull)
+	require.ErrorIs(t, err, store.ErrFull)
 	require.Contains(t, err.Error(), path)
 	require.Greater(t, stored, 3)
-	require.ErrorIs(t, put(stored+1), ErrFull, "still full")
+	require.ErrorIs(t, put(stored+1), store.ErrFull, "still full")
 	require.NoError(t, s.Close())
 
-	s, err = OpenSQLite(ctx, path)
+	s, err = Open(ctx, path)
 	require.NoError(t, err)
 	defer s.Close()
 	var check string
@@ -46,6 +48,6 @@ func TestFullStoreKeepsWhatItHad(t *testing.T) {
 		require.Equal(t, result, e.Result)
 	}
 	_, err = s.Get(ctx, sha256.Sum256(fmt.Append(nil, stored)))
-	require.ErrorIs(t, err, ErrNotFound, "the write that failed left nothing behind")
+	require.ErrorIs(t, err, store.ErrNotFound, "the write that failed left nothing behind")
 	require.NoError(t, put(stored), "with room again the store takes more")
 }

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -19,7 +19,7 @@ func TestConcurrentCreate(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				s, err := OpenSQLite(context.Background(), path)
+				s, err := Open(context.Background(), path)
 				if err == nil {
 					err = s.Close()
 				}

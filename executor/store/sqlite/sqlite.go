@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"bytes"
@@ -12,8 +12,17 @@ import (
 	"strings"
 	"time"
 
-	"modernc.org/sqlite"
+	msqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/qcmb-go/qcmb/executor/store"
+)
+
+// Interfaces Store implements.
+var (
+	_ store.Store       = (*Store)(nil)
+	_ store.BatchGetter = (*Store)(nil)
+	_ store.RunLister   = (*Store)(nil)
 )
 
 // The file format: SQLite's application_id marks a qcmb store ("qcmb" in ASCII) and its
@@ -55,7 +64,7 @@ CREATE TABLE runs (
 CREATE INDEX runs_by_input ON runs(input_hash);
 `
 
-// SQLite is a Store in one SQLite file. Several processes may use the same file at once:
+// Store is a store.Store in one SQLite file. Several processes may use the same file at once:
 // it is in WAL mode, and a writer waits up to 30 s for another one.
 //
 // Each Put is one transaction, committed when Put returns: it survives a crash or kill of
@@ -63,27 +72,27 @@ CREATE INDEX runs_by_input ON runs(input_hash);
 // SQLite's recommended setting for WAL mode, which keeps storing cheap next to short
 // tasks), so after a power failure or operating system crash the last results may be
 // missing, to be computed again; the store is never damaged by one.
-type SQLite struct {
+type Store struct {
 	path string
 	db   *sql.DB
 	get  *sql.Stmt
 	put  *sql.Stmt
 }
 
-// OpenSQLite opens the store in the file at path, creating the file (not its directory)
-// if it does not exist. A file that is not a qcmb store gives an error wrapping
-// ErrNotStore, a damaged one ErrCorrupt, one from a newer schema ErrNewerSchema; such
-// files are left untouched.
-func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
-	return openSQLite(ctx, path, nil)
+// Open opens the store in the file at path, creating the file (not its directory) if it
+// does not exist. A file that is not a qcmb store gives an error wrapping
+// store.ErrNotStore, a damaged one store.ErrCorrupt, one from a newer schema
+// store.ErrNewerSchema; such files are left untouched.
+func Open(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, nil)
 }
 
-// openSQLite is OpenSQLite with extra per-connection pragmas (tests limit the size).
-func openSQLite(ctx context.Context, path string, pragmas []string) (*SQLite, error) {
+// open is Open with extra per-connection pragmas (tests limit the size).
+func open(ctx context.Context, path string, pragmas []string) (*Store, error) {
 	if err := checkHeader(path); err != nil {
 		return nil, err
 	}
-	s := &SQLite{path: path}
+	s := &Store{path: path}
 	db, err := sql.Open("sqlite", dsn(path, pragmas))
 	if err != nil {
 		return nil, s.wrap("opening", err)
@@ -143,27 +152,27 @@ func checkHeader(path string) error {
 		return fmt.Errorf("store %s: %w", path, err)
 	}
 	if !info.Mode().IsRegular() {
-		return fmt.Errorf("store %s: %w (not a regular file)", path, ErrNotStore)
+		return fmt.Errorf("store %s: %w (not a regular file)", path, store.ErrNotStore)
 	}
 	if info.Size() == 0 {
 		return nil
 	}
 	var h [100]byte
 	if _, err := io.ReadFull(fh, h[:]); err != nil {
-		return fmt.Errorf("store %s: %w (%d bytes, shorter than an SQLite header)", path, ErrNotStore, info.Size())
+		return fmt.Errorf("store %s: %w (%d bytes, shorter than an SQLite header)", path, store.ErrNotStore, info.Size())
 	}
 	if !bytes.HasPrefix(h[:], []byte(sqliteMagic)) {
-		return fmt.Errorf("store %s: %w (not an SQLite database)", path, ErrNotStore)
+		return fmt.Errorf("store %s: %w (not an SQLite database)", path, store.ErrNotStore)
 	}
 	if id := binary.BigEndian.Uint32(h[68:]); id != 0 && id != applicationID {
-		return fmt.Errorf("store %s: %w (SQLite database of another application, id %#x)", path, ErrNotStore, id)
+		return fmt.Errorf("store %s: %w (SQLite database of another application, id %#x)", path, store.ErrNotStore, id)
 	}
 	return nil
 }
 
 // init checks that the file is a qcmb store of a known schema, creates the schema in a
 // new file and turns on WAL mode.
-func (s *SQLite) init(ctx context.Context) error {
+func (s *Store) init(ctx context.Context) error {
 	fresh, err := s.check(ctx, s.db)
 	if err != nil {
 		return err
@@ -203,7 +212,7 @@ func (s *SQLite) init(ctx context.Context) error {
 // walMode turns on WAL mode. The change takes a lock that SQLite does not wait for (the
 // busy timeout does not apply), so while another process creates the same new store it is
 // tried again, for up to the busy timeout.
-func (s *SQLite) walMode(ctx context.Context) (string, error) {
+func (s *Store) walMode(ctx context.Context) (string, error) {
 	deadline := time.Now().Add(busyTimeout)
 	for {
 		var mode string
@@ -225,7 +234,7 @@ type querier interface {
 
 // check reports whether the database is empty (to be created), and an error unless it is
 // empty or a qcmb store of a schema this code knows.
-func (s *SQLite) check(ctx context.Context, q querier) (fresh bool, err error) {
+func (s *Store) check(ctx context.Context, q querier) (fresh bool, err error) {
 	// One statement, so one snapshot: read apart, another process's creation of the
 	// schema could show between the reads as tables without an application id.
 	var appID, version, objects int64
@@ -238,32 +247,32 @@ func (s *SQLite) check(ctx context.Context, q querier) (fresh bool, err error) {
 	case appID == 0 && version == 0 && objects == 0:
 		return true, nil
 	case appID != applicationID:
-		return false, fmt.Errorf("store %s: %w (SQLite database with %d tables and application id %#x)", s.path, ErrNotStore, objects, appID)
+		return false, fmt.Errorf("store %s: %w (SQLite database with %d tables and application id %#x)", s.path, store.ErrNotStore, objects, appID)
 	case version > schemaVersion:
-		return false, fmt.Errorf("store %s: %w (schema version %d; this qcmb reads up to %d)", s.path, ErrNewerSchema, version, schemaVersion)
+		return false, fmt.Errorf("store %s: %w (schema version %d; this qcmb reads up to %d)", s.path, store.ErrNewerSchema, version, schemaVersion)
 	case version < 1:
-		return false, fmt.Errorf("store %s: %w (schema version %d)", s.path, ErrCorrupt, version)
+		return false, fmt.Errorf("store %s: %w (schema version %d)", s.path, store.ErrCorrupt, version)
 	}
 	var tables int64
 	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('results', 'runs')").Scan(&tables); err != nil {
 		return false, s.wrap("reading the schema", err)
 	}
 	if tables != 2 {
-		return false, fmt.Errorf("store %s: %w (tables missing)", s.path, ErrCorrupt)
+		return false, fmt.Errorf("store %s: %w (tables missing)", s.path, store.ErrCorrupt)
 	}
 	return false, nil
 }
 
 // wrap names the file and the operation in err, and classifies SQLite's errors.
-func (s *SQLite) wrap(op string, err error) error {
-	var se *sqlite.Error
+func (s *Store) wrap(op string, err error) error {
+	var se *msqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
 			// The header said SQLite (checkHeader), so a file SQLite cannot read is damaged.
-			return fmt.Errorf("store %s: %s: %w: %v", s.path, op, ErrCorrupt, err)
+			return fmt.Errorf("store %s: %s: %w: %v", s.path, op, store.ErrCorrupt, err)
 		case sqlite3.SQLITE_FULL:
-			return fmt.Errorf("store %s: %s: %w: %v", s.path, op, ErrFull, err)
+			return fmt.Errorf("store %s: %s: %w: %v", s.path, op, store.ErrFull, err)
 		}
 	}
 	return fmt.Errorf("store %s: %s: %w", s.path, op, err)
@@ -271,32 +280,32 @@ func (s *SQLite) wrap(op string, err error) error {
 
 // isBusy reports whether err is SQLite's "database is locked".
 func isBusy(err error) bool {
-	var se *sqlite.Error
+	var se *msqlite.Error
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // Path returns the file name of the store.
-func (s *SQLite) Path() string { return s.path }
+func (s *Store) Path() string { return s.path }
 
 // Close closes the database. Every Put has been committed already.
-func (s *SQLite) Close() error {
+func (s *Store) Close() error {
 	s.get.Close()
 	s.put.Close()
 	return s.db.Close()
 }
 
-// Get implements Store.
-func (s *SQLite) Get(ctx context.Context, key Key) (Entry, error) {
-	e := Entry{Key: key}
+// Get implements store.Store.
+func (s *Store) Get(ctx context.Context, key store.Key) (store.Entry, error) {
+	e := store.Entry{Key: key}
 	var ok int
 	var startNS, endNS int64
 	err := s.get.QueryRowContext(ctx, key[:]).Scan(&e.Program, &e.Version, &e.TaskID, &ok, &e.Result,
 		&e.ErrorType, &e.Error, &e.Attempts, &startNS, &endNS)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Entry{}, fmt.Errorf("key %s: %w", key, ErrNotFound)
+		return store.Entry{}, fmt.Errorf("key %s: %w", key, store.ErrNotFound)
 	}
 	if err != nil {
-		return Entry{}, s.wrap("reading a result", err)
+		return store.Entry{}, s.wrap("reading a result", err)
 	}
 	e.OK = ok != 0
 	e.Start, e.End = fromNS(startNS), fromNS(endNS)
@@ -307,9 +316,9 @@ func (s *SQLite) Get(ctx context.Context, key Key) (Entry, error) {
 // parameters).
 const getManyChunk = 500
 
-// GetMany implements BatchGetter.
-func (s *SQLite) GetMany(ctx context.Context, keys []Key) (map[Key]Entry, error) {
-	out := make(map[Key]Entry, len(keys))
+// GetMany implements store.BatchGetter.
+func (s *Store) GetMany(ctx context.Context, keys []store.Key) (map[store.Key]store.Entry, error) {
+	out := make(map[store.Key]store.Entry, len(keys))
 	for len(keys) > 0 {
 		chunk := keys[:min(len(keys), getManyChunk)]
 		keys = keys[len(chunk):]
@@ -326,14 +335,14 @@ func (s *SQLite) GetMany(ctx context.Context, keys []Key) (map[Key]Entry, error)
 	return out, nil
 }
 
-func (s *SQLite) scanEntries(ctx context.Context, out map[Key]Entry, q string, args []any) error {
+func (s *Store) scanEntries(ctx context.Context, out map[store.Key]store.Entry, q string, args []any) error {
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return s.wrap("reading results", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var e Entry
+		var e store.Entry
 		var key []byte
 		var ok int
 		var startNS, endNS int64
@@ -342,7 +351,7 @@ func (s *SQLite) scanEntries(ctx context.Context, out map[Key]Entry, q string, a
 			return s.wrap("reading results", err)
 		}
 		if len(key) != len(e.Key) {
-			return fmt.Errorf("store %s: %w (a key of %d bytes)", s.path, ErrCorrupt, len(key))
+			return fmt.Errorf("store %s: %w (a key of %d bytes)", s.path, store.ErrCorrupt, len(key))
 		}
 		copy(e.Key[:], key)
 		e.OK = ok != 0
@@ -355,8 +364,8 @@ func (s *SQLite) scanEntries(ctx context.Context, out map[Key]Entry, q string, a
 	return nil
 }
 
-// Put implements Store. The entry is committed when Put returns.
-func (s *SQLite) Put(ctx context.Context, e Entry) error {
+// Put implements store.Store. The entry is committed when Put returns.
+func (s *Store) Put(ctx context.Context, e store.Entry) error {
 	ok := 0
 	if e.OK {
 		ok = 1
@@ -369,8 +378,8 @@ func (s *SQLite) Put(ctx context.Context, e Entry) error {
 	return nil
 }
 
-// RecordRun implements Store.
-func (s *SQLite) RecordRun(ctx context.Context, run *Run) error {
+// RecordRun implements store.Store.
+func (s *Store) RecordRun(ctx context.Context, run *store.Run) error {
 	if run.ID == 0 {
 		res, err := s.db.ExecContext(ctx, `INSERT INTO runs (input_hash, start_ns, end_ns, status, tasks, reused, computed, failed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			run.InputHash, toNS(run.Start), toNS(run.End), run.Status, run.Tasks, run.Reused, run.Computed, run.Failed)
@@ -393,17 +402,17 @@ func (s *SQLite) RecordRun(ctx context.Context, run *Run) error {
 	return nil
 }
 
-// Runs implements RunLister.
-func (s *SQLite) Runs(ctx context.Context, inputHash string) ([]Run, error) {
+// Runs implements store.RunLister.
+func (s *Store) Runs(ctx context.Context, inputHash string) ([]store.Run, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, input_hash, start_ns, end_ns, status, tasks, reused, computed, failed FROM runs
 		WHERE ? = '' OR input_hash = ? ORDER BY id`, inputHash, inputHash)
 	if err != nil {
 		return nil, s.wrap("listing runs", err)
 	}
 	defer rows.Close()
-	var out []Run
+	var out []store.Run
 	for rows.Next() {
-		var r Run
+		var r store.Run
 		var startNS, endNS int64
 		if err := rows.Scan(&r.ID, &r.InputHash, &startNS, &endNS, &r.Status, &r.Tasks, &r.Reused, &r.Computed, &r.Failed); err != nil {
 			return nil, s.wrap("listing runs", err)

@@ -1,4 +1,4 @@
-package store_test
+package sqlite_test
 
 import (
 	"bytes"
@@ -16,6 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/executor/store"
+	"github.com/qcmb-go/qcmb/executor/store/sqlite"
+	"github.com/qcmb-go/qcmb/executor/store/storetest"
 )
 
 // TestMain lets the test binary write to a store as a second process: with
@@ -43,7 +45,7 @@ func writeEntries(spec string) error {
 	if err != nil {
 		return err
 	}
-	s, err := store.OpenSQLite(context.Background(), path)
+	s, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		return err
 	}
@@ -67,7 +69,7 @@ func entry(prefix string, i int) store.Entry {
 func newStoreFile(t *testing.T, n int) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "results.db")
-	s, err := store.OpenSQLite(context.Background(), path)
+	s, err := sqlite.Open(context.Background(), path)
 	require.NoError(t, err)
 	for i := range n {
 		require.NoError(t, s.Put(context.Background(), entry("e", i)))
@@ -135,7 +137,7 @@ func TestOpenRejectsFilesItMustNotTouch(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			path := c.make(t)
 			before := snapshot(t, path)
-			s, err := store.OpenSQLite(context.Background(), path)
+			s, err := sqlite.Open(context.Background(), path)
 			if err == nil {
 				s.Close()
 			}
@@ -155,7 +157,7 @@ func TestCorruptResultsAreReported(t *testing.T) {
 	overwrite(t, path, 3*4096, int(info.Size())-4*4096)
 	before := snapshot(t, path)
 
-	s, err := store.OpenSQLite(context.Background(), path)
+	s, err := sqlite.Open(context.Background(), path)
 	if err == nil {
 		var firstErr error
 		for i := range 400 {
@@ -194,7 +196,7 @@ func snapshot(t *testing.T, path string) []byte {
 
 func TestReopenKeepsEverything(t *testing.T) {
 	path := newStoreFile(t, 10)
-	s, err := store.OpenSQLite(context.Background(), path)
+	s, err := sqlite.Open(context.Background(), path)
 	require.NoError(t, err)
 	defer s.Close()
 	for i := range 10 {
@@ -205,7 +207,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 	// An empty file (touched by a user or another tool) becomes a new store.
 	empty := filepath.Join(t.TempDir(), "empty.db")
 	require.NoError(t, os.WriteFile(empty, nil, 0o644))
-	s2, err := store.OpenSQLite(context.Background(), empty)
+	s2, err := sqlite.Open(context.Background(), empty)
 	require.NoError(t, err)
 	require.NoError(t, s2.Put(context.Background(), entry("x", 0)))
 	require.NoError(t, s2.Close())
@@ -239,7 +241,7 @@ func TestConcurrentWriters(t *testing.T) {
 	for err := range errs {
 		require.NoError(t, err)
 	}
-	s, err := store.OpenSQLite(context.Background(), path)
+	s, err := sqlite.Open(context.Background(), path)
 	require.NoError(t, err)
 	defer s.Close()
 	for _, prefix := range []string{"proc-a", "proc-b", "conn-a", "conn-b"} {
@@ -255,7 +257,7 @@ func TestConcurrentWriters(t *testing.T) {
 func TestGetMany(t *testing.T) {
 	const n = 1200 // more than one chunk
 	path := newStoreFile(t, n)
-	s, err := store.OpenSQLite(context.Background(), path)
+	s, err := sqlite.Open(context.Background(), path)
 	require.NoError(t, err)
 	defer s.Close()
 	var keys []store.Key
@@ -274,4 +276,14 @@ func TestGetMany(t *testing.T) {
 	none, err := s.GetMany(context.Background(), nil)
 	require.NoError(t, err)
 	require.Empty(t, none)
+}
+
+// TestContract: the SQLite store keeps the store.Store contract, as Memory does.
+func TestContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "results.db"))
+		require.NoError(t, err)
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
 }

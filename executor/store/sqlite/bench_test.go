@@ -1,6 +1,6 @@
 //go:build unix
 
-package store_test
+package sqlite_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/executor/store"
+	"github.com/qcmb-go/qcmb/executor/store/sqlite"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -44,7 +45,7 @@ func readGradients(b *testing.B, atoms int) {
 	const n = 5000
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "results.db")
-	s, err := store.OpenSQLite(ctx, path)
+	s, err := sqlite.Open(ctx, path)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -92,7 +93,7 @@ func readGradients(b *testing.B, atoms int) {
 	s.Close()
 	defer reportCPU(b, cpuTime(b))
 	for b.Loop() {
-		s, err := store.OpenSQLite(ctx, path)
+		s, err := sqlite.Open(ctx, path)
 		if err != nil {
 			b.Fatal(err)
 		}
