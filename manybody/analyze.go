@@ -49,57 +49,99 @@ type Analysis struct {
 // result does not depend on how the map was filled.
 func (c *Core) Analyze(components map[string]Component) (*Analysis, error) {
 	plan := c.Plan()
-	co := c.coefs()
-	tasks := plan.Tasks
-	comps := make([]Component, len(tasks))
-	hasGrad, hasHess := false, false
-	for i, t := range tasks {
+	comps := make([]Component, len(plan.Tasks))
+	for i, t := range plan.Tasks {
 		comp, ok := components[t.label]
 		if !ok {
 			return nil, fmt.Errorf("manybody: missing component for task %s", t.label)
 		}
-		if comp.Gradient != nil {
-			hasGrad = true
-		}
-		if comp.Hessian != nil {
-			hasHess = true
-		}
 		comps[i] = comp
 	}
-	for i, t := range tasks {
+	return c.analyze(comps)
+}
+
+// analyze assembles the components of the plan's tasks, in plan order.
+func (c *Core) analyze(comps []Component) (*Analysis, error) {
+	co := c.coefs()
+	hasGrad, hasHess, err := c.checkComponents(comps)
+	if err != nil {
+		return nil, err
+	}
+	evals := sumEnergies(co, comps)
+	a := &Analysis{
+		ReturnEnergy:   evals[co.retKey],
+		EnergyBodyDict: map[qcschema.BsseType]map[int]float64{},
+	}
+	for bi, bt := range co.bts {
+		d := make(map[int]float64, len(co.bodyN))
+		for j, n := range co.bodyN {
+			d[n] = evals[co.key(bi, j)]
+		}
+		a.EnergyBodyDict[bt] = d
+	}
+	if hasGrad {
+		gvals := c.scatter(co, comps, false)
+		a.ReturnGradient = gvals[co.retKey]
+		a.GradientBodyDict = arrayBodyDict(co, gvals)
+	}
+	if hasHess {
+		hvals := c.scatter(co, comps, true)
+		a.ReturnHessian = hvals[co.retKey]
+		a.HessianBodyDict = arrayBodyDict(co, hvals)
+	}
+	a.Properties = c.properties(co, a, len(comps))
+	a.Table = c.table(a.EnergyBodyDict)
+	return a, nil
+}
+
+// checkComponents checks the components of the plan's tasks: finite energies, and, if any
+// component carries a gradient (Hessian), one of the task's size in every component.
+func (c *Core) checkComponents(comps []Component) (hasGrad, hasHess bool, err error) {
+	for i := range comps {
+		hasGrad = hasGrad || comps[i].Gradient != nil
+		hasHess = hasHess || comps[i].Hessian != nil
+	}
+	for i, t := range c.plan.Tasks {
 		comp := &comps[i]
 		if math.IsNaN(comp.Energy) || math.IsInf(comp.Energy, 0) {
-			return nil, fmt.Errorf("manybody: task %s: energy is %v", t.label, comp.Energy)
+			return false, false, fmt.Errorf("manybody: task %s: energy is %v", t.label, comp.Energy)
 		}
 		n3 := 3 * c.nAtomBasis(t.Basis)
 		if hasGrad {
-			if comp.Gradient == nil {
-				return nil, fmt.Errorf("manybody: task %s: no gradient (other components have one)", t.label)
-			}
-			if len(comp.Gradient) != n3 {
-				return nil, fmt.Errorf("manybody: task %s: gradient has %d values, want %d (%d atoms x 3)", t.label, len(comp.Gradient), n3, n3/3)
-			}
-			if i, ok := firstNonFinite(comp.Gradient); ok {
-				return nil, fmt.Errorf("manybody: task %s: gradient[%d] is %v", t.label, i, comp.Gradient[i])
+			if err := checkArray(t.label, "gradient", comp.Gradient, n3, fmt.Sprintf("%d atoms x 3", n3/3)); err != nil {
+				return false, false, err
 			}
 		}
 		if hasHess {
-			if comp.Hessian == nil {
-				return nil, fmt.Errorf("manybody: task %s: no Hessian (other components have one)", t.label)
-			}
-			if len(comp.Hessian) != n3*n3 {
-				return nil, fmt.Errorf("manybody: task %s: Hessian has %d values, want %d (%d x %d)", t.label, len(comp.Hessian), n3*n3, n3, n3)
-			}
-			if i, ok := firstNonFinite(comp.Hessian); ok {
-				return nil, fmt.Errorf("manybody: task %s: hessian[%d] is %v", t.label, i, comp.Hessian[i])
+			if err := checkArray(t.label, "Hessian", comp.Hessian, n3*n3, fmt.Sprintf("%d x %d", n3, n3)); err != nil {
+				return false, false, err
 			}
 		}
 	}
+	return hasGrad, hasHess, nil
+}
 
-	// Energies: compensated sums in plan order.
+// checkArray checks that the gradient or Hessian (name) x of a task is present, has want
+// values (shape says how they are laid out), and is finite.
+func checkArray(label, name string, x []float64, want int, shape string) error {
+	if x == nil {
+		return fmt.Errorf("manybody: task %s: no %s (other components have one)", label, name)
+	}
+	if len(x) != want {
+		return fmt.Errorf("manybody: task %s: %s has %d values, want %d (%s)", label, name, len(x), want, shape)
+	}
+	if i, ok := firstNonFinite(x); ok {
+		return fmt.Errorf("manybody: task %s: %s[%d] is %v", label, strings.ToLower(name), i, x[i])
+	}
+	return nil
+}
+
+// sumEnergies forms every weighted sum of the task energies: compensated sums in plan
+// order.
+func sumEnergies(co *coefficients, comps []Component) []float64 {
 	esum := make([]float64, co.nkeys)
 	ecomp := make([]float64, co.nkeys)
-	for i := range tasks {
+	for i := range comps {
 		e := comps[i].Energy
 		for _, kw := range co.patNZ[co.taskPat[i]] {
 			x := kw.w * e
@@ -117,37 +159,7 @@ func (c *Core) Analyze(components map[string]Component) (*Analysis, error) {
 	for k := range evals {
 		evals[k] = esum[k] + ecomp[k]
 	}
-
-	var gvals, hvals [][]float64
-	if hasGrad {
-		gvals = c.scatter(co, comps, false)
-	}
-	if hasHess {
-		hvals = c.scatter(co, comps, true)
-	}
-
-	a := &Analysis{
-		ReturnEnergy:   evals[co.retKey],
-		EnergyBodyDict: map[qcschema.BsseType]map[int]float64{},
-	}
-	for bi, bt := range co.bts {
-		d := make(map[int]float64, len(co.bodyN))
-		for j, n := range co.bodyN {
-			d[n] = evals[co.key(bi, j)]
-		}
-		a.EnergyBodyDict[bt] = d
-	}
-	if hasGrad {
-		a.ReturnGradient = gvals[co.retKey]
-		a.GradientBodyDict = arrayBodyDict(co, gvals)
-	}
-	if hasHess {
-		a.ReturnHessian = hvals[co.retKey]
-		a.HessianBodyDict = arrayBodyDict(co, hvals)
-	}
-	a.Properties = c.properties(co, a, len(tasks))
-	a.Table = c.table(a.EnergyBodyDict)
-	return a, nil
+	return evals
 }
 
 func firstNonFinite(xs []float64) (int, bool) {

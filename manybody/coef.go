@@ -60,177 +60,224 @@ func (c *Core) buildCoefs() {
 		c.buildScreenedCoefs()
 		return
 	}
-	plan := c.Plan()
-	N := c.nfr
-	nmc := len(c.mcs)
-	st := symTable{N: N, stride: 3*(N+1) + 1}
-	full := nmc * st.stride
-	nsym := full + 1
-	newForm := func() []float64 { return make([]float64, nsym) }
-	addTo := func(dst, src []float64, w float64) {
-		for i, x := range src {
-			if x != 0 {
-				dst[i] += w * x
-			}
-		}
-	}
-	sign := func(p int) float64 {
-		if p%2 == 0 {
-			return 1
-		}
-		return -1
-	}
-	// nocpBody returns the NOCP n-body form of QCManyBody's assembly for level nb.
-	nocpBody := func(m, nb int) []float64 {
-		f := newForm()
-		if nb == N {
-			f[st.nocp(m, N)] = 1
-			return f
-		}
-		for k := 1; k <= nb; k++ {
-			f[st.nocp(m, k)] += binomFloat(N-k-1, nb-k) * sign(nb-k)
-		}
-		return f
-	}
-	retBT := c.bsse[0]
-	nbt := len(c.bsse)
-	contrib := make([]map[int][]float64, nbt)
-	for i := range contrib {
-		contrib[i] = map[int][]float64{}
-	}
-	ret := newForm()
-	for mi := range c.mcs {
-		m := &c.mcs[mi]
-		if m.ss {
-			continue
-		}
-		hi := m.hi()
-		for bi, bt := range c.bsse {
-			body := make([][]float64, hi+1)
-			switch bt {
-			case qcschema.BsseNoCP:
-				for nb := 1; nb <= hi; nb++ {
-					body[nb] = nocpBody(mi, nb)
-				}
-			case qcschema.BsseCP:
-				bsse := newForm()
-				bsse[st.cp(mi, 1)] = 1
-				bsse[st.mono(mi)] = -1
-				for nb := 1; nb <= hi; nb++ {
-					f := newForm()
-					switch {
-					case nb == 1:
-						f[st.mono(mi)] = 1
-					case nb == N:
-						f[st.cp(mi, N)] = 1
-						addTo(f, bsse, -1)
-					default:
-						for k := 1; k <= nb; k++ {
-							f[st.cp(mi, k)] += binomFloat(N-k-1, nb-k) * sign(nb-k)
-						}
-						addTo(f, bsse, -1)
-					}
-					body[nb] = f
-				}
-			case qcschema.BsseVMFC:
-				for nb := 1; nb <= hi; nb++ {
-					f := newForm()
-					if m.has(nb) {
-						for k := 1; k <= nb; k++ {
-							f[st.vmfc(mi, k)] = 1
-						}
-					}
-					body[nb] = f
-				}
-			}
-			for _, n := range m.nbodies {
-				f := newForm()
-				addTo(f, body[n], 1)
-				if n > 1 {
-					addTo(f, body[n-1], -1)
-				}
-				contrib[bi][n] = f
-				if bt == retBT {
-					addTo(ret, f, 1)
-				}
-			}
-		}
-	}
-	if c.ssIndex >= 0 {
-		diff := newForm()
-		diff[full] = 1
-		addTo(diff, nocpBody(c.ssIndex, c.maxNB), -1)
-		for bi := range c.bsse {
-			contrib[bi][N] = diff
-		}
-		addTo(ret, diff, 1)
-	}
+	fb := formBuilder{st: symTable{N: c.nfr, stride: 3*(c.nfr+1) + 1}}
+	fb.full = len(c.mcs) * fb.st.stride
+	fb.nsym = fb.full + 1
+	contrib, ret := c.levelForms(&fb)
 	var bodyN []int
-	for n := 1; n <= N; n++ {
+	for n := 1; n <= c.nfr; n++ {
 		if _, ok := contrib[0][n]; ok {
 			bodyN = append(bodyN, n)
 		}
 	}
 	co := &coefficients{bts: append([]qcschema.BsseType(nil), c.bsse...), bodyN: bodyN}
-	co.nkeys = nbt*len(bodyN) + 1
+	co.nkeys = len(c.bsse)*len(bodyN) + 1
 	co.retKey = co.nkeys - 1
+	// The body dicts are cumulative: through n bodies, the contributions of levels <= n.
 	forms := make([][]float64, co.nkeys)
 	for bi := range c.bsse {
-		acc := newForm()
+		acc := fb.newForm()
 		for j, n := range bodyN {
-			addTo(acc, contrib[bi][n], 1)
+			fb.addTo(acc, contrib[bi][n], 1)
 			forms[co.key(bi, j)] = append([]float64(nil), acc...)
 		}
 	}
 	if !c.kw.ReturnTotalData {
-		addTo(ret, forms[co.key(0, 0)], -1) // bodyN[0] == 1
+		fb.addTo(ret, forms[co.key(0, 0)], -1) // bodyN[0] == 1
 	}
 	forms[co.retKey] = ret
+	c.coef = c.patternCoefs(co, &fb, forms)
+}
 
-	// Patterns (model chemistry, #real, #basis) -> weights.
-	type member struct {
-		sym int
-		w   float64
+// formBuilder makes symbolic linear forms over the per-model-chemistry sums of symTable,
+// plus one symbol (full) for the supersystem's whole cluster.
+type formBuilder struct {
+	st         symTable
+	full, nsym int
+}
+
+func (fb *formBuilder) newForm() []float64 { return make([]float64, fb.nsym) }
+
+// addTo adds w times src to dst.
+func (fb *formBuilder) addTo(dst, src []float64, w float64) {
+	for i, x := range src {
+		if x != 0 {
+			dst[i] += w * x
+		}
 	}
-	ssio := c.kw.SupersystemIEOnly
-	rtd := c.kw.ReturnTotalData
-	membership := func(mi, s, b int) []member {
+}
+
+func sign(p int) float64 {
+	if p%2 == 0 {
+		return 1
+	}
+	return -1
+}
+
+// nocpBody is the NOCP n-body form of QCManyBody's assembly for level nb of model
+// chemistry m.
+func (fb *formBuilder) nocpBody(m, nb int) []float64 {
+	N, st := fb.st.N, fb.st
+	f := fb.newForm()
+	if nb == N {
+		f[st.nocp(m, N)] = 1
+		return f
+	}
+	for k := 1; k <= nb; k++ {
+		f[st.nocp(m, k)] += binomFloat(N-k-1, nb-k) * sign(nb-k)
+	}
+	return f
+}
+
+// cpBodies are the CP n-body forms of model chemistry m for levels 1..hi, with the
+// counterpoise monomer correction.
+func (fb *formBuilder) cpBodies(m, hi int) [][]float64 {
+	N, st := fb.st.N, fb.st
+	bsse := fb.newForm()
+	bsse[st.cp(m, 1)] = 1
+	bsse[st.mono(m)] = -1
+	body := make([][]float64, hi+1)
+	for nb := 1; nb <= hi; nb++ {
+		f := fb.newForm()
+		switch {
+		case nb == 1:
+			f[st.mono(m)] = 1
+		case nb == N:
+			f[st.cp(m, N)] = 1
+			fb.addTo(f, bsse, -1)
+		default:
+			for k := 1; k <= nb; k++ {
+				f[st.cp(m, k)] += binomFloat(N-k-1, nb-k) * sign(nb-k)
+			}
+			fb.addTo(f, bsse, -1)
+		}
+		body[nb] = f
+	}
+	return body
+}
+
+// bodies are the n-body forms of treatment bt for levels 1..hi of model chemistry m.
+func (fb *formBuilder) bodies(bt qcschema.BsseType, mi int, m *mcLevel) [][]float64 {
+	hi := m.hi()
+	switch bt {
+	case qcschema.BsseCP:
+		return fb.cpBodies(mi, hi)
+	case qcschema.BsseVMFC:
+		body := make([][]float64, hi+1)
+		for nb := 1; nb <= hi; nb++ {
+			f := fb.newForm()
+			if m.has(nb) {
+				for k := 1; k <= nb; k++ {
+					f[fb.st.vmfc(mi, k)] = 1
+				}
+			}
+			body[nb] = f
+		}
+		return body
+	}
+	body := make([][]float64, hi+1)
+	for nb := 1; nb <= hi; nb++ {
+		body[nb] = fb.nocpBody(mi, nb)
+	}
+	return body
+}
+
+// levelForms returns, per treatment and n-body level, the form of that level's
+// contribution (from the model chemistry of the level, a supersystem correcting the
+// highest), and the form of the returned value (total data).
+func (c *Core) levelForms(fb *formBuilder) (contrib []map[int][]float64, ret []float64) {
+	contrib = make([]map[int][]float64, len(c.bsse))
+	for i := range contrib {
+		contrib[i] = map[int][]float64{}
+	}
+	ret = fb.newForm()
+	for mi := range c.mcs {
 		m := &c.mcs[mi]
-		var out []member
-		own := s == b
 		if m.ss {
-			if own && s <= c.maxNB {
-				out = append(out, member{st.nocp(mi, s), 1})
-			}
-			if own && s == 1 {
-				out = append(out, member{st.mono(mi), 1})
-			}
-			if own && s == N {
-				out = append(out, member{full, 1})
-			}
-			return out
+			continue
 		}
-		lo, hi := m.lo(), m.hi()
-		if c.hasBT[btCP] && b == N {
-			if (ssio && (s == 1 || s == N)) || (!ssio && hi > 1 && s <= hi) {
-				out = append(out, member{st.cp(mi, s), 1})
-			}
-		}
-		if own {
-			inNoCP := c.hasBT[btNoCP] && ((ssio && (s == 1 || s == N)) || (!ssio && s <= hi))
-			if inNoCP || (rtd && lo == 1 && s == 1) {
-				out = append(out, member{st.nocp(mi, s), 1})
-			}
-			if s == 1 && lo == 1 && ((c.hasBT[btNoCP] && !ssio) || rtd) {
-				out = append(out, member{st.mono(mi), 1})
+		for bi, bt := range c.bsse {
+			body := fb.bodies(bt, mi, m)
+			for _, n := range m.nbodies {
+				f := fb.newForm()
+				fb.addTo(f, body[n], 1)
+				if n > 1 {
+					fb.addTo(f, body[n-1], -1)
+				}
+				contrib[bi][n] = f
+				if bi == 0 {
+					fb.addTo(ret, f, 1)
+				}
 			}
 		}
-		if c.hasBT[btVMFC] && m.has(b) {
-			out = append(out, member{st.vmfc(mi, b), sign(b - s)})
-		}
-		return out
 	}
-	mcIdx := make(map[string]int, nmc)
+	if c.ssIndex >= 0 {
+		diff := fb.newForm()
+		diff[fb.full] = 1
+		fb.addTo(diff, fb.nocpBody(c.ssIndex, c.maxNB), -1)
+		for bi := range c.bsse {
+			contrib[bi][c.nfr] = diff
+		}
+		fb.addTo(ret, diff, 1)
+	}
+	return contrib, ret
+}
+
+// symbolWeight is a sum of symTable a task's result enters, with its weight.
+type symbolWeight struct {
+	sym int
+	w   float64
+}
+
+// membership lists the sums a task of model chemistry mi with s real and b basis
+// fragments enters, as QCManyBody's compute lists hold it.
+func (c *Core) membership(fb *formBuilder, mi, s, b int) []symbolWeight {
+	st := fb.st
+	m := &c.mcs[mi]
+	if m.ss {
+		return c.supersystemMembership(fb, mi, s, b)
+	}
+	var out []symbolWeight
+	if c.inCPList(m, s, b) {
+		out = append(out, symbolWeight{st.cp(mi, s), 1})
+	}
+	if c.inNoCPList(m, s, b) {
+		out = append(out, symbolWeight{st.nocp(mi, s), 1})
+	}
+	if s == b && s == 1 && m.lo() == 1 && ((c.hasBT[btNoCP] && !c.kw.SupersystemIEOnly) || c.kw.ReturnTotalData) {
+		out = append(out, symbolWeight{st.mono(mi), 1})
+	}
+	if c.hasBT[btVMFC] && m.has(b) {
+		out = append(out, symbolWeight{st.vmfc(mi, b), sign(b - s)})
+	}
+	return out
+}
+
+// supersystemMembership is membership for the supersystem model chemistry mi: its nocp
+// expansion through max_nbody, its monomers and the whole cluster.
+func (c *Core) supersystemMembership(fb *formBuilder, mi, s, b int) []symbolWeight {
+	if s != b {
+		return nil
+	}
+	var out []symbolWeight
+	if s <= c.maxNB {
+		out = append(out, symbolWeight{fb.st.nocp(mi, s), 1})
+	}
+	if s == 1 {
+		out = append(out, symbolWeight{fb.st.mono(mi), 1})
+	}
+	if s == c.nfr {
+		out = append(out, symbolWeight{fb.full, 1})
+	}
+	return out
+}
+
+// patternCoefs fills the weights of co from the forms of its keys: each task pattern
+// (model chemistry, #real, #basis) carries, into each key, the sum over the symbols it
+// enters of its weight times the key's coefficient of that symbol.
+func (c *Core) patternCoefs(co *coefficients, fb *formBuilder, forms [][]float64) *coefficients {
+	plan := c.Plan()
+	mcIdx := make(map[string]int, len(c.mcs))
 	for i := range c.mcs {
 		mcIdx[c.mcs[i].name] = i
 	}
@@ -241,7 +288,7 @@ func (c *Core) buildCoefs() {
 		p, ok := patIdx[k]
 		if !ok {
 			row := make([]float64, co.nkeys)
-			for _, mb := range membership(k[0], k[1], k[2]) {
+			for _, mb := range c.membership(fb, k[0], k[1], k[2]) {
 				for key := range row {
 					row[key] += mb.w * forms[key][mb.sym]
 				}
@@ -252,6 +299,12 @@ func (c *Core) buildCoefs() {
 		}
 		co.taskPat[ti] = p
 	}
+	co.indexNonZero()
+	return co
+}
+
+// indexNonZero lists, per pattern, the keys with a non-zero weight.
+func (co *coefficients) indexNonZero() {
 	co.patNZ = make([][]keyWeight, len(co.rows))
 	for p, row := range co.rows {
 		for key, w := range row {
@@ -260,5 +313,4 @@ func (c *Core) buildCoefs() {
 			}
 		}
 	}
-	c.coef = co
 }

@@ -3,6 +3,7 @@ package manybody
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -56,19 +57,6 @@ func (k Keywords) clone() Keywords {
 
 // MaxTasks bounds the number of tasks a Core will plan.
 const MaxTasks = 50_000_000
-
-// mcLevel is one model chemistry and the n-body levels it covers.
-type mcLevel struct {
-	name    string
-	nbodies []int // sorted, contiguous; empty for the supersystem model chemistry
-	ss      bool  // the supersystem model chemistry
-}
-
-func (m *mcLevel) lo() int { return m.nbodies[0] }
-func (m *mcLevel) hi() int { return m.nbodies[len(m.nbodies)-1] }
-func (m *mcLevel) has(n int) bool {
-	return len(m.nbodies) > 0 && n >= m.lo() && n <= m.hi()
-}
 
 // Core plans the fragment calculations of a many-body expansion and assembles their
 // results. It is QCManyBody's ManyBodyCore. A Core is safe for concurrent use.
@@ -160,6 +148,8 @@ func NewCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
 	return c, nil
 }
 
+// newCore builds a Core in named steps, each checking the part of the input it reads;
+// the first error found is returned.
 func newCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
 	if mol == nil {
 		return nil, fmt.Errorf("molecule: nil")
@@ -167,27 +157,80 @@ func newCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
 	c := &Core{kw: kw.clone(), ssIndex: -1}
 	m := *mol
 	c.mol = &m
+	if err := c.setAtoms(mol); err != nil {
+		return nil, err
+	}
+	if err := c.setFragments(mol.Fragments); err != nil {
+		return nil, err
+	}
+	// Elements, and charges and multiplicities consistent with the electron counts, with
+	// those not given filled as QCElemental fills them.
+	norm := mol.Clone()
+	if err := norm.Normalize(); err != nil {
+		return nil, fmt.Errorf("molecule: %w", err)
+	}
+	if err := c.setFragmentStates(norm); err != nil {
+		return nil, err
+	}
+	bt, err := NormalizeBsseType(kw.BsseType)
+	if err != nil {
+		return nil, err
+	}
+	c.kw.BsseType = append([]qcschema.BsseType(nil), bt...)
+	if err := c.setLevels(kw.Levels, kw.Supersystem); err != nil {
+		return nil, err
+	}
+	if kw.Screening != nil {
+		if err := c.setScreening(kw.Screening, bt, norm.Geometry); err != nil {
+			return nil, err
+		}
+	}
+	c.setEffectiveBsse(bt)
+	if kw.SupersystemIEOnly {
+		if err := c.checkSupersystemIEOnly(bt); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.checkPlanSize(); err != nil {
+		return nil, err
+	}
+	if len(kw.EmbeddingCharges) == 0 {
+		c.kw.EmbeddingCharges = nil
+		return c, nil
+	}
+	if err := c.setEmbedding(kw.EmbeddingCharges, norm.Geometry); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// setAtoms checks the atoms of mol: symbols, a finite geometry of the right size, the real
+// flags, and no two atoms on one point.
+func (c *Core) setAtoms(mol *qcschema.Molecule) error {
 	c.natom = len(mol.Symbols)
 	if c.natom == 0 {
-		return nil, fmt.Errorf("molecule.symbols: no atoms")
+		return fmt.Errorf("molecule.symbols: no atoms")
 	}
 	if len(mol.Geometry) != 3*c.natom {
-		return nil, fmt.Errorf("molecule.geometry: %d values for %d atoms (want %d)", len(mol.Geometry), c.natom, 3*c.natom)
+		return fmt.Errorf("molecule.geometry: %d values for %d atoms (want %d)", len(mol.Geometry), c.natom, 3*c.natom)
 	}
 	for i, x := range mol.Geometry {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, fmt.Errorf("molecule.geometry[%d]: %v", i, x)
+			return fmt.Errorf("molecule.geometry[%d]: %v", i, x)
 		}
 	}
 	if mol.Real != nil && len(mol.Real) != c.natom {
-		return nil, fmt.Errorf("molecule.real: %d values for %d atoms", len(mol.Real), c.natom)
+		return fmt.Errorf("molecule.real: %d values for %d atoms", len(mol.Real), c.natom)
 	}
-	if err := checkCoincident(mol.Symbols, mol.Geometry); err != nil {
-		return nil, err
-	}
-	c.nfr = len(mol.Fragments)
+	return checkCoincident(mol.Symbols, mol.Geometry)
+}
+
+// setFragments checks that the fragments partition the atoms, at least two of them, and
+// records each fragment's sorted atoms and whether the fragments are consecutive blocks.
+func (c *Core) setFragments(fragments [][]int) error {
+	c.nfr = len(fragments)
 	if c.nfr < 2 {
-		return nil, fmt.Errorf("molecule.fragments: fragmentation has not been specified (%d fragment(s)); a many-body expansion needs at least 2", c.nfr)
+		return fmt.Errorf("molecule.fragments: fragmentation has not been specified (%d fragment(s)); a many-body expansion needs at least 2", c.nfr)
 	}
 	owner := make([]int, c.natom)
 	for i := range owner {
@@ -197,18 +240,18 @@ func newCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
 	c.fragStart = make([]int, c.nfr)
 	c.contiguous = true
 	next := 0
-	for f, atoms := range mol.Fragments {
+	for f, atoms := range fragments {
 		if len(atoms) == 0 {
-			return nil, fmt.Errorf("molecule.fragments[%d]: empty fragment", f)
+			return fmt.Errorf("molecule.fragments[%d]: empty fragment", f)
 		}
 		a := append([]int(nil), atoms...)
 		sort.Ints(a)
 		for _, i := range a {
 			if i < 0 || i >= c.natom {
-				return nil, fmt.Errorf("molecule.fragments[%d]: atom index %d out of range [0, %d)", f, i, c.natom)
+				return fmt.Errorf("molecule.fragments[%d]: atom index %d out of range [0, %d)", f, i, c.natom)
 			}
 			if owner[i] >= 0 {
-				return nil, fmt.Errorf("molecule.fragments[%d]: atom %d already in fragment %d", f, i, owner[i])
+				return fmt.Errorf("molecule.fragments[%d]: atom %d already in fragment %d", f, i, owner[i])
 			}
 			owner[i] = f
 		}
@@ -223,151 +266,98 @@ func newCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
 	}
 	for i, f := range owner {
 		if f < 0 {
-			return nil, fmt.Errorf("molecule.fragments: atom %d is in no fragment", i)
+			return fmt.Errorf("molecule.fragments: atom %d is in no fragment", i)
 		}
 	}
-	// Elements, and charges and multiplicities consistent with the electron counts, with
-	// those not given filled as QCElemental fills them.
-	norm := mol.Clone()
-	if err := norm.Normalize(); err != nil {
-		return nil, fmt.Errorf("molecule: %w", err)
-	}
-	mol = norm
-	// Fragment charges and multiplicities.
+	return nil
+}
+
+// setFragmentStates takes the fragment charges and multiplicities of the normalized
+// molecule; without them the fragments are neutral singlets, which a charged or open-shell
+// molecule cannot be.
+func (c *Core) setFragmentStates(mol *qcschema.Molecule) error {
 	switch {
 	case mol.FragmentCharges == nil:
 		if mol.MolecularCharge != 0 {
-			return nil, fmt.Errorf("molecule.fragment_charges: needed when molecular_charge is %v", mol.MolecularCharge)
+			return fmt.Errorf("molecule.fragment_charges: needed when molecular_charge is %v", mol.MolecularCharge)
 		}
 		c.fragCharge = make([]float64, c.nfr)
 	case len(mol.FragmentCharges) != c.nfr:
-		return nil, fmt.Errorf("molecule.fragment_charges: %d values for %d fragments", len(mol.FragmentCharges), c.nfr)
+		return fmt.Errorf("molecule.fragment_charges: %d values for %d fragments", len(mol.FragmentCharges), c.nfr)
 	default:
 		c.fragCharge = append([]float64(nil), mol.FragmentCharges...)
 	}
 	switch {
 	case mol.FragmentMultiplicities == nil:
 		if mol.MolecularMultiplicity > 1 {
-			return nil, fmt.Errorf("molecule.fragment_multiplicities: needed when molecular_multiplicity is %v", mol.MolecularMultiplicity)
+			return fmt.Errorf("molecule.fragment_multiplicities: needed when molecular_multiplicity is %v", mol.MolecularMultiplicity)
 		}
 		c.fragMult = make([]float64, c.nfr)
 		for i := range c.fragMult {
 			c.fragMult[i] = 1
 		}
 	case len(mol.FragmentMultiplicities) != c.nfr:
-		return nil, fmt.Errorf("molecule.fragment_multiplicities: %d values for %d fragments", len(mol.FragmentMultiplicities), c.nfr)
+		return fmt.Errorf("molecule.fragment_multiplicities: %d values for %d fragments", len(mol.FragmentMultiplicities), c.nfr)
 	default:
 		c.fragMult = append([]float64(nil), mol.FragmentMultiplicities...)
 		for i, x := range c.fragMult {
 			if x < 1 {
-				return nil, fmt.Errorf("molecule.fragment_multiplicities[%d]: %v < 1", i, x)
+				return fmt.Errorf("molecule.fragment_multiplicities[%d]: %v < 1", i, x)
 			}
 		}
 	}
+	return nil
+}
 
-	// BSSE treatments.
-	bt, err := NormalizeBsseType(kw.BsseType)
+// setScreening checks the distance screening keyword and finds the clusters it keeps.
+func (c *Core) setScreening(s *Screening, bt []qcschema.BsseType, geom []float64) error {
+	if err := s.check("", c.maxNB, bt, c.kw.SupersystemIEOnly); err != nil {
+		return err
+	}
+	sc, err := newScreen(s, geom, c.fragAtoms, c.maxNB, MaxTasks)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	c.kw.BsseType = append([]qcschema.BsseType(nil), bt...)
+	c.scr, c.screened = sc, sc.dropped
+	return nil
+}
 
-	// Levels.
-	if len(kw.Levels) == 0 {
-		return nil, fmt.Errorf("levels: no n-body levels given")
-	}
-	ns := make([]int, 0, len(kw.Levels))
-	for n, mc := range kw.Levels {
-		if n < 1 {
-			return nil, fmt.Errorf("levels: n-body level %d < 1", n)
-		}
-		if mc == "" {
-			return nil, fmt.Errorf("levels: empty model chemistry for %d-body", n)
-		}
-		ns = append(ns, n)
-	}
-	sort.Ints(ns)
-	c.maxNB = ns[len(ns)-1]
-	if len(ns) != c.maxNB {
-		return nil, fmt.Errorf("levels: n-body levels must be contiguous from 1 to %d, got %v", c.maxNB, ns)
-	}
-	if c.maxNB > c.nfr {
-		return nil, fmt.Errorf("levels: max n-body %d exceeds the number of fragments %d", c.maxNB, c.nfr)
-	}
-	byMC := map[string][]int{}
-	var order []string
-	for _, n := range ns {
-		mc := kw.Levels[n]
-		if _, ok := byMC[mc]; !ok {
-			order = append(order, mc)
-		}
-		byMC[mc] = append(byMC[mc], n)
-	}
-	// Sorted by lowest n-body level (ns ascending gives that already).
-	for _, mc := range order {
-		nbs := byMC[mc]
-		if nbs[len(nbs)-1]-nbs[0] != len(nbs)-1 {
-			return nil, fmt.Errorf("levels: n-body levels must be contiguous within a model chemistry (%s: %v); use another spec name", mc, nbs)
-		}
-		c.mcs = append(c.mcs, mcLevel{name: mc, nbodies: nbs})
-	}
-	if kw.Supersystem != "" {
-		if _, ok := byMC[kw.Supersystem]; ok {
-			return nil, fmt.Errorf("levels: supersystem model chemistry %q also names n-body levels; use another spec name", qcschema.Excerpt(kw.Supersystem, qcschema.ExcerptLen))
-		}
-		c.ssIndex = len(c.mcs)
-		c.mcs = append(c.mcs, mcLevel{name: kw.Supersystem, ss: true})
-	}
-
-	// Distance screening.
-	if kw.Screening != nil {
-		if err := kw.Screening.check("", c.maxNB, bt, kw.SupersystemIEOnly); err != nil {
-			return nil, err
-		}
-		sc, err := newScreen(kw.Screening, mol.Geometry, c.fragAtoms, c.maxNB, MaxTasks)
-		if err != nil {
-			return nil, err
-		}
-		c.scr, c.screened = sc, sc.dropped
-	}
-
-	// Effective BSSE types: single-modelchem VMFC yields NOCP and sometimes CP for free
-	// (not CP when screening dropped a cluster: cp cannot be screened).
+// setEffectiveBsse applies the VMFC rule to the requested treatments bt: a single model
+// chemistry with vmfc yields nocp, and cp when max_nbody is the number of fragments (not
+// when screening dropped a cluster: cp cannot be screened).
+func (c *Core) setEffectiveBsse(bt []qcschema.BsseType) {
 	c.bsse = append([]qcschema.BsseType(nil), bt...)
-	has := func(b qcschema.BsseType) bool {
-		for _, x := range c.bsse {
-			if x == b {
-				return true
-			}
-		}
-		return false
-	}
-	if has(qcschema.BsseVMFC) && len(c.mcs) == 1 {
-		if !has(qcschema.BsseNoCP) {
+	if slices.Contains(c.bsse, qcschema.BsseVMFC) && len(c.mcs) == 1 {
+		if !slices.Contains(c.bsse, qcschema.BsseNoCP) {
 			c.bsse = append(c.bsse, qcschema.BsseNoCP)
 		}
-		if !has(qcschema.BsseCP) && c.maxNB == c.nfr && !c.screened {
+		if !slices.Contains(c.bsse, qcschema.BsseCP) && c.maxNB == c.nfr && !c.screened {
 			c.bsse = append(c.bsse, qcschema.BsseCP)
 		}
 	}
 	for _, b := range c.bsse {
 		c.hasBT[btIndex(b)] = true
 	}
+}
 
-	// supersystem_ie_only.
-	if kw.SupersystemIEOnly {
-		if c.maxNB != c.nfr {
-			return nil, fmt.Errorf("supersystem_ie_only: cannot skip intermediate n-body jobs when max_nbody=%d != nfragments=%d", c.maxNB, c.nfr)
-		}
-		if has(qcschema.BsseVMFC) {
-			return nil, fmt.Errorf("supersystem_ie_only: cannot skip intermediate n-body jobs when vmfc is in bsse_type %v; use cp instead", bt)
-		}
-		if len(c.mcs) != 1 {
-			return nil, fmt.Errorf("supersystem_ie_only: not available with more than one model chemistry (levels %v, supersystem %q)", kw.Levels, kw.Supersystem)
-		}
+// checkSupersystemIEOnly checks that skipping the intermediate levels is possible: the
+// expansion runs to the whole cluster at one model chemistry, without vmfc.
+func (c *Core) checkSupersystemIEOnly(bt []qcschema.BsseType) error {
+	if c.maxNB != c.nfr {
+		return fmt.Errorf("supersystem_ie_only: cannot skip intermediate n-body jobs when max_nbody=%d != nfragments=%d", c.maxNB, c.nfr)
 	}
+	if slices.Contains(c.bsse, qcschema.BsseVMFC) {
+		return fmt.Errorf("supersystem_ie_only: cannot skip intermediate n-body jobs when vmfc is in bsse_type %v; use cp instead", bt)
+	}
+	if len(c.mcs) != 1 {
+		return fmt.Errorf("supersystem_ie_only: not available with more than one model chemistry (levels %v, supersystem %q)", c.kw.Levels, c.kw.Supersystem)
+	}
+	return nil
+}
 
-	// Refuse plans too large to enumerate.
+// checkPlanSize refuses plans too large to enumerate, counting their tasks before any is
+// made.
+func (c *Core) checkPlanSize() error {
 	var ntask float64
 	for i := range c.mcs {
 		g := c.genSpecFor(&c.mcs[i])
@@ -375,11 +365,9 @@ func newCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
 			if !g.own[s] && !g.full[s] && !g.ghost[s] {
 				continue
 			}
-			var count float64
+			count := binomFloat(c.nfr, s)
 			if c.screened {
 				count = float64(c.scr.count(s))
-			} else {
-				count = binomFloat(c.nfr, s)
 			}
 			if g.own[s] {
 				ntask += count
@@ -393,41 +381,41 @@ func newCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
 		}
 	}
 	if ntask > MaxTasks {
-		return nil, fmt.Errorf("levels: the plan would have %.4g tasks, more than %d; lower max_nbody", ntask, MaxTasks)
+		return fmt.Errorf("levels: the plan would have %.4g tasks, more than %d; lower max_nbody", ntask, MaxTasks)
 	}
+	return nil
+}
 
-	// Embedding charges.
-	if len(kw.EmbeddingCharges) > 0 {
-		if !kw.ReturnTotalData {
-			return nil, fmt.Errorf("return_total_data: cannot return interaction data when using embedding charges")
-		}
-		if len(kw.EmbeddingCharges) != c.nfr {
-			return nil, fmt.Errorf("embedding_charges: want entries for each of the %d 1-indexed fragments, got %d", c.nfr, len(kw.EmbeddingCharges))
-		}
-		c.embedding = make([][]qcschema.PointCharge, c.nfr)
-		for f := 1; f <= c.nfr; f++ {
-			q, ok := kw.EmbeddingCharges[f]
-			if !ok {
-				return nil, fmt.Errorf("embedding_charges: no entry for fragment %d", f)
-			}
-			atoms := c.fragAtoms[f-1]
-			if len(q) != len(atoms) {
-				return nil, fmt.Errorf("embedding_charges[%d]: %d charges for %d atoms", f, len(q), len(atoms))
-			}
-			ent := make([]qcschema.PointCharge, len(atoms))
-			for j, a := range atoms {
-				if math.IsNaN(q[j]) || math.IsInf(q[j], 0) {
-					return nil, fmt.Errorf("embedding_charges[%d][%d]: %v", f, j, q[j])
-				}
-				g := mol.Geometry[3*a : 3*a+3]
-				ent[j] = qcschema.PointCharge{Q: q[j], Pos: [3]float64{g[0], g[1], g[2]}}
-			}
-			c.embedding[f-1] = ent
-		}
-	} else {
-		c.kw.EmbeddingCharges = nil
+// setEmbedding checks the embedding charges (one finite charge per atom of every fragment,
+// total data returned) and places them on their atoms.
+func (c *Core) setEmbedding(charges map[int][]float64, geom []float64) error {
+	if !c.kw.ReturnTotalData {
+		return fmt.Errorf("return_total_data: cannot return interaction data when using embedding charges")
 	}
-	return c, nil
+	if len(charges) != c.nfr {
+		return fmt.Errorf("embedding_charges: want entries for each of the %d 1-indexed fragments, got %d", c.nfr, len(charges))
+	}
+	c.embedding = make([][]qcschema.PointCharge, c.nfr)
+	for f := 1; f <= c.nfr; f++ {
+		q, ok := charges[f]
+		if !ok {
+			return fmt.Errorf("embedding_charges: no entry for fragment %d", f)
+		}
+		atoms := c.fragAtoms[f-1]
+		if len(q) != len(atoms) {
+			return fmt.Errorf("embedding_charges[%d]: %d charges for %d atoms", f, len(q), len(atoms))
+		}
+		ent := make([]qcschema.PointCharge, len(atoms))
+		for j, a := range atoms {
+			if math.IsNaN(q[j]) || math.IsInf(q[j], 0) {
+				return fmt.Errorf("embedding_charges[%d][%d]: %v", f, j, q[j])
+			}
+			g := geom[3*a : 3*a+3]
+			ent[j] = qcschema.PointCharge{Q: q[j], Pos: [3]float64{g[0], g[1], g[2]}}
+		}
+		c.embedding[f-1] = ent
+	}
+	return nil
 }
 
 // NFragments is the number of fragments.

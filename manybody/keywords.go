@@ -2,6 +2,8 @@ package manybody
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,100 +58,27 @@ func keywordsFromInput(in *qcschema.ManyBodyInput) (Keywords, error) {
 		return out, fmt.Errorf("specification.keywords.%w", err)
 	}
 	out.BsseType = nbt
-
-	if len(src.EmbeddingCharges) > 0 {
-		if len(src.EmbeddingCharges) != nfr {
-			return out, fmt.Errorf("specification.keywords.embedding_charges: want entries for each of the %d 1-indexed fragments, got %d", nfr, len(src.EmbeddingCharges))
-		}
-		out.EmbeddingCharges = make(map[int][]float64, len(src.EmbeddingCharges))
-		for k, q := range src.EmbeddingCharges {
-			f, err := strconv.Atoi(strings.TrimSpace(k))
-			if err != nil || f < 1 || f > nfr {
-				return out, fmt.Errorf("specification.keywords.embedding_charges: key %q is not a fragment number in [1, %d]", qcschema.Excerpt(k, qcschema.ExcerptLen), nfr)
-			}
-			out.EmbeddingCharges[f] = append([]float64(nil), q...)
-		}
+	if out.EmbeddingCharges, err = embeddingFromInput(src.EmbeddingCharges, nfr); err != nil {
+		return out, err
 	}
-
-	driver := in.Specification.Driver
-	switch {
-	case src.ReturnTotalData != nil:
-		out.ReturnTotalData = *src.ReturnTotalData
-	case driver == qcschema.DriverGradient || driver == qcschema.DriverHessian:
-		out.ReturnTotalData = true
-	}
+	out.ReturnTotalData = returnTotalData(src.ReturnTotalData, in.Specification.Driver)
 	if out.EmbeddingCharges != nil && !out.ReturnTotalData {
 		return out, fmt.Errorf("specification.keywords.return_total_data: cannot return interaction data when using embedding charges")
 	}
-
 	specs := in.Specification.Specification
-	auto := AutoMC
-	if _, ok := specs[AutoMC]; !ok && len(specs) == 1 {
-		for name := range specs {
-			auto = name
-		}
+	auto := autoMC(specs)
+	levels, err := levelsFromInput(src.Levels, len(specs), nfr, auto)
+	if err != nil {
+		return out, err
 	}
-
-	// levels: sorted n-body keys, supersystem last.
-	type lvl struct {
-		n  int // 0 for supersystem
-		mc string
-	}
-	var levels []lvl
-	if src.Levels == nil {
-		if len(specs) > 1 {
-			return out, fmt.Errorf("specification.keywords.levels: required when specification has %d model chemistries", len(specs))
-		}
-		levels = []lvl{{nfr, auto}}
-	} else {
-		for k, mc := range src.Levels {
-			key := strings.TrimSpace(k)
-			if strings.EqualFold(key, "supersystem") {
-				levels = append(levels, lvl{0, mc})
-				continue
-			}
-			n, err := strconv.Atoi(key)
-			if err != nil || n < 1 {
-				return out, fmt.Errorf("specification.keywords.levels: key %q is neither a positive n-body level nor \"supersystem\"", qcschema.Excerpt(k, qcschema.ExcerptLen))
-			}
-			levels = append(levels, lvl{n, mc})
-		}
-		sort.Slice(levels, func(i, j int) bool {
-			a, b := levels[i].n, levels[j].n
-			if a == 0 {
-				a = 1 << 30
-			}
-			if b == 0 {
-				b = 1 << 30
-			}
-			return a < b
-		})
-	}
-	levelsMax := 0
-	seen := map[string]bool{}
-	for _, l := range levels {
-		if l.n > levelsMax {
-			levelsMax = l.n
-		}
-		if l.mc == "" {
-			return out, fmt.Errorf("specification.keywords.levels: empty model chemistry")
-		}
-		if seen[l.mc] {
-			return out, fmt.Errorf("specification.keywords.levels: duplicate model chemistry %q; use one spec name per level group", qcschema.Excerpt(l.mc, qcschema.ExcerptLen))
-		}
-		seen[l.mc] = true
-	}
-	if levelsMax == 0 {
-		return out, fmt.Errorf("specification.keywords.levels: no n-body level given (only supersystem)")
-	}
-	maxNB := levelsMax
+	maxNB := levels.maxNbody()
 	if src.MaxNbody != nil {
 		v := *src.MaxNbody
 		switch {
 		case v < 1 || v > nfr:
 			return out, fmt.Errorf("specification.keywords.max_nbody: %d should be between 1 and %d", v, nfr)
-		case v != levelsMax:
-			levels = []lvl{{v, auto}}
+		case v != maxNB:
+			levels = inputLevels{{v, auto}}
 		}
 		maxNB = v
 	}
@@ -157,48 +86,171 @@ func keywordsFromInput(in *qcschema.ManyBodyInput) (Keywords, error) {
 		return out, fmt.Errorf("specification.keywords.levels: max n-body %d exceeds the number of fragments %d", maxNB, nfr)
 	}
 	if src.SupersystemIEOnly {
-		if maxNB != nfr {
-			return out, fmt.Errorf("specification.keywords.supersystem_ie_only: cannot skip intermediate n-body jobs when max_nbody=%d != nfragments=%d", maxNB, nfr)
-		}
-		for _, b := range out.BsseType {
-			if b == qcschema.BsseVMFC {
-				return out, fmt.Errorf("specification.keywords.supersystem_ie_only: cannot skip intermediate n-body jobs when vmfc is in bsse_type; use cp instead")
-			}
+		if err := checkSupersystemIEOnlyInput(maxNB, nfr, out.BsseType); err != nil {
+			return out, err
 		}
 	}
 	out.SupersystemIEOnly = src.SupersystemIEOnly
 	if src.Screening != nil {
-		scr, err := screeningFromInput(src.Screening, maxNB)
-		if err != nil {
+		if out.Screening, err = screeningFromInput(src.Screening, maxNB); err != nil {
 			return out, err
 		}
-		if err := scr.check("specification.keywords.", maxNB, out.BsseType, out.SupersystemIEOnly); err != nil {
+		if err := out.Screening.check("specification.keywords.", maxNB, out.BsseType, out.SupersystemIEOnly); err != nil {
 			return out, err
 		}
-		out.Screening = scr
 	}
+	out.Levels, out.Supersystem = levels.expand()
+	return out, levels.checkSpecs(specs)
+}
 
-	// Expand keys into every level covered.
-	out.Levels = map[int]string{}
-	prev := 0
+// embeddingFromInput reads the embedding_charges keyword: one entry per 1-indexed fragment;
+// nil when none is given.
+func embeddingFromInput(src map[string][]float64, nfr int) (map[int][]float64, error) {
+	if len(src) == 0 {
+		return nil, nil
+	}
+	if len(src) != nfr {
+		return nil, fmt.Errorf("specification.keywords.embedding_charges: want entries for each of the %d 1-indexed fragments, got %d", nfr, len(src))
+	}
+	out := make(map[int][]float64, len(src))
+	for k, q := range src {
+		f, err := strconv.Atoi(strings.TrimSpace(k))
+		if err != nil || f < 1 || f > nfr {
+			return nil, fmt.Errorf("specification.keywords.embedding_charges: key %q is not a fragment number in [1, %d]", qcschema.Excerpt(k, qcschema.ExcerptLen), nfr)
+		}
+		out[f] = append([]float64(nil), q...)
+	}
+	return out, nil
+}
+
+// returnTotalData is the keyword if given, else true for the gradient and hessian drivers.
+func returnTotalData(given *bool, driver qcschema.Driver) bool {
+	if given != nil {
+		return *given
+	}
+	return driver == qcschema.DriverGradient || driver == qcschema.DriverHessian
+}
+
+// autoMC is the model chemistry of levels that are not named: "(auto)", or the name of the
+// only specification when that is not "(auto)".
+func autoMC(specs map[string]qcschema.AtomicSpecification) string {
+	auto := AutoMC
+	if _, ok := specs[AutoMC]; !ok && len(specs) == 1 {
+		for name := range specs {
+			auto = name
+		}
+	}
+	return auto
+}
+
+// inputLevel is one key of the levels keyword: an n-body level, 0 for the supersystem.
+type inputLevel struct {
+	n  int
+	mc string
+}
+
+// inputLevels are the keys of the levels keyword sorted by level, the supersystem last.
+type inputLevels []inputLevel
+
+// levelsFromInput reads the levels keyword, {nfr: auto} when absent, and checks that its
+// model chemistries are named and distinct and that it has an n-body level.
+func levelsFromInput(src map[string]string, nspecs, nfr int, auto string) (inputLevels, error) {
+	var levels inputLevels
+	if src == nil {
+		if nspecs > 1 {
+			return nil, fmt.Errorf("specification.keywords.levels: required when specification has %d model chemistries", nspecs)
+		}
+		levels = inputLevels{{nfr, auto}}
+	}
+	keys := slices.Sorted(maps.Keys(src)) // the first bad key is reported, whatever the map order
+	for _, k := range keys {
+		mc := src[k]
+		key := strings.TrimSpace(k)
+		if strings.EqualFold(key, "supersystem") {
+			levels = append(levels, inputLevel{0, mc})
+			continue
+		}
+		n, err := strconv.Atoi(key)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("specification.keywords.levels: key %q is neither a positive n-body level nor \"supersystem\"", qcschema.Excerpt(k, qcschema.ExcerptLen))
+		}
+		levels = append(levels, inputLevel{n, mc})
+	}
+	sort.Slice(levels, func(i, j int) bool {
+		a, b := levels[i].n, levels[j].n
+		if a == 0 {
+			a = 1 << 30
+		}
+		if b == 0 {
+			b = 1 << 30
+		}
+		return a < b
+	})
+	seen := map[string]bool{}
 	for _, l := range levels {
+		if l.mc == "" {
+			return nil, fmt.Errorf("specification.keywords.levels: empty model chemistry")
+		}
+		if seen[l.mc] {
+			return nil, fmt.Errorf("specification.keywords.levels: duplicate model chemistry %q; use one spec name per level group", qcschema.Excerpt(l.mc, qcschema.ExcerptLen))
+		}
+		seen[l.mc] = true
+	}
+	if levels.maxNbody() == 0 {
+		return nil, fmt.Errorf("specification.keywords.levels: no n-body level given (only supersystem)")
+	}
+	return levels, nil
+}
+
+// maxNbody is the highest n-body level, 0 if there is none.
+func (ls inputLevels) maxNbody() int {
+	m := 0
+	for _, l := range ls {
+		m = max(m, l.n)
+	}
+	return m
+}
+
+// expand gives every level covered its model chemistry: a key n after key m covers the
+// levels m+1..n.
+func (ls inputLevels) expand() (levels map[int]string, supersystem string) {
+	levels = map[int]string{}
+	prev := 0
+	for _, l := range ls {
 		if l.n == 0 {
-			out.Supersystem = l.mc
+			supersystem = l.mc
 			continue
 		}
 		for m := prev + 1; m <= l.n; m++ {
-			out.Levels[m] = l.mc
+			levels[m] = l.mc
 		}
 		prev = l.n
 	}
-	if len(specs) > 0 {
-		for _, l := range levels {
-			if _, ok := specs[l.mc]; !ok {
-				return out, fmt.Errorf("specification.keywords.levels: model chemistry %q is not a key of specification.specification", qcschema.Excerpt(l.mc, qcschema.ExcerptLen))
-			}
+	return levels, supersystem
+}
+
+// checkSpecs checks that every model chemistry is a key of specs, when specs are given.
+func (ls inputLevels) checkSpecs(specs map[string]qcschema.AtomicSpecification) error {
+	if len(specs) == 0 {
+		return nil
+	}
+	for _, l := range ls {
+		if _, ok := specs[l.mc]; !ok {
+			return fmt.Errorf("specification.keywords.levels: model chemistry %q is not a key of specification.specification", qcschema.Excerpt(l.mc, qcschema.ExcerptLen))
 		}
 	}
-	return out, nil
+	return nil
+}
+
+// checkSupersystemIEOnlyInput checks supersystem_ie_only against max_nbody and bsse_type.
+func checkSupersystemIEOnlyInput(maxNB, nfr int, bt []qcschema.BsseType) error {
+	if maxNB != nfr {
+		return fmt.Errorf("specification.keywords.supersystem_ie_only: cannot skip intermediate n-body jobs when max_nbody=%d != nfragments=%d", maxNB, nfr)
+	}
+	if slices.Contains(bt, qcschema.BsseVMFC) {
+		return fmt.Errorf("specification.keywords.supersystem_ie_only: cannot skip intermediate n-body jobs when vmfc is in bsse_type; use cp instead")
+	}
+	return nil
 }
 
 // screeningFromInput resolves the screening keyword: levels as integers, cutoffs in bohr.

@@ -80,7 +80,6 @@ func (nl *neighbours) row(i int) ([]int32, []float64) {
 // fragment centroids; for min_atom the cells are widened by twice the largest
 // bounding-sphere radius and each candidate is then measured exactly.
 func newNeighbours(g *fragGeom, radius float64) *neighbours {
-	n := len(g.cent)
 	h := radius
 	if g.metric == MetricMinAtom {
 		rmax := 0.0
@@ -90,88 +89,34 @@ func newNeighbours(g *fragGeom, radius float64) *neighbours {
 		h += 2 * rmax
 	}
 	h = h*(1+1e-12) + 1e-12
-	var lo, hi [3]float64
-	for d := 0; d < 3; d++ {
-		lo[d], hi[d] = math.Inf(1), math.Inf(-1)
-	}
-	for _, c := range g.cent {
-		for d := 0; d < 3; d++ {
-			lo[d], hi[d] = math.Min(lo[d], c[d]), math.Max(hi[d], c[d])
-		}
-	}
-	// Cells no smaller than h, and not many more cells than fragments.
-	cs := h
-	var dim [3]int
-	for {
-		cells := 1.0
-		for d := 0; d < 3; d++ {
-			cells *= math.Floor((hi[d]-lo[d])/cs) + 1
-		}
-		if cells <= float64(4*n+64) {
-			break
-		}
-		cs *= 1.5
-	}
-	for d := 0; d < 3; d++ {
-		dim[d] = int((hi[d]-lo[d])/cs) + 1
-	}
-	cellOf := func(c [3]float64) [3]int {
-		var x [3]int
-		for d := 0; d < 3; d++ {
-			x[d] = min(int((c[d]-lo[d])/cs), dim[d]-1)
-		}
-		return x
-	}
-	index := func(x [3]int) int { return (x[0]*dim[1]+x[1])*dim[2] + x[2] }
-	ncell := dim[0] * dim[1] * dim[2]
-	start := make([]int32, ncell+1)
-	where := make([]int, n)
-	for f, c := range g.cent {
-		where[f] = index(cellOf(c))
-		start[where[f]+1]++
-	}
-	for i := 0; i < ncell; i++ {
-		start[i+1] += start[i]
-	}
-	items := make([]int32, n)
-	fill := append([]int32(nil), start[:ncell]...)
-	for f := range g.cent {
-		items[fill[where[f]]] = int32(f)
-		fill[where[f]]++
-	}
-	type edge struct {
-		i, j int32
-		d    float64
-	}
+	cl := newCellList(g.cent, h)
 	var edges []edge
-	deg := make([]int32, n)
-	for i := 0; i < n; i++ {
-		x := cellOf(g.cent[i])
-		for dx := -1; dx <= 1; dx++ {
-			for dy := -1; dy <= 1; dy++ {
-				for dz := -1; dz <= 1; dz++ {
-					y := [3]int{x[0] + dx, x[1] + dy, x[2] + dz}
-					if y[0] < 0 || y[1] < 0 || y[2] < 0 || y[0] >= dim[0] || y[1] >= dim[1] || y[2] >= dim[2] {
-						continue
-					}
-					ci := index(y)
-					for _, j := range items[start[ci]:start[ci+1]] {
-						if int(j) <= i {
-							continue
-						}
-						if g.metric == MetricMinAtom && dist(g.cent[i], g.cent[j]) > h {
-							continue
-						}
-						if d := g.pair(i, int(j)); d <= radius {
-							edges = append(edges, edge{int32(i), j, d})
-							deg[i]++
-							deg[j]++
-						}
-					}
-				}
+	deg := make([]int32, len(g.cent))
+	for i := range g.cent {
+		cl.near(i, func(j int32) {
+			if g.metric == MetricMinAtom && dist(g.cent[i], g.cent[j]) > h {
+				return
 			}
-		}
+			if d := g.pair(i, int(j)); d <= radius {
+				edges = append(edges, edge{int32(i), j, d})
+				deg[i]++
+				deg[j]++
+			}
+		})
 	}
+	return neighboursOf(edges, deg)
+}
+
+// edge is a pair of fragments i < j and their distance.
+type edge struct {
+	i, j int32
+	d    float64
+}
+
+// neighboursOf builds the symmetric neighbour list of the edges; deg counts the edges of
+// each fragment.
+func neighboursOf(edges []edge, deg []int32) *neighbours {
+	n := len(deg)
 	nl := &neighbours{off: make([]int32, n+1), nbr: make([]int32, 2*len(edges)), dist: make([]float64, 2*len(edges))}
 	for i := 0; i < n; i++ {
 		nl.off[i+1] = nl.off[i] + deg[i]
@@ -188,6 +133,95 @@ func newNeighbours(g *fragGeom, radius float64) *neighbours {
 		sort.Sort(byNbr{nl.nbr[a:b], nl.dist[a:b]})
 	}
 	return nl
+}
+
+// cellList bins points into cubic cells no smaller than a given width, so that the points
+// within that width of a point are in its cell or the 26 around it.
+type cellList struct {
+	lo    [3]float64
+	size  float64 // cell edge
+	dim   [3]int
+	pts   [][3]float64
+	start []int32 // items[start[c]:start[c+1]] are the points of cell c
+	items []int32
+}
+
+func newCellList(pts [][3]float64, h float64) *cellList {
+	n := len(pts)
+	cl := &cellList{pts: pts}
+	var hi [3]float64
+	for d := 0; d < 3; d++ {
+		cl.lo[d], hi[d] = math.Inf(1), math.Inf(-1)
+	}
+	for _, c := range pts {
+		for d := 0; d < 3; d++ {
+			cl.lo[d], hi[d] = math.Min(cl.lo[d], c[d]), math.Max(hi[d], c[d])
+		}
+	}
+	// Cells no smaller than h, and not many more cells than points.
+	cs := h
+	for {
+		cells := 1.0
+		for d := 0; d < 3; d++ {
+			cells *= math.Floor((hi[d]-cl.lo[d])/cs) + 1
+		}
+		if cells <= float64(4*n+64) {
+			break
+		}
+		cs *= 1.5
+	}
+	cl.size = cs
+	for d := 0; d < 3; d++ {
+		cl.dim[d] = int((hi[d]-cl.lo[d])/cs) + 1
+	}
+	ncell := cl.dim[0] * cl.dim[1] * cl.dim[2]
+	cl.start = make([]int32, ncell+1)
+	where := make([]int, n)
+	for f, c := range pts {
+		where[f] = cl.index(cl.cellOf(c))
+		cl.start[where[f]+1]++
+	}
+	for i := 0; i < ncell; i++ {
+		cl.start[i+1] += cl.start[i]
+	}
+	cl.items = make([]int32, n)
+	fill := append([]int32(nil), cl.start[:ncell]...)
+	for f := range pts {
+		cl.items[fill[where[f]]] = int32(f)
+		fill[where[f]]++
+	}
+	return cl
+}
+
+func (cl *cellList) cellOf(c [3]float64) [3]int {
+	var x [3]int
+	for d := 0; d < 3; d++ {
+		x[d] = min(int((c[d]-cl.lo[d])/cl.size), cl.dim[d]-1)
+	}
+	return x
+}
+
+func (cl *cellList) index(x [3]int) int { return (x[0]*cl.dim[1]+x[1])*cl.dim[2] + x[2] }
+
+// near calls fn with every point j > i in the cell of point i and the cells around it.
+func (cl *cellList) near(i int, fn func(j int32)) {
+	x := cl.cellOf(cl.pts[i])
+	for dx := -1; dx <= 1; dx++ {
+		for dy := -1; dy <= 1; dy++ {
+			for dz := -1; dz <= 1; dz++ {
+				y := [3]int{x[0] + dx, x[1] + dy, x[2] + dz}
+				if y[0] < 0 || y[1] < 0 || y[2] < 0 || y[0] >= cl.dim[0] || y[1] >= cl.dim[1] || y[2] >= cl.dim[2] {
+					continue
+				}
+				ci := cl.index(y)
+				for _, j := range cl.items[cl.start[ci]:cl.start[ci+1]] {
+					if int(j) > i {
+						fn(j)
+					}
+				}
+			}
+		}
+	}
 }
 
 type byNbr struct {

@@ -365,136 +365,29 @@ func (c *Core) planSizes() (specs []genSpec, sizes [][]int, arenaSize []int, ful
 
 func (c *Core) buildPlan() {
 	N := c.nfr
-	nmc := len(c.mcs)
-	counts := make(map[string]map[int]int, nmc)
-	full := make([]int, N)
-	for i := range full {
-		full[i] = i + 1
-	}
-	buf := make([]int, N)
-	sub := make([]int, N)
 	// First, for every model chemistry, what it generates and how many tasks each bucket
 	// (level, model chemistry) gets, so that the tasks are written in place, in plan
 	// order, into one slice: a water-64 trimer expansion has 43,744 of them.
 	specs, sizes, arenaSize, fullKept := c.planSizes()
-	ntask := 0
-	buckets := make([][][]Task, N+1) // buckets[level][mc], slices of tasks
-	for s := range buckets {
-		buckets[s] = make([][]Task, nmc)
-		for mi := range buckets[s] {
-			ntask += sizes[s][mi]
-		}
-	}
-	tasks := make([]Task, ntask)
-	off := 0
-	for s := 1; s <= N; s++ {
-		for mi := range buckets[s] {
-			buckets[s][mi] = tasks[off : off : off+sizes[s][mi]]
-			off += sizes[s][mi]
-		}
+	tasks, buckets := newBuckets(sizes)
+	counts := make(map[string]map[int]int, len(c.mcs))
+	g := planGen{c: c, full: make([]int, N), buf: make([]int, N), sub: make([]int, N)}
+	for i := range g.full {
+		g.full[i] = i + 1
 	}
 	for mi := range c.mcs {
-		m := &c.mcs[mi]
-		g := specs[mi]
-		cnt := map[int]int{}
-		counts[m.name] = cnt
-		// own enumerates the s-fragment clusters computed in their own basis: every one,
-		// or with screening the kept ones (the whole cluster for a supersystem).
-		own := func(s int, fn func([]int)) {
-			if !c.screened || (m.ss && s == N) {
-				forCombos(1, N, s, buf, fn)
-				return
-			}
-			c.scr.clusters(s, buf, fn)
-		}
-		arena := make([]int, 0, arenaSize[mi])
-		alloc := func(xs []int) []int {
-			if cap(arena)-len(arena) < len(xs) {
-				arena = make([]int, 0, max(len(xs), 1024))
-			}
-			start := len(arena)
-			arena = append(arena, xs...)
-			return arena[start:len(arena):len(arena)]
-		}
-		for s := 1; s <= N; s++ {
-			if !g.own[s] {
-				continue
-			}
-			own(s, func(x []int) {
-				r := alloc(x)
-				buckets[s][mi] = append(buckets[s][mi], Task{MC: m.name, Real: r, Basis: r, Level: s})
-				cnt[s]++
-			})
-		}
-		for s := 1; s < N; s++ {
-			// With screening, only vmfc at N bodies asks for full-basis tasks: the
-			// subclusters of the whole cluster in its basis, when it is kept.
-			if !g.full[s] || !fullKept {
-				continue
-			}
-			forCombos(1, N, s, buf, func(x []int) {
-				r := alloc(x)
-				buckets[s][mi] = append(buckets[s][mi], Task{MC: m.name, Real: r, Basis: full, Level: s})
-				cnt[s]++
-			})
-		}
-		for nb := 2; nb < N; nb++ {
-			if !g.ghost[nb] {
-				continue
-			}
-			clusters := func(fn func([]int)) { forCombos(1, N, nb, buf, fn) }
-			if c.screened {
-				clusters = func(fn func([]int)) { c.scr.clusters(nb, buf, fn) }
-			}
-			clusters(func(cb []int) {
-				basis := append([]int(nil), cb...)
-				// proper non-empty subsets of cb, by size then lexicographic
-				for s := 1; s < nb; s++ {
-					forCombos(0, nb-1, s, sub, func(pos []int) {
-						r := make([]int, s)
-						for i, p := range pos {
-							r[i] = basis[p]
-						}
-						buckets[s][mi] = append(buckets[s][mi], Task{MC: m.name, Real: r, Basis: basis, Level: s})
-						cnt[s]++
-					})
-				}
-			})
-		}
+		g.mc(mi, specs[mi], buckets, arenaSize[mi], fullKept)
+		counts[c.mcs[mi].name] = g.cnt
 	}
-	// Every bucket was sized exactly and filled in place; should a count ever disagree
-	// with what was generated, the buckets are gathered instead.
-	inPlace := true
-	off = 0
-	for s := 1; s <= N; s++ {
-		for mi := range buckets[s] {
-			b := buckets[s][mi]
-			if len(b) != sizes[s][mi] || len(b) > 0 && &b[0] != &tasks[off] {
-				inPlace = false
-			}
-			off += sizes[s][mi]
-		}
-	}
-	if !inPlace {
-		tasks = tasks[:0:0]
-		for s := 1; s <= N; s++ {
-			for mi := range buckets[s] {
-				tasks = append(tasks, buckets[s][mi]...)
-			}
-		}
-	}
+	tasks = gatherBuckets(tasks, buckets, sizes)
 	for i := range tasks {
 		tasks[i].label = makeLabel(tasks[i].MC, tasks[i].Real, tasks[i].Basis)
-	}
-	mcs := make([]string, nmc)
-	for i := range c.mcs {
-		mcs[i] = c.mcs[i].name
 	}
 	c.plan = &Plan{
 		Tasks:             tasks,
 		Counts:            counts,
 		EffectiveBsseType: append([]qcschema.BsseType(nil), c.bsse...),
-		ModelChemistries:  mcs,
+		ModelChemistries:  c.ModelChemistries(),
 		NFragments:        N,
 		MaxNbody:          c.maxNB,
 	}
@@ -505,46 +398,149 @@ func (c *Core) buildPlan() {
 	}
 }
 
+// newBuckets returns the task slice of a plan and its buckets [level][mc]: empty slices
+// of it, in plan order, each with room for exactly sizes[level][mc] tasks.
+func newBuckets(sizes [][]int) (tasks []Task, buckets [][][]Task) {
+	ntask := 0
+	for s := range sizes {
+		for _, n := range sizes[s] {
+			ntask += n
+		}
+	}
+	tasks = make([]Task, ntask)
+	buckets = make([][][]Task, len(sizes))
+	off := 0
+	for s := range sizes {
+		buckets[s] = make([][]Task, len(sizes[s]))
+		for mi, n := range sizes[s] {
+			buckets[s][mi] = tasks[off : off : off+n]
+			off += n
+		}
+	}
+	return tasks, buckets
+}
+
+// gatherBuckets returns the plan's tasks: tasks itself when every bucket was filled in
+// place as sized; should a count ever disagree with what was generated, the buckets are
+// gathered instead.
+func gatherBuckets(tasks []Task, buckets [][][]Task, sizes [][]int) []Task {
+	inPlace := true
+	off := 0
+	for s := range buckets {
+		for mi, b := range buckets[s] {
+			if len(b) != sizes[s][mi] || len(b) > 0 && &b[0] != &tasks[off] {
+				inPlace = false
+			}
+			off += sizes[s][mi]
+		}
+	}
+	if inPlace {
+		return tasks
+	}
+	tasks = tasks[:0:0]
+	for s := range buckets {
+		for _, b := range buckets[s] {
+			tasks = append(tasks, b...)
+		}
+	}
+	return tasks
+}
+
+// planGen generates the tasks of one model chemistry at a time into the plan's buckets.
+type planGen struct {
+	c        *Core
+	full     []int // the whole cluster, 1..N
+	buf, sub []int // combination buffers
+	m        *mcLevel
+	mi       int
+	buckets  [][][]Task
+	cnt      map[int]int // tasks per level of the model chemistry
+	arena    []int       // fragment numbers of the tasks, allocated in blocks
+}
+
+// alloc copies xs into the arena.
+func (g *planGen) alloc(xs []int) []int {
+	if cap(g.arena)-len(g.arena) < len(xs) {
+		g.arena = make([]int, 0, max(len(xs), 1024))
+	}
+	start := len(g.arena)
+	g.arena = append(g.arena, xs...)
+	return g.arena[start:len(g.arena):len(g.arena)]
+}
+
+func (g *planGen) add(s int, t Task) {
+	g.buckets[s][g.mi] = append(g.buckets[s][g.mi], t)
+	g.cnt[s]++
+}
+
+// clusters calls fn with every s-fragment cluster the expansion keeps: every one, or with
+// screening the kept ones.
+func (g *planGen) clusters(s int, fn func([]int)) {
+	if !g.c.screened {
+		forCombos(1, g.c.nfr, s, g.buf, fn)
+		return
+	}
+	g.c.scr.clusters(s, g.buf, fn)
+}
+
+// mc generates the tasks of model chemistry mi: own-basis, full-basis and vmfc ghost
+// tasks as spec says.
+func (g *planGen) mc(mi int, spec genSpec, buckets [][][]Task, arenaSize int, fullKept bool) {
+	c, N := g.c, g.c.nfr
+	g.m, g.mi, g.buckets, g.cnt = &c.mcs[mi], mi, buckets, map[int]int{}
+	g.arena = make([]int, 0, arenaSize)
+	for s := 1; s <= N; s++ {
+		if !spec.own[s] {
+			continue
+		}
+		// The whole cluster of a supersystem is computed whatever screening keeps.
+		own := g.clusters
+		if g.m.ss && s == N {
+			own = func(s int, fn func([]int)) { forCombos(1, N, s, g.buf, fn) }
+		}
+		own(s, func(x []int) {
+			r := g.alloc(x)
+			g.add(s, Task{MC: g.m.name, Real: r, Basis: r, Level: s})
+		})
+	}
+	for s := 1; s < N; s++ {
+		// With screening, only vmfc at N bodies asks for full-basis tasks: the
+		// subclusters of the whole cluster in its basis, when it is kept.
+		if !spec.full[s] || !fullKept {
+			continue
+		}
+		forCombos(1, N, s, g.buf, func(x []int) {
+			g.add(s, Task{MC: g.m.name, Real: g.alloc(x), Basis: g.full, Level: s})
+		})
+	}
+	for nb := 2; nb < N; nb++ {
+		if spec.ghost[nb] {
+			g.clusters(nb, g.ghosts)
+		}
+	}
+}
+
+// ghosts generates the vmfc tasks of cluster cb: its proper non-empty subsets in its
+// basis, by size then lexicographic.
+func (g *planGen) ghosts(cb []int) {
+	nb := len(cb)
+	basis := append([]int(nil), cb...)
+	for s := 1; s < nb; s++ {
+		forCombos(0, nb-1, s, g.sub, func(pos []int) {
+			r := make([]int, s)
+			for i, p := range pos {
+				r[i] = basis[p]
+			}
+			g.add(s, Task{MC: g.m.name, Real: r, Basis: basis, Level: s})
+		})
+	}
+}
+
 // Summary formats the plan like QCManyBody's format_calc_plan: per model chemistry, the
 // number of tasks of each n-body level, and how many of them each BSSE treatment's
 // compute list holds (a task may serve several).
 func (c *Core) Summary() string {
-	p := c.Plan()
-	type tally struct{ all, nocp, cp, vmfc map[int]int }
-	per := make([]tally, len(c.mcs))
-	for i := range per {
-		per[i] = tally{map[int]int{}, map[int]int{}, map[int]int{}, map[int]int{}}
-	}
-	mcIdx := map[string]int{}
-	for i := range c.mcs {
-		mcIdx[c.mcs[i].name] = i
-	}
-	N := c.nfr
-	ssio := c.kw.SupersystemIEOnly
-	for _, t := range p.Tasks {
-		mi := mcIdx[t.MC]
-		m := &c.mcs[mi]
-		s, b := len(t.Real), len(t.Basis)
-		tl := &per[mi]
-		tl.all[s]++
-		own := s == b
-		if m.ss {
-			if own {
-				tl.nocp[s]++
-			}
-			continue
-		}
-		hi := m.hi()
-		if own && ((c.hasBT[btNoCP] && ((ssio && (s == 1 || s == N)) || (!ssio && s <= hi))) || (c.kw.ReturnTotalData && m.lo() == 1 && s == 1)) {
-			tl.nocp[s]++
-		}
-		if c.hasBT[btCP] && b == N && ((ssio && (s == 1 || s == N)) || (!ssio && hi > 1 && s <= hi)) {
-			tl.cp[s]++
-		}
-		if c.hasBT[btVMFC] && m.has(b) {
-			tl.vmfc[s]++
-		}
-	}
+	per := c.summaryTallies()
 	var sb strings.Builder
 	for i, m := range c.mcs {
 		tl := per[i]
@@ -554,7 +550,7 @@ func (c *Core) Summary() string {
 			total += n
 		}
 		fmt.Fprintf(&sb, "%-38s %6d\n", header, total)
-		for nb := 1; nb <= N; nb++ {
+		for nb := 1; nb <= c.nfr; nb++ {
 			if tl.all[nb] == 0 {
 				continue
 			}
@@ -564,4 +560,61 @@ func (c *Core) Summary() string {
 		sb.WriteString("\n")
 	}
 	return sb.String()
+}
+
+// summaryTally counts the tasks of one model chemistry per n-body level: all of them, and
+// those in each BSSE treatment's compute list.
+type summaryTally struct{ all, nocp, cp, vmfc map[int]int }
+
+func (c *Core) summaryTallies() []summaryTally {
+	per := make([]summaryTally, len(c.mcs))
+	for i := range per {
+		per[i] = summaryTally{map[int]int{}, map[int]int{}, map[int]int{}, map[int]int{}}
+	}
+	mcIdx := map[string]int{}
+	for i := range c.mcs {
+		mcIdx[c.mcs[i].name] = i
+	}
+	for _, t := range c.Plan().Tasks {
+		mi := mcIdx[t.MC]
+		m := &c.mcs[mi]
+		s, b := len(t.Real), len(t.Basis)
+		tl := &per[mi]
+		tl.all[s]++
+		if m.ss {
+			if s == b {
+				tl.nocp[s]++
+			}
+			continue
+		}
+		if c.inNoCPList(m, s, b) {
+			tl.nocp[s]++
+		}
+		if c.inCPList(m, s, b) {
+			tl.cp[s]++
+		}
+		if c.hasBT[btVMFC] && m.has(b) {
+			tl.vmfc[s]++
+		}
+	}
+	return per
+}
+
+// inNoCPList reports whether a task of n-body model chemistry m with s real and b basis
+// fragments is in the nocp compute list (monomers for total data included).
+func (c *Core) inNoCPList(m *mcLevel, s, b int) bool {
+	if s != b {
+		return false
+	}
+	ssio, N := c.kw.SupersystemIEOnly, c.nfr
+	if c.hasBT[btNoCP] && ((ssio && (s == 1 || s == N)) || (!ssio && s <= m.hi())) {
+		return true
+	}
+	return c.kw.ReturnTotalData && m.lo() == 1 && s == 1
+}
+
+// inCPList reports whether such a task is in the cp compute list.
+func (c *Core) inCPList(m *mcLevel, s, b int) bool {
+	ssio, N := c.kw.SupersystemIEOnly, c.nfr
+	return c.hasBT[btCP] && b == N && ((ssio && (s == 1 || s == N)) || (!ssio && m.hi() > 1 && s <= m.hi()))
 }

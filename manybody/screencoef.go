@@ -21,111 +21,20 @@ import (
 // Tasks with equal weights share a pattern, as in the unscreened expansion.
 func (c *Core) buildScreenedCoefs() {
 	plan := c.Plan()
-	N, maxNB := c.nfr, c.maxNB
-	sc := c.scr
-	sup := sc.supersets()
-
-	bodyN := make([]int, 0, maxNB+1)
-	for n := 1; n <= maxNB; n++ {
-		bodyN = append(bodyN, n)
-	}
-	if c.ssIndex >= 0 && N > maxNB {
-		bodyN = append(bodyN, N)
-	}
-	// A supersystem level is folded in at N bodies.
-	jOf := make(map[int]int, len(bodyN))
-	for j, n := range bodyN {
-		jOf[n] = j
-	}
-	nbt := len(c.bsse)
-	co := &coefficients{bts: append([]qcschema.BsseType(nil), c.bsse...), bodyN: bodyN}
-	co.nkeys = nbt*len(bodyN) + 1
-	co.retKey = co.nkeys - 1
+	w := c.newScreenedWeights()
+	co := w.co
 	co.taskPat = make([]int32, len(plan.Tasks))
-
-	sign := func(p int) float64 {
-		if p%2 == 0 {
-			return 1
-		}
-		return -1
-	}
 	mcIdx := make(map[string]int, len(c.mcs))
 	for i := range c.mcs {
 		mcIdx[c.mcs[i].name] = i
 	}
-	contrib := make([]float64, nbt*len(bodyN))
-	row := make([]float64, co.nkeys)
 	patIdx := map[string]int32{}
 	var rowKey []byte
 	for ti, t := range plan.Tasks {
-		clear(contrib)
-		retExtra := 0.0
-		m := &c.mcs[mcIdx[t.MC]]
-		s, b := len(t.Real), len(t.Basis)
-		own := s == b
-		var cnt []int32 // cnt[n]: kept n-clusters containing t.Real
-		if own && s <= maxNB {
-			cnt = sup.of(t.Real)
-		}
-		if m.ss {
-			if own {
-				var x float64
-				if s == N {
-					x = 1
-				}
-				for n := s; n <= maxNB && cnt != nil; n++ {
-					x -= sign(n-s) * float64(cnt[n])
-				}
-				j := jOf[N]
-				for bi := range c.bsse {
-					contrib[bi*len(bodyN)+j] += x
-				}
-			}
-		} else {
-			// As in QCManyBody, a supersystem level replaces the expansion's own
-			// N-body contribution in the body dicts when max_nbody is N, but the
-			// returned value keeps it.
-			put := func(bi, n int, w float64) {
-				if c.ssIndex >= 0 && n == N {
-					if bi == 0 {
-						retExtra += w
-					}
-					return
-				}
-				contrib[bi*len(bodyN)+jOf[n]] += w
-			}
-			for bi, bt := range c.bsse {
-				switch bt {
-				case qcschema.BsseNoCP:
-					if cnt == nil {
-						continue
-					}
-					for _, n := range m.nbodies {
-						if n >= s {
-							put(bi, n, sign(n-s)*float64(cnt[n]))
-						}
-					}
-				case qcschema.BsseVMFC:
-					if m.has(b) {
-						put(bi, b, sign(b-s))
-					}
-				}
-			}
-		}
-		for bi := range c.bsse {
-			var acc float64
-			for j := range bodyN {
-				acc += contrib[bi*len(bodyN)+j]
-				row[co.key(bi, j)] = acc
-			}
-		}
-		row[co.retKey] = row[co.key(0, len(bodyN)-1)] + retExtra
-		if !c.kw.ReturnTotalData {
-			row[co.retKey] -= row[co.key(0, 0)]
-		}
+		row := w.of(&c.mcs[mcIdx[t.MC]], t)
 		rowKey = rowKey[:0]
-		for _, w := range row {
-			rowKey = binary.LittleEndian.AppendUint64(rowKey, math.Float64bits(w))
+		for _, x := range row {
+			rowKey = binary.LittleEndian.AppendUint64(rowKey, math.Float64bits(x))
 		}
 		p, ok := patIdx[string(rowKey)]
 		if !ok {
@@ -135,15 +44,132 @@ func (c *Core) buildScreenedCoefs() {
 		}
 		co.taskPat[ti] = p
 	}
-	co.patNZ = make([][]keyWeight, len(co.rows))
-	for p, r := range co.rows {
-		for key, w := range r {
-			if w != 0 {
-				co.patNZ[p] = append(co.patNZ[p], keyWeight{key, w})
+	co.indexNonZero()
+	c.coef = co
+}
+
+// screenedWeights computes the weights of the tasks of a screened expansion one task at
+// a time, reusing its buffers.
+type screenedWeights struct {
+	c        *Core
+	co       *coefficients
+	sup      *supersetCounts
+	jOf      map[int]int // body-dict n -> position in co.bodyN
+	contrib  []float64   // per (bsse, position): the task's weight into that level alone
+	weights  []float64   // the task's cumulative weights, one per key
+	retExtra float64     // weight into the returned value beyond the body dicts
+}
+
+func (c *Core) newScreenedWeights() *screenedWeights {
+	N, maxNB := c.nfr, c.maxNB
+	bodyN := make([]int, 0, maxNB+1)
+	for n := 1; n <= maxNB; n++ {
+		bodyN = append(bodyN, n)
+	}
+	if c.ssIndex >= 0 && N > maxNB {
+		bodyN = append(bodyN, N) // a supersystem level is folded in at N bodies
+	}
+	w := &screenedWeights{c: c, sup: c.scr.supersets(), jOf: make(map[int]int, len(bodyN))}
+	for j, n := range bodyN {
+		w.jOf[n] = j
+	}
+	nbt := len(c.bsse)
+	co := &coefficients{bts: append([]qcschema.BsseType(nil), c.bsse...), bodyN: bodyN}
+	co.nkeys = nbt*len(bodyN) + 1
+	co.retKey = co.nkeys - 1
+	w.co = co
+	w.contrib = make([]float64, nbt*len(bodyN))
+	w.weights = make([]float64, co.nkeys)
+	return w
+}
+
+// of returns the weights of task t of model chemistry m (valid until the next call).
+func (w *screenedWeights) of(m *mcLevel, t Task) []float64 {
+	c, co := w.c, w.co
+	clear(w.contrib)
+	w.retExtra = 0
+	s := len(t.Real)
+	var cnt []int32 // cnt[n]: kept n-clusters containing t.Real
+	if s == len(t.Basis) && s <= c.maxNB {
+		cnt = w.sup.of(t.Real)
+	}
+	if m.ss {
+		w.supersystem(t, cnt)
+	} else {
+		w.expansion(m, t, cnt)
+	}
+	nb := len(co.bodyN)
+	for bi := range c.bsse {
+		var acc float64
+		for j := range co.bodyN {
+			acc += w.contrib[bi*nb+j]
+			w.weights[co.key(bi, j)] = acc
+		}
+	}
+	w.weights[co.retKey] = w.weights[co.key(0, nb-1)] + w.retExtra
+	if !c.kw.ReturnTotalData {
+		w.weights[co.retKey] -= w.weights[co.key(0, 0)]
+	}
+	return w.weights
+}
+
+// supersystem puts the weight of a task of the supersystem model chemistry: the whole
+// cluster minus its screened nocp expansion through max_nbody, at N bodies.
+func (w *screenedWeights) supersystem(t Task, cnt []int32) {
+	c := w.c
+	s := len(t.Real)
+	if s != len(t.Basis) {
+		return
+	}
+	var x float64
+	if s == c.nfr {
+		x = 1
+	}
+	for n := s; n <= c.maxNB && cnt != nil; n++ {
+		x -= sign(n-s) * float64(cnt[n])
+	}
+	j := w.jOf[c.nfr]
+	for bi := range c.bsse {
+		w.contrib[bi*len(w.co.bodyN)+j] += x
+	}
+}
+
+// expansion puts the weight of a task of an n-body model chemistry m: nocp counts the
+// kept clusters of each of m's levels that contain the task's real fragments; vmfc puts
+// the task into the level of its basis.
+func (w *screenedWeights) expansion(m *mcLevel, t Task, cnt []int32) {
+	s, b := len(t.Real), len(t.Basis)
+	for bi, bt := range w.c.bsse {
+		switch bt {
+		case qcschema.BsseNoCP:
+			if cnt == nil {
+				continue
+			}
+			for _, n := range m.nbodies {
+				if n >= s {
+					w.put(bi, n, sign(n-s)*float64(cnt[n]))
+				}
+			}
+		case qcschema.BsseVMFC:
+			if m.has(b) {
+				w.put(bi, b, sign(b-s))
 			}
 		}
 	}
-	c.coef = co
+}
+
+// put adds x to level n of treatment bi. As in QCManyBody, a supersystem level replaces
+// the expansion's own N-body contribution in the body dicts when max_nbody is N, but the
+// returned value keeps it.
+func (w *screenedWeights) put(bi, n int, x float64) {
+	c := w.c
+	if c.ssIndex >= 0 && n == c.nfr {
+		if bi == 0 {
+			w.retExtra += x
+		}
+		return
+	}
+	w.contrib[bi*len(w.co.bodyN)+w.jOf[n]] += x
 }
 
 // supersetCounts holds, for every kept cluster T, how many kept n-clusters contain it,
