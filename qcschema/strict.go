@@ -467,9 +467,20 @@ func suggest(name string, known map[string]*shape) string {
 			return r
 		}
 	}
+	names := make([]string, 0, len(known))
+	for k := range known {
+		names = append(names, k)
+	}
+	return ClosestName(name, names)
+}
+
+// ClosestName returns the name of known closest to name (ignoring case, by edit distance
+// with transpositions), or "" when none is close enough to be a likely typo of it: for
+// the "did you mean" of error messages about unknown names.
+func ClosestName(name string, known []string) string {
 	lower := strings.ToLower(name)
 	best, bestD := "", -1
-	for k := range known {
+	for _, k := range known {
 		d := editDistance(lower, strings.ToLower(k))
 		if bestD < 0 || d < bestD || d == bestD && k < best {
 			best, bestD = k, d
