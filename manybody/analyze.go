@@ -47,7 +47,14 @@ type Analysis struct {
 // component carries a gradient (Hessian), all must, with the size of the task's basis.
 // Components of labels outside the plan are ignored. Sums run in plan order, so the
 // result does not depend on how the map was filled.
+//
+// For an adaptive Core (energy screening), Analyze runs the expansion (NewExpansion) with
+// the given components as results: the components of the tasks its decisions release must
+// be present.
 func (c *Core) Analyze(components map[string]Component) (*Analysis, error) {
+	if c.adaptive != nil {
+		return c.replay(components)
+	}
 	plan := c.Plan()
 	comps := make([]Component, len(plan.Tasks))
 	for i, t := range plan.Tasks {
@@ -58,6 +65,25 @@ func (c *Core) Analyze(components map[string]Component) (*Analysis, error) {
 		comps[i] = comp
 	}
 	return c.analyze(comps)
+}
+
+// replay runs the expansion of an adaptive Core with components as its results.
+func (c *Core) replay(components map[string]Component) (*Analysis, error) {
+	x := c.NewExpansion()
+	for queue := x.Ready(); len(queue) > 0; {
+		t := queue[0]
+		queue = queue[1:]
+		comp, ok := components[t.label]
+		if !ok {
+			return nil, fmt.Errorf("manybody: missing component for task %s", t.label)
+		}
+		more, err := x.Add(t, comp)
+		if err != nil {
+			return nil, err
+		}
+		queue = append(queue, more...)
+	}
+	return x.Analyze()
 }
 
 // analyze assembles the components of the plan's tasks, in plan order.

@@ -61,6 +61,21 @@ const MaxTasks = 50_000_000
 // Core plans the fragment calculations of a many-body expansion and assembles their
 // results. It is QCManyBody's ManyBodyCore. A Core is safe for concurrent use.
 type Core struct {
+	coreData
+
+	planOnce sync.Once
+	plan     *Plan
+
+	coefOnce sync.Once
+	coef     *coefficients
+
+	graphOnce sync.Once
+	graph     *clusterGraph // of an adaptive Core
+}
+
+// coreData is what NewCore sets up, read-only afterwards: the final Core of an adaptive
+// expansion shares it but for the clusters kept.
+type coreData struct {
 	mol   *qcschema.Molecule
 	kw    Keywords
 	nfr   int
@@ -80,17 +95,19 @@ type Core struct {
 	maxNB   int
 	ssIndex int // index of the supersystem mc in mcs, -1 if none
 
-	planOnce sync.Once
-	plan     *Plan
+	// planned are the model chemistries the plan has tasks of: mcs, and an energy
+	// screening estimator last.
+	planned []mcLevel
 
-	coefOnce sync.Once
-	coef     *coefficients
-
-	// scr is the outcome of distance screening, nil without it. screened is true when
-	// screening dropped some cluster: then plan and coefficients come from the kept
-	// clusters; otherwise the Core is the unscreened expansion.
+	// scr holds the clusters screening keeps, nil without screening (or with energy
+	// screening alone and no threshold). screened is true when the plan and coefficients
+	// come from the kept clusters (screening dropped some, or energy screening decides as
+	// results arrive); otherwise the Core is the unscreened expansion.
 	scr      *screen
 	screened bool
+
+	// adaptive says how energy screening decides, nil when it does not.
+	adaptive *adaptivity
 }
 
 const (
@@ -154,7 +171,7 @@ func newCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
 	if mol == nil {
 		return nil, fmt.Errorf("molecule: nil")
 	}
-	c := &Core{kw: kw.clone(), ssIndex: -1}
+	c := &Core{coreData: coreData{kw: kw.clone(), ssIndex: -1}}
 	m := *mol
 	c.mol = &m
 	if err := c.setAtoms(mol); err != nil {
@@ -186,6 +203,12 @@ func newCore(mol *qcschema.Molecule, kw Keywords) (*Core, error) {
 		}
 	}
 	c.setEffectiveBsse(bt)
+	c.planned = c.mcs
+	if kw.Screening != nil && kw.Screening.Energy.active() {
+		if err := c.setAdaptive(kw.Screening.Energy); err != nil {
+			return nil, err
+		}
+	}
 	if kw.SupersystemIEOnly {
 		if err := c.checkSupersystemIEOnly(bt); err != nil {
 			return nil, err
@@ -309,16 +332,27 @@ func (c *Core) setFragmentStates(mol *qcschema.Molecule) error {
 	return nil
 }
 
-// setScreening checks the distance screening keyword and finds the clusters it keeps.
+// setScreening checks the screening keyword and finds the clusters distance screening
+// keeps; with energy thresholds, those are the candidates the decisions choose from.
 func (c *Core) setScreening(s *Screening, bt []qcschema.BsseType, geom []float64) error {
 	if err := s.check("", c.maxNB, bt, c.kw.SupersystemIEOnly); err != nil {
 		return err
+	}
+	active := s.Energy.active()
+	if s.Energy != nil {
+		if err := s.Energy.checkEstimator("screening.energy", c.ModelChemistries()); err != nil {
+			return err
+		}
+	}
+	if !s.byDistance() && !active {
+		return nil // thresholds 0 only: the unscreened expansion
 	}
 	sc, err := newScreen(s, geom, c.fragAtoms, c.maxNB, MaxTasks)
 	if err != nil {
 		return err
 	}
-	c.scr, c.screened = sc, sc.dropped
+	sc.distance = s.byDistance()
+	c.scr, c.screened = sc, sc.dropped || active
 	return nil
 }
 
@@ -359,8 +393,8 @@ func (c *Core) checkSupersystemIEOnly(bt []qcschema.BsseType) error {
 // made.
 func (c *Core) checkPlanSize() error {
 	var ntask float64
-	for i := range c.mcs {
-		g := c.genSpecFor(&c.mcs[i])
+	for i := range c.planned {
+		g := c.genSpecFor(&c.planned[i])
 		for s := 1; s <= c.nfr; s++ {
 			if !g.own[s] && !g.full[s] && !g.ghost[s] {
 				continue

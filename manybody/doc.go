@@ -38,7 +38,7 @@
 // # Distance screening
 //
 // Keywords.Screening (a qcmb extension, the "screening" keyword) drops the clusters of
-// distant fragments: a cluster of k >= 2 fragments is kept when every pair of its
+// distant fragments (and by energy, below): a cluster of k >= 2 fragments is kept when every pair of its
 // fragments is within the level-k cutoff, by the min_atom or centroid metric. The kept
 // clusters are found as cliques of a neighbour graph built with a cell list, so planning
 // scales with what is kept, not with C(N, n). The screened expansion sums the n-body
@@ -47,6 +47,35 @@
 // screened. A task's weight then depends on which of its supersets were kept and is
 // computed per task; when nothing is dropped the Core is exactly the unscreened one.
 // Plan.Screening reports kept and dropped clusters per level.
+//
+// # Adaptive expansions: energy screening
+//
+// Screening.Energy (the "energy" member of the screening keyword) makes the compute map
+// follow the results. A cluster S of k >= 3 fragments is computed when it passes the
+// distance cutoffs (if any), every (k-1)-fragment subcluster of S was kept, and at least
+// one of them, T, has |dE(T)| >= t_k, where dE(T) = sum over U in T of (-1)^(|T|-|U|) E(U)
+// is T's n-body increment, each E(U) in U's own basis at the deciding model chemistry:
+// the estimator if one is named (another entry of the specifications, such as xtb or a
+// small basis), else the model chemistry of level k-1. Levels without a threshold keep
+// every cluster whose subclusters were all kept; all thresholds 0 is the unscreened
+// expansion, with the same tasks and the same numbers. The kept clusters are assembled as
+// distance screening's: nocp sums their increments (energies, gradients, Hessians), vmfc
+// computes every subcluster of a kept cluster in its basis, which makes each kept
+// increment exact; cp cannot be screened.
+//
+// A Core with energy screening is adaptive (Core.Adaptive): its Plan is an upper bound,
+// every task that may run, and an Expansion (Core.NewExpansion) runs it. The caller asks
+// for the tasks that are ready (Expansion.Ready), runs them however it likes, hands each
+// result back (Expansion.Add) and gets the tasks that became ready. A cluster is decided
+// the moment the increments of its subclusters are known, so there is no barrier between
+// levels: tetramers are released while trimers still run. Expansion.Bound is an upper
+// bound on the tasks until the last decision (Expansion.Decided), Expansion.Plan the tasks
+// the expansion ran, with per-level counts of the clusters kept and dropped and the largest
+// increment among the subclusters of a dropped cluster, and Expansion.Analyze the result.
+// Decisions and result depend only on the results, never on the order they arrive in.
+// A static plan is the case where every task is ready at once, so Plan and Analyze work as
+// they always did; Analyze of an adaptive Core runs the expansion from the components it
+// is given.
 //
 // # Assembly
 //

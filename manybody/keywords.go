@@ -30,6 +30,9 @@ const AutoMC = "(auto)"
 //   - screening (a qcmb extension): metric min_atom or centroid; cutoffs keyed by level
 //     2..max_nbody, non-negative, not increasing with the level, converted to bohr from
 //     units (angstrom by default, or bohr); not with bsse_type cp or supersystem_ie_only.
+//     Its energy member: thresholds keyed by level 3..max_nbody, non-negative, converted
+//     to hartree from units (hartree by default, or kcal/mol); an estimator must be a key
+//     of specification.specification and none of the levels' model chemistries.
 //     Its errors are *qcschema.ValidationError naming the keyword.
 //
 // Errors name the offending field.
@@ -100,7 +103,26 @@ func keywordsFromInput(in *qcschema.ManyBodyInput) (Keywords, error) {
 		}
 	}
 	out.Levels, out.Supersystem = levels.expand()
-	return out, levels.checkSpecs(specs)
+	if err := levels.checkSpecs(specs); err != nil {
+		return out, err
+	}
+	if out.Screening != nil && out.Screening.Energy != nil {
+		return out, checkEstimatorInput(out.Screening.Energy, out.Levels, out.Supersystem, specs)
+	}
+	return out, nil
+}
+
+// checkEstimatorInput checks that the estimator of energy screening is a specification
+// and none of the levels' model chemistries.
+func checkEstimatorInput(e *EnergyScreening, levels map[int]string, supersystem string, specs map[string]qcschema.AtomicSpecification) error {
+	const field = "specification.keywords.screening.energy"
+	if err := e.checkEstimator(field, levelModelChemistries(levels, supersystem)); err != nil {
+		return err
+	}
+	if _, ok := specs[e.Estimator]; e.Estimator != "" && len(specs) > 0 && !ok {
+		return screenInvalid(field+".estimator", -1, "%q is not a key of specification.specification", qcschema.Excerpt(e.Estimator, qcschema.ExcerptLen))
+	}
+	return nil
 }
 
 // embeddingFromInput reads the embedding_charges keyword: one entry per 1-indexed fragment;
@@ -253,7 +275,8 @@ func checkSupersystemIEOnlyInput(maxNB, nfr int, bt []qcschema.BsseType) error {
 	return nil
 }
 
-// screeningFromInput resolves the screening keyword: levels as integers, cutoffs in bohr.
+// screeningFromInput resolves the screening keyword: levels as integers, cutoffs in bohr,
+// energy thresholds in hartree.
 func screeningFromInput(src *qcschema.Screening, maxNB int) (*Screening, error) {
 	const field = "specification.keywords.screening"
 	scale := 1.0
@@ -280,6 +303,13 @@ func screeningFromInput(src *qcschema.Screening, maxNB int) (*Screening, error) 
 			return nil, screenInvalid(field+".cutoffs", n, "level %d is outside 2..max_nbody (%d)", n, maxNB)
 		}
 		out.Cutoffs[n] = v * scale
+	}
+	if src.Energy != nil {
+		e, err := energyScreeningFromInput(src.Energy, field+".energy")
+		if err != nil {
+			return nil, err
+		}
+		out.Energy = e
 	}
 	return out, nil
 }

@@ -12,6 +12,7 @@ type mcLevel struct {
 	name    string
 	nbodies []int // sorted, contiguous; empty for the supersystem model chemistry
 	ss      bool  // the supersystem model chemistry
+	est     bool  // the estimator of energy screening: own-basis clusters of nbodies only
 }
 
 func (m *mcLevel) lo() int { return m.nbodies[0] }

@@ -23,6 +23,7 @@ type Task struct {
 	Level int    `json:"level"`
 
 	label string // cached Label(), set for planned and parsed tasks
+	idx   int32  // 1 + the position in the plan it came from; 0 if none
 }
 
 // Label is QCManyBody's label of the task, a JSON array written as Python's json.dumps
@@ -200,8 +201,15 @@ type Plan struct {
 	ModelChemistries []string `json:"model_chemistries"`
 	NFragments       int      `json:"nfragments"`
 	MaxNbody         int      `json:"max_nbody"`
-	// Screening says what distance screening kept and dropped; nil without screening.
+	// Screening says what screening kept and dropped; nil without screening.
 	Screening *ScreeningSummary `json:"screening,omitempty"`
+	// Estimator is the model chemistry whose increments make energy screening's
+	// decisions, "" if none: its tasks are in Tasks and Counts, never in the expansion.
+	Estimator string `json:"estimator,omitempty"`
+	// Adaptive says that energy screening decides which tasks run as results arrive
+	// (Core.NewExpansion): Tasks and Counts are then an upper bound, every task that may
+	// run.
+	Adaptive bool `json:"adaptive,omitempty"`
 }
 
 // Labels returns the label of every task, in plan order.
@@ -230,6 +238,12 @@ type genSpec struct {
 func (c *Core) genSpecFor(m *mcLevel) genSpec {
 	N := c.nfr
 	g := genSpec{own: make([]bool, N+1), full: make([]bool, N+1), ghost: make([]bool, N+1)}
+	if m.est {
+		for _, s := range m.nbodies {
+			g.own[s] = true
+		}
+		return g
+	}
 	if m.ss {
 		for s := 1; s <= c.maxNB; s++ {
 			g.own[s] = true
@@ -325,7 +339,7 @@ func binomInt(n, k int) int {
 // whether full-basis tasks are made (not when screening drops the whole cluster).
 func (c *Core) planSizes() (specs []genSpec, sizes [][]int, arenaSize []int, fullKept bool) {
 	N := c.nfr
-	nmc := len(c.mcs)
+	nmc := len(c.planned)
 	specs = make([]genSpec, nmc)
 	sizes = make([][]int, N+1)
 	for s := range sizes {
@@ -333,8 +347,8 @@ func (c *Core) planSizes() (specs []genSpec, sizes [][]int, arenaSize []int, ful
 	}
 	arenaSize = make([]int, nmc)
 	fullKept = !c.screened || c.scr.count(N) > 0
-	for mi := range c.mcs {
-		m := &c.mcs[mi]
+	for mi := range c.planned {
+		m := &c.planned[mi]
 		g := c.genSpecFor(m)
 		specs[mi] = g
 		for s := 1; s <= N; s++ {
@@ -370,18 +384,19 @@ func (c *Core) buildPlan() {
 	// order, into one slice: a water-64 trimer expansion has 43,744 of them.
 	specs, sizes, arenaSize, fullKept := c.planSizes()
 	tasks, buckets := newBuckets(sizes)
-	counts := make(map[string]map[int]int, len(c.mcs))
+	counts := make(map[string]map[int]int, len(c.planned))
 	g := planGen{c: c, full: make([]int, N), buf: make([]int, N), sub: make([]int, N)}
 	for i := range g.full {
 		g.full[i] = i + 1
 	}
-	for mi := range c.mcs {
+	for mi := range c.planned {
 		g.mc(mi, specs[mi], buckets, arenaSize[mi], fullKept)
-		counts[c.mcs[mi].name] = g.cnt
+		counts[c.planned[mi].name] = g.cnt
 	}
 	tasks = gatherBuckets(tasks, buckets, sizes)
 	for i := range tasks {
 		tasks[i].label = makeLabel(tasks[i].MC, tasks[i].Real, tasks[i].Basis)
+		tasks[i].idx = int32(i + 1)
 	}
 	c.plan = &Plan{
 		Tasks:             tasks,
@@ -390,11 +405,9 @@ func (c *Core) buildPlan() {
 		ModelChemistries:  c.ModelChemistries(),
 		NFragments:        N,
 		MaxNbody:          c.maxNB,
-	}
-	if c.scr != nil {
-		sum := c.scr.summary
-		sum.Levels = append([]ScreenedLevel(nil), sum.Levels...)
-		c.plan.Screening = &sum
+		Screening:         c.screeningSummary(),
+		Estimator:         c.Estimator(),
+		Adaptive:          c.adaptive != nil,
 	}
 }
 
@@ -487,7 +500,7 @@ func (g *planGen) clusters(s int, fn func([]int)) {
 // tasks as spec says.
 func (g *planGen) mc(mi int, spec genSpec, buckets [][][]Task, arenaSize int, fullKept bool) {
 	c, N := g.c, g.c.nfr
-	g.m, g.mi, g.buckets, g.cnt = &c.mcs[mi], mi, buckets, map[int]int{}
+	g.m, g.mi, g.buckets, g.cnt = &c.planned[mi], mi, buckets, map[int]int{}
 	g.arena = make([]int, 0, arenaSize)
 	for s := 1; s <= N; s++ {
 		if !spec.own[s] {
@@ -576,7 +589,10 @@ func (c *Core) summaryTallies() []summaryTally {
 		mcIdx[c.mcs[i].name] = i
 	}
 	for _, t := range c.Plan().Tasks {
-		mi := mcIdx[t.MC]
+		mi, ok := mcIdx[t.MC]
+		if !ok {
+			continue // an estimator's task
+		}
 		m := &c.mcs[mi]
 		s, b := len(t.Real), len(t.Basis)
 		tl := &per[mi]

@@ -19,25 +19,32 @@ const (
 	MetricCentroid = "centroid"
 )
 
-// Screening drops the clusters of distant fragments from the expansion (a qcmb
-// extension). A cluster of k >= 2 fragments is kept when every pair of its fragments is
-// within Cutoffs[k] (inclusive); monomers are always kept. The screened expansion sums the
-// n-body increments of the kept clusters only.
+// Screening drops clusters from the expansion (a qcmb extension): by distance, a cluster
+// of k >= 2 fragments is kept when every pair of its fragments is within Cutoffs[k]
+// (inclusive), monomers always; by energy (Energy), as EnergyScreening says. The screened
+// expansion sums the n-body increments of the kept clusters only.
 type Screening struct {
-	// Metric is MetricMinAtom or MetricCentroid.
+	// Metric is MetricMinAtom or MetricCentroid; it may be empty, with no Cutoffs, when
+	// Energy is set (screening by energy alone).
 	Metric string
 	// Cutoffs maps n-body levels 2..max_nbody to the largest pair distance, in bohr, of a
 	// kept cluster of that level. A level not in the map, or +Inf, keeps every cluster of
 	// that level. Cutoffs must not increase with the level (so every subcluster of a kept
 	// cluster is kept).
 	Cutoffs map[int]float64
+	// Energy, when set, screens clusters of three or more fragments by the n-body
+	// increments of their subclusters as well.
+	Energy *EnergyScreening
 }
+
+// byDistance reports whether s screens by distance: a metric is given, or cutoffs.
+func (s *Screening) byDistance() bool { return s.Metric != "" || len(s.Cutoffs) > 0 || s.Energy == nil }
 
 func (s *Screening) clone() *Screening {
 	if s == nil {
 		return nil
 	}
-	out := &Screening{Metric: s.Metric, Cutoffs: make(map[int]float64, len(s.Cutoffs))}
+	out := &Screening{Metric: s.Metric, Cutoffs: make(map[int]float64, len(s.Cutoffs)), Energy: s.Energy.clone()}
 	for k, v := range s.Cutoffs {
 		out.Cutoffs[k] = v
 	}
@@ -63,7 +70,9 @@ func (s *Screening) check(prefix string, maxNB int, bsse []qcschema.BsseType, ss
 	switch s.Metric {
 	case MetricMinAtom, MetricCentroid:
 	default:
-		return screenInvalid(field+".metric", -1, "unknown metric %q (want %q or %q)", s.Metric, MetricMinAtom, MetricCentroid)
+		if s.byDistance() {
+			return screenInvalid(field+".metric", -1, "unknown metric %q (want %q or %q)", s.Metric, MetricMinAtom, MetricCentroid)
+		}
 	}
 	levels := make([]int, 0, len(s.Cutoffs))
 	for k := range s.Cutoffs {
@@ -87,6 +96,11 @@ func (s *Screening) check(prefix string, maxNB int, bsse []qcschema.BsseType, ss
 			return screenInvalid(field+".cutoffs", k, "cutoff of level %d is %s, more than the %g bohr of level %d; cutoffs must not increase with the level", k, what, lo, k-1)
 		}
 	}
+	if s.Energy != nil {
+		if err := s.Energy.check(field+".energy", maxNB); err != nil {
+			return err
+		}
+	}
 	for _, b := range bsse {
 		if b == qcschema.BsseCP {
 			return screenInvalid(prefix+"bsse_type", -1, "cp (every subcluster in the full-cluster basis) cannot be screened; use vmfc, which corrects each kept cluster in its own basis")
@@ -98,14 +112,17 @@ func (s *Screening) check(prefix string, maxNB int, bsse []qcschema.BsseType, ss
 	return nil
 }
 
-// ScreeningSummary says what distance screening kept and dropped, per n-body level.
+// ScreeningSummary says what screening kept and dropped, per n-body level: by distance
+// (Metric, Levels, SearchRadius; empty without distance screening) and by energy.
 type ScreeningSummary struct {
-	Metric string `json:"metric"`
+	Metric string `json:"metric,omitempty"`
 	// Levels holds levels 2..max_nbody in order.
-	Levels []ScreenedLevel `json:"levels"`
+	Levels []ScreenedLevel `json:"levels,omitempty"`
 	// SearchRadius (bohr) is how far ClosestDropped was looked for: 1.25 times the
-	// largest finite cutoff.
-	SearchRadius float64 `json:"search_radius_bohr"`
+	// largest finite cutoff (0 when no cutoff is finite).
+	SearchRadius float64 `json:"search_radius_bohr,omitempty"`
+	// Energy says what energy screening decided; nil without it.
+	Energy *EnergyScreeningSummary `json:"energy,omitempty"`
 }
 
 // ScreenedLevel is the outcome of screening at one n-body level. Distances are in bohr.
@@ -135,7 +152,10 @@ type screen struct {
 	kept    [][]int32
 	nkept   []int
 	dropped bool // some cluster was dropped
-	summary ScreeningSummary
+	// distance says that the clusters were screened by distance; otherwise they are every
+	// cluster, the candidates of energy screening alone.
+	distance bool
+	summary  ScreeningSummary
 }
 
 // newScreen finds the kept clusters of every level 2..maxNB. limit bounds the number of

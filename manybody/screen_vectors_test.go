@@ -17,19 +17,22 @@ import (
 type screenedVector struct {
 	Name       string                 `json:"name"`
 	Input      qcschema.ManyBodyInput `json:"input"`
-	Components []struct {
-		MC       string          `json:"mc"`
-		Real     []int           `json:"real"`
-		Basis    []int           `json:"basis"`
-		Energy   float64         `json:"energy"`
-		Gradient json.RawMessage `json:"gradient"`
-	} `json:"components"`
-	Expected struct {
+	Components []componentJSON        `json:"components"`
+	Expected   struct {
 		Tasks              [][2][]int         `json:"tasks"`
 		Retained           map[string]int     `json:"retained_clusters_per_level"`
 		TotalEnergyThrough map[string]float64 `json:"total_energy_through"`
 		Gradient           json.RawMessage    `json:"gradient"`
 	} `json:"expected"`
+}
+
+// componentJSON is a fragment result as the test vectors give it.
+type componentJSON struct {
+	MC       string          `json:"mc"`
+	Real     []int           `json:"real"`
+	Basis    []int           `json:"basis"`
+	Energy   float64         `json:"energy"`
+	Gradient json.RawMessage `json:"gradient"`
 }
 
 // tolScreened is the tolerance of the screened test vectors (hartree, hartree/bohr).

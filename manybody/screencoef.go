@@ -176,9 +176,8 @@ func (w *screenedWeights) put(bi, n int, x float64) {
 // for n = 1..maxNB.
 type supersetCounts struct {
 	maxNB int
-	index []map[string]int32 // per level >= 2: packed cluster -> position in kept[level]
-	count [][]int32          // per level: (maxNB+1) counts per kept cluster
-	key   []byte
+	idx   *clusterIndex
+	count [][]int32 // per level: (maxNB+1) counts per kept cluster
 }
 
 // packCluster appends the 0-indexed fragments of a cluster as 4-byte words.
@@ -192,16 +191,9 @@ func packCluster(dst []byte, frags []int32) []byte {
 func (sc *screen) supersets() *supersetCounts {
 	maxNB := len(sc.kept) - 1
 	w := maxNB + 1
-	sp := &supersetCounts{maxNB: maxNB, index: make([]map[string]int32, w), count: make([][]int32, w)}
+	sp := &supersetCounts{maxNB: maxNB, idx: newClusterIndex(sc), count: make([][]int32, w)}
 	for k := 1; k <= maxNB; k++ {
 		sp.count[k] = make([]int32, sc.nkept[k]*w)
-		if k >= 2 {
-			idx := make(map[string]int32, sc.nkept[k])
-			for i := 0; i < sc.nkept[k]; i++ {
-				idx[string(packCluster(nil, sc.kept[k][i*k:(i+1)*k]))] = int32(i)
-			}
-			sp.index[k] = idx
-		}
 	}
 	sub := make([]int32, 0, maxNB)
 	for n := 1; n <= maxNB; n++ {
@@ -216,26 +208,12 @@ func (sc *screen) supersets() *supersetCounts {
 					}
 				}
 				// Every subcluster of a kept cluster is kept (cutoffs do not increase).
-				p, _ := sp.position(sub)
+				p, _ := sp.idx.position(sub)
 				sp.count[len(sub)][int(p)*w+n]++
 			}
 		}
 	}
 	return sp
-}
-
-// position is the index of a cluster (0-indexed fragments) in its level's list of kept
-// clusters; ok is false when it was not kept.
-func (sp *supersetCounts) position(frags []int32) (p int32, ok bool) {
-	if len(frags) == 1 {
-		return frags[0], true
-	}
-	if len(frags) >= len(sp.index) {
-		return 0, false
-	}
-	sp.key = packCluster(sp.key[:0], frags)
-	p, ok = sp.index[len(frags)][string(sp.key)]
-	return p, ok
 }
 
 // of returns the counts of the cluster with the given 1-indexed fragments, indexed by
@@ -246,7 +224,7 @@ func (sp *supersetCounts) of(real []int) []int32 {
 		frags[i] = int32(f - 1)
 	}
 	w := sp.maxNB + 1
-	p, ok := sp.position(frags)
+	p, ok := sp.idx.position(frags)
 	if !ok {
 		return nil
 	}

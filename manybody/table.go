@@ -76,7 +76,7 @@ func (c *Core) table(ebd map[qcschema.BsseType]map[int]float64) string {
 				lbl = append(lbl, "RTN")
 			}
 			l := strings.Join(lbl, "/")
-			if c.scr != nil && !inRange[nb] && nb > maxR && nb < nfr {
+			if c.kw.Screening != nil && !inRange[nb] && nb > maxR && nb < nfr {
 				// Screened expansions are for large clusters: one line for the levels
 				// beyond the expansion instead of thousands.
 				if nb == maxR+1 {
@@ -115,12 +115,35 @@ func (c *Core) table(ebd map[qcschema.BsseType]map[int]float64) string {
 		}
 		fmt.Fprintf(&sb, "\n   MC Legend: %s\n\n", strings.Join(legend, ", "))
 	}
-	if c.scr != nil {
-		fmt.Fprintf(&sb, "   Distance screening (%s):", c.scr.summary.Metric)
-		for _, l := range c.scr.summary.Levels {
-			fmt.Fprintf(&sb, " %d-body kept %d, dropped %.0f;", l.Level, l.Kept, l.Dropped)
+	writeScreening(&sb, c.Plan().Screening)
+	return sb.String()
+}
+
+// writeScreening says in a line per kind what screening kept and dropped.
+func writeScreening(sb *strings.Builder, s *ScreeningSummary) {
+	if s == nil {
+		return
+	}
+	if s.Metric != "" {
+		fmt.Fprintf(sb, "   Distance screening (%s):", s.Metric)
+		for _, l := range s.Levels {
+			fmt.Fprintf(sb, " %d-body kept %d, dropped %.0f;", l.Level, l.Kept, l.Dropped)
 		}
 		sb.WriteString("\n\n")
 	}
-	return sb.String()
+	if s.Energy == nil || len(s.Energy.Levels) == 0 || s.Energy.Levels[0].Kept == nil {
+		return
+	}
+	sb.WriteString("   Energy screening")
+	if s.Energy.Estimator != "" {
+		fmt.Fprintf(sb, " (estimator %q)", s.Energy.Estimator)
+	}
+	sb.WriteString(":")
+	for _, l := range s.Energy.Levels {
+		if l.Threshold == nil {
+			continue
+		}
+		fmt.Fprintf(sb, " %d-body threshold %.3g Eh kept %d of %d;", l.Level, *l.Threshold, *l.Kept, l.Candidates)
+	}
+	sb.WriteString("\n\n")
 }

@@ -16,6 +16,11 @@ func TestScreeningJSON(t *testing.T) {
 		{"null_cutoff_is_infinite", `{"metric":"min_atom","cutoffs":{"2":null,"3":4}}`, `{"metric":"min_atom","cutoffs":{"2":null,"3":4}}`, ""},
 		{"no_units", `{"metric":"min_atom","cutoffs":{}}`, `{"metric":"min_atom","cutoffs":{}}`, ""},
 		{"unknown_field", `{"metric":"min_atom","cutoff":{"2":4}}`, "", "unknown field"},
+		{"energy_only", `{"energy":{"thresholds":{"3":0.0003,"4":0.0001},"units":"kcal/mol","estimator":"xtb"}}`,
+			`{"energy":{"thresholds":{"3":0.0003,"4":0.0001},"units":"kcal/mol","estimator":"xtb"}}`, ""},
+		{"energy_and_distance", `{"metric":"centroid","cutoffs":{"2":6.5},"energy":{"thresholds":{"3":0.001}}}`,
+			`{"metric":"centroid","cutoffs":{"2":6.5},"energy":{"thresholds":{"3":0.001}}}`, ""},
+		{"energy_unknown_field", `{"energy":{"thresholds":{"3":0.001},"estimate":"xtb"}}`, "", "unknown field"},
 		{"bad_value", `{"metric":"min_atom","cutoffs":{"2":"far"}}`, "", "screening"},
 	}
 	for _, tc := range cases {

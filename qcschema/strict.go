@@ -116,7 +116,7 @@ func (s *shape) with(members map[string]*shape) *shape {
 }
 
 // The shapes of the input documents. Molecule also takes "id", which QCElemental's
-// Molecule defines and qcmb does not keep; "screening" is the distance-screening keyword.
+// Molecule defines and qcmb does not keep; "screening" is qcmb's screening keyword.
 var (
 	moleculeShape = objectShape(reflect.TypeFor[Molecule](), nil, "id").with(map[string]*shape{
 		"identifiers": namesShape("molecule_hash", "molecular_formula", "smiles", "inchi", "inchikey",
@@ -135,8 +135,16 @@ var (
 		"protocols": atomicProtocolsShape,
 	})
 
-	manyBodyKeywordsShape   = objectShape(reflect.TypeFor[ManyBodyKeywords](), nil, "screening")
-	manyBodyKeywordsShapeV2 = objectShape(reflect.TypeFor[ManyBodyKeywords](), []string{"schema_version"}, "screening")
+	// qcmb's screening keyword: distance cutoffs and energy thresholds.
+	screeningShape = objectShape(reflect.TypeFor[Screening](), nil).with(map[string]*shape{
+		"energy": objectShape(reflect.TypeFor[EnergyScreening](), nil),
+	})
+	manyBodyKeywordsShape = objectShape(reflect.TypeFor[ManyBodyKeywords](), nil, "screening").with(map[string]*shape{
+		"screening": screeningShape,
+	})
+	manyBodyKeywordsShapeV2 = objectShape(reflect.TypeFor[ManyBodyKeywords](), []string{"schema_version"}, "screening").with(map[string]*shape{
+		"screening": screeningShape,
+	})
 
 	manyBodySpecShape = objectShape(reflect.TypeFor[ManyBodySpecification](), nil).with(map[string]*shape{
 		"keywords":      manyBodyKeywordsShape,
