@@ -14,6 +14,7 @@ import (
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/executor/store/sqlite"
 	"github.com/qcmb-go/qcmb/manybody/computer"
+	"github.com/qcmb-go/qcmb/qcschema"
 	"github.com/qcmb-go/qcmb/stats"
 )
 
@@ -51,10 +52,18 @@ func newRunCmd() *cobra.Command {
 			return runInput(cmd.Context(), in, f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
+	addRunFlags(cmd, &f, "write the ManyBodyResult here instead of standard output")
+	return cmd
+}
+
+// addRunFlags adds the flags of a command that runs fragment calculations (qcmb run, qcmb
+// lattice): executor, workers, result store, statistics, report, time limits. output says
+// what -o writes.
+func addRunFlags(cmd *cobra.Command, f *runFlags, output string) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.executor, "executor", "pool", "serial, pool, subprocess or slurm")
 	fl.IntVar(&f.workers, "workers", 0, "number of workers (default: number of CPUs)")
-	fl.StringVarP(&f.output, "output", "o", "", "write the ManyBodyResult here instead of standard output")
+	fl.StringVarP(&f.output, "output", "o", "", output)
 	fl.DurationVar(&f.timeout, "timeout", 0, "per-task time limit (0: none)")
 	fl.IntVar(&f.retries, "retries", 1, "extra attempts for tasks that fail transiently")
 	fl.StringVar(&f.workerCommand, "worker-command", "", `worker command of the subprocess and slurm executors (default: this program's "worker"); slurm starts it with srun`)
@@ -68,7 +77,6 @@ func newRunCmd() *cobra.Command {
 	fl.StringVar(&f.report, "report", "", "write an HTML report with figures of the run's timing to this file")
 	fl.IntVar(&f.sampleSerial, "sample-serial", 0, "after the run, rerun this many tasks (spread over the n-body levels) serially and report speedup against the serial time they extrapolate to")
 	addSlurmFlags(fl, &f.slurm)
-	return cmd
 }
 
 // newExecutor builds the executor the flags name. Flags that make no sense for it are
@@ -125,13 +133,43 @@ func workerCommand(flag string) ([]string, error) {
 	return []string{self, "worker"}, nil
 }
 
-func runInput(ctx context.Context, in manyBodyInput, f runFlags, stdout, stderr io.Writer) (err error) {
-	if f.changed == nil {
-		f.changed = func(string) bool { return false }
-	}
+func runInput(ctx context.Context, in manyBodyInput, f runFlags, stdout, stderr io.Writer) error {
 	prep, err := computer.Prepare(in.v1)
 	if err != nil {
 		return err
+	}
+	var res *qcschema.ManyBodyResult
+	return runBatch(ctx, f, prep.Batch(), stdout, stderr,
+		func(ctx context.Context, comp *computer.Computer) (err error) {
+			res, err = comp.Run(ctx, prep)
+			return err
+		},
+		func(reportTo io.Writer, report *stats.Report) error {
+			if res.Stdout != nil {
+				fmt.Fprintln(reportTo, *res.Stdout)
+			}
+			if err := report.WriteText(reportTo); err != nil {
+				return err
+			}
+			if f.output != "" {
+				return writeFile(f.output, in.result(res))
+			}
+			return writeJSON(stdout, in.result(res))
+		})
+}
+
+// runBatch is what every command that runs fragment calculations shares: it checks the
+// output paths, opens the result store, builds and starts the executor the flags name,
+// runs run with a Computer that keeps results, statistics and the progress bar of batch
+// (and first on a serial Computer for --measure-serial), samples serial times, writes the
+// statistics and the report, and then calls done with where the text report goes (standard
+// error, or standard output when -o takes the result). A failed run prints what finished
+// and returns the error with how to resume.
+func runBatch(ctx context.Context, f runFlags, batch computer.Batch, stdout, stderr io.Writer,
+	run func(ctx context.Context, comp *computer.Computer) error,
+	done func(reportTo io.Writer, report *stats.Report) error) (err error) {
+	if f.changed == nil {
+		f.changed = func(string) bool { return false }
 	}
 	for _, out := range []struct{ flag, path string }{{"-o", f.output}, {"--stats-json", f.statsJSON}, {"--report", f.report}} {
 		if err := checkOutputPath(out.flag, out.path); err != nil {
@@ -145,7 +183,7 @@ func runInput(ctx context.Context, in manyBodyInput, f runFlags, stdout, stderr 
 		}
 		defer results.Close()
 	}
-	bar := newProgress(f, prep.Tasks, stderr)
+	bar := newProgress(f, batch.Tasks, stderr)
 	rec := stats.NewRecorder()
 	opt := executor.Options{OnStart: bar.started, OnWorker: func(ev executor.WorkerEvent) {
 		if ev.Err == nil {
@@ -172,7 +210,7 @@ func runInput(ctx context.Context, in manyBodyInput, f runFlags, stdout, stderr 
 	if f.measureSerial {
 		start := time.Now()
 		serial := &computer.Computer{Executor: executor.NewSerial(executor.Options{Timeout: f.timeout}), SkipCheck: f.noCheck}
-		if _, err := serial.Run(ctx, prep); err != nil {
+		if err := run(ctx, serial); err != nil {
 			return fmt.Errorf("measured serial run: %w", err)
 		}
 		rec.SetMeasuredSerial(time.Since(start))
@@ -182,10 +220,10 @@ func runInput(ctx context.Context, in manyBodyInput, f runFlags, stdout, stderr 
 		comp.Store = results
 	}
 	bar.begin(workers)
-	res, runErr := comp.Run(ctx, prep)
+	runErr := run(ctx, comp)
 	bar.close()
 	if f.sampleSerial > 0 && runErr == nil {
-		if err := sampleSerial(ctx, prep, rec, f); err != nil {
+		if err := sampleSerial(ctx, batch, rec, f); err != nil {
 			return err
 		}
 	}
@@ -214,18 +252,9 @@ func runInput(ctx context.Context, in manyBodyInput, f runFlags, stdout, stderr 
 		if f.noStore {
 			storePath = ""
 		}
-		return withResumeHint(runErr, len(prep.Tasks), storePath)
+		return withResumeHint(runErr, len(batch.Tasks), storePath)
 	}
-	if res.Stdout != nil {
-		fmt.Fprintln(reportTo, *res.Stdout)
-	}
-	if err := report.WriteText(reportTo); err != nil {
-		return err
-	}
-	if f.output != "" {
-		return writeFile(f.output, in.result(res))
-	}
-	return writeJSON(stdout, in.result(res))
+	return done(reportTo, report)
 }
 
 func writeFile(path string, v any) error {
@@ -242,15 +271,11 @@ func writeFile(path string, v any) error {
 
 // sampleSerial reruns a sample of the tasks serially, spread over the n-body levels, and
 // records their times.
-func sampleSerial(ctx context.Context, prep *computer.Prepared, rec *stats.Recorder, f runFlags) error {
-	levels := make([]int, len(prep.Tasks))
-	for i, t := range prep.Plan.Tasks {
-		levels[i] = t.Level
-	}
-	pick := stats.SampleTasks(levels, costs(prep.Tasks), f.sampleSerial)
+func sampleSerial(ctx context.Context, batch computer.Batch, rec *stats.Recorder, f runFlags) error {
+	pick := stats.SampleTasks(batch.Level, costs(batch.Tasks), f.sampleSerial)
 	tasks := make([]executor.Task, len(pick))
 	for k, i := range pick {
-		tasks[k] = prep.Tasks[i]
+		tasks[k] = batch.Tasks[i]
 	}
 	serial := executor.NewSerial(executor.Options{Timeout: f.timeout})
 	err := serial.Execute(ctx, tasks, func(o executor.Outcome) {

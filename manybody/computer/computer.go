@@ -230,15 +230,47 @@ func (c *Computer) Run(ctx context.Context, p *Prepared) (*qcschema.ManyBodyResu
 			return nil, err
 		}
 	}
+	results, err := c.Execute(ctx, p.Batch())
+	if err != nil {
+		return nil, err
+	}
+	return Assemble(p, results)
+}
+
+// Batch is a list of fragment calculations run together: the tasks, what each is
+// recorded under in the statistics, and what the run is recorded under in a store.
+type Batch struct {
+	Tasks []executor.Task
+	// MC and Level are the model chemistry and n-body level of each task.
+	MC    []string
+	Level []int
+	// InputHash identifies what the batch computes in the runs a Store records.
+	InputHash string
+}
+
+// Batch is the batch of p's tasks.
+func (p *Prepared) Batch() Batch {
+	b := Batch{Tasks: p.Tasks, MC: make([]string, len(p.Tasks)), Level: make([]int, len(p.Tasks)), InputHash: p.InputHash()}
+	for i, t := range p.Plan.Tasks {
+		b.MC[i], b.Level[i] = t.MC, t.Level
+	}
+	return b
+}
+
+// Execute runs the tasks of b on the Computer's Executor, through its Store when set,
+// recording their timings in Stats and reporting Progress, and returns their results in
+// task order. When tasks fail, the error is a *RunError that keeps every finished result.
+// It checks no programs: Run does, for a whole calculation.
+func (c *Computer) Execute(ctx context.Context, b Batch) ([]*qcschema.AtomicResult, error) {
 	ex := c.Executor
 	if ex == nil {
 		ex = executor.NewSerial(executor.Options{})
 	}
-	n := len(p.Tasks)
+	n := len(b.Tasks)
 	var run *store.Run
 	if c.Store != nil {
 		ex = store.Wrap(ex, c.Store)
-		run = &store.Run{InputHash: inputHash(p.Input), Start: time.Now(), Status: store.RunRunning, Tasks: n}
+		run = &store.Run{InputHash: b.InputHash, Start: time.Now(), Status: store.RunRunning, Tasks: n}
 		if err := c.Store.RecordRun(ctx, run); err != nil {
 			return nil, err
 		}
@@ -246,11 +278,10 @@ func (c *Computer) Run(ctx context.Context, p *Prepared) (*qcschema.ManyBodyResu
 	results := make([]*qcschema.AtomicResult, n)
 	var failed []executor.Outcome
 	done, reused := 0, 0
-	levelOf := func(i int) (string, int) { t := p.Plan.Tasks[i]; return t.MC, t.Level }
 	if c.Stats != nil {
 		c.Stats.Begin()
 	}
-	execErr := ex.Execute(ctx, p.Tasks, func(o executor.Outcome) {
+	execErr := ex.Execute(ctx, b.Tasks, func(o executor.Outcome) {
 		done++
 		if o.Index >= 0 && o.Index < n {
 			if o.Err == nil && o.Result != nil {
@@ -262,10 +293,9 @@ func (c *Computer) Run(ctx context.Context, p *Prepared) (*qcschema.ManyBodyResu
 				failed = append(failed, o)
 			}
 			if c.Stats != nil {
-				mc, level := levelOf(o.Index)
-				rec := stats.TaskRecord{Label: o.ID, MC: mc, Level: level, Worker: o.Worker,
+				rec := stats.TaskRecord{Label: o.ID, MC: b.MC[o.Index], Level: b.Level[o.Index], Worker: o.Worker,
 					Queued: o.Queued, Start: o.Start, End: o.End, Attempts: o.Attempts, Reused: o.Reused,
-					Threads: p.Tasks[o.Index].Threads, CPU: o.CPU}
+					Threads: b.Tasks[o.Index].Threads, CPU: o.CPU}
 				if o.Err != nil {
 					rec.Error = o.Err.Error()
 				}
@@ -298,7 +328,7 @@ func (c *Computer) Run(ctx context.Context, p *Prepared) (*qcschema.ManyBodyResu
 		completed := make(map[string]*qcschema.AtomicResult, n)
 		for i, r := range results {
 			if r != nil {
-				completed[p.Tasks[i].ID] = r
+				completed[b.Tasks[i].ID] = r
 			}
 		}
 		if execErr == nil {
@@ -306,7 +336,7 @@ func (c *Computer) Run(ctx context.Context, p *Prepared) (*qcschema.ManyBodyResu
 		}
 		return nil, &RunError{Failed: failed, Completed: completed, Err: execErr}
 	}
-	return Assemble(p, results)
+	return results, nil
 }
 
 // inputHash identifies an input in the runs a Store records: the SHA-256 of its JSON.
