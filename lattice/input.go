@@ -186,10 +186,16 @@ func ReadInput(path string) (*Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	if strings.EqualFold(filepath.Ext(path), ".json") {
-		return ParseJSON(data, path)
+	return ParseInput(data, path)
+}
+
+// ParseInput reads an input file's contents: the JSON form when name ends in .json, a
+// .cle keyword file otherwise.
+func ParseInput(data []byte, name string) (*Input, error) {
+	if strings.EqualFold(filepath.Ext(name), ".json") {
+		return ParseJSON(data, name)
 	}
-	return ParseCLE(bytes.NewReader(data), path)
+	return ParseCLE(bytes.NewReader(data), name)
 }
 
 // ParseCLE reads a CrystaLattE .cle keyword file by its rules: "keyword = value" lines,

@@ -50,6 +50,16 @@ func loadReference(t testing.TB, name string) map[string]refCase {
 	return out
 }
 
+// caseNames lists the cases of a reference file in order.
+func caseNames(ref map[string]refCase) []string {
+	names := make([]string, 0, len(ref))
+	for k := range ref {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // inputOf builds the Input of a reference case: CrystaLattE's main() defaults (which
 // differ from its input parser's: r_cut_com 10, r_cut_monomer 12, 5 cells each way) with
 // the case's arguments.
@@ -86,12 +96,7 @@ func inputOf(t testing.TB, c refCase) *Input {
 // energies to 1e-7 hartree, priorities, separations and chemical-space eigenvalues.
 func TestEnumerationMatchesCrystaLattE(t *testing.T) {
 	ref := loadReference(t, "enumeration.json")
-	names := make([]string, 0, len(ref))
-	for k := range ref {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range caseNames(ref) {
 		c := ref[name]
 		t.Run(name, func(t *testing.T) {
 			if testing.Short() && c.Monomers > 60 {

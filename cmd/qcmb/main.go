@@ -12,6 +12,7 @@
 //	qcmb compute [--program NAME] ATOMICINPUT.json
 //	qcmb store show|export INPUT.json [--store FILE]
 //	qcmb optimize OPTINPUT.json [-o RESULT.json]
+//	qcmb lattice INPUT.cle [--program P] [--json] [-o OUT]
 //	qcmb report STATS.json -o report.html [--format html|svg|png]
 //	qcmb worker
 //	qcmb engines
@@ -71,6 +72,7 @@ func newRootCmd() *cobra.Command {
 		newAnalyzeCmd(),
 		newComputeCmd(),
 		newOptimizeCmd(),
+		newLatticeCmd(),
 		newReportCmd(),
 		newStoreCmd(),
 		newWorkerCmd(),
