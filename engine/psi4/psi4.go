@@ -18,8 +18,10 @@ import (
 )
 
 // Program runs Psi4. The zero value is ready to use: it runs "psi4" from PATH, one thread,
-// scratch under os.TempDir(). A Program holds no state of its own and may be copied and
-// used from many goroutines at once; each Compute runs its own Psi4 process.
+// scratch under os.TempDir(), in resident processes. A Program may be used from many
+// goroutines at once; each Compute uses a resident Psi4 process of its own (at most one
+// per concurrent Compute) or, with NoResident, starts one. Copies made after first use
+// share the resident processes; Close ends them.
 type Program struct {
 	// Command is the psi4 executable, a name looked up in PATH or a path. Default "psi4".
 	Command string
@@ -32,6 +34,17 @@ type Program struct {
 	// Memory, if not empty, is Psi4's memory limit in any form psi4.set_memory accepts
 	// ("2 GB", "500 MiB", or bytes). Used with Psi4 1.3's --json runner only.
 	Memory string
+
+	// NoResident runs every input in a Psi4 process of its own instead of in resident
+	// processes (see the package documentation).
+	NoResident bool
+	// MaxTasks is how many tasks a resident process runs before it is replaced (0:
+	// 1000); MaxRSS the resident memory in bytes above which one is replaced after a task
+	// (0: 2 GiB).
+	MaxTasks int
+	MaxRSS   int64
+
+	pool *external.Pool // resident processes, shared by copies; guarded by poolMu
 }
 
 func init() {
@@ -123,7 +136,33 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	fail := func(typ, format string, args ...any) (*qcschema.AtomicResult, error) {
+	t, err := p.prepare(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if !p.NoResident {
+		res, err := p.computeResident(ctx, in, t)
+		var se *external.StartError
+		if !errors.As(err, &se) {
+			return res, err
+		}
+		// No resident process: this task runs as without them.
+	}
+	return p.computePerTask(ctx, in, t)
+}
+
+// task is what Compute learns about an input before running it.
+type task struct {
+	path     string // the psi4 command
+	ver      version
+	charges  []qcschema.PointCharge
+	nthreads int
+}
+
+// prepare checks in and finds the psi4 command and its version. Its errors are
+// FailedOperations, or ctx's error.
+func (p *Program) prepare(ctx context.Context, in *qcschema.AtomicInput) (*task, error) {
+	fail := func(typ, format string, args ...any) (*task, error) {
 		return nil, qcschema.NewFailedOperation(in, typ, fmt.Sprintf(format, args...))
 	}
 	if !in.Driver.Valid() {
@@ -157,14 +196,22 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 	if err != nil {
 		return fail(qcschema.ErrorInput, "psi4: %v", err)
 	}
+	return &task{path: path, ver: ver, charges: charges, nthreads: nthreads}, nil
+}
 
+// computePerTask runs in in a Psi4 process of its own: the psi4 command's QCSchema runner on
+// an input file in a private scratch directory.
+func (p *Program) computePerTask(ctx context.Context, in *qcschema.AtomicInput, t *task) (*qcschema.AtomicResult, error) {
+	fail := func(typ, format string, args ...any) (*qcschema.AtomicResult, error) {
+		return nil, qcschema.NewFailedOperation(in, typ, fmt.Sprintf(format, args...))
+	}
 	dir, err := external.ScratchDir(p.Scratch, "psi4")
 	if err != nil {
 		return fail(qcschema.ErrorResource, "psi4: scratch directory: %v", err)
 	}
 	defer os.RemoveAll(dir)
 
-	doc, err := buildDocument(in, ver, charges, p.Memory, dir)
+	doc, err := buildDocument(in, t.ver, t.charges, p.Memory, dir)
 	if err != nil {
 		return fail(qcschema.ErrorInput, "psi4: %v", err)
 	}
@@ -172,8 +219,8 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 	if err := os.WriteFile(filepath.Join(dir, inputName), doc, 0o644); err != nil {
 		return fail(qcschema.ErrorResource, "psi4: write input: %v", err)
 	}
-	args := []string{"-n", strconv.Itoa(nthreads)}
-	if len(charges) > 0 && !ver.atLeast(1, 4) {
+	args := []string{"-n", strconv.Itoa(t.nthreads)}
+	if charges := t.charges13(); len(charges) > 0 {
 		// Psi4 1.3: EXTERN through a Python driver around json_wrapper.run_json.
 		cdata, err := json.Marshal(charges)
 		if err != nil {
@@ -187,19 +234,19 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 		}
 		args = append(args, "-k", "extern_driver.py", "extern_driver.out")
 	} else {
-		args = append(args, ver.runnerFlag(), inputName)
+		args = append(args, t.ver.runnerFlag(), inputName)
 	}
 	env := append(os.Environ(),
 		"PSI_SCRATCH="+dir,
-		"OMP_NUM_THREADS="+strconv.Itoa(nthreads),
-		"MKL_NUM_THREADS="+strconv.Itoa(nthreads),
+		"OMP_NUM_THREADS="+strconv.Itoa(t.nthreads),
+		"MKL_NUM_THREADS="+strconv.Itoa(t.nthreads),
 	)
-	stdout, stderr, runErr := external.Run(ctx, path, args, dir, env)
+	stdout, stderr, runErr := external.Run(ctx, t.path, args, dir, env)
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("psi4: %w", ctx.Err())
 	}
 	doc, readErr := os.ReadFile(filepath.Join(dir, inputName))
-	return result(in, ver, ran{doc: doc, docErr: readErr, exit: runErr, stdout: stdout, stderr: stderr})
+	return result(in, t.ver, ran{doc: doc, docErr: readErr, exit: runErr, stdout: stdout, stderr: stderr})
 }
 
 // buildDocument writes the JSON document Psi4's runner reads: the input with the

@@ -49,6 +49,7 @@ func needPsi4(t *testing.T) *Program {
 	if _, err := p.Find(context.Background()); err != nil {
 		t.Skip("psi4 not found on PATH: " + err.Error())
 	}
+	t.Cleanup(func() { p.Close() })
 	return p
 }
 
