@@ -46,6 +46,15 @@ func (m *cpuMeter) advance() {
 	}
 }
 
+// exclude keeps d out of the tasks' shares: processor time that getrusage has just begun
+// to count, of a resident process that ended and was waited for, which was reported as the
+// tasks' own before (engine.Trace.ProcessEnded).
+func (m *cpuMeter) exclude(d time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.last += d
+}
+
 // start begins metering a task that runs with threads threads (≤ 0 counts as 1).
 func (m *cpuMeter) start(threads int) *cpuShare {
 	m.mu.Lock()

@@ -26,8 +26,14 @@ const WorkerInfoKey = "qcmb:worker"
 // pingIndex stands for the handshake in proc.inflight.
 const pingIndex = -1
 
-// pingLine is the handshake line.
-var pingLine = []byte(`{"schema_name":"qcschema_input","schema_version":1,"id":"qcmb:ping","extras":{"qcmb:program":"qcmb:ping"}}` + "\n")
+// pingLine is the handshake line; with noResident it asks the worker to run resident
+// programs in a process per task (ResidentKey).
+func pingLine(noResident bool) []byte {
+	if noResident {
+		return []byte(`{"schema_name":"qcschema_input","schema_version":1,"id":"qcmb:ping","extras":{"qcmb:program":"qcmb:ping","qcmb:resident":false}}` + "\n")
+	}
+	return []byte(`{"schema_name":"qcschema_input","schema_version":1,"id":"qcmb:ping","extras":{"qcmb:program":"qcmb:ping"}}` + "\n")
+}
 
 // ErrNotStarted is wrapped by the *WorkerError of a worker that did not answer its handshake
 // within the executor's start time-out.
@@ -45,9 +51,17 @@ var ErrClosed = errors.New("executor: closed")
 // is sent to it before. Ready − Requested is therefore the worker's start-up: process start,
 // and under Slurm the wait in the queue and the step launch. Task times (Outcome.Start) begin
 // after it, so start-up is never counted as task time.
+//
+// Executors also report, with Program set, each resident program process (a Psi4 or
+// QCEngine process kept between tasks, see engine.Resident) that a task waited for to
+// start, on every executor: the task's time (Outcome.Start) begins when the process was
+// ready, so program start-up is never task time either.
 type WorkerEvent struct {
 	// Worker is the slot number (0 to workers-1).
 	Worker int
+	// Program is the resident program whose process started ("psi4"), or "" for a
+	// worker process.
+	Program string
 	// Requested is when the process (for Slurm, srun) was started; Ready when the
 	// handshake was answered (zero if Err is set).
 	Requested, Ready time.Time
@@ -236,7 +250,7 @@ func (r *subRun) ping(p *proc) {
 		r.tags = append(r.tags, p.tag)
 	}
 	p.inflight = append(p.inflight, pingIndex)
-	p.in <- append([]byte(nil), pingLine...) // a copy: the writer recycles lines
+	p.in <- pingLine(r.s.opt.NoResident) // a new slice: the writer recycles lines
 }
 
 // onReady handles the answer to p's handshake.
@@ -253,6 +267,7 @@ func (r *subRun) onReady(p *proc, ev event) {
 			host, _ = info["host"].(string)
 		}
 	}
+	p.host = host
 	r.s.launch().ready(p, ev.res)
 	r.s.report(WorkerEvent{Worker: p.slot, Requested: p.requested, Ready: ev.at, Host: host})
 }

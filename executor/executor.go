@@ -222,8 +222,13 @@ type Options struct {
 	// own). Nil means EngineRunner().
 	Runner Runner
 	// OnWorker, if set, is told how each worker process of the Subprocess and Slurm
-	// executors started (see WorkerEvent); it is never called concurrently with itself.
+	// executors started, and, on every executor, each resident program process that a
+	// task waited for (see WorkerEvent); it is never called concurrently with itself.
 	OnWorker func(WorkerEvent)
+	// NoResident runs every task of a resident program (engine.Resident: Psi4, QCEngine)
+	// in a process of its own, as without resident processes. It applies to EngineRunner,
+	// in this process and in workers that Serve (see ResidentKey).
+	NoResident bool
 }
 
 // started calls OnStart if it is set.
@@ -282,7 +287,8 @@ func (f RunnerFunc) Run(ctx context.Context, program string, payload []byte) (*q
 // EngineRunner returns the default Runner: it decodes the payload into a
 // qcschema.AtomicInput, deletes extras[ProgramKey] (and sets extras to nil if nothing else
 // is left, so that in-process and worker runs hand programs identical inputs), and
-// computes it with the program engine.Lookup finds under the name.
+// computes it with the program engine.Lookup finds under the name (in a process of its
+// own, for a resident program, when the executor's Options.NoResident says so).
 func EngineRunner() Runner { return RunnerFunc(runEngine) }
 
 func runEngine(ctx context.Context, program string, payload []byte) (*qcschema.AtomicResult, error) {
@@ -296,6 +302,9 @@ func runEngine(ctx context.Context, program string, payload []byte) (*qcschema.A
 	p, err := engine.Lookup(program)
 	if err != nil {
 		return nil, failure(payload, qcschema.ErrorUnavailable, err.Error())
+	}
+	if isPerTask(ctx) {
+		p = engine.PerTask(p)
 	}
 	return p.Compute(ctx, in)
 }

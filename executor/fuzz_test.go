@@ -48,7 +48,7 @@ func FuzzServeLine(f *testing.F) {
 		var n int
 		for sc.Scan() {
 			n++
-			if _, _, _, err := decodeLine(sc.Bytes()); err != nil {
+			if _, _, _, _, err := decodeLine(sc.Bytes()); err != nil {
 				t.Fatalf("answer is not a result line: %v", err)
 			}
 		}
@@ -65,7 +65,7 @@ func FuzzDecodeLine(f *testing.F) {
 	f.Add([]byte(`{"success":false,"error":{"error_type":"input_error","error_message":"bad"},"extras":{"x":1}}`))
 	f.Add([]byte(`hello from a chatty worker`))
 	f.Fuzz(func(t *testing.T, line []byte) {
-		res, fo, _, err := decodeLine(line)
+		res, fo, _, _, err := decodeLine(line)
 		n := 0
 		for _, set := range []bool{res != nil, fo != nil, err != nil} {
 			if set {

@@ -16,9 +16,10 @@ import (
 
 // inproc runs tasks in this process with a Runner; Serial and Pool share it.
 type inproc struct {
-	opt Options
-	run Runner
-	cpu cpuMeter
+	opt     Options
+	run     Runner
+	cpu     cpuMeter
+	eventMu sync.Mutex // serializes Options.OnWorker
 }
 
 // one runs task idx with its retries. ok is false when ctx ended the task unfinished, in
@@ -34,9 +35,11 @@ func (x *inproc) one(ctx context.Context, worker, idx int, t *Task, queued time.
 		out.Attempts++
 		share := x.cpu.start(t.Threads)
 		out.Start = time.Now()
-		res, err := x.attempt(ctx, program, t.Payload)
+		trace := newAttemptTrace(out.Start, x.cpu.exclude)
+		res, err := x.attempt(trace.context(ctx), program, t.Payload)
 		out.End = time.Now()
-		out.CPU = x.cpu.stop(share)
+		out.CPU = x.cpu.stop(share) + trace.residentCPU()
+		out.Start = x.reportStarts(worker, out.Start, trace.relative())
 		if err != nil && ctx.Err() != nil {
 			return out, false
 		}
@@ -50,7 +53,24 @@ func (x *inproc) one(ctx context.Context, worker, idx int, t *Task, queued time.
 	}
 }
 
+// reportStarts tells Options.OnWorker of the resident program processes that an attempt
+// begun at start waited for, and returns when the attempt's own work began.
+func (x *inproc) reportStarts(worker int, start time.Time, starts []programStart) time.Time {
+	evs, begin := startEvents(worker, "", start, starts)
+	if x.opt.OnWorker != nil && len(evs) > 0 {
+		x.eventMu.Lock()
+		for _, ev := range evs {
+			x.opt.OnWorker(ev)
+		}
+		x.eventMu.Unlock()
+	}
+	return begin
+}
+
 func (x *inproc) attempt(ctx context.Context, program string, payload []byte) (*qcschema.AtomicResult, error) {
+	if x.opt.NoResident {
+		ctx = withPerTask(ctx)
+	}
 	if x.opt.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = withTimeLimit(ctx, x.opt.Timeout)

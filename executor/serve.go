@@ -51,9 +51,9 @@ type Server struct {
 
 // Serve is the package-level Serve with s's settings.
 func (s *Server) Serve(ctx context.Context, r io.Reader, w io.Writer) error {
-	run := s.Runner
-	if run == nil {
-		run = EngineRunner()
+	sess := &session{run: s.Runner}
+	if sess.run == nil {
+		sess.run = EngineRunner()
 	}
 	lines := newLineReader(r, s.MaxLine)
 	defer lines.stop()
@@ -66,11 +66,7 @@ func (s *Server) Serve(ctx context.Context, r io.Reader, w io.Writer) error {
 			return err
 		}
 		if line = bytes.TrimSpace(line); len(line) > 0 {
-			cpu0, metered := processCPU()
-			res, err := serveOne(ctx, run, line)
-			if cpu1, ok := processCPU(); ok && metered {
-				reportCPU(res, err, cpu1-cpu0)
-			}
+			res, err := sess.serve(ctx, line)
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return ctxErr
 			}
@@ -98,23 +94,52 @@ func (s *Server) Serve(ctx context.Context, r io.Reader, w io.Writer) error {
 	}
 }
 
-// reportCPU adds the processor time a line took to its result's or failure's extras
-// (CPUKey).
-func reportCPU(res *qcschema.AtomicResult, err error, cpu time.Duration) {
-	var extras *map[string]any
+// session is what Serve keeps from line to line.
+type session struct {
+	run     Runner
+	perTask bool // the handshake asked for resident programs in a process per task
+}
+
+// serve runs one line, measuring the processor time it takes (CPUKey) and hearing of the
+// resident program processes it waits for (StartsKey).
+func (sess *session) serve(ctx context.Context, line []byte) (*qcschema.AtomicResult, error) {
+	trace := newAttemptTrace(time.Now(), nil)
+	lctx := trace.context(ctx)
+	if sess.perTask {
+		lctx = withPerTask(lctx)
+	}
+	cpu0, metered := processCPU()
+	res, err := serveOne(lctx, sess, line)
+	extras := lineExtras(res, err)
+	if extras == nil {
+		return res, err
+	}
+	if cpu1, ok := processCPU(); ok && metered {
+		setExtra(extras, CPUKey, max(cpu1-cpu0+trace.cpuCorrection(), 0).Seconds())
+	}
+	if starts := trace.relative(); len(starts) > 0 {
+		setExtra(extras, StartsKey, startsJSON(starts))
+	}
+	return res, err
+}
+
+// lineExtras returns the extras of a line's result or failure, nil if it has neither.
+func lineExtras(res *qcschema.AtomicResult, err error) *map[string]any {
 	var fo *qcschema.FailedOperation
 	switch {
 	case err == nil && res != nil:
-		extras = &res.Extras
+		return &res.Extras
 	case errors.As(err, &fo):
-		extras = &fo.Extras
-	default:
-		return
+		return &fo.Extras
 	}
+	return nil
+}
+
+func setExtra(extras *map[string]any, key string, v any) {
 	if *extras == nil {
 		*extras = map[string]any{}
 	}
-	(*extras)[CPUKey] = cpu.Seconds()
+	(*extras)[key] = v
 }
 
 // takeCPU removes CPUKey from extras and returns its value (0 if absent or not a number).
@@ -192,7 +217,8 @@ func (lr *lineReader) stop() { close(lr.quit) }
 // programHead is the part of a worker line that names its program.
 type programHead struct {
 	Extras struct {
-		Program *string `json:"qcmb:program"`
+		Program  *string `json:"qcmb:program"`
+		Resident *bool   `json:"qcmb:resident"` // of the handshake
 	} `json:"extras"`
 	Specification *struct { // QCSchema v2 AtomicInput
 		Program string `json:"program"`
@@ -200,7 +226,7 @@ type programHead struct {
 }
 
 // serveOne runs one line; the error is nil or a *qcschema.FailedOperation.
-func serveOne(ctx context.Context, run Runner, line []byte) (*qcschema.AtomicResult, error) {
+func serveOne(ctx context.Context, sess *session, line []byte) (*qcschema.AtomicResult, error) {
 	var head programHead
 	if err := json.Unmarshal(line, &head); err != nil {
 		return nil, failure(line, qcschema.ErrorInput, "malformed input line: "+err.Error())
@@ -212,9 +238,12 @@ func serveOne(ctx context.Context, run Runner, line []byte) (*qcschema.AtomicRes
 		program = s.Program
 	}
 	if program == PingProgram {
+		if r := head.Extras.Resident; r != nil && !*r {
+			sess.perTask = true
+		}
 		return pong(), nil
 	}
-	res, err := safeRun(ctx, run, program, line)
+	res, err := safeRun(ctx, sess.run, program, line)
 	return settle(ctx, line, res, err, 0)
 }
 
@@ -244,9 +273,10 @@ func readLine(br *bufio.Reader, long *[]byte, max int) ([]byte, error) {
 }
 
 // decodeLine turns a worker's output line into a result or a failure (whose InputData the
-// caller sets). A line that is not a JSON object is a protocol error, the third result.
-// The processor time the worker reported (CPUKey) is removed from the extras and returned.
-func decodeLine(line []byte) (*qcschema.AtomicResult, *qcschema.FailedOperation, time.Duration, error) {
+// caller sets). A line that is not a JSON object is a protocol error, the last result.
+// The processor time and resident program start-ups the worker reported (CPUKey,
+// StartsKey) are removed from the extras and returned.
+func decodeLine(line []byte) (*qcschema.AtomicResult, *qcschema.FailedOperation, time.Duration, []programStart, error) {
 	res := new(qcschema.AtomicResult)
 	if err := json.Unmarshal(line, res); err != nil {
 		const max = 200
@@ -254,11 +284,11 @@ func decodeLine(line []byte) (*qcschema.AtomicResult, *qcschema.FailedOperation,
 		if len(s) > max {
 			s = s[:max]
 		}
-		return nil, nil, 0, fmt.Errorf("protocol error: output line is not an AtomicResult or FailedOperation (%v): %q", err, s)
+		return nil, nil, 0, nil, fmt.Errorf("protocol error: output line is not an AtomicResult or FailedOperation (%v): %q", err, s)
 	}
-	cpu := takeCPU(res.Extras)
+	cpu, starts := takeCPU(res.Extras), takeStarts(res.Extras)
 	if res.Success {
-		return res, nil, cpu, nil
+		return res, nil, cpu, starts, nil
 	}
 	fo := &qcschema.FailedOperation{ID: res.ID, ComputeError: qcschema.ComputeError{
 		ErrorType: qcschema.ErrorUnknown, ErrorMessage: "worker returned success false without an error"}}
@@ -274,5 +304,5 @@ func decodeLine(line []byte) (*qcschema.AtomicResult, *qcschema.FailedOperation,
 	if len(res.Extras) > 0 {
 		fo.Extras = res.Extras
 	}
-	return nil, fo, cpu, nil
+	return nil, fo, cpu, starts, nil
 }

@@ -139,6 +139,7 @@ type proc struct {
 
 	requested time.Time // when the process was started
 	tag       string    // what the launcher calls this worker (a Slurm job name)
+	host      string    // where the worker runs, as its handshake answer said
 
 	// Owned by the coordinator.
 	ready     bool      // the handshake was answered
@@ -159,8 +160,9 @@ type event struct {
 	res  *qcschema.AtomicResult
 	fail *qcschema.FailedOperation
 	perr error // protocol error, or with exit the Wait error
-	cpu  time.Duration
-	exit bool
+	cpu    time.Duration
+	starts []programStart // resident program start-ups (StartsKey)
+	exit   bool
 	at   time.Time
 }
 
@@ -411,8 +413,15 @@ func (r *subRun) onEvent(ev event) {
 	p.headRun, p.reading = r.vnow, true
 	p.answered++
 	r.doa, r.broken = 0, false
+	evs, begin := startEvents(p.slot, p.host, start, ev.starts)
+	for _, we := range evs {
+		r.s.report(we)
+	}
+	if begin.After(ev.at) {
+		begin = ev.at
+	}
 	out := Outcome{Index: i, ID: r.tasks[i].ID, Result: ev.res, Attempts: r.attempts[i], Worker: p.slot,
-		Queued: r.queued, Start: start, End: ev.at, CPU: ev.cpu}
+		Queued: r.queued, Start: begin, End: ev.at, CPU: ev.cpu}
 	if ev.fail != nil {
 		ev.fail.InputData = inputData(r.tasks[i].Payload)
 		out.Err = ev.fail
@@ -608,7 +617,7 @@ func (r *subRun) read(p *proc) {
 		line, err := readLine(br, &long, DefaultMaxLine)
 		if line = bytes.TrimSpace(line); len(line) > 0 {
 			ev := event{p: p}
-			ev.res, ev.fail, ev.cpu, ev.perr = decodeLine(line)
+			ev.res, ev.fail, ev.cpu, ev.starts, ev.perr = decodeLine(line)
 			ev.at = time.Now()
 			if !r.emit(ev) || ev.perr != nil {
 				break

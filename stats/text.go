@@ -74,9 +74,14 @@ func (r *Report) WriteText(w io.Writer) error {
 		p("  %-17s %s %s (level %d, worker %d)\n", "longest task", label,
 			FormatDuration(r.Longest.Duration()), r.Longest.Level, r.Longest.Worker)
 	}
-	if n, mean, longest := startupSummary(r.WorkerStarts); n > 0 {
+	if n, mean, longest := startupSummary(r.WorkerStarts, ""); n > 0 {
 		p("  %-17s %d started, mean %s, longest %s (queue wait + start, not in task times)\n",
 			"worker start-up", n, FormatDuration(mean), FormatDuration(longest))
+	}
+	for _, prog := range residentPrograms(r.WorkerStarts) {
+		n, mean, longest := startupSummary(r.WorkerStarts, prog)
+		p("  %-17s %d started, mean %s, longest %s (resident processes, not in task times)\n",
+			prog+" start-up", n, FormatDuration(mean), FormatDuration(longest))
 	}
 
 	if c := r.Critical; c.Tasks > 0 {
