@@ -156,14 +156,14 @@ type proc struct {
 
 // event is a line or the end of a worker, from its reader goroutine.
 type event struct {
-	p    *proc
-	res  *qcschema.AtomicResult
-	fail *qcschema.FailedOperation
-	perr error // protocol error, or with exit the Wait error
+	p      *proc
+	res    *qcschema.AtomicResult
+	fail   *qcschema.FailedOperation
+	perr   error // protocol error, or with exit the Wait error
 	cpu    time.Duration
 	starts []programStart // resident program start-ups (StartsKey)
 	exit   bool
-	at   time.Time
+	at     time.Time
 }
 
 type delayed struct {

@@ -28,6 +28,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/qcmb-go/qcmb/engine"
 	_ "github.com/qcmb-go/qcmb/engine/hf"
 	_ "github.com/qcmb-go/qcmb/engine/psi4"
 	_ "github.com/qcmb-go/qcmb/engine/qcengine"
@@ -42,6 +43,8 @@ const maxErrorMessage = 128 << 10
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := newRootCmd().ExecuteContext(ctx)
+	// Resident program processes (Psi4, QCEngine) end with the command, however it ended.
+	_ = engine.Close()
 	if err != nil && errors.Is(err, context.Canceled) {
 		if cause := context.Cause(ctx); cause != nil && cause != context.Canceled {
 			err = fmt.Errorf("%w (%v)", err, cause)

@@ -98,6 +98,7 @@ converge is an error; with -o its partial result (success false) is still writte
 	fl.StringVar(&f.store, "store", defaultStorePath(), "keep every finished single point in this result store; rerunning computes only what is missing")
 	fl.BoolVar(&f.noStore, "no-store", false, "keep no results: no store is read or written")
 	cmd.MarkFlagsMutuallyExclusive("store", "no-store")
+	fl.BoolVar(&f.noResident, "no-resident", false, "run Psi4 and QCEngine in a process per task instead of in processes each worker keeps between tasks")
 	addSlurmFlags(fl, &f.slurm)
 	return cmd
 }

@@ -31,6 +31,7 @@ type runFlags struct {
 	noCheck       bool
 	store         string
 	noStore       bool
+	noResident    bool
 	report        string
 	sampleSerial  int
 	slurm         slurmFlags
@@ -74,6 +75,7 @@ func addRunFlags(cmd *cobra.Command, f *runFlags, output string) {
 	fl.StringVar(&f.store, "store", defaultStorePath(), "keep every finished task in this result store; rerunning the same command computes only what is missing")
 	fl.BoolVar(&f.noStore, "no-store", false, "keep no results: no store is read or written")
 	cmd.MarkFlagsMutuallyExclusive("store", "no-store")
+	fl.BoolVar(&f.noResident, "no-resident", false, "run Psi4 and QCEngine in a process per task instead of in processes each worker keeps between tasks")
 	fl.StringVar(&f.report, "report", "", "write an HTML report with figures of the run's timing to this file")
 	fl.IntVar(&f.sampleSerial, "sample-serial", 0, "after the run, rerun this many tasks (spread over the n-body levels) serially and report speedup against the serial time they extrapolate to")
 	addSlurmFlags(fl, &f.slurm)
@@ -83,6 +85,7 @@ func addRunFlags(cmd *cobra.Command, f *runFlags, output string) {
 // errors rather than ignored.
 func newExecutor(f runFlags, opt executor.Options) (executor.Executor, int, error) {
 	opt.Timeout, opt.Retries, opt.Backoff = f.timeout, f.retries, 100*time.Millisecond
+	opt.NoResident = f.noResident
 	workers := f.workers
 	if f.changed == nil { // not from the command line: no flag was given
 		f.changed = func(string) bool { return false }
@@ -187,7 +190,7 @@ func runBatch(ctx context.Context, f runFlags, batch computer.Batch, stdout, std
 	rec := stats.NewRecorder()
 	opt := executor.Options{OnStart: bar.started, OnWorker: func(ev executor.WorkerEvent) {
 		if ev.Err == nil {
-			rec.AddWorker(stats.WorkerRecord{Worker: ev.Worker, Requested: ev.Requested, Ready: ev.Ready, Host: ev.Host})
+			rec.AddWorker(stats.WorkerRecord{Worker: ev.Worker, Program: ev.Program, Requested: ev.Requested, Ready: ev.Ready, Host: ev.Host})
 		}
 	}}
 	ex, workers, err := newExecutor(f, opt)
@@ -209,7 +212,7 @@ func runBatch(ctx context.Context, f runFlags, batch computer.Batch, stdout, std
 	}
 	if f.measureSerial {
 		start := time.Now()
-		serial := &computer.Computer{Executor: executor.NewSerial(executor.Options{Timeout: f.timeout}), SkipCheck: f.noCheck}
+		serial := &computer.Computer{Executor: executor.NewSerial(executor.Options{Timeout: f.timeout, NoResident: f.noResident}), SkipCheck: f.noCheck}
 		if err := run(ctx, serial); err != nil {
 			return fmt.Errorf("measured serial run: %w", err)
 		}
@@ -277,7 +280,7 @@ func sampleSerial(ctx context.Context, batch computer.Batch, rec *stats.Recorder
 	for k, i := range pick {
 		tasks[k] = batch.Tasks[i]
 	}
-	serial := executor.NewSerial(executor.Options{Timeout: f.timeout})
+	serial := executor.NewSerial(executor.Options{Timeout: f.timeout, NoResident: f.noResident})
 	err := serial.Execute(ctx, tasks, func(o executor.Outcome) {
 		if o.Err == nil {
 			rec.AddSerialSample(o.ID, o.End.Sub(o.Start))

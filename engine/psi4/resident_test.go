@@ -3,7 +3,7 @@ package psi4
 import (
 	"context"
 	"encoding/json"
-		"fmt"
+	"fmt"
 	"maps"
 	"os"
 	"os/exec"

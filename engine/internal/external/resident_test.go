@@ -65,7 +65,7 @@ type answer struct {
 	Pid     int    `json:"pid"` // the resident process
 	TaskPid int    `json:"task_pid"`
 	Cwd     string `json:"cwd"`
-	Dir string `json:"dir"`
+	Dir     string `json:"dir"`
 }
 
 // call runs one task of kind what and decodes the answer.
