@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/qcmb-go/qcmb/qcschema"
 )
 
 // fakePsi4 stands in for psi4: it answers --version, and otherwise starts a long-lived
@@ -197,5 +202,108 @@ func TestStoppedRunDoesNotTimeOut(t *testing.T) {
 				t.Fatalf("qcmb run failed after SIGSTOP/SIGCONT: %v\n%s", err, r.stderr.String())
 			}
 		})
+	}
+}
+
+// TestResidentRunLeavesNothing: a "qcmb run" through the real Psi4, whose resident
+// processes are computing, killed with SIGKILL (no chance to clean up), interrupted with
+// Ctrl-C or cut off by its time-out, leaves no process and no scratch directory, with the
+// pool executor (resident processes are children of qcmb) and the subprocess executor
+// (children of its workers).
+func TestResidentRunLeavesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Psi4 and kills runs")
+	}
+	if _, err := exec.LookPath("psi4"); err != nil {
+		t.Skip("psi4 not found on PATH: the resident Psi4 test needs it")
+	}
+	for _, tc := range []struct {
+		name   string
+		signal syscall.Signal // 0: none, the run ends by its time-out
+		args   []string
+	}{
+		{"sigkill/pool", syscall.SIGKILL, []string{"--executor", "pool"}},
+		{"sigkill/subprocess", syscall.SIGKILL, []string{"--executor", "subprocess"}},
+		{"sigint/pool", syscall.SIGINT, []string{"--executor", "pool"}},
+		{"timeout/pool", 0, []string{"--executor", "pool", "--timeout", "4s", "--retries", "0"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := startResidentRun(t, tc.args)
+			r.waitResident(t, 2)
+			time.Sleep(time.Second) // into the tasks
+			if tc.signal != 0 {
+				require.NoError(t, r.cmd.Process.Signal(tc.signal))
+			}
+			if err := r.wait(t); err == nil {
+				t.Fatalf("qcmb run succeeded; stderr:\n%s", r.stderr.String())
+			}
+			// What the killed run could not end itself ends on its own: give it a moment.
+			deadline := time.Now().Add(10 * time.Second)
+			for time.Now().Before(deadline) {
+				if left, _ := os.ReadDir(r.scratch); len(left) == 0 && len(markedProcesses(r.mark)) == 0 {
+					break
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			if left := markedProcesses(r.mark); len(left) > 0 {
+				t.Errorf("processes of the run left running:\n%s\nstderr:\n%s", strings.Join(left, "\n"), r.stderr.String())
+			}
+			if left, _ := os.ReadDir(r.scratch); len(left) > 0 {
+				t.Errorf("%d scratch entries left, first %s", len(left), left[0].Name())
+			}
+		})
+	}
+}
+
+// startResidentRun starts a "qcmb run" of the water dimer through Psi4 with a basis large
+// enough that its tasks take seconds.
+func startResidentRun(t *testing.T, args []string) *childRun {
+	t.Helper()
+	self, err := os.Executable()
+	require.NoError(t, err)
+	var in qcschema.ManyBodyInput
+	require.NoError(t, readJSON(newRootCmd(), dimerInput(t, "psi4"), &in))
+	spec := in.Specification.Specification["scf"]
+	spec.Model.Basis = "aug-cc-pvtz"
+	in.Specification.Specification["scf"] = spec
+	input := filepath.Join(t.TempDir(), "input.json")
+	data, err := json.Marshal(&in)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(input, data, 0o644))
+	r := &childRun{done: make(chan error, 1), scratch: t.TempDir(),
+		mark: runMark + "=" + strconv.FormatInt(time.Now().UnixNano(), 36)}
+	r.cmd = exec.Command(self, append([]string{"run", input, "--workers", "2", "--no-store"}, args...)...)
+	r.cmd.Env = append(os.Environ(), asMainEnv+"=1", r.mark, "TMPDIR="+r.scratch)
+	r.cmd.Stderr = &r.stderr
+	require.NoError(t, r.cmd.Start())
+	go func() { r.done <- r.cmd.Wait() }()
+	t.Cleanup(func() {
+		for _, p := range markedProcesses(r.mark) {
+			if pid, err := strconv.Atoi(strings.Fields(p)[0]); err == nil {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+	})
+	return r
+}
+
+// waitResident waits until n resident Psi4 processes run.
+func (r *childRun) waitResident(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		found := 0
+		for _, p := range markedProcesses(r.mark) {
+			if strings.Contains(p, "qcmb_driver.py") {
+				found++
+			}
+		}
+		if found >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d resident processes, want %d; stderr:\n%s", found, n, r.stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

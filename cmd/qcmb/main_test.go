@@ -16,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/qcmb-go/qcmb/engine"
 	"github.com/qcmb-go/qcmb/manybody"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -39,6 +40,7 @@ func TestMain(m *testing.M) {
 	os.Setenv("QCMB_STORE", filepath.Join(dir, "results.db"))
 	code := m.Run()
 	os.RemoveAll(dir)
+	_ = engine.Close() // the resident processes of in-process runs
 	if code == 0 {
 		if err := goleak.Find(); err != nil {
 			fmt.Fprintln(os.Stderr, "goleak:", err)

@@ -166,6 +166,9 @@ func interpreterOf(ctx context.Context, path string) (interpreter, error) {
 	if err != nil {
 		return interpreter{}, err
 	}
+	if !strings.HasPrefix(filepath.Base(python), "python") {
+		return interpreter{}, fmt.Errorf("%s runs with %s, not Python", path, python)
+	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	stdout, stderr, err := external.Run(ctx, path, []string{"--psiapi-path"}, "", nil)

@@ -36,6 +36,17 @@ type Program struct {
 	// Threads is QCEngine's ncores for inputs that name none (extras["nthreads"]). Zero
 	// means 1.
 	Threads int
+
+	// NoResident runs every input in a Python process of its own instead of in resident
+	// processes (see the package documentation).
+	NoResident bool
+	// MaxTasks is how many tasks a resident process runs before it is replaced (0:
+	// 1000); MaxRSS the resident memory in bytes above which one is replaced after a task
+	// (0: 2 GiB).
+	MaxTasks int
+	MaxRSS   int64
+
+	pool *external.Pool // resident processes, shared by copies; guarded by poolMu
 }
 
 // New returns a Program that always runs the QCEngine program name.
@@ -71,8 +82,11 @@ func (p *Program) Resolve(name string) (engine.Program, bool) {
 	name = strings.ToLower(name)
 	for _, k := range knownPrograms {
 		if k == name {
+			pool := p.residentPool() // shared with the resolved program
+			poolMu.Lock()
 			q := *p
-			q.Program = name
+			poolMu.Unlock()
+			q.Program, q.pool = name, pool
 			return &q, true
 		}
 	}
@@ -182,7 +196,33 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	fail := func(typ, format string, args ...any) (*qcschema.AtomicResult, error) {
+	t, err := p.prepare(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if !p.NoResident {
+		res, err := p.computeResident(ctx, in, t)
+		var se *external.StartError
+		if !errors.As(err, &se) {
+			return res, err
+		}
+		// No resident process: this task runs as without them.
+	}
+	return p.computePerTask(ctx, in, t)
+}
+
+// task is what Compute learns about an input before running it.
+type task struct {
+	program string // QCEngine's name of the program
+	threads int
+	python  string
+	doc     []byte // the input QCEngine reads
+}
+
+// prepare checks in, picks the program, thread count and interpreter and writes the input
+// document. Its errors are FailedOperations, or ctx's error.
+func (p *Program) prepare(ctx context.Context, in *qcschema.AtomicInput) (*task, error) {
+	fail := func(typ, format string, args ...any) (*task, error) {
 		return nil, qcschema.NewFailedOperation(in, typ, fmt.Sprintf(format, args...))
 	}
 	program := p.Program
@@ -214,13 +254,6 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 		}
 		return fail(qcschema.ErrorUnavailable, "qcengine: %v", err)
 	}
-
-	dir, err := external.ScratchDir(p.Scratch, "qcengine")
-	if err != nil {
-		return fail(qcschema.ErrorResource, "qcengine: scratch directory: %v", err)
-	}
-	defer os.RemoveAll(dir)
-
 	doc := *in
 	doc.SchemaName, doc.SchemaVersion = qcschema.SchemaInput, 1
 	doc.Molecule.FixCom, doc.Molecule.FixOrientation = true, true
@@ -237,15 +270,29 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 	if err != nil {
 		return fail(qcschema.ErrorInput, "qcengine: %v", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "input.json"), data, 0o644); err != nil {
+	return &task{program: program, threads: threads, python: py.python, doc: data}, nil
+}
+
+// computePerTask runs in in a process of its own: python -m qcengine run in a private
+// scratch directory.
+func (p *Program) computePerTask(ctx context.Context, in *qcschema.AtomicInput, t *task) (*qcschema.AtomicResult, error) {
+	fail := func(typ, format string, args ...any) (*qcschema.AtomicResult, error) {
+		return nil, qcschema.NewFailedOperation(in, typ, fmt.Sprintf(format, args...))
+	}
+	dir, err := external.ScratchDir(p.Scratch, "qcengine")
+	if err != nil {
+		return fail(qcschema.ErrorResource, "qcengine: scratch directory: %v", err)
+	}
+	defer os.RemoveAll(dir)
+	if err := os.WriteFile(filepath.Join(dir, "input.json"), t.doc, 0o644); err != nil {
 		return fail(qcschema.ErrorResource, "qcengine: %v", err)
 	}
-	config := fmt.Sprintf("qcmb:\n  hostname_pattern: \"*\"\n  ncores: %d\n  jobs_per_node: 1\n  scratch_directory: %s\n", threads, strconv.Quote(dir))
+	config := fmt.Sprintf("qcmb:\n  hostname_pattern: \"*\"\n  ncores: %d\n  jobs_per_node: 1\n  scratch_directory: %s\n", t.threads, strconv.Quote(dir))
 	if err := os.WriteFile(filepath.Join(dir, "qcengine.yaml"), []byte(config), 0o644); err != nil {
 		return fail(qcschema.ErrorResource, "qcengine: %v", err)
 	}
-	env := append(os.Environ(), "DQM_CONFIG_PATH="+dir, "TMPDIR="+dir, "OMP_NUM_THREADS="+strconv.Itoa(threads))
-	stdout, stderr, runErr := external.Run(ctx, py.python, []string{"-m", "qcengine", "run", program, "input.json"}, dir, env)
+	env := append(os.Environ(), "DQM_CONFIG_PATH="+dir, "TMPDIR="+dir, "OMP_NUM_THREADS="+strconv.Itoa(t.threads))
+	stdout, stderr, runErr := external.Run(ctx, t.python, []string{"-m", "qcengine", "run", t.program, "input.json"}, dir, env)
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("qcengine: %w", ctx.Err())
 	}
@@ -267,6 +314,11 @@ func decode(in *qcschema.AtomicInput, stdout, stderr []byte, runErr error) (*qcs
 		}
 		return nil, qcschema.NewFailedOperation(in, qcschema.ErrorUnknown, fmt.Sprintf("qcengine printed no result (exit: %v): %s", runErr, msg))
 	}
+	return decodeResult(in, line)
+}
+
+// decodeResult reads QCEngine's AtomicResult or FailedOperation JSON.
+func decodeResult(in *qcschema.AtomicInput, line []byte) (*qcschema.AtomicResult, error) {
 	var head struct {
 		Success bool                   `json:"success"`
 		Error   *qcschema.ComputeError `json:"error"`

@@ -43,6 +43,7 @@ func needQCEnginePsi4(t *testing.T) *Program {
 	if _, err := p.Find(context.Background()); err != nil {
 		t.Skip("qcengine with psi4 not found: " + err.Error())
 	}
+	t.Cleanup(func() { p.Close() })
 	return p
 }
 
@@ -52,6 +53,7 @@ func TestPsi4Bridge(t *testing.T) {
 	if _, err := direct.Find(context.Background()); err != nil {
 		t.Skip("psi4 not found on PATH: " + err.Error())
 	}
+	t.Cleanup(func() { direct.Close() })
 	tests := []struct {
 		driver qcschema.Driver
 	}{{qcschema.DriverEnergy}, {qcschema.DriverGradient}}

@@ -61,7 +61,7 @@ func startProcess(ctx context.Context, spec *Spec, gen int) (*process, error) {
 		return nil, fail(err, "")
 	}
 	driver := filepath.Join(root, "qcmb_driver.py")
-	source := driverCommon + "\n\n" + spec.Driver + "\n\n_serve(setup, handle)\n"
+	source := driverCommon + "\n\n" + spec.Driver + "\n\n_serve(setup, handle, globals().get(\"prepare\"))\n"
 	if err := os.WriteFile(driver, []byte(source), 0o600); err != nil {
 		removeAll(root)
 		return nil, fail(err, "")
