@@ -46,7 +46,7 @@ func (f fakeResident) Compute(ctx context.Context, in *qcschema.AtomicInput) (*q
 }
 
 func (f fakeResident) PerTask() engine.Program { return fakeResident{perTask: true} }
-func (fakeResident) Close() error             { return nil }
+func (fakeResident) Close() error              { return nil }
 
 func residentTasks(n int) []executor.Task {
 	tasks := make([]executor.Task, n)
