@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"syscall"
+	"time"
 )
 
 func setDeathSignal(attr *syscall.SysProcAttr) { attr.Pdeathsig = syscall.SIGKILL }
@@ -16,7 +17,7 @@ func setDeathSignal(attr *syscall.SysProcAttr) { attr.Pdeathsig = syscall.SIGKIL
 func killMarked(token string) {
 	mark := []byte("\x00" + TokenEnv + "=" + token + "\x00")
 	self := os.Getpid()
-	for range 10 {
+	for i := range 10 {
 		pids := markedProcesses(mark, self)
 		if len(pids) == 0 {
 			return
@@ -24,6 +25,8 @@ func killMarked(token string) {
 		for _, pid := range pids {
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 		}
+		// A killed process shows as running until the kernel has taken it down.
+		time.Sleep(time.Millisecond << i)
 	}
 }
 
