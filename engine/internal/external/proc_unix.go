@@ -3,8 +3,10 @@
 package external
 
 import (
+	"errors"
 	"os/exec"
 	"syscall"
+	"time"
 )
 
 // isolate starts the program in a process group of its own (and, on Linux, has it killed
@@ -21,4 +23,23 @@ func killTree(cmd *exec.Cmd, token string) {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}
 	killMarked(token)
+}
+
+// groupGoneWait bounds how long waitGroupGone waits.
+const groupGoneWait = 2 * time.Second
+
+// waitGroupGone waits, a little, until no process of the program's process group is left:
+// killed processes take a moment to be torn down (a large one longer), and whoever checks
+// for leftovers right after should find none.
+func waitGroupGone(cmd *exec.Cmd) {
+	if cmd.Process == nil {
+		return
+	}
+	deadline := time.Now().Add(groupGoneWait)
+	for d := time.Millisecond; time.Now().Before(deadline); d = min(2*d, 50*time.Millisecond) {
+		if err := syscall.Kill(-cmd.Process.Pid, 0); errors.Is(err, syscall.ESRCH) {
+			return
+		}
+		time.Sleep(d)
+	}
 }

@@ -219,6 +219,7 @@ func (proc *process) stop(ctx context.Context) {
 			engine.ReportProcessEnded(ctx, st.UserTime()+st.SystemTime())
 		}
 		killTree(proc.cmd, proc.token) // what it started after the first kill
+		waitGroupGone(proc.cmd)
 		proc.stdout.Close()
 		removeAll(proc.root)
 	})
