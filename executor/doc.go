@@ -15,6 +15,16 @@
 // Any other strategy (a cluster queue, a remote service, a cache in front of an executor)
 // is an Executor too; ExecutorFunc turns a function into one.
 //
+// # Streams
+//
+// A run whose next tasks depend on the results of the first (an adaptive many-body
+// expansion) streams them: it adds tasks to a Queue while the executor runs the others,
+// typically from its handle function, and closes the queue once it awaits no outcome.
+// Serial, Pool, Subprocess and Slurm are Streamers: a worker that becomes free takes the
+// next task at once (the largest Cost first, but for Serial), so no worker waits for a
+// batch to finish; Execute is the case of a queue that holds the whole batch, closed.
+// Stream runs a queue on any Executor, batch by batch on one without Stream of its own.
+//
 // # Outcomes and errors
 //
 // Execute calls its handle function once per finished task, never concurrently, in

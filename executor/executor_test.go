@@ -119,19 +119,10 @@ func executors() []executorCase {
 // once per task and never concurrently.
 func run(t *testing.T, ctx context.Context, ex executor.Executor, tasks []executor.Task) (map[int]executor.Outcome, error) {
 	t.Helper()
-	var busy atomic.Int32
-	got := map[int]executor.Outcome{}
+	log := newOutcomeLog(t)
 	err := ex.Execute(ctx, tasks, func(o executor.Outcome) {
-		if busy.Add(1) != 1 {
-			t.Errorf("handle called concurrently")
-		}
-		defer busy.Add(-1)
-		if _, dup := got[o.Index]; dup {
-			t.Errorf("task %d delivered twice", o.Index)
-		}
-		if o.Index < 0 || o.Index >= len(tasks) || o.ID != tasks[o.Index].ID {
-			t.Errorf("outcome index %d id %q does not match a task", o.Index, o.ID)
-		}
+		defer log.enter()()
+		log.check(o, tasks)
 		if (o.Err == nil) == (o.Result == nil) {
 			t.Errorf("task %s: want exactly one of Result and Err, got %v and %v", o.ID, o.Result, o.Err)
 		}
@@ -140,9 +131,41 @@ func run(t *testing.T, ctx context.Context, ex executor.Executor, tasks []execut
 		if (o.Attempts < 1 && !neverRun) || o.Start.Before(o.Queued) || o.End.Before(o.Start) {
 			t.Errorf("task %s: bad bookkeeping: attempts %d queued %v start %v end %v", o.ID, o.Attempts, o.Queued, o.Start, o.End)
 		}
-		got[o.Index] = o
 	})
-	return got, err
+	return log.got, err
+}
+
+// outcomeLog records the outcomes handed to a handle function, checking that it is never
+// called concurrently and that each outcome names a task once.
+type outcomeLog struct {
+	t    *testing.T
+	busy atomic.Int32
+	got  map[int]executor.Outcome
+}
+
+func newOutcomeLog(t *testing.T) *outcomeLog {
+	return &outcomeLog{t: t, got: map[int]executor.Outcome{}}
+}
+
+// enter marks a call of handle; the function it returns marks its end.
+func (l *outcomeLog) enter() func() {
+	if l.busy.Add(1) != 1 {
+		l.t.Errorf("handle called concurrently")
+	}
+	return func() { l.busy.Add(-1) }
+}
+
+// check records o, an outcome of one of tasks; ok is false when it matches none.
+func (l *outcomeLog) check(o executor.Outcome, tasks []executor.Task) (ok bool) {
+	if _, dup := l.got[o.Index]; dup {
+		l.t.Errorf("task %d delivered twice", o.Index)
+	}
+	if o.Index < 0 || o.Index >= len(tasks) || o.ID != tasks[o.Index].ID {
+		l.t.Errorf("outcome index %d id %q does not match a task", o.Index, o.ID)
+		return false
+	}
+	l.got[o.Index] = o
+	return true
 }
 
 func TestSameResultsBitwise(t *testing.T) {

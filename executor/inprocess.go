@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -96,22 +95,44 @@ func (s *Serial) Workers() int { return 1 }
 
 // Execute implements Executor.
 func (s *Serial) Execute(ctx context.Context, tasks []Task, handle func(Outcome)) error {
-	queued := time.Now()
+	return s.Stream(ctx, closedQueue(tasks), handle)
+}
+
+// Stream implements Streamer: the tasks run one at a time in the order they are added.
+func (s *Serial) Stream(ctx context.Context, q *Queue, handle func(Outcome)) error {
+	in := newIntake(q, false)
 	var failed []Outcome
-	for i := range tasks {
-		if ctx.Err() != nil {
-			return cancelled(ctx, len(tasks)-i, len(tasks))
+	for next := 0; ; next++ {
+		if next == len(in.tasks) && in.pull() == 0 {
+			if in.closed {
+				return batchResult(failed)
+			}
+			select {
+			case <-in.wait:
+				next--
+				continue
+			case <-ctx.Done():
+				return cancelled(ctx, 0, len(in.tasks))
+			}
 		}
-		out, ok := s.x.one(ctx, 0, i, &tasks[i], queued)
+		if ctx.Err() != nil {
+			return cancelled(ctx, len(in.tasks)-next, len(in.tasks))
+		}
+		out, ok := s.x.one(ctx, 0, next, &in.tasks[next], in.queued[next])
 		if !ok {
-			return cancelled(ctx, len(tasks)-i, len(tasks))
+			return cancelled(ctx, len(in.tasks)-next, len(in.tasks))
 		}
 		if out.Err != nil {
 			failed = append(failed, out)
 		}
 		handle(out)
 	}
-	return batchResult(failed)
+}
+
+// closedQueue is a closed queue of the tasks of a batch.
+func closedQueue(tasks []Task) *Queue {
+	q := &Queue{tasks: tasks, closed: true, changed: make(chan struct{})}
+	return q
 }
 
 // Pool runs tasks on a fixed number of goroutines, largest Cost first. The goroutines
@@ -137,24 +158,56 @@ func (p *Pool) Workers() int { return p.workers }
 
 // Execute implements Executor.
 func (p *Pool) Execute(ctx context.Context, tasks []Task, handle func(Outcome)) error {
-	queued := time.Now()
-	order := costOrder(tasks)
+	return p.Stream(ctx, closedQueue(tasks), handle)
+}
+
+// Stream implements Streamer: each goroutine takes the largest waiting task as it becomes
+// free, waiting for more while the queue is open.
+func (p *Pool) Stream(ctx context.Context, q *Queue, handle func(Outcome)) error {
+	workers := p.workers
+	if tasks, closed, _ := q.Since(0); closed {
+		workers = min(workers, len(tasks))
+	}
 	var (
-		next      atomic.Int64
+		in        = newIntake(q, true)
+		inMu      sync.Mutex // guards in
 		mu        sync.Mutex // serializes handle and guards failed, delivered
 		failed    []Outcome
 		delivered int
 		g         errgroup.Group
 	)
-	for w := range min(p.workers, len(tasks)) {
+	// take returns the next task to run, once there is one; ok is false when the queue is
+	// closed and drained, or ctx is done.
+	take := func() (i int, t *Task, queued time.Time, ok bool) {
+		inMu.Lock()
+		defer inMu.Unlock()
+		for ctx.Err() == nil {
+			in.pull()
+			if in.heap.len() > 0 {
+				i = in.heap.pop()
+				return i, &in.tasks[i], in.queued[i], true
+			}
+			if in.closed {
+				return 0, nil, time.Time{}, false
+			}
+			wait := in.wait
+			inMu.Unlock()
+			select {
+			case <-wait:
+			case <-ctx.Done():
+			}
+			inMu.Lock()
+		}
+		return 0, nil, time.Time{}, false
+	}
+	for w := range workers {
 		g.Go(func() error {
-			for ctx.Err() == nil {
-				k := int(next.Add(1) - 1)
-				if k >= len(order) {
+			for {
+				i, t, queued, ok := take()
+				if !ok {
 					return nil
 				}
-				i := order[k]
-				out, ok := p.x.one(ctx, w, i, &tasks[i], queued)
+				out, ok := p.x.one(ctx, w, i, t, queued)
 				if !ok {
 					return nil
 				}
@@ -166,31 +219,14 @@ func (p *Pool) Execute(ctx context.Context, tasks []Task, handle func(Outcome)) 
 				handle(out)
 				mu.Unlock()
 			}
-			return nil
 		})
 	}
 	_ = g.Wait()
-	if delivered < len(tasks) {
-		return cancelled(ctx, len(tasks)-delivered, len(tasks))
+	if total := q.Len(); delivered < total || (ctx.Err() != nil && !in.closed) {
+		return cancelled(ctx, total-delivered, total)
 	}
 	slices.SortFunc(failed, func(a, b Outcome) int { return cmp.Compare(a.Index, b.Index) })
 	return batchResult(failed)
-}
-
-// costOrder returns task indices by decreasing Cost, ties in batch order.
-func costOrder(tasks []Task) []int {
-	order := make([]int, len(tasks))
-	sorted := true
-	for i := range order {
-		order[i] = i
-		if i > 0 && tasks[i].Cost > tasks[i-1].Cost {
-			sorted = false
-		}
-	}
-	if !sorted {
-		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(tasks[b].Cost, tasks[a].Cost) })
-	}
-	return order
 }
 
 func batchResult(failed []Outcome) error {

@@ -193,6 +193,12 @@ func (s *Slurm) Execute(ctx context.Context, tasks []Task, handle func(Outcome))
 	return s.sub.Execute(ctx, tasks, handle)
 }
 
+// Stream implements Streamer, as Subprocess.Stream does: workers are submitted as tasks
+// arrive and take tasks added while others run.
+func (s *Slurm) Stream(ctx context.Context, q *Queue, handle func(Outcome)) error {
+	return s.sub.Stream(ctx, q, handle)
+}
+
 // Start submits the workers and keeps them across Execute calls until Close (see
 // Subprocess.Start); it does not wait for them to leave the queue.
 func (s *Slurm) Start(ctx context.Context) error { return s.sub.Start(ctx) }

@@ -93,14 +93,25 @@ func NewSubprocess(workers int, command []string, opt Options) *Subprocess {
 func (s *Subprocess) Workers() int { return s.workers }
 
 // Execute implements Executor. An empty command is an error of its own.
-func (s *Subprocess) Execute(ctx context.Context, tasks []Task, handle func(Outcome)) (err error) {
+func (s *Subprocess) Execute(ctx context.Context, tasks []Task, handle func(Outcome)) error {
+	return s.Stream(ctx, closedQueue(tasks), handle)
+}
+
+// Stream implements Streamer: tasks added while others run go to the workers as they
+// become free, largest Cost first; idle workers wait for more until the queue is closed.
+// Without Start, the workers are started as tasks arrive and stopped at the end.
+func (s *Subprocess) Stream(ctx context.Context, q *Queue, handle func(Outcome)) (err error) {
 	if len(s.command) == 0 {
 		return errors.New("executor: subprocess: empty worker command")
 	}
-	if len(tasks) == 0 {
-		return nil
+	workers := s.workers
+	if tasks, closed, _ := q.Since(0); closed {
+		if len(tasks) == 0 {
+			return nil
+		}
+		workers = min(workers, len(tasks))
 	}
-	c, ctx, release, err := s.acquire(ctx, len(tasks))
+	c, ctx, release, err := s.acquire(ctx, workers)
 	if err != nil {
 		return err
 	}
@@ -110,17 +121,13 @@ func (s *Subprocess) Execute(ctx context.Context, tasks []Task, handle func(Outc
 		}
 	}()
 	r := &subRun{
-		crew:      c,
-		s:         s,
-		ctx:       ctx,
-		tasks:     tasks,
-		handle:    handle,
-		queued:    time.Now(),
-		attempts:  make([]int, len(tasks)),
-		remaining: len(tasks),
-		order:     costOrder(tasks),
-		programs:  map[string][]byte{},
-		clock:     newRunClock(s.opt.Timeout),
+		crew:     c,
+		s:        s,
+		ctx:      ctx,
+		in:       newIntake(q, true),
+		handle:   handle,
+		programs: map[string][]byte{},
+		clock:    newRunClock(s.opt.Timeout),
 	}
 	return r.run()
 }
@@ -177,15 +184,13 @@ type subRun struct {
 	*crew
 	s      *Subprocess
 	ctx    context.Context
-	tasks  []Task
+	in     *intake // the stream's tasks; its heap holds those not sent yet
+	tasks  []Task  // in.tasks
 	handle func(Outcome)
-	queued time.Time
 
 	attempts  []int
-	remaining int // tasks not yet delivered
-	order     []int
-	pos       int   // next of order to send
-	front     []int // tasks to send before order[pos:] (requeued, retries)
+	remaining int   // tasks not yet delivered
+	front     []int // tasks to send before the heap's (requeued, retries)
 	delayed   []delayed
 	doa       int   // workers in a row that ended without answering anything
 	lastErr   error // why the last worker failed to start or died
@@ -202,12 +207,16 @@ func (r *subRun) run() error {
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	defer timer.Stop()
-	for r.remaining > 0 {
+	for {
+		r.pull()
+		if r.remaining == 0 && r.in.closed {
+			break
+		}
 		now := time.Now()
 		r.vnow = r.clock.now(now)
 		r.promote(now)
 		r.fill(now)
-		if r.remaining == 0 {
+		if r.remaining == 0 && r.in.closed {
 			break
 		}
 		var tc <-chan time.Time
@@ -218,6 +227,7 @@ func (r *subRun) run() error {
 		select {
 		case ev := <-r.events:
 			r.onEvent(ev)
+		case <-r.in.wait: // tasks added, or the queue closed
 		case <-tc:
 			now := time.Now()
 			r.vnow = r.clock.now(now)
@@ -239,8 +249,16 @@ func (r *subRun) run() error {
 	return batchResult(r.failed)
 }
 
+// pull takes the tasks added to the stream since the last pull.
+func (r *subRun) pull() {
+	n := r.in.pull()
+	r.tasks = r.in.tasks
+	r.attempts = append(r.attempts, make([]int, n)...)
+	r.remaining += n
+}
+
 // hasReady reports whether a task is waiting to be sent.
-func (r *subRun) hasReady() bool { return len(r.front) > 0 || r.pos < len(r.order) }
+func (r *subRun) hasReady() bool { return len(r.front) > 0 || r.in.heap.len() > 0 }
 
 func (r *subRun) nextReady() int {
 	if len(r.front) > 0 {
@@ -248,8 +266,7 @@ func (r *subRun) nextReady() int {
 		r.front = r.front[1:]
 		return i
 	}
-	r.pos++
-	return r.order[r.pos-1]
+	return r.in.heap.pop()
 }
 
 // promote moves retries whose back-off has passed to the front of the queue.
@@ -309,7 +326,7 @@ func (r *subRun) giveUp() {
 			err = &WorkerError{Worker: -1, Err: err}
 		}
 		now := time.Now()
-		r.deliver(Outcome{Index: i, ID: r.tasks[i].ID, Attempts: r.attempts[i], Queued: r.queued, Start: now, End: now,
+		r.deliver(Outcome{Index: i, ID: r.tasks[i].ID, Attempts: r.attempts[i], Queued: r.in.queued[i], Start: now, End: now,
 			Err: fmt.Errorf("not run: workers keep failing: %w", err)})
 	}
 }
@@ -366,7 +383,7 @@ func (r *subRun) send(p *proc, i int, now time.Time) {
 	line, err := appendLine(buf[:0], t.Payload, prog)
 	if err != nil {
 		r.attempts[i]++
-		r.deliver(Outcome{Index: i, ID: t.ID, Attempts: r.attempts[i], Worker: p.slot, Queued: r.queued, Start: now, End: now,
+		r.deliver(Outcome{Index: i, ID: t.ID, Attempts: r.attempts[i], Worker: p.slot, Queued: r.in.queued[i], Start: now, End: now,
 			Err: failure(t.Payload, qcschema.ErrorInput, "payload: "+err.Error())})
 		return
 	}
@@ -421,7 +438,7 @@ func (r *subRun) onEvent(ev event) {
 		begin = ev.at
 	}
 	out := Outcome{Index: i, ID: r.tasks[i].ID, Result: ev.res, Attempts: r.attempts[i], Worker: p.slot,
-		Queued: r.queued, Start: begin, End: ev.at, CPU: ev.cpu}
+		Queued: r.in.queued[i], Start: begin, End: ev.at, CPU: ev.cpu}
 	if ev.fail != nil {
 		ev.fail.InputData = inputData(r.tasks[i].Payload)
 		out.Err = ev.fail
@@ -466,7 +483,7 @@ func (r *subRun) crash(p *proc, ev event) {
 		head := p.inflight[0]
 		r.requeue(p.inflight[1:])
 		r.finish(Outcome{Index: head, ID: r.tasks[head].ID, Attempts: r.attempts[head], Worker: p.slot,
-			Queued: r.queued, Start: p.headStart, End: ev.at, Err: werr})
+			Queued: r.in.queued[head], Start: p.headStart, End: ev.at, Err: werr})
 	}
 }
 
@@ -497,7 +514,7 @@ func (r *subRun) onTimer(now time.Time) {
 				fo.Extras = map[string]any{"worker_stderr": tail}
 			}
 			r.finish(Outcome{Index: head, ID: r.tasks[head].ID, Attempts: r.attempts[head], Worker: p.slot,
-				Queued: r.queued, Start: p.headStart, End: now, Err: fo})
+				Queued: r.in.queued[head], Start: p.headStart, End: now, Err: fo})
 		}
 	}
 }

@@ -51,6 +51,10 @@ func TestWrapKeepsCapabilities(t *testing.T) {
 		require.NoError(t, cl.Close())
 		assert.Equal(t, 1, c.closed)
 	})
+	t.Run("Streamer", func(t *testing.T) {
+		_, ok := store.Wrap(noop, store.NewMemory()).(executor.Streamer)
+		assert.True(t, ok, "a wrapper streams, by batches when next cannot")
+	})
 	t.Run("none", func(t *testing.T) {
 		ex := store.Wrap(noop, store.NewMemory())
 		_, ok := ex.(executor.Starter)

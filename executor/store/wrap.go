@@ -8,6 +8,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -48,7 +49,8 @@ func newKeyer(opts []Option) *Keyer {
 // The returned executor keeps next's optional capabilities, as middleware must: it is an
 // executor.Starter exactly when next is one (Start and Close reach next, so workers are
 // kept across batches through the wrapper too), Close closes next when next is an
-// io.Closer, and Workers reports next's worker count.
+// io.Closer, and Workers reports next's worker count. It is an executor.Streamer whatever
+// next is: tasks added to a stream are looked up as they arrive (see the Stream method).
 func Wrap(next executor.Executor, s Store, opts ...Option) executor.Executor {
 	w := &wrapped{next: next, store: s, keyer: newKeyer(opts)}
 	if st, ok := next.(executor.Starter); ok {
@@ -112,35 +114,123 @@ func (w *wrapped) Execute(ctx context.Context, tasks []executor.Task, handle fun
 
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	var storeErr error
-	var failed []executor.Outcome
+	rec := &recorder{store: w.store, ctx: ctx, cancel: cancel, handle: handle}
 	err = w.next.Execute(runCtx, rest, func(o executor.Outcome) {
 		if o.Index < 0 || o.Index >= len(restIndex) {
 			handle(o) // not ours to interpret: hand it on as it came
 			return
 		}
 		o.Index = restIndex[o.Index]
-		if f := found[o.Index]; f.Keyed {
-			if err := w.store.Put(context.WithoutCancel(ctx), entryOf(f, tasks[o.Index], o)); err != nil && storeErr == nil {
-				storeErr = err
-				cancel(err)
-			}
-		}
-		if o.Err != nil || o.Result == nil {
-			failed = append(failed, o)
-		}
-		handle(o)
+		rec.record(o, found[o.Index], tasks[o.Index])
 	})
-	if storeErr != nil {
-		return fmt.Errorf("store: keeping results stopped the run: %w", storeErr)
+	return rec.result(err)
+}
+
+// recorder stores the outcomes of the tasks the wrapped executor runs and hands them on.
+type recorder struct {
+	store    Store
+	ctx      context.Context
+	cancel   context.CancelCauseFunc // stops the run when an outcome cannot be stored
+	handle   func(executor.Outcome)
+	storeErr error
+	failed   []executor.Outcome
+}
+
+// record stores outcome o of task t, renumbered in the caller's batch or stream, and hands
+// it on.
+func (r *recorder) record(o executor.Outcome, f Found, t executor.Task) {
+	if f.Keyed {
+		if err := r.store.Put(context.WithoutCancel(r.ctx), entryOf(f, t, o)); err != nil && r.storeErr == nil {
+			r.storeErr = err
+			r.cancel(err)
+		}
+	}
+	if o.Err != nil || o.Result == nil {
+		r.failed = append(r.failed, o)
+	}
+	r.handle(o)
+}
+
+// result is the error of the run given the wrapped executor's.
+func (r *recorder) result(err error) error {
+	if r.storeErr != nil {
+		return fmt.Errorf("store: keeping results stopped the run: %w", r.storeErr)
 	}
 	var be *executor.BatchError
 	if errors.As(err, &be) {
 		// next numbered its failures within the sub-batch; report them in this batch.
-		slices.SortFunc(failed, func(a, b executor.Outcome) int { return a.Index - b.Index })
-		return &executor.BatchError{Failed: failed}
+		slices.SortFunc(r.failed, func(a, b executor.Outcome) int { return a.Index - b.Index })
+		return &executor.BatchError{Failed: r.failed}
 	}
 	return err
+}
+
+// Stream implements executor.Streamer, whatever the wrapped executor: each task added to
+// q is looked up as it arrives, a stored success is handed on at once, and the others
+// stream to next (through executor.Stream, so batch by batch when next has no Stream of
+// its own), each outcome committed to the store before it is handed on.
+func (w *wrapped) Stream(ctx context.Context, q *executor.Queue, handle func(executor.Outcome)) error {
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var (
+		mu        sync.Mutex // serializes handle; guards the fields below and rec
+		tasks     []executor.Task
+		found     []Found
+		nextIndex []int // the index in q of each task given to next
+		inner     = executor.NewQueue()
+	)
+	rec := &recorder{store: w.store, ctx: ctx, cancel: cancel, handle: handle}
+	var g errgroup.Group
+	g.Go(func() error {
+		defer inner.Close()
+		for {
+			more, closed, changed := q.Since(len(tasks))
+			if len(more) > 0 {
+				f, err := lookup(runCtx, w.store, w.keyer, more)
+				if err != nil {
+					cancel(err)
+					return err
+				}
+				mu.Lock()
+				first := len(tasks)
+				tasks, found = append(tasks, more...), append(found, f...)
+				var rest []executor.Task
+				for i := range more {
+					if f[i].Result != nil {
+						handle(executor.Outcome{Index: first + i, ID: more[i].ID, Result: f[i].Result, Reused: true})
+						continue
+					}
+					rest = append(rest, more[i])
+					nextIndex = append(nextIndex, first+i)
+				}
+				mu.Unlock()
+				_ = inner.Add(rest...)
+				continue
+			}
+			if closed {
+				return nil
+			}
+			select {
+			case <-changed:
+			case <-runCtx.Done():
+				return nil
+			}
+		}
+	})
+	err := executor.Stream(runCtx, w.next, inner, func(o executor.Outcome) {
+		mu.Lock()
+		defer mu.Unlock()
+		if o.Index < 0 || o.Index >= len(nextIndex) {
+			handle(o) // not ours to interpret: hand it on as it came
+			return
+		}
+		o.Index = nextIndex[o.Index]
+		rec.record(o, found[o.Index], tasks[o.Index])
+	})
+	if ferr := g.Wait(); ferr != nil {
+		return ferr
+	}
+	return rec.result(err)
 }
 
 // Found is what a store holds for one task.
