@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+
+	"github.com/qcmb-go/qcmb/internal/jsontext"
 )
 
 var errNotObject = errors.New("payload is not a JSON object")
@@ -21,7 +23,7 @@ func appendLine(dst, payload, program []byte) ([]byte, error) {
 		}
 		payload = c.Bytes()
 	}
-	start := skipWS(payload, 0)
+	start := jsontext.SkipSpace(payload, 0)
 	if start >= len(payload) || payload[start] != '{' {
 		return dst, errNotObject
 	}
@@ -97,7 +99,7 @@ type keySpan struct {
 // ok is false if the object is malformed at its top level.
 func findKey(b []byte, start int, name string) (span keySpan, ok bool) {
 	span = keySpan{key: -1, empty: true}
-	i := skipWS(b, start+1)
+	i := jsontext.SkipSpace(b, start+1)
 	if i < len(b) && b[i] == '}' {
 		return span, true
 	}
@@ -107,30 +109,30 @@ func findKey(b []byte, start int, name string) (span keySpan, ok bool) {
 			return span, false
 		}
 		k := i
-		i = skipString(b, i)
-		if i < 0 {
+		var err error
+		if i, err = jsontext.StringEnd(b, i); err != nil {
 			return span, false
 		}
-		key := b[k+1 : i-1]
-		i = skipWS(b, i)
+		key := b[k:i]
+		i = jsontext.SkipSpace(b, i)
 		if i >= len(b) || b[i] != ':' {
 			return span, false
 		}
-		v := skipWS(b, i+1)
-		e := skipValue(b, v)
-		if e < 0 {
+		v := jsontext.SkipSpace(b, i+1)
+		e, err := jsontext.ValueEnd(b, v)
+		if err != nil || e == v {
 			return span, false
 		}
 		if keyIs(key, name) {
 			span.key, span.val, span.end = k, v, e
 		}
-		i = skipWS(b, e)
+		i = jsontext.SkipSpace(b, e)
 		if i >= len(b) {
 			return span, false
 		}
 		switch b[i] {
 		case ',':
-			i = skipWS(b, i+1)
+			i = jsontext.SkipSpace(b, i+1)
 		case '}':
 			return span, true
 		default:
@@ -139,92 +141,13 @@ func findKey(b []byte, start int, name string) (span keySpan, ok bool) {
 	}
 }
 
-// keyIs compares a raw JSON string body with name, decoding escapes if it has any.
+// keyIs compares a raw JSON string (quotes included) with name, decoding escapes if it
+// has any.
 func keyIs(raw []byte, name string) bool {
 	if bytes.IndexByte(raw, '\\') < 0 {
-		return string(raw) == name
+		return string(raw[1:len(raw)-1]) == name
 	}
-	var s string
-	quoted := make([]byte, 0, len(raw)+2)
-	quoted = append(append(append(quoted, '"'), raw...), '"')
-	return json.Unmarshal(quoted, &s) == nil && s == name
-}
-
-func skipWS(b []byte, i int) int {
-	for i < len(b) {
-		switch b[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-// skipString returns the offset after the string starting at b[i] == '"', or -1.
-func skipString(b []byte, i int) int {
-	i++
-	for {
-		j := bytes.IndexAny(b[i:], `"\`)
-		if j < 0 {
-			return -1
-		}
-		i += j
-		if b[i] == '"' {
-			return i + 1
-		}
-		i += 2 // a backslash and the character it escapes
-		if i > len(b) {
-			return -1
-		}
-	}
-}
-
-// skipValue returns the offset after the JSON value starting at b[i], or -1.
-func skipValue(b []byte, i int) int {
-	if i >= len(b) {
-		return -1
-	}
-	switch b[i] {
-	case '"':
-		return skipString(b, i)
-	case '{', '[':
-		depth := 0
-		for i < len(b) {
-			switch b[i] {
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			case '"':
-				i = skipString(b, i)
-				if i < 0 {
-					return -1
-				}
-				continue
-			}
-			i++
-		}
-		return -1
-	default:
-		j := i
-		for j < len(b) {
-			switch b[j] {
-			case ',', '}', ']', ' ', '\t', '\n', '\r':
-				if j == i {
-					return -1
-				}
-				return j
-			}
-			j++
-		}
-		if j == i {
-			return -1
-		}
-		return j
-	}
+	sc := jsontext.NewScanner(raw)
+	s, err := sc.Str()
+	return err == nil && s == name
 }

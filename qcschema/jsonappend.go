@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/qcmb-go/qcmb/internal/jsonnum"
+	"github.com/qcmb-go/qcmb/internal/jsontext"
 )
 
 // A many-body result carries the properties of every fragment calculation, thousands of
@@ -155,7 +156,7 @@ func (p *AtomicResultProperties) appendJSON(b []byte, indent bool, depth int) ([
 				continue
 			}
 			o.b = appendNewline(o.b, o.depth+1)
-			o.b = appendJSONString(o.b, k)
+			o.b = jsontext.AppendString(o.b, k, jsontext.EscapeHTML)
 			o.b = append(o.b, ':', ' ')
 			// The value is any JSON: an IndentWriter of its own lays it out at this depth.
 			iw := IndentWriter{out: o.b, depth: o.depth + 1}

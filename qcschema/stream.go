@@ -2,38 +2,20 @@ package qcschema
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"iter"
 	"runtime"
 	"slices"
 	"sync"
-	"unicode/utf8"
+
+	"github.com/qcmb-go/qcmb/internal/jsontext"
 )
 
 // componentPropertiesMarker is how MarshalJSON writes an empty component_properties
 // member. It can stand only once in a result: member names are unique, and inside JSON
 // strings its quotes would be escaped.
 var componentPropertiesMarker = []byte(`"component_properties":{}`)
-
-// appendJSONString appends s as encoding/json writes a string (HTML characters escaped).
-func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s) // a string always encodes
-			return append(b, q...)
-		}
-	}
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		if s[i] == '"' {
-			b = append(b, '\\')
-		}
-		b = append(b, s[i])
-	}
-	return append(b, '"')
-}
 
 // appendMember appends one member of the component_properties object: a comma unless
 // first, the label and its properties, compact or with indent in IndentWriter's layout.
@@ -44,7 +26,7 @@ func appendMember(b []byte, first, indent bool, label string, p *AtomicResultPro
 	if indent {
 		b = appendNewline(b, 2)
 	}
-	b = appendJSONString(b, label)
+	b = jsontext.AppendString(b, label, jsontext.EscapeHTML)
 	b = append(b, ':')
 	if indent {
 		b = append(b, ' ')

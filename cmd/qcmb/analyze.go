@@ -1,13 +1,15 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/qcmb-go/qcmb/internal/outfile"
+	"github.com/qcmb-go/qcmb/manybody/components"
 	"github.com/qcmb-go/qcmb/manybody/computer"
-	"github.com/qcmb-go/qcmb/qcschema"
 )
 
 func newAnalyzeCmd() *cobra.Command {
@@ -16,38 +18,44 @@ func newAnalyzeCmd() *cobra.Command {
 		Short: "Assemble the ManyBodyResult of INPUT.json from given fragment results",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if fi, err := os.Stat(args[1]); err == nil && fi.Mode().IsRegular() {
-				// The heap grows to about twice the components: give it huge pages.
-				hugePageHeap(2*fi.Size() + 16<<20)
-			}
 			return analyzeFiles(inputsOf(cmd), args[0], args[1], cmd.OutOrStdout())
 		},
 	}
 }
 
 // analyzeFiles writes to w the ManyBodyResult of the input in inputPath assembled from the
-// fragment results in componentsPath.
+// fragment results in componentsPath ("-" for standard input; a directory of AtomicResults).
 func analyzeFiles(read inputReader, inputPath, componentsPath string, w io.Writer) error {
 	in, err := readManyBodyInput(read, inputPath)
 	if err != nil {
 		return err
 	}
-	comps, err := readComponents(read, componentsPath)
+	p, err := computer.PreparePlan(in.v1)
 	if err != nil {
 		return err
 	}
-	res, err := analyzeComponents(in.v1, comps)
+	set, err := readComponents(read, componentsPath, p)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, in.result(res))
+	res, err := set.Assemble(p)
+	if err != nil {
+		return err
+	}
+	return outfile.WriteJSON(w, in.result(res))
 }
 
-// analyzeComponents assembles the ManyBodyResult of in from given fragment results.
-func analyzeComponents(in *qcschema.ManyBodyInput, comps *componentSet) (*qcschema.ManyBodyResult, error) {
-	p, err := computer.PreparePlan(in)
-	if err != nil {
-		return nil, err
+// readComponents reads the fragment results in path for the tasks of p, as read reads
+// input files.
+func readComponents(read inputReader, path string, p *computer.Prepared) (*components.Set, error) {
+	limit := components.MaxBytes(int64(read.limit))
+	if path == "-" {
+		set, err := components.Read(read.ctx, os.Stdin, p, limit)
+		if err != nil {
+			return nil, fmt.Errorf("-: %w", maxInputHint(err))
+		}
+		return set, nil
 	}
-	return comps.assemble(p)
+	set, err := components.ReadFile(read.ctx, path, p, limit)
+	return set, maxInputHint(err)
 }

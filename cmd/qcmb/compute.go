@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qcmb-go/qcmb/engine"
+	"github.com/qcmb-go/qcmb/internal/outfile"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -24,14 +25,14 @@ func newComputeCmd() *cobra.Command {
 			var failed *qcschema.FailedOperation
 			switch {
 			case errors.As(err, &failed):
-				if werr := writeJSON(cmd.OutOrStdout(), failed); werr != nil {
+				if werr := outfile.WriteJSON(cmd.OutOrStdout(), failed); werr != nil {
 					return werr
 				}
 				return errors.New(failed.Error())
 			case err != nil:
 				return err
 			}
-			return writeJSON(cmd.OutOrStdout(), res)
+			return outfile.WriteJSON(cmd.OutOrStdout(), res)
 		},
 	}
 	cmd.Flags().StringVar(&program, "program", "embedded", "program that runs the input (see qcmb engines)")

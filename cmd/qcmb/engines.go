@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qcmb-go/qcmb/engine"
+	"github.com/qcmb-go/qcmb/internal/outfile"
 )
 
 func newEnginesCmd() *cobra.Command {
@@ -19,7 +20,7 @@ func newEnginesCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			infos := engine.List(cmd.Context())
 			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), infos)
+				return outfile.WriteJSON(cmd.OutOrStdout(), infos)
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "PROGRAM\tAVAILABLE\tVERSION\tNOTE")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/qcmb-go/qcmb/internal/outfile"
 	"github.com/qcmb-go/qcmb/lattice"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/stats"
@@ -100,7 +101,7 @@ func runLattice(ctx context.Context, in *lattice.Input, f runFlags, out latticeO
 			len(plan.Nmers), len(plan.Tasks), plan.Program, plan.Planned, plan.Identical, plan.Congruent)
 	}
 	if in.TestOnly() {
-		if err := checkOutputPath("-o", out.path); err != nil {
+		if err := outfile.Check("-o", out.path); err != nil {
 			return err
 		}
 		return out.write(plan.Enumeration())
@@ -134,7 +135,7 @@ func (o latticeOutput) write(res *lattice.Result) error {
 	}
 	emit := func(w io.Writer) error {
 		if o.json {
-			return writeJSON(w, res)
+			return outfile.WriteJSON(w, res)
 		}
 		return res.WriteTable(w, o.unit)
 	}

@@ -393,44 +393,6 @@ func TestVersion(t *testing.T) {
 	require.Equal(t, computer.Version+"-devel, go1.26.8", formatVersion(info))
 }
 
-// TestAnalyzeListInBatches: a component list longer than a parsing batch gives, bitwise, the
-// result of the same components as a dictionary, and a bad entry past the first batch is
-// named by its index.
-func TestAnalyzeListInBatches(t *testing.T) {
-	dir := writeAnalyzeCase(t, 8, 3, qcschema.DriverGradient, "nocp", "vmfc")
-	input, list := filepath.Join(dir, "input.json"), filepath.Join(dir, "components.json")
-	var comps []map[string]any
-	require.NoError(t, readJSON(newRootCmd(), list, &comps))
-	require.Greater(t, len(comps), 300)
-	dict := map[string]any{}
-	for _, c := range comps {
-		real, basis := c["real"].([]any), c["basis"].([]any)
-		label := manybody.Task{MC: c["mc"].(string), Real: ints(real), Basis: ints(basis)}.Label()
-		dict[label] = map[string]any{"energy": c["energy"], "gradient": c["gradient"]}
-	}
-	dictPath := filepath.Join(dir, "dict.json")
-	require.NoError(t, os.WriteFile(dictPath, mustJSON(t, dict), 0o644))
-	fromList, err := execute(t, "analyze", input, list)
-	require.NoError(t, err)
-	fromDict, err := execute(t, "analyze", input, dictPath)
-	require.NoError(t, err)
-	require.Equal(t, fromDict, fromList)
-
-	comps[300]["gradient"] = "not numbers"
-	bad := filepath.Join(dir, "bad.json")
-	require.NoError(t, os.WriteFile(bad, mustJSON(t, comps), 0o644))
-	_, err = execute(t, "analyze", input, bad)
-	require.ErrorContains(t, err, "components[300]: gradient")
-}
-
-func ints(xs []any) []int {
-	out := make([]int, len(xs))
-	for i, x := range xs {
-		out[i] = int(x.(float64))
-	}
-	return out
-}
-
 // defaultInputs reads input files as a command does with the default --max-input.
 func defaultInputs() inputReader {
 	return inputReader{ctx: context.Background(), limit: defaultMaxInput}

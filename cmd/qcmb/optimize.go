@@ -9,6 +9,7 @@ import (
 
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/executor/store"
+	"github.com/qcmb-go/qcmb/internal/outfile"
 	"github.com/qcmb-go/qcmb/optimize"
 	"github.com/qcmb-go/qcmb/optimize/procedure"
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -37,7 +38,7 @@ converge is an error; with -o its partial result (success false) is still writte
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
-			if err := checkOutputPath("-o", f.output); err != nil {
+			if err := outfile.Check("-o", f.output); err != nil {
 				return err
 			}
 			f.changed = cmd.Flags().Changed
@@ -74,7 +75,7 @@ converge is an error; with -o its partial result (success false) is still writte
 			res, runErr := p.Run(cmd.Context(), in)
 			var perr *procedure.Error
 			if errors.As(runErr, &perr) && f.output != "" {
-				if err := writeFile(f.output, perr.Partial); err != nil {
+				if err := outfile.WriteFile(f.output, perr.Partial); err != nil {
 					return err
 				}
 			}
@@ -83,9 +84,9 @@ converge is an error; with -o its partial result (success false) is still writte
 			}
 			summarize(log, res)
 			if f.output != "" {
-				return writeFile(f.output, res)
+				return outfile.WriteFile(f.output, res)
 			}
-			return writeJSON(cmd.OutOrStdout(), res)
+			return outfile.WriteJSON(cmd.OutOrStdout(), res)
 		},
 	}
 	fl := cmd.Flags()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/qcmb-go/qcmb/internal/outfile"
 	"github.com/qcmb-go/qcmb/manybody"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -29,7 +30,7 @@ func newPlanCmd() *cobra.Command {
 				return err
 			}
 			if asJSON {
-				err = writeJSON(cmd.OutOrStdout(), planJSON(p))
+				err = outfile.WriteJSON(cmd.OutOrStdout(), planJSON(p))
 			} else {
 				err = writePlanText(cmd.OutOrStdout(), p)
 			}

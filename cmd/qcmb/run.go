@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qcmb-go/qcmb/executor"
-	"github.com/qcmb-go/qcmb/executor/store/sqlite"
+	"github.com/qcmb-go/qcmb/internal/outfile"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
 	"github.com/qcmb-go/qcmb/stats"
@@ -155,9 +155,9 @@ func runInput(ctx context.Context, in manyBodyInput, f runFlags, stdout, stderr 
 				return err
 			}
 			if f.output != "" {
-				return writeFile(f.output, in.result(res))
+				return outfile.WriteFile(f.output, in.result(res))
 			}
-			return writeJSON(stdout, in.result(res))
+			return outfile.WriteJSON(stdout, in.result(res))
 		})
 }
 
@@ -175,41 +175,26 @@ func runBatch(ctx context.Context, f runFlags, batch computer.Batch, stdout, std
 		f.changed = func(string) bool { return false }
 	}
 	for _, out := range []struct{ flag, path string }{{"-o", f.output}, {"--stats-json", f.statsJSON}, {"--report", f.report}} {
-		if err := checkOutputPath(out.flag, out.path); err != nil {
+		if err := outfile.Check(out.flag, out.path); err != nil {
 			return err
 		}
 	}
-	var results *sqlite.Store
+	comp := &computer.Computer{SkipCheck: f.noCheck}
 	if !f.noStore {
-		if results, err = openRunStore(ctx, f.store); err != nil {
+		results, err := openRunStore(ctx, f.store)
+		if err != nil {
 			return err
 		}
 		defer results.Close()
+		comp.Store = results
 	}
 	bar := newProgress(f, batch.Tasks, stderr)
 	rec := stats.NewRecorder()
-	opt := executor.Options{OnStart: bar.started, OnWorker: func(ev executor.WorkerEvent) {
-		if ev.Err == nil {
-			rec.AddWorker(stats.WorkerRecord{Worker: ev.Worker, Program: ev.Program, Requested: ev.Requested, Ready: ev.Ready, Host: ev.Host})
-		}
-	}}
-	ex, workers, err := newExecutor(f, opt)
+	ex, workers, stop, err := startExecutor(ctx, f, bar, rec)
 	if err != nil {
 		return err
 	}
-	// Workers (and Slurm jobs) are started before the serial measurement, so that their
-	// queue wait overlaps it, and stopped however the run ends: ctx is cancelled by SIGINT
-	// and SIGTERM, after which Close still cancels and waits for every job.
-	if s, ok := ex.(executor.Starter); ok {
-		if err := s.Start(ctx); err != nil {
-			return err
-		}
-		defer func() {
-			if cerr := s.Close(); cerr != nil {
-				err = errors.Join(err, cerr)
-			}
-		}()
-	}
+	defer func() { err = errors.Join(err, stop()) }()
 	if f.measureSerial {
 		start := time.Now()
 		serial := &computer.Computer{Executor: executor.NewSerial(executor.Options{Timeout: f.timeout, NoResident: f.noResident}), SkipCheck: f.noCheck}
@@ -218,10 +203,7 @@ func runBatch(ctx context.Context, f runFlags, batch computer.Batch, stdout, std
 		}
 		rec.SetMeasuredSerial(time.Since(start))
 	}
-	comp := &computer.Computer{Executor: ex, Stats: rec, SkipCheck: f.noCheck, Progress: bar.finished}
-	if results != nil {
-		comp.Store = results
-	}
+	comp.Executor, comp.Stats, comp.Progress = ex, rec, bar.finished
 	bar.begin(workers)
 	runErr := run(ctx, comp)
 	bar.close()
@@ -231,45 +213,69 @@ func runBatch(ctx context.Context, f runFlags, batch computer.Batch, stdout, std
 		}
 	}
 	report := rec.Report(workers)
-	if f.report != "" {
-		if err := writeHTMLReport(f.report, report); err != nil {
-			return err
-		}
-	}
-	if f.statsJSON != "" {
-		if err := writeFile(f.statsJSON, report); err != nil {
-			return err
-		}
+	if err := writeRunStats(f, report); err != nil {
+		return err
 	}
 	reportTo := stderr
 	if f.output != "" {
 		reportTo = stdout
 	}
 	if runErr != nil {
-		var re *computer.RunError
-		if errors.As(runErr, &re) {
-			fmt.Fprintf(reportTo, "%d tasks finished, %d failed\n", len(re.Completed), len(re.Failed))
-		}
-		_ = report.WriteText(reportTo)
-		storePath := f.store
-		if f.noStore {
-			storePath = ""
-		}
-		return withResumeHint(runErr, len(batch.Tasks), storePath)
+		return runFailed(runErr, f, len(batch.Tasks), report, reportTo)
 	}
 	return done(reportTo, report)
 }
 
-func writeFile(path string, v any) error {
-	fh, err := os.Create(path)
-	if err != nil {
-		return err
+// startExecutor builds the executor the flags name, reporting its workers to rec and its
+// tasks to bar, and starts its workers if it keeps them. Workers (and Slurm jobs) are
+// started before any serial measurement, so that their queue wait overlaps it; stop ends
+// them however the run ends (ctx is cancelled by SIGINT and SIGTERM, after which it still
+// cancels and waits for every job).
+func startExecutor(ctx context.Context, f runFlags, bar *progress, rec *stats.Recorder) (ex executor.Executor, workers int, stop func() error, err error) {
+	opt := executor.Options{OnStart: bar.started, OnWorker: func(ev executor.WorkerEvent) {
+		if ev.Err == nil {
+			rec.AddWorker(stats.WorkerRecord{Worker: ev.Worker, Program: ev.Program, Requested: ev.Requested, Ready: ev.Ready, Host: ev.Host})
+		}
+	}}
+	if ex, workers, err = newExecutor(f, opt); err != nil {
+		return nil, 0, nil, err
 	}
-	if err := writeJSON(fh, v); err != nil {
-		fh.Close()
-		return fmt.Errorf("%s: %w", path, err)
+	s, ok := ex.(executor.Starter)
+	if !ok {
+		return ex, workers, func() error { return nil }, nil
 	}
-	return fh.Close()
+	if err := s.Start(ctx); err != nil {
+		return nil, 0, nil, err
+	}
+	return ex, workers, s.Close, nil
+}
+
+// writeRunStats writes the HTML report and the statistics JSON the flags ask for.
+func writeRunStats(f runFlags, report *stats.Report) error {
+	if f.report != "" {
+		if err := writeHTMLReport(f.report, report); err != nil {
+			return err
+		}
+	}
+	if f.statsJSON != "" {
+		return outfile.WriteFile(f.statsJSON, report)
+	}
+	return nil
+}
+
+// runFailed reports a run that failed or was interrupted, and returns its error with what
+// was kept and how to resume.
+func runFailed(runErr error, f runFlags, tasks int, report *stats.Report, w io.Writer) error {
+	var re *computer.RunError
+	if errors.As(runErr, &re) {
+		fmt.Fprintf(w, "%d tasks finished, %d failed\n", len(re.Completed), len(re.Failed))
+	}
+	_ = report.WriteText(w)
+	storePath := f.store
+	if f.noStore {
+		storePath = ""
+	}
+	return withResumeHint(runErr, tasks, storePath)
 }
 
 // sampleSerial reruns a sample of the tasks serially, spread over the n-body levels, and

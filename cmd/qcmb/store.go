@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +15,8 @@ import (
 
 	"github.com/qcmb-go/qcmb/executor/store"
 	"github.com/qcmb-go/qcmb/executor/store/sqlite"
+	"github.com/qcmb-go/qcmb/internal/outfile"
+	"github.com/qcmb-go/qcmb/manybody/components"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 )
 
@@ -49,34 +50,6 @@ func openExistingStore(ctx context.Context, path string) (*sqlite.Store, error) 
 		return nil, fmt.Errorf("result store %s: %w", path, err)
 	}
 	return sqlite.Open(ctx, path)
-}
-
-// checkOutputPath makes sure that path (given with flag) can be written before any task
-// runs: an existing file must be writable (it is not truncated here), a new one creatable
-// (it is created and removed again).
-func checkOutputPath(flag, path string) error {
-	if path == "" {
-		return nil
-	}
-	info, err := os.Stat(path)
-	switch {
-	case err == nil && info.IsDir():
-		return fmt.Errorf("%s %s: is a directory", flag, path)
-	case err == nil:
-		fh, err := os.OpenFile(path, os.O_WRONLY, 0)
-		if err != nil {
-			return fmt.Errorf("%s: %w", flag, err)
-		}
-		return fh.Close()
-	case !errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%s: %w", flag, err)
-	}
-	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return fmt.Errorf("%s: %w", flag, err)
-	}
-	fh.Close()
-	return os.Remove(path)
 }
 
 // withResumeHint adds to the error of a run that failed or was interrupted what was
@@ -143,7 +116,7 @@ func newStoreCmd() *cobra.Command {
 				return err
 			}
 			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), st)
+				return outfile.WriteJSON(cmd.OutOrStdout(), st)
 			}
 			return st.writeText(cmd.OutOrStdout())
 		},
@@ -155,7 +128,7 @@ func newStoreCmd() *cobra.Command {
 		Short: "Write the finished components of INPUT.json in the form \"qcmb analyze\" reads",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutputPath("-o", output); err != nil {
+			if err := outfile.Check("-o", output); err != nil {
 				return err
 			}
 			comps, missing, err := exportComponents(cmd.Context(), inputsOf(cmd), path, args[0])
@@ -166,9 +139,9 @@ func newStoreCmd() *cobra.Command {
 				fmt.Fprintf(cmd.ErrOrStderr(), "%d of %d tasks have no result in %s yet\n", missing, missing+len(comps), path)
 			}
 			if output == "" {
-				return writeJSON(cmd.OutOrStdout(), comps)
+				return outfile.WriteJSON(cmd.OutOrStdout(), comps)
 			}
-			return writeFile(output, comps)
+			return outfile.WriteFile(output, comps)
 		},
 	}
 	export.Flags().StringVarP(&output, "output", "o", "", "write the components here instead of standard output")
@@ -295,12 +268,12 @@ func (r *storeReport) writeText(w io.Writer) error {
 
 // exportComponents returns the finished components of the input in plan order and the
 // number of tasks without a result.
-func exportComponents(ctx context.Context, read inputReader, path, inputPath string) ([]componentJSON, int, error) {
+func exportComponents(ctx context.Context, read inputReader, path, inputPath string) ([]components.Entry, int, error) {
 	p, found, _, err := lookupInput(ctx, read, path, inputPath)
 	if err != nil {
 		return nil, 0, err
 	}
-	comps := []componentJSON{}
+	comps := []components.Entry{}
 	missing := 0
 	for i, f := range found {
 		if f.Result == nil {
@@ -313,7 +286,7 @@ func exportComponents(ctx context.Context, read inputReader, path, inputPath str
 		}
 		t := p.Plan.Tasks[i]
 		e := c.Energy
-		comps = append(comps, componentJSON{MC: t.MC, Real: t.Real, Basis: t.Basis, Energy: &e, Gradient: c.Gradient, Hessian: c.Hessian})
+		comps = append(comps, components.Entry{MC: t.MC, Real: t.Real, Basis: t.Basis, Energy: &e, Gradient: c.Gradient, Hessian: c.Hessian})
 	}
 	return comps, missing, nil
 }

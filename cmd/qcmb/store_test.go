@@ -20,6 +20,7 @@ import (
 	"github.com/qcmb-go/qcmb/engine/hf"
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/executor/store"
+	"github.com/qcmb-go/qcmb/manybody/components"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
 	"github.com/qcmb-go/qcmb/stats"
@@ -240,7 +241,7 @@ func TestStoreExportFeedsAnalyze(t *testing.T) {
 	comps := filepath.Join(dir, "components.json")
 	_, err = execute(t, "store", "export", input, "--store", db, "-o", comps)
 	require.NoError(t, err)
-	var exported []componentJSON
+	var exported []components.Entry
 	require.NoError(t, readJSON(newRootCmd(), comps, &exported))
 	require.Len(t, exported, 5)
 

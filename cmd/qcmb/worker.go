@@ -8,10 +8,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qcmb-go/qcmb/executor"
+	"github.com/qcmb-go/qcmb/internal/infile"
 )
 
 func newWorkerCmd() *cobra.Command {
-	maxLine := byteSize(executor.DefaultMaxLine)
+	maxLine := infile.Size(executor.DefaultMaxLine)
 	cmd := &cobra.Command{
 		Use:   "worker",
 		Short: "Serve the NDJSON worker protocol: AtomicInput lines in, AtomicResult or FailedOperation lines out",

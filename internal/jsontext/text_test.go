@@ -1,8 +1,11 @@
 package jsontext
 
 import (
+	"encoding/json"
 	"math/rand"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // TestNextStructural: the fast scan finds the same structural byte as a byte-by-byte one,
@@ -65,5 +68,20 @@ func TestValueEnd(t *testing.T) {
 		if err != nil || end != c.end {
 			t.Errorf("%q: end %d, %v; want %d", c.in, end, err, c.end)
 		}
+	}
+}
+
+// TestNumberEnd: exactly the JSON numbers are read whole.
+func TestNumberEnd(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		ok   bool
+	}{
+		{"0", true}, {"-0", true}, {"12", true}, {"1.5", true}, {"-1.5e10", true}, {"1E+3", true}, {"0.0e-0", true},
+		{"", false}, {"-", false}, {"01", false}, {"1.", false}, {".5", false}, {"+1", false}, {"1e", false},
+		{"1e+", false}, {"1-2", false}, {"--1", false}, {"1.2.3", false},
+	} {
+		require.Equal(t, c.ok, NumberEnd([]byte(c.text), 0) == len(c.text), c.text)
+		require.Equal(t, json.Valid([]byte(c.text)), NumberEnd([]byte(c.text), 0) == len(c.text), "agrees with encoding/json: %q", c.text)
 	}
 }

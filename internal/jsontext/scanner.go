@@ -1,4 +1,4 @@
-package main
+package jsontext
 
 import (
 	"encoding/json"
@@ -6,37 +6,46 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/qcmb-go/qcmb/internal/jsonnum"
-	"github.com/qcmb-go/qcmb/internal/jsontext"
 )
 
-// scanner reads the JSON values of a component entry in one pass, straight into Go
-// values: numbers into float64 slices as they are met, with no tree of values built first.
-// Component files are nearly all numbers, so this is where qcmb analyze spends its time.
-// It accepts exactly JSON (RFC 8259); errors give the offset in the element.
-type scanner struct {
+// Scanner reads JSON values in one pass, straight into Go values: numbers into float64
+// slices as they are met (bit for bit as strconv.ParseFloat reads them), with no tree of
+// values built first. Component files are nearly all numbers, so this is where reading
+// them spends its time. It accepts exactly JSON (RFC 8259); errors give the offset in the
+// data. The zero Scanner reads nothing; NewScanner reads data from its start.
+type Scanner struct {
 	data []byte
 	i    int
 }
 
-func (s *scanner) errorf(format string, args ...any) error {
+// NewScanner returns a Scanner at the start of data.
+func NewScanner(data []byte) Scanner { return Scanner{data: data} }
+
+// Offset is the index of the next byte to read.
+func (s *Scanner) Offset() int { return s.i }
+
+func (s *Scanner) errorf(format string, args ...any) error {
 	return fmt.Errorf("offset %d: "+format, append([]any{s.i}, args...)...)
 }
 
-func (s *scanner) skipSpace() { s.i = jsontext.SkipSpace(s.data, s.i) }
+// SkipSpace passes over white space.
+func (s *Scanner) SkipSpace() { s.i = SkipSpace(s.data, s.i) }
 
-// peek is the next byte after space, 0 at the end.
-func (s *scanner) peek() byte {
-	s.skipSpace()
+// Peek is the next byte after space, 0 at the end.
+func (s *Scanner) Peek() byte {
+	s.SkipSpace()
 	if s.i >= len(s.data) {
 		return 0
 	}
 	return s.data[s.i]
 }
 
-func (s *scanner) expect(c byte) error {
-	if s.peek() != c {
+// Expect consumes c, the next byte after space, or fails.
+func (s *Scanner) Expect(c byte) error {
+	if s.Peek() != c {
 		if s.i >= len(s.data) {
 			return s.errorf("unexpected end of input, want '%c'", c)
 		}
@@ -46,9 +55,9 @@ func (s *scanner) expect(c byte) error {
 	return nil
 }
 
-// literal consumes word (null, true, false) if it comes next.
-func (s *scanner) literal(word string) bool {
-	s.skipSpace()
+// Literal consumes word (null, true, false) if it comes next.
+func (s *Scanner) Literal(word string) bool {
+	s.SkipSpace()
 	if len(s.data)-s.i >= len(word) && string(s.data[s.i:s.i+len(word)]) == word {
 		s.i += len(word)
 		return true
@@ -57,9 +66,9 @@ func (s *scanner) literal(word string) bool {
 }
 
 // rawString returns the bytes of the string that comes next, quotes excluded, and
-// whether it holds escapes (then decode it with str).
-func (s *scanner) rawString() (raw []byte, escaped bool, err error) {
-	if s.peek() != '"' {
+// whether it holds escapes (then decode it with Str).
+func (s *Scanner) rawString() (raw []byte, escaped bool, err error) {
+	if s.Peek() != '"' {
 		return nil, false, s.errorf("want a string")
 	}
 	start := s.i
@@ -79,40 +88,35 @@ func (s *scanner) rawString() (raw []byte, escaped bool, err error) {
 	return nil, false, s.errorf("unterminated string")
 }
 
-// str reads a string.
-func (s *scanner) str() (string, error) {
+// Str reads a string, which must be UTF-8.
+func (s *Scanner) Str() (string, error) {
 	start := s.i
 	raw, escaped, err := s.rawString()
-	if err != nil || !escaped {
-		return string(raw), err
+	if err != nil {
+		return "", err
+	}
+	if !escaped {
+		if !utf8.Valid(raw) {
+			return "", s.errorf("invalid UTF-8 in string")
+		}
+		return string(raw), nil
 	}
 	var out string
-	if err := json.Unmarshal(s.data[jsontext.SkipSpace(s.data, start):s.i], &out); err != nil {
+	if err := json.Unmarshal(s.data[SkipSpace(s.data, start):s.i], &out); err != nil {
 		return "", s.errorf("%v", err)
 	}
 	return out, nil
 }
 
-// members calls fn with the name of every member of the object that comes next; fn reads
+// Members calls fn with the name of every member of the object that comes next; fn reads
 // the value. A name given twice is an error.
-func (s *scanner) members(fn func(name string) error) error {
-	if err := s.expect('{'); err != nil {
-		return err
-	}
-	if s.peek() == '}' {
-		s.i++
-		return nil
-	}
+func (s *Scanner) Members(fn func(name string) error) error {
 	// Objects here have a handful of members, checked against a short list; a longer
 	// one (members passed over) moves to a map, so that no object costs quadratic time.
 	var seenNames [8]string
 	seen := seenNames[:0]
 	var seenSet map[string]bool
-	for {
-		name, err := s.str()
-		if err != nil {
-			return err
-		}
+	return s.Object(func(name string) error {
 		dup := seenSet[name]
 		for _, n := range seen {
 			dup = dup || n == name
@@ -128,13 +132,32 @@ func (s *scanner) members(fn func(name string) error) error {
 			}
 			seenSet[name] = true
 		}
-		if err := s.expect(':'); err != nil {
+		return fn(name)
+	})
+}
+
+// Object calls fn with the name of every member of the object that comes next, names
+// given twice included; fn reads the value.
+func (s *Scanner) Object(fn func(name string) error) error {
+	if err := s.Expect('{'); err != nil {
+		return err
+	}
+	if s.Peek() == '}' {
+		s.i++
+		return nil
+	}
+	for {
+		name, err := s.Str()
+		if err != nil {
+			return err
+		}
+		if err := s.Expect(':'); err != nil {
 			return err
 		}
 		if err := fn(name); err != nil {
 			return err
 		}
-		switch s.peek() {
+		switch s.Peek() {
 		case ',':
 			s.i++
 		case '}':
@@ -146,9 +169,12 @@ func (s *scanner) members(fn func(name string) error) error {
 	}
 }
 
-// number reads a number, which must be finite as a float64.
-func (s *scanner) number() (float64, error) {
-	s.skipSpace()
+// Since returns the data from index start to the next byte to read.
+func (s *Scanner) Since(start int) []byte { return s.data[start:s.i] }
+
+// Number reads a number, which must be finite as a float64.
+func (s *Scanner) Number() (float64, error) {
+	s.SkipSpace()
 	x, end, err := jsonnum.Parse(s.data, s.i)
 	switch {
 	case end < 0 && s.i >= len(s.data):
@@ -162,18 +188,30 @@ func (s *scanner) number() (float64, error) {
 	return x, nil
 }
 
+// RawNumber reads a number and returns its text, as it stands in the data.
+func (s *Scanner) RawNumber() ([]byte, error) {
+	s.SkipSpace()
+	end := NumberEnd(s.data, s.i)
+	if end < 0 {
+		return nil, s.errorf("want a number")
+	}
+	raw := s.data[s.i:end]
+	s.i = end
+	return raw, nil
+}
+
 // floats appends the numbers of the value that comes next, a number or an array of
 // numbers nested to any depth, in row-major order.
-func (s *scanner) floats(dst []float64, depth int) ([]float64, error) {
-	if s.peek() != '[' {
-		x, err := s.number()
+func (s *Scanner) floats(dst []float64, depth int) ([]float64, error) {
+	if s.Peek() != '[' {
+		x, err := s.Number()
 		return append(dst, x), err
 	}
 	if depth >= 8 {
 		return dst, s.errorf("arrays nested too deep")
 	}
 	s.i++
-	if s.peek() == ']' {
+	if s.Peek() == ']' {
 		s.i++
 		return dst, nil
 	}
@@ -183,16 +221,16 @@ func (s *scanner) floats(dst []float64, depth int) ([]float64, error) {
 			dst, err = s.floats(dst, depth+1)
 		} else {
 			var x float64
-			x, err = s.number()
+			x, err = s.Number()
 			dst = append(dst, x)
 		}
 		if err != nil {
 			return dst, err
 		}
-		switch s.peek() {
+		switch s.Peek() {
 		case ',':
 			s.i++
-			if s.peek() == 0 {
+			if s.Peek() == 0 {
 				return dst, s.errorf("unexpected end of input")
 			}
 		case ']':
@@ -204,13 +242,13 @@ func (s *scanner) floats(dst []float64, depth int) ([]float64, error) {
 	}
 }
 
-// floatArray reads a number array, nested or flat, as one flat slice of its length; null
+// FloatArray reads a number array, nested or flat, as one flat slice of its length; null
 // is nil.
-func (s *scanner) floatArray() ([]float64, error) {
-	if s.literal("null") {
+func (s *Scanner) FloatArray() ([]float64, error) {
+	if s.Literal("null") {
 		return nil, nil
 	}
-	if s.peek() != '[' {
+	if s.Peek() != '[' {
 		return nil, s.errorf("want a number array")
 	}
 	// The numbers go to a reused buffer and are copied out at their count: cheaper than
@@ -224,12 +262,12 @@ func (s *scanner) floatArray() ([]float64, error) {
 	return append(make([]float64, 0, len(*buf)), *buf...), nil
 }
 
-// scratchFloats holds buffers for floatArray.
+// scratchFloats holds buffers for FloatArray.
 var scratchFloats = sync.Pool{New: func() any { return new([]float64) }}
 
-// ints reads an array of integers.
-func (s *scanner) ints() ([]int, error) {
-	xs, err := s.floatArray()
+// Ints reads an array of integers.
+func (s *Scanner) Ints() ([]int, error) {
+	xs, err := s.FloatArray()
 	if err != nil {
 		return nil, err
 	}
@@ -246,29 +284,29 @@ func (s *scanner) ints() ([]int, error) {
 	return out, nil
 }
 
-// errNoValue marks a member that is null.
-var errNoValue = errors.New("null")
+// ErrNull is OptionalNumber's answer to null.
+var ErrNull = errors.New("null")
 
-// optionalNumber reads a number, or null as errNoValue.
-func (s *scanner) optionalNumber() (float64, error) {
-	if s.literal("null") {
-		return 0, errNoValue
+// OptionalNumber reads a number, or null as ErrNull.
+func (s *Scanner) OptionalNumber() (float64, error) {
+	if s.Literal("null") {
+		return 0, ErrNull
 	}
-	return s.number()
+	return s.Number()
 }
 
-// end checks that nothing but space follows.
-func (s *scanner) end() error {
-	if s.skipSpace(); s.i != len(s.data) {
+// End checks that nothing but space follows.
+func (s *Scanner) End() error {
+	if s.SkipSpace(); s.i != len(s.data) {
 		return s.errorf("data after the value")
 	}
 	return nil
 }
 
-// skipValue passes over the value that comes next, which must be valid JSON.
-func (s *scanner) skipValue() error {
-	s.skipSpace()
-	end, err := jsontext.ValueEnd(s.data, s.i)
+// SkipValue passes over the value that comes next, which must be valid JSON.
+func (s *Scanner) SkipValue() error {
+	s.SkipSpace()
+	end, err := ValueEnd(s.data, s.i)
 	if err != nil {
 		return s.errorf("%v", err)
 	}

@@ -1,6 +1,7 @@
-package main
+package components_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,7 +11,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/qcmb-go/qcmb/internal/outfile"
 	"github.com/qcmb-go/qcmb/manybody"
+	"github.com/qcmb-go/qcmb/manybody/components"
+	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -71,9 +75,11 @@ func writeAnalyzeCase(tb testing.TB, n, nbody int, driver qcschema.Driver, bsse 
 	return dir
 }
 
-// BenchmarkAnalyze is qcmb analyze, files to result, for water clusters: water-16 MBE-3
-// cp+nocp+vmfc gradient (4,992 tasks) and water-64 MBE-3 nocp gradient (43,744 tasks).
-// QCMB_ANALYZE_BENCH_DIR names another directory with input.json and components.json.
+// BenchmarkAnalyze is what qcmb analyze does, files to result: read and plan the input,
+// read the components (ReadFile), assemble and write the indented result, for water
+// clusters: water-16 MBE-3 cp+nocp+vmfc gradient (4,992 tasks) and water-64 MBE-3 nocp
+// gradient (43,744 tasks). QCMB_ANALYZE_BENCH_DIR names another directory with input.json
+// and components.json.
 func BenchmarkAnalyze(b *testing.B) {
 	cases := []struct {
 		name   string
@@ -105,10 +111,36 @@ func BenchmarkAnalyze(b *testing.B) {
 			b.SetBytes(fi.Size())
 			b.ResetTimer()
 			for b.Loop() {
-				if err := analyzeFiles(defaultInputs(), filepath.Join(dir, "input.json"), filepath.Join(dir, "components.json"), io.Discard); err != nil {
+				if err := analyze(filepath.Join(dir, "input.json"), filepath.Join(dir, "components.json"), io.Discard); err != nil {
 					b.Fatal(fmt.Errorf("analyze: %w", err))
 				}
 			}
 		})
 	}
+}
+
+// analyze writes to w the ManyBodyResult of the input in inputPath assembled from the
+// components in componentsPath, as qcmb analyze does.
+func analyze(inputPath, componentsPath string, w io.Writer) error {
+	data, err := os.ReadFile(inputPath)
+	if err != nil {
+		return err
+	}
+	in, _, err := qcschema.DecodeManyBodyInput(data)
+	if err != nil {
+		return err
+	}
+	p, err := computer.PreparePlan(in)
+	if err != nil {
+		return err
+	}
+	set, err := components.ReadFile(context.Background(), componentsPath, p)
+	if err != nil {
+		return err
+	}
+	res, err := set.Assemble(p)
+	if err != nil {
+		return err
+	}
+	return outfile.WriteJSON(w, res)
 }

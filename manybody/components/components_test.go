@@ -1,20 +1,15 @@
-package main
+package components
 
 import (
+	"context"
 	"encoding/json"
-	"errors"
 	"math"
-	"os"
-	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/qcmb-go/qcmb/qcschema"
 )
 
 // TestParseComponent: entries of a component list, the numbers read bit for bit as
@@ -122,48 +117,23 @@ func TestParseMembersReportsTheFirstError(t *testing.T) {
 		b.WriteString(`{"mc": "mp2", "real": [` + strconv.Itoa(i+1) + `], "basis": [` + strconv.Itoa(i+1) + `], "energy": ` + e + `}`)
 	}
 	b.WriteByte(']')
-	set := &componentSet{}
-	_, err := parseComponents(set, "list.json", []byte(b.String()))
+	ctx := context.Background()
+	var rd reader
+	err := rd.parse(ctx, "list.json", []byte(b.String()))
 	require.ErrorContains(t, err, "list.json: components[130]: energy")
 
 	fine := strings.ReplaceAll(b.String(), "bad", "-1")
-	set = &componentSet{}
-	_, err = parseComponents(set, "list.json", []byte(fine))
-	require.NoError(t, err)
-	require.Len(t, set.props, 1000)
-	assert.Equal(t, -999.0, *set.props[`["mp2", [1000], [1000]]`].ReturnEnergy)
+	rd = reader{}
+	require.NoError(t, rd.parse(ctx, "list.json", []byte(fine)))
+	require.Len(t, rd.props, 1000)
+	assert.Equal(t, -999.0, *rd.props[`["mp2", [1000], [1000]]`].ReturnEnergy)
 
-	_, err = parseComponents(&componentSet{}, "list.json", []byte(fine[:len(fine)-1]))
+	err = (&reader{}).parse(ctx, "list.json", []byte(fine[:len(fine)-1]))
 	require.ErrorContains(t, err, "unexpected end of input")
-}
 
-// TestMappedComponents: a component file large enough to be mapped reads as the same file
-// read into memory, and one that shrinks while mapped is an error, not a crash.
-func TestMappedComponents(t *testing.T) {
-	dir := writeAnalyzeCase(t, 14, 3, qcschema.DriverGradient, "nocp", "cp")
-	path := filepath.Join(dir, "components.json")
-	fi, err := os.Stat(path)
-	require.NoError(t, err)
-	require.Greater(t, fi.Size(), int64(mapThreshold), "the case must be large enough to map")
-
-	mapped, err := readComponents(defaultInputs(), path)
-	require.NoError(t, err)
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
-	read, err := parseComponents(&componentSet{}, path, data)
-	require.NoError(t, err)
-	require.Equal(t, read.props, mapped.props)
-
-	if runtime.GOOS != "linux" {
-		t.Skip("the fault test truncates a mapped file, as Linux allows")
-	}
-	data, release, err := defaultInputs().mapped(path)
-	require.NoError(t, err)
-	defer release()
-	require.NoError(t, os.Truncate(path, 0))
-	_, err = parseComponents(&componentSet{}, path, data)
-	require.Error(t, err)
-	assert.True(t, errors.Is(err, errFileChanged), "%v", err)
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	require.ErrorIs(t, (&reader{}).parse(cancelled, "list.json", []byte(fine)), context.Canceled)
 }
 
 // FuzzParseComponents: no input makes the component reader panic, and a component list or
@@ -174,8 +144,8 @@ func FuzzParseComponents(f *testing.F) {
 	f.Add([]byte(`{"["hf", [1], [1]]": {"return_energy": -1, "return_hessian": null, "calcinfo_natom": 1}}`))
 	f.Add([]byte(`[{"mc": "a\u00e9", "real": [1], "basis": [1], "energy": 0}, {"mc": "a", "real": [2], "basis": [2], "energy": -0.0}]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		set := &componentSet{byLabel: map[string]*qcschema.AtomicResult{}}
-		if _, err := parseComponents(set, "fuzz.json", data); err != nil || set.props == nil {
+		var set reader
+		if err := set.parse(context.Background(), "fuzz.json", data); err != nil || set.props == nil {
 			return
 		}
 		if !json.Valid(data) {
