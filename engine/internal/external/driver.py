@@ -20,6 +20,7 @@
 # time the task used. Input is only ever decoded as JSON data. At the end of its input the
 # driver removes its scratch root (argv[1]) and exits. Whatever the program prints goes to
 # standard error, never into the protocol.
+import importlib
 import json
 import os
 import shutil
@@ -77,7 +78,9 @@ def _start_reaper():
 
 
 def _in_child(parent, task, handle, w):
-    """Runs in the task's process: the answer goes to w, then the process ends at once."""
+    """Runs in the task's process: the modules it imported and its answer go to w, then the
+    process ends at once."""
+    before = set(sys.modules)
     try:
         if _prctl is not None:
             _prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: end with the driver
@@ -86,15 +89,19 @@ def _in_child(parent, task, handle, w):
         out = '{"reply":' + handle(task)
     except BaseException:
         out = '{"error":' + json.dumps(traceback.format_exc())
+    imported = sorted(m for m in set(sys.modules) - before if not m.startswith("_"))
     try:
         with os.fdopen(w, "wb") as f:
-            f.write(out.encode("utf-8"))
+            f.write((json.dumps(imported) + "\n" + out).encode("utf-8"))
     finally:
         os._exit(0)
 
 
 def _run(handle, task):
-    """Runs task in a forked process and returns the start of its answer."""
+    """Runs task in a forked process and returns the start of its answer. The modules the
+    task imported (libraries that programs load on first use, such as those Psi4 1.3
+    imports to compare molecules) are imported here, once, so that later tasks start with
+    them loaded; importing changes no program state that a task could see."""
     r, w = os.pipe()
     parent = os.getpid()
     pid = os.fork()
@@ -105,8 +112,14 @@ def _run(handle, task):
     with os.fdopen(r, "rb") as f:
         out = f.read().decode("utf-8")
     _, status = os.waitpid(pid, 0)
+    imported, _, out = out.partition("\n")
     if not out:
         raise LostTask("the task's process ended without answering (wait status %d)" % status)
+    for name in json.loads(imported):
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
     return out
 
 
