@@ -34,7 +34,7 @@ func (c *Core) nAtomBasis(basis []int) int {
 
 // checkTask validates a task against this Core.
 func (c *Core) checkTask(t Task) error {
-	if c.mcIndex(t.MC) < 0 {
+	if c.mcIndex(t.MC) < 0 && t.MC != c.Estimator() {
 		return fmt.Errorf("task %s: unknown model chemistry %q", t.Label(), qcschema.Excerpt(t.MC, qcschema.ExcerptLen))
 	}
 	if err := checkTaskSets(t.Real, t.Basis, c.nfr); err != nil {

@@ -125,6 +125,18 @@ type ScreeningSummary struct {
 	Energy *EnergyScreeningSummary `json:"energy,omitempty"`
 }
 
+// Clone returns a deep copy of s.
+func (s *ScreeningSummary) Clone() *ScreeningSummary {
+	out := *s
+	out.Levels = append([]ScreenedLevel(nil), s.Levels...)
+	if s.Energy != nil {
+		e := *s.Energy
+		e.Levels = append([]EnergyScreenedLevel(nil), s.Energy.Levels...)
+		out.Energy = &e
+	}
+	return &out
+}
+
 // ScreenedLevel is the outcome of screening at one n-body level. Distances are in bohr.
 type ScreenedLevel struct {
 	Level int `json:"level"`

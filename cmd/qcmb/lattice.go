@@ -107,7 +107,7 @@ func runLattice(ctx context.Context, in *lattice.Input, f runFlags, out latticeO
 		return out.write(plan.Enumeration())
 	}
 	var res *lattice.Result
-	return runBatch(ctx, f, plan.Batch(), out.stdout, out.stderr,
+	return runBatch(ctx, f, out.stdout, out.stderr,
 		func(ctx context.Context, comp *computer.Computer) (err error) {
 			res, err = plan.Run(ctx, comp)
 			return err

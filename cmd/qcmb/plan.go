@@ -63,6 +63,10 @@ type planDoc struct {
 	EffectiveBsseType []qcschema.BsseType       `json:"effective_bsse_type"`
 	Counts            map[string]map[string]int `json:"task_counts"`
 	NTasks            int                       `json:"ntasks"`
+	// Adaptive: energy screening decides as results arrive, so counts and tasks are an
+	// upper bound; Estimator names the model chemistry whose increments decide.
+	Adaptive  bool   `json:"adaptive,omitempty"`
+	Estimator string `json:"estimator,omitempty"`
 	// Screening: kept and dropped clusters per level (distances in bohr); only with the
 	// screening keyword.
 	Screening *manybody.ScreeningSummary `json:"screening,omitempty"`
@@ -76,6 +80,8 @@ func planJSON(p *computer.Prepared) planDoc {
 		EffectiveBsseType: p.Plan.EffectiveBsseType,
 		Counts:            map[string]map[string]int{},
 		NTasks:            len(p.Plan.Tasks),
+		Adaptive:          p.Plan.Adaptive,
+		Estimator:         p.Plan.Estimator,
 		Screening:         p.Plan.Screening,
 	}
 	for mc, byLevel := range p.Plan.Counts {
@@ -96,10 +102,18 @@ func planJSON(p *computer.Prepared) planDoc {
 }
 
 func writePlanText(w io.Writer, p *computer.Prepared) error {
-	fmt.Fprintf(w, "fragments: %d   max n-body: %d   bsse types: %v   tasks: %d\n\n",
-		p.Plan.NFragments, p.Plan.MaxNbody, p.Plan.EffectiveBsseType, len(p.Plan.Tasks))
+	ntasks := fmt.Sprint(len(p.Plan.Tasks))
+	if p.Plan.Adaptive {
+		ntasks = "at most " + ntasks + " (energy screening decides as results arrive)"
+	}
+	fmt.Fprintf(w, "fragments: %d   max n-body: %d   bsse types: %v   tasks: %s\n\n",
+		p.Plan.NFragments, p.Plan.MaxNbody, p.Plan.EffectiveBsseType, ntasks)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "model chemistry\tprogram\tmethod/basis\tn-body\ttasks\t")
+	tasks := "tasks"
+	if p.Plan.Adaptive {
+		tasks = "tasks, at most"
+	}
+	fmt.Fprintf(tw, "model chemistry\tprogram\tmethod/basis\tn-body\t%s\t\n", tasks)
 	mcs := make([]string, 0, len(p.Plan.Counts))
 	for mc := range p.Plan.Counts {
 		mcs = append(mcs, mc)
@@ -120,10 +134,42 @@ func writePlanText(w io.Writer, p *computer.Prepared) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if sc := p.Plan.Screening; sc != nil {
-		return writeScreeningText(w, sc)
+	sc := p.Plan.Screening
+	if sc == nil {
+		return nil
+	}
+	if sc.Metric != "" {
+		if err := writeScreeningText(w, sc); err != nil {
+			return err
+		}
+	}
+	if sc.Energy != nil {
+		return writeEnergyScreeningText(w, sc.Energy, p.Plan.Adaptive)
 	}
 	return nil
+}
+
+// writeEnergyScreeningText prints energy screening's threshold and upper bound per level
+// (and, after a run, the clusters kept and dropped).
+func writeEnergyScreeningText(w io.Writer, e *manybody.EnergyScreeningSummary, adaptive bool) error {
+	how := "the expansion's own increments decide"
+	if e.Estimator != "" {
+		how = fmt.Sprintf("the increments of %q decide", e.Estimator)
+	}
+	if !adaptive {
+		how = "no threshold above 0: the unscreened expansion"
+	}
+	fmt.Fprintf(w, "\nenergy screening (%s): clusters per level, at most\n", how)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "n-body\tthreshold/Eh\tthreshold/kcal/mol\tat most\t")
+	for _, l := range e.Levels {
+		th, kcal := "none", "-"
+		if l.Threshold != nil {
+			th, kcal = fmt.Sprintf("%.3g", *l.Threshold), fmt.Sprintf("%.3g", *l.Threshold*manybody.KcalMolPerHartree)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t\n", l.Level, th, kcal, l.Candidates)
+	}
+	return tw.Flush()
 }
 
 // writeScreeningText prints what distance screening kept and dropped per level, distances

@@ -33,13 +33,23 @@ type progress struct {
 	wg   sync.WaitGroup
 }
 
-// newProgress returns a progress bar for tasks on a terminal standard error, nil otherwise.
-func newProgress(f runFlags, tasks []executor.Task, stderr io.Writer) *progress {
+// newProgress returns a progress bar on a terminal standard error, nil otherwise; the run
+// tells it its tasks as it releases them (released).
+func newProgress(f runFlags, stderr io.Writer) *progress {
 	fh, ok := stderr.(*os.File)
 	if !f.progress || !ok || !term.IsTerminal(int(fh.Fd())) {
 		return nil
 	}
-	return &progress{out: stderr, est: newWorkEstimate(tasks), stop: make(chan struct{})}
+	return &progress{out: stderr, est: newWorkEstimate(nil), stop: make(chan struct{})}
+}
+
+// released is the Computer's Released callback: tasks added to the run, first the index
+// of the first, and the most tasks the run may have, exact once every decision is made.
+func (p *progress) released(first int, tasks []executor.Task, bound int, exact bool) {
+	if p == nil {
+		return
+	}
+	p.est.add(first, tasks, bound, exact)
 }
 
 // begin starts redrawing the bar.
@@ -121,11 +131,15 @@ func (p *progress) close() {
 
 // workEstimate tracks which tasks run and estimates the work left from the tasks'
 // estimated costs (executor.Task.Cost): the seconds per unit of cost are learned from the
-// tasks that finished, or, before any has, bounded from below by the tasks running.
+// tasks that finished, or, before any has, bounded from below by the tasks running. The
+// tasks of an adaptive expansion arrive as its decisions release them: until the last
+// decision, the number of tasks is an upper bound and the work left a lower one.
 type workEstimate struct {
 	mu      sync.Mutex
 	cost    []float64
 	total   float64
+	bound   int  // the most tasks the run may have
+	exact   bool // bound is the number of tasks
 	workers int
 	running map[int]time.Time
 	done    map[int]bool
@@ -135,16 +149,27 @@ type workEstimate struct {
 }
 
 func newWorkEstimate(tasks []executor.Task) *workEstimate {
-	e := &workEstimate{cost: make([]float64, len(tasks)), workers: 1,
-		running: map[int]time.Time{}, done: map[int]bool{}}
-	for i, t := range tasks {
-		e.cost[i] = t.Cost
-		if e.cost[i] <= 0 {
-			e.cost[i] = 1
-		}
-		e.total += e.cost[i]
-	}
+	e := &workEstimate{workers: 1, exact: true, running: map[int]time.Time{}, done: map[int]bool{}}
+	e.add(0, tasks, len(tasks), true)
 	return e
+}
+
+// add takes tasks released at index first, and the run's bound.
+func (e *workEstimate) add(first int, tasks []executor.Task, bound int, exact bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for len(e.cost) < first+len(tasks) {
+		e.cost = append(e.cost, 0)
+	}
+	for i, t := range tasks {
+		c := max(t.Cost, 0)
+		if c == 0 {
+			c = 1
+		}
+		e.total += c - e.cost[first+i]
+		e.cost[first+i] = c
+	}
+	e.bound, e.exact = max(bound, len(e.cost)), exact
 }
 
 func (e *workEstimate) setWorkers(n int) {
@@ -176,13 +201,18 @@ func (e *workEstimate) finish(i int, d time.Duration, now time.Time) {
 // progressState is what the bar shows.
 type progressState struct {
 	done, running, total int
+	bound                bool          // total is an upper bound: decisions are still to come
 	fraction             float64       // of the estimated work done, 0..1 (0 until a task finishes)
 	eta                  time.Duration // estimated time left; < 0 when unknown
 	atLeast              bool          // the ETA is a lower bound (no task has finished yet)
 }
 
 func (s progressState) String() string {
-	msg := fmt.Sprintf("%d/%d tasks done, %d running", s.done, s.total, s.running)
+	total := fmt.Sprint(s.total)
+	if s.bound {
+		total = "≤" + total // an upper bound until the last decision
+	}
+	msg := fmt.Sprintf("%d/%s tasks done, %d running", s.done, total, s.running)
 	switch {
 	case s.eta < 0:
 		return msg + ", ETA unknown"
@@ -203,7 +233,7 @@ func (s progressState) String() string {
 func (e *workEstimate) snapshot(now time.Time) progressState {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s := progressState{done: len(e.done), running: len(e.running), total: len(e.cost), eta: -1}
+	s := progressState{done: len(e.done), running: len(e.running), total: max(e.bound, len(e.cost)), bound: !e.exact, eta: -1}
 	var rate float64 // seconds per unit cost
 	if e.doneCost > 0 {
 		rate = e.doneTime.Seconds() / e.doneCost
@@ -231,7 +261,10 @@ func (e *workEstimate) snapshot(now time.Time) progressState {
 		}
 		left += rem
 	}
-	if !s.atLeast {
+	// Tasks not released yet are work not counted: while decisions are to come, the ETA
+	// is a lower bound and the fraction an upper one.
+	s.atLeast = s.atLeast || s.bound
+	if e.doneCost > 0 {
 		s.fraction = min(max(1-left/(e.total*rate), 0), 1)
 	}
 	s.eta = time.Duration(max(left/float64(max(e.workers, 1)), longest) * float64(time.Second))

@@ -104,10 +104,11 @@ func TestProgressNotOnPipes(t *testing.T) {
 	require.NoError(t, err)
 	defer r.Close()
 	defer w.Close()
-	assert.Nil(t, newProgress(runFlags{progress: true}, []executor.Task{{ID: "a"}}, w))
+	assert.Nil(t, newProgress(runFlags{progress: true}, w))
 	// A nil progress accepts every call.
 	var p *progress
 	p.begin(2)
+	p.released(0, []executor.Task{{ID: "a"}}, 1, true)
 	p.started(0)
 	p.finished(1, 1, executor.Outcome{})
 	p.close()
@@ -143,4 +144,20 @@ func TestWorkEstimate(t *testing.T) {
 	assert.InDelta(t, 0.8, s.fraction, 1e-9)
 	assert.Equal(t, 2*time.Second, s.eta)
 	assert.Equal(t, "1/4 tasks done, 1 running, ETA 2s", s.String())
+}
+
+// While an adaptive expansion's decisions are to come, the total is an upper bound and
+// says so, and the ETA counts only the tasks released: a lower bound.
+func TestWorkEstimateUpperBound(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	e := newWorkEstimate(nil)
+	e.add(0, []executor.Task{{Cost: 1}, {Cost: 1}}, 10, false)
+	e.start(0, t0)
+	e.finish(0, time.Second, t0.Add(time.Second))
+	s := e.snapshot(t0.Add(time.Second))
+	assert.Equal(t, "1/≤10 tasks done, 0 running, ETA ≥ 1s", s.String())
+	// The last decisions drop clusters: 3 tasks in all, the bound exact.
+	e.add(2, []executor.Task{{Cost: 1}}, 3, true)
+	s = e.snapshot(t0.Add(time.Second))
+	assert.Equal(t, "1/3 tasks done, 0 running, ETA 2s", s.String())
 }

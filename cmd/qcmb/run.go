@@ -142,7 +142,7 @@ func runInput(ctx context.Context, in manyBodyInput, f runFlags, stdout, stderr 
 		return err
 	}
 	var res *qcschema.ManyBodyResult
-	return runBatch(ctx, f, prep.Batch(), stdout, stderr,
+	return runBatch(ctx, f, stdout, stderr,
 		func(ctx context.Context, comp *computer.Computer) (err error) {
 			res, err = comp.Run(ctx, prep)
 			return err
@@ -163,12 +163,12 @@ func runInput(ctx context.Context, in manyBodyInput, f runFlags, stdout, stderr 
 
 // runBatch is what every command that runs fragment calculations shares: it checks the
 // output paths, opens the result store, builds and starts the executor the flags name,
-// runs run with a Computer that keeps results, statistics and the progress bar of batch
-// (and first on a serial Computer for --measure-serial), samples serial times, writes the
-// statistics and the report, and then calls done with where the text report goes (standard
-// error, or standard output when -o takes the result). A failed run prints what finished
-// and returns the error with how to resume.
-func runBatch(ctx context.Context, f runFlags, batch computer.Batch, stdout, stderr io.Writer,
+// runs run with a Computer that keeps results, statistics and the progress bar of the
+// tasks it releases (and first on a serial Computer for --measure-serial), samples serial
+// times, writes the statistics and the report, and then calls done with where the text
+// report goes (standard error, or standard output when -o takes the result). A failed run
+// prints what finished and returns the error with how to resume.
+func runBatch(ctx context.Context, f runFlags, stdout, stderr io.Writer,
 	run func(ctx context.Context, comp *computer.Computer) error,
 	done func(reportTo io.Writer, report *stats.Report) error) (err error) {
 	if f.changed == nil {
@@ -188,7 +188,7 @@ func runBatch(ctx context.Context, f runFlags, batch computer.Batch, stdout, std
 		defer results.Close()
 		comp.Store = results
 	}
-	bar := newProgress(f, batch.Tasks, stderr)
+	bar := newProgress(f, stderr)
 	rec := stats.NewRecorder()
 	ex, workers, stop, err := startExecutor(ctx, f, bar, rec)
 	if err != nil {
@@ -203,7 +203,13 @@ func runBatch(ctx context.Context, f runFlags, batch computer.Batch, stdout, std
 		}
 		rec.SetMeasuredSerial(time.Since(start))
 	}
+	var batch computer.Batch // the tasks the run released
 	comp.Executor, comp.Stats, comp.Progress = ex, rec, bar.finished
+	comp.Released = func(first int, added computer.Batch, bound int, exact bool) {
+		batch.Tasks = append(batch.Tasks, added.Tasks...)
+		batch.MC, batch.Level = append(batch.MC, added.MC...), append(batch.Level, added.Level...)
+		bar.released(first, added.Tasks, bound, exact)
+	}
 	bar.begin(workers)
 	runErr := run(ctx, comp)
 	bar.close()

@@ -13,9 +13,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/executor/store"
 	"github.com/qcmb-go/qcmb/executor/store/sqlite"
 	"github.com/qcmb-go/qcmb/internal/outfile"
+	"github.com/qcmb-go/qcmb/manybody"
 	"github.com/qcmb-go/qcmb/manybody/components"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 )
@@ -182,28 +184,28 @@ type storeReport struct {
 }
 
 // lookupInput plans the input at inputPath and finds what the store at path holds for
-// each of its tasks.
-func lookupInput(ctx context.Context, read inputReader, path, inputPath string) (*computer.Prepared, []store.Found, []runStatus, error) {
+// each of its tasks (of an adaptive expansion, those the stored results release).
+func lookupInput(ctx context.Context, read inputReader, path, inputPath string) (*computer.Prepared, []executor.Task, []store.Found, []runStatus, error) {
 	in, err := readManyBodyInput(read, inputPath)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	p, err := computer.Prepare(in.v1)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	s, err := openExistingStore(ctx, path)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	defer s.Close()
-	found, err := store.Lookup(ctx, s, p.Tasks)
+	tasks, found, err := p.Replay(ctx, s)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	all, err := s.Runs(ctx, p.InputHash())
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	runs := []runStatus{}
 	for _, r := range all {
@@ -213,18 +215,18 @@ func lookupInput(ctx context.Context, read inputReader, path, inputPath string) 
 		}
 		runs = append(runs, runStatus{r.ID, r.Start.UTC(), end, r.Status, r.Tasks, r.Reused, r.Computed, r.Failed})
 	}
-	return p, found, runs, nil
+	return p, tasks, found, runs, nil
 }
 
 func storeStatus(ctx context.Context, read inputReader, path, inputPath string) (*storeReport, error) {
-	p, found, runs, err := lookupInput(ctx, read, path, inputPath)
+	p, tasks, found, runs, err := lookupInput(ctx, read, path, inputPath)
 	if err != nil {
 		return nil, err
 	}
 	rep := &storeReport{Store: path, Input: inputPath, InputHash: p.InputHash(),
 		Counts: map[string]int{"done": 0, "failed": 0, "missing": 0}, Tasks: []taskStatus{}, Runs: runs}
 	for i, f := range found {
-		t := taskStatus{Label: p.Tasks[i].ID, Status: "missing", Program: p.Tasks[i].Program, Version: f.Version}
+		t := taskStatus{Label: tasks[i].ID, Status: "missing", Program: tasks[i].Program, Version: f.Version}
 		if f.Keyed {
 			t.Key = f.Key.String()
 		}
@@ -269,7 +271,7 @@ func (r *storeReport) writeText(w io.Writer) error {
 // exportComponents returns the finished components of the input in plan order and the
 // number of tasks without a result.
 func exportComponents(ctx context.Context, read inputReader, path, inputPath string) ([]components.Entry, int, error) {
-	p, found, _, err := lookupInput(ctx, read, path, inputPath)
+	p, tasks, found, _, err := lookupInput(ctx, read, path, inputPath)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -282,9 +284,12 @@ func exportComponents(ctx context.Context, read inputReader, path, inputPath str
 		}
 		c, err := computer.ComponentOf(p.Input.Specification.Driver, f.Result)
 		if err != nil {
-			return nil, 0, fmt.Errorf("task %s: %w", p.Tasks[i].ID, err)
+			return nil, 0, fmt.Errorf("task %s: %w", tasks[i].ID, err)
 		}
-		t := p.Plan.Tasks[i]
+		t, err := manybody.ParseLabel(tasks[i].ID)
+		if err != nil {
+			return nil, 0, err
+		}
 		e := c.Energy
 		comps = append(comps, components.Entry{MC: t.MC, Real: t.Real, Basis: t.Basis, Energy: &e, Gradient: c.Gradient, Hessian: c.Hessian})
 	}

@@ -106,6 +106,37 @@ func reference(t *testing.T, input string) []byte {
 	return data
 }
 
+// startUntilStored starts "qcmb args" in a child process and returns once the store db
+// holds n results for input: the child, the channel its exit arrives on, and its stderr.
+func startUntilStored(t *testing.T, args []string, input, db string, n int, timeout time.Duration) (*exec.Cmd, chan error, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), asMainEnv+"=1")
+	stderr := new(bytes.Buffer)
+	cmd.Stderr = stderr
+	require.NoError(t, cmd.Start())
+	deadline := time.Now().Add(timeout)
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	for {
+		rep, err := storeShow(t, input, db)
+		if err == nil && rep.Counts["done"] >= n {
+			return cmd, exited, stderr
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("the run ended (%v) before it was stopped; stderr:\n%s", err, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			<-exited
+			t.Fatalf("no results stored in time; stderr:\n%s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // A run killed with SIGKILL after some results are stored resumes: the rerun reuses
 // them, computes the rest and writes the result of an uninterrupted run, byte for byte.
 // SIGINT (Ctrl-C) ends a run the same way, with an exit status and a resume hint.
@@ -119,31 +150,7 @@ func TestRunResumesAfterKill(t *testing.T) {
 			statsPath := filepath.Join(dir, "stats.json")
 			args := []string{"run", input, "--executor", "serial", "--store", db, "-o", out, "--stats-json", statsPath}
 
-			cmd := exec.Command(os.Args[0], args...)
-			cmd.Env = append(os.Environ(), asMainEnv+"=1")
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			require.NoError(t, cmd.Start())
-			deadline := time.Now().Add(30 * time.Second)
-			exited := make(chan error, 1)
-			go func() { exited <- cmd.Wait() }()
-			for {
-				rep, err := storeShow(t, input, db)
-				if err == nil && rep.Counts["done"] >= 2 {
-					break
-				}
-				select {
-				case err := <-exited:
-					t.Fatalf("the run ended (%v) before it was stopped; stderr:\n%s", err, stderr.String())
-				default:
-				}
-				if time.Now().After(deadline) {
-					_ = cmd.Process.Kill()
-					<-exited
-					t.Fatalf("no results stored in time; stderr:\n%s", stderr.String())
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
+			cmd, exited, stderr := startUntilStored(t, args, input, db, 2, 30*time.Second)
 			require.NoError(t, cmd.Process.Signal(sig))
 			err := <-exited
 			var exit *exec.ExitError

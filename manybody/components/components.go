@@ -77,7 +77,8 @@ func (s *Set) Assemble(p *computer.Prepared) (*qcschema.ManyBodyResult, error) {
 // Read reads component results from r in any form but a directory (a component list or
 // dictionary, JSON lines of AtomicResults, or one AtomicResult) and matches them to the
 // tasks of p (computer.PreparePlan gives one without building task payloads). A task
-// without a result is an error naming it.
+// without a result is an error naming it; for an adaptive expansion, whose plan is an upper
+// bound, Set.Assemble names the tasks its decisions release without one.
 func Read(ctx context.Context, r io.Reader, p *computer.Prepared, opts ...Option) (*Set, error) {
 	data, err := infile.ReadAll(ctx, r, infile.Size(optionsOf(opts).maxBytes), 0)
 	if err != nil {
@@ -261,7 +262,12 @@ func (r *reader) addResult(where string, doc []byte) error {
 
 // match is the Set of results for the tasks of p, or an error naming the tasks without
 // one.
+//
+// The plan of an adaptive expansion (energy screening) is an upper bound: results may be
+// missing for the tasks its decisions never release, and Set.Assemble names any released
+// task without one.
 func (r *reader) match(p *computer.Prepared) (*Set, error) {
+	adaptive := p.Core.Adaptive()
 	if r.props != nil {
 		var missing []string
 		for _, t := range p.Plan.Tasks {
@@ -269,17 +275,20 @@ func (r *reader) match(p *computer.Prepared) (*Set, error) {
 				missing = append(missing, t.Label())
 			}
 		}
-		if err := missingError(missing); err != nil {
+		if err := missingError(missing); err != nil && !adaptive {
 			return nil, err
 		}
 		return &Set{Properties: r.props}, nil
 	}
 	results, err := r.resultsFor(p)
-	if err != nil {
+	if err != nil && !(adaptive && errors.Is(err, errMissing)) {
 		return nil, err
 	}
 	return &Set{Results: results}, nil
 }
+
+// errMissing is wrapped by the error naming tasks without a result.
+var errMissing = errors.New("no result")
 
 // missingError names the tasks without a result, the first five of them.
 func missingError(missing []string) error {
@@ -291,7 +300,7 @@ func missingError(missing []string) error {
 		more = fmt.Sprintf(" and %d more", len(missing)-5)
 		missing = missing[:5]
 	}
-	return fmt.Errorf("no result for task %s%s", strings.Join(missing, ", "), more)
+	return fmt.Errorf("%w for task %s%s", errMissing, strings.Join(missing, ", "), more)
 }
 
 // resultsFor returns an AtomicResult for every task of p, in plan order.

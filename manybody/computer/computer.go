@@ -8,7 +8,6 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/qcmb-go/qcmb/engine"
 	"github.com/qcmb-go/qcmb/executor"
@@ -39,8 +38,16 @@ type Computer struct {
 	// Stats, when set, records the timing of every task and the wall time of the run.
 	Stats *stats.Recorder
 	// Progress, when set, is called after each task finishes with the number done and
-	// the total. It is never called concurrently.
+	// the total. It is never called concurrently. With energy screening the total is an
+	// upper bound until every decision is made (see Released).
 	Progress func(done, total int, outcome executor.Outcome)
+	// Released, when set, hears of the tasks a run adds as it goes: all of them at once
+	// for a static plan, those of an adaptive expansion (energy screening) as its
+	// decisions release them. first is the index the first of them has in the run (that of
+	// Outcome.Index and executor.Options.OnStart), bound the most tasks the run may have,
+	// exact once every decision is made; it is also called when bound or exact change.
+	// It is never called concurrently with itself or Progress.
+	Released func(first int, added Batch, bound int, exact bool)
 	// SkipCheck skips asking the programs, before any task runs, whether they are
 	// available and can compute what is asked (Check): for executors whose workers run
 	// where this process cannot look, such as cluster nodes with programs the submitting
@@ -74,7 +81,9 @@ func (e *GhostError) Error() string {
 }
 
 // Prepared is a planned many-body calculation: the core, the plan and the serialized task
-// of every fragment calculation, ready for an Executor.
+// of every fragment calculation, ready for an Executor. With energy screening the plan is
+// an upper bound whose tasks are serialized as the expansion releases them (Tasks is nil;
+// see Task).
 type Prepared struct {
 	Input *qcschema.ManyBodyInput
 	Core  *manybody.Core
@@ -83,14 +92,23 @@ type Prepared struct {
 }
 
 // Prepare checks the input, plans it and builds the minimal AtomicInput payload of every
-// task. Nothing runs.
+// task (but those of an adaptive expansion, built as it releases them). Nothing runs.
 func Prepare(in *qcschema.ManyBodyInput) (*Prepared, error) {
 	p, err := PreparePlan(in)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.buildTasks(); err != nil {
+	if err := p.checkGhosts(); err != nil {
 		return nil, err
+	}
+	if p.Core.Adaptive() {
+		return p, nil
+	}
+	p.Tasks = make([]executor.Task, len(p.Plan.Tasks))
+	for i, t := range p.Plan.Tasks {
+		if p.Tasks[i], err = p.Task(t); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }
@@ -115,68 +133,66 @@ func PreparePlan(in *qcschema.ManyBodyInput) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, mc := range core.ModelChemistries() {
-		if _, ok := in.Specification.Specification[mc]; !ok {
+	for _, mc := range append(core.ModelChemistries(), core.Estimator()) {
+		if _, ok := in.Specification.Specification[mc]; !ok && mc != "" {
 			return nil, fmt.Errorf("manybody: specification.specification has no model chemistry %q", qcschema.Excerpt(mc, qcschema.ExcerptLen))
 		}
 	}
 	return &Prepared{Input: in, Core: core, Plan: core.Plan()}, nil
 }
 
-// buildTasks builds the serialized task of every fragment calculation of p.
-func (p *Prepared) buildTasks() error {
-	in, core, plan := p.Input, p.Core, p.Plan
-	driver := driverOf(in)
-	specs := in.Specification.Specification
-	tasks := make([]executor.Task, len(plan.Tasks))
-	ghostOK := map[string]bool{}
-	for i, t := range plan.Tasks {
+// checkGhosts refuses a plan with ghost atoms for a program that has no basis functions
+// on them; an unknown program is reported when its task runs, with the others.
+func (p *Prepared) checkGhosts() error {
+	specs := p.Input.Specification.Specification
+	checked := map[string]bool{}
+	for _, t := range p.Plan.Tasks {
+		if len(t.Basis) == len(t.Real) || checked[t.MC] {
+			continue
+		}
+		checked[t.MC] = true
 		spec := specs[t.MC] // PreparePlan checked every model chemistry has one
-		if len(t.Basis) > len(t.Real) {
-			ok, seen := ghostOK[t.MC]
-			if !seen {
-				// An unknown program is reported when its task runs, with the others.
-				prog, err := engine.Lookup(spec.Program)
-				ok = err != nil || engine.SupportsGhosts(prog)
-				ghostOK[t.MC] = ok
-			}
-			if !ok {
-				return &GhostError{MC: t.MC, Program: spec.Program, Task: t.Label()}
-			}
+		if prog, err := engine.Lookup(spec.Program); err == nil && !engine.SupportsGhosts(prog) {
+			return &GhostError{MC: t.MC, Program: spec.Program, Task: t.Label()}
 		}
-		sub, err := core.Molecule(t)
-		if err != nil {
-			return err
-		}
-		ai := qcschema.AtomicInput{
-			SchemaName:    qcschema.SchemaInput,
-			SchemaVersion: 1,
-			ID:            t.Label(),
-			Molecule:      *sub,
-			Driver:        driver,
-			Model:         spec.Model,
-			Keywords:      spec.Keywords,
-			Protocols:     spec.Protocols,
-			// The specification's extras travel with every task, as in QCManyBody (the
-			// qcengine program reads its program name there); the executor adds the
-			// program key its workers dispatch on.
-			Extras: spec.Extras,
-		}
-		if ai.Keywords == nil {
-			ai.Keywords = map[string]any{}
-		}
-		if ai.Protocols == nil {
-			ai.Protocols = map[string]any{}
-		}
-		payload, err := json.Marshal(&ai)
-		if err != nil {
-			return fmt.Errorf("manybody: task %s: encoding input: %w", t.Label(), err)
-		}
-		tasks[i] = executor.Task{ID: t.Label(), Program: spec.Program, Payload: payload, Cost: taskCost(sub),
-			Threads: threadsOf(spec)}
 	}
-	p.Tasks = tasks
 	return nil
+}
+
+// Task builds the serialized fragment calculation of a task of p's plan: the minimal
+// AtomicInput of its molecule with the specification of its model chemistry.
+func (p *Prepared) Task(t manybody.Task) (executor.Task, error) {
+	spec := p.Input.Specification.Specification[t.MC]
+	sub, err := p.Core.Molecule(t)
+	if err != nil {
+		return executor.Task{}, err
+	}
+	ai := qcschema.AtomicInput{
+		SchemaName:    qcschema.SchemaInput,
+		SchemaVersion: 1,
+		ID:            t.Label(),
+		Molecule:      *sub,
+		Driver:        driverOf(p.Input),
+		Model:         spec.Model,
+		Keywords:      spec.Keywords,
+		Protocols:     spec.Protocols,
+		// The specification's extras travel with every task, as in QCManyBody (the
+		// qcengine program reads its program name there); the executor adds the
+		// program key its workers dispatch on.
+		Extras: spec.Extras,
+	}
+	if ai.Keywords == nil {
+		ai.Keywords = map[string]any{}
+	}
+	if ai.Protocols == nil {
+		ai.Protocols = map[string]any{}
+	}
+	payload, err := json.Marshal(&ai)
+	if err != nil {
+		return executor.Task{}, fmt.Errorf("manybody: task %s: encoding input: %w", t.Label(), err)
+	}
+	return executor.Task{ID: t.Label(), Program: spec.Program, Payload: payload, Cost: taskCost(sub),
+		Threads: threadsOf(spec)}, nil
 }
 
 // driverOf is the input's driver, energy when unset.
@@ -230,6 +246,9 @@ func (c *Computer) Run(ctx context.Context, p *Prepared) (*qcschema.ManyBodyResu
 			return nil, err
 		}
 	}
+	if p.Core.Adaptive() {
+		return c.runExpansion(ctx, p)
+	}
 	results, err := c.Execute(ctx, p.Batch())
 	if err != nil {
 		return nil, err
@@ -262,81 +281,7 @@ func (p *Prepared) Batch() Batch {
 // task order. When tasks fail, the error is a *RunError that keeps every finished result.
 // It checks no programs: Run does, for a whole calculation.
 func (c *Computer) Execute(ctx context.Context, b Batch) ([]*qcschema.AtomicResult, error) {
-	ex := c.Executor
-	if ex == nil {
-		ex = executor.NewSerial(executor.Options{})
-	}
-	n := len(b.Tasks)
-	var run *store.Run
-	if c.Store != nil {
-		ex = store.Wrap(ex, c.Store)
-		run = &store.Run{InputHash: b.InputHash, Start: time.Now(), Status: store.RunRunning, Tasks: n}
-		if err := c.Store.RecordRun(ctx, run); err != nil {
-			return nil, err
-		}
-	}
-	results := make([]*qcschema.AtomicResult, n)
-	var failed []executor.Outcome
-	done, reused := 0, 0
-	if c.Stats != nil {
-		c.Stats.Begin()
-	}
-	execErr := ex.Execute(ctx, b.Tasks, func(o executor.Outcome) {
-		done++
-		if o.Index >= 0 && o.Index < n {
-			if o.Err == nil && o.Result != nil {
-				results[o.Index] = o.Result
-				if o.Reused {
-					reused++
-				}
-			} else {
-				failed = append(failed, o)
-			}
-			if c.Stats != nil {
-				rec := stats.TaskRecord{Label: o.ID, MC: b.MC[o.Index], Level: b.Level[o.Index], Worker: o.Worker,
-					Queued: o.Queued, Start: o.Start, End: o.End, Attempts: o.Attempts, Reused: o.Reused,
-					Threads: b.Tasks[o.Index].Threads, CPU: o.CPU}
-				if o.Err != nil {
-					rec.Error = o.Err.Error()
-				}
-				c.Stats.Add(rec)
-			}
-		}
-		if c.Progress != nil {
-			c.Progress(done, n, o)
-		}
-	})
-	if c.Stats != nil {
-		c.Stats.End()
-	}
-	if run != nil {
-		run.End, run.Reused, run.Failed = time.Now(), reused, len(failed)
-		run.Computed = done - reused - len(failed)
-		switch {
-		case execErr == nil && len(failed) == 0:
-			run.Status = store.RunSucceeded
-		case errors.Is(execErr, context.Canceled) || errors.Is(execErr, context.DeadlineExceeded):
-			run.Status = store.RunInterrupted
-		default:
-			run.Status = store.RunFailed
-		}
-		if err := c.Store.RecordRun(context.WithoutCancel(ctx), run); err != nil {
-			execErr = errors.Join(execErr, err)
-		}
-	}
-	if execErr != nil || len(failed) > 0 {
-		completed := make(map[string]*qcschema.AtomicResult, n)
-		for i, r := range results {
-			if r != nil {
-				completed[b.Tasks[i].ID] = r
-			}
-		}
-		if execErr == nil {
-			execErr = fmt.Errorf("%d tasks failed", len(failed))
-		}
-		return nil, &RunError{Failed: failed, Completed: completed, Err: execErr}
-	}
-	return results, nil
+	return c.stream(ctx, batchSource{b}, b.InputHash)
 }
 
 // inputHash identifies an input in the runs a Store records: the SHA-256 of its JSON.
@@ -353,9 +298,20 @@ func inputHash(in *qcschema.ManyBodyInput) string {
 func (p *Prepared) InputHash() string { return inputHash(p.Input) }
 
 // Assemble turns the results of every task of p (in plan order) into the ManyBodyResult.
+// For an adaptive expansion (energy screening) the plan is an upper bound: the expansion
+// runs with these results, and only the tasks its decisions release need one.
 func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBodyResult, error) {
 	if len(results) != len(p.Plan.Tasks) {
 		return nil, fmt.Errorf("manybody: %d results for %d tasks", len(results), len(p.Plan.Tasks))
+	}
+	if p.Core.Adaptive() {
+		byLabel := make(map[string]*qcschema.AtomicResult, len(results))
+		for i, r := range results {
+			if r != nil {
+				byLabel[p.Plan.Tasks[i].Label()] = r
+			}
+		}
+		return replayExpansion(p, byLabel)
 	}
 	components := make(map[string]manybody.Component, len(results))
 	props := make(map[string]qcschema.AtomicResultProperties, len(results))
@@ -388,6 +344,13 @@ func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBody
 // the result. It keeps props as the result's ComponentProperties when it holds nothing
 // else, so the caller must not change the map afterwards.
 func AssembleProperties(p *Prepared, props map[string]qcschema.AtomicResultProperties) (*qcschema.ManyBodyResult, error) {
+	if p.Core.Adaptive() {
+		results := make(map[string]*qcschema.AtomicResult, len(props))
+		for label, pr := range props {
+			results[label] = &qcschema.AtomicResult{Properties: pr}
+		}
+		return replayExpansion(p, results)
+	}
 	components := make(map[string]manybody.Component, len(p.Plan.Tasks))
 	for _, t := range p.Plan.Tasks {
 		label := t.Label()
@@ -418,6 +381,12 @@ func assemble(p *Prepared, components map[string]manybody.Component, props map[s
 	if err != nil {
 		return nil, err
 	}
+	return newResult(p, an, p.Plan.Screening, props, kept), nil
+}
+
+// newResult is the ManyBodyResult of p's analysis, with props as its component
+// properties, kept, if not nil, as its component results, and screening in its extras.
+func newResult(p *Prepared, an *manybody.Analysis, screening *manybody.ScreeningSummary, props map[string]qcschema.AtomicResultProperties, kept map[string]qcschema.AtomicResult) *qcschema.ManyBodyResult {
 	out := &qcschema.ManyBodyResult{
 		SchemaName:          qcschema.SchemaManyBodyResult,
 		SchemaVersion:       1,
@@ -430,12 +399,10 @@ func assemble(p *Prepared, components map[string]manybody.Component, props map[s
 		ComponentProperties: props,
 		ComponentResults:    kept,
 	}
-	if sc := p.Plan.Screening; sc != nil {
-		// What distance screening kept and dropped per level, so that users can judge
-		// the error: the result's only record of the clusters left out.
-		sum := *sc
-		sum.Levels = append([]manybody.ScreenedLevel(nil), sc.Levels...)
-		out.Extras["screening"] = &sum
+	if screening != nil {
+		// What screening kept and dropped per level, so that users can judge the error:
+		// the result's only record of the clusters left out.
+		out.Extras["screening"] = screening.Clone()
 	}
 	// A plan with no tasks (a cp interaction energy through 1 body) has nothing to sum:
 	// its derivatives are zero arrays of the molecule's shape, not absent.
@@ -460,7 +427,7 @@ func assemble(p *Prepared, components map[string]manybody.Component, props map[s
 	out.Stdout = &stdout
 	// Psi4's names of the properties, as Psi4 users and QCManyBody's translate_qcvariables expect
 	out.Extras[QCVarsKey] = out.Properties.QCVariables()
-	return out, nil
+	return out
 }
 
 // ComponentOf extracts the energy and, as the many-body driver asks, the gradient and
