@@ -44,7 +44,9 @@ type Program struct {
 	MaxTasks int
 	MaxRSS   int64
 
-	pool *external.Pool // resident processes, shared by copies; guarded by poolMu
+	// Residence keeps the resident processes (shared by copies made after first use); its
+	// Close ends them.
+	external.Residence
 }
 
 func init() {
@@ -140,15 +142,9 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 	if err != nil {
 		return nil, err
 	}
-	if !p.NoResident {
-		res, err := p.computeResident(ctx, in, t)
-		var se *external.StartError
-		if !errors.As(err, &se) {
-			return res, err
-		}
-		// No resident process: this task runs as without them.
-	}
-	return p.computePerTask(ctx, in, t)
+	return external.Compute(p.NoResident,
+		func() (*qcschema.AtomicResult, error) { return p.computeResident(ctx, in, t) },
+		func() (*qcschema.AtomicResult, error) { return p.computePerTask(ctx, in, t) })
 }
 
 // task is what Compute learns about an input before running it.

@@ -25,39 +25,12 @@ var driver string
 
 var _ engine.Resident = (*Program)(nil)
 
-// poolMu guards Program.pool of every Program: a zero-value Program makes its pool on
-// first use, and copies (PerTask, Resolve-like) read it.
-var poolMu sync.Mutex
-
-// residentPool returns p's pool of resident processes, making it on first use.
-func (p *Program) residentPool() *external.Pool {
-	poolMu.Lock()
-	defer poolMu.Unlock()
-	if p.pool == nil {
-		p.pool = new(external.Pool)
-	}
-	return p.pool
-}
-
 // PerTask implements engine.Resident: a copy of p that runs every input in a Psi4 process
 // of its own.
 func (p *Program) PerTask() engine.Program {
-	poolMu.Lock()
-	q := *p
-	poolMu.Unlock()
+	q := external.Copy(p)
 	q.NoResident = true
 	return &q
-}
-
-// Close implements engine.Resident: it ends p's resident Psi4 processes.
-func (p *Program) Close() error {
-	poolMu.Lock()
-	pool := p.pool
-	poolMu.Unlock()
-	if pool == nil {
-		return nil
-	}
-	return pool.Close()
 }
 
 // residentTask is the task line the driver reads.
@@ -78,7 +51,7 @@ func (p *Program) computeResident(ctx context.Context, in *qcschema.AtomicInput,
 		return nil, err
 	}
 	var docErr error
-	reply, err := p.residentPool().Call(ctx, spec, func(dir string) ([]byte, error) {
+	reply, err := p.Pool().Call(ctx, spec, func(dir string) ([]byte, error) {
 		doc, err := buildDocument(in, t.ver, t.charges, p.Memory, dir)
 		if err != nil {
 			docErr = err

@@ -46,7 +46,9 @@ type Program struct {
 	MaxTasks int
 	MaxRSS   int64
 
-	pool *external.Pool // resident processes, shared by copies; guarded by poolMu
+	// Residence keeps the resident processes (shared by copies made after first use, and
+	// with the programs Resolve returns); its Close ends them.
+	external.Residence
 }
 
 // New returns a Program that always runs the QCEngine program name.
@@ -82,11 +84,9 @@ func (p *Program) Resolve(name string) (engine.Program, bool) {
 	name = strings.ToLower(name)
 	for _, k := range knownPrograms {
 		if k == name {
-			pool := p.residentPool() // shared with the resolved program
-			poolMu.Lock()
-			q := *p
-			poolMu.Unlock()
-			q.Program, q.pool = name, pool
+			p.Pool() // made now, so that the resolved program shares it
+			q := external.Copy(p)
+			q.Program = name
 			return &q, true
 		}
 	}
@@ -200,15 +200,9 @@ func (p *Program) Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcsch
 	if err != nil {
 		return nil, err
 	}
-	if !p.NoResident {
-		res, err := p.computeResident(ctx, in, t)
-		var se *external.StartError
-		if !errors.As(err, &se) {
-			return res, err
-		}
-		// No resident process: this task runs as without them.
-	}
-	return p.computePerTask(ctx, in, t)
+	return external.Compute(p.NoResident,
+		func() (*qcschema.AtomicResult, error) { return p.computeResident(ctx, in, t) },
+		func() (*qcschema.AtomicResult, error) { return p.computePerTask(ctx, in, t) })
 }
 
 // task is what Compute learns about an input before running it.

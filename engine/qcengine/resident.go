@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"sync"
 
 	"github.com/qcmb-go/qcmb/engine"
 	"github.com/qcmb-go/qcmb/engine/internal/external"
@@ -20,40 +19,12 @@ var driver string
 
 var _ engine.Resident = (*Program)(nil)
 
-// poolMu guards Program.pool of every Program: a zero-value Program makes its pool on
-// first use, and copies (PerTask, Resolve) read it.
-var poolMu sync.Mutex
-
-// residentPool returns p's pool of resident processes, making it on first use.
-func (p *Program) residentPool() *external.Pool {
-	poolMu.Lock()
-	defer poolMu.Unlock()
-	if p.pool == nil {
-		p.pool = new(external.Pool)
-	}
-	return p.pool
-}
-
 // PerTask implements engine.Resident: a copy of p that runs every input in a Python
 // process of its own.
 func (p *Program) PerTask() engine.Program {
-	poolMu.Lock()
-	q := *p
-	poolMu.Unlock()
+	q := external.Copy(p)
 	q.NoResident = true
 	return &q
-}
-
-// Close implements engine.Resident: it ends p's resident QCEngine processes (those of the
-// programs it resolved included).
-func (p *Program) Close() error {
-	poolMu.Lock()
-	pool := p.pool
-	poolMu.Unlock()
-	if pool == nil {
-		return nil
-	}
-	return pool.Close()
 }
 
 // residentTask is the task line the driver reads.
@@ -78,7 +49,7 @@ func (p *Program) computeResident(ctx context.Context, in *qcschema.AtomicInput,
 		MaxTasks: p.MaxTasks,
 		MaxRSS:   p.MaxRSS,
 	}
-	reply, err := p.residentPool().Call(ctx, spec, func(dir string) ([]byte, error) {
+	reply, err := p.Pool().Call(ctx, spec, func(dir string) ([]byte, error) {
 		return json.Marshal(residentTask{Input: t.doc, Dir: dir, Program: t.program})
 	})
 	var se *external.StartError
