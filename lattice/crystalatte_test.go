@@ -304,3 +304,34 @@ func minOf(v []float64) float64 {
 	}
 	return m
 }
+
+// Atom sites whose labels CrystaLattE's rule cannot read (Cifs/ammonia.cif labels its atoms
+// "n" and "h") take their element from the type symbol or the label's letters; a type
+// symbol that contradicts the label is an error.
+func TestSiteElement(t *testing.T) {
+	for _, tc := range []struct{ label, typ, want, err string }{
+		{"N1", "", "N", ""},
+		{"n", "N", "N", ""},
+		{"h12", "", "H", ""},
+		{"O1", "O-2", "O", ""},
+		{"H2", "H+1", "H", ""},
+		{"Cl1", "Cl", "Cl", ""},
+		{"Nb1", "N", "", `atom site "Nb1": its label reads as Nb but its type symbol is "N"`},
+		{"?", "", "", `atom site "?": cannot tell its element`},
+	} {
+		got, err := siteElement(tc.label, tc.typ)
+		if tc.err != "" {
+			require.Error(t, err, tc.label)
+			assert.Contains(t, err.Error(), tc.err)
+			continue
+		}
+		require.NoError(t, err, tc.label)
+		assert.Equal(t, tc.want, got, tc.label)
+	}
+	s, err := cif.ReadFile(filepath.Join(crystalatteDir, "Cifs/ammonia.cif"))
+	require.NoError(t, err)
+	sc, err := BuildSupercell(s, [3]int{1, 1, 1}, 0, 0)
+	require.NoError(t, err)
+	assert.Equal(t, 16, len(sc.Symbols))
+	assert.Equal(t, "N", sc.Symbols[0])
+}

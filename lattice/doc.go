@@ -29,6 +29,20 @@
 // nuclear repulsion energies and priorities come out; where CrystaLattE's numbering of
 // monomers depends on numpy's unstable sort of equal distances, this package's may differ.
 //
+// # Energies
+//
+// NewPlan builds the many-body expansion of every unique n-mer (a computer.Prepared: its
+// non-additive n-body energy with the BSSE treatment of psi4_bsse, through the interaction
+// energies through n and n-1 bodies, as CrystaLattE takes them from Psi4) and merges their
+// fragment calculations: one that several n-mers share, or that is a rotated and
+// translated copy of another (superposed to 1e-8 bohr), runs once, and its energy serves
+// all of them. Plan.Run checks the program, runs the distinct calculations with a
+// computer.Computer (any executor, the result store, statistics, progress) and assembles
+// the Result: the rows of CrystaLattE's table, the lattice energy and the number of
+// calculations, written by Result.WriteTable and as JSON by Result.MarshalJSON. The
+// program is the embedded one when it can compute the method (ChooseProgram), else Psi4
+// with CrystaLattE's options (ProgramKeywords).
+//
 // One difference is deliberate: CrystaLattE reads a cell length such as 11.938(1) as
 // 11.9381 Å (it deletes the parentheses and keeps the digit inside); this package reads
 // 11.938 Å, as CIF means.

@@ -52,9 +52,9 @@ func siteElement(label, typeSymbol string) (string, error) {
 		return s, nil
 	}
 	for _, cand := range []string{typ, label} {
-		letters := strings.TrimRightFunc(cand, func(r rune) bool { return !unicode.IsLetter(r) })
-		if k := strings.IndexFunc(letters, func(r rune) bool { return !unicode.IsLetter(r) }); k >= 0 {
-			letters = letters[:k]
+		letters := cand
+		if k := strings.IndexFunc(cand, func(r rune) bool { return !unicode.IsLetter(r) }); k >= 0 {
+			letters = cand[:k]
 		}
 		for _, n := range []int{2, 1} {
 			if len(letters) >= n {

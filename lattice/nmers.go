@@ -227,42 +227,48 @@ func molecules(symbols []string, geom [][3]float64, bfsThresh float64) [][]int {
 	n := len(symbols)
 	radii := make([]float64, n)
 	maxR := 0.0
+	bySymbol := map[string]float64{}
 	for i, s := range symbols {
-		radii[i] = covalentRadius[s] / qcschema.AngstromPerBohr
-		maxR = math.Max(maxR, radii[i])
+		r, ok := bySymbol[s]
+		if !ok {
+			r = covalentRadius[s] / qcschema.AngstromPerBohr
+			bySymbol[s] = r
+		}
+		radii[i] = r
+		maxR = math.Max(maxR, r)
 	}
 	block := math.Ceil(2.0 * bfsThresh * maxR)
 	type key [3]int
 	cubes := map[key][]int{}
-	keys := make([]key, n)
+	var order []key // cubes in order of their first atom
 	for i, g := range geom {
 		k := key{int(math.Floor(g[0] / block)), int(math.Floor(g[1] / block)), int(math.Floor(g[2] / block))}
-		keys[i] = k
+		if _, ok := cubes[k]; !ok {
+			order = append(order, k)
+		}
 		cubes[k] = append(cubes[k], i)
 	}
 	parent := make([]int, n)
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
 		}
 		return i
 	}
-	for i := range n {
-		k := keys[i]
+	for _, k := range order {
+		atoms := cubes[k]
 		for dx := -1; dx <= 1; dx++ {
 			for dy := -1; dy <= 1; dy++ {
 				for dz := -1; dz <= 1; dz++ {
 					for _, j := range cubes[key{k[0] + dx, k[1] + dy, k[2] + dz}] {
-						if j <= i {
-							continue
-						}
-						d := pairDistance(geom[i], geom[j])
-						if d < 1.2*(radii[i]+radii[j]) {
+						for _, i := range atoms {
+							if j <= i || pairDistance(geom[i], geom[j]) >= 1.2*(radii[i]+radii[j]) {
+								continue
+							}
 							if ri, rj := find(i), find(j); ri != rj {
 								parent[max(ri, rj)] = min(ri, rj)
 							}
