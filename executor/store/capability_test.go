@@ -61,6 +61,8 @@ func TestWrapKeepsCapabilities(t *testing.T) {
 		assert.False(t, ok, "a wrapped function is no Starter")
 		assert.Equal(t, 0, ex.(workerCounter).Workers(), "no worker count to report")
 		assert.NoError(t, ex.(io.Closer).Close())
+		_, ok = ex.(executor.Streamer)
+		assert.True(t, ok, "Wrap streams whatever it wraps")
 	})
 	// The executors of package executor, wrapped, keep what they have.
 	type kept struct {
