@@ -102,6 +102,11 @@
 // workers serve every Execute until Close, so that a sequence of batches (an optimization,
 // a scan) pays for start-up and queue wait once.
 //
+// Starter (Start, Close), Streamer (Stream) and Workers are optional capabilities, found
+// by type assertion; middleware keeps them (store.Wrap is a Starter exactly when what it
+// wraps is one, and forwards Workers and Close), so a wrapped executor is used as the
+// executor itself would be.
+//
 // The Subprocess executor may write a second line before the first result arrives (see
 // Subprocess.Pipeline), so a worker must not wait for its output to be read before reading
 // on. Anything a worker writes to standard error is kept for error reports; anything else on
