@@ -26,6 +26,11 @@ func TestPow10TableMatchesGo(t *testing.T) {
 	if err != nil {
 		t.Skipf("Go's table is not here: %v", err)
 	}
+	if !strings.Contains(string(src), "pow10Tab = [...]uint128{") {
+		// Go 1.27's strconv keeps its powers of ten in another form (for its own
+		// algorithm); only the truncated 128-bit mantissas of Go 1.26 compare with ours.
+		t.Skip("Go's table holds another representation in this release")
+	}
 	rows := regexp.MustCompile(`\{(0x[0-9a-f]+), (0x[0-9a-f]+)\}, // 1e(-?\d+) `).FindAllStringSubmatch(string(src), -1)
 	require.Len(t, rows, pow10Max-pow10Min+1)
 	tab := pow10Table()

@@ -87,8 +87,42 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return open(ctx, path, nil)
 }
 
-// open is Open with extra per-connection pragmas (tests limit the size).
+// open is Open with extra per-connection pragmas (tests limit the size). While other
+// processes create the same new store, SQLite may fail a lock or the removal of a journal
+// another one removed first with an I/O error (SQLITE_IOERR_RDLOCK,
+// SQLITE_IOERR_DELETE_NOENT) rather than wait: such an open is tried again, for up to the
+// busy timeout.
 func open(ctx context.Context, path string, pragmas []string) (*Store, error) {
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		s, err := openOnce(ctx, path, pragmas)
+		if err == nil || !racedCreation(err) || time.Now().After(deadline) {
+			return s, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// racedCreation reports whether err is one of the I/O errors of opening a store that
+// other processes are creating at the same time.
+func racedCreation(err error) bool {
+	var se *msqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_IOERR_RDLOCK, sqlite3.SQLITE_IOERR_DELETE_NOENT:
+		return true
+	}
+	return false
+}
+
+// openOnce opens the store once.
+func openOnce(ctx context.Context, path string, pragmas []string) (*Store, error) {
 	if err := checkHeader(path); err != nil {
 		return nil, err
 	}
