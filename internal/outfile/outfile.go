@@ -51,43 +51,46 @@ func WriteJSON(w io.Writer, v any) error {
 	return err
 }
 
-// WriteFile writes v to the file at path as WriteJSON does, creating or truncating it.
+// WriteFile writes v to the file at path as WriteJSON does, atomically (see Write).
 func WriteFile(path string, v any) error {
-	fh, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := WriteJSON(fh, v); err != nil {
-		fh.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return fh.Close()
+	return Write(path, func(w io.Writer) error { return WriteJSON(w, v) })
 }
 
 // Check makes sure that path (given with flag, which errors name) can be written before
-// any work starts: an existing file must be writable (it is not truncated here), a new
-// one creatable (it is created and removed again). An empty path is no output.
+// any work starts: it is not a directory, an existing file is writable (it is not
+// changed here), and its directory takes new files (Write puts a temporary file there;
+// one is created and removed again). An empty path is no output.
 func Check(flag, path string) error {
 	if path == "" {
 		return nil
 	}
-	info, err := os.Stat(path)
+	target, err := resolve(path)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", flag, path, err)
+	}
+	info, err := os.Stat(target)
 	switch {
 	case err == nil && info.IsDir():
 		return fmt.Errorf("%s %s: is a directory", flag, path)
 	case err == nil:
-		fh, err := os.OpenFile(path, os.O_WRONLY, 0)
+		fh, err := os.OpenFile(target, os.O_WRONLY, 0)
 		if err != nil {
 			return fmt.Errorf("%s: %w", flag, err)
 		}
-		return fh.Close()
+		fh.Close()
+		if !info.Mode().IsRegular() || special(target) {
+			return nil // a device or pipe is written in place
+		}
 	case !errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("%s: %w", flag, err)
 	}
-	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	tmp, err := createTemp(target, 0o644)
 	if err != nil {
 		return fmt.Errorf("%s: %w", flag, err)
 	}
-	fh.Close()
-	return os.Remove(path)
+	tmp.Close()
+	if err := os.Remove(tmp.Name()); err != nil {
+		return fmt.Errorf("%s: %w", flag, err)
+	}
+	return nil
 }
