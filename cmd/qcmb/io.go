@@ -9,7 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/qcmb-go/qcmb/executor/store/sqlite"
 	"github.com/qcmb-go/qcmb/internal/infile"
+	"github.com/qcmb-go/qcmb/internal/outfile"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -71,6 +73,34 @@ func readJSON(cmd *cobra.Command, path string, v any) error {
 	}
 	if err := json.Unmarshal(data, v); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// checkOutputs checks, before any work, that every output can be written and that none
+// is the same file as another output, one of the inputs, or a file of the result store
+// at store ("" for none).
+func checkOutputs(outputs []outfile.Named, inputs []string, store string) error {
+	var keep []outfile.Named
+	for _, in := range inputs {
+		keep = append(keep, outfile.Named{Label: "the input", Path: in})
+	}
+	if store != "" {
+		for i, p := range sqlite.Files(store) {
+			label := "--store"
+			if i > 0 {
+				label = "the result store's"
+			}
+			keep = append(keep, outfile.Named{Label: label, Path: p})
+		}
+	}
+	if err := outfile.Distinct(outputs, keep); err != nil {
+		return err
+	}
+	for _, o := range outputs {
+		if err := outfile.Check(o.Label, o.Path); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -41,7 +39,7 @@ missing. Prints CrystaLattE's summary table (with --json, the JSON document inst
 			if program != "" {
 				in.Program = program
 			}
-			f.changed = cmd.Flags().Changed
+			f.changed, f.inputs = cmd.Flags().Changed, []string{args[0], in.Path(in.CIF)}
 			unit := lattice.KJPerMol
 			if kcal {
 				unit = lattice.KcalPerMol
@@ -69,6 +67,13 @@ type latticeOutput struct {
 }
 
 func runLattice(ctx context.Context, in *lattice.Input, f runFlags, out latticeOutput) error {
+	outputs := runOutputs(f)
+	if in.XYZ != "" {
+		outputs = append(outputs, outfile.Named{Label: "cif_output", Path: in.Path(in.XYZ)})
+	}
+	if err := checkOutputs(outputs, f.inputs, f.storePath()); err != nil {
+		return err
+	}
 	cr, err := lattice.Load(in)
 	if err != nil {
 		return err
@@ -84,11 +89,7 @@ func runLattice(ctx context.Context, in *lattice.Input, f runFlags, out latticeO
 		}
 	}
 	if in.XYZ != "" {
-		var buf bytes.Buffer
-		if err := cr.Supercell.WriteXYZ(&buf); err != nil {
-			return err
-		}
-		if err := os.WriteFile(in.Path(in.XYZ), buf.Bytes(), 0o644); err != nil {
+		if err := outfile.Write(in.Path(in.XYZ), cr.Supercell.WriteXYZ); err != nil {
 			return fmt.Errorf("cif_output: %w", err)
 		}
 	}
@@ -101,9 +102,6 @@ func runLattice(ctx context.Context, in *lattice.Input, f runFlags, out latticeO
 			len(plan.Nmers), len(plan.Tasks), plan.Program, plan.Planned, plan.Identical, plan.Congruent)
 	}
 	if in.TestOnly() {
-		if err := outfile.Check("-o", out.path); err != nil {
-			return err
-		}
 		return out.write(plan.Enumeration())
 	}
 	var res *lattice.Result
@@ -113,10 +111,10 @@ func runLattice(ctx context.Context, in *lattice.Input, f runFlags, out latticeO
 			return err
 		},
 		func(reportTo io.Writer, report *stats.Report) error {
-			if err := report.WriteText(reportTo); err != nil {
+			if err := out.write(res); err != nil {
 				return err
 			}
-			return out.write(res)
+			return report.WriteText(reportTo)
 		})
 }
 
@@ -142,13 +140,5 @@ func (o latticeOutput) write(res *lattice.Result) error {
 	if o.path == "" {
 		return emit(o.stdout)
 	}
-	fh, err := os.Create(o.path)
-	if err != nil {
-		return err
-	}
-	if err := emit(fh); err != nil {
-		fh.Close()
-		return fmt.Errorf("%s: %w", o.path, err)
-	}
-	return fh.Close()
+	return outfile.Write(o.path, emit)
 }

@@ -13,9 +13,10 @@ import (
 	"time"
 )
 
-// TestEndlessInput: "qcmb run /dev/zero" and "qcmb worker < /dev/zero" stop at the size limit
-// with one line instead of growing until the kernel kills them, and both stop on SIGTERM
-// while waiting for input that does not come.
+// TestEndlessInput: "qcmb run - < /dev/zero" and "qcmb worker < /dev/zero" stop at the size
+// limit with one line instead of growing until the kernel kills them, "qcmb run /dev/zero"
+// refuses a device at once, and both stop on SIGTERM while waiting for input that does
+// not come.
 func TestEndlessInput(t *testing.T) {
 	if _, err := os.Stat("/dev/zero"); err != nil {
 		t.Skip("no /dev/zero")
@@ -31,7 +32,8 @@ func TestEndlessInput(t *testing.T) {
 		signal  bool
 		wantErr string
 	}{
-		{"run limit", []string{"run", "--max-input", "8MiB", "/dev/zero"}, "", false, "/dev/zero: larger than the limit of 8MiB (see --max-input)"},
+		{"run device", []string{"run", "/dev/zero"}, "", false, "/dev/zero: a device, not a file (give a regular file, or - for standard input)"},
+		{"run limit", []string{"run", "--max-input", "8MiB", "-"}, "/dev/zero", false, "-: larger than the limit of 8MiB (see --max-input)"},
 		{"worker limit", []string{"worker", "--max-line", "4MiB"}, "/dev/zero", false, "reading input: line too long: over 4194304 bytes"},
 		{"run sigterm", []string{"run", "-"}, "pipe", true, "-: context canceled (terminated signal received)"},
 		{"worker sigterm", []string{"worker"}, "pipe", true, "context canceled (terminated signal received)"},

@@ -38,7 +38,7 @@ converge is an error; with -o its partial result (success false) is still writte
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
-			if err := outfile.Check("-o", f.output); err != nil {
+			if err := checkOutputs([]outfile.Named{{Label: "-o", Path: f.output}}, args, f.storePath()); err != nil {
 				return err
 			}
 			f.changed = cmd.Flags().Changed

@@ -1,13 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"os"
+	"io"
 
 	"github.com/spf13/cobra"
 
+	"github.com/qcmb-go/qcmb/internal/outfile"
 	"github.com/qcmb-go/qcmb/stats"
 	"github.com/qcmb-go/qcmb/stats/report"
 )
@@ -26,6 +26,13 @@ directory that receives one file per figure.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output == "" {
 				return errors.New("report: -o is required")
+			}
+			if format == "html" {
+				if err := checkOutputs([]outfile.Named{{Label: "-o", Path: output}}, args, ""); err != nil {
+					return err
+				}
+			} else if err := outfile.Distinct([]outfile.Named{{Label: "-o", Path: output}}, []outfile.Named{{Label: "the input", Path: args[0]}}); err != nil {
+				return err
 			}
 			var rep stats.Report
 			if err := readJSON(cmd, args[0], &rep); err != nil {
@@ -54,9 +61,5 @@ directory that receives one file per figure.`,
 
 // writeHTMLReport writes rep as an HTML page to path.
 func writeHTMLReport(path string, rep *stats.Report) error {
-	var buf bytes.Buffer
-	if err := report.WriteHTML(&buf, rep); err != nil {
-		return err
-	}
-	return os.WriteFile(path, buf.Bytes(), 0o644)
+	return outfile.Write(path, func(w io.Writer) error { return report.WriteHTML(w, rep) })
 }

@@ -36,6 +36,7 @@ type runFlags struct {
 	sampleSerial  int
 	slurm         slurmFlags
 	changed       func(name string) bool // whether a flag was given
+	inputs        []string               // the files read: no output may be one of them
 }
 
 func newRunCmd() *cobra.Command {
@@ -49,7 +50,7 @@ func newRunCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			f.changed = cmd.Flags().Changed
+			f.changed, f.inputs = cmd.Flags().Changed, args
 			return runInput(cmd.Context(), in, f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -148,17 +149,22 @@ func runInput(ctx context.Context, in manyBodyInput, f runFlags, stdout, stderr 
 			return err
 		},
 		func(reportTo io.Writer, report *stats.Report) error {
+			if err := writeResult(f.output, stdout, in.result(res)); err != nil {
+				return err
+			}
 			if res.Stdout != nil {
 				fmt.Fprintln(reportTo, *res.Stdout)
 			}
-			if err := report.WriteText(reportTo); err != nil {
-				return err
-			}
-			if f.output != "" {
-				return outfile.WriteFile(f.output, in.result(res))
-			}
-			return outfile.WriteJSON(stdout, in.result(res))
+			return report.WriteText(reportTo)
 		})
+}
+
+// writeResult writes a result document to path, or to stdout when path is "".
+func writeResult(path string, stdout io.Writer, doc any) error {
+	if path != "" {
+		return outfile.WriteFile(path, doc)
+	}
+	return outfile.WriteJSON(stdout, doc)
 }
 
 // runBatch is what every command that runs fragment calculations shares: it checks the
@@ -174,10 +180,8 @@ func runBatch(ctx context.Context, f runFlags, stdout, stderr io.Writer,
 	if f.changed == nil {
 		f.changed = func(string) bool { return false }
 	}
-	for _, out := range []struct{ flag, path string }{{"-o", f.output}, {"--stats-json", f.statsJSON}, {"--report", f.report}} {
-		if err := outfile.Check(out.flag, out.path); err != nil {
-			return err
-		}
+	if err := checkOutputs(runOutputs(f), f.inputs, f.storePath()); err != nil {
+		return err
 	}
 	comp := &computer.Computer{SkipCheck: f.noCheck}
 	if !f.noStore {
@@ -213,23 +217,20 @@ func runBatch(ctx context.Context, f runFlags, stdout, stderr io.Writer,
 	bar.begin(workers)
 	runErr := run(ctx, comp)
 	bar.close()
+	var sampleErr error
 	if f.sampleSerial > 0 && runErr == nil {
-		if err := sampleSerial(ctx, batch, rec, f); err != nil {
-			return err
-		}
+		sampleErr = sampleSerial(ctx, batch, rec, f)
 	}
 	report := rec.Report(workers)
-	if err := writeRunStats(f, report); err != nil {
-		return err
-	}
 	reportTo := stderr
 	if f.output != "" {
 		reportTo = stdout
 	}
 	if runErr != nil {
-		return runFailed(runErr, f, len(batch.Tasks), report, reportTo)
+		return errors.Join(runFailed(runErr, f, len(batch.Tasks), report, reportTo), writeRunStats(f, report))
 	}
-	return done(reportTo, report)
+	// The result first: whatever happens to the statistics or the report, it is kept.
+	return errors.Join(done(reportTo, report), sampleErr, writeRunStats(f, report))
 }
 
 // startExecutor builds the executor the flags name, reporting its workers to rec and its
@@ -256,17 +257,30 @@ func startExecutor(ctx context.Context, f runFlags, bar *progress, rec *stats.Re
 	return ex, workers, s.Close, nil
 }
 
-// writeRunStats writes the HTML report and the statistics JSON the flags ask for.
+// storePath is the result store the flags name, "" for none.
+func (f runFlags) storePath() string {
+	if f.noStore {
+		return ""
+	}
+	return f.store
+}
+
+// runOutputs are the files a run writes, with the flags that name them.
+func runOutputs(f runFlags) []outfile.Named {
+	return []outfile.Named{{Label: "-o", Path: f.output}, {Label: "--stats-json", Path: f.statsJSON}, {Label: "--report", Path: f.report}}
+}
+
+// writeRunStats writes the HTML report and the statistics JSON the flags ask for; a
+// failure of one does not keep the other from being written.
 func writeRunStats(f runFlags, report *stats.Report) error {
+	var errs []error
 	if f.report != "" {
-		if err := writeHTMLReport(f.report, report); err != nil {
-			return err
-		}
+		errs = append(errs, writeHTMLReport(f.report, report))
 	}
 	if f.statsJSON != "" {
-		return outfile.WriteFile(f.statsJSON, report)
+		errs = append(errs, outfile.WriteFile(f.statsJSON, report))
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // runFailed reports a run that failed or was interrupted, and returns its error with what
@@ -277,11 +291,7 @@ func runFailed(runErr error, f runFlags, tasks int, report *stats.Report, w io.W
 		fmt.Fprintf(w, "%d tasks finished, %d failed\n", len(re.Completed), len(re.Failed))
 	}
 	_ = report.WriteText(w)
-	storePath := f.store
-	if f.noStore {
-		storePath = ""
-	}
-	return withResumeHint(runErr, tasks, storePath)
+	return withResumeHint(runErr, tasks, f.storePath())
 }
 
 // sampleSerial reruns a sample of the tasks serially, spread over the n-body levels, and

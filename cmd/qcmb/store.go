@@ -130,7 +130,7 @@ func newStoreCmd() *cobra.Command {
 		Short: "Write the finished components of INPUT.json in the form \"qcmb analyze\" reads",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := outfile.Check("-o", output); err != nil {
+			if err := checkOutputs([]outfile.Named{{Label: "-o", Path: output}}, args, path); err != nil {
 				return err
 			}
 			comps, missing, err := exportComponents(cmd.Context(), inputsOf(cmd), path, args[0])

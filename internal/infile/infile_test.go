@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -70,4 +71,45 @@ func TestReadFile(t *testing.T) {
 	require.EqualError(t, err, path+": larger than the limit of 4B")
 	_, err = infile.ReadFile(context.Background(), path+".missing", 4)
 	require.ErrorIs(t, err, os.ErrNotExist)
+}
+
+// zeros reads as an endless stream of zero bytes, like /dev/zero.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// TestReadAllBoundsMemory: an endless stream is refused at the limit having allocated
+// little more than the limit (it used to grow a buffer by doubling to several times it),
+// and a file far larger than the limit is refused without reading it.
+func TestReadAllBoundsMemory(t *testing.T) {
+	const limit = 64 << 20
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := infile.ReadAll(context.Background(), zeros{}, limit, 0)
+	runtime.ReadMemStats(&after)
+	var tl *infile.TooLargeError
+	require.ErrorAs(t, err, &tl)
+	allocated := after.TotalAlloc - before.TotalAlloc
+	assert.Less(t, allocated, uint64(limit+limit/8), "allocated %d MiB to refuse a stream at %d MiB", allocated>>20, limit>>20)
+
+	// A sparse file of 1 GiB, refused at a 1 MiB limit before any read.
+	path := filepath.Join(t.TempDir(), "huge.json")
+	fh, err := os.Create(path)
+	require.NoError(t, err)
+	require.NoError(t, fh.Truncate(1<<30))
+	require.NoError(t, fh.Close())
+	runtime.ReadMemStats(&before)
+	_, err = infile.ReadFile(context.Background(), path, 1<<20)
+	runtime.ReadMemStats(&after)
+	require.EqualError(t, err, path+": larger than the limit of 1MiB")
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20), "nothing is read")
+
+	// A stream within the limit is read whole across chunks.
+	data, err := infile.ReadAll(context.Background(), io.LimitReader(zeros{}, 5<<20+3), 6<<20, 0)
+	require.NoError(t, err)
+	assert.Len(t, data, 5<<20+3)
 }

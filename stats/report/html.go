@@ -16,6 +16,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
+	"github.com/qcmb-go/qcmb/internal/outfile"
 	"github.com/qcmb-go/qcmb/stats"
 )
 
@@ -59,12 +60,8 @@ func WriteFiles(dir string, rep *stats.Report, format string) ([]string, error) 
 	}
 	var paths []string
 	for _, f := range figs {
-		var buf bytes.Buffer
-		if err := render(&buf, f, format); err != nil {
-			return paths, err
-		}
 		path := filepath.Join(dir, f.Name+"."+format)
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		if err := outfile.Write(path, func(w io.Writer) error { return render(w, f, format) }); err != nil {
 			return paths, err
 		}
 		paths = append(paths, path)

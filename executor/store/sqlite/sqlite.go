@@ -473,3 +473,10 @@ func fromNS(ns int64) time.Time {
 	}
 	return time.Unix(0, ns)
 }
+
+// Files lists the files of the store at path: the database itself first, then those
+// SQLite keeps beside it (the write-ahead log, its shared-memory index and the rollback
+// journal), which are as much a part of it. Nothing else may be written to them.
+func Files(path string) []string {
+	return []string{path, path + "-wal", path + "-shm", path + "-journal"}
+}
