@@ -96,6 +96,16 @@
 // it before, and its start-up (for Slurm, the queue wait too) is reported through
 // Options.OnWorker as a WorkerEvent, apart from task times.
 //
+// # Resident programs
+//
+// Programs that keep processes between tasks (engine.Resident: Psi4, QCEngine) tell the
+// executor, through engine.Trace, when a task had to wait for such a process to start: the
+// executor reports it as a WorkerEvent with Program set and starts the task's time after
+// it, and counts the processor time used in the resident process in Outcome.CPU. Serve
+// reports both on the result line (StartsKey, CPUKey), which the Subprocess executor
+// removes. Options.NoResident runs such programs in a process per task; the Subprocess
+// executor asks its workers for that in the handshake (ResidentKey).
+//
 // # Workers that outlive a batch
 //
 // Subprocess and Slurm start their workers per Execute unless started with Start: then the

@@ -19,6 +19,28 @@
 // depth, is an absolute path, starts with ~ or has a ".." element (writer_file_label,
 // write_orbitals, ...) is refused with an input_error before Psi4 starts.
 //
+// # Resident processes
+//
+// Starting Psi4 (the Python interpreter and `import psi4`) takes longer than a small
+// fragment's calculation, so by default a Program keeps Psi4 processes running between
+// tasks: each Compute checks out an idle one (starting one if none is idle, so N concurrent
+// Computes have at most N), sends it the task as one JSON line and reads the result line.
+// The resident process is a small Python driver run by the interpreter named on the #!
+// line of the psi4 command, with the Python path `psi4 --psiapi-path` prints; it imports
+// Psi4 once and runs each task in a child it forks, which makes the set-up the psi4 command
+// makes and calls Psi4's own QCSchema entry point (json_wrapper.run_json in 1.3,
+// schema_wrapper.run_qcschema later) on the same document `psi4 --json` would read: every
+// task starts from the state right after the import, and results are bitwise those of a
+// process per task. The checks below (paths, threads, charges) apply before a task reaches
+// a process. A resident process that dies during a task is replaced and the task run
+// again; one whose task's context ends is killed with everything it started; one is
+// replaced after MaxTasks tasks or above MaxRSS resident memory. Close ends them;
+// engine.Close closes every registered program. They also end with this process (a death
+// signal on Linux and the end of their input; a reaper removes the scratch of one killed
+// outright). Start-ups and the processor time used are reported through engine.Trace.
+// Where no resident process can start (a psi4 command that is no Python script),
+// and with NoResident, each task runs its own `psi4 --json` as described below.
+//
 // # Threads, scratch, memory
 //
 // Each task runs in a private directory under Program.Scratch (default os.TempDir()),

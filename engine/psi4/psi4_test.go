@@ -496,11 +496,9 @@ func TestThreadsChoice(t *testing.T) {
 
 // BenchmarkDimerEnergy times one water dimer HF/STO-3G energy through Psi4 (start-up
 // dominated).
+// BenchmarkDimerEnergy times one water dimer HF/STO-3G energy through Psi4, in a resident
+// process (its start-up is paid once, outside the loop) and in a process of its own.
 func BenchmarkDimerEnergy(b *testing.B) {
-	p := &Program{Scratch: b.TempDir()}
-	if _, err := p.Find(context.Background()); err != nil {
-		b.Skip("psi4 not found on PATH: " + err.Error())
-	}
 	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "engine", "psi4_reference.json"))
 	if err != nil {
 		b.Fatal(err)
@@ -511,11 +509,26 @@ func BenchmarkDimerEnergy(b *testing.B) {
 	}
 	rec := ref.Records[2]
 	in := input(rec.Molecule, qcschema.DriverEnergy, rec.Model, ref.Keywords)
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := p.Compute(context.Background(), in); err != nil {
-			b.Fatal(err)
+	for _, perTask := range []bool{false, true} {
+		name := "resident"
+		if perTask {
+			name = "per-task"
 		}
+		b.Run(name, func(b *testing.B) {
+			p := &Program{Scratch: b.TempDir(), NoResident: perTask}
+			if _, err := p.Find(context.Background()); err != nil {
+				b.Skip("psi4 not found on PATH: " + err.Error())
+			}
+			defer p.Close()
+			if _, err := p.Compute(context.Background(), in); err != nil { // start-up
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := p.Compute(context.Background(), in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -7,6 +7,12 @@
 // in a private directory under Program.Scratch (removed afterwards) and reads the
 // AtomicResult or FailedOperation that QCEngine prints as JSON on stdout.
 //
+// By default the Program keeps a Python process that imported QCEngine running between
+// tasks (resident processes, as engine/psi4 does: at most one per concurrent Compute, each
+// task in a child forked from it, calling qcengine.compute with the configuration below),
+// since importing QCEngine and describing the machine take longer than a small fragment;
+// NoResident runs one process per task.
+//
 // # Choosing the program
 //
 // A Program with its Program field set always runs that QCEngine program; New(name) makes

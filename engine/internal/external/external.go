@@ -1,6 +1,8 @@
 // Package external runs the external programs that engines drive, each in a private
 // scratch directory and in a process group of its own, so that cancelling the context
-// ends the program and every process it started.
+// ends the program and every process it started: once per task (Run), or in resident
+// processes kept between tasks (Pool, Residence: a Python driver, driver.py, that imports
+// the program once and runs each task in a child it forks).
 package external
 
 import (
