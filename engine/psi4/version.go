@@ -3,6 +3,7 @@ package psi4
 import (
 	"context"
 	"fmt"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -68,7 +69,13 @@ func probeVersion(ctx context.Context, path string) (version, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	stdout, stderr, err := external.Run(ctx, path, []string{"--version"}, "", nil)
+	// In a directory of its own: Psi4 writes timer.dat into its working directory at exit.
+	dir, err := external.ScratchDir("", "psi4-version")
+	if err != nil {
+		return version{}, err
+	}
+	defer os.RemoveAll(dir)
+	stdout, stderr, err := external.Run(ctx, path, []string{"--version"}, dir, nil)
 	if ctx.Err() != nil {
 		return version{}, ctx.Err()
 	}
