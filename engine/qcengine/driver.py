@@ -16,10 +16,18 @@ def setup():
     return {"version": qcengine.__version__}
 
 
+_prepared = set()
+
+
 def prepare(task):
-    """Finds the task's program and its version here, once, for every task after it."""
+    """Finds the task's program and its version here, once per program, for the tasks
+    after it (QCEngine caches the version; finding the program may start it)."""
+    name = task["program"]
+    if name in _prepared:
+        return
+    _prepared.add(name)
     try:
-        qcengine.get_program(task["program"]).get_version()
+        qcengine.get_program(name).get_version()
     except Exception:
         pass  # the task itself will report it
 
