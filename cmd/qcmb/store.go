@@ -46,12 +46,13 @@ func openRunStore(ctx context.Context, path string) (*sqlite.Store, error) {
 	return s, nil
 }
 
-// openExistingStore opens a store that must exist already (for reading).
+// openExistingStore opens a store that must exist already, for reading only (it may be
+// on read-only media, or in use by a run).
 func openExistingStore(ctx context.Context, path string) (*sqlite.Store, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("result store %s: %w", path, err)
 	}
-	return sqlite.Open(ctx, path)
+	return sqlite.OpenReadOnly(ctx, path)
 }
 
 // withResumeHint adds to the error of a run that failed or was interrupted what was
@@ -71,6 +72,8 @@ func withResumeHint(runErr error, total int, storePath string) error {
 		b.WriteString("nothing was kept (--no-store); run without --no-store to keep finished results for a rerun")
 	case errors.Is(runErr, store.ErrCorrupt):
 		fmt.Fprintf(&b, "the result store %s is damaged and was left as it is; run with another --store FILE or with --no-store", storePath)
+	case errors.Is(runErr, store.ErrReadOnly):
+		fmt.Fprintf(&b, "the result store %s cannot be written (read-only media or permissions); what it holds was used: run with a writable copy (--store FILE) to keep new results, or with --no-store", storePath)
 	case errors.Is(runErr, store.ErrFull):
 		fmt.Fprintf(&b, "the result store %s is full; what it holds is intact: free some space, then run the same command again to compute only what is missing:\n  %s",
 			storePath, shellCommand(os.Args))

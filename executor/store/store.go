@@ -23,6 +23,10 @@ var (
 	// ErrFull says that a write failed because the disk (or the store's size limit) is
 	// full. The store keeps what it held before the write.
 	ErrFull = errors.New("store is full (no space left on device)")
+	// ErrReadOnly says that a store takes no new entries: it is on read-only media, or
+	// its file or directory cannot be written. What it holds can still be read (see
+	// Unwritable).
+	ErrReadOnly = errors.New("store is read-only")
 )
 
 // Key identifies a task's result: the SHA-256 of its program, program version and
@@ -108,6 +112,24 @@ func InputHash(data []byte) string {
 type RunLister interface {
 	// Runs returns the runs recorded for the input hash ("" for all), oldest first.
 	Runs(ctx context.Context, inputHash string) ([]Run, error)
+}
+
+// Unwritable is implemented by Stores that may be open for reading only (a store on
+// read-only media, or on a full disk). Wrap runs no task such a store has no result for:
+// nothing is computed that could not be kept.
+type Unwritable interface {
+	// Unwritable returns nil if the store takes new entries, else why not: an error
+	// wrapping ErrReadOnly or ErrFull. Put then fails with it and RecordRun records
+	// nothing.
+	Unwritable() error
+}
+
+// unwritable is why s takes no new entries, nil if it does.
+func unwritable(s Store) error {
+	if u, ok := s.(Unwritable); ok {
+		return u.Unwritable()
+	}
+	return nil
 }
 
 // BatchGetter is implemented by Stores that read many entries at once faster than one at

@@ -111,6 +111,9 @@ func (w *wrapped) Execute(ctx context.Context, tasks []executor.Task, handle fun
 	if len(rest) == 0 {
 		return nil
 	}
+	if err := unwritable(w.store); err != nil {
+		return unstorable(len(rest), len(tasks), err)
+	}
 
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -204,6 +207,11 @@ func (w *wrapped) Stream(ctx context.Context, q *executor.Queue, handle func(exe
 					nextIndex = append(nextIndex, first+i)
 				}
 				mu.Unlock()
+				if uerr := unwritable(w.store); len(rest) > 0 && uerr != nil {
+					err := unstorable(len(rest), len(more), uerr)
+					cancel(err)
+					return err
+				}
 				_ = inner.Add(rest...)
 				continue
 			}
@@ -231,6 +239,12 @@ func (w *wrapped) Stream(ctx context.Context, q *executor.Queue, handle func(exe
 		return ferr
 	}
 	return rec.result(err)
+}
+
+// unstorable is the error of tasks that a store which takes no new entries (why) holds
+// no result for.
+func unstorable(missing, total int, why error) error {
+	return fmt.Errorf("%d of %d tasks have no stored result, and the store takes no new ones: %w", missing, total, why)
 }
 
 // Found is what a store holds for one task.

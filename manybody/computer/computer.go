@@ -64,6 +64,10 @@ type RunError struct {
 }
 
 func (e *RunError) Error() string {
+	if len(e.Failed) == 0 {
+		// No task failed: the run stopped for another reason, which comes first.
+		return fmt.Sprintf("manybody: %v", e.Err)
+	}
 	return fmt.Sprintf("manybody: %d of %d tasks failed: %v", len(e.Failed), len(e.Failed)+len(e.Completed), e.Err)
 }
 

@@ -84,7 +84,7 @@ func (c *Computer) stream(ctx context.Context, src source, inputHash string) ([]
 	if c.Stats != nil {
 		c.Stats.End()
 	}
-	if run != nil {
+	if run != nil && !errors.Is(execErr, store.ErrCorrupt) { // a damaged store is not written
 		execErr = errors.Join(execErr, r.recordRun(ctx, run, execErr))
 	}
 	if execErr != nil || len(r.failed) > 0 {

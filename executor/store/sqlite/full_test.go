@@ -18,7 +18,7 @@ import (
 func TestFullStoreKeepsWhatItHad(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "small.db")
-	s, err := open(ctx, path, []string{"max_page_count(24)"})
+	s, err := open(ctx, path, []string{"max_page_count(24)"}, false)
 	require.NoError(t, err)
 	result := bytes.Repeat([]byte("0123456789abcdef"), 200) // 3.2 kB
 	put := func(i int) error {

@@ -1,21 +1,22 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	msqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/qcmb-go/qcmb/executor/store"
+	"github.com/qcmb-go/qcmb/qcschema"
 )
 
 // Interfaces Store implements.
@@ -23,6 +24,7 @@ var (
 	_ store.Store       = (*Store)(nil)
 	_ store.BatchGetter = (*Store)(nil)
 	_ store.RunLister   = (*Store)(nil)
+	_ store.Unwritable  = (*Store)(nil)
 )
 
 // The file format: SQLite's application_id marks a qcmb store ("qcmb" in ASCII) and its
@@ -64,6 +66,20 @@ CREATE TABLE runs (
 CREATE INDEX runs_by_input ON runs(input_hash);
 `
 
+// ownersSchema records which process made each run, so that a run whose process was
+// killed (kill -9, a crash, a power cut) can be told from one that goes on. It is a table
+// of its own, created when missing: stores made before it, and qcmb versions that do not
+// know it, read and write the others unchanged.
+const ownersSchema = `
+CREATE TABLE IF NOT EXISTS run_owners (
+	run_id INTEGER PRIMARY KEY,
+	host   TEXT NOT NULL,
+	boot   TEXT NOT NULL,
+	pid    INTEGER NOT NULL,
+	start  TEXT NOT NULL
+);
+`
+
 // Store is a store.Store in one SQLite file. Several processes may use the same file at once:
 // it is in WAL mode, and a writer waits up to 30 s for another one.
 //
@@ -72,30 +88,58 @@ CREATE INDEX runs_by_input ON runs(input_hash);
 // SQLite's recommended setting for WAL mode, which keeps storing cheap next to short
 // tasks), so after a power failure or operating system crash the last results may be
 // missing, to be computed again; the store is never damaged by one.
+//
+// Nothing is written to a store before its integrity is checked, and nothing after damage
+// was found in it. A store that cannot be written (read-only media, a file or directory
+// without write permission, a full disk) is opened read-only: what it holds is read as
+// usual, Put fails with store.ErrReadOnly or store.ErrFull and RecordRun records nothing
+// (see Unwritable).
 type Store struct {
-	path string
-	db   *sql.DB
-	get  *sql.Stmt
-	put  *sql.Stmt
+	path       string
+	db         *sql.DB
+	get        *sql.Stmt
+	put        *sql.Stmt // nil when read-only
+	unwritable error     // why the store is open read-only, nil if it is not
+	damaged    atomic.Bool
 }
 
 // Open opens the store in the file at path, creating the file (not its directory) if it
 // does not exist. A file that is not a qcmb store gives an error wrapping
 // store.ErrNotStore, a damaged one store.ErrCorrupt, one from a newer schema
-// store.ErrNewerSchema; such files are left untouched.
+// store.ErrNewerSchema; such files are left untouched. An existing store that cannot be
+// written (its file or directory is read-only, or its disk full) is opened read-only.
+// Runs recorded in the store whose process is gone (killed) are marked
+// store.RunInterrupted.
 func Open(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, nil)
+	return open(ctx, path, nil, false)
 }
 
-// open is Open with extra per-connection pragmas (tests limit the size). While other
-// processes create the same new store, SQLite may fail a lock or the removal of a journal
-// another one removed first with an I/O error (SQLITE_IOERR_RDLOCK,
-// SQLITE_IOERR_DELETE_NOENT) rather than wait: such an open is tried again, for up to the
-// busy timeout.
-func open(ctx context.Context, path string, pragmas []string) (*Store, error) {
+// OpenReadOnly opens the existing store at path for reading only: nothing is written to
+// it, nor created beside it (SQLite's shared-memory index of WAL mode is used when a
+// process that has the store open made one; without one no process is writing the file,
+// and it is read as it is, which also serves read-only media).
+func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, nil, true)
+}
+
+// open is Open (or OpenReadOnly) with extra per-connection pragmas (tests limit the
+// size). While other processes create the same new store, SQLite may fail a lock or the
+// removal of a journal another one removed first with an I/O error
+// (SQLITE_IOERR_RDLOCK, SQLITE_IOERR_DELETE_NOENT) rather than wait: such an open is
+// tried again, for up to the busy timeout.
+func open(ctx context.Context, path string, pragmas []string, readOnly bool) (*Store, error) {
+	var why error
+	if readOnly {
+		why = fmt.Errorf("store %s: %w (opened for reading only)", path, store.ErrReadOnly)
+	} else {
+		var err error
+		if why, err = cannotWrite(path); err != nil {
+			return nil, err
+		}
+	}
 	deadline := time.Now().Add(busyTimeout)
 	for {
-		s, err := openOnce(ctx, path, pragmas)
+		s, err := openOnce(ctx, path, pragmas, why)
 		if err == nil || !racedCreation(err) || time.Now().After(deadline) {
 			return s, err
 		}
@@ -105,6 +149,31 @@ func open(ctx context.Context, path string, pragmas []string) (*Store, error) {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// cannotWrite says why the existing store at path cannot be written, so that it is to be
+// opened read-only (nil if it can): the file, or its directory (where WAL mode keeps its
+// write-ahead log and shared-memory index), is not writable, or its disk is full (where
+// SQLite would create those files and fail to grow them). A store that does not exist and
+// cannot be created is an error.
+func cannotWrite(path string) (why, err error) {
+	dir := filepath.Dir(path)
+	_, statErr := os.Stat(path)
+	if errors.Is(statErr, fs.ErrNotExist) {
+		if err := writable(dir); err != nil {
+			return nil, fmt.Errorf("store %s: cannot create it: %w", path, err)
+		}
+		return nil, nil
+	}
+	for _, p := range []string{path, dir} {
+		if err := writable(p); err != nil {
+			return fmt.Errorf("store %s: %w: %w", path, store.ErrReadOnly, err), nil
+		}
+	}
+	if diskFull(dir) {
+		return fmt.Errorf("store %s: %w", path, store.ErrFull), nil
+	}
+	return nil, nil
 }
 
 // racedCreation reports whether err is one of the I/O errors of opening a store that
@@ -121,25 +190,55 @@ func racedCreation(err error) bool {
 	return false
 }
 
-// openOnce opens the store once.
-func openOnce(ctx context.Context, path string, pragmas []string) (*Store, error) {
-	if err := checkHeader(path); err != nil {
-		return nil, err
+// minSize is the size of the smallest SQLite database that is not empty: one page.
+const minSize = 512
+
+// checkFile rejects, without opening it, a file that cannot be a store: not a regular
+// file, or shorter than one SQLite page. A missing or empty file is a new store, unless it
+// is to be read only. The file is not opened here: closing any descriptor of a file
+// releases every POSIX lock this process holds on it, those of SQLite's connections to it
+// included, and a connection that lost its lock can let another process delete the
+// write-ahead log under its writes. SQLite itself tells a file that is no database
+// (check).
+func checkFile(path string, readOnly bool) error {
+	info, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) && !readOnly {
+		return nil
 	}
-	s := &Store{path: path}
-	db, err := sql.Open("sqlite", dsn(path, pragmas))
 	if err != nil {
-		return nil, s.wrap("opening", err)
+		return fmt.Errorf("store %s: %w", path, err)
 	}
-	// One connection: writes are serialized anyway, and per-connection settings hold.
-	db.SetMaxOpenConns(1)
-	s.db = db
-	if err := s.init(ctx); err != nil {
-		db.Close()
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("store %s: %w (not a regular file)", path, store.ErrNotStore)
+	}
+	switch {
+	case info.Size() == 0 && readOnly:
+		return fmt.Errorf("store %s: %w (an empty file)", path, store.ErrNotStore)
+	case info.Size() > 0 && info.Size() < minSize:
+		return fmt.Errorf("store %s: %w (%d bytes, shorter than an SQLite database)", path, store.ErrNotStore, info.Size())
+	}
+	return nil
+}
+
+// openOnce opens the store once.
+func openOnce(ctx context.Context, path string, pragmas []string, unwritable error) (*Store, error) {
+	readOnly := unwritable != nil
+	if err := checkFile(path, readOnly); err != nil {
 		return nil, err
 	}
-	if s.get, err = db.PrepareContext(ctx, `SELECT program, version, task_id, ok, result, error_type, error, attempts, start_ns, end_ns FROM results WHERE key = ?`); err == nil {
-		s.put, err = db.PrepareContext(ctx, `INSERT INTO results (key, program, version, task_id, ok, result, error_type, error, attempts, start_ns, end_ns, stored_ns)
+	s := &Store{path: path, unwritable: unwritable}
+	var err error
+	if readOnly {
+		err = s.openReadOnly(ctx, pragmas)
+	} else {
+		err = s.openReadWrite(ctx, pragmas)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.get, err = s.db.PrepareContext(ctx, `SELECT program, version, task_id, ok, result, error_type, error, attempts, start_ns, end_ns FROM results WHERE key = ?`)
+	if err == nil && !readOnly {
+		s.put, err = s.db.PrepareContext(ctx, `INSERT INTO results (key, program, version, task_id, ok, result, error_type, error, attempts, start_ns, end_ns, stored_ns)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (key) DO UPDATE SET program = excluded.program, version = excluded.version,
 				task_id = excluded.task_id, ok = excluded.ok, result = excluded.result,
@@ -148,15 +247,71 @@ func openOnce(ctx context.Context, path string, pragmas []string) (*Store, error
 			WHERE results.ok = 0`)
 	}
 	if err != nil {
-		db.Close()
+		s.db.Close()
 		return nil, s.wrap("preparing statements", err)
 	}
 	return s, nil
 }
 
+// connect opens the database with one connection: writes are serialized anyway, and
+// per-connection settings hold.
+func (s *Store) connect(dsn string) error {
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return s.wrap("opening", err)
+	}
+	db.SetMaxOpenConns(1)
+	s.db = db
+	return nil
+}
+
+// openReadWrite opens the store for writing: checks that it is a qcmb store and not
+// damaged before anything is written, turns on WAL mode, creates the schema of a new
+// file and marks the runs whose process is gone interrupted.
+func (s *Store) openReadWrite(ctx context.Context, pragmas []string) error {
+	if err := s.connect(dsn(s.path, pragmas, "")); err != nil {
+		return err
+	}
+	if err := s.init(ctx); err != nil {
+		s.db.Close()
+		return err
+	}
+	return nil
+}
+
+// openReadOnly opens the store for reading. Where a process has it open there is a
+// shared-memory index beside it, which SQLite's locking uses (its absence would be
+// created, and on a full or read-only disk could not be); without one, no process is
+// writing the file and it is read as an immutable file, with nothing created beside it.
+func (s *Store) openReadOnly(ctx context.Context, pragmas []string) error {
+	modes := []string{"mode=ro&immutable=1"}
+	if _, err := os.Stat(s.path + "-shm"); err == nil {
+		modes = []string{"mode=ro", "mode=ro&immutable=1"}
+	}
+	var err error
+	for _, mode := range modes {
+		if err = s.connect(dsn(s.path, pragmas, mode)); err != nil {
+			return err
+		}
+		var fresh bool
+		if fresh, err = s.check(ctx, s.db); err == nil && fresh {
+			err = fmt.Errorf("store %s: %w (an empty database)", s.path, store.ErrNotStore)
+		}
+		if err == nil {
+			return nil
+		}
+		s.db.Close()
+		if errors.Is(err, store.ErrNotStore) || errors.Is(err, store.ErrNewerSchema) || errors.Is(err, store.ErrCorrupt) {
+			return err
+		}
+	}
+	return err
+}
+
 // dsn is the modernc.org/sqlite data source name of path: a file: URI, so that any path
-// works, with the settings every connection needs.
-func dsn(path string, pragmas []string) string {
+// works, with the settings every connection needs, then mode (SQLite's URI parameters
+// mode and immutable; "" for a read-write connection).
+func dsn(path string, pragmas []string, mode string) string {
 	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 	var b strings.Builder
 	b.WriteString("file:" + escaped)
@@ -164,52 +319,24 @@ func dsn(path string, pragmas []string) string {
 	for _, p := range pragmas {
 		b.WriteString("&_pragma=" + p)
 	}
+	if mode != "" {
+		b.WriteString("&" + mode)
+	}
 	return b.String()
 }
 
-// sqliteMagic starts every SQLite database file.
-const sqliteMagic = "SQLite format 3\x00"
-
-// checkHeader rejects, without opening it with SQLite, a file that is not an SQLite
-// database or is one of another application. A missing or empty file is a new store.
-func checkHeader(path string) error {
-	fh, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("store %s: %w", path, err)
-	}
-	defer fh.Close()
-	info, err := fh.Stat()
-	if err != nil {
-		return fmt.Errorf("store %s: %w", path, err)
-	}
-	if !info.Mode().IsRegular() {
-		return fmt.Errorf("store %s: %w (not a regular file)", path, store.ErrNotStore)
-	}
-	if info.Size() == 0 {
-		return nil
-	}
-	var h [100]byte
-	if _, err := io.ReadFull(fh, h[:]); err != nil {
-		return fmt.Errorf("store %s: %w (%d bytes, shorter than an SQLite header)", path, store.ErrNotStore, info.Size())
-	}
-	if !bytes.HasPrefix(h[:], []byte(sqliteMagic)) {
-		return fmt.Errorf("store %s: %w (not an SQLite database)", path, store.ErrNotStore)
-	}
-	if id := binary.BigEndian.Uint32(h[68:]); id != 0 && id != applicationID {
-		return fmt.Errorf("store %s: %w (SQLite database of another application, id %#x)", path, store.ErrNotStore, id)
-	}
-	return nil
-}
-
-// init checks that the file is a qcmb store of a known schema, creates the schema in a
-// new file and turns on WAL mode.
+// init checks that the file is a qcmb store of a known schema and undamaged, then (and
+// only then) turns on WAL mode, creates the schema in a new file and marks the runs
+// whose process is gone interrupted.
 func (s *Store) init(ctx context.Context) error {
 	fresh, err := s.check(ctx, s.db)
 	if err != nil {
 		return err
+	}
+	if !fresh {
+		if err := s.checkIntegrity(ctx); err != nil {
+			return err
+		}
 	}
 	// WAL mode first: for a new file it is set before there is anything to convert, and
 	// for a store it is set already (a persistent setting), so no process waits on
@@ -221,8 +348,23 @@ func (s *Store) init(ctx context.Context) error {
 	if !strings.EqualFold(mode, "wal") {
 		return fmt.Errorf("store %s: cannot use WAL mode (journal mode is %s)", s.path, mode)
 	}
+	if err := s.createSchema(ctx, fresh); err != nil {
+		return err
+	}
+	return s.markInterrupted(ctx)
+}
+
+// createSchema creates the tables of a new store, and the run owners' table of a store
+// made before it existed.
+func (s *Store) createSchema(ctx context.Context, fresh bool) error {
 	if !fresh {
-		return nil
+		var owners int64
+		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'run_owners'").Scan(&owners); err != nil {
+			return s.wrap("reading the schema", err)
+		}
+		if owners == 1 {
+			return nil
+		}
 	}
 	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: one process creates the schema
 	if err != nil {
@@ -232,13 +374,44 @@ func (s *Store) init(ctx context.Context) error {
 	if fresh, err = s.check(ctx, tx); err != nil {
 		return err
 	}
+	create := ownersSchema
 	if fresh {
-		if _, err := tx.ExecContext(ctx, schema+fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d;", applicationID, schemaVersion)); err != nil {
-			return s.wrap("creating the schema", err)
-		}
+		create = schema + ownersSchema + fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d;", applicationID, schemaVersion)
+	}
+	if _, err := tx.ExecContext(ctx, create); err != nil {
+		return s.wrap("creating the schema", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return s.wrap("creating the schema", err)
+	}
+	return nil
+}
+
+// checkIntegrity runs SQLite's quick check, which reads every page of the file: a store
+// damaged anywhere (a bad disk block, bytes overwritten by another program) is refused
+// before anything is written to it.
+func (s *Store) checkIntegrity(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, "PRAGMA quick_check(3)")
+	if err != nil {
+		return s.wrap("checking its integrity", err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return s.wrap("checking its integrity", err)
+		}
+		if line != "ok" {
+			problems = append(problems, qcschema.Excerpt(line, 200))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return s.wrap("checking its integrity", err)
+	}
+	if len(problems) > 0 {
+		s.damaged.Store(true)
+		return fmt.Errorf("store %s: %w: %s", s.path, store.ErrCorrupt, strings.Join(problems, "; "))
 	}
 	return nil
 }
@@ -275,6 +448,9 @@ func (s *Store) check(ctx context.Context, q querier) (fresh bool, err error) {
 	const header = `SELECT (SELECT application_id FROM pragma_application_id()),
 		(SELECT user_version FROM pragma_user_version()), (SELECT count(*) FROM sqlite_schema)`
 	if err := q.QueryRowContext(ctx, header).Scan(&appID, &version, &objects); err != nil {
+		if code(err) == sqlite3.SQLITE_NOTADB {
+			return false, fmt.Errorf("store %s: %w (not an SQLite database)", s.path, store.ErrNotStore)
+		}
 		return false, s.wrap("reading the header", err)
 	}
 	switch {
@@ -297,26 +473,58 @@ func (s *Store) check(ctx context.Context, q querier) (fresh bool, err error) {
 	return false, nil
 }
 
-// wrap names the file and the operation in err, and classifies SQLite's errors.
+// wrap names the file and the operation in err, and classifies SQLite's errors. Damage
+// found in the store stops all writing to it.
 func (s *Store) wrap(op string, err error) error {
 	var se *msqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
-			// The header said SQLite (checkHeader), so a file SQLite cannot read is damaged.
+			// The header said SQLite (check), so a file SQLite cannot read is damaged.
+			s.damaged.Store(true)
 			return fmt.Errorf("store %s: %s: %w: %v", s.path, op, store.ErrCorrupt, err)
 		case sqlite3.SQLITE_FULL:
 			return fmt.Errorf("store %s: %s: %w: %v", s.path, op, store.ErrFull, err)
+		case sqlite3.SQLITE_READONLY:
+			return fmt.Errorf("store %s: %s: %w: %v", s.path, op, store.ErrReadOnly, err)
+		case sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
+			// SQLite says "disk I/O error" for a disk that is full when a file other than
+			// the database (the shared-memory index, the log) cannot grow.
+			if diskFull(filepath.Dir(s.path)) {
+				return fmt.Errorf("store %s: %s: %w: %v", s.path, op, store.ErrFull, err)
+			}
 		}
 	}
 	return fmt.Errorf("store %s: %s: %w", s.path, op, err)
 }
 
 // isBusy reports whether err is SQLite's "database is locked".
-func isBusy(err error) bool {
+func isBusy(err error) bool { return code(err) == sqlite3.SQLITE_BUSY }
+
+// code is the primary result code of SQLite's error err, 0 for another error.
+func code(err error) int {
 	var se *msqlite.Error
-	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+	if errors.As(err, &se) {
+		return se.Code() & 0xff
+	}
+	return 0
 }
+
+// writeAllowed is nil if the store takes writes, else why not.
+func (s *Store) writeAllowed() error {
+	switch {
+	case s.unwritable != nil:
+		return s.unwritable
+	case s.damaged.Load():
+		return fmt.Errorf("store %s: %w: damage was found in it, and nothing more is written to it", s.path, store.ErrCorrupt)
+	}
+	return nil
+}
+
+// Unwritable implements store.Unwritable: nil if the store takes new entries, else why
+// not (it was opened with OpenReadOnly, or with Open on read-only media, a file or
+// directory without write permission, or a full disk).
+func (s *Store) Unwritable() error { return s.unwritable }
 
 // Path returns the file name of the store.
 func (s *Store) Path() string { return s.path }
@@ -324,7 +532,9 @@ func (s *Store) Path() string { return s.path }
 // Close closes the database. Every Put has been committed already.
 func (s *Store) Close() error {
 	s.get.Close()
-	s.put.Close()
+	if s.put != nil {
+		s.put.Close()
+	}
 	return s.db.Close()
 }
 
@@ -400,6 +610,9 @@ func (s *Store) scanEntries(ctx context.Context, out map[store.Key]store.Entry, 
 
 // Put implements store.Store. The entry is committed when Put returns.
 func (s *Store) Put(ctx context.Context, e store.Entry) error {
+	if err := s.writeAllowed(); err != nil {
+		return err
+	}
 	ok := 0
 	if e.OK {
 		ok = 1
@@ -410,54 +623,6 @@ func (s *Store) Put(ctx context.Context, e store.Entry) error {
 		return s.wrap("saving the result of task "+e.TaskID, err)
 	}
 	return nil
-}
-
-// RecordRun implements store.Store.
-func (s *Store) RecordRun(ctx context.Context, run *store.Run) error {
-	if run.ID == 0 {
-		res, err := s.db.ExecContext(ctx, `INSERT INTO runs (input_hash, start_ns, end_ns, status, tasks, reused, computed, failed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			run.InputHash, toNS(run.Start), toNS(run.End), run.Status, run.Tasks, run.Reused, run.Computed, run.Failed)
-		if err != nil {
-			return s.wrap("recording a run", err)
-		}
-		if run.ID, err = res.LastInsertId(); err != nil {
-			return s.wrap("recording a run", err)
-		}
-		return nil
-	}
-	res, err := s.db.ExecContext(ctx, `UPDATE runs SET input_hash = ?, start_ns = ?, end_ns = ?, status = ?, tasks = ?, reused = ?, computed = ?, failed = ? WHERE id = ?`,
-		run.InputHash, toNS(run.Start), toNS(run.End), run.Status, run.Tasks, run.Reused, run.Computed, run.Failed, run.ID)
-	if err != nil {
-		return s.wrap("recording a run", err)
-	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return fmt.Errorf("store %s: no run %d", s.path, run.ID)
-	}
-	return nil
-}
-
-// Runs implements store.RunLister.
-func (s *Store) Runs(ctx context.Context, inputHash string) ([]store.Run, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, input_hash, start_ns, end_ns, status, tasks, reused, computed, failed FROM runs
-		WHERE ? = '' OR input_hash = ? ORDER BY id`, inputHash, inputHash)
-	if err != nil {
-		return nil, s.wrap("listing runs", err)
-	}
-	defer rows.Close()
-	var out []store.Run
-	for rows.Next() {
-		var r store.Run
-		var startNS, endNS int64
-		if err := rows.Scan(&r.ID, &r.InputHash, &startNS, &endNS, &r.Status, &r.Tasks, &r.Reused, &r.Computed, &r.Failed); err != nil {
-			return nil, s.wrap("listing runs", err)
-		}
-		r.Start, r.End = fromNS(startNS), fromNS(endNS)
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.wrap("listing runs", err)
-	}
-	return out, nil
 }
 
 func toNS(t time.Time) int64 {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
 	"testing"
@@ -21,10 +22,18 @@ import (
 )
 
 // TestMain lets the test binary write to a store as a second process: with
-// QCMB_STORE_WRITER=path,prefix,n it puts n entries and exits.
+// QCMB_STORE_WRITER=path,prefix,n it puts n entries and exits; with
+// QCMB_STORE_RUNNER=path it records a running run and waits to be killed.
 func TestMain(m *testing.M) {
 	if spec := os.Getenv("QCMB_STORE_WRITER"); spec != "" {
 		if err := writeEntries(spec); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	if path := os.Getenv("QCMB_STORE_RUNNER"); path != "" {
+		if err := recordAndWait(path); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
@@ -101,6 +110,11 @@ func TestOpenRejectsFilesItMustNotTouch(t *testing.T) {
 			require.NoError(t, os.WriteFile(p, []byte("these are my notes, not a database\n"), 0o644))
 			return p
 		}, store.ErrNotStore},
+		{"long text file", func(t *testing.T) string {
+			p := filepath.Join(t.TempDir(), "notes.txt")
+			require.NoError(t, os.WriteFile(p, bytes.Repeat([]byte("notes, not a database\n"), 100), 0o644))
+			return p
+		}, store.ErrNotStore},
 		{"short file", func(t *testing.T) string {
 			p := filepath.Join(t.TempDir(), "short.db")
 			require.NoError(t, os.WriteFile(p, []byte("SQLite format 3\x00"), 0o644))
@@ -137,6 +151,7 @@ func TestOpenRejectsFilesItMustNotTouch(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			path := c.make(t)
 			before := snapshot(t, path)
+			beside, _ := os.ReadDir(filepath.Dir(path))
 			s, err := sqlite.Open(context.Background(), path)
 			if err == nil {
 				s.Close()
@@ -144,6 +159,8 @@ func TestOpenRejectsFilesItMustNotTouch(t *testing.T) {
 			require.ErrorIs(t, err, c.want)
 			require.Contains(t, err.Error(), path, "the error names the file")
 			require.Equal(t, before, snapshot(t, path), "the file is left as it was")
+			after, _ := os.ReadDir(filepath.Dir(path))
+			require.Equal(t, len(beside), len(after), "no file is made beside it")
 		})
 	}
 }
@@ -213,9 +230,38 @@ func TestReopenKeepsEverything(t *testing.T) {
 	require.NoError(t, s2.Close())
 }
 
-// Connections in this process and two more processes write to one store at once; every
-// entry arrives.
+// Connections in this process and two more processes write to one store at once, which
+// none of them has created yet, on a machine made busy by goroutines that spin on every
+// processor; every entry arrives. Opens racing on a loaded machine failed with SQLite's
+// IOERR_RDLOCK; and whole processes' entries were lost while an open read the file's
+// header through a descriptor of its own, whose close released the POSIX locks of this
+// process's connections (another process then took itself for the last user and deleted
+// the write-ahead log under their writes).
 func TestConcurrentWriters(t *testing.T) {
+	stop := make(chan struct{})
+	var spinners sync.WaitGroup
+	for range runtime.NumCPU() {
+		spinners.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				for i := 0; i < 1e5; i++ {
+				}
+			}
+		})
+	}
+	defer spinners.Wait()
+	defer close(stop)
+	for round := range 3 {
+		concurrentWriters(t, round)
+	}
+}
+
+// concurrentWriters is one round of TestConcurrentWriters.
+func concurrentWriters(t *testing.T, round int) {
 	const n = 150
 	path := filepath.Join(t.TempDir(), "shared.db")
 	var wg sync.WaitGroup
@@ -239,7 +285,7 @@ func TestConcurrentWriters(t *testing.T) {
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		require.NoError(t, err)
+		require.NoError(t, err, "round %d", round)
 	}
 	s, err := sqlite.Open(context.Background(), path)
 	require.NoError(t, err)
@@ -247,7 +293,7 @@ func TestConcurrentWriters(t *testing.T) {
 	for _, prefix := range []string{"proc-a", "proc-b", "conn-a", "conn-b"} {
 		for i := range n {
 			got, err := s.Get(context.Background(), entry(prefix, i).Key)
-			require.NoError(t, err, "%s %d", prefix, i)
+			require.NoError(t, err, "round %d: %s %d", round, prefix, i)
 			require.Equal(t, entry(prefix, i).Result, got.Result)
 		}
 	}
