@@ -6,7 +6,6 @@ import (
 	"log"
 
 	"github.com/qcmb-go/qcmb/engine/hf"
-	"github.com/qcmb-go/qcmb/internal/waterbox"
 	"github.com/qcmb-go/qcmb/manybody"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
@@ -18,7 +17,33 @@ import (
 // and a tetramer only when one of its trimers has a 3-body increment of at least 0.3
 // millihartree; workers get tetramers while trimers still run.
 func ExampleExpansion() {
-	mol := waterbox.Droplet(6, 1)
+	mol, err := qcschema.ParsePsi4(`
+O  -1.487204  -1.285695  -1.451264
+H  -0.655367  -1.099876  -1.886868
+H  -1.751829  -0.447719  -1.071787
+--
+O  -1.759422  -1.636540   1.749159
+H  -2.307320  -2.238365   2.252989
+H  -1.775448  -1.986118   0.858221
+--
+O  -1.336577   1.275753  -1.454582
+H  -0.620844   1.780753  -1.840499
+H  -2.011704   1.925982  -1.260576
+--
+O  -1.701091   1.523266   1.669873
+H  -1.692242   0.592034   1.448607
+H  -1.585249   1.545342   2.619782
+--
+O   1.486692  -1.736627  -1.396488
+H   2.154349  -2.403367  -1.557497
+H   1.476230  -1.632329  -0.445045
+--
+O   1.742131  -1.378931   1.396834
+H   1.927216  -2.002469   2.099099
+H   0.943991  -0.931271   1.677557`) // a water hexamer, angstrom
+	if err != nil {
+		log.Fatal(err)
+	}
 	core, err := manybody.NewCore(mol, manybody.Keywords{
 		BsseType:        []qcschema.BsseType{qcschema.BsseNoCP},
 		Levels:          map[int]string{1: "hf", 2: "hf", 3: "hf", 4: "hf"},
