@@ -32,6 +32,16 @@ func (c *Core) nAtomBasis(basis []int) int {
 	return n
 }
 
+// TaskAtoms returns the atoms of the parent molecule (0-indexed, in parent order) that a
+// task's molecule holds: those of its basis fragments, real and ghost. A gradient or
+// Hessian of the task is laid out over them in this order.
+func (c *Core) TaskAtoms(t Task) ([]int, error) {
+	if err := c.checkTask(t); err != nil {
+		return nil, fmt.Errorf("manybody: %w", err)
+	}
+	return c.basisAtoms(make([]int, 0, c.nAtomBasis(t.Basis)), t.Basis), nil
+}
+
 // checkTask validates a task against this Core.
 func (c *Core) checkTask(t Task) error {
 	if c.mcIndex(t.MC) < 0 && t.MC != c.Estimator() {

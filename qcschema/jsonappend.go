@@ -124,7 +124,6 @@ func (p *AtomicResultProperties) appendJSON(b []byte, indent bool, depth int) ([
 	o.float("mp2_doubles_energy", p.MP2DoublesEnergy)
 	o.float("mp2_correlation_energy", p.MP2CorrelationEnergy)
 	o.float("mp2_total_energy", p.MP2TotalEnergy)
-	o.floats("mp2_total_gradient", p.MP2TotalGradient)
 	if o.err != nil {
 		return b, o.err
 	}

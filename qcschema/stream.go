@@ -129,7 +129,7 @@ func encodeMembers(labels []string, comps map[string]AtomicResultProperties, ind
 				hi, size := lo, 0
 				for hi < len(labels) && hi-lo < batchCount && (hi == lo || size < batchBytes) {
 					p := comps[labels[hi]]
-					size += 24 * (len(p.ReturnGradient) + len(p.ReturnHessian) + len(p.SCFTotalGradient) + len(p.SCFTotalHessian) + len(p.MP2TotalGradient))
+					size += 24 * (len(p.ReturnGradient) + len(p.ReturnHessian) + len(p.SCFTotalGradient) + len(p.SCFTotalHessian))
 					hi++
 				}
 				b.labels = labels[lo:hi]

@@ -103,7 +103,10 @@ type AtomicInput struct {
 }
 
 // AtomicResultProperties are the scalar and array results QCSchema names. Pointers and nil
-// slices mean "not computed" and are omitted from JSON.
+// slices mean "not computed" and are omitted from JSON. Every named field is a field of
+// QCElemental's AtomicResultProperties (v1) and AtomicProperties (v2), whose models refuse
+// any other name: a program's results that QCElemental has no field for (an MP2 gradient,
+// say) belong in the AtomicResult's extras["qcvars"] under their QCVariable names.
 type AtomicResultProperties struct {
 	CalcinfoNBasis *int `json:"calcinfo_nbasis,omitempty"`
 	CalcinfoNMO    *int `json:"calcinfo_nmo,omitempty"`
@@ -124,13 +127,12 @@ type AtomicResultProperties struct {
 	SCFTotalGradient     []float64 `json:"scf_total_gradient,omitempty"`
 	SCFTotalHessian      []float64 `json:"scf_total_hessian,omitempty"`
 
-	MP2SameSpinCorrelationEnergy     *float64  `json:"mp2_same_spin_correlation_energy,omitempty"`
-	MP2OppositeSpinCorrelationEnergy *float64  `json:"mp2_opposite_spin_correlation_energy,omitempty"`
-	MP2SinglesEnergy                 *float64  `json:"mp2_singles_energy,omitempty"`
-	MP2DoublesEnergy                 *float64  `json:"mp2_doubles_energy,omitempty"`
-	MP2CorrelationEnergy             *float64  `json:"mp2_correlation_energy,omitempty"`
-	MP2TotalEnergy                   *float64  `json:"mp2_total_energy,omitempty"`
-	MP2TotalGradient                 []float64 `json:"mp2_total_gradient,omitempty"`
+	MP2SameSpinCorrelationEnergy     *float64 `json:"mp2_same_spin_correlation_energy,omitempty"`
+	MP2OppositeSpinCorrelationEnergy *float64 `json:"mp2_opposite_spin_correlation_energy,omitempty"`
+	MP2SinglesEnergy                 *float64 `json:"mp2_singles_energy,omitempty"`
+	MP2DoublesEnergy                 *float64 `json:"mp2_doubles_energy,omitempty"`
+	MP2CorrelationEnergy             *float64 `json:"mp2_correlation_energy,omitempty"`
+	MP2TotalEnergy                   *float64 `json:"mp2_total_energy,omitempty"`
 
 	// Other holds the properties that have no field above (scf_xc_energy,
 	// scf_quadrupole_moment, ccsd_total_energy, ...) as raw JSON by their QCSchema names, so

@@ -49,8 +49,14 @@ func (Program) Check(_ context.Context, in *qcschema.AtomicInput) error {
 // Version (result stores key results by it).
 func (Program) Find(context.Context) (string, error) { return Version, nil }
 
-// Name is the name the embedded program is registered under in the engine registry.
+// Name is the name the embedded program is registered under in the engine registry, and
+// the creator its results' provenance names.
 const Name = "embedded"
+
+// QCVarsKey is the key of an AtomicResult's extras under which results that QCElemental's
+// AtomicResultProperties have no field for are kept by their QCVariable names (flat arrays),
+// where Psi4 keeps its QCVariables.
+const QCVarsKey = "qcvars"
 
 func init() { engine.Register(Name, Program{}) }
 
@@ -315,13 +321,27 @@ func toResult(in *qcschema.AtomicInput, atoms []Atom, opt Options, res *Result, 
 		props.MP2DoublesEnergy = fp(res.MP2Correlation)
 		props.MP2CorrelationEnergy = fp(res.MP2Correlation)
 		props.MP2TotalEnergy = fp(res.Energy)
-		props.MP2TotalGradient = res.Gradient
 	} else {
 		props.SCFTotalGradient = res.Gradient
 		props.SCFTotalHessian = res.Hessian
 	}
-	out := qcschema.NewAtomicResult(in, qcschema.Provenance{Creator: "qcmb-hf", Version: Version, Routine: "github.com/qcmb-go/qcmb/engine/hf.Compute"})
+	// The creator is the program's name, as QCEngine's programs write theirs.
+	out := qcschema.NewAtomicResult(in, qcschema.Provenance{Creator: Name, Version: Version, Routine: "github.com/qcmb-go/qcmb/engine/hf.Compute"})
 	out.Properties = props
+	if m == methodMP2 {
+		// QCElemental has no field for MP2 derivatives (its models refuse unknown
+		// properties): they go where Psi4 puts them, among the QCVariables.
+		qcvars := map[string]any{}
+		if res.Gradient != nil {
+			qcvars["MP2 TOTAL GRADIENT"] = res.Gradient
+		}
+		if res.Hessian != nil {
+			qcvars["MP2 TOTAL HESSIAN"] = res.Hessian
+		}
+		if len(qcvars) > 0 {
+			out.Extras[QCVarsKey] = qcvars
+		}
+	}
 	if res.ExternalNuclear != 0 {
 		out.Extras["embedding_charges_nuclear_energy"] = res.ExternalNuclear
 	}

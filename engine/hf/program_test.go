@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/qcmb-go/qcmb/internal/qcmodels"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -188,5 +190,66 @@ func TestCheck(t *testing.T) {
 				t.Fatalf("Check = %v, want an error naming %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// TestResultsFitQCElemental: the AtomicResult of every method, driver and reference the
+// embedded program has fits QCElemental's AtomicResult model (package qcmodels; CI checks
+// the same results with QCElemental itself): only QCElemental's property names, MP2
+// derivatives among the QCVariables in extras["qcvars"] as Psi4 keeps them, and the
+// program's own name as the creator.
+func TestResultsFitQCElemental(t *testing.T) {
+	water := qcschema.Molecule{Symbols: []string{"O", "H", "H"}, Geometry: []float64{0, 0, -0.13, 0, 1.43, 1.03, 0, -1.43, 1.03}}
+	cation := water
+	cation.MolecularCharge, cation.MolecularMultiplicity = 1, 2
+	for _, mol := range []struct {
+		name string
+		mol  qcschema.Molecule
+	}{{"rhf", water}, {"uhf", cation}} {
+		for _, method := range []string{"hf", "mp2"} {
+			for _, driver := range []qcschema.Driver{qcschema.DriverEnergy, qcschema.DriverGradient, qcschema.DriverHessian} {
+				t.Run(mol.name+"/"+method+"/"+string(driver), func(t *testing.T) {
+					in := &qcschema.AtomicInput{Molecule: mol.mol, Driver: driver, Model: qcschema.Model{Method: method, Basis: "sto-3g"}}
+					res, err := Compute(context.Background(), in)
+					if err != nil {
+						t.Fatal(err)
+					}
+					data, err := json.Marshal(res)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := qcmodels.Check(qcmodels.AtomicResultV1(), data); err != nil {
+						t.Fatal(err)
+					}
+					if res.Provenance.Creator != Name {
+						t.Errorf("creator %q, want the program's name %q", res.Provenance.Creator, Name)
+					}
+					var doc struct {
+						Properties map[string]json.RawMessage `json:"properties"`
+						Extras     struct {
+							QCVars map[string][]float64 `json:"qcvars"`
+						} `json:"extras"`
+					}
+					if err := json.Unmarshal(data, &doc); err != nil {
+						t.Fatal(err)
+					}
+					want := map[string][]float64{}
+					if method == "mp2" && driver != qcschema.DriverEnergy {
+						want["MP2 TOTAL GRADIENT"] = res.Properties.ReturnGradient
+						if driver == qcschema.DriverHessian {
+							want["MP2 TOTAL HESSIAN"] = res.Properties.ReturnHessian
+						}
+					}
+					for name, v := range want {
+						if len(v) == 0 || !slices.Equal(doc.Extras.QCVars[name], v) {
+							t.Errorf("extras.qcvars[%q] = %v, want the result's %v", name, doc.Extras.QCVars[name], v)
+						}
+					}
+					if len(doc.Extras.QCVars) != len(want) {
+						t.Errorf("extras.qcvars holds %d QCVariables, want %d", len(doc.Extras.QCVars), len(want))
+					}
+				})
+			}
+		}
 	}
 }

@@ -81,7 +81,7 @@ func replayExpansion(p *Prepared, results map[string]*qcschema.AtomicResult) (*q
 		if !ok || r == nil {
 			return nil, fmt.Errorf("manybody: task %s: no result", t.Label())
 		}
-		comp, err := ComponentOf(p.Input.Specification.Driver, r)
+		comp, err := taskComponent(p, t, &r.Properties, r)
 		if err != nil {
 			return nil, fmt.Errorf("manybody: task %s: %w", t.Label(), err)
 		}

@@ -344,9 +344,11 @@ func Assemble(p *Prepared, results []*qcschema.AtomicResult) (*qcschema.ManyBody
 
 // AssembleProperties is Assemble for results known only by their properties, keyed by
 // task label, as qcmb analyze reads them: return_energy, and return_gradient and
-// return_hessian as the driver asks. Entries for tasks outside the plan are left out of
-// the result. It keeps props as the result's ComponentProperties when it holds nothing
-// else, so the caller must not change the map afterwards.
+// return_hessian as the driver asks, laid out over the task's atoms or, as QCManyBody's
+// component_properties hold them, over the whole molecule. Entries for tasks outside the
+// plan are left out of the result. It keeps props as the result's ComponentProperties when
+// it holds nothing else, filling in calcinfo_natom where an entry with a gradient or
+// Hessian lacks it, so the caller must not use the map afterwards.
 func AssembleProperties(p *Prepared, props map[string]qcschema.AtomicResultProperties) (*qcschema.ManyBodyResult, error) {
 	if p.Core.Adaptive() {
 		results := make(map[string]*qcschema.AtomicResult, len(props))
@@ -362,7 +364,7 @@ func AssembleProperties(p *Prepared, props map[string]qcschema.AtomicResultPrope
 		if !ok {
 			return nil, fmt.Errorf("manybody: task %s: no result", label)
 		}
-		comp, err := componentOfProperties(p.Input.Specification.Driver, &pr, nil)
+		comp, err := taskComponent(p, t, &pr, nil)
 		if err != nil {
 			return nil, fmt.Errorf("manybody: task %s: %w", label, err)
 		}
@@ -427,11 +429,78 @@ func newResult(p *Prepared, an *manybody.Analysis, screening *manybody.Screening
 	default:
 		out.ReturnResult = qcschema.ReturnResult{Scalar: an.ReturnEnergy}
 	}
+	withNAtom(p, props)
 	stdout := an.Table
 	out.Stdout = &stdout
 	// Psi4's names of the properties, as Psi4 users and QCManyBody's translate_qcvariables expect
 	out.Extras[QCVarsKey] = out.Properties.QCVariables()
 	return out
+}
+
+// taskComponent is the component of task t of p from its properties, with the
+// return_result of r, if not nil, standing in for a missing property (see ComponentOf).
+// A gradient or Hessian laid out over the whole molecule, as QCManyBody's
+// component_properties hold them, is taken over the task's atoms.
+func taskComponent(p *Prepared, t manybody.Task, props *qcschema.AtomicResultProperties, r *qcschema.AtomicResult) (manybody.Component, error) {
+	c, err := componentOfProperties(p.Input.Specification.Driver, props, r)
+	if err != nil {
+		return c, err
+	}
+	n := p.Core.NAtom()
+	if len(c.Gradient) != 3*n && len(c.Hessian) != 9*n*n {
+		return c, nil
+	}
+	atoms, err := p.Core.TaskAtoms(t)
+	if err != nil || len(atoms) == n {
+		return c, err
+	}
+	if len(c.Gradient) == 3*n {
+		g := make([]float64, 3*len(atoms))
+		for i, a := range atoms {
+			copy(g[3*i:3*i+3], c.Gradient[3*a:3*a+3])
+		}
+		c.Gradient = g
+	}
+	if len(c.Hessian) == 9*n*n {
+		m := 3 * len(atoms)
+		h := make([]float64, m*m)
+		for i, a := range atoms {
+			for j, b := range atoms {
+				for x := range 3 {
+					copy(h[(3*i+x)*m+3*j:][:3], c.Hessian[(3*a+x)*3*n+3*b:][:3])
+				}
+			}
+		}
+		c.Hessian = h
+	}
+	return c, nil
+}
+
+// withNAtom sets calcinfo_natom, which QCElemental's models require beside every gradient
+// and Hessian of atomic properties, in the entries of props that have one of those and lack
+// it: the number of atoms their arrays are laid out over, the task's (or, for arrays of the
+// whole molecule's size, the whole molecule's).
+func withNAtom(p *Prepared, props map[string]qcschema.AtomicResultProperties) {
+	full := p.Core.NAtom()
+	for label, pr := range props {
+		if pr.CalcinfoNAtom != nil || pr.ReturnGradient == nil && pr.ReturnHessian == nil && pr.SCFTotalGradient == nil && pr.SCFTotalHessian == nil {
+			continue
+		}
+		t, err := manybody.ParseLabel(label)
+		if err != nil {
+			continue
+		}
+		atoms, err := p.Core.TaskAtoms(t)
+		if err != nil {
+			continue
+		}
+		n := len(atoms)
+		if len(pr.ReturnGradient) == 3*full || len(pr.ReturnHessian) == 9*full*full {
+			n = full
+		}
+		pr.CalcinfoNAtom = &n
+		props[label] = pr
+	}
 }
 
 // ComponentOf extracts the energy and, as the many-body driver asks, the gradient and

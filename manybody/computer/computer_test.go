@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,6 +25,7 @@ import (
 	_ "github.com/qcmb-go/qcmb/engine/qcengine"
 	_ "github.com/qcmb-go/qcmb/engine/xtb"
 	"github.com/qcmb-go/qcmb/executor"
+	"github.com/qcmb-go/qcmb/manybody"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
 	"github.com/qcmb-go/qcmb/stats"
@@ -712,5 +714,78 @@ func TestAssemblePropertiesEqualsAssemble(t *testing.T) {
 	delete(props, missing)
 	if _, err := computer.AssembleProperties(p, props); err == nil || !strings.Contains(err.Error(), missing) {
 		t.Fatalf("a missing task: %v, want an error naming %s", err, missing)
+	}
+}
+
+// TestAssemblePropertiesNAtom: every component property with a gradient or Hessian gets the
+// calcinfo_natom QCElemental's models require with them (the task's atoms, or the whole
+// molecule's for arrays laid out over it, as QCManyBody's component_properties are), and
+// arrays laid out over the whole molecule assemble to the same result as the task's own.
+func TestAssemblePropertiesNAtom(t *testing.T) {
+	in := vectorInput(t, "../../testdata/manybody/h2o_trimer_single_energy_1.json")
+	in.Specification.Driver = qcschema.DriverHessian
+	p, err := computer.PreparePlan(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	natom := p.Core.NAtom()
+	own := map[string]qcschema.AtomicResultProperties{}
+	whole := map[string]qcschema.AtomicResultProperties{}
+	for i, task := range p.Plan.Tasks {
+		atoms, err := p.Core.TaskAtoms(task)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := len(atoms)
+		e := -76*float64(len(task.Real)) + float64(i)/7
+		grad, hess := make([]float64, 3*n), make([]float64, 9*n*n)
+		for k := range grad {
+			grad[k] = math.Sin(float64(i*31 + k))
+		}
+		for k := range hess {
+			r, c := k/(3*n), k%(3*n)
+			hess[k] = math.Cos(float64(i + r*c))
+		}
+		// The same arrays over the whole molecule, zero on the atoms the task lacks.
+		g, h := make([]float64, 3*natom), make([]float64, 9*natom*natom)
+		for a, pa := range atoms {
+			copy(g[3*pa:3*pa+3], grad[3*a:3*a+3])
+			for b, pb := range atoms {
+				for x := range 3 {
+					copy(h[(3*pa+x)*3*natom+3*pb:][:3], hess[(3*a+x)*3*n+3*b:][:3])
+				}
+			}
+		}
+		own[task.Label()] = qcschema.AtomicResultProperties{ReturnEnergy: &e, ReturnGradient: grad, ReturnHessian: hess}
+		whole[task.Label()] = qcschema.AtomicResultProperties{ReturnEnergy: &e, ReturnGradient: g, ReturnHessian: h}
+	}
+	fromOwn, err := computer.AssembleProperties(p, own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromWhole, err := computer.AssembleProperties(p, whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name  string
+		res   *qcschema.ManyBodyResult
+		natom func(task manybody.Task) int
+	}{
+		{"task's atoms", fromOwn, func(task manybody.Task) int { a, _ := p.Core.TaskAtoms(task); return len(a) }},
+		{"whole molecule", fromWhole, func(manybody.Task) int { return natom }},
+	} {
+		for _, task := range p.Plan.Tasks {
+			pr := c.res.ComponentProperties[task.Label()]
+			if pr.CalcinfoNAtom == nil || *pr.CalcinfoNAtom != c.natom(task) {
+				t.Fatalf("%s: %s: calcinfo_natom %v, want %d", c.name, task.Label(), pr.CalcinfoNAtom, c.natom(task))
+			}
+			if len(pr.ReturnGradient) != 3**pr.CalcinfoNAtom {
+				t.Fatalf("%s: %s: %d gradient values for calcinfo_natom %d", c.name, task.Label(), len(pr.ReturnGradient), *pr.CalcinfoNAtom)
+			}
+		}
+	}
+	if !slices.Equal(fromOwn.ReturnResult.Array, fromWhole.ReturnResult.Array) {
+		t.Fatal("Hessians assembled from arrays over the whole molecule differ from those over the tasks' atoms")
 	}
 }
