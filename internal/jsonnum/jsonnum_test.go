@@ -104,9 +104,7 @@ func TestParseMatchesStrconv(t *testing.T) {
 			continue
 		}
 		require.NoError(t, err, "%s", s)
-		if math.Float64bits(got) != math.Float64bits(want) {
-			t.Fatalf("%s: got %v (%#x), strconv %v (%#x)", s, got, math.Float64bits(got), want, math.Float64bits(want))
-		}
+		require.Equal(t, math.Float64bits(want), math.Float64bits(got), "%s: got %v, strconv %v", s, got, want)
 	}
 }
 
@@ -169,20 +167,17 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		text := s[:end]
-		var v any
-		if json.Unmarshal([]byte(text), &v) != nil && err == nil {
-			t.Fatalf("%q: read %q, which is not JSON", s, text)
+		if err == nil {
+			var v any
+			require.NoError(t, json.Unmarshal([]byte(text), &v), "%q: read %q, which is not JSON", s, text)
 		}
 		want, werr := strconv.ParseFloat(text, 64)
 		if werr != nil || math.IsInf(want, 0) {
-			if !errors.Is(err, ErrRange) {
-				t.Fatalf("%q: no range error", text)
-			}
+			require.ErrorIs(t, err, ErrRange, "%q", text)
 			return
 		}
-		if err != nil || math.Float64bits(x) != math.Float64bits(want) {
-			t.Fatalf("%q: got %v, %v; strconv %v", text, x, err, want)
-		}
+		require.NoError(t, err, "%q", text)
+		require.Equal(t, math.Float64bits(want), math.Float64bits(x), "%q: got %v, strconv %v", text, x, want)
 	})
 }
 

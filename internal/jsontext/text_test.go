@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -37,9 +38,7 @@ func TestNextStructural(t *testing.T) {
 			if n > 0 {
 				j = rng.Intn(n + 1)
 			}
-			if got, want := nextStructural(data, j), naive(data, j); got != want {
-				t.Fatalf("trial %d (n %d, density %g) from %d: got %d, want %d", trial, n, density, j, got, want)
-			}
+			require.Equal(t, naive(data, j), nextStructural(data, j), "trial %d (n %d, density %g) from %d", trial, n, density, j)
 		}
 	}
 }
@@ -60,14 +59,11 @@ func TestValueEnd(t *testing.T) {
 	for _, c := range cases {
 		end, err := ValueEnd([]byte(c.in), 0)
 		if c.end < 0 {
-			if err == nil {
-				t.Errorf("%q: no error", c.in)
-			}
+			assert.Error(t, err, "%q", c.in)
 			continue
 		}
-		if err != nil || end != c.end {
-			t.Errorf("%q: end %d, %v; want %d", c.in, end, err, c.end)
-		}
+		assert.NoError(t, err, "%q", c.in)
+		assert.Equal(t, c.end, end, "%q", c.in)
 	}
 }
 

@@ -32,20 +32,21 @@ func goList(t *testing.T, args ...string) []pkg {
 	cmd := exec.Command(goCmd, append([]string{"list", "-json"}, args...)...)
 	cmd.Dir = "../.."
 	out, err := cmd.Output()
+	var stderr []byte
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
-		t.Fatalf("go list %s: %v\n%s", strings.Join(args, " "), err, ee.Stderr)
+		stderr = ee.Stderr
 	}
-	require.NoError(t, err)
+	require.NoError(t, err, "go list %s\n%s", strings.Join(args, " "), stderr)
 	var pkgs []pkg
 	dec := json.NewDecoder(bytes.NewReader(out))
 	for {
 		var p pkg
-		if err := dec.Decode(&p); err == io.EOF {
+		err := dec.Decode(&p)
+		if err == io.EOF {
 			return pkgs
-		} else if err != nil {
-			t.Fatal(err)
 		}
+		require.NoError(t, err)
 		pkgs = append(pkgs, p)
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"math"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -12,9 +15,8 @@ import (
 func TestDroplet(t *testing.T) {
 	for _, n := range []int{1, 32, 300} {
 		m := Droplet(n, 1)
-		if len(m.Fragments) != n || len(m.Symbols) != 3*n {
-			t.Fatalf("n=%d: %d fragments, %d atoms", n, len(m.Fragments), len(m.Symbols))
-		}
+		require.Len(t, m.Fragments, n, "n=%d: fragments", n)
+		require.Len(t, m.Symbols, 3*n, "n=%d: atoms", n)
 		at := func(i int) [3]float64 {
 			g := m.Geometry[3*i : 3*i+3]
 			return [3]float64{g[0] * qcschema.AngstromPerBohr, g[1] * qcschema.AngstromPerBohr, g[2] * qcschema.AngstromPerBohr}
@@ -26,22 +28,16 @@ func TestDroplet(t *testing.T) {
 		for w := 0; w < n; w++ {
 			o := at(3 * w)
 			for _, h := range []int{3*w + 1, 3*w + 2} {
-				if r := d(o, at(h)); math.Abs(r-rOH) > 1e-9 {
-					t.Fatalf("water %d: OH %v Å", w, r)
-				}
+				require.InDelta(t, rOH, d(o, at(h)), 1e-9, "n=%d: water %d: OH in Å", n, w)
 			}
 			for v := 0; v < w; v++ {
 				closest = math.Min(closest, d(o, at(3*v)))
 			}
 		}
-		if n > 1 && closest < Spacing-2*math.Sqrt(3)*jitter {
-			t.Errorf("n=%d: oxygens %v Å apart", n, closest)
+		if n > 1 {
+			assert.GreaterOrEqual(t, closest, Spacing-2*math.Sqrt(3)*jitter, "n=%d: closest oxygens in Å", n)
 		}
 		again := Droplet(n, 1)
-		for i := range m.Geometry {
-			if m.Geometry[i] != again.Geometry[i] {
-				t.Fatalf("n=%d: not reproducible", n)
-			}
-		}
+		require.Equal(t, m.Geometry, again.Geometry, "n=%d: not reproducible", n)
 	}
 }
