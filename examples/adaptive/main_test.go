@@ -5,6 +5,9 @@ import (
 	"context"
 	"math"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The example's table: higher thresholds compute fewer trimers, tetramers and tasks; the
@@ -16,22 +19,16 @@ func TestAdaptiveExample(t *testing.T) {
 	var out bytes.Buffer
 	const waters = 6
 	rows, err := run(context.Background(), &out, waters, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Log("\n" + out.String())
 	ref := rows[0]
 	for i, r := range rows[1:] {
 		prev := rows[i]
-		if r.trimers > prev.trimers || r.tetramers > prev.tetramers || r.tasks > prev.tasks {
-			t.Errorf("threshold %g: %d trimers, %d tetramers, %d tasks; more than at a lower threshold (%d, %d, %d)",
-				r.threshold, r.trimers, r.tetramers, r.tasks, prev.trimers, prev.tetramers, prev.tasks)
-		}
+		assert.LessOrEqual(t, r.trimers, prev.trimers, "threshold %g: trimers, more than at a lower threshold", r.threshold)
+		assert.LessOrEqual(t, r.tetramers, prev.tetramers, "threshold %g: tetramers, more than at a lower threshold", r.threshold)
+		assert.LessOrEqual(t, r.tasks, prev.tasks, "threshold %g: tasks, more than at a lower threshold", r.threshold)
 	}
-	if last := rows[len(rows)-1]; last.tasks >= ref.tasks {
-		t.Errorf("the highest threshold computes all %d tasks", ref.tasks)
-	}
-	if err := math.Abs(rows[1].energy-ref.energy) * kcalPerHartree / waters; err > 0.01 {
-		t.Errorf("threshold %g: error %.4f kcal/mol per monomer", rows[1].threshold, err)
-	}
+	assert.Less(t, rows[len(rows)-1].tasks, ref.tasks, "the highest threshold computes all tasks")
+	assert.LessOrEqual(t, math.Abs(rows[1].energy-ref.energy)*kcalPerHartree/waters, 0.01,
+		"threshold %g: error in kcal/mol per monomer", rows[1].threshold)
 }

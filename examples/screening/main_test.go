@@ -5,6 +5,9 @@ import (
 	"context"
 	"math"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The example's table: generous cutoffs approach the unscreened interaction energy with
@@ -15,21 +18,16 @@ func TestScreeningExample(t *testing.T) {
 	}
 	var out bytes.Buffer
 	rows, err := run(context.Background(), &out, 14, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Log("\n" + out.String())
 	ref := rows[0]
-	if !(ref.ie < 0) {
-		t.Fatalf("unscreened interaction energy %v: water droplets bind", ref.ie)
-	}
+	require.Less(t, ref.ie, 0.0, "unscreened interaction energy: water droplets bind")
 	last := rows[len(rows)-1]
 	for i, r := range rows[1:] {
-		if r.tasks > ref.tasks || (i > 0 && r.tasks < rows[i].tasks) {
-			t.Errorf("cutoffs %v: %d tasks (previous %d, unscreened %d)", r.cutoffs, r.tasks, rows[i].tasks, ref.tasks)
+		assert.LessOrEqual(t, r.tasks, ref.tasks, "cutoffs %v: tasks, more than unscreened", r.cutoffs)
+		if i > 0 {
+			assert.GreaterOrEqual(t, r.tasks, rows[i].tasks, "cutoffs %v: tasks, fewer than with the previous cutoffs", r.cutoffs)
 		}
 	}
-	if err := math.Abs(last.ie-ref.ie) * kcalPerHartree; err > 0.1 {
-		t.Errorf("most generous cutoffs %v: error %.3f kcal/mol", last.cutoffs, err)
-	}
+	assert.LessOrEqual(t, math.Abs(last.ie-ref.ie)*kcalPerHartree, 0.1, "most generous cutoffs %v: error in kcal/mol", last.cutoffs)
 }

@@ -5,6 +5,8 @@ import (
 	"os"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/qcmb-go/qcmb/executor"
 )
 
@@ -25,7 +27,5 @@ func TestWater4(t *testing.T) {
 	if testing.Short() {
 		t.Skip("195 Hartree-Fock calculations")
 	}
-	if err := run(context.Background(), "embedded", "hf", "sto-3g", 2); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, run(context.Background(), "embedded", "hf", "sto-3g", 2))
 }
