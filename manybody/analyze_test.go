@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
-	"strings"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/qcschema"
 )
@@ -139,14 +141,10 @@ func TestPairwiseAdditiveModel(t *testing.T) {
 						levels[n] = "fake"
 					}
 					c := mustCore(t, mol, Keywords{BsseType: bt, Levels: levels, ReturnTotalData: true})
-					if c.contiguous == scrambled {
-						t.Fatalf("contiguous=%v", c.contiguous)
-					}
+					require.NotEqual(t, scrambled, c.contiguous, "contiguous")
 					model := newPairModel(c, 5)
 					a, err := c.Analyze(model.components(c))
-					if err != nil {
-						t.Fatal(err)
-					}
+					require.NoError(t, err)
 					full := []int{1, 2, 3, 4, 5}
 					super := model.component(full, full)
 					// atoms of the full basis are in parent order: the super gradient is full size.
@@ -155,32 +153,21 @@ func TestPairwiseAdditiveModel(t *testing.T) {
 						gbd := a.GradientBodyDict[b]
 						for n := 2; n <= maxNB; n++ {
 							if b == qcschema.BsseNoCP && n >= 3 {
-								if d := ebd[n] - ebd[n-1]; math.Abs(d) > 1e-10 {
-									t.Errorf("%s %d-body energy contribution %g", b, n, d)
-								}
+								assert.InDelta(t, 0, ebd[n]-ebd[n-1], 1e-10, "%s %d-body energy contribution", b, n)
 								key := fmt.Sprintf("nocp_corrected_%d_body_contribution_to_energy", n)
-								if d := a.Properties.Energies[key]; math.Abs(d) > 1e-10 {
-									t.Errorf("%s = %g", key, d)
-								}
+								assert.InDelta(t, 0, a.Properties.Energies[key], 1e-10, "%s", key)
 								for i := range gbd[n] {
-									if d := gbd[n][i] - gbd[n-1][i]; math.Abs(d) > 1e-10 {
-										t.Errorf("%s %d-body gradient contribution [%d] %g", b, n, i, d)
+									if !assert.InDelta(t, 0, gbd[n][i]-gbd[n-1][i], 1e-10, "%s %d-body gradient contribution [%d]", b, n, i) {
 										break
 									}
 								}
 							}
 						}
 						// Pairwise additivity: through 2 bodies (and beyond) equals the supersystem.
-						if d := ebd[maxNB] - super.Energy; math.Abs(d) > 1e-10 {
-							t.Errorf("%s through %d-body energy off by %g", b, maxNB, d)
-						}
-						if i, ok := closeArr(gbd[maxNB], super.Gradient, 1e-10); !ok {
-							t.Errorf("%s through %d-body gradient differs at %d", b, maxNB, i)
-						}
+						assert.InDelta(t, super.Energy, ebd[maxNB], 1e-10, "%s through %d-body energy", b, maxNB)
+						inDeltaSlice(t, super.Gradient, gbd[maxNB], 1e-10, "%s through %d-body gradient", b, maxNB)
 					}
-					if d := a.ReturnEnergy - super.Energy; math.Abs(d) > 1e-10 {
-						t.Errorf("return energy off by %g", d)
-					}
+					assert.InDelta(t, super.Energy, a.ReturnEnergy, 1e-10, "return energy")
 				})
 			}
 		}
@@ -189,12 +176,10 @@ func TestPairwiseAdditiveModel(t *testing.T) {
 
 func sameBits(t *testing.T, what string, a, b []float64) {
 	t.Helper()
-	if len(a) != len(b) {
-		t.Fatalf("%s: lengths %d, %d", what, len(a), len(b))
-	}
+	require.Equal(t, len(a), len(b), "%s: length", what)
 	for i := range a {
 		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
-			t.Fatalf("%s[%d]: %v != %v", what, i, a[i], b[i])
+			require.Failf(t, "not the same bits", "%s[%d]: %v != %v", what, i, a[i], b[i])
 		}
 	}
 }
@@ -215,9 +200,7 @@ func sameAnalysis(t *testing.T, a, b *Analysis) {
 	for k, v := range a.Properties.Arrays {
 		sameBits(t, k, v, b.Properties.Arrays[k])
 	}
-	if a.Table != b.Table {
-		t.Fatal("tables differ")
-	}
+	require.Equal(t, a.Table, b.Table, "tables differ")
 }
 
 func TestAnalyzeOrderIndependent(t *testing.T) {
@@ -226,9 +209,7 @@ func TestAnalyzeOrderIndependent(t *testing.T) {
 	})
 	comps := randomComponents(c, true, true, 9)
 	ref, err := c.Analyze(comps)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	labels := c.Plan().Labels()
 	rng := rand.New(rand.NewSource(1))
 	var wg sync.WaitGroup
@@ -243,8 +224,7 @@ func TestAnalyzeOrderIndependent(t *testing.T) {
 				m[labels[i]] = comps[labels[i]]
 			}
 			a, err := c.Analyze(m)
-			if err != nil {
-				t.Error(err)
+			if !assert.NoError(t, err) {
 				return
 			}
 			results[r] = a
@@ -303,35 +283,25 @@ func TestAnalyzeErrors(t *testing.T) {
 			m := randomComponents(c, true, false, 2)
 			tc.edit(m)
 			_, err := c.Analyze(m)
-			if err == nil || !strings.Contains(err.Error(), tc.errPart) {
-				t.Fatalf("error %v, want one containing %q", err, tc.errPart)
-			}
+			require.ErrorContains(t, err, tc.errPart)
 		})
 	}
 	// Extra components are ignored.
 	m := randomComponents(c, false, false, 2)
 	m[`["zzz", [1], [1]]`] = Component{Energy: math.NaN()}
-	if _, err := c.Analyze(m); err != nil {
-		t.Fatal(err)
-	}
+	_, err := c.Analyze(m)
+	require.NoError(t, err)
 }
 
 func TestAnalyzeNoTasks(t *testing.T) {
 	// CP-only interaction energy through 1 body needs no calculation at all.
 	c := mustCore(t, waterCluster(3), Keywords{BsseType: []qcschema.BsseType{"cp"}, Levels: map[int]string{1: "a"}})
-	if n := len(c.Plan().Tasks); n != 0 {
-		t.Fatalf("%d tasks", n)
-	}
+	require.Empty(t, c.Plan().Tasks)
 	a, err := c.Analyze(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a.ReturnEnergy != 0 || a.EnergyBodyDict["cp"][1] != 0 {
-		t.Fatalf("got %+v", a)
-	}
-	if _, ok := a.Properties.Energies["cp_corrected_interaction_energy"]; !ok {
-		t.Fatalf("properties %v", a.Properties.Energies)
-	}
+	require.NoError(t, err)
+	require.Zero(t, a.ReturnEnergy, "return energy")
+	require.Zero(t, a.EnergyBodyDict["cp"][1], "cp 1-body energy")
+	require.Contains(t, a.Properties.Energies, "cp_corrected_interaction_energy")
 }
 
 func TestAnalyzeCalcinfo(t *testing.T) {
@@ -339,22 +309,19 @@ func TestAnalyzeCalcinfo(t *testing.T) {
 	mol.AtomicNumbers = []int{8, 1, 1, 8, 1, 1, 8, 1, 1}
 	c := mustCore(t, mol, Keywords{BsseType: []qcschema.BsseType{"nocp"}, Levels: map[int]string{1: "a", 2: "b"}, Supersystem: "c", ReturnTotalData: true})
 	a, err := c.Analyze(randomComponents(c, false, false, 3))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	p := a.Properties
-	if *p.CalcinfoNMC != 3 || *p.CalcinfoNFR != 3 || *p.CalcinfoNAtom != 9 || *p.CalcinfoNMBE != len(c.Plan().Tasks) {
-		t.Errorf("calcinfo %d %d %d %d", *p.CalcinfoNMC, *p.CalcinfoNFR, *p.CalcinfoNAtom, *p.CalcinfoNMBE)
+	assert.Equal(t, 3, *p.CalcinfoNMC, "calcinfo_nmc")
+	assert.Equal(t, 3, *p.CalcinfoNFR, "calcinfo_nfr")
+	assert.Equal(t, 9, *p.CalcinfoNAtom, "calcinfo_natom")
+	assert.Equal(t, len(c.Plan().Tasks), *p.CalcinfoNMBE, "calcinfo_nmbe")
+	if assert.NotNil(t, p.NuclearRepulsionEnergy, "nuclear repulsion") {
+		assert.Positive(t, *p.NuclearRepulsionEnergy, "nuclear repulsion")
 	}
-	if p.NuclearRepulsionEnergy == nil || *p.NuclearRepulsionEnergy <= 0 {
-		t.Errorf("nuclear repulsion %v", p.NuclearRepulsionEnergy)
-	}
-	if p.ReturnEnergy == nil || *p.ReturnEnergy != a.ReturnEnergy {
-		t.Errorf("return energy")
+	if assert.NotNil(t, p.ReturnEnergy, "return energy") {
+		assert.Equal(t, a.ReturnEnergy, *p.ReturnEnergy, "return energy")
 	}
 	for _, want := range []string{"SS/FULL/RTN", "§A", `§C: "c"`, "Non-Counterpoise Corrected (NoCP)"} {
-		if !strings.Contains(a.Table, want) {
-			t.Errorf("table lacks %q:\n%s", want, a.Table)
-		}
+		assert.Contains(t, a.Table, want, "table")
 	}
 }

@@ -3,6 +3,8 @@ package manybody
 import (
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -16,12 +18,8 @@ func FuzzParseLabel(f *testing.F) {
 			return
 		}
 		back, err := ParseLabel(task.Label())
-		if err != nil {
-			t.Fatalf("label %s of %q does not parse: %v", task.Label(), s, err)
-		}
-		if back.Label() != task.Label() {
-			t.Fatalf("round trip %s -> %s", task.Label(), back.Label())
-		}
+		require.NoError(t, err, "label %s of %q does not parse", task.Label(), s)
+		require.Equal(t, task.Label(), back.Label(), "round trip")
 	})
 }
 
@@ -56,13 +54,11 @@ func FuzzNewCore(f *testing.F) {
 		}
 		p := c.Plan()
 		comps := randomComponents(c, true, false, 1)
-		if _, err := c.Analyze(comps); err != nil {
-			t.Fatalf("Analyze of full components: %v", err)
-		}
+		_, err = c.Analyze(comps)
+		require.NoError(t, err, "Analyze of full components")
 		for _, task := range p.Tasks {
-			if _, err := c.Molecule(task); err != nil {
-				t.Fatal(err)
-			}
+			_, err := c.Molecule(task)
+			require.NoError(t, err, "task %s", task.Label())
 		}
 	})
 }

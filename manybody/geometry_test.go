@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // TestCoincidentAtomsMatchesBruteForce compares the sorted sweep with the all-pairs check
@@ -35,14 +37,12 @@ func TestCoincidentAtomsMatchesBruteForce(t *testing.T) {
 			}
 		}
 		i, j, d, got := coincidentAtoms(geom)
-		if got != want {
-			t.Fatalf("trial %d: coincidentAtoms = %v, brute force %v", trial, got, want)
-		}
+		require.Equal(t, want, got, "trial %d: coincidentAtoms, want brute force's", trial)
 		if got {
 			dx, dy, dz := geom[3*i]-geom[3*j], geom[3*i+1]-geom[3*j+1], geom[3*i+2]-geom[3*j+2]
-			if i >= j || d >= TooClose || math.Abs(d-math.Sqrt(dx*dx+dy*dy+dz*dz)) > 1e-15 {
-				t.Fatalf("trial %d: pair (%d, %d) at %v is not a coincident pair", trial, i, j, d)
-			}
+			require.Less(t, i, j, "trial %d: pair (%d, %d) at %v", trial, i, j, d)
+			require.Less(t, d, TooClose, "trial %d: pair (%d, %d) at %v", trial, i, j, d)
+			require.InDelta(t, math.Sqrt(dx*dx+dy*dy+dz*dz), d, 1e-15, "trial %d: pair (%d, %d) distance", trial, i, j)
 		}
 	}
 }

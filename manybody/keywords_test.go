@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/qcschema"
 )
@@ -14,13 +17,9 @@ import (
 func loadInput(t *testing.T, name string) *qcschema.ManyBodyInput {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "testdata", "inputs", name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var in qcschema.ManyBodyInput
-	if err := json.Unmarshal(data, &in); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(data, &in), name)
 	return &in
 }
 
@@ -53,27 +52,15 @@ func TestKeywordsFromQCManyBodyInputs(t *testing.T) {
 		t.Run(strings.TrimSuffix(tc.file, ".json"), func(t *testing.T) {
 			in := loadInput(t, tc.file)
 			kw, err := KeywordsFromInput(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(kw, tc.want) {
-				t.Fatalf("keywords\n got %+v\nwant %+v", kw, tc.want)
-			}
+			require.NoError(t, err)
+			require.Empty(t, cmp.Diff(tc.want, kw), "keywords (-want +got)")
 			c, err := NewCore(&in.Molecule, kw)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			p := c.Plan()
-			if len(p.Tasks) != tc.ntasks {
-				t.Errorf("%d tasks, want %d: %v", len(p.Tasks), tc.ntasks, p.Labels())
-			}
-			if !reflect.DeepEqual(p.EffectiveBsseType, tc.eff) {
-				t.Errorf("effective bsse %v, want %v", p.EffectiveBsseType, tc.eff)
-			}
+			assert.Len(t, p.Labels(), tc.ntasks, "tasks")
+			assert.Equal(t, tc.eff, p.EffectiveBsseType, "effective bsse")
 			for _, task := range p.Tasks {
-				if _, ok := in.Specification.Specification[task.MC]; !ok {
-					t.Errorf("task %s: no specification", task.Label())
-				}
+				assert.Contains(t, in.Specification.Specification, task.MC, "task %s: no specification", task.Label())
 			}
 		})
 	}
@@ -136,20 +123,13 @@ func TestKeywordsFromInputRules(t *testing.T) {
 			in.Specification.Specification = tc.specs
 			kw, err := KeywordsFromInput(in)
 			if tc.errPart != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.errPart) {
-					t.Fatalf("error %v, want one containing %q", err, tc.errPart)
-				}
+				require.ErrorContains(t, err, tc.errPart)
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(kw, *tc.want) {
-				t.Fatalf("got %+v\nwant %+v", kw, *tc.want)
-			}
-			if _, err := NewCore(mol, kw); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
+			require.Empty(t, cmp.Diff(*tc.want, kw), "keywords (-want +got)")
+			_, err = NewCore(mol, kw)
+			require.NoError(t, err)
 		})
 	}
 }
@@ -241,9 +221,7 @@ func TestNewCoreErrors(t *testing.T) {
 				tc.kw(&kw)
 			}
 			_, err := NewCore(m, kw)
-			if err == nil || !strings.Contains(err.Error(), tc.errPart) {
-				t.Fatalf("error %v, want one containing %q", err, tc.errPart)
-			}
+			require.ErrorContains(t, err, tc.errPart)
 		})
 	}
 }
@@ -254,7 +232,5 @@ func TestNewCoreHugePlan(t *testing.T) {
 		levels[n] = "a"
 	}
 	_, err := NewCore(waterCluster(40), Keywords{BsseType: []qcschema.BsseType{"vmfc"}, Levels: levels})
-	if err == nil || !strings.Contains(err.Error(), "levels: the plan would have") {
-		t.Fatalf("error %v", err)
-	}
+	require.ErrorContains(t, err, "levels: the plan would have")
 }

@@ -2,9 +2,10 @@ package manybody
 
 import (
 	"encoding/json"
-	"reflect"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/qcschema"
 )
@@ -21,19 +22,14 @@ func TestLabel(t *testing.T) {
 		{Task{MC: "😀", Real: []int{1}, Basis: []int{1}}, `["\ud83d\ude00", [1], [1]]`},
 	}
 	for _, tc := range cases {
-		if got := tc.task.Label(); got != tc.want {
-			t.Errorf("Label() = %s, want %s", got, tc.want)
-		}
+		assert.Equal(t, tc.want, tc.task.Label(), "Label()")
 		back, err := ParseLabel(tc.want)
-		if err != nil {
-			t.Fatalf("ParseLabel(%s): %v", tc.want, err)
-		}
-		if back.MC != tc.task.MC || !reflect.DeepEqual(back.Real, tc.task.Real) || !reflect.DeepEqual(back.Basis, tc.task.Basis) || back.Level != len(tc.task.Real) {
-			t.Errorf("ParseLabel(%s) = %+v", tc.want, back)
-		}
-		if back.Label() != tc.want {
-			t.Errorf("round trip %s -> %s", tc.want, back.Label())
-		}
+		require.NoError(t, err, "ParseLabel(%s)", tc.want)
+		assert.Equal(t, tc.task.MC, back.MC, "ParseLabel(%s): mc", tc.want)
+		assert.Equal(t, tc.task.Real, back.Real, "ParseLabel(%s): real", tc.want)
+		assert.Equal(t, tc.task.Basis, back.Basis, "ParseLabel(%s): basis", tc.want)
+		assert.Equal(t, len(tc.task.Real), back.Level, "ParseLabel(%s): level", tc.want)
+		assert.Equal(t, tc.want, back.Label(), "round trip")
 	}
 }
 
@@ -46,12 +42,8 @@ func TestParseLabel(t *testing.T) {
 	}
 	for in, want := range good {
 		task, err := ParseLabel(in)
-		if err != nil {
-			t.Errorf("ParseLabel(%q): %v", in, err)
-			continue
-		}
-		if task.Label() != want {
-			t.Errorf("ParseLabel(%q) = %s, want %s", in, task.Label(), want)
+		if assert.NoError(t, err, "ParseLabel(%q)", in) {
+			assert.Equal(t, want, task.Label(), "ParseLabel(%q)", in)
 		}
 	}
 	bad := []string{
@@ -59,9 +51,8 @@ func TestParseLabel(t *testing.T) {
 		`["a", [1, 1], [1]]`, `["a", [0], [0, 1]]`, `[1, [1], [1]]`, `["a", ["1"], [1]]`, `["a", [1.5], [1]]`,
 	}
 	for _, in := range bad {
-		if _, err := ParseLabel(in); err == nil {
-			t.Errorf("ParseLabel(%q) succeeded", in)
-		}
+		_, err := ParseLabel(in)
+		assert.Error(t, err, "ParseLabel(%q)", in)
 	}
 }
 
@@ -83,12 +74,8 @@ func TestPlanInvariants(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := mustCore(t, waterCluster(tc.nfr), tc.kw)
 			p := c.Plan()
-			if p != c.Plan() {
-				t.Fatal("Plan not cached")
-			}
-			if len(p.Tasks) != tc.ntasks {
-				t.Fatalf("%d tasks, want %d", len(p.Tasks), tc.ntasks)
-			}
+			require.Same(t, p, c.Plan(), "Plan not cached")
+			require.Equal(t, tc.ntasks, len(p.Tasks), "tasks")
 			checkPlanSizes(t, c)
 			seen := make(map[string]bool, len(p.Tasks))
 			order := map[string]int{}
@@ -101,31 +88,20 @@ func TestPlanInvariants(t *testing.T) {
 					total += k
 				}
 			}
-			if total != len(p.Tasks) {
-				t.Errorf("counts sum to %d", total)
-			}
+			assert.Equal(t, len(p.Tasks), total, "counts sum")
 			for i, task := range p.Tasks {
 				l := task.Label()
-				if seen[l] {
-					t.Fatalf("duplicate %s", l)
-				}
+				require.False(t, seen[l], "duplicate %s", l)
 				seen[l] = true
-				if l != makeLabel(task.MC, task.Real, task.Basis) {
-					t.Fatalf("cached label %s", l)
-				}
-				if err := checkTaskSets(task.Real, task.Basis, tc.nfr); err != nil {
-					t.Fatalf("%s: %v", l, err)
-				}
+				require.Equal(t, makeLabel(task.MC, task.Real, task.Basis), l, "cached label")
+				require.NoError(t, checkTaskSets(task.Real, task.Basis, tc.nfr), l)
 				if i > 0 {
 					prev := p.Tasks[i-1]
-					if prev.Level > task.Level || (prev.Level == task.Level && order[prev.MC] > order[task.MC]) {
-						t.Fatalf("order: %s before %s", prev.Label(), l)
-					}
+					require.False(t, prev.Level > task.Level || (prev.Level == task.Level && order[prev.MC] > order[task.MC]),
+						"order: %s before %s", prev.Label(), l)
 				}
 				var parsed []any
-				if err := json.Unmarshal([]byte(l), &parsed); err != nil {
-					t.Fatalf("label %s is not JSON", l)
-				}
+				require.NoError(t, json.Unmarshal([]byte(l), &parsed), "label %s is not JSON", l)
 			}
 		})
 	}
@@ -145,73 +121,45 @@ func TestMolecule(t *testing.T) {
 
 	task, _ := ParseLabel(`["a", [2], [2, 3]]`)
 	m, err := c.Molecule(task)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(m.Symbols, []string{"O", "H", "H", "O", "H", "H"}) {
-		t.Errorf("symbols %v", m.Symbols)
-	}
-	if !reflect.DeepEqual(m.Geometry, mol.Geometry[9:27]) {
-		t.Errorf("geometry %v", m.Geometry)
-	}
-	if !reflect.DeepEqual(m.Real, []bool{true, true, true, false, false, false}) {
-		t.Errorf("real %v", m.Real)
-	}
-	if !reflect.DeepEqual(m.Fragments, [][]int{{0, 1, 2}, {3, 4, 5}}) {
-		t.Errorf("fragments %v", m.Fragments)
-	}
-	if !reflect.DeepEqual(m.FragmentCharges, []float64{-1, 0}) || !reflect.DeepEqual(m.FragmentMultiplicities, []float64{2, 1}) {
-		t.Errorf("fragment charges %v multiplicities %v", m.FragmentCharges, m.FragmentMultiplicities)
-	}
-	if m.MolecularCharge != -1 || m.MolecularMultiplicity != 2 {
-		t.Errorf("charge %v multiplicity %v", m.MolecularCharge, m.MolecularMultiplicity)
-	}
-	if !m.FixCom || !m.FixOrientation || m.FixSymmetry != "c1" {
-		t.Errorf("fix flags %v %v %q", m.FixCom, m.FixOrientation, m.FixSymmetry)
-	}
-	if !reflect.DeepEqual(m.Masses, mol.Masses[3:9]) {
-		t.Errorf("masses %v", m.Masses)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, []string{"O", "H", "H", "O", "H", "H"}, m.Symbols, "symbols")
+	assert.Equal(t, mol.Geometry[9:27], m.Geometry, "geometry")
+	assert.Equal(t, []bool{true, true, true, false, false, false}, m.Real, "real")
+	assert.Equal(t, [][]int{{0, 1, 2}, {3, 4, 5}}, m.Fragments, "fragments")
+	assert.Equal(t, []float64{-1, 0}, m.FragmentCharges, "fragment charges")
+	assert.Equal(t, []float64{2, 1}, m.FragmentMultiplicities, "fragment multiplicities")
+	assert.Equal(t, -1.0, m.MolecularCharge, "charge")
+	assert.Equal(t, 2.0, m.MolecularMultiplicity, "multiplicity")
+	assert.True(t, m.FixCom, "fix_com")
+	assert.True(t, m.FixOrientation, "fix_orientation")
+	assert.Equal(t, "c1", m.FixSymmetry, "fix_symmetry")
+	assert.Equal(t, mol.Masses[3:9], m.Masses, "masses")
 	emb, _ := json.Marshal(m.Extras["embedding_charges"])
 	g := mol.Geometry
 	wantEmb, _ := json.Marshal([]any{
 		[]any{-0.8, g[0:3]}, []any{0.4, g[3:6]}, []any{0.4, g[6:9]},
 	})
-	if string(emb) != string(wantEmb) {
-		t.Errorf("embedding %s, want %s", emb, wantEmb)
-	}
+	assert.Equal(t, string(wantEmb), string(emb), "embedding")
 
 	// Pair of real fragments: high-spin multiplicity and summed charge.
 	task, _ = ParseLabel(`["a", [2, 3], [2, 3]]`)
 	m, err = c.Molecule(task)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m.MolecularCharge != 0 || m.MolecularMultiplicity != 3 { // 1 + (2-1) + (2-1)
-		t.Errorf("charge %v multiplicity %v", m.MolecularCharge, m.MolecularMultiplicity)
-	}
-	if m.Name != "w3" {
-		t.Errorf("name %q", m.Name)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, 0.0, m.MolecularCharge, "charge")
+	assert.Equal(t, 3.0, m.MolecularMultiplicity, "multiplicity") // 1 + (2-1) + (2-1)
+	assert.Equal(t, "w3", m.Name, "name")
 
 	// Non-contiguous fragments keep parent atom order.
 	sc := unevenCluster(true)
 	c2 := mustCore(t, sc, Keywords{BsseType: []qcschema.BsseType{"cp"}, Levels: map[int]string{1: "a", 2: "a"}})
 	task, _ = ParseLabel(`["a", [1], [1, 2]]`) // fragments {5} and {0, 7, 2}
 	m, err = c2.Molecule(task)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	wantGeom := append(append(append(append([]float64{}, sc.Geometry[0:3]...), sc.Geometry[6:9]...), sc.Geometry[15:18]...), sc.Geometry[21:24]...)
-	if !reflect.DeepEqual(m.Geometry, wantGeom) {
-		t.Errorf("geometry %v", m.Geometry)
-	}
-	if !reflect.DeepEqual(m.Fragments, [][]int{{2}, {0, 1, 3}}) || !reflect.DeepEqual(m.Real, []bool{false, false, true, false}) {
-		t.Errorf("fragments %v real %v", m.Fragments, m.Real)
-	}
-	if m.Extras != nil {
-		t.Errorf("extras %v", m.Extras)
-	}
+	assert.Equal(t, wantGeom, m.Geometry, "geometry")
+	assert.Equal(t, [][]int{{2}, {0, 1, 3}}, m.Fragments, "fragments")
+	assert.Equal(t, []bool{false, false, true, false}, m.Real, "real")
+	assert.Nil(t, m.Extras, "extras")
 
 	for _, bad := range []Task{
 		{MC: "zz", Real: []int{1}, Basis: []int{1}},
@@ -219,9 +167,8 @@ func TestMolecule(t *testing.T) {
 		{MC: "a", Real: []int{2}, Basis: []int{1}},
 		{MC: "a", Real: nil, Basis: []int{1}},
 	} {
-		if _, err := c2.Molecule(bad); err == nil || !strings.Contains(err.Error(), "task") {
-			t.Errorf("Molecule(%v): %v", bad, err)
-		}
+		_, err := c2.Molecule(bad)
+		assert.ErrorContains(t, err, "task", "Molecule(%v)", bad)
 	}
 }
 
@@ -229,18 +176,16 @@ func TestMoleculeAllPlanned(t *testing.T) {
 	c := mustCore(t, waterCluster(4), Keywords{BsseType: []qcschema.BsseType{"cp", "vmfc"}, Levels: map[int]string{1: "a", 2: "a", 3: "a", 4: "a"}, ReturnTotalData: true})
 	for _, task := range c.Plan().Tasks {
 		m, err := c.Molecule(task)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		nreal := 0
 		for _, r := range m.Real {
 			if r {
 				nreal++
 			}
 		}
-		if len(m.Symbols) != 3*len(task.Basis) || nreal != 3*len(task.Real) || len(m.Fragments) != len(task.Basis) {
-			t.Fatalf("%s: %d atoms, %d real, %d fragments", task.Label(), len(m.Symbols), nreal, len(m.Fragments))
-		}
+		require.Len(t, m.Symbols, 3*len(task.Basis), "%s: atoms", task.Label())
+		require.Equal(t, 3*len(task.Real), nreal, "%s: real atoms", task.Label())
+		require.Len(t, m.Fragments, len(task.Basis), "%s: fragments", task.Label())
 	}
 }
 
@@ -257,9 +202,7 @@ func TestSummary(t *testing.T) {
         Number of 3-body computations:      4 (nocp: 0, cp: 0, vmfc_compute: 4)
 
 `
-	if got := c.Summary(); got != want {
-		t.Errorf("Summary:\n%s\nwant:\n%s", got, want)
-	}
+	assert.Equal(t, want, c.Summary(), "Summary")
 }
 
 // checkPlanSizes: the bucket sizes counted before the plan is built are exactly the tasks
@@ -270,12 +213,8 @@ func checkPlanSizes(t *testing.T, c *Core) {
 	p := c.Plan()
 	for mi, m := range c.mcs {
 		for s := 1; s < len(sizes); s++ {
-			if got := p.Counts[m.name][s]; got != sizes[s][mi] {
-				t.Errorf("%s level %d: %d tasks made, %d counted", m.name, s, got, sizes[s][mi])
-			}
+			assert.Equal(t, sizes[s][mi], p.Counts[m.name][s], "%s level %d: tasks made, counted", m.name, s)
 		}
 	}
-	if cap(p.Tasks) != len(p.Tasks) {
-		t.Errorf("tasks gathered, not built in place: cap %d for %d", cap(p.Tasks), len(p.Tasks))
-	}
+	assert.Equal(t, len(p.Tasks), cap(p.Tasks), "tasks gathered, not built in place: capacity")
 }

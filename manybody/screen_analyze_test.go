@@ -3,8 +3,10 @@ package manybody
 import (
 	"math"
 	"math/rand"
-	"reflect"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/qcschema"
 )
@@ -128,32 +130,21 @@ func TestScreenedAnalyzeEqualsIncrementSum(t *testing.T) {
 					mol = randomCluster(rng, 8+rng.Intn(8))
 					kw.Screening = randomScreening(rng, metric, maxNB)
 					var err error
-					if c, err = NewCore(mol, kw); err != nil {
-						t.Fatal(err)
-					}
+					c, err = NewCore(mol, kw)
+					require.NoError(t, err)
 				}
 				checkPlanSizes(t, c)
 				comps := randomComponents(c, true, false, int64(i))
 				a, err := c.Analyze(comps)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				kept := bruteKept(mol, kw.Screening, maxNB)
 				for _, b := range c.EffectiveBsseType() {
-					if b == qcschema.BsseCP {
-						t.Fatalf("effective bsse %v includes cp", c.EffectiveBsseType())
-					}
+					require.NotEqual(t, qcschema.BsseCP, b, "effective bsse %v includes cp", c.EffectiveBsseType())
 					e, g := bruteScreened(c, kept, comps, b)
-					if len(e) != len(a.EnergyBodyDict[b]) {
-						t.Errorf("%s: %d body levels, want %d", b, len(a.EnergyBodyDict[b]), len(e))
-					}
+					assert.Len(t, a.EnergyBodyDict[b], len(e), "%s: body levels", b)
 					for n, want := range e {
-						if got := a.EnergyBodyDict[b][n]; math.Abs(got-want) > 1e-9 {
-							t.Errorf("%s energy through %d: %.12f, want %.12f", b, n, got, want)
-						}
-						if i, ok := closeArr(a.GradientBodyDict[b][n], g[n], 1e-9); !ok {
-							t.Errorf("%s gradient through %d differs at %d", b, n, i)
-						}
+						assert.InDelta(t, want, a.EnergyBodyDict[b][n], 1e-9, "%s energy through %d", b, n)
+						inDeltaSlice(t, g[n], a.GradientBodyDict[b][n], 1e-9, "%s gradient through %d", b, n)
 					}
 				}
 				b0 := c.EffectiveBsseType()[0]
@@ -166,9 +157,7 @@ func TestScreenedAnalyzeEqualsIncrementSum(t *testing.T) {
 				if !kw.ReturnTotalData {
 					want -= e[1]
 				}
-				if math.Abs(a.ReturnEnergy-want) > 1e-9 {
-					t.Errorf("return energy %.12f, want %.12f", a.ReturnEnergy, want)
-				}
+				assert.InDelta(t, want, a.ReturnEnergy, 1e-9, "return energy")
 			})
 		}
 	}
@@ -194,9 +183,7 @@ func TestScreenInfiniteCutoffsAreUnscreened(t *testing.T) {
 		t.Run(v.Name, func(t *testing.T) {
 			comps := v.components(t)
 			want, err := base.Analyze(comps)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			all := func(v float64) map[int]float64 {
 				out := map[int]float64{}
 				for k := 2; k <= base.MaxNbody(); k++ {
@@ -208,32 +195,22 @@ func TestScreenInfiniteCutoffsAreUnscreened(t *testing.T) {
 				for _, force := range []bool{false, true} {
 					kw.Screening = &Screening{Metric: MetricCentroid, Cutoffs: cut}
 					c, err := NewCore(base.mol, kw)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if c.screened {
-						t.Fatalf("cutoffs %v dropped clusters", cut)
-					}
+					require.NoError(t, err)
+					require.False(t, c.screened, "cutoffs %v dropped clusters", cut)
 					c.screened = force
 					checkPlanSizes(t, c)
-					if !reflect.DeepEqual(c.Plan().Labels(), base.Plan().Labels()) {
-						t.Fatalf("force %v: plan differs from the unscreened plan", force)
-					}
+					require.Equal(t, base.Plan().Labels(), c.Plan().Labels(), "force %v: plan differs from the unscreened plan", force)
 					got, err := c.Analyze(comps)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if !force && !reflect.DeepEqual(got.Properties, want.Properties) {
-						t.Errorf("properties differ from the unscreened ones")
+					require.NoError(t, err)
+					if !force {
+						assert.Equal(t, want.Properties, got.Properties, "properties differ from the unscreened ones")
 					}
 					for b, d := range want.EnergyBodyDict {
 						if b == qcschema.BsseCP {
 							continue
 						}
 						for n, e := range d {
-							if g := got.EnergyBodyDict[b][n]; math.Abs(g-e) > 1e-12*math.Max(1, math.Abs(e)) {
-								t.Errorf("force %v: %s energy through %d: %.15g, want %.15g", force, b, n, g, e)
-							}
+							assert.InDelta(t, e, got.EnergyBodyDict[b][n], 1e-12*math.Max(1, math.Abs(e)), "force %v: %s energy through %d", force, b, n)
 						}
 					}
 					for b, d := range want.GradientBodyDict {
@@ -241,13 +218,11 @@ func TestScreenInfiniteCutoffsAreUnscreened(t *testing.T) {
 							continue
 						}
 						for n, g := range d {
-							if i, ok := closeArr(got.GradientBodyDict[b][n], g, 1e-12); !ok {
-								t.Errorf("force %v: %s gradient through %d differs at %d", force, b, n, i)
-							}
+							inDeltaSlice(t, g, got.GradientBodyDict[b][n], 1e-12, "force %v: %s gradient through %d", force, b, n)
 						}
 					}
-					if base.EffectiveBsseType()[0] != qcschema.BsseCP && math.Abs(got.ReturnEnergy-want.ReturnEnergy) > 1e-12*math.Max(1, math.Abs(want.ReturnEnergy)) {
-						t.Errorf("force %v: return energy %.15g, want %.15g", force, got.ReturnEnergy, want.ReturnEnergy)
+					if base.EffectiveBsseType()[0] != qcschema.BsseCP {
+						assert.InDelta(t, want.ReturnEnergy, got.ReturnEnergy, 1e-12*math.Max(1, math.Abs(want.ReturnEnergy)), "force %v: return energy", force)
 					}
 				}
 			}
@@ -266,15 +241,12 @@ func TestScreenedHessianEqualsIncrementSum(t *testing.T) {
 		mol = randomCluster(rng, 7)
 		kw.Screening = randomScreening(rng, MetricCentroid, 3)
 		var err error
-		if c, err = NewCore(mol, kw); err != nil {
-			t.Fatal(err)
-		}
+		c, err = NewCore(mol, kw)
+		require.NoError(t, err)
 	}
 	comps := randomComponents(c, true, true, 5)
 	a, err := c.Analyze(comps)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	n3 := 3 * c.natom
 	for _, b := range c.EffectiveBsseType() {
 		want := make([]float64, n3*n3)
@@ -310,9 +282,7 @@ func TestScreenedHessianEqualsIncrementSum(t *testing.T) {
 				}
 			}
 		}
-		if i, ok := closeArr(a.HessianBodyDict[b][3], want, 1e-9); !ok {
-			t.Errorf("%s Hessian through 3 bodies differs at %d", b, i)
-		}
+		inDeltaSlice(t, want, a.HessianBodyDict[b][3], 1e-9, "%s Hessian through 3 bodies", b)
 	}
 }
 
@@ -349,13 +319,11 @@ func FuzzScreenedAnalyze(f *testing.F) {
 		}
 		comps := randomComponents(c, true, false, seed)
 		a, err := c.Analyze(comps)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		kept := bruteKept(mol, kw.Screening, mb)
 		for _, b := range c.EffectiveBsseType() {
-			if c.screened && b == qcschema.BsseCP {
-				t.Fatalf("cp in %v", c.EffectiveBsseType())
+			if c.screened {
+				require.NotEqual(t, qcschema.BsseCP, b, "cp in %v", c.EffectiveBsseType())
 			}
 			if b == qcschema.BsseCP {
 				continue
@@ -365,9 +333,7 @@ func FuzzScreenedAnalyze(f *testing.F) {
 				if ss && lvl == n && mb == n {
 					continue // QCManyBody's supersystem at max_nbody == N replaces the N-body sum
 				}
-				if got := a.EnergyBodyDict[b][lvl]; math.Abs(got-want) > 1e-9 {
-					t.Fatalf("%s energy through %d: %.12f, want %.12f", b, lvl, got, want)
-				}
+				require.InDelta(t, want, a.EnergyBodyDict[b][lvl], 1e-9, "%s energy through %d", b, lvl)
 			}
 		}
 	})

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/qcmb-go/qcmb/internal/waterbox"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
@@ -49,9 +51,8 @@ func BenchmarkScreenedAnalyze(b *testing.B) {
 				c := mustCore(b, mol, screenedMBE3)
 				c.Plan()
 				b.StartTimer()
-				if _, err := c.Analyze(comps); err != nil {
-					b.Fatal(err)
-				}
+				_, err := c.Analyze(comps)
+				require.NoError(b, err)
 			}
 			b.ReportMetric(float64(len(comps)), "tasks/op")
 		})

@@ -2,12 +2,13 @@ package manybody
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand"
-	"reflect"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/qcschema"
 )
@@ -98,22 +99,17 @@ func TestScreenNeighbourListEqualsBruteForce(t *testing.T) {
 		scr := randomScreening(rng, metric, maxNB)
 		t.Run(fmt.Sprintf("n%d_mbe%d_%s", n, maxNB, metric), func(t *testing.T) {
 			c, err := NewCore(mol, Keywords{BsseType: []qcschema.BsseType{qcschema.BsseNoCP}, Levels: levelsOf(maxNB, "a"), Screening: scr})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			want := bruteKept(mol, scr, maxNB)
 			t.Logf("kept per level: %v", c.scr.nkept[1:])
 			for k := 1; k <= maxNB; k++ {
 				var got [][]int
 				c.scr.clusters(k, make([]int, k), func(x []int) { got = append(got, append([]int(nil), x...)) })
-				if !reflect.DeepEqual(got, want[k]) {
-					t.Fatalf("level %d: neighbour list keeps %d clusters, brute force %d", k, len(got), len(want[k]))
-				}
+				require.Equal(t, want[k], got, "level %d: clusters the neighbour list keeps, want brute force's", k)
 				if k >= 2 {
 					l := c.scr.summary.Levels[k-2]
-					if l.Kept != len(want[k]) || float64(l.Kept)+l.Dropped != binomFloat(n, k) {
-						t.Errorf("level %d summary %+v", k, l)
-					}
+					assert.Equal(t, len(want[k]), l.Kept, "level %d summary %+v: kept", k, l)
+					assert.Equal(t, binomFloat(n, k), float64(l.Kept)+l.Dropped, "level %d summary %+v: kept + dropped", k, l)
 					checkExtents(t, mol, scr, c.scr.summary.SearchRadius, l)
 				}
 			}
@@ -122,9 +118,7 @@ func TestScreenNeighbourListEqualsBruteForce(t *testing.T) {
 			for k := 1; k <= maxNB; k++ {
 				ntask += len(want[k])
 			}
-			if got := len(c.Plan().Tasks); got != ntask {
-				t.Errorf("%d tasks, want %d kept clusters", got, ntask)
-			}
+			assert.Equal(t, ntask, len(c.Plan().Tasks), "tasks, want one per kept cluster")
 		})
 	}
 }
@@ -152,16 +146,17 @@ func checkExtents(t *testing.T, mol *qcschema.Molecule, s *Screening, radius flo
 	if l.Cutoff == nil {
 		return
 	}
-	if (l.LargestKept == nil) != math.IsInf(largest, -1) || (l.LargestKept != nil && *l.LargestKept != largest) {
-		t.Errorf("level %d: largest kept %v, want %v", k, l.LargestKept, largest)
+	if math.IsInf(largest, -1) {
+		assert.Nil(t, l.LargestKept, "level %d: largest kept, with none kept", k)
+	} else if assert.NotNil(t, l.LargestKept, "level %d: largest kept", k) {
+		assert.Equal(t, largest, *l.LargestKept, "level %d: largest kept", k)
 	}
-	switch {
-	case closest <= radius:
-		if l.ClosestDropped == nil || *l.ClosestDropped != closest {
-			t.Errorf("level %d: closest dropped %v, want %v", k, l.ClosestDropped, closest)
+	if closest <= radius {
+		if assert.NotNil(t, l.ClosestDropped, "level %d: closest dropped", k) {
+			assert.Equal(t, closest, *l.ClosestDropped, "level %d: closest dropped", k)
 		}
-	case l.ClosestDropped != nil:
-		t.Errorf("level %d: closest dropped %v beyond the search radius %v", k, *l.ClosestDropped, radius)
+	} else {
+		assert.Nil(t, l.ClosestDropped, "level %d: closest dropped beyond the search radius %v", k, radius)
 	}
 }
 
@@ -195,12 +190,8 @@ func TestScreeningKeywordErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := NewCore(mol, tc.kw)
 			var ve *qcschema.ValidationError
-			if !errors.As(err, &ve) {
-				t.Fatalf("error %v, want a *qcschema.ValidationError", err)
-			}
-			if ve.Field != tc.field {
-				t.Errorf("field %q, want %q (%v)", ve.Field, tc.field, err)
-			}
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.field, ve.Field, "%v", err)
 		})
 	}
 }
@@ -230,25 +221,19 @@ func TestScreeningFromInput(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			mbi := *in
 			var scr qcschema.Screening
-			if err := json.Unmarshal([]byte(tc.json), &scr); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, json.Unmarshal([]byte(tc.json), &scr))
 			mbi.Specification.Keywords.Screening = &scr
 			mbi.Specification.Keywords.BsseType = qcschema.BsseList{qcschema.BsseType(tc.bsse)}
 			kw, err := KeywordsFromInput(&mbi)
 			if tc.field != "" {
 				var ve *qcschema.ValidationError
-				if !errors.As(err, &ve) || ve.Field != tc.field {
-					t.Fatalf("error %v, want one naming %s", err, tc.field)
-				}
+				require.ErrorAs(t, err, &ve)
+				require.Equal(t, tc.field, ve.Field, "%v", err)
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if kw.Screening.Metric != tc.metric || !reflect.DeepEqual(kw.Screening.Cutoffs, tc.want) {
-				t.Errorf("screening %+v, want %s %v", kw.Screening, tc.metric, tc.want)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.metric, kw.Screening.Metric, "metric")
+			assert.Equal(t, tc.want, kw.Screening.Cutoffs, "cutoffs")
 		})
 	}
 }
@@ -259,13 +244,8 @@ func TestScreeningSummaryIsFinite(t *testing.T) {
 	mol := waterCluster(60)
 	c, err := NewCore(mol, Keywords{BsseType: []qcschema.BsseType{qcschema.BsseNoCP}, Levels: levelsOf(2, "a"),
 		Screening: &Screening{Metric: MetricCentroid, Cutoffs: map[int]float64{2: 1e308}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := json.Marshal(c.Plan()); err != nil {
-		t.Fatal(err)
-	}
-	if got := droppedCount(1100, 550, 7); math.IsInf(got, 0) || got != math.MaxFloat64 {
-		t.Errorf("dropped count %v, want math.MaxFloat64", got)
-	}
+	require.NoError(t, err)
+	_, err = json.Marshal(c.Plan())
+	require.NoError(t, err)
+	assert.Equal(t, math.MaxFloat64, droppedCount(1100, 550, 7), "dropped count")
 }

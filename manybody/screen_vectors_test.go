@@ -3,11 +3,14 @@ package manybody
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"os"
 	"sort"
 	"strconv"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/qcschema"
 )
@@ -51,21 +54,13 @@ func TestScreenedVectors(t *testing.T) {
 		t.Run(caseName(path), func(t *testing.T) {
 			t.Parallel()
 			data, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			var v screenedVector
-			if err := json.Unmarshal(data, &v); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, json.Unmarshal(data, &v))
 			kw, err := KeywordsFromInput(&v.Input)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			c, err := NewCore(&v.Input.Molecule, kw)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			plan := c.Plan()
 
 			// The exact plan.
@@ -76,42 +71,26 @@ func TestScreenedVectors(t *testing.T) {
 			got := map[string]bool{}
 			for _, task := range plan.Tasks {
 				got[fmt.Sprint(task.Real, task.Basis)] = true
-				if !want[fmt.Sprint(task.Real, task.Basis)] {
-					t.Errorf("unexpected task %s", task.Label())
-				}
 			}
-			if len(got) != len(plan.Tasks) {
-				t.Errorf("%d tasks, %d unique", len(plan.Tasks), len(got))
-			}
-			for k := range want {
-				if !got[k] {
-					t.Errorf("missing task %s", k)
-				}
-			}
+			assert.Equal(t, len(plan.Tasks), len(got), "unique tasks")
+			assert.Empty(t, cmp.Diff(want, got), "tasks as [real] [basis] (-want +got)")
 
 			// Kept clusters per level.
-			if plan.Screening == nil {
-				t.Fatal("plan has no screening summary")
-			}
+			require.NotNil(t, plan.Screening, "plan has no screening summary")
 			kept := map[string]int{"1": plan.NFragments}
 			for _, l := range plan.Screening.Levels {
 				kept[strconv.Itoa(l.Level)] = l.Kept
-				if total := binomFloat(plan.NFragments, l.Level); float64(l.Kept)+l.Dropped != total {
-					t.Errorf("level %d: kept %d + dropped %v != C(%d, %d) = %v", l.Level, l.Kept, l.Dropped, plan.NFragments, l.Level, total)
-				}
+				assert.Equal(t, binomFloat(plan.NFragments, l.Level), float64(l.Kept)+l.Dropped,
+					"level %d: kept %d + dropped %v != C(%d, %d)", l.Level, l.Kept, l.Dropped, plan.NFragments, l.Level)
 			}
-			if fmt.Sprint(kept) != fmt.Sprint(v.Expected.Retained) {
-				t.Errorf("kept clusters %v, want %v", kept, v.Expected.Retained)
-			}
+			assert.Empty(t, cmp.Diff(v.Expected.Retained, kept), "kept clusters (-want +got)")
 
 			comps := map[string]Component{}
 			for _, x := range v.Components {
 				comps[makeLabel(x.MC, x.Real, x.Basis)] = Component{Energy: x.Energy, Gradient: flat(t, x.Gradient)}
 			}
 			a, err := c.Analyze(comps)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			bt := plan.EffectiveBsseType[0]
 			ns := make([]string, 0, len(v.Expected.TotalEnergyThrough))
 			for n := range v.Expected.TotalEnergyThrough {
@@ -121,17 +100,13 @@ func TestScreenedVectors(t *testing.T) {
 			for _, n := range ns {
 				name := string(bt) + "_corrected_total_energy_through_" + n + "_body"
 				g, ok := a.Properties.Energies[name]
-				if e := v.Expected.TotalEnergyThrough[n]; !ok || math.Abs(g-e) > tolScreened {
-					t.Errorf("%s = %.12f (present %v), want %.12f", name, g, ok, e)
+				if assert.True(t, ok, "%s missing", name) {
+					assert.InDelta(t, v.Expected.TotalEnergyThrough[n], g, tolScreened, "%s", name)
 				}
 			}
 			if g := flat(t, v.Expected.Gradient); g != nil {
-				if i, ok := closeArr(a.GradientBodyDict[bt][c.MaxNbody()], g, tolScreened); !ok {
-					t.Errorf("gradient through %d bodies differs at %d", c.MaxNbody(), i)
-				}
-				if i, ok := closeArr(a.ReturnGradient, g, tolScreened); !ok {
-					t.Errorf("return gradient differs at %d", i)
-				}
+				inDeltaSlice(t, g, a.GradientBodyDict[bt][c.MaxNbody()], tolScreened, "gradient through %d bodies", c.MaxNbody())
+				inDeltaSlice(t, g, a.ReturnGradient, tolScreened, "return gradient")
 			}
 		})
 	}

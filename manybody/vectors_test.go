@@ -12,6 +12,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -57,25 +62,17 @@ type vector struct {
 func loadVector(t testing.TB, path string) *vector {
 	t.Helper()
 	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var v vector
-	if err := json.Unmarshal(data, &v); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	if v.Schema != "qcmb-testvector-1" {
-		t.Fatalf("%s: schema %q", path, v.Schema)
-	}
+	require.NoError(t, json.Unmarshal(data, &v), path)
+	require.Equal(t, "qcmb-testvector-1", v.Schema, "%s: schema", path)
 	return &v
 }
 
 func (v *vector) core(t testing.TB) *Core {
 	t.Helper()
 	mol := &qcschema.Molecule{}
-	if err := json.Unmarshal(v.Molecule, mol); err != nil {
-		t.Fatalf("molecule: %v", err)
-	}
+	require.NoError(t, json.Unmarshal(v.Molecule, mol), "molecule")
 	var units struct {
 		Units string `json:"units"`
 	}
@@ -98,9 +95,7 @@ func (v *vector) core(t testing.TB) *Core {
 			continue
 		}
 		n, err := strconv.Atoi(k)
-		if err != nil {
-			t.Fatalf("levels key %q", k)
-		}
+		require.NoError(t, err, "levels key %q", k)
 		kw.Levels[n] = mc
 	}
 	if v.Keywords.EmbeddingCharges != nil {
@@ -111,9 +106,7 @@ func (v *vector) core(t testing.TB) *Core {
 		}
 	}
 	c, err := NewCore(mol, kw)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if tt, ok := t.(*testing.T); ok {
 		checkPlanSizes(tt, c)
 	}
@@ -126,9 +119,7 @@ func flat(t testing.TB, raw json.RawMessage) []float64 {
 		return nil
 	}
 	a, err := qcschema.UnmarshalFlat(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return a
 }
 
@@ -169,17 +160,13 @@ func caseFiles(t *testing.T, folder, env string) []string {
 	var files []string
 	for _, dir := range dirs {
 		more, err := filepath.Glob(filepath.Join(dir, "*.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if dir == extra && len(more) == 0 {
-			t.Errorf("%s=%s holds no *.json", env, dir)
+		require.NoError(t, err)
+		if dir == extra {
+			assert.NotEmpty(t, more, "%s=%s holds no *.json", env, dir)
 		}
 		files = append(files, more...)
 	}
-	if len(files) == 0 {
-		t.Fatalf("no %s test cases found", folder)
-	}
+	require.NotEmpty(t, files, "no %s test cases found", folder)
 	return files
 }
 
@@ -188,16 +175,19 @@ const (
 	tolA = 1e-7
 )
 
-func closeArr(a, b []float64, tol float64) (int, bool) {
-	if len(a) != len(b) {
-		return -1, false
+// inDeltaSlice asserts that got holds as many numbers as want, each within tol of want's
+// (a NaN never is), and names the first that is not.
+func inDeltaSlice(t testing.TB, want, got []float64, tol float64, msgAndArgs ...any) bool {
+	t.Helper()
+	if len(got) != len(want) {
+		return assert.Fail(t, fmt.Sprintf("%d numbers, want %d", len(got), len(want)), msgAndArgs...)
 	}
-	for i := range a {
-		if !(math.Abs(a[i]-b[i]) <= tol) {
-			return i, false
+	for i := range want {
+		if !(math.Abs(got[i]-want[i]) <= tol) {
+			return assert.Fail(t, fmt.Sprintf("[%d] = %v, want %v within %g", i, got[i], want[i], tol), msgAndArgs...)
 		}
 	}
-	return 0, true
+	return true
 }
 
 func TestVectors(t *testing.T) {
@@ -209,9 +199,7 @@ func TestVectors(t *testing.T) {
 			plan := c.Plan()
 			checkPlan(t, v, plan)
 			a, err := c.Analyze(v.components(t))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			checkAnalysis(t, v, a)
 			checkReturnedIsProperty(t, c, a)
 		})
@@ -231,14 +219,12 @@ func checkReturnedIsProperty(t *testing.T, c *Core, a *Analysis) {
 		kind = "total"
 	}
 	name := string(c.EffectiveBsseType()[0]) + "_corrected_" + kind + "_"
-	if e, ok := a.Properties.Energies[name+"energy"]; ok && e != a.ReturnEnergy {
-		t.Errorf("return energy %v is not property %senergy %v", a.ReturnEnergy, name, e)
+	if e, ok := a.Properties.Energies[name+"energy"]; ok {
+		assert.Equal(t, e, a.ReturnEnergy, "return energy is not property %senergy", name)
 	}
-	if *a.Properties.ReturnEnergy != a.ReturnEnergy {
-		t.Errorf("properties.return_energy %v, returned %v", *a.Properties.ReturnEnergy, a.ReturnEnergy)
-	}
-	if g, ok := a.Properties.Arrays[name+"gradient"]; ok && a.ReturnGradient != nil && !slices.Equal(g, a.ReturnGradient) {
-		t.Errorf("return gradient is not property %sgradient", name)
+	assert.Equal(t, a.ReturnEnergy, *a.Properties.ReturnEnergy, "properties.return_energy")
+	if g, ok := a.Properties.Arrays[name+"gradient"]; ok && a.ReturnGradient != nil {
+		assert.True(t, slices.Equal(g, a.ReturnGradient), "return gradient is not property %sgradient", name)
 	}
 }
 
@@ -251,22 +237,11 @@ func checkPlan(t *testing.T, v *vector, plan *Plan) {
 	got := map[string]bool{}
 	for _, x := range plan.Tasks {
 		l := x.Label()
-		if got[l] {
-			t.Errorf("duplicate task %s", l)
-		}
+		assert.False(t, got[l], "duplicate task %s", l)
 		got[l] = true
-		if x.Level != len(x.Real) {
-			t.Errorf("task %s: level %d", l, x.Level)
-		}
-		if !want[l] {
-			t.Errorf("unexpected task %s", l)
-		}
+		assert.Equal(t, len(x.Real), x.Level, "task %s: level", l)
 	}
-	for l := range want {
-		if !got[l] {
-			t.Errorf("missing task %s", l)
-		}
-	}
+	assert.Empty(t, cmp.Diff(want, got), "tasks (-want +got)")
 	gotCounts := map[string]map[string]int{}
 	for mc, m := range plan.Counts {
 		gotCounts[mc] = map[string]int{}
@@ -274,44 +249,34 @@ func checkPlan(t *testing.T, v *vector, plan *Plan) {
 			gotCounts[mc][strconv.Itoa(n)] = k
 		}
 	}
-	if fmt.Sprint(gotCounts) != fmt.Sprint(v.Expected.TaskCounts) {
-		t.Errorf("task counts %v, want %v", gotCounts, v.Expected.TaskCounts)
-	}
+	assert.Empty(t, cmp.Diff(v.Expected.TaskCounts, gotCounts, cmpopts.EquateEmpty()), "task counts (-want +got)")
 	var eff []string
 	for _, b := range plan.EffectiveBsseType {
 		eff = append(eff, string(b))
 	}
-	if fmt.Sprint(eff) != fmt.Sprint(v.Expected.EffectiveBsseType) {
-		t.Errorf("effective bsse %v, want %v", eff, v.Expected.EffectiveBsseType)
-	}
+	assert.Empty(t, cmp.Diff(v.Expected.EffectiveBsseType, eff, cmpopts.EquateEmpty()), "effective bsse (-want +got)")
 }
 
 func checkAnalysis(t *testing.T, v *vector, a *Analysis) {
 	t.Helper()
 	ex := &v.Expected
-	if ex.RetEnergy != nil && math.Abs(*ex.RetEnergy-a.ReturnEnergy) > tolE {
-		t.Errorf("ret_energy %.12f, want %.12f", a.ReturnEnergy, *ex.RetEnergy)
+	if ex.RetEnergy != nil {
+		assert.InDelta(t, *ex.RetEnergy, a.ReturnEnergy, tolE, "ret_energy")
 	}
 	if g := flat(t, ex.RetGradient); g != nil {
-		if i, ok := closeArr(a.ReturnGradient, g, tolA); !ok {
-			t.Errorf("ret_gradient differs at %d", i)
-		}
+		inDeltaSlice(t, g, a.ReturnGradient, tolA, "ret_gradient")
 	}
 	if h := flat(t, ex.RetHessian); h != nil {
-		if i, ok := closeArr(a.ReturnHessian, h, tolA); !ok {
-			t.Errorf("ret_hessian differs at %d", i)
-		}
+		inDeltaSlice(t, h, a.ReturnHessian, tolA, "ret_hessian")
 	}
 	for bt, d := range ex.EnergyBodyDict {
 		got := a.EnergyBodyDict[qcschema.BsseType(bt)]
-		if len(got) != len(d) {
-			t.Errorf("energy_body_dict[%s]: %d entries, want %d", bt, len(got), len(d))
-		}
+		assert.Len(t, got, len(d), "energy_body_dict[%s] entries", bt)
 		for ns, e := range d {
 			n, _ := strconv.Atoi(ns)
 			g, ok := got[n]
-			if !ok || math.Abs(g-e) > tolE {
-				t.Errorf("energy_body_dict[%s][%d] = %.12f (present %v), want %.12f", bt, n, g, ok, e)
+			if assert.True(t, ok, "energy_body_dict[%s][%d] missing", bt, n) {
+				assert.InDelta(t, e, g, tolE, "energy_body_dict[%s][%d]", bt, n)
 			}
 		}
 	}
@@ -322,14 +287,10 @@ func checkAnalysis(t *testing.T, v *vector, a *Analysis) {
 	}{{"gradient", ex.GradientBodyDict, a.GradientBodyDict}, {"hessian", ex.HessianBodyDict, a.HessianBodyDict}} {
 		for bt, d := range bd.want {
 			got := bd.got[qcschema.BsseType(bt)]
-			if len(got) != len(d) {
-				t.Errorf("%s_body_dict[%s]: %d entries, want %d", bd.name, bt, len(got), len(d))
-			}
+			assert.Len(t, got, len(d), "%s_body_dict[%s] entries", bd.name, bt)
 			for ns, raw := range d {
 				n, _ := strconv.Atoi(ns)
-				if i, ok := closeArr(got[n], flat(t, raw), tolA); !ok {
-					t.Errorf("%s_body_dict[%s][%d] differs at %d", bd.name, bt, n, i)
-				}
+				inDeltaSlice(t, flat(t, raw), got[n], tolA, "%s_body_dict[%s][%d]", bd.name, bt, n)
 			}
 		}
 	}
@@ -346,32 +307,24 @@ func checkAnalysis(t *testing.T, v *vector, a *Analysis) {
 		var x float64
 		if err := json.Unmarshal(raw, &x); err == nil {
 			g, ok := a.Properties.Energies[k]
-			if !ok {
-				t.Errorf("property %s missing", k)
-			} else if math.Abs(g-x) > tolE {
-				t.Errorf("property %s = %.12f, want %.12f", k, g, x)
+			if assert.True(t, ok, "property %s missing", k) {
+				assert.InDelta(t, x, g, tolE, "property %s", k)
 			}
 			continue
 		}
 		g, ok := a.Properties.Arrays[k]
-		if !ok {
-			t.Errorf("property %s missing", k)
-			continue
-		}
-		if i, ok := closeArr(g, flat(t, raw), tolA); !ok {
-			t.Errorf("property %s differs at %d", k, i)
+		if assert.True(t, ok, "property %s missing", k) {
+			inDeltaSlice(t, flat(t, raw), g, tolA, "property %s", k)
 		}
 	}
 	// No n-body property beyond those expected (when the vector lists n-body ones).
 	for k := range a.Properties.Energies {
-		if _, ok := ex.Properties[k]; !ok {
-			t.Errorf("unexpected property %s", k)
-		}
+		_, ok := ex.Properties[k]
+		assert.True(t, ok, "unexpected property %s", k)
 	}
 	for k := range a.Properties.Arrays {
-		if _, ok := ex.Properties[k]; !ok {
-			t.Errorf("unexpected property %s", k)
-		}
+		_, ok := ex.Properties[k]
+		assert.True(t, ok, "unexpected property %s", k)
 	}
 }
 
@@ -381,20 +334,16 @@ func fixedMBProp(t *testing.T, k string, raw json.RawMessage, p *qcschema.ManyBo
 	ints := map[string]*int{"calcinfo_nmc": p.CalcinfoNMC, "calcinfo_nfr": p.CalcinfoNFR, "calcinfo_natom": p.CalcinfoNAtom, "calcinfo_nmbe": p.CalcinfoNMBE}
 	if ip, ok := ints[k]; ok {
 		var want int
-		if err := json.Unmarshal(raw, &want); err != nil {
-			t.Errorf("property %s: %v", k, err)
-		} else if ip == nil || *ip != want {
-			t.Errorf("property %s = %v, want %d", k, ip, want)
+		if assert.NoError(t, json.Unmarshal(raw, &want), "property %s", k) && assert.NotNil(t, ip, "property %s", k) {
+			assert.Equal(t, want, *ip, "property %s", k)
 		}
 		return true
 	}
 	floats := map[string]*float64{"return_energy": p.ReturnEnergy, "nuclear_repulsion_energy": p.NuclearRepulsionEnergy}
 	if fp, ok := floats[k]; ok {
 		var want float64
-		if err := json.Unmarshal(raw, &want); err != nil {
-			t.Errorf("property %s: %v", k, err)
-		} else if fp == nil || math.Abs(*fp-want) > tolE {
-			t.Errorf("property %s = %v, want %.12f", k, fp, want)
+		if assert.NoError(t, json.Unmarshal(raw, &want), "property %s", k) && assert.NotNil(t, fp, "property %s", k) {
+			assert.InDelta(t, want, *fp, tolE, "property %s", k)
 		}
 		return true
 	}
@@ -403,9 +352,7 @@ func fixedMBProp(t *testing.T, k string, raw json.RawMessage, p *qcschema.ManyBo
 		if string(raw) == "null" {
 			return true
 		}
-		if i, ok := closeArr(got, flat(t, raw), tolA); !ok {
-			t.Errorf("property %s differs at %d", k, i)
-		}
+		inDeltaSlice(t, flat(t, raw), got, tolA, "property %s", k)
 		return true
 	}
 	return k == "schema_name" || k == "schema_version"
