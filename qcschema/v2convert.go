@@ -184,8 +184,15 @@ func moleculeV2(m Molecule) Molecule {
 // ToV2 is the v2 result of in, the v2 input r was computed from: component_results become
 // cluster_results, which take their program from the model chemistry of their label;
 // cluster_properties hold what QCManyBody keeps there (see clusterProperties); the result
-// carries the molecule. Extras, numbers and stdout are r's.
+// carries the molecule. input_data is in as QCManyBody stores it: its BSSE treatments as
+// r's input_data records them (canonical) and its molecule named a v2 molecule. Extras,
+// numbers and stdout are r's.
 func (r *ManyBodyResult) ToV2(in *ManyBodyInputV2) *ManyBodyResultV2 {
+	echo := *in
+	if bt := r.InputData.Specification.Keywords.BsseType; bt != nil {
+		echo.Specification.Keywords.BsseType = bt // canonical, as r records it
+	}
+	echo.Molecule = moleculeV2(in.Molecule)
 	props := r.Properties
 	props.SchemaName, props.SchemaVersion = SchemaManyBodyPropertiesV2, 0
 	out := &ManyBodyResultV2{
@@ -194,7 +201,7 @@ func (r *ManyBodyResult) ToV2(in *ManyBodyInputV2) *ManyBodyResultV2 {
 		ID:                r.ID,
 		Extras:            maps.Clone(r.Extras),
 		Provenance:        r.Provenance,
-		InputData:         *in,
+		InputData:         echo,
 		Success:           r.Success,
 		NativeFiles:       map[string]any{},
 		Molecule:          moleculeV2(in.Molecule),

@@ -106,3 +106,77 @@ func TestResultsFitQCManyBodyModels(t *testing.T) {
 		}
 	}
 }
+
+// TestResultsEchoInputAsQCManyBody: input_data is the input as QCManyBody's models store
+// it: the BSSE treatments canonical and de-duplicated (["cp"] when none is given), the
+// molecule with its schema name and version, and the id passed through (v2: on the result
+// and in input_data; v1, whose ManyBodyInput has no id: on the result).
+func TestResultsEchoInputAsQCManyBody(t *testing.T) {
+	type echo struct {
+		ID        string `json:"id"`
+		InputData struct {
+			ID            *string `json:"id"`
+			Specification struct {
+				Keywords struct {
+					BsseType []string `json:"bsse_type"`
+				} `json:"keywords"`
+			} `json:"specification"`
+			Molecule struct {
+				SchemaName    string `json:"schema_name"`
+				SchemaVersion int    `json:"schema_version"`
+			} `json:"molecule"`
+		} `json:"input_data"`
+	}
+	for _, c := range []struct {
+		version int
+		bsse    any // nil: not given
+		want    []string
+	}{
+		{1, []string{"ssfc", "none", "CP"}, []string{"cp", "nocp"}},
+		{1, nil, []string{"cp"}},
+		{2, []string{"mbe", "vmfc", "nocp"}, []string{"nocp", "vmfc"}},
+		{2, nil, []string{"cp"}},
+	} {
+		t.Run(fmt.Sprintf("v%d/%v", c.version, c.bsse), func(t *testing.T) {
+			path := interopInput(t, c.version, "energy")
+			var doc map[string]any
+			require.NoError(t, readJSON(newRootCmd(), path, &doc))
+			kw := doc["specification"].(map[string]any)["keywords"].(map[string]any)
+			delete(kw, "bsse_type")
+			if c.bsse != nil {
+				kw["bsse_type"] = c.bsse
+			}
+			if c.version == 1 {
+				doc["id"] = "dimer-v1" // a qcmb extension of the v1 input
+			}
+			require.NoError(t, os.WriteFile(path, mustJSON(t, doc), 0o644))
+			dir := t.TempDir()
+			db, out := filepath.Join(dir, "results.db"), filepath.Join(dir, "result.json")
+			_, err := execute(t, "run", path, "--store", db, "-o", out, "--executor", "serial")
+			require.NoError(t, err)
+			ran, err := os.ReadFile(out)
+			require.NoError(t, err)
+			list := filepath.Join(dir, "components.json")
+			_, err = execute(t, "store", "export", path, "--store", db, "-o", list)
+			require.NoError(t, err)
+			analyzed, err := execute(t, "analyze", path, list)
+			require.NoError(t, err)
+			for what, data := range map[string][]byte{"run": ran, "analyze": []byte(analyzed)} {
+				var e echo
+				require.NoError(t, json.Unmarshal(data, &e), what)
+				require.Equal(t, c.want, e.InputData.Specification.Keywords.BsseType, what)
+				require.Equal(t, "qcschema_molecule", e.InputData.Molecule.SchemaName, what)
+				if c.version == 1 {
+					require.Equal(t, 2, e.InputData.Molecule.SchemaVersion, what)
+					require.Equal(t, "dimer-v1", e.ID, what)
+					require.Nil(t, e.InputData.ID, what)
+				} else {
+					require.Equal(t, 3, e.InputData.Molecule.SchemaVersion, what)
+					require.Equal(t, "dimer-energy", e.ID, what)
+					require.NotNil(t, e.InputData.ID, what)
+					require.Equal(t, "dimer-energy", *e.InputData.ID, what)
+				}
+			}
+		})
+	}
+}

@@ -399,7 +399,7 @@ func newResult(p *Prepared, an *manybody.Analysis, screening *manybody.Screening
 		ID:                  p.Input.ID,
 		Extras:              map[string]any{},
 		Provenance:          qcschema.Provenance{Creator: "qcmb", Version: Version, Routine: "qcmb.manybody.computer.Computer"},
-		InputData:           *p.Input,
+		InputData:           echo(p),
 		Success:             true,
 		Properties:          an.Properties,
 		ComponentProperties: props,
@@ -501,6 +501,18 @@ func withNAtom(p *Prepared, props map[string]qcschema.AtomicResultProperties) {
 		pr.CalcinfoNAtom = &n
 		props[label] = pr
 	}
+}
+
+// echo is the input of p as its result records it, as QCManyBody's models store it: the
+// BSSE treatments canonical (aliases resolved, duplicates removed, ["cp"] when none was
+// given), the molecule with its schema name and version, and no id, which a v1
+// ManyBodyInput has no field for (the result carries it).
+func echo(p *Prepared) qcschema.ManyBodyInput {
+	in := *p.Input
+	in.ID = ""
+	in.Specification.Keywords.BsseType = qcschema.BsseList(p.Core.Keywords().BsseType)
+	in.Molecule.SchemaName, in.Molecule.SchemaVersion = qcschema.SchemaMolecule, 2
+	return in
 }
 
 // ComponentOf extracts the energy and, as the many-body driver asks, the gradient and
