@@ -355,9 +355,13 @@ type OptimizationResult struct {
 	Stdout               *string                `json:"stdout"`
 	Stderr               *string                `json:"stderr"`
 	Success              bool                   `json:"success"`
-	Provenance           Provenance             `json:"provenance"`
-	NativeFiles          map[string]any         `json:"native_files"`
-	Extras               map[string]any         `json:"extras"`
+	// Error says why an optimization that did not finish (Success false) stopped, as a
+	// FailedOperation's error does; nil for a converged one. (QCSchema v2 writes a failure
+	// as a FailedOperation; qcmb keeps what was computed in this partial result.)
+	Error       *ComputeError  `json:"error,omitempty"`
+	Provenance  Provenance     `json:"provenance"`
+	NativeFiles map[string]any `json:"native_files"`
+	Extras      map[string]any `json:"extras"`
 }
 
 // MarshalJSON writes the result with its schema names, [] for empty trajectories and {}

@@ -126,3 +126,58 @@ func TestOptimizationResultJSON(t *testing.T) {
 		t.Error("an AtomicInput read as an OptimizationResult")
 	}
 }
+
+// TestDecodeAnyOptimizationInput tells v1 inputs (QCElemental's OptimizationInput,
+// QCManyBody's GeneralizedOptimizationInput, with or without a schema name) from v2 ones and
+// reads them strictly.
+func TestDecodeAnyOptimizationInput(t *testing.T) {
+	mol := `"initial_molecule": {"symbols": ["He", "He"], "geometry": [0, 0, 0, 0, 0, 5], "fragments": [[0], [1]]}`
+	atomic := `"input_specification": {"schema_name": "qcschema_input", "model": {"method": "hf", "basis": "sto-3g"}}`
+	manyBody := `"input_specification": {"schema_name": "qcschema_manybodyspecification", "driver": "energy", "keywords": {"bsse_type": "cp"},
+		"specification": {"model": {"method": "hf", "basis": "sto-3g"}, "driver": "energy", "program": "embedded"}}`
+	cases := []struct {
+		name, doc string
+		version   int    // 0: an error
+		err       string // a substring of the error
+		program   string // of the v2 atomic specification
+	}{
+		{"v1 atomic", `{"schema_name": "qcschema_optimization_input", "schema_version": 1, ` + mol + `, ` + atomic + `, "keywords": {"program": "embedded"}}`, 1, "", "embedded"},
+		{"v1 without schema", `{` + mol + `, ` + atomic + `, "keywords": {"program": "psi4"}}`, 1, "", "psi4"},
+		{"generalized", `{"schema_name": "qcschema_generalizedoptimizationinput", ` + mol + `, ` + manyBody + `, "keywords": {"program": "nonsense"}}`, 1, "", ""},
+		{"generalized without schema", `{` + mol + `, ` + manyBody + `, "protocols": {"trajectory": "final"}}`, 1, "", ""},
+		{"v2", `{"schema_name": "qcschema_optimization_input", "schema_version": 2, ` + mol + `, "specification": {"specification": {"program": "embedded", "driver": "gradient", "model": {"method": "hf"}}}}`, 2, "", "embedded"},
+		{"no program", `{` + mol + `, ` + atomic + `}`, 0, "keywords.program", ""},
+		{"unknown member", `{` + mol + `, ` + atomic + `, "keywords": {"program": "embedded"}, "protocol": {}}`, 0, `protocol: unknown field (did you mean "protocols"?)`, ""},
+		{"unknown specification member", `{` + mol + `, "input_specification": {"model": {"method": "hf"}, "program": "x"}, "keywords": {"program": "embedded"}}`, 0, "input_specification.program", ""},
+		{"v2 specification in v1", `{` + mol + `, "input_specification": {"schema_name": "qcschema_atomic_specification", "model": {"method": "hf"}}, "keywords": {"program": "embedded"}}`, 0, "qcschema_atomic_specification", ""},
+		{"bad protocol", `{` + mol + `, ` + atomic + `, "keywords": {"program": "embedded"}, "protocols": {"trajectory": "most"}}`, 0, "trajectory", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v1, v2, err := DecodeAnyOptimizationInput([]byte(c.doc))
+			if c.version == 0 {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("error %v, want one saying %s", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (v1 != nil) != (c.version == 1) || (v2 != nil) != (c.version == 2) {
+				t.Fatalf("v1 %v, v2 %v: want version %d", v1 != nil, v2 != nil, c.version)
+			}
+			if v1 != nil {
+				if v2, err = v1.ToV2(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if c.program != "" && (v2.Specification.Specification.Atomic == nil || v2.Specification.Specification.Atomic.Program != c.program) {
+				t.Errorf("v2 specification %+v, want an atomic one running %s", v2.Specification.Specification, c.program)
+			}
+			if _, bad := v2.Specification.Keywords["program"]; bad {
+				t.Error("keywords.program left among the optimizer's keywords")
+			}
+		})
+	}
+}

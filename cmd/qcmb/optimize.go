@@ -19,11 +19,13 @@ func newOptimizeCmd() *cobra.Command {
 	var f runFlags
 	cmd := &cobra.Command{
 		Use:   "optimize OPTINPUT.json",
-		Short: "Optimize a geometry (QCSchema v2 OptimizationInput) on single points or many-body gradients",
+		Short: "Optimize a geometry (QCSchema OptimizationInput, v1 or v2) on single points or many-body gradients",
 		Long: `Reads a QCSchema v2 OptimizationInput whose specification.specification is an
 AtomicSpecification (each gradient is one single point) or a ManyBodySpecification (each
-gradient is a many-body expansion), optimizes with qcmb's RFO/BFGS optimizer and writes the
-OptimizationResult. Keywords: g_convergence (or convergence_set): gau (default), gau_loose,
+gradient is a many-body expansion), or a v1 one (QCElemental's OptimizationInput, whose
+keywords.program runs each gradient, or QCManyBody's GeneralizedOptimizationInput with a
+many-body input_specification), optimizes with qcmb's RFO/BFGS optimizer and writes the
+OptimizationResult of the input's version. Keywords: g_convergence (or convergence_set): gau (default), gau_loose,
 gau_tight, gau_verytight, nwchem_loose, interfrag_tight, qchem, molpro, turbomole, cfour;
 geom_maxiter (or maxiter, default 50); intrafrag_step_limit (or trust), _min, _max (bohr).
 Every step runs on the one executor the flags choose. An optimization that does not
@@ -34,7 +36,7 @@ converge is an error; with -o its partial result (success false) is still writte
 			if err != nil {
 				return err
 			}
-			in, err := qcschema.DecodeOptimizationInput(data)
+			v1, v2, err := qcschema.DecodeAnyOptimizationInput(data)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
@@ -72,10 +74,20 @@ converge is an error; with -o its partial result (success false) is still writte
 			p := &procedure.Procedure{Executor: ex, Observe: func(pt optimize.Point) {
 				fmt.Fprintf(log, "gradient %3d  energy %.10f\n", pt.Index+1, pt.Energy)
 			}}
-			res, runErr := p.Run(cmd.Context(), in)
+			var res any
+			var runErr error
+			if v1 != nil {
+				res, runErr = p.RunV1(cmd.Context(), v1)
+			} else {
+				res, runErr = p.Run(cmd.Context(), v2)
+			}
 			var perr *procedure.Error
 			if errors.As(runErr, &perr) && f.output != "" {
-				if err := outfile.WriteFile(f.output, perr.Partial); err != nil {
+				var partial any = perr.Partial
+				if perr.PartialV1 != nil {
+					partial = perr.PartialV1
+				}
+				if err := outfile.WriteFile(f.output, partial); err != nil {
 					return err
 				}
 			}
@@ -104,7 +116,14 @@ converge is an error; with -o its partial result (success false) is still writte
 	return cmd
 }
 
-func summarize(w io.Writer, res *qcschema.OptimizationResult) {
-	fmt.Fprintf(w, "converged (%v) in %d gradients: energy %.10f hartree\n",
-		res.Extras["convergence_set"], *res.Properties.OptimizationIterations, *res.Properties.ReturnEnergy)
+// summarize prints how the optimization converged (res a v1 or v2 result).
+func summarize(w io.Writer, res any) {
+	switch r := res.(type) {
+	case *qcschema.OptimizationResult:
+		fmt.Fprintf(w, "converged (%v) in %d gradients: energy %.10f hartree\n",
+			r.Extras["convergence_set"], *r.Properties.OptimizationIterations, *r.Properties.ReturnEnergy)
+	case *qcschema.OptimizationResultV1:
+		fmt.Fprintf(w, "converged (%v) in %d gradients: energy %.10f hartree\n",
+			r.Extras["convergence_set"], len(r.Energies), r.Energies[len(r.Energies)-1])
+	}
 }

@@ -181,6 +181,22 @@ func TestQCElementalAcceptsResults(t *testing.T) {
 		docs.add("manybody", "ManyBodyResult "+driver, data)
 	}
 
+	// v1 optimizations (QCElemental's OptimizationInput): converged, and the partial result
+	// of one that did not converge.
+	for _, maxiter := range []int{50, 2} {
+		in := fmt.Sprintf(`{"schema_name": "qcschema_optimization_input", "schema_version": 1, "initial_molecule": %s,
+			"input_specification": {"model": {"method": "hf", "basis": "sto-3g"}},
+			"keywords": {"program": "embedded", "geom_maxiter": %d}, "protocols": {"trajectory": "all"}}`, neutral, maxiter)
+		dir := t.TempDir()
+		path, res := filepath.Join(dir, "opt.json"), filepath.Join(dir, "result.json")
+		require.NoError(t, os.WriteFile(path, []byte(in), 0o644))
+		_, err := execute(t, "optimize", path, "--no-store", "--executor", "serial", "-o", res)
+		require.Equal(t, maxiter == 2, err != nil, "optimize with geom_maxiter %d: %v", maxiter, err)
+		data, err := os.ReadFile(res)
+		require.NoError(t, err)
+		docs.add("optimization", fmt.Sprintf("v1 OptimizationResult, geom_maxiter %d", maxiter), data)
+	}
+
 	cmd := exec.Command(python, append([]string{"-c", validateScript}, docs.args...)...)
 	cmd.Stderr = os.Stderr
 	report, err := cmd.Output()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/manybody/computer"
@@ -23,11 +24,13 @@ type Procedure struct {
 }
 
 // Error is an optimization that did not finish: it did not converge (Err is an
-// *optimize.NotConvergedError) or a gradient failed. Partial holds what was computed, as
-// an OptimizationResult with success false, so nothing is lost.
+// *optimize.NotConvergedError) or a gradient failed. Partial (for a v2 input, Run) or
+// PartialV1 (for a v1 input, RunV1) holds what was computed, as a result with success
+// false and error saying why, so nothing is lost.
 type Error struct {
-	Partial *qcschema.OptimizationResult
-	Err     error
+	Partial   *qcschema.OptimizationResult
+	PartialV1 *qcschema.OptimizationResultV1
+	Err       error
 }
 
 func (e *Error) Error() string { return e.Err.Error() }
@@ -38,6 +41,51 @@ func (p *Procedure) Run(ctx context.Context, in *qcschema.OptimizationInput) (*q
 	if in == nil {
 		return nil, errors.New("procedure: nil OptimizationInput")
 	}
+	o, err := p.optimize(ctx, in)
+	if o == nil {
+		return nil, err
+	}
+	out := o.v2(in)
+	if err != nil {
+		return nil, &Error{Partial: out, Err: err}
+	}
+	return out, nil
+}
+
+// RunV1 optimizes a QCSchema v1 input (QCElemental's OptimizationInput or QCManyBody's
+// GeneralizedOptimizationInput) as the v2 input in.ToV2() and returns the v1 result.
+func (p *Procedure) RunV1(ctx context.Context, in *qcschema.OptimizationInputV1) (*qcschema.OptimizationResultV1, error) {
+	if in == nil {
+		return nil, errors.New("procedure: nil OptimizationInputV1")
+	}
+	v2, err := in.ToV2()
+	if err != nil {
+		return nil, err
+	}
+	o, err := p.optimize(ctx, v2)
+	if o == nil {
+		return nil, err
+	}
+	out := o.v1(in, v2.Specification.Protocols.TrajectoryResults)
+	if err != nil {
+		return nil, &Error{PartialV1: out, Err: err}
+	}
+	return out, nil
+}
+
+// outcome is what an optimization computed: every gradient evaluation, the optimized point
+// (nil when it did not converge) and why it stopped (err).
+type outcome struct {
+	g     stepGradienter
+	traj  []optimize.Point
+	final *optimize.Result
+	last  *qcschema.Molecule // where the optimizer stood when it stopped
+	err   error
+}
+
+// optimize runs the optimization of in. It returns a nil outcome for an input that cannot
+// run, and an outcome with the error for one that did not finish.
+func (p *Procedure) optimize(ctx context.Context, in *qcschema.OptimizationInput) (*outcome, error) {
 	opt, err := Optimizer(in.Specification.Keywords)
 	if err != nil {
 		return nil, err
@@ -67,83 +115,172 @@ func (p *Procedure) Run(ctx context.Context, in *qcschema.OptimizationInput) (*q
 	}
 	opt.Observe = p.Observe
 	res, err := opt.Optimize(ctx, g, mol)
-	if err != nil {
-		var traj []optimize.Point
-		var nc *optimize.NotConvergedError
-		var ee *optimize.EvaluationError
-		switch {
-		case errors.As(err, &nc):
-			traj = nc.Trajectory
-		case errors.As(err, &ee):
-			traj = ee.Trajectory
-		default:
-			return nil, err
-		}
-		partial := assemble(in, g, traj, nil)
-		partial.Success = false
-		if nc != nil {
-			partial.FinalMolecule = nc.Last.Molecule // where the optimizer stood, not a rejected point
-		}
-		return nil, &Error{Partial: partial, Err: err}
+	if err == nil {
+		return &outcome{g: g, traj: res.Trajectory, final: res, last: res.Molecule}, nil
 	}
-	return assemble(in, g, res.Trajectory, res), nil
+	o := &outcome{g: g, err: err}
+	var nc *optimize.NotConvergedError
+	var ee *optimize.EvaluationError
+	switch {
+	case errors.As(err, &nc):
+		o.traj, o.last = nc.Trajectory, nc.Last.Molecule // where the optimizer stood, not a rejected point
+	case errors.As(err, &ee):
+		o.traj = ee.Trajectory
+		if n := len(o.traj); n > 0 {
+			o.last = o.traj[n-1].Molecule
+		}
+	default:
+		return nil, err
+	}
+	return o, err
 }
 
-// assemble builds the result from the points of the trajectory; final is nil when the
-// optimization did not converge.
-func assemble(in *qcschema.OptimizationInput, g stepGradienter, traj []optimize.Point, final *optimize.Result) *qcschema.OptimizationResult {
+// failure is the error record of an optimization that stopped with err: a convergence
+// error when it did not converge, else the error of the gradient that failed.
+func failure(err error) *qcschema.ComputeError {
+	var nc *optimize.NotConvergedError
+	var failed *qcschema.FailedOperation
+	switch {
+	case errors.As(err, &nc):
+		return &qcschema.ComputeError{ErrorType: qcschema.ErrorConvergence, ErrorMessage: err.Error()}
+	case errors.As(err, &failed):
+		return &qcschema.ComputeError{ErrorType: failed.ComputeError.ErrorType, ErrorMessage: err.Error()}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return &qcschema.ComputeError{ErrorType: qcschema.ErrorCancelled, ErrorMessage: err.Error()}
+	}
+	return &qcschema.ComputeError{ErrorType: qcschema.ErrorUnknown, ErrorMessage: err.Error()}
+}
+
+var provenance = qcschema.Provenance{Creator: "qcmb", Version: computer.Version, Routine: "qcmb.optimize.procedure"}
+
+// v2 is the OptimizationResult of in.
+func (o *outcome) v2(in *qcschema.OptimizationInput) *qcschema.OptimizationResult {
 	out := &qcschema.OptimizationResult{
 		SchemaName:    qcschema.SchemaOptimizationResult,
 		SchemaVersion: 2,
 		ID:            in.ID,
 		InputData:     *in,
-		Success:       true,
-		Provenance:    qcschema.Provenance{Creator: "qcmb", Version: computer.Version, Routine: "qcmb.optimize.procedure"},
+		Success:       o.err == nil,
+		Provenance:    provenance,
 		Properties:    qcschema.OptimizationProperties{SchemaName: qcschema.SchemaOptimizationProperties},
 		Extras:        map[string]any{},
 		NativeFiles:   map[string]any{},
+		FinalMolecule: o.last,
 	}
-	n := len(traj)
-	steps := g.results()[:n]
+	if o.err != nil {
+		out.Error = failure(o.err)
+	}
+	n := len(o.traj)
+	steps := o.g.results()[:n]
 	out.TrajectoryProperties = make([]qcschema.TrajectoryProperties, n)
-	energies := make([]float64, n)
 	for i, s := range steps {
-		out.TrajectoryProperties[i] = s.Properties()
-		energies[i] = traj[i].Energy
+		out.TrajectoryProperties[i] = s.v2().Properties()
 	}
-	out.Extras["energies"] = energies
-	keep := in.Specification.Protocols.TrajectoryResults.Keep(n)
-	for _, i := range keep {
-		if final != nil && i == n-1 {
-			i = final.Final // "final" is the optimized point, even after a rejected step
-		}
-		out.TrajectoryResults = append(out.TrajectoryResults, steps[i])
+	out.Extras["energies"] = o.energies()
+	for _, i := range o.keep(in.Specification.Protocols.TrajectoryResults) {
+		out.TrajectoryResults = append(out.TrajectoryResults, steps[i].v2())
 	}
 	iterations := n
 	out.Properties.OptimizationIterations = &iterations
-	if final != nil {
-		out.FinalMolecule = final.Molecule
-		e := final.Energy
+	if f := o.final; f != nil {
+		e := f.Energy
 		out.Properties.ReturnEnergy = &e
-		out.Properties.ReturnGradient = final.Gradient
-		f := final.Trajectory[final.Final].Measures.RMSForce
-		out.Properties.FinalRMSForce = &f
-		if props := out.TrajectoryProperties[final.Final]; props.Atomic != nil {
+		out.Properties.ReturnGradient = f.Gradient
+		rms := f.Trajectory[f.Final].Measures.RMSForce
+		out.Properties.FinalRMSForce = &rms
+		if props := out.TrajectoryProperties[f.Final]; props.Atomic != nil {
 			out.Properties.NuclearRepulsionEnergy = props.Atomic.NuclearRepulsionEnergy
 		} else if props.ManyBody != nil {
 			out.Properties.NuclearRepulsionEnergy = props.ManyBody.NuclearRepulsionEnergy
 		}
-		out.Extras["convergence_set"] = final.Criteria.Name
-	} else if n > 0 {
-		out.FinalMolecule = traj[n-1].Molecule
+		out.Extras["convergence_set"] = f.Criteria.Name
 	}
 	return out
+}
+
+// v1 is the v1 result of in, which ran with trajectory protocol traj.
+func (o *outcome) v1(in *qcschema.OptimizationInputV1, traj qcschema.TrajectoryProtocol) *qcschema.OptimizationResultV1 {
+	out := &qcschema.OptimizationResultV1{
+		ID:                 in.ID,
+		HashIndex:          in.HashIndex,
+		SchemaName:         qcschema.SchemaOptimizationOutput,
+		SchemaVersion:      1,
+		Keywords:           in.Keywords,
+		Extras:             maps.Clone(in.Extras),
+		Protocols:          in.Protocols,
+		InputSpecification: in.InputSpecification,
+		InitialMolecule:    in.InitialMolecule,
+		Provenance:         provenance,
+		FinalMolecule:      o.last,
+		Energies:           o.energies(),
+		Success:            o.err == nil,
+	}
+	if in.Generalized() {
+		out.SchemaName = qcschema.SchemaGeneralizedOptimizationResult
+	}
+	if out.Extras == nil {
+		out.Extras = map[string]any{}
+	}
+	if o.err != nil {
+		out.Error = failure(o.err)
+	}
+	if o.final != nil {
+		out.Extras["convergence_set"] = o.final.Criteria.Name
+	}
+	steps := o.g.results()
+	for _, i := range o.keep(traj) {
+		out.Trajectory = append(out.Trajectory, steps[i].v1())
+	}
+	return out
+}
+
+// energies is the energy of every gradient evaluation.
+func (o *outcome) energies() []float64 {
+	out := make([]float64, len(o.traj))
+	for i, pt := range o.traj {
+		out[i] = pt.Energy
+	}
+	return out
+}
+
+// keep is the indices of the evaluations protocol p keeps; "final" is the optimized point,
+// even after a rejected step.
+func (o *outcome) keep(p qcschema.TrajectoryProtocol) []int {
+	n := len(o.traj)
+	keep := p.Keep(n)
+	for k, i := range keep {
+		if o.final != nil && i == n-1 {
+			keep[k] = o.final.Final
+		}
+	}
+	return keep
+}
+
+// step is the result of one gradient evaluation as it was computed (v1), with what its v2
+// form needs.
+type step struct {
+	atomic   *qcschema.AtomicResult
+	program  string
+	manyBody *qcschema.ManyBodyResult
+	input    *qcschema.ManyBodyInputV2
+}
+
+func (s step) v1() qcschema.TrajectoryResultV1 {
+	return qcschema.TrajectoryResultV1{Atomic: s.atomic, ManyBody: s.manyBody}
+}
+
+func (s step) v2() qcschema.TrajectoryResult {
+	if s.manyBody != nil {
+		return qcschema.TrajectoryResult{ManyBody: s.manyBody.ToV2(s.input)}
+	}
+	r := s.atomic.ToV2(s.program)
+	return qcschema.TrajectoryResult{Atomic: &r}
 }
 
 // stepGradienter is a Gradienter that keeps the QCSchema result of every evaluation.
 type stepGradienter interface {
 	optimize.Gradienter
-	results() []qcschema.TrajectoryResult
+	results() []step
 }
 
 // atomicGradient computes each gradient as one single point on the executor.
@@ -151,10 +288,10 @@ type atomicGradient struct {
 	executor executor.Executor
 	spec     qcschema.AtomicSpecification
 	id       string
-	steps    []qcschema.TrajectoryResult
+	steps    []step
 }
 
-func (a *atomicGradient) results() []qcschema.TrajectoryResult { return a.steps }
+func (a *atomicGradient) results() []step { return a.steps }
 
 func (a *atomicGradient) EnergyGradient(ctx context.Context, mol *qcschema.Molecule) (float64, []float64, error) {
 	in := qcschema.AtomicInput{
@@ -186,8 +323,7 @@ func (a *atomicGradient) EnergyGradient(ctx context.Context, mol *qcschema.Molec
 	if res == nil || res.Properties.ReturnEnergy == nil || res.ReturnResult.Array == nil {
 		return 0, nil, errors.New("single point returned no energy or gradient")
 	}
-	v2 := res.ToV2(a.spec.Program)
-	a.steps = append(a.steps, qcschema.TrajectoryResult{Atomic: &v2})
+	a.steps = append(a.steps, step{atomic: res, program: a.spec.Program})
 	return *res.Properties.ReturnEnergy, res.ReturnResult.Array, nil
 }
 
@@ -197,10 +333,10 @@ type manyBodyGradient struct {
 	computer *computer.Computer
 	spec     qcschema.ManyBodySpecificationV2
 	id       string
-	steps    []qcschema.TrajectoryResult
+	steps    []step
 }
 
-func (m *manyBodyGradient) results() []qcschema.TrajectoryResult { return m.steps }
+func (m *manyBodyGradient) results() []step { return m.steps }
 
 func (m *manyBodyGradient) EnergyGradient(ctx context.Context, mol *qcschema.Molecule) (float64, []float64, error) {
 	spec := m.spec
@@ -212,14 +348,14 @@ func (m *manyBodyGradient) EnergyGradient(ctx context.Context, mol *qcschema.Mol
 		Specification: spec,
 		Molecule:      *mol,
 	}
-	res, err := m.computer.ComputeV2(ctx, in)
+	res, err := m.computer.Compute(ctx, in.ToV1())
 	if err != nil {
 		return 0, nil, err
 	}
 	if res.Properties.ReturnEnergy == nil || res.ReturnResult.Array == nil {
 		return 0, nil, errors.New("many-body expansion returned no energy or gradient")
 	}
-	m.steps = append(m.steps, qcschema.TrajectoryResult{ManyBody: res})
+	m.steps = append(m.steps, step{manyBody: res, input: in})
 	return *res.Properties.ReturnEnergy, res.ReturnResult.Array, nil
 }
 

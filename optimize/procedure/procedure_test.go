@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	_ "github.com/qcmb-go/qcmb/engine/hf"
 	"github.com/qcmb-go/qcmb/executor"
+	"github.com/qcmb-go/qcmb/internal/qcmodels"
 	"github.com/qcmb-go/qcmb/optimize"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
@@ -312,6 +314,37 @@ func TestRunErrors(t *testing.T) {
 		if perr.Partial.Success || len(perr.Partial.TrajectoryProperties) != 0 {
 			t.Errorf("partial result %+v, want success false and no steps", perr.Partial)
 		}
+		if e := perr.Partial.Error; e == nil || !strings.Contains(e.ErrorMessage, "nosuch") {
+			t.Errorf("partial result's error %+v, want one naming the program", e)
+		}
+	})
+	t.Run("not converged", func(t *testing.T) {
+		in := optimizationInput(waterDimer(), atomicSpec("sto-3g"), "gau_tight", qcschema.TrajectoryAll)
+		in.Specification.Keywords["geom_maxiter"] = 2.0
+		_, err := (&Procedure{}).Run(context.Background(), in)
+		var perr *Error
+		var nc *optimize.NotConvergedError
+		if !errors.As(err, &perr) || !errors.As(err, &nc) {
+			t.Fatalf("error %v, want a *procedure.Error of an *optimize.NotConvergedError", err)
+		}
+		p := perr.Partial
+		if p.Success || p.Error == nil || p.Error.ErrorType != qcschema.ErrorConvergence || p.Error.ErrorMessage != err.Error() || len(p.TrajectoryResults) != 2 {
+			t.Errorf("partial result: success %v, error %+v, %d steps: want false, a convergence error saying %q, 2 steps", p.Success, p.Error, len(p.TrajectoryResults), err)
+		}
+		v1 := &qcschema.OptimizationInputV1{Keywords: map[string]any{"program": "embedded", "g_convergence": "gau_tight", "geom_maxiter": 2.0},
+			InputSpecification: qcschema.InputSpecificationV1{Atomic: &qcschema.QCInputSpecification{Model: qcschema.Model{Method: "hf", Basis: "sto-3g"}}},
+			InitialMolecule:    waterDimer()}
+		_, err = (&Procedure{}).RunV1(context.Background(), v1)
+		if !errors.As(err, &perr) || perr.PartialV1 == nil {
+			t.Fatalf("v1: error %v, want a *procedure.Error with a v1 partial result", err)
+		}
+		data, _ := json.Marshal(perr.PartialV1)
+		if e := perr.PartialV1.Error; perr.PartialV1.Success || e == nil || e.ErrorType != qcschema.ErrorConvergence || len(perr.PartialV1.Energies) != 2 {
+			t.Errorf("v1 partial result: success %v, error %+v, %d energies", perr.PartialV1.Success, e, len(perr.PartialV1.Energies))
+		}
+		if err := qcmodels.Check(qcmodels.OptimizationResultV1(), data); err != nil {
+			t.Error(err)
+		}
 	})
 	t.Run("cancelled", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -333,4 +366,133 @@ func TestRunErrors(t *testing.T) {
 			t.Fatalf("error %v, want one naming the optimizer", err)
 		}
 	})
+}
+
+// qcmanybodyTrimerV1 is the v1 input of QCManyBody 0.5's test_bsse_opt_hf_trimer (a
+// GeneralizedOptimizationInput, or QCElemental's OptimizationInput for "nil") as it
+// reaches QCEngine, without a schema name.
+func qcmanybodyTrimerV1(t *testing.T, bsse string, ssieOnly bool) []byte {
+	t.Helper()
+	data, err := os.ReadFile("../../testdata/optimize/qcmanybody_bsse_opt_hf_trimer_v1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Input  map[string]any `json:"optimization_input"`
+		Atomic map[string]any `json:"atomic_specification"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if bsse == "nil" {
+		doc.Input["input_specification"] = doc.Atomic
+	} else {
+		kw := doc.Input["input_specification"].(map[string]any)["keywords"].(map[string]any)
+		kw["bsse_type"], kw["supersystem_ie_only"] = bsse, ssieOnly
+	}
+	if data, err = json.Marshal(doc.Input); err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// TestHFTrimerQCManyBodyV1 runs QCManyBody's v1 optimization input (its generalized
+// optimization with a many-body input_specification, and QCElemental's with an atomic one
+// whose program keywords.program names): the same optimization as the v2 input, written as
+// the v1 result QCElemental's OptimizationResult and QCManyBody's
+// GeneralizedOptimizationResult models accept.
+func TestHFTrimerQCManyBodyV1(t *testing.T) {
+	const angstrom = 1 / qcschema.BohrPerAngstrom
+	tests := []struct {
+		bsse     string
+		ssieOnly bool
+		clusters int // per step; 0 for a single point
+		model    *qcmodels.Model
+		schema   string
+	}{
+		{"nil", false, 0, qcmodels.OptimizationResultV1(), "qcschema_optimization_output"},
+		{"nocp", true, 4, qcmodels.GeneralizedOptimizationResultV1(), "qcschema_generalizedoptimizationresult"},
+	}
+	ex := executor.NewPool(2, executor.Options{})
+	for _, tt := range tests {
+		t.Run(tt.bsse, func(t *testing.T) {
+			v1, v2, err := qcschema.DecodeAnyOptimizationInput(qcmanybodyTrimerV1(t, tt.bsse, tt.ssieOnly))
+			if err != nil || v2 != nil {
+				t.Fatalf("DecodeAnyOptimizationInput: %v, v2 %v: want a v1 input", err, v2 != nil)
+			}
+			res, err := (&Procedure{Executor: ex}).RunV1(context.Background(), v1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := json.Marshal(res)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := qcmodels.Check(tt.model, data); err != nil {
+				t.Fatal(err)
+			}
+			if res.SchemaName != tt.schema || !res.Success || res.Error != nil {
+				t.Errorf("schema_name %q, success %v, error %v: want %q, true, none", res.SchemaName, res.Success, res.Error, tt.schema)
+			}
+			r := distance(res.FinalMolecule.Geometry, 1, 3) * angstrom
+			if math.Abs(r-2.18) > 1e-2*2.18 {
+				t.Errorf("H..H %.4f angstrom, want 2.18 within 1%%", r)
+			}
+			if len(res.Trajectory) != 2 {
+				t.Fatalf("%d trajectory results, want 2 (initial_and_final)", len(res.Trajectory))
+			}
+			for i, step := range res.Trajectory {
+				switch {
+				case tt.clusters == 0 && (step.Atomic == nil || step.Atomic.Driver != qcschema.DriverGradient):
+					t.Errorf("step %d is not an atomic gradient", i)
+				case tt.clusters > 0 && (step.ManyBody == nil || len(step.ManyBody.ComponentResults) != tt.clusters):
+					t.Errorf("step %d: want a many-body result of %d component results", i, tt.clusters)
+				}
+			}
+
+			// The v2 input of the same optimization takes the same steps.
+			in2, err := v1.ToV2()
+			if err != nil {
+				t.Fatal(err)
+			}
+			res2, err := (&Procedure{Executor: ex}).Run(context.Background(), in2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(res.Energies, res2.Extras["energies"].([]float64)) || !slices.Equal(res.FinalMolecule.Geometry, res2.FinalMolecule.Geometry) {
+				t.Errorf("v1 energies %v, v2 %v", res.Energies, res2.Extras["energies"])
+			}
+		})
+	}
+}
+
+// TestIDPassesThrough: the id of an optimization input is the result's, and in v2 its
+// input_data's too.
+func TestIDPassesThrough(t *testing.T) {
+	in := optimizationInput(waterDimer(), atomicSpec("sto-3g"), "gau_loose", qcschema.TrajectoryFinal)
+	in.ID = "opt-7"
+	res, err := (&Procedure{}).Run(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(res)
+	var doc struct {
+		ID        string `json:"id"`
+		InputData struct {
+			ID string `json:"id"`
+		} `json:"input_data"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil || doc.ID != "opt-7" || doc.InputData.ID != "opt-7" {
+		t.Errorf("v2: id %q, input_data.id %q (%v): want opt-7 in both", doc.ID, doc.InputData.ID, err)
+	}
+	v1 := &qcschema.OptimizationInputV1{ID: "opt-8", Keywords: map[string]any{"program": "embedded", "g_convergence": "gau_loose"},
+		InputSpecification: qcschema.InputSpecificationV1{Atomic: &qcschema.QCInputSpecification{Model: qcschema.Model{Method: "hf", Basis: "sto-3g"}}},
+		InitialMolecule:    waterDimer()}
+	res1, err := (&Procedure{}).RunV1(context.Background(), v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res1.ID != "opt-8" {
+		t.Errorf("v1: id %q, want opt-8", res1.ID)
+	}
 }
