@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/qcmb-go/qcmb/engine"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
@@ -41,17 +44,11 @@ func init() {
 func TestLookupAndCompute(t *testing.T) {
 	for _, name := range []string{"engine-test-constant", "ENGINE-TEST-Constant"} {
 		res, err := engine.Compute(context.Background(), name, &qcschema.AtomicInput{Driver: qcschema.DriverEnergy})
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if res.ReturnResult.Scalar != -1.5 {
-			t.Fatalf("%s: energy %v, want -1.5", name, res.ReturnResult.Scalar)
-		}
+		require.NoError(t, err, name)
+		require.Equal(t, -1.5, res.ReturnResult.Scalar, "%s: energy", name)
 	}
 	_, err := engine.Lookup("no-such-program")
-	if !errors.Is(err, engine.ErrUnknownProgram) {
-		t.Fatalf("Lookup of an unknown name: %v, want ErrUnknownProgram", err)
-	}
+	require.ErrorIs(t, err, engine.ErrUnknownProgram, "Lookup of an unknown name")
 }
 
 func TestList(t *testing.T) {
@@ -69,34 +66,22 @@ func TestList(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, ok := infos[tt.name]
-		if !ok {
-			t.Fatalf("%s not listed", tt.name)
-		}
-		if got.Available != tt.available || got.Reason != tt.reason {
-			t.Errorf("%s: %+v, want available=%v reason=%q", tt.name, got, tt.available, tt.reason)
-		}
+		require.True(t, ok, "%s not listed", tt.name)
+		assert.Equal(t, tt.available, got.Available, "%s: available", tt.name)
+		assert.Equal(t, tt.reason, got.Reason, "%s: reason", tt.name)
 	}
 }
 
 func TestSupportsGhosts(t *testing.T) {
 	for name, want := range map[string]bool{"engine-test-constant": true, "engine-test-ghostless": false} {
 		p, err := engine.Lookup(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := engine.SupportsGhosts(p); got != want {
-			t.Errorf("SupportsGhosts(%s) = %v, want %v", name, got, want)
-		}
+		require.NoError(t, err)
+		assert.Equal(t, want, engine.SupportsGhosts(p), "SupportsGhosts(%s)", name)
 	}
 }
 
 func TestRegisterTwicePanics(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Fatal("registering a taken name did not panic")
-		}
-	}()
-	engine.Register("engine-test-constant", constant(0))
+	assert.Panics(t, func() { engine.Register("engine-test-constant", constant(0)) }, "registering a taken name")
 }
 
 // A program is any function from AtomicInput to AtomicResult; register it once, under a
@@ -161,21 +146,13 @@ func TestResolverLookup(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := engine.Lookup(tt.name)
 			if tt.unknown {
-				if !errors.Is(err, engine.ErrUnknownProgram) {
-					t.Fatalf("Lookup(%q) = %v, want ErrUnknownProgram", tt.name, err)
-				}
+				require.ErrorIs(t, err, engine.ErrUnknownProgram, "Lookup(%q)", tt.name)
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			res, err := p.Compute(context.Background(), &qcschema.AtomicInput{Driver: qcschema.DriverEnergy})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.ReturnResult.Scalar != tt.energy {
-				t.Errorf("energy %v, want %v", res.ReturnResult.Scalar, tt.energy)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.energy, res.ReturnResult.Scalar, "energy")
 		})
 	}
 }
@@ -186,36 +163,26 @@ func TestListIncludesResolvedPrograms(t *testing.T) {
 		if in.Name == "bridged-one" {
 			got = &in
 		}
-		if in.Name == "engine-test-constant" && in.Via != "" {
-			t.Errorf("registered program listed as resolved via %q", in.Via)
+		if in.Name == "engine-test-constant" {
+			assert.Empty(t, in.Via, "registered program listed as resolved via another")
 		}
 	}
-	if got == nil || got.Via != "engine-test-bridge" || !got.Available {
-		t.Fatalf("bridged-one in List = %+v, want available via engine-test-bridge", got)
-	}
+	require.NotNil(t, got, "bridged-one not in List")
+	require.Equal(t, "engine-test-bridge", got.Via, "bridged-one in List = %+v: via", got)
+	require.True(t, got.Available, "bridged-one in List = %+v: available", got)
 }
 
 func TestCheckAndAvailability(t *testing.T) {
 	ctx := context.Background()
 	p, err := engine.Lookup("engine-test-picky")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ok := &qcschema.AtomicInput{Model: qcschema.Model{Method: "hf", Basis: "sto-3g"}}
 	bad := &qcschema.AtomicInput{Model: qcschema.Model{Method: "hf", Basis: "nonsense-basis"}}
-	if err := engine.Check(ctx, p, ok); err != nil {
-		t.Errorf("Check(hf/sto-3g) = %v", err)
-	}
-	if err := engine.Check(ctx, p, bad); err == nil || !strings.Contains(err.Error(), "nonsense-basis") {
-		t.Errorf("Check(hf/nonsense-basis) = %v, want an error naming the basis", err)
-	}
-	if err := engine.Check(ctx, constant(0), bad); err != nil {
-		t.Errorf("a program without Checker is asked nothing, got %v", err)
-	}
-	if _, _, err := engine.Availability(ctx, "engine-test-missing"); err == nil || !strings.Contains(err.Error(), "not found on PATH") {
-		t.Errorf("Availability(missing) = %v, want the Finder's reason", err)
-	}
-	if _, _, err := engine.Availability(ctx, "no-such-program"); !errors.Is(err, engine.ErrUnknownProgram) {
-		t.Errorf("Availability(unknown) = %v, want ErrUnknownProgram", err)
-	}
+	assert.NoError(t, engine.Check(ctx, p, ok), "Check(hf/sto-3g)")
+	assert.ErrorContains(t, engine.Check(ctx, p, bad), "nonsense-basis", "Check(hf/nonsense-basis) names the basis")
+	assert.NoError(t, engine.Check(ctx, constant(0), bad), "a program without Checker is asked nothing")
+	_, _, err = engine.Availability(ctx, "engine-test-missing")
+	assert.ErrorContains(t, err, "not found on PATH", "Availability(missing) gives the Finder's reason")
+	_, _, err = engine.Availability(ctx, "no-such-program")
+	assert.ErrorIs(t, err, engine.ErrUnknownProgram, "Availability(unknown)")
 }

@@ -2,11 +2,12 @@ package engine_test
 
 import (
 	"context"
-	"errors"
 	"math"
-	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/engine"
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -46,17 +47,14 @@ func TestComputeGuards(t *testing.T) {
 			before := calls.Load()
 			_, err := engine.Compute(context.Background(), tc.program, he2(tc.z))
 			var fo *qcschema.FailedOperation
-			if !errors.As(err, &fo) || fo.ComputeError.ErrorType != tc.wantType || !strings.Contains(fo.ComputeError.ErrorMessage, tc.wantMsg) {
-				t.Fatalf("error %v, want a %s FailedOperation saying %q", err, tc.wantType, tc.wantMsg)
-			}
-			if calls.Load() != before {
-				t.Error("the program ran on an invalid geometry")
-			}
+			require.ErrorAs(t, err, &fo)
+			require.Equal(t, tc.wantType, fo.ComputeError.ErrorType, "%v", err)
+			require.Contains(t, fo.ComputeError.ErrorMessage, tc.wantMsg)
+			assert.Equal(t, before, calls.Load(), "the program ran on an invalid geometry")
 		})
 	}
 	// The largest valid coordinate reaches the program.
 	res, err := engine.Compute(context.Background(), "guard-test-counter", he2(1e5))
-	if err != nil || res.ReturnResult.Scalar != -1 {
-		t.Fatalf("valid geometry: %v, %v", res, err)
-	}
+	require.NoError(t, err, "valid geometry")
+	require.Equal(t, -1.0, res.ReturnResult.Scalar, "valid geometry")
 }

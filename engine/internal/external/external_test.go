@@ -5,16 +5,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestRunCapturesOutput(t *testing.T) {
 	out, errOut, err := Run(context.Background(), "/bin/sh", []string{"-c", "echo out; echo err >&2; exit 3"}, t.TempDir(), nil)
-	if err == nil || !strings.Contains(err.Error(), "exit status 3") {
-		t.Fatalf("err = %v, want exit status 3", err)
-	}
-	if string(out) != "out\n" || string(errOut) != "err\n" {
-		t.Fatalf("stdout %q stderr %q", out, errOut)
-	}
+	require.ErrorContains(t, err, "exit status 3")
+	require.Equal(t, "out\n", string(out), "stdout")
+	require.Equal(t, "err\n", string(errOut), "stderr")
 }
 
 // TestRunKillsGroup: cancelling ends the shell and the sleep it started, promptly.
@@ -23,25 +22,16 @@ func TestRunKillsGroup(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	_, _, err := Run(ctx, "/bin/sh", []string{"-c", "sleep 30 & sleep 30; wait"}, "", nil)
-	if err == nil {
-		t.Fatal("no error from a cancelled run")
-	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Fatalf("cancelled run took %v", d)
-	}
+	require.Error(t, err, "no error from a cancelled run")
+	require.LessOrEqual(t, time.Since(start), 3*time.Second, "cancelled run took")
 }
 
 func TestScratchDir(t *testing.T) {
 	parent := t.TempDir()
 	a, err := ScratchDir(parent, "psi4")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	b, err := ScratchDir(parent, "psi4")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a == b || !strings.HasPrefix(a, parent+"/qcmb-psi4-") {
-		t.Fatalf("scratch directories %q and %q under %q", a, b, parent)
-	}
+	require.NoError(t, err)
+	require.NotEqual(t, a, b, "scratch directories")
+	require.True(t, strings.HasPrefix(a, parent+"/qcmb-psi4-"), "scratch directory %q under %q", a, parent)
 }

@@ -3,6 +3,8 @@ package external
 import (
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestCheckPaths(t *testing.T) {
@@ -24,13 +26,13 @@ func TestCheckPaths(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := CheckPaths(tc.kw)
-			switch {
-			case tc.wantErr == "" && err != nil:
-				t.Errorf("refused: %v", err)
-			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
-				t.Errorf("error %v, want one containing %q", err, tc.wantErr)
-			case err != nil && len(err.Error()) > 500:
-				t.Errorf("%d-byte error", len(err.Error()))
+			if tc.wantErr == "" {
+				assert.NoError(t, err, "refused")
+			} else {
+				assert.ErrorContains(t, err, tc.wantErr)
+			}
+			if err != nil {
+				assert.LessOrEqual(t, len(err.Error()), 500, "bytes of the error")
 			}
 		})
 	}

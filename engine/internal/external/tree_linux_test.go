@@ -9,6 +9,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // forker is a program that leaves processes where a process group kill cannot reach them:
@@ -39,13 +42,9 @@ func readPids(t *testing.T, dir string) []int {
 	var pids []int
 	for _, name := range []string{"setsid", "orphan"} {
 		data, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatalf("the program did not start its %s child: %v", name, err)
-		}
+		require.NoError(t, err, "the program did not start its %s child", name)
 		pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		pids = append(pids, pid)
 	}
 	return pids
@@ -68,17 +67,18 @@ func TestRunKillsEscapedDescendants(t *testing.T) {
 			defer cancel()
 			env := append(os.Environ(), "PIDS="+pidDir)
 			_, _, err := Run(ctx, "/bin/sh", []string{"-c", forker, "forker", tc.arg}, "", env)
-			if (err != nil) != (tc.arg == "sleep") {
-				t.Fatalf("err = %v", err)
+			if tc.arg == "sleep" {
+				require.Error(t, err)
+			} else {
+				require.NoError(t, err)
 			}
 			for _, pid := range readPids(t, pidDir) {
 				deadline := time.Now().Add(5 * time.Second)
 				for alive(pid) && time.Now().Before(deadline) {
 					time.Sleep(10 * time.Millisecond)
 				}
-				if alive(pid) {
+				if !assert.False(t, alive(pid), "process %d outlived the run", pid) {
 					_ = syscall.Kill(pid, syscall.SIGKILL)
-					t.Errorf("process %d outlived the run", pid)
 				}
 			}
 		})
