@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // cpuTime is the process's user+system CPU time (wall time is unreliable
@@ -25,9 +27,8 @@ func benchCalc(b *testing.B, f func(context.Context, []Atom, Options) (*Result, 
 	b.Helper()
 	c0 := cpuTime()
 	for i := 0; i < b.N; i++ {
-		if _, err := f(context.Background(), atoms, opt); err != nil {
-			b.Fatal(err)
-		}
+		_, err := f(context.Background(), atoms, opt)
+		require.NoError(b, err)
 	}
 	b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N), "cpu-ms/op")
 }
@@ -55,18 +56,15 @@ func BenchmarkWaterTrimer631GMP2Energy(b *testing.B) {
 func waterCluster(tb testing.TB, n int) []Atom {
 	tb.Helper()
 	data, err := os.ReadFile("testdata/water16.xyz")
-	if err != nil {
-		tb.Fatal(err)
-	}
+	require.NoError(tb, err)
 	lines := strings.Split(strings.TrimSpace(string(data)), "\n")[2:]
 	atoms := make([]Atom, 3*n)
 	for i := range atoms {
 		f := strings.Fields(lines[i])
 		atoms[i].Z = ZOf(f[0])
 		for k := 0; k < 3; k++ {
-			if atoms[i].Pos[k], err = strconv.ParseFloat(f[k+1], 64); err != nil {
-				tb.Fatal(err)
-			}
+			atoms[i].Pos[k], err = strconv.ParseFloat(f[k+1], 64)
+			require.NoError(tb, err)
 		}
 	}
 	return atoms

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestBoysAccuracy(t *testing.T) {
@@ -18,9 +20,7 @@ func TestBoysAccuracy(t *testing.T) {
 					// asymptotic form is exact there
 					want = doubleFactorial(2*m-1) / math.Pow(2, float64(m+1)) * math.Sqrt(math.Pi/math.Pow(x, float64(2*m+1)))
 				}
-				if d := math.Abs(f[m] - want); d > 1e-14*math.Max(1, want) || math.IsNaN(f[m]) {
-					t.Errorf("F_%d(%g) = %.17g, want %.17g (mmax %d)", m, x, f[m], want, mmax)
-				}
+				assert.InDelta(t, want, f[m], 1e-14*math.Max(1, want), "F_%d(%g) (mmax %d)", m, x, mmax)
 			}
 		}
 	}
@@ -28,9 +28,7 @@ func TestBoysAccuracy(t *testing.T) {
 	for _, x := range []float64{0.1, 3, 20, 44, 50} {
 		boys(0, x, f)
 		want := 0.5 * math.Sqrt(math.Pi/x) * math.Erf(math.Sqrt(x))
-		if math.Abs(f[0]-want) > 1e-15 {
-			t.Errorf("F_0(%g) = %.17g, want %.17g", x, f[0], want)
-		}
+		assert.InDelta(t, want, f[0], 1e-15, "F_0(%g)", x)
 	}
 }
 

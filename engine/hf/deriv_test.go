@@ -5,15 +5,16 @@ import (
 	"math"
 	"math/rand"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // fixedEnergies evaluates sum Dt (T+V), sum W S and the two-electron
 // energy for fixed (geometry-independent) density matrices.
 func fixedEnergies(t *testing.T, atoms []Atom, b *gbsBasis, ext []PointCharge, dt, W []float64, ds [2][]float64) (e1, eS, e2 float64) {
 	sys, err := newSystem(atoms, b, ext, false, 1, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	n := sys.bs.nbf
 	S, T, V := oneElectron(nil, sys.bs, sys.charges)
 	for i := range S {
@@ -21,9 +22,7 @@ func fixedEnergies(t *testing.T, atoms []Atom, b *gbsBasis, ext []PointCharge, d
 		eS += W[i] * S[i]
 	}
 	st, err := sys.buildERIStore(context.Background(), math.MaxInt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	jkb := newJKBuilder(sys, st, 2)
 	J := make([]float64, n*n)
 	K := [][]float64{make([]float64, n*n), make([]float64, n*n)}
@@ -58,13 +57,9 @@ func TestDerivativeIntegrals(t *testing.T) {
 		} else {
 			b, err = loadBasis(c.basis)
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		sys, err := newSystem(c.atoms, b, c.ext, true, 1, false)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		n := sys.bs.nbf
 		r := rand.New(rand.NewSource(7))
 		sym := func() []float64 {
@@ -87,9 +82,7 @@ func TestDerivativeIntegrals(t *testing.T) {
 		g1, gS, g2 := make([]float64, n3), make([]float64, n3), make([]float64, n3)
 		sys.oneElectronGradient(dt, zero, g1)
 		sys.oneElectronGradient(zero, W, gS)
-		if err := sys.twoElectronGradient(&twoPDM{dt: dt, ds: [2][]float64{da, db}}, g2); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, sys.twoElectronGradient(&twoPDM{dt: dt, ds: [2][]float64{da, db}}, g2))
 		h := 1e-4
 		for k := 0; k < n3; k++ {
 			var e [2][3]float64
@@ -101,9 +94,7 @@ func TestDerivativeIntegrals(t *testing.T) {
 			fd := [3]float64{(e[0][0] - e[1][0]) / (2 * h), -(e[0][1] - e[1][1]) / (2 * h), (e[0][2] - e[1][2]) / (2 * h)}
 			an := [3]float64{g1[k], gS[k], g2[k]}
 			for i, name := range []string{"one-electron", "overlap", "two-electron"} {
-				if d := math.Abs(an[i] - fd[i]); d > 1e-6*math.Max(1, math.Abs(fd[i])) {
-					t.Errorf("%s %s coordinate %d: analytic %.9f, finite difference %.9f", c.basis, name, k, an[i], fd[i])
-				}
+				assert.InDelta(t, fd[i], an[i], 1e-6*math.Max(1, math.Abs(fd[i])), "%s %s coordinate %d: analytic vs finite difference", c.basis, name, k)
 			}
 		}
 	}
@@ -146,30 +137,22 @@ F   1   1.00
 func TestSphericalRotationInvariance(t *testing.T) {
 	skipHeavy(t)
 	b, err := parseGBS("test-spdf", testSPDF)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	atoms := []Atom{{Z: 2}, {Z: 1, Pos: [3]float64{0.2, 0.1, 2.1}}, {Z: 1, Pos: [3]float64{-1.1, 0.5, -0.9}}}
 	energy := func(a []Atom, pure bool) (float64, int) {
 		set := &settings{method: methodHF, nalpha: 2, nbeta: 2, econv: 1e-12, dconv: 1e-10, maxiter: 200, threads: 1, pure: pure, guess: "core", basis: b, memory: DefaultMemory()}
 		sys, err := newSystem(a, b, nil, false, 1, pure)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		st, _, err := sys.runSCF(context.Background(), set, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return st.energy, st.nmo
 	}
 	es, ms := energy(atoms, true)
 	er, _ := energy(rotate(atoms, [3]float64{0.3, 0.2, -0.1}), true)
 	ec, mc := energy(atoms, false)
-	if math.Abs(es-er) > 1e-9 {
-		t.Errorf("spherical energy changed under rotation: %.12f vs %.12f", es, er)
-	}
+	assert.InDelta(t, es, er, 1e-9, "spherical energy under rotation")
 	// H: 2 s + sp + d + f = 2+4+5+7 spherical, 2+4+6+10 cartesian; He: s + d + f
-	if ms != 18*2+(1+5+7) || mc != 22*2+(1+6+10) || ec >= es {
-		t.Errorf("nmo spherical %d cartesian %d, E %.10f (cart) vs %.10f (sph)", ms, mc, ec, es)
-	}
+	assert.Equal(t, 18*2+(1+5+7), ms, "spherical orbitals")
+	assert.Equal(t, 22*2+(1+6+10), mc, "cartesian orbitals")
+	assert.Less(t, ec, es, "cartesian energy below the spherical")
 }

@@ -6,6 +6,9 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 var bg = context.Background()
@@ -27,9 +30,7 @@ func fdStencil(t *testing.T, atoms []Atom, opt Options, h float64, steps, weight
 			d := append([]Atom(nil), atoms...)
 			d[k/3].Pos[k%3] += mult * h
 			r, err := Energy(bg, d, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			g[k] += weights[s] * r.Energy
 		}
 		g[k] /= div * h
@@ -85,22 +86,16 @@ func TestAnalyticGradientVsFiniteDifference(t *testing.T) {
 			opt := c.opt
 			opt.EConvergence, opt.DConvergence = 1e-12, 1e-10
 			res, err := Gradient(bg, c.atoms, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			fd := fdGradient(t, c.atoms, c.opt, 1e-3)
 			sum := [3]float64{}
 			for k := range fd {
-				if d := math.Abs(res.Gradient[k] - fd[k]); d > 1e-6 {
-					t.Errorf("component %d: analytic %.9f, finite difference %.9f (diff %.2e)", k, res.Gradient[k], fd[k], d)
-				}
+				assert.InDelta(t, fd[k], res.Gradient[k], 1e-6, "component %d: analytic vs finite difference", k)
 				sum[k%3] += res.Gradient[k]
 			}
 			if len(opt.Charges) == 0 {
 				for x, s := range sum {
-					if math.Abs(s) > 1e-8 {
-						t.Errorf("gradient not translationally invariant: sum[%d] = %.2e", x, s)
-					}
+					assert.InDelta(t, 0, s, 1e-8, "gradient not translationally invariant: sum[%d]", x)
 				}
 			}
 		})
@@ -112,25 +107,19 @@ func TestMP2GradientFiniteDifference(t *testing.T) {
 	atoms := distorted(water())
 	opt := Options{Method: "mp2", Basis: "sto-3g"}
 	res, err := Gradient(bg, atoms, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	// check against the analytic HF gradient shape and translational invariance
 	sum := [3]float64{}
 	for k, v := range res.Gradient {
 		sum[k%3] += v
 	}
 	for x, s := range sum {
-		if math.Abs(s) > 1e-6 {
-			t.Errorf("MP2 gradient sum[%d] = %.2e", x, s)
-		}
+		assert.InDelta(t, 0, s, 1e-6, "MP2 gradient sum[%d]", x)
 	}
 	// directional derivative check with a larger independent step
 	fd := fdGradient(t, atoms[:], opt, 0.002)
 	for k := range fd {
-		if d := math.Abs(res.Gradient[k] - fd[k]); d > 1e-5 {
-			t.Errorf("component %d: %.9f vs %.9f", k, res.Gradient[k], fd[k])
-		}
+		assert.InDelta(t, fd[k], res.Gradient[k], 1e-5, "component %d: analytic vs finite difference", k)
 	}
 }
 
@@ -138,18 +127,13 @@ func TestHessian(t *testing.T) {
 	skipHeavy(t)
 	atoms := distorted(water())
 	res, err := Hessian(bg, atoms, Options{Method: "hf", Basis: "sto-3g"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	n3 := 3 * len(atoms)
-	if len(res.Hessian) != n3*n3 || len(res.Gradient) != n3 {
-		t.Fatalf("sizes %d %d", len(res.Hessian), len(res.Gradient))
-	}
+	require.Len(t, res.Hessian, n3*n3, "Hessian")
+	require.Len(t, res.Gradient, n3, "gradient")
 	for i := 0; i < n3; i++ {
 		for j := 0; j < n3; j++ {
-			if res.Hessian[i*n3+j] != res.Hessian[j*n3+i] {
-				t.Fatalf("Hessian not symmetric at %d,%d", i, j)
-			}
+			require.Equal(t, res.Hessian[j*n3+i], res.Hessian[i*n3+j], "Hessian not symmetric at %d,%d", i, j)
 		}
 	}
 	// translations: H . T = 0 for T a rigid translation
@@ -159,15 +143,12 @@ func TestHessian(t *testing.T) {
 			for a := 0; a < len(atoms); a++ {
 				s += res.Hessian[i*n3+3*a+x]
 			}
-			if math.Abs(s) > 1e-5 {
-				t.Errorf("translation %d: row %d sum %.2e", x, i, s)
-			}
+			assert.InDelta(t, 0, s, 1e-5, "translation %d: row %d sum", x, i)
 		}
 	}
 	// diagonal O-H stretch-like elements must be positive
-	if res.Hessian[3*n3+3] <= 0 && res.Hessian[4*n3+4] <= 0 && res.Hessian[5*n3+5] <= 0 {
-		t.Errorf("unexpected Hessian diagonal for H atom")
-	}
+	assert.True(t, res.Hessian[3*n3+3] > 0 || res.Hessian[4*n3+4] > 0 || res.Hessian[5*n3+5] > 0,
+		"Hessian diagonal for an H atom: no positive element")
 }
 
 func rotate(atoms []Atom, shift [3]float64) []Atom {
@@ -215,16 +196,10 @@ func TestRigidMotionInvariance(t *testing.T) {
 		opt := c.opt
 		opt.EConvergence, opt.DConvergence = 1e-12, 1e-10
 		r1, err := Energy(bg, c.atoms, opt)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		r2, err := Energy(bg, rotate(c.atoms, [3]float64{1.5, -2.25, 0.7}), opt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := math.Abs(r1.Energy - r2.Energy); d > 1e-9 {
-			t.Errorf("%s/%s: energy changed by %.2e under rotation+translation", opt.Method, opt.Basis, d)
-		}
+		require.NoError(t, err)
+		assert.InDelta(t, r1.Energy, r2.Energy, 1e-9, "%s/%s: energy under rotation+translation", opt.Method, opt.Basis)
 	}
 }
 
@@ -232,20 +207,12 @@ func TestUHFSingletEqualsRHF(t *testing.T) {
 	atoms := distorted(water())
 	for _, m := range []string{"hf", "mp2"} {
 		r, err := Energy(bg, atoms, Options{Method: m, Basis: "6-31g*"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		u, err := Energy(bg, atoms, Options{Method: m, Basis: "6-31g*", Reference: "uhf"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := math.Abs(r.Energy - u.Energy); d > 1e-8 {
-			t.Errorf("%s: RHF %.10f vs UHF %.10f", m, r.Energy, u.Energy)
-		}
+		require.NoError(t, err)
+		assert.InDelta(t, r.Energy, u.Energy, 1e-8, "%s: RHF vs UHF", m)
 		if m == "mp2" {
-			if d := math.Abs(r.MP2SameSpin - u.MP2SameSpin); d > 1e-8 {
-				t.Errorf("same spin %.10f vs %.10f", r.MP2SameSpin, u.MP2SameSpin)
-			}
+			assert.InDelta(t, r.MP2SameSpin, u.MP2SameSpin, 1e-8, "same spin: RHF vs UHF")
 		}
 	}
 }
@@ -254,52 +221,36 @@ func TestUHFSingletEqualsRHF(t *testing.T) {
 func TestSmallSystems(t *testing.T) {
 	// He atom, STO-3G: E = -2.807783957 (Szabo & Ostlund style value).
 	r, err := Energy(bg, []Atom{{Z: 2}}, Options{Method: "hf", Basis: "sto-3g"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if math.Abs(r.Energy-(-2.807783957)) > 1e-6 {
-		t.Errorf("He/STO-3G = %.9f", r.Energy)
-	}
+	require.NoError(t, err)
+	assert.InDelta(t, -2.807783957, r.Energy, 1e-6, "He/STO-3G")
 	// H2 at 1.4 bohr STO-3G: E = -1.116714325 (Szabo & Ostlund: -1.1167).
 	r, err = Energy(bg, []Atom{{Z: 1}, {Z: 1, Pos: [3]float64{0, 0, 1.4}}}, Options{Method: "hf", Basis: "sto-3g"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if math.Abs(r.Energy-(-1.116714325)) > 1e-6 {
-		t.Errorf("H2/STO-3G = %.9f", r.Energy)
-	}
+	require.NoError(t, err)
+	assert.InDelta(t, -1.116714325, r.Energy, 1e-6, "H2/STO-3G")
 	// H atom (doublet): exact single-determinant energy in the basis: -0.466581850 in STO-3G
 	r, err = Energy(bg, []Atom{{Z: 1}}, Options{Method: "mp2", Basis: "sto-3g"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if math.Abs(r.SCFEnergy-(-0.466581850)) > 1e-6 || r.MP2Correlation != 0 || r.NAlpha != 1 || r.NBeta != 0 {
-		t.Errorf("H/STO-3G = %+v", r)
-	}
+	require.NoError(t, err)
+	assert.InDelta(t, -0.466581850, r.SCFEnergy, 1e-6, "H/STO-3G")
+	assert.Zero(t, r.MP2Correlation, "H/STO-3G MP2 correlation")
+	assert.Equal(t, 1, r.NAlpha, "H/STO-3G alpha electrons")
+	assert.Equal(t, 0, r.NBeta, "H/STO-3G beta electrons")
 }
 
 func TestPointChargeEnergy(t *testing.T) {
 	atoms := water()
 	q := []PointCharge{{Q: 0.5, Pos: [3]float64{0, 0, 6}}}
 	r, err := Energy(bg, atoms, Options{Method: "hf", Basis: "sto-3g", Charges: q})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	want := 0.0
 	for _, a := range atoms {
 		want += float64(a.Z) * 0.5 / dist(a.Pos, q[0].Pos)
 	}
-	if math.Abs(r.ExternalNuclear-want) > 1e-12 {
-		t.Errorf("charge-nucleus energy %.12f, want %.12f", r.ExternalNuclear, want)
-	}
+	assert.InDelta(t, want, r.ExternalNuclear, 1e-12, "charge-nucleus energy")
 	r0, _ := Energy(bg, atoms, Options{Method: "hf", Basis: "sto-3g"})
-	if r.NuclearRepulsion != r0.NuclearRepulsion {
-		t.Errorf("nuclear repulsion must exclude external charges")
-	}
+	assert.Equal(t, r0.NuclearRepulsion, r.NuclearRepulsion, "nuclear repulsion must exclude external charges")
 	// a distant small charge: energy change ~ q * (molecular potential) -> small
-	if math.Abs(r.Energy-r0.Energy) > 0.05 || r.Energy == r0.Energy {
-		t.Errorf("energy with charge %.8f vs %.8f", r.Energy, r0.Energy)
-	}
+	assert.InDelta(t, r0.Energy, r.Energy, 0.05, "energy with charge")
+	assert.NotEqual(t, r0.Energy, r.Energy, "energy with charge")
 }
 
 func TestBadInput(t *testing.T) {
@@ -340,15 +291,9 @@ func TestBadInput(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			for _, f := range []func(context.Context, []Atom, Options) (*Result, error){Energy, Gradient} {
 				r, err := f(bg, c.atoms, c.opt)
-				if err == nil {
-					t.Fatalf("no error, result %+v", r)
-				}
-				if !c.check(err) {
-					t.Errorf("unexpected error type %T: %v", err, err)
-				}
-				if err.Error() == "" {
-					t.Error("empty message")
-				}
+				require.Error(t, err, "no error, result %+v", r)
+				assert.True(t, c.check(err), "unexpected error type %T: %v", err, err)
+				assert.NotEmpty(t, err.Error(), "message")
 			}
 		})
 	}
@@ -360,9 +305,7 @@ func TestMP2Hessian(t *testing.T) {
 	skipHeavy(t)
 	h2 := []Atom{{Z: 1}, {Z: 1, Pos: [3]float64{0.1, 0, 1.4}}}
 	r, err := Hessian(bg, h2, Options{Method: "mp2", Basis: "sto-3g"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	// the stretch force constant from the Hessian must match a direct
 	// second difference of energies along the bond
 	h := 0.01
@@ -371,57 +314,43 @@ func TestMP2Hessian(t *testing.T) {
 		a := append([]Atom(nil), h2...)
 		a[1].Pos[2] += d
 		res, err := Energy(bg, a, Options{Method: "mp2", Basis: "sto-3g", EConvergence: 1e-12, DConvergence: 1e-10})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		e[i] = res.Energy
 	}
 	want := (e[0] - 2*e[1] + e[2]) / (h * h)
-	if got := r.Hessian[5*6+5]; math.Abs(got-want) > 1e-3 {
-		t.Errorf("d2E/dz2 = %.6f, want %.6f", got, want)
-	}
+	assert.InDelta(t, want, r.Hessian[5*6+5], 1e-3, "d2E/dz2")
 }
 
 func TestContextCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(bg)
 	cancel()
-	if _, err := Energy(ctx, water(), Options{Method: "hf", Basis: "sto-3g"}); !errors.Is(err, context.Canceled) {
-		t.Errorf("energy: %v", err)
-	}
-	if _, err := Hessian(ctx, water(), Options{Method: "hf", Basis: "sto-3g"}); !errors.Is(err, context.Canceled) {
-		t.Errorf("hessian: %v", err)
-	}
+	_, err := Energy(ctx, water(), Options{Method: "hf", Basis: "sto-3g"})
+	assert.ErrorIs(t, err, context.Canceled, "energy")
+	_, err = Hessian(ctx, water(), Options{Method: "hf", Basis: "sto-3g"})
+	assert.ErrorIs(t, err, context.Canceled, "hessian")
 	// a deadline in the middle of a finite-difference Hessian
 	ctx, cancel = context.WithTimeout(bg, 30*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := Hessian(ctx, waterTrimer(), Options{Method: "hf", Basis: "sto-3g", Threads: 1})
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("hessian with deadline: %v", err)
-	}
-	if el := time.Since(start); el > 2*time.Second {
-		t.Errorf("cancellation took %v", el)
-	}
+	_, err = Hessian(ctx, waterTrimer(), Options{Method: "hf", Basis: "sto-3g", Threads: 1})
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "hessian with deadline")
+	assert.LessOrEqual(t, time.Since(start), 2*time.Second, "cancellation took")
 }
 
 func TestBasisNames(t *testing.T) {
 	for _, name := range []string{"STO-3G", "sto-3g", "3-21G", "6-31G", "6-31g*", "6-31GS", "6-31G(d)", "CC-PVDZ"} {
-		if _, err := loadBasis(name); err != nil {
-			t.Errorf("%s: %v", name, err)
-		}
+		_, err := loadBasis(name)
+		assert.NoError(t, err, name)
 	}
 	a, _ := loadBasis("6-31g*")
 	b, _ := loadBasis("6-31gs")
-	if a != b {
-		t.Error("6-31g* and 6-31gs must be the same basis")
-	}
+	assert.Same(t, a, b, "6-31g* and 6-31gs must be the same basis")
 	// element coverage H..Ar for the Pople sets
 	for _, name := range []string{"sto-3g", "3-21g", "6-31g", "6-31g*", "cc-pvdz"} {
 		b, _ := loadBasis(name)
 		for z := 1; z <= 18; z++ {
-			if _, ok := b.elements[z]; !ok {
-				t.Errorf("%s lacks %s", name, symbolOf(z))
-			}
+			_, ok := b.elements[z]
+			assert.True(t, ok, "%s lacks %s", name, symbolOf(z))
 		}
 	}
 }
@@ -434,29 +363,18 @@ func TestDirectSCFMatchesStored(t *testing.T) {
 	}
 	opt := Options{Method: "mp2", Basis: "6-31g*", Charges: []PointCharge{{Q: 0.2, Pos: [3]float64{0, 5, 0}}}}
 	stored, err := Gradient(bg, atoms, Options{Method: "hf", Basis: "6-31g*", Charge: 1, Multiplicity: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	e1, err := Energy(bg, atoms, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	direct, err := Gradient(bg, atoms, Options{Method: "hf", Basis: "6-31g*", Charge: 1, Multiplicity: 2, SCFType: "direct"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	opt.SCFType = "direct"
 	e2, err := Energy(bg, atoms, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if math.Abs(stored.Energy-direct.Energy) > 1e-10 || math.Abs(e1.Energy-e2.Energy) > 1e-10 {
-		t.Errorf("stored %.12f / %.12f, direct %.12f / %.12f", stored.Energy, e1.Energy, direct.Energy, e2.Energy)
-	}
+	require.NoError(t, err)
+	assert.InDelta(t, stored.Energy, direct.Energy, 1e-10, "HF energy: stored vs direct")
+	assert.InDelta(t, e1.Energy, e2.Energy, 1e-10, "MP2 energy: stored vs direct")
 	for k := range stored.Gradient {
-		if math.Abs(stored.Gradient[k]-direct.Gradient[k]) > 1e-9 {
-			t.Errorf("gradient %d: %g vs %g", k, stored.Gradient[k], direct.Gradient[k])
-		}
+		assert.InDelta(t, stored.Gradient[k], direct.Gradient[k], 1e-9, "gradient %d: stored vs direct", k)
 	}
 }
 
@@ -471,16 +389,12 @@ func TestThreadIndependence(t *testing.T) {
 		for _, th := range []int{1, 2, 3} {
 			opt.Threads = th
 			r, err := Gradient(bg, cation, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if ref == nil {
 				ref = r
 				continue
 			}
-			if d := sameResult(r, ref); d != "" {
-				t.Errorf("%s/%s threads %d: %s", opt.Method, opt.Basis, th, d)
-			}
+			assert.Empty(t, sameResult(r, ref), "%s/%s threads %d", opt.Method, opt.Basis, th)
 		}
 	}
 }
@@ -494,40 +408,29 @@ func TestSphericalReference(t *testing.T) {
 	th := 104.5 * math.Pi / 180
 	tu1 := []Atom{{Z: 8}, {Z: 1, Pos: [3]float64{0, 0, r}}, {Z: 1, Pos: [3]float64{0, r * math.Sin(th), r * math.Cos(th)}}}
 	res, err := Energy(bg, tu1, Options{Method: "hf", Basis: "cc-pVDZ"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Logf("tu1 diff %.2e", res.Energy+76.02665366)
-	if math.Abs(res.Energy-(-76.02665366)) > 1e-6 || res.NBasis != 24 || res.NMO != 24 {
-		t.Errorf("tu1: E = %.10f, nbasis %d", res.Energy, res.NBasis)
-	}
+	assert.InDelta(t, -76.02665366, res.Energy, 1e-6, "tu1: energy")
+	assert.Equal(t, 24, res.NBasis, "tu1: basis functions")
+	assert.Equal(t, 24, res.NMO, "tu1: orbitals")
 	cart, err := Energy(bg, tu1, Options{Method: "hf", Basis: "cc-pVDZ", Puream: new(bool)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cart.NBasis != 25 || cart.Energy >= res.Energy {
-		t.Errorf("cartesian cc-pVDZ: nbasis %d, E %.10f must be below the spherical %.10f", cart.NBasis, cart.Energy, res.Energy)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, 25, cart.NBasis, "cartesian cc-pVDZ: basis functions")
+	assert.Less(t, cart.Energy, res.Energy, "cartesian cc-pVDZ energy below the spherical")
 	q := []Atom{
 		{Z: 8, Pos: [3]float64{0, 0, -0.065638538099 * bohrPerAngstrom}},
 		{Z: 1, Pos: [3]float64{0, -0.757480611647 * bohrPerAngstrom, 0.520865616174 * bohrPerAngstrom}},
 		{Z: 1, Pos: [3]float64{0, 0.757480611647 * bohrPerAngstrom, 0.520865616174 * bohrPerAngstrom}},
 	}
 	res, err = Energy(bg, q, Options{Method: "hf", Basis: "cc-pvdz"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Logf("qcdb diff %.2e", res.Energy+76.026760737428)
-	if math.Abs(res.Energy-(-76.026760737428)) > 1e-6 {
-		t.Errorf("qcdb water: E = %.10f", res.Energy)
-	}
+	assert.InDelta(t, -76.026760737428, res.Energy, 1e-6, "qcdb water: energy")
 }
 
 func TestConcurrentCalls(t *testing.T) {
 	want, err := Energy(bg, water(), Options{Method: "mp2", Basis: "6-31g*"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	errs := make(chan error, 4)
 	for i := 0; i < 4; i++ {
 		go func() {
@@ -539,8 +442,6 @@ func TestConcurrentCalls(t *testing.T) {
 		}()
 	}
 	for i := 0; i < 4; i++ {
-		if err := <-errs; err != nil {
-			t.Error(err)
-		}
+		assert.NoError(t, <-errs)
 	}
 }

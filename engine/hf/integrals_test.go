@@ -4,6 +4,9 @@ import (
 	"math"
 	"math/rand"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // refHermiteR evaluates R^n_tuv by the textbook recursion (memoised).
@@ -56,9 +59,7 @@ func TestHermiteR(t *testing.T) {
 				if L > 5 {
 					tol = 1e-10 // roundoff grows with the recursion depth
 				}
-				if d := math.Abs(got[off[h]] - want); d > tol*math.Max(1, math.Abs(want)) {
-					t.Fatalf("L=%d R%v = %.17g, want %.17g", L, tuv, got[off[h]], want)
-				}
+				require.InDelta(t, want, got[off[h]], tol*math.Max(1, math.Abs(want)), "L=%d R%v", L, tuv)
 			}
 		}
 	}
@@ -72,33 +73,19 @@ func TestGradientBoysCache(t *testing.T) {
 	for _, basis := range []string{"sto-3g", "6-31g*"} {
 		opt := Options{Method: "hf", Basis: basis}
 		set, b, err := validate(atoms, opt)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		sys, err := newSystem(atoms, b, nil, true, 1, set.pure)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		st, _, err := sys.runSCF(bg, set, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if sys.boysF == nil {
-			t.Fatalf("%s: no Boys cache", basis)
-		}
+		require.NoError(t, err)
+		require.NotNil(t, sys.boysF, "%s: no Boys cache", basis)
 		g1, err := sys.scfGradient(st)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		sys.boysF = nil
 		g2, err := sys.scfGradient(st)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		for k := range g1 {
-			if math.Abs(g1[k]-g2[k]) > 1e-11 {
-				t.Errorf("%s: gradient %d: cached %.15g, recomputed %.15g", basis, k, g1[k], g2[k])
-			}
+			assert.InDelta(t, g1[k], g2[k], 1e-11, "%s: gradient %d: cached vs recomputed", basis, k)
 		}
 	}
 }
@@ -111,21 +98,13 @@ func TestTrimerGradientDeterministic(t *testing.T) {
 	var ref *Result
 	for _, th := range []int{1, 2, 3, 1} {
 		r, err := Gradient(bg, waterTrimer(), Options{Method: "hf", Basis: "sto-3g", Threads: th})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		if ref == nil {
 			ref = r
 			continue
 		}
-		if r.Energy != ref.Energy {
-			t.Errorf("threads %d: energy %v != %v", th, r.Energy, ref.Energy)
-		}
-		for k := range r.Gradient {
-			if r.Gradient[k] != ref.Gradient[k] {
-				t.Errorf("threads %d: gradient %d differs", th, k)
-			}
-		}
+		assert.Equal(t, ref.Energy, r.Energy, "threads %d: energy", th)
+		assert.Equal(t, ref.Gradient, r.Gradient, "threads %d: gradient", th)
 	}
 	// translational invariance: the gradient sums to zero
 	for x := 0; x < 3; x++ {
@@ -133,8 +112,6 @@ func TestTrimerGradientDeterministic(t *testing.T) {
 		for i := x; i < len(ref.Gradient); i += 3 {
 			s += ref.Gradient[i]
 		}
-		if math.Abs(s) > 1e-9 {
-			t.Errorf("gradient component %d sums to %g", x, s)
-		}
+		assert.InDelta(t, 0, s, 1e-9, "gradient component %d sum", x)
 	}
 }

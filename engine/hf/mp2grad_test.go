@@ -3,11 +3,11 @@ package hf
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"math"
 	"os"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // extraRecord is a record of testdata/engine/psi4_extra.json (Psi4 1.3,
@@ -21,15 +21,11 @@ type extraRecord struct {
 func loadExtra(t testing.TB) []extraRecord {
 	t.Helper()
 	data, err := os.ReadFile("../../testdata/engine/psi4_extra.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var doc struct {
 		Records []extraRecord `json:"records"`
 	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(data, &doc))
 	return doc.Records
 }
 
@@ -47,20 +43,13 @@ func TestMP2GradientPsi4(t *testing.T) {
 				opt.Reference = ref
 			}
 			res, err := Gradient(context.Background(), rec.atoms(), opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := res.Energy - rec.ReturnEnergy; math.Abs(d) > 1e-9 {
-				t.Errorf("energy %.12f, Psi4 %.12f", res.Energy, rec.ReturnEnergy)
-			}
+			require.NoError(t, err)
+			assert.InDelta(t, rec.ReturnEnergy, res.Energy, 1e-9, "energy vs Psi4")
 			for k, want := range rec.ReturnGradient {
-				d := res.Gradient[k] - want
 				if testing.Verbose() {
-					t.Logf("gradient[%d] diff %.1e", k, d)
+					t.Logf("gradient[%d] diff %.1e", k, res.Gradient[k]-want)
 				}
-				if math.Abs(d) > 1e-8 {
-					t.Errorf("gradient[%d] = %.12f, Psi4 %.12f (diff %.1e)", k, res.Gradient[k], want, d)
-				}
+				assert.InDelta(t, want, res.Gradient[k], 1e-8, "gradient[%d] vs Psi4", k)
 			}
 		})
 	}
@@ -99,18 +88,13 @@ func TestMP2GradientFiniteDifferences(t *testing.T) {
 			opt := c.opt
 			opt.EConvergence, opt.DConvergence = 1e-12, 1e-10
 			res, err := Gradient(bg, c.atoms, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			fd := fd5Gradient(t, c.atoms, c.opt, 0.005)
 			for k := range fd {
-				d := res.Gradient[k] - fd[k]
 				if testing.Verbose() {
-					t.Logf("gradient[%d] %.10f diff %.1e", k, res.Gradient[k], d)
+					t.Logf("gradient[%d] %.10f diff %.1e", k, res.Gradient[k], res.Gradient[k]-fd[k])
 				}
-				if math.Abs(d) > 2e-8 {
-					t.Errorf("gradient[%d] = %.10f, finite differences %.10f (diff %.1e)", k, res.Gradient[k], fd[k], d)
-				}
+				assert.InDelta(t, fd[k], res.Gradient[k], 2e-8, "gradient[%d] vs finite differences", k)
 			}
 		})
 	}
@@ -121,9 +105,7 @@ func TestMP2GradientFiniteDifferences(t *testing.T) {
 // electrons, cartesian d functions).
 func TestUMP2GradientPsi4(t *testing.T) {
 	data, err := os.ReadFile("testdata/psi4_ump2_gradients.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var doc struct {
 		Records []struct {
 			Name, Basis           string
@@ -135,9 +117,7 @@ func TestUMP2GradientPsi4(t *testing.T) {
 			ReturnGradient        []float64 `json:"return_gradient"`
 		}
 	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(data, &doc))
 	for _, rec := range doc.Records {
 		t.Run(rec.Name, func(t *testing.T) {
 			atoms := make([]Atom, len(rec.Symbols))
@@ -146,16 +126,10 @@ func TestUMP2GradientPsi4(t *testing.T) {
 			}
 			res, err := Gradient(bg, atoms, Options{Method: "mp2", Basis: rec.Basis, Reference: "uhf",
 				Charge: rec.MolecularCharge, Multiplicity: rec.MolecularMultiplicity, EConvergence: 1e-11, DConvergence: 1e-10})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := res.Energy - rec.ReturnEnergy; math.Abs(d) > 1e-9 {
-				t.Errorf("energy %.12f, Psi4 %.12f", res.Energy, rec.ReturnEnergy)
-			}
+			require.NoError(t, err)
+			assert.InDelta(t, rec.ReturnEnergy, res.Energy, 1e-9, "energy vs Psi4")
 			for k, want := range rec.ReturnGradient {
-				if d := res.Gradient[k] - want; math.Abs(d) > 1e-8 {
-					t.Errorf("gradient[%d] = %.12f, Psi4 %.12f (diff %.1e)", k, res.Gradient[k], want, d)
-				}
+				assert.InDelta(t, want, res.Gradient[k], 1e-8, "gradient[%d] vs Psi4", k)
 			}
 		})
 	}
@@ -175,26 +149,20 @@ func TestMP2MemoryBudget(t *testing.T) {
 		{"ump2 OH", oh, Options{Method: "mp2", Basis: "6-31g*"}},
 	} {
 		ref, err := Energy(bg, c.atoms, c.opt)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		for _, mem := range []int64{directMemory, 200_000, 2_000_000} {
 			opt := c.opt
 			opt.Memory = mem
 			r, err := Energy(bg, c.atoms, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := r.MP2Correlation - ref.MP2Correlation; math.Abs(d) > 1e-10 || r.MP2Correlation > -0.01 {
-				t.Errorf("%s, memory %d: correlation %.12f, default memory %.12f", c.name, mem, r.MP2Correlation, ref.MP2Correlation)
-			}
+			require.NoError(t, err)
+			assert.InDelta(t, ref.MP2Correlation, r.MP2Correlation, 1e-10, "%s, memory %d: correlation vs default memory's", c.name, mem)
+			assert.LessOrEqual(t, r.MP2Correlation, -0.01, "%s, memory %d: correlation", c.name, mem)
 		}
 	}
 }
 
 func TestMP2GradientMemoryBudget(t *testing.T) {
 	_, err := Gradient(bg, water(), Options{Method: "mp2", Basis: "6-31g", Memory: 100_000})
-	if !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), "memory") {
-		t.Errorf("want an invalid-input error naming the memory budget, got %v", err)
-	}
+	assert.ErrorIs(t, err, ErrInvalidInput)
+	assert.ErrorContains(t, err, "memory", "an invalid-input error naming the memory budget")
 }

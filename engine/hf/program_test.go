@@ -3,11 +3,11 @@ package hf
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"math"
 	"slices"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/internal/qcmodels"
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -37,49 +37,37 @@ func TestComputeReference(t *testing.T) {
 	for i, rec := range loadReference(t) {
 		in := recordInput(rec)
 		res, err := Compute(context.Background(), in)
-		if err != nil {
-			t.Fatalf("record %d: %v", i, err)
-		}
+		require.NoError(t, err, "record %d", i)
 		// JSON round trip
 		data, err := json.Marshal(res)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var back qcschema.AtomicResult
-		if err := json.Unmarshal(data, &back); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, json.Unmarshal(data, &back))
 		p := back.Properties
-		if !back.Success || back.SchemaName != "qcschema_output" || back.Stdout == nil || !strings.Contains(*back.Stdout, "SCF total energy") {
-			t.Errorf("record %d: bad envelope", i)
+		assert.True(t, back.Success, "record %d: success", i)
+		assert.Equal(t, "qcschema_output", back.SchemaName, "record %d: schema_name", i)
+		if assert.NotNil(t, back.Stdout, "record %d: stdout", i) {
+			assert.Contains(t, *back.Stdout, "SCF total energy", "record %d: stdout", i)
 		}
-		if math.Abs(*p.ReturnEnergy-rec.ReturnEnergy) > 1e-6 || math.Abs(*p.SCFTotalEnergy-rec.SCFTotalEnergy) > 1e-6 ||
-			math.Abs(*p.NuclearRepulsionEnergy-rec.NuclearRepulsionEnergy) > 1e-8 {
-			t.Errorf("record %d: energies %v %v %v", i, *p.ReturnEnergy, *p.SCFTotalEnergy, *p.NuclearRepulsionEnergy)
-		}
-		if *p.CalcinfoNAtom != len(rec.Molecule.Symbols) || *p.CalcinfoNBasis <= 0 || *p.SCFIterations <= 0 {
-			t.Errorf("record %d: calcinfo %+v", i, p)
-		}
+		assert.InDelta(t, rec.ReturnEnergy, *p.ReturnEnergy, 1e-6, "record %d: return energy", i)
+		assert.InDelta(t, rec.SCFTotalEnergy, *p.SCFTotalEnergy, 1e-6, "record %d: SCF energy", i)
+		assert.InDelta(t, rec.NuclearRepulsionEnergy, *p.NuclearRepulsionEnergy, 1e-8, "record %d: nuclear repulsion", i)
+		assert.Equal(t, len(rec.Molecule.Symbols), *p.CalcinfoNAtom, "record %d: calcinfo_natom", i)
+		assert.Positive(t, *p.CalcinfoNBasis, "record %d: calcinfo_nbasis", i)
+		assert.Positive(t, *p.SCFIterations, "record %d: scf_iterations", i)
 		switch rec.Driver {
 		case "gradient":
-			if len(back.ReturnResult.Array) != len(rec.ReturnGradient) {
-				t.Fatalf("record %d: gradient length", i)
-			}
+			require.Len(t, back.ReturnResult.Array, len(rec.ReturnGradient), "record %d: gradient", i)
 			for k, v := range rec.ReturnGradient {
-				if math.Abs(back.ReturnResult.Array[k]-v) > 1e-5 {
-					t.Errorf("record %d: gradient[%d] %v vs %v", i, k, back.ReturnResult.Array[k], v)
-				}
+				assert.InDelta(t, v, back.ReturnResult.Array[k], 1e-5, "record %d: gradient[%d]", i, k)
 			}
 		case "energy":
-			if math.Abs(back.ReturnResult.Scalar-rec.ReturnEnergy) > 1e-6 {
-				t.Errorf("record %d: return_result %v", i, back.ReturnResult.Scalar)
-			}
+			assert.InDelta(t, rec.ReturnEnergy, back.ReturnResult.Scalar, 1e-6, "record %d: return_result", i)
 		}
-		if rec.Model.Method == "mp2" {
-			if p.MP2CorrelationEnergy == nil || math.Abs(*p.MP2CorrelationEnergy-(rec.ReturnEnergy-rec.SCFTotalEnergy)) > 1e-6 ||
-				math.Abs(*p.MP2SameSpinCorrelationEnergy+*p.MP2OppositeSpinCorrelationEnergy-*p.MP2CorrelationEnergy) > 1e-12 {
-				t.Errorf("record %d: mp2 properties", i)
-			}
+		if rec.Model.Method == "mp2" && assert.NotNil(t, p.MP2CorrelationEnergy, "record %d: mp2 correlation", i) {
+			assert.InDelta(t, rec.ReturnEnergy-rec.SCFTotalEnergy, *p.MP2CorrelationEnergy, 1e-6, "record %d: mp2 correlation", i)
+			assert.InDelta(t, *p.MP2CorrelationEnergy, *p.MP2SameSpinCorrelationEnergy+*p.MP2OppositeSpinCorrelationEnergy, 1e-12,
+				"record %d: mp2 same-spin + opposite-spin correlation", i)
 		}
 	}
 }
@@ -95,15 +83,11 @@ func TestComputeHessianAndCharges(t *testing.T) {
 		Model:  qcschema.Model{Method: "hf", Basis: "sto-3g"},
 	}
 	res, err := Compute(context.Background(), in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.ReturnResult.Array) != 36 || len(res.Properties.ReturnGradient) != 6 {
-		t.Fatalf("hessian result sizes %d %d", len(res.ReturnResult.Array), len(res.Properties.ReturnGradient))
-	}
-	if _, ok := res.Extras["embedding_charges_nuclear_energy"]; !ok {
-		t.Error("charge-nucleus energy not reported")
-	}
+	require.NoError(t, err)
+	require.Len(t, res.ReturnResult.Array, 36, "Hessian")
+	require.Len(t, res.Properties.ReturnGradient, 6, "gradient")
+	_, ok := res.Extras["embedding_charges_nuclear_energy"]
+	assert.True(t, ok, "charge-nucleus energy not reported")
 }
 
 func TestComputeFailures(t *testing.T) {
@@ -144,19 +128,15 @@ func TestComputeFailures(t *testing.T) {
 			c.mod(in)
 			_, err := Compute(context.Background(), in)
 			var fo *qcschema.FailedOperation
-			if !errors.As(err, &fo) {
-				t.Fatalf("want FailedOperation, got %T %v", err, err)
-			}
-			if fo.ComputeError.ErrorType != c.typ || !strings.Contains(fo.ComputeError.ErrorMessage, c.substr) {
-				t.Errorf("got %s: %s", fo.ComputeError.ErrorType, fo.ComputeError.ErrorMessage)
-			}
+			require.ErrorAs(t, err, &fo)
+			assert.Equal(t, c.typ, fo.ComputeError.ErrorType, fo.ComputeError.ErrorMessage)
+			assert.Contains(t, fo.ComputeError.ErrorMessage, c.substr)
 		})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Compute(ctx, base()); !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled: %v", err)
-	}
+	_, err := Compute(ctx, base())
+	assert.ErrorIs(t, err, context.Canceled, "cancelled")
 }
 
 func TestCheck(t *testing.T) {
@@ -181,14 +161,10 @@ func TestCheck(t *testing.T) {
 			in := &qcschema.AtomicInput{Molecule: tt.mol, Driver: qcschema.DriverGradient, Model: tt.model, Keywords: tt.kw}
 			err := Program{}.Check(context.Background(), in)
 			if tt.wantErr == "" {
-				if err != nil {
-					t.Fatalf("Check = %v, want nil", err)
-				}
+				require.NoError(t, err, "Check")
 				return
 			}
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("Check = %v, want an error naming %q", err, tt.wantErr)
-			}
+			require.ErrorContains(t, err, tt.wantErr, "Check")
 		})
 	}
 }
@@ -211,28 +187,18 @@ func TestResultsFitQCElemental(t *testing.T) {
 				t.Run(mol.name+"/"+method+"/"+string(driver), func(t *testing.T) {
 					in := &qcschema.AtomicInput{Molecule: mol.mol, Driver: driver, Model: qcschema.Model{Method: method, Basis: "sto-3g"}}
 					res, err := Compute(context.Background(), in)
-					if err != nil {
-						t.Fatal(err)
-					}
+					require.NoError(t, err)
 					data, err := json.Marshal(res)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if err := qcmodels.Check(qcmodels.AtomicResultV1(), data); err != nil {
-						t.Fatal(err)
-					}
-					if res.Provenance.Creator != Name {
-						t.Errorf("creator %q, want the program's name %q", res.Provenance.Creator, Name)
-					}
+					require.NoError(t, err)
+					require.NoError(t, qcmodels.Check(qcmodels.AtomicResultV1(), data))
+					assert.Equal(t, Name, res.Provenance.Creator, "creator, want the program's name")
 					var doc struct {
 						Properties map[string]json.RawMessage `json:"properties"`
 						Extras     struct {
 							QCVars map[string][]float64 `json:"qcvars"`
 						} `json:"extras"`
 					}
-					if err := json.Unmarshal(data, &doc); err != nil {
-						t.Fatal(err)
-					}
+					require.NoError(t, json.Unmarshal(data, &doc))
 					want := map[string][]float64{}
 					if method == "mp2" && driver != qcschema.DriverEnergy {
 						want["MP2 TOTAL GRADIENT"] = res.Properties.ReturnGradient
@@ -241,13 +207,10 @@ func TestResultsFitQCElemental(t *testing.T) {
 						}
 					}
 					for name, v := range want {
-						if len(v) == 0 || !slices.Equal(doc.Extras.QCVars[name], v) {
-							t.Errorf("extras.qcvars[%q] = %v, want the result's %v", name, doc.Extras.QCVars[name], v)
-						}
+						assert.NotEmpty(t, v, "the result's %s", name)
+						assert.True(t, slices.Equal(v, doc.Extras.QCVars[name]), "extras.qcvars[%q] = %v, want the result's %v", name, doc.Extras.QCVars[name], v)
 					}
-					if len(doc.Extras.QCVars) != len(want) {
-						t.Errorf("extras.qcvars holds %d QCVariables, want %d", len(doc.Extras.QCVars), len(want))
-					}
+					assert.Len(t, doc.Extras.QCVars, len(want), "extras.qcvars QCVariables")
 				})
 			}
 		}

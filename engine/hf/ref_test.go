@@ -3,9 +3,11 @@ package hf
 import (
 	"context"
 	"encoding/json"
-	"math"
 	"os"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 type refRecord struct {
@@ -30,15 +32,11 @@ type refRecord struct {
 func loadReference(t testing.TB) []refRecord {
 	t.Helper()
 	data, err := os.ReadFile("../../testdata/engine/psi4_reference.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var doc struct {
 		Records []refRecord `json:"records"`
 	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(data, &doc))
 	return doc.Records
 }
 
@@ -70,25 +68,19 @@ func TestPsi4Reference(t *testing.T) {
 			} else {
 				res, err = Energy(context.Background(), rec.atoms(), opt)
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			check := func(what string, got, want, tol float64) {
 				t.Helper()
 				if testing.Verbose() {
 					t.Logf("%s diff %.2e", what, got-want)
 				}
-				if math.Abs(got-want) > tol || math.IsNaN(got) {
-					t.Errorf("%s = %.10f, want %.10f (diff %.2e)", what, got, want, got-want)
-				}
+				assert.InDelta(t, want, got, tol, what)
 			}
 			check("nuclear repulsion", res.NuclearRepulsion, rec.NuclearRepulsionEnergy, 1e-9)
 			check("scf energy", res.SCFEnergy, rec.SCFTotalEnergy, 1e-6)
 			check("return energy", res.Energy, rec.ReturnEnergy, 1e-6)
 			if rec.ReturnGradient != nil {
-				if len(res.Gradient) != len(rec.ReturnGradient) {
-					t.Fatalf("gradient length %d, want %d", len(res.Gradient), len(rec.ReturnGradient))
-				}
+				require.Len(t, res.Gradient, len(rec.ReturnGradient), "gradient")
 				for k := range rec.ReturnGradient {
 					check("gradient["+itoa(k)+"]", res.Gradient[k], rec.ReturnGradient[k], 1e-5)
 				}

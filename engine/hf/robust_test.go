@@ -2,10 +2,11 @@ package hf
 
 import (
 	"context"
-	"errors"
 	"math"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/qcschema"
 )
@@ -32,18 +33,16 @@ func TestNumericalFailures(t *testing.T) {
 			t.Run(c.name+"/"+dn, func(t *testing.T) {
 				_, err := f(context.Background(), c.atoms, c.opt)
 				var se *SCFError
-				if !errors.As(err, &se) {
-					t.Fatalf("want *SCFError, got %T %v", err, err)
-				}
-				if se.Reason != c.reason || len(se.History) != c.history {
-					t.Fatalf("reason %q with %d iterations, want %q with %d", se.Reason, len(se.History), c.reason, c.history)
-				}
+				require.ErrorAs(t, err, &se)
+				require.Equal(t, c.reason, se.Reason, "reason")
+				require.Len(t, se.History, c.history, "iterations")
 				for i, it := range se.History {
-					if it.Iteration != i+1 || math.IsNaN(it.Energy) || it.Energy > -70 || it.OrbitalGradient <= 0 {
-						t.Errorf("iteration %d: %+v", i, it)
-					}
-					if i > 0 && math.Abs(it.DeltaE-(it.Energy-se.History[i-1].Energy)) > 1e-12 {
-						t.Errorf("iteration %d: dE %g is not the energy change", i, it.DeltaE)
+					assert.Equal(t, i+1, it.Iteration, "iteration %d: %+v", i, it)
+					assert.False(t, math.IsNaN(it.Energy), "iteration %d: %+v", i, it)
+					assert.LessOrEqual(t, it.Energy, -70.0, "iteration %d: %+v", i, it)
+					assert.Positive(t, it.OrbitalGradient, "iteration %d: %+v", i, it)
+					if i > 0 {
+						assert.InDelta(t, it.Energy-se.History[i-1].Energy, it.DeltaE, 1e-12, "iteration %d: dE is not the energy change", i)
 					}
 				}
 			})
@@ -61,12 +60,9 @@ func TestSingularBasisInput(t *testing.T) {
 	}
 	_, err := Compute(context.Background(), in)
 	var fo *qcschema.FailedOperation
-	if !errors.As(err, &fo) {
-		t.Fatalf("want FailedOperation, got %T %v", err, err)
-	}
-	if fo.ComputeError.ErrorType != qcschema.ErrorInput || !strings.Contains(fo.ComputeError.ErrorMessage, "singular overlap") {
-		t.Errorf("got %s: %s", fo.ComputeError.ErrorType, fo.ComputeError.ErrorMessage)
-	}
+	require.ErrorAs(t, err, &fo)
+	assert.Equal(t, qcschema.ErrorInput, fo.ComputeError.ErrorType, fo.ComputeError.ErrorMessage)
+	assert.Contains(t, fo.ComputeError.ErrorMessage, "singular overlap")
 }
 
 func TestWorkerPanicIsAnError(t *testing.T) {
@@ -80,14 +76,10 @@ func TestWorkerPanicIsAnError(t *testing.T) {
 			done[c] = true
 		})
 		var pe *WorkerPanicError
-		if !errors.As(err, &pe) || len(pe.Stack) == 0 || !strings.Contains(pe.Error(), "nil map") {
-			t.Fatalf("threads %d: got %T %v", threads, err, err)
-		}
-		if done[5] {
-			t.Errorf("threads %d: the panicking chunk completed", threads)
-		}
+		require.ErrorAs(t, err, &pe, "threads %d", threads)
+		require.NotEmpty(t, pe.Stack, "threads %d: stack", threads)
+		require.Contains(t, pe.Error(), "nil map", "threads %d", threads)
+		assert.False(t, done[5], "threads %d: the panicking chunk completed", threads)
 	}
-	if err := parallelFor(2, 10, func(_, _ int) {}); err != nil {
-		t.Errorf("no panic: %v", err)
-	}
+	assert.NoError(t, parallelFor(2, 10, func(_, _ int) {}), "no panic")
 }

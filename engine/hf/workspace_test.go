@@ -5,6 +5,9 @@ import (
 	"math"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // sameResult reports the first difference between two results, compared
@@ -63,21 +66,13 @@ func TestWorkspaceReuse(t *testing.T) {
 	ws := new(workspace)
 	for _, c := range wsCalcs() {
 		set, b, err := validate(c.atoms, c.opt)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		want, _, err := computeIn(context.Background(), nil, c.atoms, set, b, c.opt.Charges, nil, c.grad)
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
+		require.NoError(t, err, c.name)
 		got, _, err := computeIn(context.Background(), ws, c.atoms, set, b, c.opt.Charges, nil, c.grad)
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
+		require.NoError(t, err, c.name)
 		ws.reset()
-		if d := sameResult(got, want); d != "" {
-			t.Errorf("%s on a reused workspace: %s", c.name, d)
-		}
+		assert.Empty(t, sameResult(got, want), "%s on a reused workspace", c.name)
 	}
 }
 
@@ -87,34 +82,22 @@ func TestWorkspaceReuse(t *testing.T) {
 func TestPooledRunsInterleaved(t *testing.T) {
 	opt := Options{Method: "hf", Basis: "sto-3g"}
 	first, err := Gradient(bg, waterTrimer(), opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Gradient(bg, dimerWithGhosts(), Options{Method: "hf", Basis: "6-31g*"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Energy(bg, water(), Options{Method: "mp2", Basis: "cc-pvdz"}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	_, err = Gradient(bg, dimerWithGhosts(), Options{Method: "hf", Basis: "6-31g*"})
+	require.NoError(t, err)
+	_, err = Energy(bg, water(), Options{Method: "mp2", Basis: "cc-pvdz"})
+	require.NoError(t, err)
 	second, err := Gradient(bg, waterTrimer(), opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := sameResult(first, second); d != "" {
-		t.Errorf("repeated trimer gradient: %s", d)
-	}
+	require.NoError(t, err)
+	assert.Empty(t, sameResult(first, second), "repeated trimer gradient")
 	// results never alias pooled memory: scribbling on one does not
 	// change another
 	for i := range first.Gradient {
 		first.Gradient[i] = math.NaN()
 	}
 	third, err := Gradient(bg, waterTrimer(), opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := sameResult(second, third); d != "" {
-		t.Errorf("after modifying an earlier result: %s", d)
-	}
+	require.NoError(t, err)
+	assert.Empty(t, sameResult(second, third), "after modifying an earlier result")
 }
 
 // TestPooledConcurrent runs different calculations concurrently (each
@@ -134,9 +117,7 @@ func TestPooledConcurrent(t *testing.T) {
 	want := make([]*Result, len(jobs))
 	for i, j := range jobs {
 		r, err := Gradient(bg, j.atoms, j.opt)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		want[i] = r
 	}
 	const rounds = 3
@@ -157,8 +138,6 @@ func TestPooledConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	for k, e := range errs {
-		if e != "" {
-			t.Errorf("concurrent run %d: %s", k, e)
-		}
+		assert.Empty(t, e, "concurrent run %d", k)
 	}
 }
