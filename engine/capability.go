@@ -92,7 +92,7 @@ func Availability(ctx context.Context, name string) (Program, string, error) {
 	}
 	v, err := f.Find(ctx)
 	if err != nil {
-		return p, v, fmt.Errorf("engine: program %q is not available: %w", name, err)
+		return p, v, fmt.Errorf("engine: program %s is not available: %w", qcschema.Quote(name), err)
 	}
 	return p, v, nil
 }

@@ -69,7 +69,7 @@ func Lookup(name string) (Program, error) {
 	if p, ok := resolveLocked(key); ok {
 		return p, nil
 	}
-	return nil, fmt.Errorf("engine: program %q: %w (registered: %s)", name, ErrUnknownProgram, strings.Join(namesLocked(), ", "))
+	return nil, fmt.Errorf("engine: program %s: %w (registered: %s)", qcschema.Quote(name), ErrUnknownProgram, strings.Join(namesLocked(), ", "))
 }
 
 // Names lists the registered program names, sorted.

@@ -47,7 +47,7 @@ func siteElement(label, typeSymbol string) (string, error) {
 	typ := strings.TrimRight(typeSymbol, "0123456789+-") // "O-2", "H+1"
 	if s, ok := ElementOfLabel(label); ok {
 		if typ != "" && !strings.EqualFold(typ, s) {
-			return "", fmt.Errorf("atom site %q: its label reads as %s but its type symbol is %q", label, s, typeSymbol)
+			return "", fmt.Errorf("atom site %s: its label reads as %s but its type symbol is %s", qcschema.Quote(label), s, qcschema.Quote(typeSymbol))
 		}
 		return s, nil
 	}
@@ -64,7 +64,7 @@ func siteElement(label, typeSymbol string) (string, error) {
 			}
 		}
 	}
-	return "", fmt.Errorf("atom site %q: cannot tell its element from the label or type symbol", label)
+	return "", fmt.Errorf("atom site %s: cannot tell its element from the label or type symbol", qcschema.Quote(label))
 }
 
 // covalentRadius is the covalent radius in ångström that Psi4's bond search (qcdb.bfs)

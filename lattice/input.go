@@ -174,9 +174,9 @@ func keywordNames(extra ...string) []string {
 
 func unknownKeyword(name string, known []string) string {
 	if s := qcschema.ClosestName(name, known); s != "" {
-		return fmt.Sprintf("unknown keyword %q (did you mean %q?)", name, s)
+		return fmt.Sprintf("unknown keyword %s (did you mean %q?)", qcschema.Quote(name), s)
 	}
-	return fmt.Sprintf("unknown keyword %q (known: %s)", name, strings.Join(known, ", "))
+	return fmt.Sprintf("unknown keyword %s (known: %s)", qcschema.Quote(name), strings.Join(known, ", "))
 }
 
 // ReadInput reads a .cle keyword file, or the JSON form when the name ends in .json, and

@@ -98,7 +98,7 @@ func BuildSupercell(s *cif.Structure, cells [3]int, monomerCutoff, nmerCutoff fl
 			return nil, fmt.Errorf("lattice: line %d: %w", site.Line, err)
 		}
 		if _, ok := covalentRadius[el]; !ok {
-			return nil, fmt.Errorf("lattice: line %d: atom site %q: element %s has no covalent radius for finding bonds (known: H-Kr and I)", site.Line, site.Label, el)
+			return nil, fmt.Errorf("lattice: line %d: atom site %s: element %s has no covalent radius for finding bonds (known: H-Kr and I)", site.Line, qcschema.Quote(site.Label), el)
 		}
 		atoms = append(atoms, fracAtom{el, [3]float64{wrap1(site.Fract[0]), wrap1(site.Fract[1]), wrap1(site.Fract[2])}})
 	}

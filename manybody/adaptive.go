@@ -2,6 +2,8 @@ package manybody
 
 import (
 	"slices"
+
+	"github.com/qcmb-go/qcmb/qcschema"
 )
 
 // adaptivity says how energy screening decides.
@@ -46,8 +48,8 @@ func (c *Core) setAdaptive(e *EnergyScreening) error {
 		for s := 1; s <= j; s++ {
 			if !g.own[s] {
 				return screenInvalid("screening.energy.estimator", -1,
-					"model chemistry %q of level %d computes no %d-fragment cluster in its own basis (vmfc over several model chemistries), so it has no increments to decide level %d with; name an estimator",
-					c.mcs[mi].name, j, s, j+1)
+					"model chemistry %s of level %d computes no %d-fragment cluster in its own basis (vmfc over several model chemistries), so it has no increments to decide level %d with; name an estimator",
+					qcschema.Quote(c.mcs[mi].name), j, s, j+1)
 			}
 		}
 		a.decider[j] = mi

@@ -384,7 +384,7 @@ func (c *Core) checkSupersystemIEOnly(bt []qcschema.BsseType) error {
 		return fmt.Errorf("supersystem_ie_only: cannot skip intermediate n-body jobs when vmfc is in bsse_type %v; use cp instead", bt)
 	}
 	if len(c.mcs) != 1 {
-		return fmt.Errorf("supersystem_ie_only: not available with more than one model chemistry (levels %v, supersystem %q)", c.kw.Levels, c.kw.Supersystem)
+		return fmt.Errorf("supersystem_ie_only: not available with more than one model chemistry (levels %s, supersystem %s)", qcschema.Excerpt(fmt.Sprint(c.kw.Levels), qcschema.ExcerptLen), qcschema.Quote(c.kw.Supersystem))
 	}
 	return nil
 }

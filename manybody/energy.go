@@ -101,7 +101,7 @@ func energyScreeningFromInput(src *qcschema.EnergyScreening, field string) (*Ene
 	case "kcal/mol":
 		scale = 1 / KcalMolPerHartree
 	default:
-		return nil, screenInvalid(field+".units", -1, "unknown units %q (want hartree or kcal/mol)", src.Units)
+		return nil, screenInvalid(field+".units", -1, "unknown units %s (want hartree or kcal/mol)", qcschema.Quote(src.Units))
 	}
 	out := &EnergyScreening{Estimator: src.Estimator, Thresholds: make(map[int]float64, len(src.Thresholds))}
 	keys := make([]string, 0, len(src.Thresholds))
@@ -112,7 +112,7 @@ func energyScreeningFromInput(src *qcschema.EnergyScreening, field string) (*Ene
 	for _, k := range keys {
 		n, err := strconv.Atoi(strings.TrimSpace(k))
 		if err != nil {
-			return nil, screenInvalid(field+".thresholds", -1, "key %q is not an n-body level", k)
+			return nil, screenInvalid(field+".thresholds", -1, "key %s is not an n-body level", qcschema.Quote(k))
 		}
 		out.Thresholds[n] = src.Thresholds[k] * scale
 	}

@@ -285,7 +285,7 @@ func screeningFromInput(src *qcschema.Screening, maxNB int) (*Screening, error) 
 		scale = 1 / qcschema.AngstromPerBohr
 	case "bohr":
 	default:
-		return nil, screenInvalid(field+".units", -1, "unknown units %q (want angstrom or bohr)", src.Units)
+		return nil, screenInvalid(field+".units", -1, "unknown units %s (want angstrom or bohr)", qcschema.Quote(src.Units))
 	}
 	out := &Screening{Metric: strings.ToLower(strings.TrimSpace(src.Metric)), Cutoffs: make(map[int]float64, len(src.Cutoffs))}
 	keys := make([]string, 0, len(src.Cutoffs))
@@ -297,7 +297,7 @@ func screeningFromInput(src *qcschema.Screening, maxNB int) (*Screening, error) 
 		v := src.Cutoffs[k]
 		n, err := strconv.Atoi(strings.TrimSpace(k))
 		if err != nil {
-			return nil, screenInvalid(field+".cutoffs", -1, "key %q is not an n-body level", k)
+			return nil, screenInvalid(field+".cutoffs", -1, "key %s is not an n-body level", qcschema.Quote(k))
 		}
 		if n < 2 || n > maxNB {
 			return nil, screenInvalid(field+".cutoffs", n, "level %d is outside 2..max_nbody (%d)", n, maxNB)

@@ -71,7 +71,7 @@ func (s *Screening) check(prefix string, maxNB int, bsse []qcschema.BsseType, ss
 	case MetricMinAtom, MetricCentroid:
 	default:
 		if s.byDistance() {
-			return screenInvalid(field+".metric", -1, "unknown metric %q (want %q or %q)", s.Metric, MetricMinAtom, MetricCentroid)
+			return screenInvalid(field+".metric", -1, "unknown metric %s (want %q or %q)", qcschema.Quote(s.Metric), MetricMinAtom, MetricCentroid)
 		}
 	}
 	levels := make([]int, 0, len(s.Cutoffs))

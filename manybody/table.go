@@ -41,7 +41,7 @@ func (c *Core) table(ebd map[qcschema.BsseType]map[int]float64) string {
 		for _, n := range m.nbodies {
 			mcOf[n] = mcLetter(i)
 		}
-		legend = append(legend, mcLetter(i)+": \""+m.name+"\"")
+		legend = append(legend, mcLetter(i)+": \""+qcschema.Excerpt(m.name, qcschema.ExcerptLen)+"\"")
 	}
 	embedded := c.embedding != nil
 	ssio := c.kw.SupersystemIEOnly
@@ -136,7 +136,7 @@ func writeScreening(sb *strings.Builder, s *ScreeningSummary) {
 	}
 	sb.WriteString("   Energy screening")
 	if s.Energy.Estimator != "" {
-		fmt.Fprintf(sb, " (estimator %q)", s.Energy.Estimator)
+		fmt.Fprintf(sb, " (estimator %s)", qcschema.Quote(s.Energy.Estimator))
 	}
 	sb.WriteString(":")
 	for _, l := range s.Energy.Levels {

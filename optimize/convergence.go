@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/qcmb-go/qcmb/qcschema"
 )
 
 // Rule says which of a Criteria's thresholds must hold, as optking decides.
@@ -81,7 +83,7 @@ func ConvergenceSet(name string) (Criteria, error) {
 	}
 	c, ok := convergenceSets[key]
 	if !ok {
-		return Criteria{}, fmt.Errorf("optimize: unknown convergence set %q (known: %s)", name, strings.Join(ConvergenceSetNames(), ", "))
+		return Criteria{}, fmt.Errorf("optimize: unknown convergence set %s (known: %s)", qcschema.Quote(name), strings.Join(ConvergenceSetNames(), ", "))
 	}
 	c.Name = key
 	return c, nil

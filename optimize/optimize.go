@@ -128,7 +128,7 @@ func (o *Optimizer) Optimize(ctx context.Context, g Gradienter, mol *qcschema.Mo
 	for i, s := range mol.Symbols {
 		zi, ok := qcschema.ElementZ(s)
 		if !ok {
-			return nil, fmt.Errorf("optimize: atom %d: unknown element %q", i, s)
+			return nil, fmt.Errorf("optimize: atom %d: unknown element %s", i, qcschema.Quote(s))
 		}
 		z[i] = zi
 	}

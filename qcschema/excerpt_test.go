@@ -62,3 +62,31 @@ func TestErrorsQuoteExcerpts(t *testing.T) {
 		t.Errorf("deeply nested AtomicInput: %v", err)
 	}
 }
+
+// TestQuoteAndExcerptLines: values are quoted as %q quotes them, cut to ExcerptLen bytes
+// first; a message of many lines has each line cut and the whole bounded.
+func TestQuoteAndExcerptLines(t *testing.T) {
+	if got := qcschema.Quote("mp2\n"); got != `"mp2\n"` {
+		t.Errorf("Quote(short) = %s", got)
+	}
+	big := strings.Repeat("é", 1<<19) // 1 MiB of two-byte characters
+	q := qcschema.Quote(big)
+	if len(q) > qcschema.ExcerptLen+40 || !strings.HasSuffix(q, `... (1048576 bytes)"`) {
+		t.Errorf("Quote(1 MiB) = %d bytes, ending %q", len(q), q[len(q)-30:])
+	}
+	if got := qcschema.ExcerptValue([]any{big}); len(got) > qcschema.ExcerptLen+30 {
+		t.Errorf("ExcerptValue of 1 MiB: %d bytes", len(got))
+	}
+	msg := "first line\n" + strings.Repeat("x", 5000) + "\nlast line"
+	got := qcschema.ExcerptLines(msg, 100, 1000)
+	lines := strings.Split(got, "\n")
+	if len(lines) != 3 || lines[0] != "first line" || lines[2] != "last line" || len(lines[1]) > 130 {
+		t.Errorf("ExcerptLines: %q", got)
+	}
+	if got := qcschema.ExcerptLines(strings.Repeat("y\n", 10000), 100, 1000); len(got) > 1030 {
+		t.Errorf("ExcerptLines of 20000 bytes: %d bytes", len(got))
+	}
+	if got := qcschema.ExcerptLines("short", 100, 1000); got != "short" {
+		t.Errorf("ExcerptLines(short) = %q", got)
+	}
+}

@@ -41,7 +41,7 @@ func (m *Molecule) NElectrons() (int, error) {
 	for i, s := range m.Symbols {
 		z, ok := ElementZ(s)
 		if !ok {
-			return 0, invalid("symbols", i, "unknown element %q", s)
+			return 0, invalid("symbols", i, "unknown element %s", Quote(s))
 		}
 		if m.IsReal(i) {
 			n += z
@@ -244,7 +244,7 @@ func (m *Molecule) check() (*ChargeMult, error) {
 	for i, s := range m.Symbols {
 		z, ok := ElementZ(s)
 		if !ok {
-			return nil, invalid("symbols", i, "unknown element %q", s)
+			return nil, invalid("symbols", i, "unknown element %s", Quote(s))
 		}
 		zs[i] = z
 	}
@@ -270,7 +270,7 @@ func (m *Molecule) check() (*ChargeMult, error) {
 	}
 	for i, z := range m.AtomicNumbers {
 		if z != zs[i] {
-			return nil, invalid("atomic_numbers", i, "%d does not match symbol %q", z, m.Symbols[i])
+			return nil, invalid("atomic_numbers", i, "%d does not match symbol %s", z, Quote(m.Symbols[i]))
 		}
 	}
 	for i, x := range m.Masses {

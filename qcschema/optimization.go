@@ -126,7 +126,7 @@ func (g *GradientSpecification) UnmarshalJSON(data []byte) error {
 			return json.Unmarshal(data, g.ManyBody)
 		}
 	default:
-		return &ValidationError{Field: "schema_name", Msg: fmt.Sprintf("%q: want %q or %q", head.SchemaName, SchemaAtomicSpecificationV2, SchemaManyBodySpecificationV2)}
+		return &ValidationError{Field: "schema_name", Msg: fmt.Sprintf("%s: want %q or %q", Quote(head.SchemaName), SchemaAtomicSpecificationV2, SchemaManyBodySpecificationV2)}
 	}
 	if err := checkMembers(data, atomicSpecShape); err != nil {
 		return err
@@ -223,7 +223,7 @@ func DecodeOptimizationInput(data []byte) (*OptimizationInput, error) {
 		return nil, fmt.Errorf("optimization input: %w", err)
 	}
 	if p := in.Specification.Protocols.TrajectoryResults; !p.Valid() {
-		return nil, fmt.Errorf("optimization input: protocols.trajectory_results %q: want none, final, initial_and_final or all", p)
+		return nil, fmt.Errorf("optimization input: protocols.trajectory_results %s: want none, final, initial_and_final or all", Quote(p))
 	}
 	if in.Specification.Specification.Atomic == nil && in.Specification.Specification.ManyBody == nil {
 		return nil, errors.New("optimization input: specification.specification is missing")
@@ -393,7 +393,7 @@ func (r *OptimizationResult) UnmarshalJSON(data []byte) error {
 	switch p.SchemaName {
 	case "", SchemaOptimizationResult, SchemaOptimizationOutput:
 	default:
-		return fmt.Errorf("optimization result: schema_name %q: want %q", p.SchemaName, SchemaOptimizationResult)
+		return fmt.Errorf("optimization result: schema_name %s: want %q", Quote(p.SchemaName), SchemaOptimizationResult)
 	}
 	*r = OptimizationResult(p)
 	return nil

@@ -109,7 +109,7 @@ func (s Screening) MarshalJSON() ([]byte, error) {
 			case math.IsInf(v, 1):
 				raw.Cutoffs[k] = nil
 			case math.IsNaN(v) || math.IsInf(v, -1):
-				return nil, fmt.Errorf("screening: cutoff %q is %v", k, v)
+				return nil, fmt.Errorf("screening: cutoff %s is %v", Quote(k), v)
 			default:
 				raw.Cutoffs[k] = &v
 			}

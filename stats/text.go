@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/qcmb-go/qcmb/qcschema"
 )
 
 // histWidth is the length of the longest bar of the ASCII histogram.
@@ -71,7 +73,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		if label == "" {
 			label = "(unlabelled)"
 		}
-		p("  %-17s %s %s (level %d, worker %d)\n", "longest task", label,
+		p("  %-17s %s %s (level %d, worker %d)\n", "longest task", qcschema.Excerpt(label, qcschema.ExcerptLen),
 			FormatDuration(r.Longest.Duration()), r.Longest.Level, r.Longest.Worker)
 	}
 	if n, mean, longest := startupSummary(r.WorkerStarts, ""); n > 0 {
@@ -89,7 +91,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		p("%6s %6s %10s %10s %10s %10s  %s\n", "level", "tasks", "work", "longest", "bound", "span", "longest task")
 		row := func(name string, c CriticalPath) {
 			p("%6s %6d %10s %10s %10s %10s  %s\n", name, c.Tasks, FormatDuration(c.Work), FormatDuration(c.LongestTime),
-				FormatDuration(c.LowerBound), FormatDuration(c.Span), c.Longest)
+				FormatDuration(c.LowerBound), FormatDuration(c.Span), qcschema.Excerpt(c.Longest, qcschema.ExcerptLen))
 		}
 		for _, l := range r.CriticalByLevel {
 			row(strconv.Itoa(l.Level), l)
@@ -137,12 +139,12 @@ func (r *Report) WriteText(w io.Writer) error {
 	if len(r.ByMC) > 0 {
 		wmc := len("model chemistry")
 		for _, m := range r.ByMC {
-			wmc = max(wmc, len(m.MC))
+			wmc = max(wmc, len(qcschema.Excerpt(m.MC, qcschema.ExcerptLen)))
 		}
 		p("\nPer model chemistry\n")
 		p("%-*s "+statHead, wmc, "model chemistry", "count", "failed", "total", "min", "mean", "max", "p50", "p95")
 		for _, m := range r.ByMC {
-			p("%-*s ", wmc, m.MC)
+			p("%-*s ", wmc, qcschema.Excerpt(m.MC, qcschema.ExcerptLen))
 			statRow(m.Count, m.Failed, m.Total, m.Min, m.Mean, m.Max, m.P50, m.P95)
 		}
 	}

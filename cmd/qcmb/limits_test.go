@@ -127,3 +127,78 @@ func TestErrorsQuoteExcerpts(t *testing.T) {
 		})
 	}
 }
+
+// TestMessagesQuoteExcerpts: a value of a megabyte anywhere in an input (a method, basis,
+// program or model chemistry name, a keyword's name or value, ...) is quoted by a short
+// excerpt in every message about it, whichever command finds the problem: before the run
+// (the programs' check), in each task's failure, in the worker's FailedOperation, in a
+// single point. A 1 MB method name used to give a 131 KB message.
+func TestMessagesQuoteExcerpts(t *testing.T) {
+	big := strings.Repeat("Q", 1<<20)
+	data, err := os.ReadFile(testInput(t, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		set  func(in map[string]any, spec map[string]any)
+	}{
+		{"method", func(_, spec map[string]any) { spec["model"].(map[string]any)["method"] = big }},
+		{"basis", func(_, spec map[string]any) { spec["model"].(map[string]any)["basis"] = big }},
+		{"program", func(_, spec map[string]any) { spec["program"] = big }},
+		{"keyword name", func(_, spec map[string]any) { spec["keywords"] = map[string]any{big: 1} }},
+		{"keyword value", func(_, spec map[string]any) { spec["keywords"] = map[string]any{"scf_type": big} }},
+		{"keyword number", func(_, spec map[string]any) { spec["keywords"] = map[string]any{"maxiter": []any{big}} }},
+		{"driver", func(in, _ map[string]any) { in["specification"].(map[string]any)["driver"] = big }},
+		{"symbol", func(in, _ map[string]any) { in["molecule"].(map[string]any)["symbols"].([]any)[0] = big }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var in map[string]any
+			if err := json.Unmarshal(data, &in); err != nil {
+				t.Fatal(err)
+			}
+			spec := in["specification"].(map[string]any)["specification"].(map[string]any)["scf"].(map[string]any)
+			spec["program"] = "embedded"
+			tc.set(in, spec)
+			path := filepath.Join(t.TempDir(), "in.json")
+			b, _ := json.Marshal(in)
+			if err := os.WriteFile(path, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, args := range [][]string{{"plan", path}, {"run", path, "--no-store", "--no-check", "--executor", "serial"}} {
+				_, err := execute(t, args...)
+				if err == nil {
+					t.Fatalf("%s succeeded", args[0])
+				}
+				msg := err.Error()
+				for _, line := range strings.Split(msg, "\n") {
+					if len(line) > 800 {
+						t.Errorf("%s: a line of %d bytes: %.300s", args[0], len(line), line)
+					}
+				}
+				if len(msg) > 8000 {
+					t.Errorf("%s: a message of %d bytes", args[0], len(msg))
+				}
+			}
+		})
+	}
+	// One task on its own: the FailedOperation's message, through qcmb compute and the worker.
+	ai := fmt.Sprintf(`{"schema_name": "qcschema_input", "schema_version": 1, "driver": "energy", "model": {"method": %q, "basis": "sto-3g"},
+		"molecule": {"symbols": ["He"], "geometry": [0, 0, 0]}}`, big)
+	path := filepath.Join(t.TempDir(), "ai.json")
+	if err := os.WriteFile(path, []byte(ai), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := execute(t, "compute", path)
+	if err == nil || len(err.Error()) > 600 {
+		t.Errorf("compute: error of %d bytes: %.300v", len(fmt.Sprint(err)), err)
+	}
+	var fo struct {
+		Error struct {
+			Message string `json:"error_message"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(out), &fo); err != nil || len(fo.Error.Message) > 600 || fo.Error.Message == "" {
+		t.Errorf("compute: FailedOperation message of %d bytes (%v)", len(fo.Error.Message), err)
+	}
+}

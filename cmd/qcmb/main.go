@@ -36,9 +36,12 @@ import (
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
-// maxErrorMessage bounds the error line qcmb prints, in bytes: room for a BatchError's
-// twenty tasks with their reasons.
-const maxErrorMessage = 128 << 10
+// maxErrorMessage bounds the error message qcmb prints, in bytes: room for a BatchError's
+// twenty tasks with their reasons; maxErrorLine bounds each of its lines.
+const (
+	maxErrorMessage = 128 << 10
+	maxErrorLine    = 2 << 10
+)
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -53,7 +56,7 @@ func main() {
 	stop()
 	if err != nil {
 		// Messages quote bad input in excerpts; this bounds whatever still quotes more.
-		fmt.Fprintln(os.Stderr, "qcmb:", qcschema.Excerpt(err.Error(), maxErrorMessage))
+		fmt.Fprintln(os.Stderr, "qcmb:", qcschema.ExcerptLines(err.Error(), maxErrorLine, maxErrorMessage))
 		os.Exit(1)
 	}
 }

@@ -128,7 +128,7 @@ func writePlanText(w io.Writer, p *computer.Prepared) error {
 		sort.Ints(levels)
 		s := specs[mc]
 		for _, l := range levels {
-			fmt.Fprintf(tw, "%s\t%s\t%s/%s\t%d\t%d\t\n", mc, s.Program, s.Model.Method, s.Model.Basis, l, p.Plan.Counts[mc][l])
+			fmt.Fprintf(tw, "%s\t%s\t%s/%s\t%d\t%d\t\n", short(mc), short(s.Program), short(s.Model.Method), short(s.Model.Basis), l, p.Plan.Counts[mc][l])
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -197,3 +197,6 @@ func writeScreeningText(w io.Writer, sc *manybody.ScreeningSummary) error {
 	}
 	return tw.Flush()
 }
+
+// short is a name from the input as a table shows it: at most an excerpt.
+func short(name string) string { return qcschema.Excerpt(name, qcschema.ExcerptLen) }

@@ -76,7 +76,7 @@ type Result struct {
 type UnknownBasisError struct{ Basis string }
 
 func (e *UnknownBasisError) Error() string {
-	return fmt.Sprintf("hf: unknown basis set %q (available: %s)", e.Basis, strings.Join(BasisSets(), ", "))
+	return fmt.Sprintf("hf: unknown basis set %s (available: %s)", qcschema.Quote(e.Basis), strings.Join(BasisSets(), ", "))
 }
 
 // UnsupportedElementError reports an element missing from a basis set.
@@ -98,7 +98,7 @@ func (e *UnsupportedElementError) Error() string {
 type UnknownMethodError struct{ Method string }
 
 func (e *UnknownMethodError) Error() string {
-	return fmt.Sprintf("hf: unknown method %q (supported: hf, scf, mp2)", e.Method)
+	return fmt.Sprintf("hf: unknown method %s (supported: hf, scf, mp2)", qcschema.Quote(e.Method))
 }
 
 // SCFIteration is one line of the SCF history.
@@ -228,7 +228,7 @@ func validate(atoms []Atom, opt Options) (*settings, *gbsBasis, error) {
 	case "direct":
 		s.direct = true
 	default:
-		return nil, nil, invalid("unknown scf_type %q (pk, direct)", opt.SCFType)
+		return nil, nil, invalid("unknown scf_type %s (pk, direct)", qcschema.Quote(opt.SCFType))
 	}
 	switch g := strings.ToLower(strings.TrimSpace(opt.Guess)); g {
 	case "", "sad", "auto":
@@ -236,7 +236,7 @@ func validate(atoms []Atom, opt Options) (*settings, *gbsBasis, error) {
 	case "core":
 		s.guess = "core"
 	default:
-		return nil, nil, invalid("unknown guess %q (sad, core)", opt.Guess)
+		return nil, nil, invalid("unknown guess %s (sad, core)", qcschema.Quote(opt.Guess))
 	}
 	if opt.Puream != nil {
 		s.pure = *opt.Puream
@@ -338,7 +338,7 @@ func (s *settings) setSpin(nel int, opt Options) error {
 	case "uhf":
 		s.uhf = true
 	default:
-		return invalid("unknown reference %q (rhf, uhf)", opt.Reference)
+		return invalid("unknown reference %s (rhf, uhf)", qcschema.Quote(opt.Reference))
 	}
 	return nil
 }

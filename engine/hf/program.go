@@ -96,7 +96,7 @@ func Compute(ctx context.Context, in *qcschema.AtomicInput) (*qcschema.AtomicRes
 		res, err = Hessian(ctx, atoms, opt)
 	default:
 		return nil, qcschema.NewFailedOperation(in, qcschema.ErrorInput,
-			fmt.Sprintf("hf: driver %q is not supported (energy, gradient, hessian)", in.Driver))
+			fmt.Sprintf("hf: driver %s is not supported (energy, gradient, hessian)", qcschema.Quote(in.Driver)))
 	}
 	if err != nil {
 		if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
@@ -177,7 +177,7 @@ func atomsOf(mol *qcschema.Molecule) ([]Atom, error) {
 			z = mol.AtomicNumbers[i]
 		}
 		if z == 0 {
-			return nil, fmt.Errorf("hf: unknown element symbol %q (atom %d)", s, i)
+			return nil, fmt.Errorf("hf: unknown element symbol %s (atom %d)", qcschema.Quote(s), i)
 		}
 		atoms[i] = Atom{Z: z, Ghost: !mol.IsReal(i)}
 		copy(atoms[i].Pos[:], mol.Geometry[3*i:3*i+3])
@@ -226,7 +226,7 @@ func (opt *Options) setKeyword(k string, v any) error {
 			err = fmt.Errorf("hf: keyword %s true is not supported (only false)", k)
 		}
 	default:
-		err = fmt.Errorf("hf: keyword %q is not supported (supported: %s)", k, strings.Join(acceptedKeywords, ", "))
+		err = fmt.Errorf("hf: keyword %s is not supported (supported: %s)", qcschema.Quote(k), strings.Join(acceptedKeywords, ", "))
 	}
 	return err
 }
@@ -235,7 +235,7 @@ func (opt *Options) setKeyword(k string, v any) error {
 func wantInteger(k string, v any, limit float64) (float64, error) {
 	f, err := wantPositive(k, v)
 	if err == nil && (f != math.Trunc(f) || f > limit) {
-		err = fmt.Errorf("hf: keyword %s: want a positive integer, got %v", k, v)
+		err = fmt.Errorf("hf: keyword %s: want a positive integer, got %s", k, qcschema.ExcerptValue(v))
 	}
 	return f, err
 }
@@ -249,7 +249,7 @@ func wantString(k string, v any, allowed ...string) error {
 			}
 		}
 	}
-	return fmt.Errorf("hf: keyword %s: value %v is not supported (allowed: %s)", k, v, strings.Join(allowed, ", "))
+	return fmt.Errorf("hf: keyword %s: value %s is not supported (allowed: %s)", k, qcschema.ExcerptValue(v), strings.Join(allowed, ", "))
 }
 
 func toFloat(v any) (float64, error) {
@@ -273,7 +273,7 @@ func toFloat(v any) (float64, error) {
 func wantPositive(k string, v any) (float64, error) {
 	f, err := toFloat(v)
 	if err != nil || !(f > 0) || math.IsInf(f, 0) {
-		return 0, fmt.Errorf("hf: keyword %s: want a positive number, got %v", k, v)
+		return 0, fmt.Errorf("hf: keyword %s: want a positive number, got %s", k, qcschema.ExcerptValue(v))
 	}
 	return f, nil
 }
@@ -294,7 +294,7 @@ func wantBool(k string, v any) (bool, error) {
 			return x == 1, nil
 		}
 	}
-	return false, fmt.Errorf("hf: keyword %s: want true or false, got %v", k, v)
+	return false, fmt.Errorf("hf: keyword %s: want true or false, got %s", k, qcschema.ExcerptValue(v))
 }
 
 func toResult(in *qcschema.AtomicInput, atoms []Atom, opt Options, res *Result, log string) *qcschema.AtomicResult {

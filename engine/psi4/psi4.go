@@ -98,7 +98,7 @@ func (p *Program) threads(in *qcschema.AtomicInput) (int, error) {
 			}
 			n, err := toInt(v)
 			if err != nil || n < 1 {
-				return 0, fmt.Errorf("%s[%q] = %v: want a positive integer", src.name, k, v)
+				return 0, fmt.Errorf("%s[%s] = %s: want a positive integer", src.name, qcschema.Quote(k), qcschema.ExcerptValue(v))
 			}
 			return n, nil
 		}
@@ -162,7 +162,7 @@ func (p *Program) prepare(ctx context.Context, in *qcschema.AtomicInput) (*task,
 		return nil, qcschema.NewFailedOperation(in, typ, fmt.Sprintf(format, args...))
 	}
 	if !in.Driver.Valid() {
-		return fail(qcschema.ErrorInput, "psi4: unknown driver %q", in.Driver)
+		return fail(qcschema.ErrorInput, "psi4: unknown driver %s", qcschema.Quote(in.Driver))
 	}
 	if len(in.Molecule.Geometry) != 3*in.Molecule.NAtom() {
 		return fail(qcschema.ErrorInput, "psi4: molecule has %d symbols but %d coordinates", in.Molecule.NAtom(), len(in.Molecule.Geometry))

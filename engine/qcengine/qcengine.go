@@ -177,7 +177,7 @@ func (p *Program) Find(ctx context.Context) (string, error) {
 			return f.version, nil
 		}
 	}
-	return f.version, fmt.Errorf("qcengine %s does not find program %q (available: %s)", f.version, p.Program, strings.Join(f.available, " "))
+	return f.version, fmt.Errorf("qcengine %s does not find program %s (available: %s)", f.version, qcschema.Quote(p.Program), strings.Join(f.available, " "))
 }
 
 func lastLine(s string) string {

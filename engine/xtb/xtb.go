@@ -93,14 +93,14 @@ func checkModel(in *qcschema.AtomicInput) (int, error) {
 	case qcschema.DriverHessian:
 		return 0, errors.New("xtb: the hessian driver is not supported by this engine (energy and gradient only)")
 	default:
-		return 0, fmt.Errorf("xtb: driver %q not supported (energy and gradient only)", in.Driver)
+		return 0, fmt.Errorf("xtb: driver %s not supported (energy and gradient only)", qcschema.Quote(in.Driver))
 	}
 	gfn, ok := method(in.Model.Method)
 	if !ok {
-		return 0, fmt.Errorf("xtb: unknown method %q (want gfn2-xtb or gfn1-xtb)", in.Model.Method)
+		return 0, fmt.Errorf("xtb: unknown method %s (want gfn2-xtb or gfn1-xtb)", qcschema.Quote(in.Model.Method))
 	}
 	if in.Model.Basis != "" {
-		return 0, fmt.Errorf("xtb: basis must be empty for %s, got %q", in.Model.Method, in.Model.Basis)
+		return 0, fmt.Errorf("xtb: basis must be empty for %s, got %s", in.Model.Method, qcschema.Quote(in.Model.Basis))
 	}
 	return gfn, nil
 }
@@ -154,7 +154,7 @@ func parseKeywords(kw map[string]any) (options, error) {
 			}
 			o.nthreads = int(x)
 		default:
-			return o, fmt.Errorf("unknown keyword %q (xtb takes accuracy, electronic_temperature, max_iterations, nthreads)", k)
+			return o, fmt.Errorf("unknown keyword %s (xtb takes accuracy, electronic_temperature, max_iterations, nthreads)", qcschema.Quote(k))
 		}
 	}
 	return o, nil
@@ -303,7 +303,7 @@ func spinState(mol *qcschema.Molecule) (charge, uhf int, err error) {
 	for _, s := range mol.Symbols {
 		z, ok := qcschema.ElementZ(s)
 		if !ok {
-			return 0, 0, fmt.Errorf("xtb: unknown element %q", s)
+			return 0, 0, fmt.Errorf("xtb: unknown element %s", qcschema.Quote(s))
 		}
 		electrons += z
 	}

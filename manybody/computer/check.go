@@ -21,7 +21,7 @@ type ProgramError struct {
 }
 
 func (e *ProgramError) Error() string {
-	return fmt.Sprintf("model chemistry %q (program %q): %v", e.MC, e.Program, e.Err)
+	return fmt.Sprintf("model chemistry %s (program %s): %v", qcschema.Quote(e.MC), qcschema.Quote(e.Program), e.Err)
 }
 
 func (e *ProgramError) Unwrap() error { return e.Err }

@@ -81,7 +81,7 @@ type GhostError struct {
 }
 
 func (e *GhostError) Error() string {
-	return fmt.Sprintf("manybody: model chemistry %q runs program %q, which has no basis functions for ghost atoms, but task %s needs them; use bsse_type nocp", e.MC, e.Program, e.Task)
+	return fmt.Sprintf("manybody: model chemistry %s runs program %s, which has no basis functions for ghost atoms, but task %s needs them; use bsse_type nocp", qcschema.Quote(e.MC), qcschema.Quote(e.Program), qcschema.Excerpt(e.Task, qcschema.ExcerptLen))
 }
 
 // Prepared is a planned many-body calculation: the core, the plan and the serialized task

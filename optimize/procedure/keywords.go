@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/qcmb-go/qcmb/optimize"
+	"github.com/qcmb-go/qcmb/qcschema"
 )
 
 // Optimizer keywords understood in specification.keywords, under optking's and
@@ -30,7 +31,7 @@ func Optimizer(keywords map[string]any) (*optimize.Optimizer, error) {
 		if !known[lk] {
 			names := append([]string(nil), keywordNames...)
 			sort.Strings(names)
-			return nil, fmt.Errorf("optimization keyword %q is not known (known: %s)", k, strings.Join(names, ", "))
+			return nil, fmt.Errorf("optimization keyword %s is not known (known: %s)", qcschema.Quote(k), strings.Join(names, ", "))
 		}
 		kw[lk] = v
 	}

@@ -91,10 +91,10 @@ func (p *Procedure) optimize(ctx context.Context, in *qcschema.OptimizationInput
 		return nil, err
 	}
 	if !in.Specification.Protocols.TrajectoryResults.Valid() {
-		return nil, fmt.Errorf("protocols.trajectory_results %q: want none, final, initial_and_final or all", in.Specification.Protocols.TrajectoryResults)
+		return nil, fmt.Errorf("protocols.trajectory_results %s: want none, final, initial_and_final or all", qcschema.Quote(in.Specification.Protocols.TrajectoryResults))
 	}
 	if prog := in.Specification.Program; prog != "" && prog != "qcmb" {
-		return nil, fmt.Errorf("specification.program %q: qcmb runs its own optimizer; leave it empty or say \"qcmb\"", prog)
+		return nil, fmt.Errorf("specification.program %s: qcmb runs its own optimizer; leave it empty or say \"qcmb\"", qcschema.Quote(prog))
 	}
 	ex := p.Executor
 	if ex == nil {
