@@ -278,13 +278,12 @@ func readLine(br *bufio.Reader, long *[]byte, max int) ([]byte, error) {
 // StartsKey) are removed from the extras and returned.
 func decodeLine(line []byte) (*qcschema.AtomicResult, *qcschema.FailedOperation, time.Duration, []programStart, error) {
 	res := new(qcschema.AtomicResult)
-	if err := json.Unmarshal(line, res); err != nil {
-		const max = 200
-		s := line
-		if len(s) > max {
-			s = s[:max]
-		}
-		return nil, nil, 0, nil, fmt.Errorf("protocol error: output line is not an AtomicResult or FailedOperation (%v): %q", err, s)
+	err := qcschema.CheckDepth(line, qcschema.MaxDepth)
+	if err == nil {
+		err = json.Unmarshal(line, res)
+	}
+	if err != nil {
+		return nil, nil, 0, nil, fmt.Errorf("protocol error: output line is not an AtomicResult or FailedOperation (%v): %s", err, qcschema.Quote(line))
 	}
 	cpu, starts := takeCPU(res.Extras), takeStarts(res.Extras)
 	if res.Success {

@@ -259,6 +259,9 @@ func ParseJSON(data []byte, name string) (*Input, error) {
 	bad := func(kw, format string, args ...any) error {
 		return &InputError{File: name, Keyword: kw, Msg: fmt.Sprintf(format, args...)}
 	}
+	if err := qcschema.CheckDepth(data, qcschema.MaxDepth); err != nil {
+		return nil, bad("", "%v", err)
+	}
 	var members map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()

@@ -7,10 +7,11 @@ import (
 )
 
 // MaxDepth is how deeply objects and arrays may nest in a QCSchema document that
-// CheckDepth accepts: real documents nest fewer than 15 levels, and a deeper one, echoed
-// back indented (a FailedOperation's input_data), grows quadratically (an 18 KB input of
-// 9,000 nested arrays printed as 162 MB).
-const MaxDepth = 100
+// CheckDepth accepts, and that every reader of qcmb accepts (jsontext.MaxDepth): real
+// documents nest fewer than 15 levels, and a deeper one, echoed back indented (a
+// FailedOperation's input_data), grows quadratically (an 18 KB input of 9,000 nested
+// arrays printed as 162 MB).
+const MaxDepth = jsontext.MaxDepth
 
 // CheckDepth reports an error if the JSON text data nests objects and arrays deeper than
 // max levels. It does not otherwise validate data.

@@ -617,10 +617,13 @@ func otherDocument(name, hint string) string {
 	return hint
 }
 
-// checkDocument checks the members of a top-level document. When they are wrong and its
-// schema_name or schema_version is too, the document is of another kind and that is the
-// error to report.
+// checkDocument checks the nesting depth and the members of a top-level document. When
+// the members are wrong and its schema_name or schema_version is too, the document is of
+// another kind and that is the error to report.
 func checkDocument(data []byte, sh *shape, top func(name string, version int) schemaCheck) (singleSpec bool, err error) {
+	if err := CheckDepth(data, MaxDepth); err != nil {
+		return false, err
+	}
 	singleSpec, err = scanMembers(data, sh)
 	if err == nil {
 		return singleSpec, nil

@@ -2,7 +2,9 @@ package jsontext
 
 import (
 	"encoding/json"
+	"errors"
 	"math/rand"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -79,5 +81,24 @@ func TestNumberEnd(t *testing.T) {
 	} {
 		require.Equal(t, c.ok, NumberEnd([]byte(c.text), 0) == len(c.text), c.text)
 		require.Equal(t, json.Valid([]byte(c.text)), NumberEnd([]byte(c.text), 0) == len(c.text), "agrees with encoding/json: %q", c.text)
+	}
+}
+
+// TestValueEndDepth: ValueEnd passes over values nested MaxDepth levels deep and refuses
+// deeper ones with a *DepthError saying where, without recursion.
+func TestValueEndDepth(t *testing.T) {
+	ok := strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth)
+	end, err := ValueEnd([]byte(ok), 0)
+	if err != nil || end != len(ok) {
+		t.Fatalf("ValueEnd of %d levels: %d, %v", MaxDepth, end, err)
+	}
+	deep := `{"a": ` + strings.Repeat("[", 1_000_000) + strings.Repeat("]", 1_000_000) + `}`
+	_, err = ValueEnd([]byte(deep), 0)
+	var de *DepthError
+	if !errors.As(err, &de) || de.Offset != 6+MaxDepth-1 {
+		t.Fatalf("ValueEnd of a million levels: %v", err)
+	}
+	if err.Error() != "JSON nested deeper than 100 levels (at byte 105)" {
+		t.Errorf("message %q", err.Error())
 	}
 }

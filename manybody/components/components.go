@@ -236,6 +236,9 @@ func (r *reader) readDir(ctx context.Context, dir string, limit infile.Size) err
 // addResult adds one AtomicResult document, by its label id when it has one; where names
 // it in errors.
 func (r *reader) addResult(where string, doc []byte) error {
+	if err := qcschema.CheckDepth(doc, qcschema.MaxDepth); err != nil {
+		return in(where, err)
+	}
 	var res qcschema.AtomicResult
 	if err := json.Unmarshal(doc, &res); err != nil {
 		return in(where, err)
