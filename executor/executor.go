@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/qcmb-go/qcmb/engine"
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -334,7 +336,9 @@ func failure(payload []byte, errorType, message string) *qcschema.FailedOperatio
 
 func inputData(payload []byte) json.RawMessage {
 	if len(payload) > 0 && json.Valid(payload) {
-		return json.RawMessage(payload)
+		// Invalid UTF-8 can only be inside strings, where U+FFFD keeps the JSON valid and
+		// makes it valid UTF-8, as json.Marshal writes strings.
+		return json.RawMessage(validUTF8(payload))
 	}
 	const max = 4096
 	s := string(payload)
@@ -343,6 +347,15 @@ func inputData(payload []byte) json.RawMessage {
 	}
 	b, _ := json.Marshal(s)
 	return b
+}
+
+// validUTF8 returns data with every invalid UTF-8 sequence replaced by U+FFFD (data
+// itself when it is valid).
+func validUTF8(data []byte) []byte {
+	if utf8.Valid(data) {
+		return data
+	}
+	return bytes.ToValidUTF8(data, []byte("\uFFFD"))
 }
 
 // safeRun calls run, turning a panic into a FailedOperation.

@@ -22,6 +22,7 @@ const fuzzPayload = `{"driver":"energy","model":{"method":"hf","basis":"sto-3g"}
 func FuzzServeLine(f *testing.F) {
 	f.Add([]byte(fuzzPayload))
 	f.Add([]byte(`{"extras": {"qcmb:program": 42}}`))
+	f.Add([]byte("{\"driver\": \"energy\", \"model\": {\"method\": \"h\xff\", \"basis\": \"sto-3g\"}, \"molecule\": {\"symbols\": [\"He\"], \"geometry\": [0, 0, 0]}}"))
 	f.Add([]byte(`{"schema_name": "qcschema_atomic_input", "specification": {"program": "x", "driver": "energy", "model": {"method": "hf"}}, "molecule": {"symbols": ["He"], "geometry": [0, 0, 0]}}`))
 	run := RunnerFunc(func(ctx context.Context, program string, payload []byte) (*qcschema.AtomicResult, error) {
 		in, err := DecodeInput(payload)
@@ -42,6 +43,9 @@ func FuzzServeLine(f *testing.F) {
 		var out bytes.Buffer
 		if err := Serve(context.Background(), bytes.NewReader(line), &out, run); err != nil {
 			t.Fatalf("Serve failed: %v", err)
+		}
+		if !utf8.Valid(out.Bytes()) {
+			t.Fatalf("answer is not valid UTF-8: %q", out.Bytes())
 		}
 		sc := bufio.NewScanner(&out)
 		sc.Buffer(nil, 1<<24)

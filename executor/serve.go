@@ -58,7 +58,8 @@ func (s *Server) Serve(ctx context.Context, r io.Reader, w io.Writer) error {
 	lines := newLineReader(r, s.MaxLine)
 	defer lines.stop()
 	bw := bufio.NewWriterSize(w, writeBufSize)
-	enc := json.NewEncoder(bw)
+	var answer bytes.Buffer
+	enc := json.NewEncoder(&answer)
 	enc.SetEscapeHTML(false)
 	for {
 		line, rerr := lines.next(ctx)
@@ -74,12 +75,18 @@ func (s *Server) Serve(ctx context.Context, r io.Reader, w io.Writer) error {
 			if err != nil {
 				v = err
 			}
+			answer.Reset()
 			if encErr := enc.Encode(v); encErr != nil {
 				// Encode writes nothing when it fails (a NaN, say): report that instead.
 				fo := failure(line, qcschema.ErrorUnknown, "encoding the program's output: "+encErr.Error())
 				if encErr = enc.Encode(fo); encErr != nil {
 					return encErr
 				}
+			}
+			// Every line is valid UTF-8, whatever a program or an echoed input held: strict
+			// JSON readers refuse anything else.
+			if _, err := bw.Write(validUTF8(answer.Bytes())); err != nil {
+				return err
 			}
 			if err := bw.Flush(); err != nil {
 				return err

@@ -3,11 +3,13 @@ package executor_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -67,4 +69,35 @@ func TestServeStopsOnCancelWhileReading(t *testing.T) {
 		t.Fatal("Serve did not return after cancellation while blocked reading")
 	}
 	pw.Close() // lets the abandoned read return
+}
+
+// TestServeWritesValidUTF8: whatever bytes an input line holds, every line the worker
+// writes is valid UTF-8 JSON, which strict readers (Python's json, browsers) accept:
+// invalid UTF-8 in a string that a FailedOperation echoes back (input_data, a quoted
+// method name) used to be copied into the answer as it came.
+func TestServeWritesValidUTF8(t *testing.T) {
+	he := `"molecule": {"symbols": ["He"], "geometry": [0, 0, 0]}`
+	model := `"driver": "energy", "model": {"method": "hf", "basis": "sto-3g"}`
+	for _, line := range []string{
+		"{\"driver\": \"energy\", \"model\": {\"method\": \"h\xff\xfef\", \"basis\": \"sto-3g\"}, " + he + "}",
+		"{" + model + ", \"keywords\": {\"\xc3\": \"\xed\xa0\x80\"}, " + he + "}",
+		"{\"driver\": \"ene\x80rgy\", \"model\": {\"method\": \"hf\", \"basis\": \"sto-3g\"}, " + he + ", \"extras\": {\"qcmb:program\": \"\xf8\x88\x80\x80\x80\"}}",
+		"\xff\xfe not JSON at all \xc0\xaf",
+		"{\"bogus\": \"\xff\"}",
+		"{" + model + ", " + he + ", \"extras\": {\"qcmb:program\": \"no\xffsuch\"}}",
+		"{" + model + ", \"molecule\": {\"symbols\": [\"He\"], \"geometry\": [0, 0]}, \"extras\": {\"x\": \"\xff\"}}",
+		"{" + model + ", \"molecule\": {\"symbols\": [\"H\xe2\x28\xa1\"], \"geometry\": [0, 0, 0]}}",
+	} {
+		var out bytes.Buffer
+		if err := (&executor.Server{}).Serve(context.Background(), strings.NewReader(line+"\n"), &out); err != nil {
+			t.Fatalf("Serve: %v", err)
+		}
+		if !utf8.Valid(out.Bytes()) {
+			t.Errorf("answer to %q is not valid UTF-8: %q", line, out.String())
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(out.Bytes(), &doc); err != nil || doc["success"] != false {
+			t.Errorf("answer to %q is no FailedOperation (%v): %s", line, err, out.String())
+		}
+	}
 }
