@@ -1,6 +1,7 @@
 package manybody
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -44,6 +45,23 @@ func KeywordsFromInput(in *qcschema.ManyBodyInput) (Keywords, error) {
 	return kw, nil
 }
 
+// checkFragments refuses a molecule that is not split into fragments, or has a fragment of
+// no atoms, naming the problem before the keywords' consequences of it.
+func checkFragments(m *qcschema.Molecule) error {
+	if len(m.Symbols) == 0 {
+		return errors.New("molecule: no atoms (symbols is empty)")
+	}
+	if len(m.Fragments) == 0 {
+		return errors.New("molecule.fragments: no fragments: a many-body expansion needs the molecule split into fragments (lists of 0-based atom indices)")
+	}
+	for f, atoms := range m.Fragments {
+		if len(atoms) == 0 {
+			return fmt.Errorf("molecule.fragments[%d]: a fragment of no atoms", f)
+		}
+	}
+	return nil
+}
+
 func keywordsFromInput(in *qcschema.ManyBodyInput) (Keywords, error) {
 	if in == nil {
 		return Keywords{}, fmt.Errorf("nil ManyBodyInput")
@@ -51,10 +69,17 @@ func keywordsFromInput(in *qcschema.ManyBodyInput) (Keywords, error) {
 	src := in.Specification.Keywords
 	nfr := len(in.Molecule.Fragments)
 	var out Keywords
+	if err := checkFragments(&in.Molecule); err != nil {
+		return out, err
+	}
 
 	bt := []qcschema.BsseType(src.BsseType)
-	if len(bt) == 0 {
+	switch {
+	case bt == nil: // not given
 		bt = []qcschema.BsseType{qcschema.BsseCP}
+	case len(bt) == 0:
+		return out, fmt.Errorf("specification.keywords.bsse_type: an empty list: give at least one of %s, %s or %s (or leave bsse_type out for %s)",
+			qcschema.BsseNoCP, qcschema.BsseCP, qcschema.BsseVMFC, qcschema.BsseCP)
 	}
 	nbt, err := NormalizeBsseType(bt)
 	if err != nil {

@@ -123,7 +123,11 @@ func ParseLabel(s string) (Task, error) {
 		if len(parts) != 3 {
 			return Task{}, fmt.Errorf("manybody: label %q: want [mc, real, basis]", qcschema.Excerpt(s, qcschema.ExcerptLen))
 		}
-		if err := json.Unmarshal(parts[0], &t.MC); err != nil {
+		err := qcschema.CheckText(parts[0]) // encoding/json would make U+FFFD of what is no text
+		if err == nil {
+			err = json.Unmarshal(parts[0], &t.MC)
+		}
+		if err != nil {
 			return Task{}, fmt.Errorf("manybody: label %q: model chemistry: %w", qcschema.Excerpt(s, qcschema.ExcerptLen), err)
 		}
 		if err := json.Unmarshal(parts[1], &t.Real); err != nil {
@@ -158,6 +162,15 @@ func parseIntCSV(s string) ([]int, error) {
 }
 
 // checkTaskSets checks real and basis fragment lists; nfr > 0 bounds them.
+// Validate checks that t could be a task of a plan: its fragments positive, sorted
+// ascending without repeats, real a non-empty subset of basis.
+func (t Task) Validate() error {
+	if err := checkTaskSets(t.Real, t.Basis, 0); err != nil {
+		return fmt.Errorf("real %v, basis %v: %w", t.Real, t.Basis, err)
+	}
+	return nil
+}
+
 func checkTaskSets(real, basis []int, nfr int) error {
 	if len(real) == 0 {
 		return fmt.Errorf("no real fragments")

@@ -156,7 +156,7 @@ var symbolToZ = func() map[string]int {
 // ElementZ returns the atomic number of an element symbol, case-insensitively ("he", "HE"
 // and "He" are helium). It knows H to Og; ghost prefixes and labels are the parsers' business.
 func ElementZ(symbol string) (int, bool) {
-	z, ok := symbolToZ[strings.ToUpper(strings.TrimSpace(symbol))]
+	z, ok := symbolToZ[strings.ToUpper(symbol)] // no white space: " O\n" is no symbol
 	return z, ok
 }
 

@@ -41,7 +41,7 @@ func (m *Molecule) NElectrons() (int, error) {
 	for i, s := range m.Symbols {
 		z, ok := ElementZ(s)
 		if !ok {
-			return 0, invalid("symbols", i, "unknown element %s", Quote(s))
+			return 0, invalid("symbols", i, "%s", unknownElement(s))
 		}
 		if m.IsReal(i) {
 			n += z
@@ -244,7 +244,7 @@ func (m *Molecule) check() (*ChargeMult, error) {
 	for i, s := range m.Symbols {
 		z, ok := ElementZ(s)
 		if !ok {
-			return nil, invalid("symbols", i, "unknown element %s", Quote(s))
+			return nil, invalid("symbols", i, "%s", unknownElement(s))
 		}
 		zs[i] = z
 	}
@@ -354,4 +354,14 @@ func (m *Molecule) check() (*ChargeMult, error) {
 		}
 	}
 	return ReconcileChargeMult(fz, molCharge, fc, molMult, fm)
+}
+
+// unknownElement says why s is no element symbol.
+func unknownElement(s string) string {
+	if t := strings.TrimSpace(s); t != s {
+		if _, ok := ElementZ(t); ok {
+			return fmt.Sprintf("%s has white space around the symbol: write it alone (%q)", Quote(s), t)
+		}
+	}
+	return "unknown element " + Quote(s)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -56,10 +57,12 @@ func (e *DuplicateFieldError) Is(target error) bool { return target == ErrInvali
 type shapeKind uint8
 
 const (
-	anyValue  shapeKind = iota // free-form (extras, program keywords): only duplicate keys are errors
-	objectOf                   // an object with the members in fields
-	mapOf                      // an object with free keys whose values have shape elem
-	specUnion                  // one AtomicSpecification (it has "model") or a map of them (elem)
+	anyValue     shapeKind = iota // free-form (extras, program keywords): only duplicate keys are errors
+	objectOf                      // an object with the members in fields
+	mapOf                         // an object with free keys whose values have shape elem
+	specUnion                     // one AtomicSpecification (it has "model") or a map of them (elem)
+	arrayOf                       // an array whose elements have shape elem
+	multiplicity                  // a spin multiplicity: a number of at least 1, or null
 )
 
 // shape is what a JSON value may hold.
@@ -69,7 +72,10 @@ type shape struct {
 	elem   *shape            // mapOf, specUnion: the shape of each value
 }
 
-var anyShape = &shape{kind: anyValue}
+var (
+	anyShape          = &shape{kind: anyValue}
+	multiplicityShape = &shape{kind: multiplicity}
+)
 
 // jsonNames lists the JSON member names of a struct type's fields.
 func jsonNames(t reflect.Type) []string {
@@ -119,6 +125,9 @@ func (s *shape) with(members map[string]*shape) *shape {
 // Molecule defines and qcmb does not keep; "screening" is qcmb's screening keyword.
 var (
 	moleculeShape = objectShape(reflect.TypeFor[Molecule](), nil, "id").with(map[string]*shape{
+		// 0 would read as "not given" (the fields' zero value): refused where it is written.
+		"molecular_multiplicity":  multiplicityShape,
+		"fragment_multiplicities": {kind: arrayOf, elem: multiplicityShape},
 		"identifiers": namesShape("molecule_hash", "molecular_formula", "smiles", "inchi", "inchikey",
 			"canonical_explicit_hydrogen_smiles", "canonical_isomeric_explicit_hydrogen_mapped_smiles",
 			"canonical_isomeric_explicit_hydrogen_smiles", "canonical_isomeric_smiles", "canonical_smiles",
@@ -183,6 +192,17 @@ var renamed = map[string]string{
 	"cluster_properties":   "component_properties",
 }
 
+// CheckText checks that the JSON string literal quoted (quotes included) holds text:
+// valid UTF-8 with no escaped UTF-16 surrogate left unpaired. encoding/json decodes
+// either into U+FFFD without a word, so that two different names could read as one.
+func CheckText(quoted []byte) error {
+	quoted = bytes.TrimSpace(quoted)
+	if len(quoted) < 2 || quoted[0] != '"' || quoted[len(quoted)-1] != '"' {
+		return nil // not a string: the decoder says so
+	}
+	return jsontext.CheckString(quoted[1 : len(quoted)-1])
+}
+
 // checkMembers reports the first unknown member or duplicate key of the JSON document
 // data against sh. data must be valid JSON (json.Unmarshal checks it before calling an
 // UnmarshalJSON method); anything else is left for the typed decode to report.
@@ -205,6 +225,9 @@ func scanMembers(data []byte, sh *shape) (singleSpec bool, err error) {
 		if me.duplicate {
 			return false, &DuplicateFieldError{Path: path}
 		}
+		if me.msg != "" {
+			return false, &ValidationError{Field: path, Index: -1, Msg: me.msg}
+		}
 		return false, &UnknownFieldError{Path: path, Suggestion: me.suggestion}
 	}
 	return s.singleSpec, err
@@ -212,12 +235,14 @@ func scanMembers(data []byte, sh *shape) (singleSpec bool, err error) {
 
 var errSyntax = errors.New("qcschema: JSON syntax")
 
-// memberError is an unknown or duplicate member on its way up from where it was found:
-// each enclosing object or array adds its step, so the valid path allocates nothing.
+// memberError is an unknown or duplicate member, or (msg) a bad value, on its way up from
+// where it was found: each enclosing object or array adds its step, so the valid path
+// allocates nothing.
 type memberError struct {
 	steps      []pathStep // innermost first
 	duplicate  bool
 	suggestion string
+	msg        string
 }
 
 func (e *memberError) Error() string { return "qcschema: bad member " + formatPath(e.steps) }
@@ -313,21 +338,33 @@ func (s *scanner) value(sh *shape) error {
 		}
 		return s.object(sh)
 	case '[':
-		return s.array()
+		return s.array(sh)
 	case '"':
 		_, err := s.str()
 		return err
 	default:
 		// numbers and literals: skip to the next delimiter
+		start := s.pos
 		for s.pos < len(s.data) {
 			switch s.data[s.pos] {
 			case ',', '}', ']', ' ', '\t', '\n', '\r':
-				return nil
+				return s.scalar(sh, s.data[start:s.pos])
 			}
 			s.pos++
 		}
+		return s.scalar(sh, s.data[start:s.pos])
+	}
+}
+
+// scalar checks the number or literal token against sh.
+func (s *scanner) scalar(sh *shape, token []byte) error {
+	if sh.kind != multiplicity || s.skip || string(token) == "null" {
 		return nil
 	}
+	if v, err := strconv.ParseFloat(string(token), 64); err == nil && !(v >= 1) {
+		return &memberError{msg: fmt.Sprintf("%s: want a multiplicity of at least 1 (2S+1; or null when not known)", token)}
+	}
+	return nil // not a number: the typed decode says so
 }
 
 // str moves past the string at pos and returns its raw contents (escapes not decoded).
@@ -341,16 +378,19 @@ func (s *scanner) str() ([]byte, error) {
 	return raw, nil
 }
 
-func (s *scanner) array() error {
+func (s *scanner) array(sh *shape) error {
 	s.pos++ // '['
 	s.ws()
 	if s.pos < len(s.data) && s.data[s.pos] == ']' {
 		s.pos++
 		return nil
 	}
+	elem := anyShape // elements are free-form but in arrays of a shape: only their objects' keys are checked
+	if sh.kind == arrayOf && !s.skip {
+		elem = sh.elem
+	}
 	for i := 0; ; i++ {
-		// array elements are free-form in every input schema: only their objects' keys are checked
-		if err := s.value(anyShape); err != nil {
+		if err := s.value(elem); err != nil {
 			return within(err, pathStep{index: i, isIndex: true})
 		}
 		s.ws()

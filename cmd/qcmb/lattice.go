@@ -67,6 +67,9 @@ type latticeOutput struct {
 }
 
 func runLattice(ctx context.Context, in *lattice.Input, f runFlags, out latticeOutput) error {
+	if err := f.check(); err != nil {
+		return err
+	}
 	outputs := runOutputs(f)
 	if in.XYZ != "" {
 		outputs = append(outputs, outfile.Named{Label: "cif_output", Path: in.Path(in.XYZ)})

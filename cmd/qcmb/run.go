@@ -82,6 +82,25 @@ func addRunFlags(cmd *cobra.Command, f *runFlags, output string) {
 	addSlurmFlags(fl, &f.slurm)
 }
 
+// check refuses, before any work, flag values that mean nothing.
+func (f runFlags) check() error {
+	switch {
+	case f.workers < 0:
+		return fmt.Errorf("--workers %d: want a number of workers (0: one per CPU)", f.workers)
+	case f.retries < 0:
+		return fmt.Errorf("--retries %d: want a number of extra attempts (0: none)", f.retries)
+	case f.timeout < 0:
+		return fmt.Errorf("--timeout %v: want a time limit per task (0: none)", f.timeout)
+	case f.sampleSerial < 0:
+		return fmt.Errorf("--sample-serial %d: want a number of tasks (0: none)", f.sampleSerial)
+	case f.slurm.cpus < 1:
+		return fmt.Errorf("--cpus-per-worker %d: want at least 1", f.slurm.cpus)
+	case f.slurm.startTimeout < 0:
+		return fmt.Errorf("--worker-start-timeout %v: want a time (0: no limit)", f.slurm.startTimeout)
+	}
+	return nil
+}
+
 // newExecutor builds the executor the flags name. Flags that make no sense for it are
 // errors rather than ignored.
 func newExecutor(f runFlags, opt executor.Options) (executor.Executor, int, error) {
@@ -179,6 +198,9 @@ func runBatch(ctx context.Context, f runFlags, stdout, stderr io.Writer,
 	done func(reportTo io.Writer, report *stats.Report) error) (err error) {
 	if f.changed == nil {
 		f.changed = func(string) bool { return false }
+	}
+	if err := f.check(); err != nil {
+		return err
 	}
 	if err := checkOutputs(runOutputs(f), f.inputs, f.storePath()); err != nil {
 		return err

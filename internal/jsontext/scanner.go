@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/qcmb-go/qcmb/internal/jsonnum"
 )
@@ -88,17 +87,18 @@ func (s *Scanner) rawString() (raw []byte, escaped bool, err error) {
 	return nil, false, s.errorf("unterminated string")
 }
 
-// Str reads a string, which must be UTF-8.
+// Str reads a string, which must be text: valid UTF-8 with no lone surrogate escape (see
+// CheckString).
 func (s *Scanner) Str() (string, error) {
 	start := s.i
 	raw, escaped, err := s.rawString()
 	if err != nil {
 		return "", err
 	}
+	if err := CheckString(raw); err != nil {
+		return "", s.errorf("%v", err)
+	}
 	if !escaped {
-		if !utf8.Valid(raw) {
-			return "", s.errorf("invalid UTF-8 in string")
-		}
 		return string(raw), nil
 	}
 	var out string

@@ -102,3 +102,30 @@ func TestValueEndDepth(t *testing.T) {
 		t.Errorf("message %q", err.Error())
 	}
 }
+
+// TestCheckString: text is valid UTF-8 with every surrogate escape paired.
+func TestCheckString(t *testing.T) {
+	for _, tc := range []struct {
+		raw string
+		ok  bool
+	}{
+		{`plain`, true},
+		{`é and \u00e9`, true},
+		{`pair \ud83d\ude00`, true},
+		{`escaped backslash \\ud800`, true},
+		{`lone high \ud800`, false},
+		{`lone high then text \ud800x`, false},
+		{`high then high \ud800\ud800`, false},
+		{`lone low \udc00`, false},
+		{"invalid \xff byte", false},
+		{"cut \xc3", false},
+	} {
+		err := CheckString([]byte(tc.raw))
+		if (err == nil) != tc.ok || (err != nil && !errors.Is(err, ErrInvalidString)) {
+			t.Errorf("CheckString(%q): %v", tc.raw, err)
+		}
+	}
+	if err := CheckStrings([]byte(`{"a": ["ok", "\ud800"]}`)); err == nil || err.Error() != `the string at byte 13: not text: lone surrogate \ud800 at byte 0` {
+		t.Errorf("CheckStrings: %v", err)
+	}
+}

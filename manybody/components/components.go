@@ -167,17 +167,21 @@ func (r *reader) readList(ctx context.Context, data []byte) error {
 }
 
 // readDict reads QCManyBody's component dictionary (see parseDictEntry). A document whose
-// first member is not a task label is taken as one AtomicResult.
+// first member's name does not start as a task label does ([ or §) is taken as one
+// AtomicResult.
 func (r *reader) readDict(ctx context.Context, name string, data []byte) error {
 	if first, err := firstMemberName(data); err == nil {
-		if _, err := manybody.ParseLabel(first); err != nil {
+		// A label (even a bad one, reported as such) starts with [ or §; no member of an
+		// AtomicResult does.
+		if first = strings.TrimSpace(first); !strings.HasPrefix(first, "[") && !strings.HasPrefix(first, "§") {
 			return r.addResult(name, data)
 		}
 	}
 	r.props = map[string]qcschema.AtomicResultProperties{}
 	err := parseMembers(ctx, data, '{', '}', func(rawKey, value []byte) (labeled, error) {
-		var label string
-		if err := json.Unmarshal(rawKey, &label); err != nil {
+		sc := jsontext.NewScanner(rawKey)
+		label, err := sc.Str() // strictly: a name that is no text is an error, not U+FFFD
+		if err != nil {
 			return labeled{}, err
 		}
 		t, err := manybody.ParseLabel(label)
@@ -237,6 +241,9 @@ func (r *reader) readDir(ctx context.Context, dir string, limit infile.Size) err
 // it in errors.
 func (r *reader) addResult(where string, doc []byte) error {
 	if err := qcschema.CheckDepth(doc, qcschema.MaxDepth); err != nil {
+		return in(where, err)
+	}
+	if err := jsontext.CheckStrings(doc); err != nil {
 		return in(where, err)
 	}
 	var res qcschema.AtomicResult

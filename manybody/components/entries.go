@@ -58,6 +58,9 @@ func parseComponent(elem []byte) (labeled, error) {
 	case c.props.ReturnEnergy == nil:
 		return c, errors.New("no energy")
 	}
+	if err := t.Validate(); err != nil {
+		return c, err
+	}
 	c.label = t.Label()
 	return c, nil
 }
