@@ -40,13 +40,13 @@ converge is an error; with -o its partial result (success false) is still writte
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
+			f.changed = cmd.Flags().Changed
 			if err := f.check(); err != nil {
 				return err
 			}
 			if err := checkOutputs([]outfile.Named{{Label: "-o", Path: f.output}}, args, f.storePath()); err != nil {
 				return err
 			}
-			f.changed = cmd.Flags().Changed
 			ex, _, err := newExecutor(f, executor.Options{})
 			if err != nil {
 				return err

@@ -84,6 +84,10 @@ func addRunFlags(cmd *cobra.Command, f *runFlags, output string) {
 
 // check refuses, before any work, flag values that mean nothing.
 func (f runFlags) check() error {
+	given := f.changed
+	if given == nil { // not from the command line: no flag was given
+		given = func(string) bool { return false }
+	}
 	switch {
 	case f.workers < 0:
 		return fmt.Errorf("--workers %d: want a number of workers (0: one per CPU)", f.workers)
@@ -93,7 +97,7 @@ func (f runFlags) check() error {
 		return fmt.Errorf("--timeout %v: want a time limit per task (0: none)", f.timeout)
 	case f.sampleSerial < 0:
 		return fmt.Errorf("--sample-serial %d: want a number of tasks (0: none)", f.sampleSerial)
-	case f.slurm.cpus < 1:
+	case f.slurm.cpus < 1 && given("cpus-per-worker"):
 		return fmt.Errorf("--cpus-per-worker %d: want at least 1", f.slurm.cpus)
 	case f.slurm.startTimeout < 0:
 		return fmt.Errorf("--worker-start-timeout %v: want a time (0: no limit)", f.slurm.startTimeout)
