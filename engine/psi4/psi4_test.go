@@ -3,7 +3,6 @@ package psi4
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -11,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/engine"
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -32,13 +34,9 @@ type reference struct {
 func loadReference(t *testing.T) reference {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "engine", "psi4_reference.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var ref reference
-	if err := json.Unmarshal(data, &ref); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(data, &ref))
 	return ref
 }
 
@@ -77,36 +75,24 @@ func TestReference(t *testing.T) {
 		name := fmt.Sprintf("%d_%s_%s_%s_%s", i, rec.Model.Method, rec.Model.Basis, rec.Driver, label(rec.Molecule))
 		t.Run(name, func(t *testing.T) {
 			res, err := p.Compute(context.Background(), input(rec.Molecule, rec.Driver, rec.Model, ref.Keywords))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Properties.ReturnEnergy == nil {
-				t.Fatal("no return_energy")
-			}
+			require.NoError(t, err)
+			require.NotNil(t, res.Properties.ReturnEnergy, "no return_energy")
 			t.Logf("energy diff %.1e", *res.Properties.ReturnEnergy-rec.ReturnEnergy)
-			if d := math.Abs(*res.Properties.ReturnEnergy - rec.ReturnEnergy); d > 1e-7 {
-				t.Errorf("energy %.12f, reference %.12f (diff %.2e)", *res.Properties.ReturnEnergy, rec.ReturnEnergy, d)
-			}
-			if rec.Driver == qcschema.DriverEnergy && math.Abs(res.ReturnResult.Scalar-rec.ReturnEnergy) > 1e-7 {
-				t.Errorf("return_result %.12f, reference %.12f", res.ReturnResult.Scalar, rec.ReturnEnergy)
+			assert.InDelta(t, rec.ReturnEnergy, *res.Properties.ReturnEnergy, 1e-7, "energy vs reference")
+			if rec.Driver == qcschema.DriverEnergy {
+				assert.InDelta(t, rec.ReturnEnergy, res.ReturnResult.Scalar, 1e-7, "return_result vs reference")
 			}
 			if rec.Driver == qcschema.DriverGradient {
 				g := res.ReturnResult.Array
-				if len(g) != len(rec.ReturnGradient) {
-					t.Fatalf("gradient length %d, want %d", len(g), len(rec.ReturnGradient))
-				}
+				require.Len(t, g, len(rec.ReturnGradient), "gradient")
 				for k := range g {
-					if d := math.Abs(g[k] - rec.ReturnGradient[k]); d > 1e-7 {
-						t.Errorf("gradient[%d] = %.10f, reference %.10f", k, g[k], rec.ReturnGradient[k])
-					}
+					assert.InDelta(t, rec.ReturnGradient[k], g[k], 1e-7, "gradient[%d] vs reference", k)
 				}
 			}
-			if res.Stdout == nil || !strings.Contains(*res.Stdout, "SCF") {
-				t.Error("no Psi4 output text in stdout")
+			if assert.NotNil(t, res.Stdout, "stdout") {
+				assert.Contains(t, *res.Stdout, "SCF", "no Psi4 output text in stdout")
 			}
-			if res.Provenance.Creator != "Psi4" {
-				t.Errorf("provenance %+v", res.Provenance)
-			}
+			assert.Equal(t, "Psi4", res.Provenance.Creator, "provenance %+v", res.Provenance)
 		})
 	}
 }
@@ -121,7 +107,7 @@ func dimer(t *testing.T) (qcschema.Molecule, map[string]any) {
 			return m, ref.Keywords
 		}
 	}
-	t.Fatal("no water dimer in reference")
+	require.FailNow(t, "no water dimer in reference")
 	return qcschema.Molecule{}, nil
 }
 
@@ -133,18 +119,14 @@ func TestDimerGradient(t *testing.T) {
 	model := qcschema.Model{Method: "hf", Basis: "sto-3g"}
 	ctx := context.Background()
 	res, err := p.Compute(ctx, input(mol, qcschema.DriverGradient, model, kw))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	g := res.ReturnResult.Array
 	for c := 0; c < 3; c++ {
 		s := 0.0
 		for a := 0; a < 6; a++ {
 			s += g[3*a+c]
 		}
-		if math.Abs(s) > 1e-8 {
-			t.Errorf("gradient sum along %d = %.2e", c, s)
-		}
+		assert.InDelta(t, 0, s, 1e-8, "gradient sum along %d", c)
 	}
 	const h = 1e-3
 	for _, k := range []int{2, 9} {
@@ -153,15 +135,11 @@ func TestDimerGradient(t *testing.T) {
 			m.Geometry = append([]float64(nil), mol.Geometry...)
 			m.Geometry[k] += d
 			r, err := p.Compute(ctx, input(m, qcschema.DriverEnergy, model, kw))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			return r.ReturnResult.Scalar
 		}
 		fd := (e(h) - e(-h)) / (2 * h)
-		if math.Abs(fd-g[k]) > 1e-6 {
-			t.Errorf("gradient[%d] = %.9f, finite difference %.9f", k, g[k], fd)
-		}
+		assert.InDelta(t, fd, g[k], 1e-6, "gradient[%d] vs finite difference", k)
 	}
 }
 
@@ -170,21 +148,13 @@ func TestBadBasis(t *testing.T) {
 	mol, kw := dimer(t)
 	_, err := p.Compute(context.Background(), input(mol, qcschema.DriverEnergy, qcschema.Model{Method: "hf", Basis: "no-such-basis"}, kw))
 	var f *qcschema.FailedOperation
-	if !errors.As(err, &f) {
-		t.Fatalf("want a FailedOperation, got %v", err)
-	}
-	if f.ComputeError.ErrorType != qcschema.ErrorInput {
-		t.Errorf("error_type %q, want %q", f.ComputeError.ErrorType, qcschema.ErrorInput)
-	}
-	if !strings.Contains(f.ComputeError.ErrorMessage, "BasisSetNotFound") || !strings.Contains(f.ComputeError.ErrorMessage, "Unable to find a basis set") {
-		t.Errorf("message does not carry psi4's: %s", f.ComputeError.ErrorMessage)
-	}
-	if f.Extras["traceback"] == nil || f.Extras["psi4_error_type"] != "BasisSetNotFound" {
-		t.Errorf("extras %v", f.Extras)
-	}
-	if len(f.InputData) < 10 {
-		t.Error("no input_data")
-	}
+	require.ErrorAs(t, err, &f)
+	assert.Equal(t, qcschema.ErrorInput, f.ComputeError.ErrorType, "error_type")
+	assert.Contains(t, f.ComputeError.ErrorMessage, "BasisSetNotFound", "message carries psi4's")
+	assert.Contains(t, f.ComputeError.ErrorMessage, "Unable to find a basis set", "message carries psi4's")
+	assert.NotNil(t, f.Extras["traceback"], "extras %v", f.Extras)
+	assert.Equal(t, "BasisSetNotFound", f.Extras["psi4_error_type"], "extras %v", f.Extras)
+	assert.GreaterOrEqual(t, len(f.InputData), 10, "bytes of input_data")
 }
 
 func TestMissingBinary(t *testing.T) {
@@ -192,12 +162,10 @@ func TestMissingBinary(t *testing.T) {
 	mol := qcschema.Molecule{Symbols: []string{"He"}, Geometry: []float64{0, 0, 0}}
 	_, err := p.Compute(context.Background(), input(mol, qcschema.DriverEnergy, qcschema.Model{Method: "hf", Basis: "sto-3g"}, nil))
 	var f *qcschema.FailedOperation
-	if !errors.As(err, &f) || f.ComputeError.ErrorType != qcschema.ErrorUnavailable {
-		t.Fatalf("want unavailable_error FailedOperation, got %v", err)
-	}
-	if _, err := p.Find(context.Background()); err == nil {
-		t.Error("Find succeeded for a missing binary")
-	}
+	require.ErrorAs(t, err, &f)
+	require.Equal(t, qcschema.ErrorUnavailable, f.ComputeError.ErrorType, "%v", err)
+	_, err = p.Find(context.Background())
+	assert.Error(t, err, "Find succeeded for a missing binary")
 }
 
 // processesUnder lists the pids whose working directory is below dir.
@@ -232,31 +200,22 @@ func TestCancel(t *testing.T) {
 	for len(processesUnder(p.Scratch)) == 0 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
-	if len(processesUnder(p.Scratch)) == 0 {
-		t.Fatal("psi4 never started")
-	}
+	require.NotEmpty(t, processesUnder(p.Scratch), "psi4 never started")
 	time.Sleep(500 * time.Millisecond)
 	start := time.Now()
 	cancel()
 	select {
 	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("want context.Canceled, got %v", err)
-		}
+		assert.ErrorIs(t, err, context.Canceled)
 		d := time.Since(start)
 		t.Logf("Compute returned %v after cancel", d)
-		if d > 2*time.Second {
-			t.Errorf("Compute returned %v after cancel", d)
-		}
+		assert.LessOrEqual(t, d, 2*time.Second, "Compute returned after cancel")
 	case <-time.After(10 * time.Second):
-		t.Fatal("Compute did not return after cancel")
+		require.FailNow(t, "Compute did not return after cancel")
 	}
-	if left := processesUnder(p.Scratch); len(left) > 0 {
-		t.Errorf("processes left running: %v", left)
-	}
-	if ents, _ := os.ReadDir(p.Scratch); len(ents) > 0 {
-		t.Errorf("scratch not removed: %v", ents)
-	}
+	assert.Empty(t, processesUnder(p.Scratch), "processes left running")
+	ents, _ := os.ReadDir(p.Scratch)
+	assert.Empty(t, ents, "scratch not removed")
 }
 
 // TestEmbeddingCharges checks the external point charges against physics that the answer
@@ -275,20 +234,14 @@ func TestEmbeddingCharges(t *testing.T) {
 		m.Geometry = geom
 		m.Extras = map[string]any{"embedding_charges": ch}
 		res, err := p.Compute(ctx, input(m, driver, model, ref.Keywords))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return res
 	}
 	plain, err := p.Compute(ctx, input(mol, qcschema.DriverEnergy, model, ref.Keywords))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 
 	zero := with([][]any{{0.0, []float64{10, 10, 10}}}, mol.Geometry, qcschema.DriverEnergy)
-	if d := math.Abs(zero.ReturnResult.Scalar - plain.ReturnResult.Scalar); d > 1e-8 {
-		t.Errorf("a zero charge changed the energy by %.2e", d)
-	}
+	assert.InDelta(t, plain.ReturnResult.Scalar, zero.ReturnResult.Scalar, 1e-8, "a zero charge changed the energy")
 
 	res := with(charges, mol.Geometry, qcschema.DriverGradient)
 	want := *plain.Properties.NuclearRepulsionEnergy
@@ -302,12 +255,8 @@ func TestEmbeddingCharges(t *testing.T) {
 			want += q * z[a] / math.Sqrt(dx*dx+dy*dy+dz*dz)
 		}
 	}
-	if got := *res.Properties.NuclearRepulsionEnergy; math.Abs(got-want) > 1e-9 {
-		t.Errorf("nuclear repulsion with charges %.10f, want %.10f", got, want)
-	}
-	if math.Abs(*res.Properties.ReturnEnergy-plain.ReturnResult.Scalar) < 1e-4 {
-		t.Error("charges did not change the energy")
-	}
+	assert.InDelta(t, want, *res.Properties.NuclearRepulsionEnergy, 1e-9, "nuclear repulsion with charges")
+	assert.GreaterOrEqual(t, math.Abs(*res.Properties.ReturnEnergy-plain.ReturnResult.Scalar), 1e-4, "charges did not change the energy")
 	const h = 1e-3
 	for _, k := range []int{2, 4} {
 		gp := append([]float64(nil), mol.Geometry...)
@@ -315,9 +264,7 @@ func TestEmbeddingCharges(t *testing.T) {
 		gp[k] += h
 		gm[k] -= h
 		fd := (with(charges, gp, qcschema.DriverEnergy).ReturnResult.Scalar - with(charges, gm, qcschema.DriverEnergy).ReturnResult.Scalar) / (2 * h)
-		if g := res.ReturnResult.Array[k]; math.Abs(g-fd) > 1e-6 {
-			t.Errorf("gradient[%d] with charges %.9f, finite difference %.9f", k, g, fd)
-		}
+		assert.InDelta(t, fd, res.ReturnResult.Array[k], 1e-6, "gradient[%d] with charges vs finite difference", k)
 	}
 }
 
@@ -327,28 +274,19 @@ func TestThreads(t *testing.T) {
 	in := input(ref.Records[0].Molecule, qcschema.DriverEnergy, qcschema.Model{Method: "hf", Basis: "sto-3g"},
 		map[string]any{"scf_type": "pk", "nthreads": 2})
 	res, err := p.Compute(context.Background(), in)
-	if err != nil {
-		t.Fatal(err)
+	require.NoError(t, err)
+	if assert.NotNil(t, res.Stdout, "stdout") {
+		assert.Contains(t, *res.Stdout, "2 Threads", "psi4 output")
 	}
-	if res.Stdout == nil || !strings.Contains(*res.Stdout, "2 Threads") {
-		t.Error("psi4 output does not say 2 Threads")
-	}
-	if _, ok := res.Keywords["nthreads"]; !ok {
-		t.Error("result keywords lost the caller's nthreads")
-	}
+	_, ok := res.Keywords["nthreads"]
+	assert.True(t, ok, "result keywords lost the caller's nthreads")
 }
 
 func TestRegistered(t *testing.T) {
 	p, err := engine.Lookup("psi4")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := p.(*Program); !ok {
-		t.Fatalf("psi4 registered as %T", p)
-	}
-	if !engine.SupportsGhosts(p) {
-		t.Error("psi4 should support ghosts")
-	}
+	require.NoError(t, err)
+	require.IsType(t, &Program{}, p, "psi4 registered as %T", p)
+	assert.True(t, engine.SupportsGhosts(p), "psi4 should support ghosts")
 }
 
 func TestExceptionMessage(t *testing.T) {
@@ -384,9 +322,8 @@ func TestExceptionMessage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			typ, msg := classify(tt.pyType, tt.tb)
-			if typ != tt.wantType || !strings.HasPrefix(msg, tt.wantPrefix) {
-				t.Errorf("classify = %q, %q; want %q, prefix %q", typ, msg, tt.wantType, tt.wantPrefix)
-			}
+			assert.Equal(t, tt.wantType, typ, "classify: type")
+			assert.True(t, strings.HasPrefix(msg, tt.wantPrefix), "classify: message %q, want prefix %q", msg, tt.wantPrefix)
 		})
 	}
 }
@@ -403,13 +340,14 @@ func TestParseVersion(t *testing.T) {
 	}
 	for _, tt := range tests {
 		v, err := parseVersion(tt.out)
-		if err != nil || v.major != tt.major || v.minor != tt.minor || v.runnerFlag() != tt.flag {
-			t.Errorf("parseVersion(%q) = %+v, %v", tt.out, v, err)
+		if assert.NoError(t, err, "parseVersion(%q)", tt.out) {
+			assert.Equal(t, tt.major, v.major, "parseVersion(%q): major", tt.out)
+			assert.Equal(t, tt.minor, v.minor, "parseVersion(%q): minor", tt.out)
+			assert.Equal(t, tt.flag, v.runnerFlag(), "parseVersion(%q): runner flag", tt.out)
 		}
 	}
-	if _, err := parseVersion("no digits"); err == nil {
-		t.Error("parseVersion accepted garbage")
-	}
+	_, err := parseVersion("no digits")
+	assert.Error(t, err, "parseVersion accepted garbage")
 }
 
 func TestBuildDocument(t *testing.T) {
@@ -418,9 +356,7 @@ func TestBuildDocument(t *testing.T) {
 	in := input(mol, qcschema.DriverEnergy, qcschema.Model{Method: "hf", Basis: "sto-3g"}, map[string]any{"NThreads": 4, "scf_type": "pk"})
 	in.Protocols = map[string]any{"nthreads": 2, "stdout": true}
 	ch, err := qcschema.EmbeddingCharges(mol.Extras)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	tests := []struct {
 		name   string
 		ver    version
@@ -433,41 +369,30 @@ func TestBuildDocument(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			data, err := buildDocument(in, tt.ver, ch, "1 GB", "/scratch/x")
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			var doc map[string]any
-			if err := json.Unmarshal(data, &doc); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, json.Unmarshal(data, &doc))
 			m := doc["molecule"].(map[string]any)
-			if m["fix_com"] != true || m["fix_orientation"] != true || m["fix_symmetry"] != "c1" || m["schema_name"] != "qcschema_molecule" {
-				t.Errorf("molecule %v", m)
-			}
-			if _, ok := m["extras"]; ok {
-				t.Errorf("embedding charges left in molecule extras: %v", m["extras"])
-			}
+			assert.Equal(t, true, m["fix_com"], "molecule fix_com")
+			assert.Equal(t, true, m["fix_orientation"], "molecule fix_orientation")
+			assert.Equal(t, "c1", m["fix_symmetry"], "molecule fix_symmetry")
+			assert.Equal(t, "qcschema_molecule", m["schema_name"], "molecule schema_name")
+			assert.NotContains(t, m, "extras", "embedding charges left in molecule extras")
 			kw := doc["keywords"].(map[string]any)
-			if _, ok := kw["NThreads"]; ok {
-				t.Error("thread keyword passed to psi4")
-			}
-			if _, ok := doc["protocols"].(map[string]any)["nthreads"]; ok {
-				t.Error("thread protocol passed to psi4")
-			}
+			assert.NotContains(t, kw, "NThreads", "thread keyword passed to psi4")
+			assert.NotContains(t, doc["protocols"].(map[string]any), "nthreads", "thread protocol passed to psi4")
 			_, hasFK := kw["function_kwargs"]
-			if hasFK != tt.fk {
-				t.Errorf("function_kwargs present %v", hasFK)
-			}
+			assert.Equal(t, tt.fk, hasFK, "function_kwargs present")
 			_, hasRO := doc["return_output"]
-			if hasRO != tt.runner || (tt.runner && doc["memory"] != "1 GB") {
-				t.Errorf("runner fields: %v", doc)
+			assert.Equal(t, tt.runner, hasRO, "runner fields: return_output present")
+			if tt.runner {
+				assert.Equal(t, "1 GB", doc["memory"], "runner fields: memory")
 			}
 		})
 	}
 	// The caller's input is not modified.
-	if in.Keywords["NThreads"] != 4 || in.Molecule.Extras["embedding_charges"] == nil {
-		t.Error("buildDocument modified its input")
-	}
+	assert.Equal(t, 4, in.Keywords["NThreads"], "buildDocument modified its input")
+	assert.NotNil(t, in.Molecule.Extras["embedding_charges"], "buildDocument modified its input")
 }
 
 func TestThreadsChoice(t *testing.T) {
@@ -487,9 +412,12 @@ func TestThreadsChoice(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			n, err := tt.p.threads(&tt.in)
-			if (err != nil) != tt.err || n != tt.want {
-				t.Errorf("threads = %d, %v; want %d", n, err, tt.want)
+			if tt.err {
+				assert.Error(t, err)
+			} else {
+				assert.NoError(t, err)
 			}
+			assert.Equal(t, tt.want, n, "threads")
 		})
 	}
 }
@@ -500,13 +428,9 @@ func TestThreadsChoice(t *testing.T) {
 // process (its start-up is paid once, outside the loop) and in a process of its own.
 func BenchmarkDimerEnergy(b *testing.B) {
 	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "engine", "psi4_reference.json"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	var ref reference
-	if err := json.Unmarshal(data, &ref); err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, json.Unmarshal(data, &ref))
 	rec := ref.Records[2]
 	in := input(rec.Molecule, qcschema.DriverEnergy, rec.Model, ref.Keywords)
 	for _, perTask := range []bool{false, true} {
@@ -520,13 +444,11 @@ func BenchmarkDimerEnergy(b *testing.B) {
 				b.Skip("psi4 not found on PATH: " + err.Error())
 			}
 			defer p.Close()
-			if _, err := p.Compute(context.Background(), in); err != nil { // start-up
-				b.Fatal(err)
-			}
+			_, err := p.Compute(context.Background(), in) // start-up
+			require.NoError(b, err)
 			for b.Loop() {
-				if _, err := p.Compute(context.Background(), in); err != nil {
-					b.Fatal(err)
-				}
+				_, err := p.Compute(context.Background(), in)
+				require.NoError(b, err)
 			}
 		})
 	}
@@ -543,40 +465,31 @@ func TestDrivers(t *testing.T) {
 	}{
 		{qcschema.DriverHessian, func(t *testing.T, res *qcschema.AtomicResult) {
 			h := res.ReturnResult.Array
-			if len(h) != 81 || len(res.Properties.ReturnHessian) != 81 {
-				t.Fatalf("hessian has %d entries", len(h))
-			}
+			require.Len(t, h, 81, "hessian")
+			require.Len(t, res.Properties.ReturnHessian, 81, "properties.return_hessian")
 			for i := 0; i < 9; i++ {
 				for j := 0; j < i; j++ {
-					if math.Abs(h[9*i+j]-h[9*j+i]) > 1e-7 {
-						t.Errorf("hessian not symmetric at %d,%d", i, j)
-					}
+					assert.InDelta(t, h[9*j+i], h[9*i+j], 1e-7, "hessian not symmetric at %d,%d", i, j)
 				}
 			}
 		}},
 		{qcschema.DriverProperties, func(t *testing.T, res *qcschema.AtomicResult) {
-			if math.Abs(res.ReturnResult.Scalar-ref.Records[0].ReturnEnergy) > 1e-7 {
-				t.Errorf("properties return_result %.10f, want the energy", res.ReturnResult.Scalar)
-			}
-			if _, ok := res.Extras["psi4_properties"].(map[string]any); !ok {
-				t.Errorf("no psi4_properties in extras: %v", res.Extras)
-			}
+			assert.InDelta(t, ref.Records[0].ReturnEnergy, res.ReturnResult.Scalar, 1e-7, "properties return_result, want the energy")
+			_, ok := res.Extras["psi4_properties"].(map[string]any)
+			assert.True(t, ok, "no psi4_properties in extras: %v", res.Extras)
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.driver), func(t *testing.T) {
 			in := input(mol, tt.driver, qcschema.Model{Method: "hf", Basis: "sto-3g"}, ref.Keywords)
 			res, err := p.Compute(context.Background(), in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			tt.check(t, res)
 			// Dipole in e·bohr: HF/STO-3G water has about 0.68 e·bohr (1.7 D).
 			if d := res.Properties.SCFDipoleMoment; len(d) == 3 {
 				n := math.Sqrt(d[0]*d[0] + d[1]*d[1] + d[2]*d[2])
-				if n < 0.5 || n > 0.8 {
-					t.Errorf("dipole norm %.4f e·bohr", n)
-				}
+				assert.GreaterOrEqual(t, n, 0.5, "dipole norm in e·bohr")
+				assert.LessOrEqual(t, n, 0.8, "dipole norm in e·bohr")
 			}
 		})
 	}

@@ -2,13 +2,14 @@ package qcengine
 
 import (
 	"context"
-	"errors"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/engine"
 	"github.com/qcmb-go/qcmb/engine/psi4"
@@ -61,35 +62,21 @@ func TestPsi4Bridge(t *testing.T) {
 		t.Run(string(tt.driver), func(t *testing.T) {
 			ctx := context.Background()
 			a, err := bridge.Compute(ctx, input(tt.driver, "sto-3g"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			b, err := direct.Compute(ctx, input(tt.driver, "sto-3g"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := math.Abs(*a.Properties.ReturnEnergy - *b.Properties.ReturnEnergy); d > 1e-8 {
-				t.Errorf("energy via qcengine %.12f, direct %.12f", *a.Properties.ReturnEnergy, *b.Properties.ReturnEnergy)
-			}
-			if d := math.Abs(a.ReturnResult.Scalar - b.ReturnResult.Scalar); d > 1e-8 {
-				t.Errorf("return_result scalar differs by %.2e", d)
-			}
-			if len(a.ReturnResult.Array) != len(b.ReturnResult.Array) {
-				t.Fatalf("return_result lengths %d and %d", len(a.ReturnResult.Array), len(b.ReturnResult.Array))
-			}
+			require.NoError(t, err)
+			assert.InDelta(t, *b.Properties.ReturnEnergy, *a.Properties.ReturnEnergy, 1e-8, "energy via qcengine vs direct")
+			assert.InDelta(t, b.ReturnResult.Scalar, a.ReturnResult.Scalar, 1e-8, "return_result scalar via qcengine vs direct")
+			require.Len(t, a.ReturnResult.Array, len(b.ReturnResult.Array), "return_result")
 			for i := range a.ReturnResult.Array {
-				if d := math.Abs(a.ReturnResult.Array[i] - b.ReturnResult.Array[i]); d > 1e-8 {
-					t.Errorf("gradient[%d] differs by %.2e", i, d)
-				}
+				assert.InDelta(t, b.ReturnResult.Array[i], a.ReturnResult.Array[i], 1e-8, "gradient[%d] via qcengine vs direct", i)
 			}
 			for i := range a.Properties.SCFDipoleMoment {
-				if d := math.Abs(a.Properties.SCFDipoleMoment[i] - b.Properties.SCFDipoleMoment[i]); d > 1e-6 {
-					t.Errorf("dipole[%d]: %.8f vs %.8f", i, a.Properties.SCFDipoleMoment[i], b.Properties.SCFDipoleMoment[i])
-				}
+				assert.InDelta(t, b.Properties.SCFDipoleMoment[i], a.Properties.SCFDipoleMoment[i], 1e-6, "dipole[%d] via qcengine vs direct", i)
 			}
-			if a.Provenance.Creator != "Psi4" || !a.Success || a.Stdout == nil {
-				t.Errorf("provenance %+v success %v", a.Provenance, a.Success)
-			}
+			assert.Equal(t, "Psi4", a.Provenance.Creator, "provenance %+v", a.Provenance)
+			assert.True(t, a.Success, "success")
+			assert.NotNil(t, a.Stdout, "stdout")
 		})
 	}
 }
@@ -97,18 +84,12 @@ func TestPsi4Bridge(t *testing.T) {
 func TestProgramFromExtras(t *testing.T) {
 	needQCEnginePsi4(t)
 	p, err := engine.Lookup("qcengine")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	in := input(qcschema.DriverEnergy, "sto-3g")
 	in.Extras = map[string]any{ProgramKey: "psi4"}
 	res, err := p.Compute(context.Background(), in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if math.Abs(res.ReturnResult.Scalar-(-74.96466204537425)) > 1e-7 {
-		t.Errorf("energy %.12f", res.ReturnResult.Scalar)
-	}
+	require.NoError(t, err)
+	assert.InDelta(t, -74.96466204537425, res.ReturnResult.Scalar, 1e-7, "energy")
 }
 
 func TestFailures(t *testing.T) {
@@ -133,12 +114,11 @@ func TestFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := tt.p.Compute(context.Background(), tt.in)
 			var f *qcschema.FailedOperation
-			if !errors.As(err, &f) {
-				t.Fatalf("want FailedOperation, got %v", err)
+			require.ErrorAs(t, err, &f)
+			if tt.wantType != "" {
+				assert.Equal(t, tt.wantType, f.ComputeError.ErrorType, "%.300s", f.ComputeError.ErrorMessage)
 			}
-			if (tt.wantType != "" && f.ComputeError.ErrorType != tt.wantType) || !strings.Contains(f.ComputeError.ErrorMessage, tt.wantText) {
-				t.Errorf("got %s: %.300s", f.ComputeError.ErrorType, f.ComputeError.ErrorMessage)
-			}
+			assert.Contains(t, f.ComputeError.ErrorMessage, tt.wantText)
 		})
 	}
 }
@@ -147,19 +127,16 @@ func TestMissingPython(t *testing.T) {
 	p := &Program{Python: filepath.Join(t.TempDir(), "python-not-here"), Program: "psi4"}
 	_, err := p.Compute(context.Background(), input(qcschema.DriverEnergy, "sto-3g"))
 	var f *qcschema.FailedOperation
-	if !errors.As(err, &f) || f.ComputeError.ErrorType != qcschema.ErrorUnavailable {
-		t.Fatalf("want unavailable_error, got %v", err)
-	}
-	if _, err := p.Find(context.Background()); err == nil {
-		t.Error("Find succeeded without an interpreter")
-	}
+	require.ErrorAs(t, err, &f)
+	require.Equal(t, qcschema.ErrorUnavailable, f.ComputeError.ErrorType, "%v", err)
+	_, err = p.Find(context.Background())
+	assert.Error(t, err, "Find succeeded without an interpreter")
 }
 
 func TestFindUnknownProgram(t *testing.T) {
 	needQCEnginePsi4(t)
-	if _, err := New("no-such-program").Find(context.Background()); err == nil {
-		t.Error("Find accepted an unknown program")
-	}
+	_, err := New("no-such-program").Find(context.Background())
+	assert.Error(t, err, "Find accepted an unknown program")
 }
 
 func TestCancel(t *testing.T) {
@@ -171,14 +148,10 @@ func TestCancel(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	_, err := p.Compute(ctx, in)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("want DeadlineExceeded, got %v", err)
-	}
+	require.ErrorIs(t, err, context.DeadlineExceeded)
 	d := time.Since(start)
 	t.Logf("returned %v after start (deadline 4s)", d)
-	if d > 6*time.Second {
-		t.Errorf("returned after %v", d)
-	}
+	assert.LessOrEqual(t, d, 6*time.Second, "returned after")
 	// Killed grandchildren (psi4 under QCEngine's Python) are reaped by init
 	// asynchronously: allow them a moment to disappear.
 	var left []string
@@ -195,9 +168,7 @@ func TestCancel(t *testing.T) {
 			break
 		}
 	}
-	if len(left) > 0 {
-		t.Errorf("processes left running: %v", left)
-	}
+	assert.Empty(t, left, "processes left running")
 }
 
 // BenchmarkDimerEnergy times one water dimer HF/STO-3G energy through QCEngine's psi4.
@@ -215,8 +186,7 @@ func BenchmarkDimerEnergy(b *testing.B) {
 			3.7636826, -2.21425403, 1.00846104, 2.3059833, 0.07098445, -0.03942473},
 	}
 	for b.Loop() {
-		if _, err := p.Compute(context.Background(), in); err != nil {
-			b.Fatal(err)
-		}
+		_, err := p.Compute(context.Background(), in)
+		require.NoError(b, err)
 	}
 }

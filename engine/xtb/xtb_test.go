@@ -2,13 +2,15 @@ package xtb
 
 import (
 	"context"
-	"errors"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/engine"
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -51,9 +53,7 @@ func input(mol qcschema.Molecule, driver qcschema.Driver, method string) *qcsche
 func energyAt(t *testing.T, p *Program, mol qcschema.Molecule, method string) float64 {
 	t.Helper()
 	res, err := p.Compute(context.Background(), input(mol, qcschema.DriverEnergy, method))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return res.ReturnResult.Scalar
 }
 
@@ -61,16 +61,10 @@ func energyAt(t *testing.T, p *Program, mol qcschema.Molecule, method string) fl
 func checkGradient(t *testing.T, p *Program, mol qcschema.Molecule, method string, coords []int) {
 	t.Helper()
 	res, err := p.Compute(context.Background(), input(mol, qcschema.DriverGradient, method))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	g := res.ReturnResult.Array
-	if len(g) != 3*mol.NAtom() {
-		t.Fatalf("gradient has %d entries", len(g))
-	}
-	if e := energyAt(t, p, mol, method); math.Abs(e-*res.Properties.ReturnEnergy) > 1e-9 {
-		t.Errorf("gradient run energy %.12f, energy run %.12f", *res.Properties.ReturnEnergy, e)
-	}
+	require.Len(t, g, 3*mol.NAtom(), "gradient")
+	assert.InDelta(t, energyAt(t, p, mol, method), *res.Properties.ReturnEnergy, 1e-9, "gradient run energy vs energy run")
 	const h = 1e-4
 	for _, k := range coords {
 		mp, mm := mol, mol
@@ -79,9 +73,7 @@ func checkGradient(t *testing.T, p *Program, mol qcschema.Molecule, method strin
 		mp.Geometry[k] += h
 		mm.Geometry[k] -= h
 		fd := (energyAt(t, p, mp, method) - energyAt(t, p, mm, method)) / (2 * h)
-		if math.Abs(fd-g[k]) > 1e-5 {
-			t.Errorf("gradient[%d] = %.8f, finite difference %.8f", k, g[k], fd)
-		}
+		assert.InDelta(t, fd, g[k], 1e-5, "gradient[%d] vs finite difference", k)
 	}
 }
 
@@ -101,26 +93,19 @@ func TestTrimer(t *testing.T) {
 		t.Run(tt.method, func(t *testing.T) {
 			mol := trimer()
 			res, err := p.Compute(context.Background(), input(mol, qcschema.DriverGradient, tt.method))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			e := res.ReturnResult.Array
 			energy := *res.Properties.ReturnEnergy
-			if math.Abs(energy/3-tt.perWater) > tt.enRel*math.Abs(tt.perWater) {
-				t.Errorf("energy %.6f Eh: not about %.2f per water", energy, tt.perWater)
-			}
+			assert.InDelta(t, tt.perWater, energy/3, tt.enRel*math.Abs(tt.perWater), "energy per water")
 			for c := 0; c < 3; c++ {
 				s := 0.0
 				for a := 0; a < 9; a++ {
 					s += e[3*a+c]
 				}
-				if math.Abs(s) > tt.sumTol {
-					t.Errorf("gradient sum along %d = %.2e", c, s)
-				}
+				assert.InDelta(t, 0, s, tt.sumTol, "gradient sum along %d", c)
 			}
-			if res.Provenance.Creator != tt.wantProvenance || res.Provenance.Version == "" {
-				t.Errorf("provenance %+v", res.Provenance)
-			}
+			assert.Equal(t, tt.wantProvenance, res.Provenance.Creator, "provenance %+v", res.Provenance)
+			assert.NotEmpty(t, res.Provenance.Version, "provenance %+v", res.Provenance)
 			checkGradient(t, p, mol, tt.method, tt.coords)
 		})
 	}
@@ -133,9 +118,8 @@ func TestMonomerEnergy(t *testing.T) {
 	mol.Geometry = mol.Geometry[:9]
 	mol.Fragments = nil
 	e := energyAt(t, p, mol, "gfn2-xtb")
-	if e > -5.0 || e < -5.2 {
-		t.Errorf("GFN2 water energy %.6f, want about -5.07", e)
-	}
+	assert.GreaterOrEqual(t, e, -5.2, "GFN2 water energy, want about -5.07")
+	assert.LessOrEqual(t, e, -5.0, "GFN2 water energy, want about -5.07")
 }
 
 func TestRefusals(t *testing.T) {
@@ -162,33 +146,26 @@ func TestRefusals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := p.Compute(context.Background(), tt.in)
 			var f *qcschema.FailedOperation
-			if !errors.As(err, &f) {
-				t.Fatalf("want FailedOperation, got %v", err)
-			}
-			if f.ComputeError.ErrorType != tt.wantType || !strings.Contains(f.ComputeError.ErrorMessage, tt.wantText) {
-				t.Errorf("got %s: %s", f.ComputeError.ErrorType, f.ComputeError.ErrorMessage)
-			}
+			require.ErrorAs(t, err, &f)
+			assert.Equal(t, tt.wantType, f.ComputeError.ErrorType, f.ComputeError.ErrorMessage)
+			assert.Contains(t, f.ComputeError.ErrorMessage, tt.wantText)
 		})
 	}
 }
 
 func TestGhostChecker(t *testing.T) {
 	p, err := engine.Lookup("xtb")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if engine.SupportsGhosts(p) || SupportsGhosts() {
-		t.Error("xtb must report no ghost support")
-	}
+	require.NoError(t, err)
+	assert.False(t, engine.SupportsGhosts(p), "xtb must report no ghost support")
+	assert.False(t, SupportsGhosts(), "xtb must report no ghost support")
 }
 
 func TestMissingBinary(t *testing.T) {
 	p := &Program{Command: filepath.Join(t.TempDir(), "xtb-not-here")}
 	_, err := p.Compute(context.Background(), input(trimer(), qcschema.DriverEnergy, "gfn2-xtb"))
 	var f *qcschema.FailedOperation
-	if !errors.As(err, &f) || f.ComputeError.ErrorType != qcschema.ErrorUnavailable {
-		t.Fatalf("want unavailable_error, got %v", err)
-	}
+	require.ErrorAs(t, err, &f)
+	require.Equal(t, qcschema.ErrorUnavailable, f.ComputeError.ErrorType, "%v", err)
 }
 
 func TestXTBFailure(t *testing.T) {
@@ -197,12 +174,9 @@ func TestXTBFailure(t *testing.T) {
 	in.Keywords = map[string]any{"max_iterations": 2}
 	_, err := p.Compute(context.Background(), in)
 	var f *qcschema.FailedOperation
-	if !errors.As(err, &f) {
-		t.Fatalf("want FailedOperation, got %v", err)
-	}
-	if f.ComputeError.ErrorType != qcschema.ErrorConvergence || !strings.Contains(f.ComputeError.ErrorMessage, "did not converge") {
-		t.Errorf("got %s: %s", f.ComputeError.ErrorType, f.ComputeError.ErrorMessage)
-	}
+	require.ErrorAs(t, err, &f)
+	assert.Equal(t, qcschema.ErrorConvergence, f.ComputeError.ErrorType, f.ComputeError.ErrorMessage)
+	assert.Contains(t, f.ComputeError.ErrorMessage, "did not converge")
 }
 
 func TestEmbedding(t *testing.T) {
@@ -221,9 +195,7 @@ func TestEmbedding(t *testing.T) {
 	}
 	mol.Extras = map[string]any{"embedding_charges": charges}
 	embedded := energyAt(t, p, mol, "gfn2-xtb")
-	if math.Abs(embedded-plain) < 1e-4 {
-		t.Errorf("embedding changed the energy by only %.2e", embedded-plain)
-	}
+	assert.GreaterOrEqual(t, math.Abs(embedded-plain), 1e-4, "embedding changed the energy by")
 	checkGradient(t, p, mol, "gfn2-xtb", []int{0, 5, 7})
 }
 
@@ -249,18 +221,11 @@ func TestCancel(t *testing.T) {
 	if err == nil {
 		t.Skip("xtb finished before the deadline")
 	}
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("want DeadlineExceeded, got %v", err)
-	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("returned after %v", d)
-	}
-	if ents, _ := os.ReadDir(p.Scratch); len(ents) > 0 {
-		t.Errorf("scratch not removed: %v", ents)
-	}
-	if left := processesUnder(p.Scratch); len(left) > 0 {
-		t.Errorf("processes left running: %v", left)
-	}
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.LessOrEqual(t, time.Since(start), 3*time.Second, "returned after")
+	ents, _ := os.ReadDir(p.Scratch)
+	assert.Empty(t, ents, "scratch not removed")
+	assert.Empty(t, processesUnder(p.Scratch), "processes left running")
 }
 
 // processesUnder lists the pids whose working directory is below dir.
@@ -293,8 +258,10 @@ func TestParseKeywords(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, err := parseKeywords(tt.kw)
-		if (err != nil) != tt.err || (!tt.err && got != tt.want) {
-			t.Errorf("parseKeywords(%v) = %+v, %v", tt.kw, got, err)
+		if tt.err {
+			assert.Error(t, err, "parseKeywords(%v)", tt.kw)
+		} else if assert.NoError(t, err, "parseKeywords(%v)", tt.kw) {
+			assert.Equal(t, tt.want, got, "parseKeywords(%v)", tt.kw)
 		}
 	}
 }
@@ -310,22 +277,12 @@ func TestParseGradient(t *testing.T) {
    4.0 5.0 6.0
 $end
 `
-	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(file, []byte(text), 0o644))
 	g, err := parseGradient(file, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []float64{0.1, -0.02, 3, 4, 5, 6}
-	for i := range want {
-		if g[i] != want[i] {
-			t.Fatalf("got %v, want %v", g, want)
-		}
-	}
-	if _, err := parseGradient(file, 3); err == nil {
-		t.Error("short gradient accepted")
-	}
+	require.NoError(t, err)
+	require.Equal(t, []float64{0.1, -0.02, 3, 4, 5, 6}, g)
+	_, err = parseGradient(file, 3)
+	assert.Error(t, err, "short gradient accepted")
 }
 
 // BenchmarkTrimerGradient times one GFN2-xTB water trimer gradient.
@@ -336,8 +293,7 @@ func BenchmarkTrimerGradient(b *testing.B) {
 	}
 	in := input(trimer(), qcschema.DriverGradient, "gfn2-xtb")
 	for b.Loop() {
-		if _, err := p.Compute(context.Background(), in); err != nil {
-			b.Fatal(err)
-		}
+		_, err := p.Compute(context.Background(), in)
+		require.NoError(b, err)
 	}
 }
