@@ -2,7 +2,6 @@ package jsontext
 
 import (
 	"encoding/json"
-	"errors"
 	"math/rand"
 	"strings"
 	"testing"
@@ -89,18 +88,14 @@ func TestNumberEnd(t *testing.T) {
 func TestValueEndDepth(t *testing.T) {
 	ok := strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth)
 	end, err := ValueEnd([]byte(ok), 0)
-	if err != nil || end != len(ok) {
-		t.Fatalf("ValueEnd of %d levels: %d, %v", MaxDepth, end, err)
-	}
+	require.NoError(t, err, "ValueEnd of %d levels", MaxDepth)
+	require.Equal(t, len(ok), end, "ValueEnd of %d levels", MaxDepth)
 	deep := `{"a": ` + strings.Repeat("[", 1_000_000) + strings.Repeat("]", 1_000_000) + `}`
 	_, err = ValueEnd([]byte(deep), 0)
 	var de *DepthError
-	if !errors.As(err, &de) || de.Offset != 6+MaxDepth-1 {
-		t.Fatalf("ValueEnd of a million levels: %v", err)
-	}
-	if err.Error() != "JSON nested deeper than 100 levels (at byte 105)" {
-		t.Errorf("message %q", err.Error())
-	}
+	require.ErrorAs(t, err, &de, "ValueEnd of a million levels")
+	require.Equal(t, 6+MaxDepth-1, de.Offset, "ValueEnd of a million levels: offset")
+	assert.EqualError(t, err, "JSON nested deeper than 100 levels (at byte 105)")
 }
 
 // TestCheckString: text is valid UTF-8 with every surrogate escape paired.
@@ -121,11 +116,11 @@ func TestCheckString(t *testing.T) {
 		{"cut \xc3", false},
 	} {
 		err := CheckString([]byte(tc.raw))
-		if (err == nil) != tc.ok || (err != nil && !errors.Is(err, ErrInvalidString)) {
-			t.Errorf("CheckString(%q): %v", tc.raw, err)
+		if tc.ok {
+			assert.NoError(t, err, "CheckString(%q)", tc.raw)
+		} else {
+			assert.ErrorIs(t, err, ErrInvalidString, "CheckString(%q)", tc.raw)
 		}
 	}
-	if err := CheckStrings([]byte(`{"a": ["ok", "\ud800"]}`)); err == nil || err.Error() != `the string at byte 13: not text: lone surrogate \ud800 at byte 0` {
-		t.Errorf("CheckStrings: %v", err)
-	}
+	assert.EqualError(t, CheckStrings([]byte(`{"a": ["ok", "\ud800"]}`)), `the string at byte 13: not text: lone surrogate \ud800 at byte 0`, "CheckStrings")
 }
