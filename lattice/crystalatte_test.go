@@ -73,7 +73,8 @@ func TestElementOfLabel(t *testing.T) {
 func TestReadCIFAmmonia(t *testing.T) {
 	s, err := cif.ReadFile(filepath.Join(crystalatteDir, "data/cif/Ammonia.cif"))
 	require.NoError(t, err)
-	assert.Equal(t, cif.Cell{A: 5.1305, B: 5.1305, C: 5.1305, Alpha: 90, Beta: 90, Gamma: 90, Volume: 135.05}, s.Cell)
+	assert.Equal(t, cif.Cell{A: 5.1305, B: 5.1305, C: 5.1305, Alpha: 90, Beta: 90, Gamma: 90, Volume: 135.05,
+		Text: [6]string{"5.1305", "5.1305", "5.1305", "90.0000", "90.0000", "90.0000"}}, s.Cell)
 	require.Len(t, s.SymOps, 1)
 	assert.Equal(t, "x,y,z", s.SymOps[0].Text)
 	labels := "N N N N H H H H H H H H H H H H"

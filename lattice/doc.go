@@ -43,7 +43,11 @@
 // program is the embedded one when it can compute the method (ChooseProgram), else Psi4
 // with CrystaLattE's options (ProgramKeywords).
 //
-// One difference is deliberate: CrystaLattE reads a cell length such as 11.938(1) as
-// 11.9381 Å (it deletes the parentheses and keeps the digit inside); this package reads
-// 11.938 Å, as CIF means.
+// CrystaLattE reads a cell length such as 11.938(1) as 11.9381 Å (it deletes the
+// parentheses and keeps the digit inside), where CIF means 11.938 Å. Package cif reads
+// 11.938; Enumerate reads the cell as CrystaLattE does by default, so that the n-mers,
+// nuclear repulsion energies and lattice energies are CrystaLattE's, notes each cell
+// parameter this changes in Crystal.Warnings, and reads it as CIF means with
+// Input.CellUncertainty CellCIF (the JSON form's "cell_uncertainty": "cif", the
+// command's --cell-uncertainty cif).
 package lattice

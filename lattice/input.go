@@ -68,6 +68,11 @@ type Input struct {
 	Program string `json:"program,omitempty"`
 	// Keywords are the program's keywords (qcmb only; nil gives ProgramKeywords').
 	Keywords map[string]any `json:"keywords,omitempty"`
+	// CellUncertainty says how a cell length or angle written with a standard
+	// uncertainty, such as 11.938(1), is read (qcmb only): CellCrystaLattE (the default)
+	// as CrystaLattE reads it, 11.9381, so that its n-mers and energies come out; CellCIF
+	// as CIF means it, 11.938.
+	CellUncertainty string `json:"cell_uncertainty,omitempty"`
 
 	// Dir is the directory relative paths are relative to: the input file's.
 	Dir string `json:"-"`
@@ -82,6 +87,7 @@ func DefaultInput() Input {
 		NmersUpTo: 2, BFSThreshold: 1.2, UniqFilter: FilterChSEV,
 		RCutCOM: 90, RCutDimer: 10, RCutTrimer: 8, RCutTetramer: 6, RCutPentamer: 4,
 		RunType: []string{"test"}, Method: "HF/STO-3G", BSSE: "cp", Memory: "500 MB", Verbose: 1,
+		CellUncertainty: CellCrystaLattE,
 	}
 }
 
@@ -160,7 +166,16 @@ var keywords = map[string]keywordKind{
 }
 
 // jsonOnly are the keys of the JSON form that a .cle file does not have.
-var jsonOnly = []string{"program", "keywords"}
+var jsonOnly = []string{"program", "keywords", "cell_uncertainty"}
+
+// The readings of a cell parameter with a standard uncertainty (Input.CellUncertainty).
+const (
+	// CellCrystaLattE reads 11.938(1) as 11.9381, deleting the parentheses as CrystaLattE
+	// does.
+	CellCrystaLattE = "crystalatte"
+	// CellCIF reads 11.938(1) as 11.938, the value whose last digit has the uncertainty 1.
+	CellCIF = "cif"
+)
 
 func keywordNames(extra ...string) []string {
 	names := make([]string, 0, len(keywords)+len(extra))
@@ -287,6 +302,11 @@ func ParseJSON(data []byte, name string) (*Input, error) {
 		case "keywords":
 			if err := json.Unmarshal(raw, &in.Keywords); err != nil || in.Keywords == nil {
 				return nil, bad(key, "want an object of program keywords")
+			}
+			continue
+		case "cell_uncertainty":
+			if err := json.Unmarshal(raw, &in.CellUncertainty); err != nil {
+				return nil, bad(key, "want %q or %q", CellCrystaLattE, CellCIF)
 			}
 			continue
 		}
@@ -472,6 +492,14 @@ func (in *Input) Validate() error {
 	}
 	if in.BFSThreshold == 0 {
 		return bad("bfs_thresh", "0: want a positive number")
+	}
+	switch strings.ToLower(in.CellUncertainty) {
+	case "", CellCrystaLattE:
+		in.CellUncertainty = CellCrystaLattE
+	case CellCIF:
+		in.CellUncertainty = CellCIF
+	default:
+		return bad("cell_uncertainty", "%s: want %q or %q", excerpt(in.CellUncertainty), CellCrystaLattE, CellCIF)
 	}
 	switch {
 	case strings.EqualFold(in.UniqFilter, FilterChSEV):

@@ -123,6 +123,16 @@ func TestParseJSON(t *testing.T) {
 	assert.Equal(t, []string{"psi4api", "quiet"}, c.RunType)
 	assert.Equal(t, "psi4", c.Program)
 	assert.Equal(t, map[string]any{"scf_type": "pk"}, c.Keywords)
+	assert.Equal(t, CellCrystaLattE, a.CellUncertainty, "CrystaLattE's reading of 11.938(1) by default")
+
+	d, err := ParseJSON([]byte(`{"cif_input": "x.cif", "cell_uncertainty": "CIF"}`), "in.json")
+	require.NoError(t, err)
+	require.NoError(t, d.Validate())
+	assert.Equal(t, CellCIF, d.CellUncertainty)
+	d.CellUncertainty = "exact"
+	assert.ErrorContains(t, d.Validate(), `cell_uncertainty: "exact": want "crystalatte" or "cif"`)
+	_, err = ParseCLE(strings.NewReader("cif_input = x.cif\ncell_uncertainty = cif\n"), "in.cle")
+	assert.ErrorContains(t, err, `unknown keyword "cell_uncertainty"`, "a qcmb key, not one of CrystaLattE's keywords")
 
 	for _, tc := range []struct{ doc, want string }{
 		{`{"cif_input": "x.cif", "nmers_upto": 3}`, `unknown keyword "nmers_upto" (did you mean "nmers_up_to"?)`},

@@ -151,11 +151,15 @@ func Enumerate(in *Input, s *cif.Structure) (*Crystal, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
+	s, notes, err := readCell(s, in.CellUncertainty)
+	if err != nil {
+		return nil, err
+	}
 	sc, err := BuildSupercell(s, [3]int{in.CellsA, in.CellsB, in.CellsC}, in.RCutMonomer, in.nmerCutoff())
 	if err != nil {
 		return nil, err
 	}
-	cr := &Crystal{Input: *in, Supercell: sc, Warnings: append([]string(nil), sc.Warnings...)}
+	cr := &Crystal{Input: *in, Supercell: sc, Warnings: append(notes, sc.Warnings...)}
 	cr.Monomers = monomers(sc, in.BFSThreshold, sc.MonomerCutoff)
 	if len(cr.Monomers) == 0 {
 		return nil, fmt.Errorf("lattice: no molecule within r_cut_monomer (%.3f A) of the centre of the supercell", sc.MonomerCutoff)
@@ -170,6 +174,35 @@ func Enumerate(in *Input, s *cif.Structure) (*Crystal, error) {
 		}
 	}
 	return cr, nil
+}
+
+// readCell returns s with its cell parameters read as reading says (Input.CellUncertainty),
+// and a note for each that CrystaLattE's reading changed. CrystaLattE deletes the
+// parentheses of a standard uncertainty, so that 11.938(1) becomes 11.9381 Å; its n-mers,
+// nuclear repulsion energies and lattice energies are those of that cell.
+func readCell(s *cif.Structure, reading string) (*cif.Structure, []string, error) {
+	if reading == CellCIF {
+		return s, nil, nil
+	}
+	out := *s
+	var notes []string
+	names := [6]string{"_cell_length_a", "_cell_length_b", "_cell_length_c", "_cell_angle_alpha", "_cell_angle_beta", "_cell_angle_gamma"}
+	dst := [6]*float64{&out.Cell.A, &out.Cell.B, &out.Cell.C, &out.Cell.Alpha, &out.Cell.Beta, &out.Cell.Gamma}
+	for i, text := range s.Cell.Text {
+		if !strings.Contains(text, "(") {
+			continue
+		}
+		joined := strings.NewReplacer("(", "", ")", "").Replace(text)
+		v, err := strconv.ParseFloat(joined, 64)
+		if err != nil {
+			return nil, nil, fmt.Errorf("lattice: %s %s: %q is not a number once its parentheses are removed, as CrystaLattE reads it; use cell_uncertainty %q", names[i], excerpt(text), excerpt(joined), CellCIF)
+		}
+		if v != *dst[i] {
+			notes = append(notes, fmt.Sprintf("%s %s is read as %s, as CrystaLattE reads it (cell_uncertainty %q reads %v)", names[i], text, joined, CellCIF, *dst[i]))
+		}
+		*dst[i] = v
+	}
+	return &out, notes, nil
 }
 
 // monomers finds the molecules of the supercell by covalent connectivity and keeps those

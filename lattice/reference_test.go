@@ -110,6 +110,37 @@ func TestEnumerationMatchesCrystaLattE(t *testing.T) {
 	}
 }
 
+// TestEnumerationReadsCellAsCIF checks the other reading of a cell parameter with a
+// standard uncertainty: with CellCIF, urea's 5.565(1) is 5.565 Å, and the n-mers are those
+// CrystaLattE finds once its read_cif is made to read the cell that way
+// (enumeration_cif_reading.json; see testdata/crystalatte/README.md). The default reading
+// gives CrystaLattE's own n-mers (TestEnumerationMatchesCrystaLattE), and each cell
+// parameter it changes is noted.
+func TestEnumerationReadsCellAsCIF(t *testing.T) {
+	ref := loadReference(t, "enumeration_cif_reading.json")
+	for _, name := range caseNames(ref) {
+		c := ref[name]
+		t.Run(name, func(t *testing.T) {
+			in := inputOf(t, c)
+			crystalatte, err := Load(in)
+			require.NoError(t, err)
+			require.NotEmpty(t, crystalatte.Warnings)
+			assert.Contains(t, crystalatte.Warnings[0], "as CrystaLattE reads it")
+
+			in.CellUncertainty = CellCIF
+			cr, err := Load(in)
+			require.NoError(t, err)
+			for _, w := range cr.Warnings {
+				assert.NotContains(t, w, "as CrystaLattE reads it")
+			}
+			assert.Equal(t, c.Monomers, len(cr.Monomers), "monomers")
+			compareNmers(t, c.Nmers, cr.Nmers)
+			assert.NotEqual(t, crystalatte.Nmers[0].NuclearRepulsion, cr.Nmers[0].NuclearRepulsion,
+				"the two readings are different cells")
+		})
+	}
+}
+
 func compareNmers(t *testing.T, want []refNmer, got []*Nmer) {
 	t.Helper()
 	require.Equal(t, len(want), len(got), "unique n-mers")

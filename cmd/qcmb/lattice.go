@@ -15,7 +15,7 @@ import (
 
 func newLatticeCmd() *cobra.Command {
 	var f runFlags
-	var program string
+	var program, cellUncertainty string
 	var asJSON, kcal bool
 	cmd := &cobra.Command{
 		Use:   "lattice INPUT.cle",
@@ -39,6 +39,9 @@ missing. Prints CrystaLattE's summary table (with --json, the JSON document inst
 			if program != "" {
 				in.Program = program
 			}
+			if cellUncertainty != "" {
+				in.CellUncertainty = cellUncertainty
+			}
 			f.changed, f.inputs = cmd.Flags().Changed, []string{args[0], in.Path(in.CIF)}
 			unit := lattice.KJPerMol
 			if kcal {
@@ -54,6 +57,7 @@ missing. Prints CrystaLattE's summary table (with --json, the JSON document inst
 	fl.StringVar(&program, "program", "", `program of the fragment calculations (default: "embedded" when it can compute psi4_method, else psi4)`)
 	fl.BoolVar(&asJSON, "json", false, `write {"lattice_energy", "nmers", "fragment_calculations"} as JSON instead of the table`)
 	fl.BoolVar(&kcal, "kcal", false, "energies of the table in kcal/mol instead of CrystaLattE's kJ/mol")
+	fl.StringVar(&cellUncertainty, "cell-uncertainty", "", `how a cell parameter such as 11.938(1) is read: "crystalatte" (default: 11.9381, as CrystaLattE reads it) or "cif" (11.938)`)
 	return cmd
 }
 

@@ -27,6 +27,9 @@ type Cell struct {
 	Alpha, Beta, Gamma float64
 	// Volume is _cell_volume in cubic ångström, 0 when the file does not give it.
 	Volume float64
+	// Text holds a, b, c, alpha, beta and gamma as the file writes them, standard
+	// uncertainties included ("11.938(1)"), for readers that take them otherwise.
+	Text [6]string
 }
 
 // Site is one atom site.
@@ -84,7 +87,7 @@ func Parse(data []byte) (*Structure, error) {
 
 func structureOf(b *block) (*Structure, error) {
 	s := &Structure{Block: b.name}
-	for _, f := range []struct {
+	for i, f := range []struct {
 		tag string
 		dst *float64
 	}{
@@ -99,6 +102,7 @@ func structureOf(b *block) (*Structure, error) {
 			return nil, errorf(b.items[f.tag].line, "%s: %v is out of range", f.tag, v)
 		}
 		*f.dst = v
+		s.Cell.Text[i] = b.items[f.tag].text
 	}
 	vol, err := b.number("_cell_volume", false)
 	if err != nil {

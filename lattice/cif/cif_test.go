@@ -81,7 +81,8 @@ _cell_length_a x
 	s, err := cif.Parse([]byte(src))
 	require.NoError(t, err)
 	assert.Equal(t, "test", s.Block)
-	assert.Equal(t, cif.Cell{A: 5.1305, B: 6, C: 7.25, Alpha: 90, Beta: 101.37, Gamma: 90}, s.Cell)
+	assert.Equal(t, cif.Cell{A: 5.1305, B: 6, C: 7.25, Alpha: 90, Beta: 101.37, Gamma: 90,
+		Text: [6]string{"5.1305(3)", "6.0", "7.25e0", "90", "101.37(5)", "90.0"}}, s.Cell)
 	require.Len(t, s.SymOps, 2)
 	assert.Equal(t, "-x, 1/2+y, 1/2-z", s.SymOps[1].Text)
 	x, y, z := s.SymOps[1].Apply(0.25, 0.25, 0.25)
