@@ -43,23 +43,19 @@ func TestOpenNeverBlocks(t *testing.T) {
 	require.ErrorAs(t, err, &nr)
 	assert.Equal(t, "a directory", nr.What)
 
-	// A named pipe with a writer: read to the writer's end.
-	go func() {
-		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
-		if err != nil {
-			return
-		}
-		_, _ = w.WriteString(`{"a": 1}`)
-		w.Close()
-	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		data, err := infile.ReadFile(context.Background(), fifo, 1<<20)
-		if err == nil {
-			assert.Equal(t, `{"a": 1}`, string(data))
-			break
-		}
-		require.True(t, time.Now().Before(deadline), "the writer never came: %v", err)
-		time.Sleep(10 * time.Millisecond) // opened before the writer: try again
-	}
+	// A named pipe with data written and its writer gone: read to the end. The test holds
+	// a read end of its own so that the writer's open does not wait and the data stays in
+	// the pipe until ReadFile opens it (a writer racing ReadFile's open could find it
+	// closed again and lose its data to the closed pipe).
+	keep, err := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	require.NoError(t, err)
+	defer keep.Close()
+	w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = w.WriteString(`{"a": 1}`)
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	data, err := infile.ReadFile(context.Background(), fifo, 1<<20)
+	require.NoError(t, err)
+	assert.Equal(t, `{"a": 1}`, string(data))
 }
