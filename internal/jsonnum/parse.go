@@ -15,87 +15,138 @@ var ErrRange = errors.New("number out of range")
 // "NaN") that starts at data[i] and returns its value and the index just past it. end is
 // -1 when no number starts there; err is ErrRange when its magnitude is past float64
 // (it rounds to an infinity).
+//
+// It reads the number in one pass, in the grammar's order: the sign, the integer part,
+// the fraction and the exponent, gathering the significant digits as it goes; then it
+// converts them, exactly and fast when it can, by strconv when it cannot.
 func Parse(data []byte, i int) (x float64, end int, err error) {
 	start := i
-	neg := false
-	if i < len(data) && data[i] == '-' {
-		neg = true
+	neg := i < len(data) && data[i] == '-'
+	if neg {
 		i++
 	}
-	// The first 19 significant digits fit a uint64 exactly; later ones only scale the
-	// value (integer part) or are dropped (fraction), and any nonzero one dropped makes
-	// the mantissa inexact, which leaves the conversion to strconv.
-	var man uint64
-	nd, exp10 := 0, 0
-	inexact := false
+	// The integer part: a lone 0, or a digit 1-9 and more digits.
+	var d decimal
 	switch {
-	case i < len(data) && data[i] == '0':
-		i++
-	case i < len(data) && data[i] >= '1' && data[i] <= '9':
-		for ; i < len(data) && data[i] >= '0' && data[i] <= '9'; i++ {
-			if nd < 19 {
-				man = man*10 + uint64(data[i]-'0')
-				nd++ // the first digit is not 0: every one counts
-			} else {
-				inexact = inexact || data[i] != '0'
-				exp10++
-			}
-		}
-	default:
+	case i >= len(data) || data[i] < '0' || data[i] > '9':
 		return 0, -1, nil
-	}
-	if i < len(data) && data[i] == '.' {
+	case data[i] == '0':
 		i++
-		first := i
-		for ; i < len(data) && data[i] >= '0' && data[i] <= '9'; i++ {
-			if nd < 19 {
-				man = man*10 + uint64(data[i]-'0')
-				if man != 0 { // leading zeros of a fraction are not significant
-					nd++
-				}
-				exp10--
-			} else {
-				inexact = inexact || data[i] != '0'
-			}
-		}
-		if i == first {
+	default:
+		d, i = d.integer(data, i)
+	}
+	// The fraction: a point and at least one digit.
+	if i < len(data) && data[i] == '.' {
+		if d, i = d.fraction(data, i+1); i < 0 {
 			return 0, -1, nil
 		}
 	}
+	// The exponent: 'e' or 'E', an optional sign and at least one digit.
 	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
 		i++
-		expNeg := false
-		if i < len(data) && (data[i] == '+' || data[i] == '-') {
-			expNeg = data[i] == '-'
+		expNeg := i < len(data) && data[i] == '-'
+		if expNeg || i < len(data) && data[i] == '+' {
 			i++
 		}
-		first, e := i, 0
-		for ; i < len(data) && data[i] >= '0' && data[i] <= '9'; i++ {
-			if e < 1<<20 { // far past any float64; saturate rather than overflow
-				e = e*10 + int(data[i]-'0')
-			}
-		}
-		if i == first {
+		var e int
+		if e, i = exponent(data, i); i < 0 {
 			return 0, -1, nil
 		}
 		if expNeg {
 			e = -e
 		}
-		exp10 += e
+		d.exp10 += e
 	}
-	if !inexact {
-		if x, ok := convert(man, exp10, neg); ok {
+	// The value: man * 10^exp10 rounded once, or the whole text to strconv.
+	if !d.inexact {
+		if x, ok := convert(d.man, d.exp10, neg); ok {
 			return x, i, nil
 		}
 	}
-	text := data[start:i]
-	// The bytes are a valid number: the only error left is range. The string shares
-	// them and does not outlive the call.
-	x, err = strconv.ParseFloat(unsafe.String(&text[0], len(text)), 64)
-	if err != nil || math.IsInf(x, 0) {
-		return x, i, ErrRange
+	x, err = parseExact(data[start:i])
+	return x, i, err
+}
+
+// decimal is the significant digits of a number as Parse reads them: the first 19 fit a
+// uint64 exactly and make man; later ones only scale the value (integer part) or are
+// dropped (fraction), and any nonzero one dropped makes the mantissa inexact, which
+// leaves the conversion to strconv. The value read so far is man * 10^exp10.
+//
+// Its readers, integer, fraction and exponent, are small enough for the compiler to
+// inline into Parse (go build -gcflags=-m says so); a call per number costs Parse about
+// 5 %. They test digits as c >= '0' && c <= '9': the one unsigned comparison c-'0' < 10
+// made Parse about 9 % slower.
+type decimal struct {
+	man     uint64
+	nd      int // significant digits in man
+	exp10   int
+	inexact bool
+}
+
+// maxDigits is the most decimal digits that always fit a uint64.
+const maxDigits = 19
+
+// integer reads the digits of an integer part that starts with a digit 1-9 at data[i]
+// and returns the digits with them and the index past them.
+func (d decimal) integer(data []byte, i int) (decimal, int) {
+	for ; i < len(data) && data[i] >= '0' && data[i] <= '9'; i++ {
+		if d.nd < maxDigits {
+			d.man = d.man*10 + uint64(data[i]-'0')
+			d.nd++ // the first digit is not 0: every one counts
+		} else {
+			d.inexact = d.inexact || data[i] != '0'
+			d.exp10++
+		}
 	}
-	return x, i, nil
+	return d, i
+}
+
+// fraction reads the digits after a decimal point, from data[i], and returns the digits
+// with them and the index past them; -1 when there are none.
+func (d decimal) fraction(data []byte, i int) (decimal, int) {
+	first := i
+	for ; i < len(data) && data[i] >= '0' && data[i] <= '9'; i++ {
+		if d.nd < maxDigits {
+			d.man = d.man*10 + uint64(data[i]-'0')
+			if d.man != 0 { // leading zeros of a fraction are not significant
+				d.nd++
+			}
+			d.exp10--
+		} else {
+			d.inexact = d.inexact || data[i] != '0'
+		}
+	}
+	if i == first {
+		return d, -1
+	}
+	return d, i
+}
+
+// exponent reads the digits of an exponent, from data[i], and returns their value,
+// saturated far past any float64's, and the index past them; -1 when there are none.
+// (Its sign is read by Parse: with it, this would be too long to inline.)
+func exponent(data []byte, i int) (e, end int) {
+	first := i
+	for ; i < len(data) && data[i] >= '0' && data[i] <= '9'; i++ {
+		if e < 1<<20 { // saturate rather than overflow
+			e = e*10 + int(data[i]-'0')
+		}
+	}
+	if i == first {
+		return 0, -1
+	}
+	return e, i
+}
+
+// parseExact converts the bytes of a valid JSON number that Eisel-Lemire declines, by
+// strconv; the only error left is range.
+func parseExact(text []byte) (float64, error) {
+	// The string shares the bytes and does not outlive the call.
+	x, err := strconv.ParseFloat(unsafe.String(&text[0], len(text)), 64)
+	if err != nil || math.IsInf(x, 0) {
+		return x, ErrRange
+	}
+	return x, nil
 }
 
 // exactPow10 holds the powers of ten that a float64 represents exactly.
