@@ -13,14 +13,25 @@ import (
 )
 
 func newAnalyzeCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "analyze INPUT.json COMPONENTS.json",
+	var output string
+	cmd := &cobra.Command{
+		Use:   "analyze INPUT.json COMPONENTS.json [-o RESULT.json]",
 		Short: "Assemble the ManyBodyResult of INPUT.json from given fragment results",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return analyzeFiles(inputsOf(cmd), args[0], args[1], cmd.OutOrStdout())
+			if err := checkOutputs([]outfile.Named{{Label: "-o", Path: output}}, args, ""); err != nil {
+				return err
+			}
+			if output == "" {
+				return analyzeFiles(inputsOf(cmd), args[0], args[1], cmd.OutOrStdout())
+			}
+			return outfile.Write(output, func(w io.Writer) error {
+				return analyzeFiles(inputsOf(cmd), args[0], args[1], w)
+			})
 		},
 	}
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write the ManyBodyResult here instead of standard output")
+	return cmd
 }
 
 // analyzeFiles writes to w the ManyBodyResult of the input in inputPath assembled from the

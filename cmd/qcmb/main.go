@@ -8,7 +8,7 @@
 //	qcmb run INPUT.json [--executor serial|pool|subprocess|slurm] [--workers N] [-o RESULT.json]
 //	         [--store FILE | --no-store]
 //	qcmb plan INPUT.json [--json]
-//	qcmb analyze INPUT.json COMPONENTS.json
+//	qcmb analyze INPUT.json COMPONENTS.json [-o RESULT.json]
 //	qcmb compute [--program NAME] ATOMICINPUT.json
 //	qcmb store show|export INPUT.json [--store FILE]
 //	qcmb optimize OPTINPUT.json [-o RESULT.json]

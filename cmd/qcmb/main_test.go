@@ -186,11 +186,25 @@ func TestAnalyzeFromComponents(t *testing.T) {
 		require.InDelta(t, want, res.Properties.Energies[name], 1e-10, name)
 	}
 
-	// A missing component is an error that names the task.
+	// -o writes the same result to a file and nothing to standard output.
+	result := filepath.Join(t.TempDir(), "result.json")
+	quiet, err := execute(t, "analyze", "../../testdata/inputs/qcmanybody_water_dimer_cp_energy.json", path, "-o", result)
+	require.NoError(t, err)
+	require.Empty(t, quiet)
+	written, err := os.ReadFile(result)
+	require.NoError(t, err)
+	require.Equal(t, out, string(written))
+	// -o naming an input is refused before anything is read.
+	_, err = execute(t, "analyze", "../../testdata/inputs/qcmanybody_water_dimer_cp_energy.json", path, "-o", path)
+	require.ErrorContains(t, err, "-o")
+
+	// A missing component is an error that names the task, and -o writes nothing.
 	require.NoError(t, os.WriteFile(path, mustJSON(t, comps[1:]), 0o644))
-	_, err = execute(t, "analyze", "../../testdata/inputs/qcmanybody_water_dimer_cp_energy.json", path)
+	missing := filepath.Join(t.TempDir(), "missing.json")
+	_, err = execute(t, "analyze", "../../testdata/inputs/qcmanybody_water_dimer_cp_energy.json", path, "-o", missing)
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "task [")
+	require.NoFileExists(t, missing)
 }
 
 func mustJSON(t *testing.T, v any) []byte {
