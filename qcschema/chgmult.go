@@ -41,7 +41,66 @@ type ChargeMult struct {
 // Errors are *ValidationError naming the field to blame.
 func ReconcileChargeMult(fragmentElectrons []int, molCharge *float64, fragCharges []*float64,
 	molMult *float64, fragMults []*float64) (*ChargeMult, error) {
-	nfr := len(fragmentElectrons)
+	r, err := readChargeMult(fragmentElectrons, molCharge, fragCharges, molMult, fragMults)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.settleCharge(); err != nil {
+		return nil, err
+	}
+	if err := r.checkMolecule(); err != nil {
+		return nil, err
+	}
+	r.checkFragments()
+	if err := r.openSpinPool(); err != nil {
+		return nil, err
+	}
+	if err := r.placeResidual(); err != nil {
+		return nil, err
+	}
+	if err := r.completeMultiplicities(); err != nil {
+		return nil, err
+	}
+	return r.result(), nil
+}
+
+// chargeMultReconciler is one reconciliation as ReconcileChargeMult works through it: the
+// given values as integers, then what each step settles. The steps run in QCElemental's
+// order of checks, so that the first error reported is the one it would report.
+type chargeMultReconciler struct {
+	electrons []int // per fragment, of the neutral fragment; 0 marks a ghost
+	neutral   int   // electrons of the neutral molecule
+
+	chargeKnown, multKnown bool
+	charge, mult           int // molecular; the charge settled by settleCharge when not given
+	fc, fm                 []int
+	fcKnown, fmKnown       []bool
+	knownCharge            int // sum of the given fragment charges
+
+	// Set by settleCharge: the charge over the given fragment charges, which one fragment
+	// without a given charge must carry whole, and those fragments.
+	residual  int
+	unknownFC []int
+
+	// Set by checkFragments, with every unknown fragment charge 0: the fragments whose
+	// charge or multiplicity is impossible, their count and the first one's error.
+	bad      []bool
+	nbad     int
+	firstBad *ValidationError
+
+	// Set by openSpinPool: the fragments without a given multiplicity and, when the
+	// molecular one is given, the pool that shares its unpaired electrons among them.
+	unknownFM         []int
+	pool              *spinPool // nil when the molecular multiplicity is not given or none is unknown
+	itemOf, variantOf []int     // fragment -> pool item (baseline, and with the residual charge)
+	unpaired          int       // unpaired electrons the unknown fragments must hold
+}
+
+// readChargeMult reads the given values as integers, refusing any that is not one (or a
+// multiplicity below 1), and sets up the reconciliation.
+func readChargeMult(electrons []int, molCharge *float64, fragCharges []*float64,
+	molMult *float64, fragMults []*float64) (*chargeMultReconciler, error) {
+	nfr := len(electrons)
 	if nfr == 0 {
 		return nil, invalid("fragments", -1, "no fragments")
 	}
@@ -51,253 +110,288 @@ func ReconcileChargeMult(fragmentElectrons []int, molCharge *float64, fragCharge
 	if fragMults != nil && len(fragMults) != nfr {
 		return nil, invalid("fragment_multiplicities", -1, "have %d, want one per fragment (%d)", len(fragMults), nfr)
 	}
-	asInt := func(x float64) (int, bool) {
-		if math.IsNaN(x) || math.IsInf(x, 0) || x != math.Trunc(x) || math.Abs(x) > 1<<40 {
-			return 0, false
-		}
-		return int(x), true
+	r := &chargeMultReconciler{
+		electrons: electrons,
+		fc:        make([]int, nfr),
+		fcKnown:   make([]bool, nfr),
+		fm:        make([]int, nfr),
+		fmKnown:   make([]bool, nfr),
 	}
-
-	// Known values as integers.
-	var (
-		cKnown, mKnown bool
-		cGiven, mGiven int
-		fc             = make([]int, nfr)
-		fcKnown        = make([]bool, nfr)
-		fm             = make([]int, nfr)
-		fmKnown        = make([]bool, nfr)
-		zel            int
-	)
-	for _, z := range fragmentElectrons {
-		zel += z
+	for _, z := range electrons {
+		r.neutral += z
 	}
 	if molCharge != nil {
-		c, ok := asInt(*molCharge)
+		c, ok := chargeMultInt(*molCharge)
 		if !ok {
 			return nil, invalid("molecular_charge", -1, "%v is not an integer", *molCharge)
 		}
-		cKnown, cGiven = true, c
+		r.chargeKnown, r.charge = true, c
 	}
 	if molMult != nil {
-		m, ok := asInt(*molMult)
+		m, ok := chargeMultInt(*molMult)
 		if !ok || m < 1 {
 			return nil, invalid("molecular_multiplicity", -1, "%v is not a positive integer", *molMult)
 		}
-		mKnown, mGiven = true, m
+		r.multKnown, r.mult = true, m
 	}
-	sKnown := 0
-	for i := 0; i < nfr; i++ {
-		if fragCharges != nil && fragCharges[i] != nil {
-			c, ok := asInt(*fragCharges[i])
-			if !ok {
-				return nil, invalid("fragment_charges", i, "%v is not an integer", *fragCharges[i])
-			}
-			fc[i], fcKnown[i] = c, true
-			sKnown += c
-		}
-		if fragMults != nil && fragMults[i] != nil {
-			m, ok := asInt(*fragMults[i])
-			if !ok || m < 1 {
-				return nil, invalid("fragment_multiplicities", i, "%v is not a positive integer", *fragMults[i])
-			}
-			fm[i], fmKnown[i] = m, true
+	for i := range nfr {
+		if err := r.readFragment(i, fragCharges, fragMults); err != nil {
+			return nil, err
 		}
 	}
+	return r, nil
+}
 
-	// The molecular charge, and the residual charge that one unknown fragment must take.
-	c, residual := sKnown, 0
-	var unknownFC []int
-	for i := 0; i < nfr; i++ {
-		if !fcKnown[i] {
-			unknownFC = append(unknownFC, i)
+// readFragment reads fragment i's given charge and multiplicity, if any. Charge before
+// multiplicity, fragment by fragment: the order in which the first error is reported.
+func (r *chargeMultReconciler) readFragment(i int, fragCharges, fragMults []*float64) error {
+	if fragCharges != nil && fragCharges[i] != nil {
+		c, ok := chargeMultInt(*fragCharges[i])
+		if !ok {
+			return invalid("fragment_charges", i, "%v is not an integer", *fragCharges[i])
 		}
+		r.fc[i], r.fcKnown[i] = c, true
+		r.knownCharge += c
 	}
-	if cKnown {
-		c, residual = cGiven, cGiven-sKnown
-		if residual != 0 && len(unknownFC) == 0 {
-			return nil, invalid("fragment_charges", -1, "fragment charges sum to %d, molecular charge is %d", sKnown, cGiven)
+	if fragMults != nil && fragMults[i] != nil {
+		m, ok := chargeMultInt(*fragMults[i])
+		if !ok || m < 1 {
+			return invalid("fragment_multiplicities", i, "%v is not a positive integer", *fragMults[i])
 		}
+		r.fm[i], r.fmKnown[i] = m, true
 	}
+	return nil
+}
 
-	// Checks of the whole molecule, which depend on the charge only.
-	nel := zel - c
+// chargeMultInt returns x as an int when it is an integer of a size a charge or
+// multiplicity could have.
+func chargeMultInt(x float64) (int, bool) {
+	if math.IsNaN(x) || math.IsInf(x, 0) || x != math.Trunc(x) || math.Abs(x) > 1<<40 {
+		return 0, false
+	}
+	return int(x), true
+}
+
+// settleCharge settles the molecular charge (the sum of the given fragment charges when it
+// is not given) and the residual a given one leaves over the given fragment charges.
+func (r *chargeMultReconciler) settleCharge() error {
+	for i, known := range r.fcKnown {
+		if !known {
+			r.unknownFC = append(r.unknownFC, i)
+		}
+	}
+	if !r.chargeKnown {
+		r.charge = r.knownCharge
+		return nil
+	}
+	r.residual = r.charge - r.knownCharge
+	if r.residual != 0 && len(r.unknownFC) == 0 {
+		return invalid("fragment_charges", -1, "fragment charges sum to %d, molecular charge is %d", r.knownCharge, r.charge)
+	}
+	return nil
+}
+
+// checkMolecule checks what depends on the molecular charge only: enough electrons, and
+// a given multiplicity they can have.
+func (r *chargeMultReconciler) checkMolecule() error {
+	nel := r.neutral - r.charge
 	if nel < 0 {
-		return nil, invalid("molecular_charge", -1, "charge %d exceeds the %d electrons of the neutral molecule", c, zel)
+		return invalid("molecular_charge", -1, "charge %d exceeds the %d electrons of the neutral molecule", r.charge, r.neutral)
 	}
-	if mKnown {
-		if mGiven-1 > nel {
-			return nil, invalid("molecular_multiplicity", -1, "multiplicity %d needs %d unpaired electrons; the molecule has %d electrons", mGiven, mGiven-1, nel)
-		}
-		if (mGiven-1)%2 != nel%2 {
-			return nil, invalid("molecular_multiplicity", -1, "multiplicity %d is inconsistent with %d electrons", mGiven, nel)
-		}
+	if !r.multKnown {
+		return nil
 	}
+	if r.mult-1 > nel {
+		return invalid("molecular_multiplicity", -1, "multiplicity %d needs %d unpaired electrons; the molecule has %d electrons", r.mult, r.mult-1, nel)
+	}
+	if (r.mult-1)%2 != nel%2 {
+		return invalid("molecular_multiplicity", -1, "multiplicity %d is inconsistent with %d electrons", r.mult, nel)
+	}
+	return nil
+}
 
-	// Baseline: unknown fragment charges all 0.
-	for _, i := range unknownFC {
-		fc[i] = 0
+// checkFragments finds the fragments that are impossible with every unknown fragment
+// charge 0. They are not errors yet: the residual charge may be what makes one possible,
+// so placeResidual decides.
+func (r *chargeMultReconciler) checkFragments() {
+	for _, i := range r.unknownFC {
+		r.fc[i] = 0
 	}
-	fragErr := func(i, charge int) *ValidationError {
-		z := fragmentElectrons[i]
-		n := z - charge
-		if z == 0 && charge != 0 {
-			return invalid("fragment_charges", i, "ghost fragment %d must be neutral, has charge %d", i, charge)
-		}
-		if n < 0 {
-			return invalid("fragment_charges", i, "charge %d exceeds the fragment's %d electrons", charge, z)
-		}
-		if fmKnown[i] {
-			if fm[i]-1 > n {
-				return invalid("fragment_multiplicities", i, "multiplicity %d needs %d unpaired electrons; the fragment has %d electrons", fm[i], fm[i]-1, n)
+	r.bad = make([]bool, len(r.electrons))
+	for i := range r.electrons {
+		if e := r.fragmentError(i, r.fc[i]); e != nil {
+			r.bad[i] = true
+			r.nbad++
+			if r.firstBad == nil {
+				r.firstBad = e
 			}
-			if (fm[i]-1)%2 != n%2 {
-				return invalid("fragment_multiplicities", i, "multiplicity %d is inconsistent with the fragment's %d electrons", fm[i], n)
-			}
+		}
+	}
+}
+
+// fragmentError checks fragment i with the given charge: ghosts neutral, enough electrons,
+// and a given multiplicity they can have. nil when it is possible.
+func (r *chargeMultReconciler) fragmentError(i, charge int) *ValidationError {
+	z := r.electrons[i]
+	n := z - charge
+	if z == 0 && charge != 0 {
+		return invalid("fragment_charges", i, "ghost fragment %d must be neutral, has charge %d", i, charge)
+	}
+	if n < 0 {
+		return invalid("fragment_charges", i, "charge %d exceeds the fragment's %d electrons", charge, z)
+	}
+	if r.fmKnown[i] {
+		if r.fm[i]-1 > n {
+			return invalid("fragment_multiplicities", i, "multiplicity %d needs %d unpaired electrons; the fragment has %d electrons", r.fm[i], r.fm[i]-1, n)
+		}
+		if (r.fm[i]-1)%2 != n%2 {
+			return invalid("fragment_multiplicities", i, "multiplicity %d is inconsistent with the fragment's %d electrons", r.fm[i], n)
+		}
+	}
+	return nil
+}
+
+// openSpinPool collects the fragments without a given multiplicity and, when the
+// molecular one is given, the unpaired electrons they must hold between them, in a pool
+// that answers whether they can, with or without the residual charge on any one of them.
+// Each fragment that may carry the residual has two pool items, only one active at once.
+func (r *chargeMultReconciler) openSpinPool() error {
+	known := 0 // sum over given fragment multiplicities of m-1
+	for i, given := range r.fmKnown {
+		if given {
+			known += r.fm[i] - 1
+		} else {
+			r.unknownFM = append(r.unknownFM, i)
+		}
+	}
+	if !r.multKnown || len(r.unknownFM) == 0 {
+		return nil
+	}
+	r.unpaired = r.mult - 1 - known
+	if r.unpaired < 0 {
+		return invalid("molecular_multiplicity", -1, "multiplicity %d is less than the high-spin sum %d of the given fragment multiplicities", r.mult, 1+known)
+	}
+	r.itemOf = make([]int, len(r.electrons))
+	r.variantOf = make([]int, len(r.electrons))
+	var ns []int
+	for _, i := range r.unknownFM {
+		r.itemOf[i] = len(ns)
+		ns = append(ns, r.electrons[i]-r.fc[i])
+		r.variantOf[i] = -1
+		if r.residual != 0 && !r.fcKnown[i] {
+			r.variantOf[i] = len(ns)
+			ns = append(ns, r.electrons[i]-r.residual)
+		}
+	}
+	r.pool = newSpinPool(r.unpaired, len(r.unknownFM), ns)
+	for _, i := range r.unknownFM {
+		r.pool.activate(r.itemOf[i])
+	}
+	return nil
+}
+
+// placeResidual puts the residual charge on the first fragment without a given charge
+// with which the whole specification can be completed (QCElemental's candidate order),
+// or reports why none can; with no residual it reports the first impossible fragment or
+// a molecular multiplicity the fragments cannot reach.
+func (r *chargeMultReconciler) placeResidual() error {
+	if r.residual == 0 {
+		if r.firstBad != nil {
+			return r.firstBad
+		}
+		if r.pool != nil && !r.pool.feasible(r.unpaired) {
+			return invalid("molecular_multiplicity", -1, "multiplicity %d cannot be reached by the fragments (high-spin rule)", r.mult)
 		}
 		return nil
 	}
-	var firstBad *ValidationError
-	bad := make([]bool, nfr)
-	nbad := 0
-	for i := 0; i < nfr; i++ {
-		if e := fragErr(i, fc[i]); e != nil {
-			bad[i] = true
-			nbad++
-			if firstBad == nil {
-				firstBad = e
-			}
-		}
-	}
-
-	// Unknown fragment multiplicities with a known molecular one: the spin pool.
-	var unknownFM []int
-	known := 0 // sum over known fragment multiplicities of m-1
-	for i := 0; i < nfr; i++ {
-		if fmKnown[i] {
-			known += fm[i] - 1
-		} else {
-			unknownFM = append(unknownFM, i)
-		}
-	}
-	usePool := mKnown && len(unknownFM) > 0
-	var pool *spinPool
-	var itemOf, variantOf []int // fragment -> pool item (baseline, and with the residual charge)
-	R := 0                      // unpaired electrons the unknown fragments must hold
-	if usePool {
-		R = mGiven - 1 - known
-		if R < 0 {
-			return nil, invalid("molecular_multiplicity", -1, "multiplicity %d is less than the high-spin sum %d of the given fragment multiplicities", mGiven, 1+known)
-		}
-		itemOf = make([]int, nfr)
-		variantOf = make([]int, nfr)
-		var ns []int
-		for _, i := range unknownFM {
-			itemOf[i] = len(ns)
-			ns = append(ns, fragmentElectrons[i]-fc[i])
-			variantOf[i] = -1
-			if residual != 0 && !fcKnown[i] {
-				variantOf[i] = len(ns)
-				ns = append(ns, fragmentElectrons[i]-residual)
-			}
-		}
-		pool = newSpinPool(R, len(unknownFM), ns)
-		for _, i := range unknownFM {
-			pool.activate(itemOf[i])
-		}
-	}
-
-	// feasible reports whether the multiplicities can be completed with fragment `who`
-	// (or none, -1) carrying the residual charge.
-	feasible := func(who int) bool {
-		others := nbad
-		if who >= 0 && bad[who] {
-			others--
-		}
-		if others > 0 {
-			return false
-		}
-		if who >= 0 && fragErr(who, residual) != nil {
-			return false
-		}
-		if !usePool {
-			return true
-		}
-		if who < 0 || fmKnown[who] {
-			return pool.feasible(R)
-		}
-		pool.deactivate(itemOf[who])
-		pool.activate(variantOf[who])
-		ok := pool.feasible(R)
-		pool.deactivate(variantOf[who])
-		pool.activate(itemOf[who])
-		return ok
-	}
-
 	who := -1
-	if residual == 0 {
-		if firstBad != nil {
-			return nil, firstBad
-		}
-		if usePool && !pool.feasible(R) {
-			return nil, invalid("molecular_multiplicity", -1, "multiplicity %d cannot be reached by the fragments (high-spin rule)", mGiven)
-		}
-	} else {
-		found := false
-		for _, i := range unknownFC {
-			if feasible(i) {
-				who, found = i, true
-				break
-			}
-		}
-		if !found {
-			return nil, invalid("fragment_charges", -1, "no fragment without a given charge can carry the residual charge %d (molecular charge %d, given fragment charges sum to %d)", residual, c, sKnown)
-		}
-		fc[who] = residual
-		if usePool && !fmKnown[who] {
-			pool.deactivate(itemOf[who])
-			pool.activate(variantOf[who])
-			itemOf[who] = variantOf[who]
+	for _, i := range r.unknownFC {
+		if r.canCarryResidual(i) {
+			who = i
+			break
 		}
 	}
+	if who < 0 {
+		return invalid("fragment_charges", -1, "no fragment without a given charge can carry the residual charge %d (molecular charge %d, given fragment charges sum to %d)", r.residual, r.charge, r.knownCharge)
+	}
+	r.fc[who] = r.residual
+	if r.pool != nil && !r.fmKnown[who] {
+		r.pool.deactivate(r.itemOf[who])
+		r.pool.activate(r.variantOf[who])
+		r.itemOf[who] = r.variantOf[who]
+	}
+	return nil
+}
 
-	// Multiplicities.
+// canCarryResidual reports whether the multiplicities can be completed with fragment who
+// carrying the residual charge: no other fragment impossible, who possible with it, and
+// the pool, with who's item swapped for its variant, able to hold the unpaired electrons.
+func (r *chargeMultReconciler) canCarryResidual(who int) bool {
+	others := r.nbad
+	if r.bad[who] {
+		others--
+	}
+	if others > 0 || r.fragmentError(who, r.residual) != nil {
+		return false
+	}
+	if r.pool == nil {
+		return true
+	}
+	if r.fmKnown[who] {
+		return r.pool.feasible(r.unpaired)
+	}
+	r.pool.deactivate(r.itemOf[who])
+	r.pool.activate(r.variantOf[who])
+	ok := r.pool.feasible(r.unpaired)
+	r.pool.deactivate(r.variantOf[who])
+	r.pool.activate(r.itemOf[who])
+	return ok
+}
+
+// completeMultiplicities gives each fragment without a given multiplicity one: from the
+// pool, the largest excess that leaves the rest reachable, fragment by fragment (as
+// QCElemental's candidate order would), or else 1 or 2 by its electron parity.
+func (r *chargeMultReconciler) completeMultiplicities() error {
+	if r.pool == nil {
+		for _, i := range r.unknownFM {
+			r.fm[i] = 1 + (r.electrons[i]-r.fc[i])%2
+		}
+		return nil
+	}
+	t := r.unpaired
+	for _, i := range r.unknownFM {
+		it := r.itemOf[i]
+		r.pool.deactivate(it)
+		e, ok := r.pool.choose(it, t)
+		if !ok { // cannot happen: feasibility was checked
+			return invalid("molecular_multiplicity", -1, "internal error distributing multiplicity %d", r.mult)
+		}
+		r.fm[i] = e + 1
+		t -= e
+	}
+	return nil
+}
+
+// result is the completed specification; the molecular multiplicity, when not given, is
+// the high-spin sum 1 + sum(m_i - 1).
+func (r *chargeMultReconciler) result() *ChargeMult {
+	nfr := len(r.electrons)
 	out := &ChargeMult{
-		MolecularCharge:        float64(c),
+		MolecularCharge:        float64(r.charge),
 		FragmentCharges:        make([]float64, nfr),
+		MolecularMultiplicity:  float64(r.mult),
 		FragmentMultiplicities: make([]float64, nfr),
 	}
-	for i := 0; i < nfr; i++ {
-		out.FragmentCharges[i] = float64(fc[i])
-	}
-	switch {
-	case usePool:
-		T := R
-		for _, i := range unknownFM {
-			it := itemOf[i]
-			pool.deactivate(it)
-			e, ok := pool.choose(it, T)
-			if !ok { // cannot happen: feasibility was checked
-				return nil, invalid("molecular_multiplicity", -1, "internal error distributing multiplicity %d", mGiven)
-			}
-			fm[i] = e + 1
-			T -= e
-		}
-	default:
-		for _, i := range unknownFM {
-			fm[i] = 1 + (fragmentElectrons[i]-fc[i])%2
-		}
-	}
 	hs := 1
-	for i := 0; i < nfr; i++ {
-		out.FragmentMultiplicities[i] = float64(fm[i])
-		hs += fm[i] - 1
+	for i := range nfr {
+		out.FragmentCharges[i] = float64(r.fc[i])
+		out.FragmentMultiplicities[i] = float64(r.fm[i])
+		hs += r.fm[i] - 1
 	}
-	if mKnown {
-		out.MolecularMultiplicity = float64(mGiven)
-	} else {
+	if !r.multKnown {
 		out.MolecularMultiplicity = float64(hs)
 	}
-	return out, nil
+	return out
 }
 
 // spinPool holds the fragments whose multiplicity is unknown while the molecular one is

@@ -234,13 +234,35 @@ func (m *Molecule) Normalize() error {
 	return nil
 }
 
-// check validates m and returns the reconciled charges and multiplicities.
+// check validates m and returns the reconciled charges and multiplicities. The checks run
+// in a fixed order, atoms before fragments before charges, so that the error reported
+// for an input with several faults is always the same one.
 func (m *Molecule) check() (*ChargeMult, error) {
-	n := len(m.Symbols)
-	if n == 0 {
+	zs, err := m.symbolNumbers()
+	if err != nil {
+		return nil, err
+	}
+	if err := m.CheckGeometry(); err != nil {
+		return nil, err
+	}
+	if err := m.checkPerAtom(zs); err != nil {
+		return nil, err
+	}
+	if err := m.checkConnectivity(); err != nil {
+		return nil, err
+	}
+	if err := m.checkFragments(); err != nil {
+		return nil, err
+	}
+	return m.reconcileChargeMult(zs)
+}
+
+// symbolNumbers returns the atomic number of each atom's symbol.
+func (m *Molecule) symbolNumbers() ([]int, error) {
+	if len(m.Symbols) == 0 {
 		return nil, invalid("symbols", -1, "no atoms")
 	}
-	zs := make([]int, n)
+	zs := make([]int, len(m.Symbols))
 	for i, s := range m.Symbols {
 		z, ok := ElementZ(s)
 		if !ok {
@@ -248,15 +270,13 @@ func (m *Molecule) check() (*ChargeMult, error) {
 		}
 		zs[i] = z
 	}
-	if err := m.CheckGeometry(); err != nil {
-		return nil, err
-	}
-	perAtom := func(field string, have int) error {
-		if have != 0 && have != n {
-			return invalid(field, -1, "have %d entries, want one per atom (%d)", have, n)
-		}
-		return nil
-	}
+	return zs, nil
+}
+
+// checkPerAtom checks the optional per-atom arrays: one entry per atom when given, atomic
+// numbers that match the symbols (zs) and positive finite masses.
+func (m *Molecule) checkPerAtom(zs []int) error {
+	n := len(m.Symbols)
 	for _, c := range []struct {
 		field string
 		have  int
@@ -264,63 +284,90 @@ func (m *Molecule) check() (*ChargeMult, error) {
 		{"real", len(m.Real)}, {"masses", len(m.Masses)}, {"atom_labels", len(m.AtomLabels)},
 		{"atomic_numbers", len(m.AtomicNumbers)}, {"mass_numbers", len(m.MassNumbers)},
 	} {
-		if err := perAtom(c.field, c.have); err != nil {
-			return nil, err
+		if c.have != 0 && c.have != n {
+			return invalid(c.field, -1, "have %d entries, want one per atom (%d)", c.have, n)
 		}
 	}
 	for i, z := range m.AtomicNumbers {
 		if z != zs[i] {
-			return nil, invalid("atomic_numbers", i, "%d does not match symbol %s", z, Quote(m.Symbols[i]))
+			return invalid("atomic_numbers", i, "%d does not match symbol %s", z, Quote(m.Symbols[i]))
 		}
 	}
 	for i, x := range m.Masses {
 		if !(x > 0) || math.IsInf(x, 0) {
-			return nil, invalid("masses", i, "mass %v is not positive", x)
+			return invalid("masses", i, "mass %v is not positive", x)
 		}
 	}
+	return nil
+}
+
+// checkConnectivity checks each bond: two atom indices in range and an order in [0, 5].
+func (m *Molecule) checkConnectivity() error {
+	n := len(m.Symbols)
 	for i, c := range m.Connectivity {
 		for k := 0; k < 2; k++ {
 			if c[k] != math.Trunc(c[k]) || c[k] < 0 || int(c[k]) >= n {
-				return nil, invalid("connectivity", i, "atom index %v out of range", c[k])
+				return invalid("connectivity", i, "atom index %v out of range", c[k])
 			}
 		}
 		if !(c[2] >= 0 && c[2] <= 5) {
-			return nil, invalid("connectivity", i, "bond order %v not in [0, 5]", c[2])
+			return invalid("connectivity", i, "bond order %v not in [0, 5]", c[2])
 		}
 	}
+	return nil
+}
 
-	// Fragments: a partition of the atoms.
-	nfr := m.NFragments()
+// checkFragments checks that the fragments, when given, partition the atoms, and that
+// the fragment charges and multiplicities, when given, have one entry per fragment.
+func (m *Molecule) checkFragments() error {
 	if len(m.Fragments) > 0 {
-		seen := make([]int, n) // fragment+1 that holds the atom
-		for f, frag := range m.Fragments {
-			if len(frag) == 0 {
-				return nil, invalid("fragments", f, "empty fragment")
-			}
-			for _, a := range frag {
-				if a < 0 || a >= n {
-					return nil, invalid("fragments", f, "atom %d out of range [0, %d)", a, n)
-				}
-				if seen[a] != 0 {
-					return nil, invalid("fragments", f, "atom %d already in fragment %d", a, seen[a]-1)
-				}
-				seen[a] = f + 1
-			}
-		}
-		for a, s := range seen {
-			if s == 0 {
-				return nil, invalid("fragments", -1, "atom %d is in no fragment", a)
-			}
+		if err := m.checkPartition(); err != nil {
+			return err
 		}
 	}
+	nfr := m.NFragments()
 	if m.FragmentCharges != nil && len(m.FragmentCharges) != nfr {
-		return nil, invalid("fragment_charges", -1, "have %d, want one per fragment (%d)", len(m.FragmentCharges), nfr)
+		return invalid("fragment_charges", -1, "have %d, want one per fragment (%d)", len(m.FragmentCharges), nfr)
 	}
 	if m.FragmentMultiplicities != nil && len(m.FragmentMultiplicities) != nfr {
-		return nil, invalid("fragment_multiplicities", -1, "have %d, want one per fragment (%d)", len(m.FragmentMultiplicities), nfr)
+		return invalid("fragment_multiplicities", -1, "have %d, want one per fragment (%d)", len(m.FragmentMultiplicities), nfr)
 	}
+	return nil
+}
 
-	// Charge and multiplicity.
+// checkPartition checks that every atom is in exactly one fragment and no fragment is
+// empty.
+func (m *Molecule) checkPartition() error {
+	n := len(m.Symbols)
+	seen := make([]int, n) // fragment+1 that holds the atom
+	for f, frag := range m.Fragments {
+		if len(frag) == 0 {
+			return invalid("fragments", f, "empty fragment")
+		}
+		for _, a := range frag {
+			if a < 0 || a >= n {
+				return invalid("fragments", f, "atom %d out of range [0, %d)", a, n)
+			}
+			if seen[a] != 0 {
+				return invalid("fragments", f, "atom %d already in fragment %d", a, seen[a]-1)
+			}
+			seen[a] = f + 1
+		}
+	}
+	for a, s := range seen {
+		if s == 0 {
+			return invalid("fragments", -1, "atom %d is in no fragment", a)
+		}
+	}
+	return nil
+}
+
+// reconcileChargeMult completes the charges and multiplicities with ReconcileChargeMult,
+// from the electrons of each fragment's real atoms (zs holds the atomic numbers). A zero
+// in a multiplicity means "not given", as does a zero molecular charge next to given
+// fragment charges: Molecule cannot tell an absent number from a zero.
+func (m *Molecule) reconcileChargeMult(zs []int) (*ChargeMult, error) {
+	nfr := m.NFragments()
 	fz := make([]int, nfr)
 	for f := 0; f < nfr; f++ {
 		for _, a := range m.FragmentAtoms(f) {

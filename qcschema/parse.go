@@ -275,104 +275,146 @@ func ParseXYZ(r io.Reader) (*Molecule, error) {
 // supported. The result is normalized, with Name the formula. Syntax errors are
 // *ParseError; physical ones *ValidationError.
 func ParsePsi4(s string) (*Molecule, error) {
-	type frag struct {
-		atoms      []int
-		chg, mult  *float64
-		line       int // line of the "--" that opened it
-		chgmultSet bool
+	p := &psi4Parser{
+		lines: strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n"),
+		frags: []*psi4Fragment{{line: 1}},
+		scale: angstromToBohr,
 	}
-	frags := []*frag{{line: 1}}
-	var b atomsBuilder
-	scale := angstromToBohr
-	var pending []struct {
-		a   atomToken
-		xyz [3]float64
-	}
-	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
-	perr := func(line int, msg string) error {
-		text := ""
-		if line >= 1 && line <= len(lines) {
-			text = strings.TrimSpace(lines[line-1])
-		}
-		return &ParseError{Format: "psi4", Line: line, Text: text, Msg: msg}
-	}
-	unitsSeen := false
-	for ln, raw := range lines {
-		ln++
+	for ln, raw := range p.lines {
 		if i := strings.IndexByte(raw, '#'); i >= 0 {
 			raw = raw[:i]
 		}
-		f := strings.Fields(raw)
-		if len(f) == 0 {
-			continue
-		}
-		cur := frags[len(frags)-1]
-		key := strings.ToLower(f[0])
-		switch {
-		case len(f) == 1 && key == "--":
-			frags = append(frags, &frag{line: ln})
-		case key == "units" || key == "unit":
-			if len(f) != 2 {
-				return nil, perr(ln, "want \"units angstrom|bohr\"")
+		if f := strings.Fields(raw); len(f) > 0 {
+			if err := p.line(ln+1, f); err != nil {
+				return nil, err
 			}
-			sc, ok := unitScale(f[1])
-			if !ok {
-				return nil, perr(ln, "unknown unit")
-			}
-			if unitsSeen && sc != scale {
-				return nil, perr(ln, "units given twice")
-			}
-			scale, unitsSeen = sc, true
-		case len(f) == 1 && (key == "no_com" || key == "nocom"):
-			b.m.FixCom = true
-		case len(f) == 1 && (key == "no_reorient" || key == "noreorient"):
-			b.m.FixOrientation = true
-		case key == "symmetry":
-			if len(f) != 2 {
-				return nil, perr(ln, "want \"symmetry GROUP\"")
-			}
-			b.m.FixSymmetry = strings.ToLower(f[1])
-		case len(f) == 2:
-			c, ok1 := isInt(f[0])
-			m, ok2 := isInt(f[1])
-			if !ok1 || !ok2 {
-				return nil, perr(ln, "want \"charge multiplicity\" (two integers)")
-			}
-			if cur.chgmultSet {
-				return nil, perr(ln, "charge and multiplicity given twice for one fragment")
-			}
-			if len(cur.atoms) > 0 {
-				return nil, perr(ln, "charge and multiplicity must come before the fragment's atoms")
-			}
-			fc, fm := float64(c), float64(m)
-			cur.chg, cur.mult, cur.chgmultSet = &fc, &fm, true
-		case len(f) == 4:
-			a, msg := parseAtomToken(f[0])
-			if msg != "" {
-				return nil, perr(ln, msg)
-			}
-			xyz, ok := parseXYZCoords(f[1:])
-			if !ok {
-				return nil, perr(ln, "bad coordinate")
-			}
-			cur.atoms = append(cur.atoms, len(pending))
-			pending = append(pending, struct {
-				a   atomToken
-				xyz [3]float64
-			}{a, xyz})
-		default:
-			if key == "pubchem" || strings.HasPrefix(key, "pubchem:") {
-				return nil, perr(ln, "pubchem lookups are not supported")
-			}
-			return nil, perr(ln, "unrecognized line (Z-matrices are not supported)")
 		}
 	}
-	// units may come anywhere, so scale at the end
-	for _, p := range pending {
-		b.add(p.a, p.xyz, scale)
-	}
+	return p.molecule()
+}
 
+// psi4Parser is ParsePsi4's state: the fragments and atoms read so far, and the flags.
+type psi4Parser struct {
+	lines     []string
+	frags     []*psi4Fragment // the first holds what comes before any "--"
+	b         atomsBuilder    // fix_* flags as they are read; atoms at the end
+	scale     float64         // to bohr, of the units given or the default angstrom
+	unitsSeen bool
+	pending   []psi4Atom // atoms in input units: units may come after them
+}
+
+// psi4Fragment is a fragment as ParsePsi4 reads it.
+type psi4Fragment struct {
+	atoms      []int // indices into psi4Parser.pending
+	chg, mult  *float64
+	line       int // line of the "--" that opened it
+	chgmultSet bool
+}
+
+// psi4Atom is an atom line as read, before the units are known.
+type psi4Atom struct {
+	a   atomToken
+	xyz [3]float64
+}
+
+// errorAt is a *ParseError for line ln (1-based), quoting the line.
+func (p *psi4Parser) errorAt(ln int, msg string) error {
+	text := ""
+	if ln >= 1 && ln <= len(p.lines) {
+		text = strings.TrimSpace(p.lines[ln-1])
+	}
+	return &ParseError{Format: "psi4", Line: ln, Text: text, Msg: msg}
+}
+
+// line reads line ln, split into its fields f (at least one, comment removed).
+func (p *psi4Parser) line(ln int, f []string) error {
+	key := strings.ToLower(f[0])
+	switch {
+	case len(f) == 1 && key == "--":
+		p.frags = append(p.frags, &psi4Fragment{line: ln})
+	case key == "units" || key == "unit":
+		return p.units(ln, f)
+	case len(f) == 1 && (key == "no_com" || key == "nocom"):
+		p.b.m.FixCom = true
+	case len(f) == 1 && (key == "no_reorient" || key == "noreorient"):
+		p.b.m.FixOrientation = true
+	case key == "symmetry":
+		if len(f) != 2 {
+			return p.errorAt(ln, "want \"symmetry GROUP\"")
+		}
+		p.b.m.FixSymmetry = strings.ToLower(f[1])
+	case len(f) == 2:
+		return p.chargeMult(ln, f)
+	case len(f) == 4:
+		return p.atom(ln, f)
+	case key == "pubchem" || strings.HasPrefix(key, "pubchem:"):
+		return p.errorAt(ln, "pubchem lookups are not supported")
+	default:
+		return p.errorAt(ln, "unrecognized line (Z-matrices are not supported)")
+	}
+	return nil
+}
+
+// units reads a "units angstrom|bohr" line; given twice, the units must agree.
+func (p *psi4Parser) units(ln int, f []string) error {
+	if len(f) != 2 {
+		return p.errorAt(ln, "want \"units angstrom|bohr\"")
+	}
+	sc, ok := unitScale(f[1])
+	if !ok {
+		return p.errorAt(ln, "unknown unit")
+	}
+	if p.unitsSeen && sc != p.scale {
+		return p.errorAt(ln, "units given twice")
+	}
+	p.scale, p.unitsSeen = sc, true
+	return nil
+}
+
+// chargeMult reads a "charge multiplicity" line of the current fragment, which must come
+// once and before its atoms.
+func (p *psi4Parser) chargeMult(ln int, f []string) error {
+	cur := p.frags[len(p.frags)-1]
+	c, ok1 := isInt(f[0])
+	m, ok2 := isInt(f[1])
+	if !ok1 || !ok2 {
+		return p.errorAt(ln, "want \"charge multiplicity\" (two integers)")
+	}
+	if cur.chgmultSet {
+		return p.errorAt(ln, "charge and multiplicity given twice for one fragment")
+	}
+	if len(cur.atoms) > 0 {
+		return p.errorAt(ln, "charge and multiplicity must come before the fragment's atoms")
+	}
+	fc, fm := float64(c), float64(m)
+	cur.chg, cur.mult, cur.chgmultSet = &fc, &fm, true
+	return nil
+}
+
+// atom reads an atom line, "SYMBOL X Y Z", into the current fragment.
+func (p *psi4Parser) atom(ln int, f []string) error {
+	a, msg := parseAtomToken(f[0])
+	if msg != "" {
+		return p.errorAt(ln, msg)
+	}
+	xyz, ok := parseXYZCoords(f[1:])
+	if !ok {
+		return p.errorAt(ln, "bad coordinate")
+	}
+	cur := p.frags[len(p.frags)-1]
+	cur.atoms = append(cur.atoms, len(p.pending))
+	p.pending = append(p.pending, psi4Atom{a, xyz})
+	return nil
+}
+
+// molecule builds the molecule once every line is read: atoms scaled by the units, the
+// fragments, and charges and multiplicities completed.
+func (p *psi4Parser) molecule() (*Molecule, error) {
+	for _, a := range p.pending {
+		p.b.add(a.a, a.xyz, p.scale)
+	}
 	// A leading charge/multiplicity with no atoms before the first "--" is the molecule's.
+	frags := p.frags
 	var molChg, molMult *float64
 	if len(frags) > 1 && len(frags[0].atoms) == 0 {
 		molChg, molMult = frags[0].chg, frags[0].mult
@@ -380,10 +422,10 @@ func ParsePsi4(s string) (*Molecule, error) {
 	}
 	for _, fr := range frags {
 		if len(fr.atoms) == 0 {
-			return nil, perr(fr.line, "fragment without atoms")
+			return nil, p.errorAt(fr.line, "fragment without atoms")
 		}
 	}
-	m := b.finish()
+	m := p.b.finish()
 	nfr := len(frags)
 	m.Fragments = make([][]int, nfr)
 	fz := make([]int, nfr)
