@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/qcmb-go/qcmb/internal/jsontext"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -120,10 +121,11 @@ func (in *Input) Model() qcschema.Model {
 // InputError is an input that cannot be run: File and Line say where (Line 0 for the
 // input as a whole), Keyword which keyword.
 type InputError struct {
-	File    string
-	Line    int
-	Keyword string
-	Msg     string
+	File string
+	// Line and Column (1-based, 0 when unknown) locate the problem in File.
+	Line, Column int
+	Keyword      string
+	Msg          string
 }
 
 func (e *InputError) Error() string {
@@ -133,6 +135,9 @@ func (e *InputError) Error() string {
 		b.WriteString(e.File)
 		if e.Line > 0 {
 			fmt.Fprintf(&b, ":%d", e.Line)
+		}
+		if e.Column > 0 {
+			fmt.Fprintf(&b, ":%d", e.Column)
 		}
 		b.WriteString(": ")
 	}
@@ -273,6 +278,10 @@ func ParseJSON(data []byte, name string) (*Input, error) {
 	in.Dir = filepath.Dir(name)
 	bad := func(kw, format string, args ...any) error {
 		return &InputError{File: name, Keyword: kw, Msg: fmt.Sprintf(format, args...)}
+	}
+	var se *jsontext.SyntaxError
+	if errors.As(jsontext.CheckSyntax(name, data), &se) {
+		return nil, &InputError{File: name, Line: se.Line, Column: se.Column, Msg: se.Msg}
 	}
 	if err := qcschema.CheckDepth(data, qcschema.MaxDepth); err != nil {
 		return nil, bad("", "%v", err)

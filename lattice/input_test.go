@@ -141,7 +141,8 @@ func TestParseJSON(t *testing.T) {
 		{`{"cif_input": 1}`, `cif_input: want a string`},
 		{`{"cif_input": "x.cif", "keywords": [1]}`, `keywords: want an object`},
 		{`[1]`, `not a JSON object`},
-		{`{"cif_input": "x.cif"} {}`, `data after the JSON object`},
+		{`{"cif_input": "x.cif"} {}`, `in.json:1:24: invalid character '{' after top-level value`},
+		{"{\"cif_input\": \"x.cif\",\n \"nmers_up_to\": 3,}", `in.json:2:19: invalid character '}' looking for beginning of object key string`},
 	} {
 		_, err := ParseJSON([]byte(tc.doc), "in.json")
 		require.Error(t, err, tc.doc)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/qcmb-go/qcmb/executor/store/sqlite"
 	"github.com/qcmb-go/qcmb/internal/infile"
+	"github.com/qcmb-go/qcmb/internal/jsontext"
 	"github.com/qcmb-go/qcmb/internal/outfile"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
@@ -69,12 +70,23 @@ func readJSON(cmd *cobra.Command, path string, v any) error {
 		return err
 	}
 	if err := qcschema.CheckDepth(data, qcschema.MaxDepth); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return decodeError(path, data, err)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return decodeError(path, data, err)
 	}
 	return nil
+}
+
+// decodeError is err, the failure to decode the JSON document data read from path, named
+// by path; when data is no JSON at all, the syntax error at its line and column instead
+// (PATH:LINE:COLUMN: what is wrong). Decoders report the first problem they meet, which
+// for text that is no JSON may be a field before the fault or a bare offset.
+func decodeError(path string, data []byte, err error) error {
+	if se := jsontext.CheckSyntax(path, data); se != nil {
+		return se
+	}
+	return fmt.Errorf("%s: %w", path, err)
 }
 
 // checkOutputs checks, before any work, that every output can be written and that none

@@ -38,7 +38,7 @@ converge is an error; with -o its partial result (success false) is still writte
 			}
 			v1, v2, err := qcschema.DecodeAnyOptimizationInput(data)
 			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
+				return decodeError(args[0], data, err)
 			}
 			f.changed = cmd.Flags().Changed
 			if err := f.check(); err != nil {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -25,7 +23,7 @@ func readManyBodyInput(read inputReader, path string) (manyBodyInput, error) {
 	}
 	v1, v2, err := qcschema.DecodeManyBodyInput(data)
 	if err != nil {
-		return manyBodyInput{}, fmt.Errorf("%s: %w", path, err)
+		return manyBodyInput{}, decodeError(path, data, err)
 	}
 	if v2 != nil {
 		v1 = v2.ToV1()

@@ -133,8 +133,21 @@ func in(name string, err error) error {
 	return fmt.Errorf("%s: %w", name, err)
 }
 
-// parse reads the components in data, the contents of the input called name.
+// parse reads the components in data, the contents of the input called name. Text that is
+// no JSON is reported at its line and column: the fast readers only check what they read
+// and name entries, so where it is first is found again when reading failed.
 func (r *reader) parse(ctx context.Context, name string, data []byte) error {
+	err := r.parseForm(ctx, name, data)
+	if err != nil && ctx.Err() == nil {
+		if se := jsontext.CheckSyntaxStream(name, data); se != nil {
+			return se
+		}
+	}
+	return err
+}
+
+// parseForm reads the components in data in the form its first value has.
+func (r *reader) parseForm(ctx context.Context, name string, data []byte) error {
 	i := jsontext.SkipSpace(data, 0)
 	if i == len(data) {
 		return in(name, errors.New("no components"))
@@ -231,6 +244,9 @@ func (r *reader) readDir(ctx context.Context, dir string, limit infile.Size) err
 			return err
 		}
 		if err := r.addResult(f, data); err != nil {
+			if se := jsontext.CheckSyntax(f, data); se != nil {
+				return se
+			}
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package components
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/qcmb-go/qcmb/internal/jsontext"
 )
 
 // TestParseComponent: entries of a component list, the numbers read bit for bit as
@@ -102,7 +105,7 @@ func TestParseDictEntry(t *testing.T) {
 }
 
 // TestParseMembersReportsTheFirstError: with bad entries in several parsing jobs, the
-// error names the first in document order.
+// error names the first in document order; text that is no JSON, at its line and column.
 func TestParseMembersReportsTheFirstError(t *testing.T) {
 	var b strings.Builder
 	b.WriteByte('[')
@@ -112,7 +115,7 @@ func TestParseMembersReportsTheFirstError(t *testing.T) {
 		}
 		e := strconv.Itoa(-i)
 		if i == 130 || i == 700 {
-			e = "bad"
+			e = `"bad"`
 		}
 		b.WriteString(`{"mc": "mp2", "real": [` + strconv.Itoa(i+1) + `], "basis": [` + strconv.Itoa(i+1) + `], "energy": ` + e + `}`)
 	}
@@ -122,14 +125,20 @@ func TestParseMembersReportsTheFirstError(t *testing.T) {
 	err := rd.parse(ctx, "list.json", []byte(b.String()))
 	require.ErrorContains(t, err, "list.json: components[130]: energy")
 
-	fine := strings.ReplaceAll(b.String(), "bad", "-1")
+	noJSON := strings.Replace(strings.ReplaceAll(b.String(), `"bad"`, "bad"), `"mc"`, "\n\"mc\"", 2)
+	rd = reader{}
+	err = rd.parse(ctx, "list.json", []byte(noJSON))
+	_, col := jsontext.Position([]byte(noJSON), strings.Index(noJSON, "bad"))
+	require.EqualError(t, err, fmt.Sprintf("list.json:3:%d: invalid character 'b' looking for beginning of value", col))
+
+	fine := strings.ReplaceAll(b.String(), `"bad"`, "-1")
 	rd = reader{}
 	require.NoError(t, rd.parse(ctx, "list.json", []byte(fine)))
 	require.Len(t, rd.props, 1000)
 	assert.Equal(t, -999.0, *rd.props[`["mp2", [1000], [1000]]`].ReturnEnergy)
 
 	err = (&reader{}).parse(ctx, "list.json", []byte(fine[:len(fine)-1]))
-	require.ErrorContains(t, err, "unexpected end of input")
+	require.EqualError(t, err, fmt.Sprintf("list.json:1:%d: unexpected end of JSON input", len(fine)))
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
