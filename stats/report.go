@@ -207,21 +207,49 @@ type runData struct {
 	sample     map[string]time.Duration
 }
 
+// compute builds the Report of a run from what its Recorder holds, step by step; workers
+// is the pool's size, or 0 to count the workers that ran a task.
 func compute(d runData, workers int) *Report {
-	recs, begin, end, serial := d.recs, d.begin, d.end, d.serial
+	sortRecords(d.recs)
+	recs, reused := withoutReused(d.recs)
+	rep := &Report{Tasks: len(recs), Records: recs, Reused: reused}
+	if d.serial > 0 {
+		rep.MeasuredSerial = d.serial
+	}
+	first := rep.wallClock(d.begin, d.end)
+	seen := rep.totals()
+	rep.Workers = workers
+	if workers <= 0 {
+		rep.Workers = seen
+	}
+	rep.parallelism(d, first)
+	rep.loadImbalance(seen)
+	rep.levels()
+	rep.modelChemistries()
+	x := make([]float64, len(recs))
+	for i, r := range recs {
+		x[i] = float64(r.Duration())
+	}
+	sort.Float64s(x)
+	rep.HistogramScale, rep.Histogram = histogram(x)
+	return rep
+}
+
+// sortRecords puts the records in start order, ties broken by level, model chemistry,
+// label and worker, so that every table and path computed from them is deterministic.
+func sortRecords(recs []TaskRecord) {
 	slices.SortStableFunc(recs, func(a, b TaskRecord) int {
 		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Level, b.Level),
 			cmp.Compare(a.MC, b.MC), cmp.Compare(a.Label, b.Label), cmp.Compare(a.Worker, b.Worker))
 	})
-	recs, reused := withoutReused(recs)
-	rep := &Report{Tasks: len(recs), Records: recs, Reused: reused}
-	if serial > 0 {
-		rep.MeasuredSerial = serial
-	}
+}
 
-	// Wall-clock span.
+// wallClock sets the wall-clock span of the run: from begin to end where the recorder saw
+// them, else from the first task queued (or started) to the last task's end. It returns
+// the span's start, zero when unknown.
+func (rep *Report) wallClock(begin, end time.Time) time.Time {
 	first, last := begin, end
-	for _, r := range recs {
+	for _, r := range rep.Records {
 		if begin.IsZero() {
 			t := r.Queued
 			if t.IsZero() {
@@ -238,10 +266,14 @@ func compute(d runData, workers int) *Report {
 	if !first.IsZero() && !last.IsZero() && last.After(first) {
 		rep.Wall = last.Sub(first)
 	}
+	return first
+}
 
-	// Totals, longest task, per-worker busy time.
+// totals sets the serial baseline, failures, retries, the longest task and each worker's
+// busy time, and returns the number of workers that ran a task.
+func (rep *Report) totals() int {
 	busy := map[int]*WorkerStats{}
-	for i, r := range recs {
+	for i, r := range rep.Records {
 		d := r.Duration()
 		rep.SerialBaseline += d
 		if r.Failed() {
@@ -266,13 +298,14 @@ func compute(d runData, workers int) *Report {
 		rep.WorkerBusy = append(rep.WorkerBusy, *w)
 	}
 	slices.SortFunc(rep.WorkerBusy, func(a, b WorkerStats) int { return cmp.Compare(a.Worker, b.Worker) })
+	return len(busy)
+}
 
-	rep.Workers = workers
-	if workers <= 0 {
-		rep.Workers = len(busy)
-	}
-
-	// Speedup and efficiency, critical path, idle time and predictions.
+// parallelism sets CPU time, the serial estimates and the speedup chosen from them, the
+// critical path with its predictions, and the workers' idle time (when the run's start,
+// first, is known).
+func (rep *Report) parallelism(d runData, first time.Time) {
+	recs := rep.Records
 	for _, r := range recs {
 		if r.CPU > 0 {
 			rep.CPU += r.CPU
@@ -288,9 +321,12 @@ func compute(d runData, workers int) *Report {
 	if !first.IsZero() {
 		rep.Idle = idle(recs, d.workers, first, rep.Wall, rep.Workers)
 	}
+}
 
-	// Load imbalance: max busy / mean busy, idle workers included.
-	if n := max(rep.Workers, len(busy)); n > 0 {
+// loadImbalance sets max busy / mean busy over the workers, idle workers included (seen
+// is the number that ran a task).
+func (rep *Report) loadImbalance(seen int) {
+	if n := max(rep.Workers, seen); n > 0 {
 		var total, most time.Duration
 		for _, w := range rep.WorkerBusy {
 			total += w.Busy
@@ -298,17 +334,14 @@ func compute(d runData, workers int) *Report {
 		}
 		rep.LoadImbalance = ratio(float64(most), float64(total)/float64(n))
 	}
+}
 
-	// Per level and per model chemistry.
+// levels sets the duration statistics and the critical path of each n-body level, in
+// level order.
+func (rep *Report) levels() {
 	byLevel := map[int][]TaskRecord{}
-	byMC := map[string][]TaskRecord{}
-	minLevel := map[string]int{}
-	for _, r := range recs {
+	for _, r := range rep.Records {
 		byLevel[r.Level] = append(byLevel[r.Level], r)
-		if l, ok := minLevel[r.MC]; !ok || r.Level < l {
-			minLevel[r.MC] = r.Level
-		}
-		byMC[r.MC] = append(byMC[r.MC], r)
 	}
 	for level, rs := range byLevel {
 		s := summarize(rs)
@@ -319,6 +352,19 @@ func compute(d runData, workers int) *Report {
 	for _, l := range rep.Levels {
 		rep.CriticalByLevel = append(rep.CriticalByLevel, criticalPath(l.Level, byLevel[l.Level], rep.Workers))
 	}
+}
+
+// modelChemistries sets the duration statistics of each model chemistry, ordered by the
+// lowest level it computes (the order of the many-body levels), then by name.
+func (rep *Report) modelChemistries() {
+	byMC := map[string][]TaskRecord{}
+	minLevel := map[string]int{}
+	for _, r := range rep.Records {
+		if l, ok := minLevel[r.MC]; !ok || r.Level < l {
+			minLevel[r.MC] = r.Level
+		}
+		byMC[r.MC] = append(byMC[r.MC], r)
+	}
 	for mc, rs := range byMC {
 		s := summarize(rs)
 		rep.ByMC = append(rep.ByMC, MCStats{MC: mc, Count: s.count, Failed: s.failed,
@@ -327,15 +373,6 @@ func compute(d runData, workers int) *Report {
 	slices.SortFunc(rep.ByMC, func(a, b MCStats) int {
 		return cmp.Or(cmp.Compare(minLevel[a.MC], minLevel[b.MC]), cmp.Compare(a.MC, b.MC))
 	})
-
-	// Histogram.
-	x := make([]float64, len(recs))
-	for i, r := range recs {
-		x[i] = float64(r.Duration())
-	}
-	sort.Float64s(x)
-	rep.HistogramScale, rep.Histogram = histogram(x)
-	return rep
 }
 
 // withoutReused removes the records of reused tasks from recs (in place) and counts them.

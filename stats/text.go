@@ -48,7 +48,21 @@ var referenceWords = map[string]string{
 func (r *Report) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
+	for _, section := range []func(printf){
+		r.writeSummary, r.writeCritical, r.writeWorkerTime, r.writePredictions,
+		r.writeLevels, r.writeModelChemistries, r.writeWorkers, r.writeHistogram,
+	} {
+		section(p)
+	}
+	return bw.Flush()
+}
 
+// printf writes formatted text; WriteText's sections write through it to one buffer, whose
+// Flush reports any write error once.
+type printf func(format string, args ...any)
+
+// writeSummary writes the run summary, one quantity a line.
+func (r *Report) writeSummary(p printf) {
 	p("Many-body run statistics\n")
 	p("  %-17s %d (%d failed, %d retries)\n", "tasks", r.Tasks, r.Failed, r.Retries)
 	if r.Reused > 0 {
@@ -76,6 +90,12 @@ func (r *Report) WriteText(w io.Writer) error {
 		p("  %-17s %s %s (level %d, worker %d)\n", "longest task", qcschema.Excerpt(label, qcschema.ExcerptLen),
 			FormatDuration(r.Longest.Duration()), r.Longest.Level, r.Longest.Worker)
 	}
+	r.writeStartups(p)
+}
+
+// writeStartups writes the summary's lines on worker start-up: all workers, then each
+// program whose resident processes were started.
+func (r *Report) writeStartups(p printf) {
 	if n, mean, longest := startupSummary(r.WorkerStarts, ""); n > 0 {
 		p("  %-17s %d started, mean %s, longest %s (queue wait + start, not in task times)\n",
 			"worker start-up", n, FormatDuration(mean), FormatDuration(longest))
@@ -85,94 +105,134 @@ func (r *Report) WriteText(w io.Writer) error {
 		p("  %-17s %d started, mean %s, longest %s (resident processes, not in task times)\n",
 			prog+" start-up", n, FormatDuration(mean), FormatDuration(longest))
 	}
+}
 
-	if c := r.Critical; c.Tasks > 0 {
-		p("\nCritical path (lower bound on wall time = max(longest task, work / workers))\n")
-		p("%6s %6s %10s %10s %10s %10s  %s\n", "level", "tasks", "work", "longest", "bound", "span", "longest task")
-		row := func(name string, c CriticalPath) {
-			p("%6s %6d %10s %10s %10s %10s  %s\n", name, c.Tasks, FormatDuration(c.Work), FormatDuration(c.LongestTime),
-				FormatDuration(c.LowerBound), FormatDuration(c.Span), qcschema.Excerpt(c.Longest, qcschema.ExcerptLen))
-		}
-		for _, l := range r.CriticalByLevel {
-			row(strconv.Itoa(l.Level), l)
-		}
-		row("all", c)
-		p("  (work and longest use each task's estimated serial time; span is first start to last end)\n")
+// writeCritical writes the critical path of each level and of the whole run.
+func (r *Report) writeCritical(p printf) {
+	c := r.Critical
+	if c.Tasks == 0 {
+		return
 	}
-	if len(r.Idle) > 0 {
-		p("\nWorker time (idle = start-up + tail waiting for the last tasks + gaps between tasks)\n")
-		p("%6s %10s %10s %10s %10s %10s\n", "worker", "busy", "idle", "start-up", "tail", "gaps")
-		var sum WorkerIdle
-		for _, w := range r.Idle {
-			p("%6d %10s %10s %10s %10s %10s\n", w.Worker, FormatDuration(w.Busy), FormatDuration(w.Idle()),
-				FormatDuration(w.Startup), FormatDuration(w.Tail), FormatDuration(w.Gaps))
-			sum.Busy += w.Busy
-			sum.Startup += w.Startup
-			sum.Tail += w.Tail
-			sum.Gaps += w.Gaps
-		}
-		p("%6s %10s %10s %10s %10s %10s\n", "all", FormatDuration(sum.Busy), FormatDuration(sum.Idle()),
-			FormatDuration(sum.Startup), FormatDuration(sum.Tail), FormatDuration(sum.Gaps))
+	p("\nCritical path (lower bound on wall time = max(longest task, work / workers))\n")
+	p("%6s %6s %10s %10s %10s %10s  %s\n", "level", "tasks", "work", "longest", "bound", "span", "longest task")
+	row := func(name string, c CriticalPath) {
+		p("%6s %6d %10s %10s %10s %10s  %s\n", name, c.Tasks, FormatDuration(c.Work), FormatDuration(c.LongestTime),
+			FormatDuration(c.LowerBound), FormatDuration(c.Span), qcschema.Excerpt(c.Longest, qcschema.ExcerptLen))
 	}
-	if len(r.Predictions) > 0 {
-		p("\nPredicted makespan (largest-first list scheduling of the estimated serial task times)\n")
-		p("%8s %10s %10s %8s\n", "workers", "makespan", "bound", "speedup")
-		for _, q := range r.Predictions {
-			p("%8d %10s %10s %8.2f\n", q.Workers, FormatDuration(q.Makespan), FormatDuration(q.LowerBound), q.Speedup)
-		}
+	for _, l := range r.CriticalByLevel {
+		row(strconv.Itoa(l.Level), l)
 	}
+	row("all", c)
+	p("  (work and longest use each task's estimated serial time; span is first start to last end)\n")
+}
 
-	const statHead = "%6s %6s %10s %10s %10s %10s %10s %10s\n"
-	statRow := func(count, failed int, total, mn, mean, mx, p50, p95 time.Duration) {
-		p(statHead, strconv.Itoa(count), strconv.Itoa(failed), FormatDuration(total),
-			FormatDuration(mn), FormatDuration(mean), FormatDuration(mx),
-			FormatDuration(p50), FormatDuration(p95))
+// writeWorkerTime writes each worker's busy and idle time, and their sums.
+func (r *Report) writeWorkerTime(p printf) {
+	if len(r.Idle) == 0 {
+		return
 	}
-	if len(r.Levels) > 0 {
-		p("\nPer n-body level\n")
-		p("%6s "+statHead, "level", "count", "failed", "total", "min", "mean", "max", "p50", "p95")
-		for _, l := range r.Levels {
-			p("%6d ", l.Level)
-			statRow(l.Count, l.Failed, l.Total, l.Min, l.Mean, l.Max, l.P50, l.P95)
-		}
+	p("\nWorker time (idle = start-up + tail waiting for the last tasks + gaps between tasks)\n")
+	p("%6s %10s %10s %10s %10s %10s\n", "worker", "busy", "idle", "start-up", "tail", "gaps")
+	var sum WorkerIdle
+	for _, w := range r.Idle {
+		p("%6d %10s %10s %10s %10s %10s\n", w.Worker, FormatDuration(w.Busy), FormatDuration(w.Idle()),
+			FormatDuration(w.Startup), FormatDuration(w.Tail), FormatDuration(w.Gaps))
+		sum.Busy += w.Busy
+		sum.Startup += w.Startup
+		sum.Tail += w.Tail
+		sum.Gaps += w.Gaps
 	}
-	if len(r.ByMC) > 0 {
-		wmc := len("model chemistry")
-		for _, m := range r.ByMC {
-			wmc = max(wmc, len(qcschema.Excerpt(m.MC, qcschema.ExcerptLen)))
-		}
-		p("\nPer model chemistry\n")
-		p("%-*s "+statHead, wmc, "model chemistry", "count", "failed", "total", "min", "mean", "max", "p50", "p95")
-		for _, m := range r.ByMC {
-			p("%-*s ", wmc, qcschema.Excerpt(m.MC, qcschema.ExcerptLen))
-			statRow(m.Count, m.Failed, m.Total, m.Min, m.Mean, m.Max, m.P50, m.P95)
-		}
+	p("%6s %10s %10s %10s %10s %10s\n", "all", FormatDuration(sum.Busy), FormatDuration(sum.Idle()),
+		FormatDuration(sum.Startup), FormatDuration(sum.Tail), FormatDuration(sum.Gaps))
+}
+
+// writePredictions writes the predicted makespan for each worker count.
+func (r *Report) writePredictions(p printf) {
+	if len(r.Predictions) == 0 {
+		return
 	}
-	if len(r.WorkerBusy) > 0 {
-		p("\nWorkers\n")
-		p("%6s %6s %10s %8s\n", "worker", "tasks", "busy", "busy%")
-		for _, wk := range r.WorkerBusy {
-			p("%6d %6d %10s %7.1f%%\n", wk.Worker, wk.Tasks, FormatDuration(wk.Busy),
-				100*ratio(float64(wk.Busy), float64(r.Wall)))
-		}
+	p("\nPredicted makespan (largest-first list scheduling of the estimated serial task times)\n")
+	p("%8s %10s %10s %8s\n", "workers", "makespan", "bound", "speedup")
+	for _, q := range r.Predictions {
+		p("%8d %10s %10s %8.2f\n", q.Workers, FormatDuration(q.Makespan), FormatDuration(q.LowerBound), q.Speedup)
 	}
-	if len(r.Histogram) > 0 {
-		most := 0
-		for _, b := range r.Histogram {
-			most = max(most, b.Count)
-		}
-		p("\nTask durations (%s bins)\n", r.HistogramScale)
-		for _, b := range r.Histogram {
-			bar := 0
-			if most > 0 && b.Count > 0 {
-				bar = max(1, int(math.Round(float64(b.Count)*histWidth/float64(most))))
-			}
-			line := fmt.Sprintf("  [%10s, %10s) %6d %s", FormatDuration(b.Lo), FormatDuration(b.Hi),
-				b.Count, strings.Repeat("#", bar))
-			p("%s\n", strings.TrimRight(line, " "))
-		}
+}
+
+// statHead is the layout of the duration statistics' columns, shared by the per-level
+// and per-model-chemistry tables.
+const statHead = "%6s %6s %10s %10s %10s %10s %10s %10s\n"
+
+// writeStatRow writes one row of duration statistics in statHead's layout.
+func writeStatRow(p printf, count, failed int, total, mn, mean, mx, p50, p95 time.Duration) {
+	p(statHead, strconv.Itoa(count), strconv.Itoa(failed), FormatDuration(total),
+		FormatDuration(mn), FormatDuration(mean), FormatDuration(mx),
+		FormatDuration(p50), FormatDuration(p95))
+}
+
+// writeLevels writes the duration statistics of each n-body level.
+func (r *Report) writeLevels(p printf) {
+	if len(r.Levels) == 0 {
+		return
 	}
-	return bw.Flush()
+	p("\nPer n-body level\n")
+	p("%6s "+statHead, "level", "count", "failed", "total", "min", "mean", "max", "p50", "p95")
+	for _, l := range r.Levels {
+		p("%6d ", l.Level)
+		writeStatRow(p, l.Count, l.Failed, l.Total, l.Min, l.Mean, l.Max, l.P50, l.P95)
+	}
+}
+
+// writeModelChemistries writes the duration statistics of each model chemistry, its
+// first column as wide as the longest (excerpted) name.
+func (r *Report) writeModelChemistries(p printf) {
+	if len(r.ByMC) == 0 {
+		return
+	}
+	wmc := len("model chemistry")
+	for _, m := range r.ByMC {
+		wmc = max(wmc, len(qcschema.Excerpt(m.MC, qcschema.ExcerptLen)))
+	}
+	p("\nPer model chemistry\n")
+	p("%-*s "+statHead, wmc, "model chemistry", "count", "failed", "total", "min", "mean", "max", "p50", "p95")
+	for _, m := range r.ByMC {
+		p("%-*s ", wmc, qcschema.Excerpt(m.MC, qcschema.ExcerptLen))
+		writeStatRow(p, m.Count, m.Failed, m.Total, m.Min, m.Mean, m.Max, m.P50, m.P95)
+	}
+}
+
+// writeWorkers writes each worker's tasks and busy time, also as a share of the wall time.
+func (r *Report) writeWorkers(p printf) {
+	if len(r.WorkerBusy) == 0 {
+		return
+	}
+	p("\nWorkers\n")
+	p("%6s %6s %10s %8s\n", "worker", "tasks", "busy", "busy%")
+	for _, wk := range r.WorkerBusy {
+		p("%6d %6d %10s %7.1f%%\n", wk.Worker, wk.Tasks, FormatDuration(wk.Busy),
+			100*ratio(float64(wk.Busy), float64(r.Wall)))
+	}
+}
+
+// writeHistogram writes the histogram of task durations as bars of '#', the fullest bin
+// histWidth long and any nonempty bin at least one.
+func (r *Report) writeHistogram(p printf) {
+	if len(r.Histogram) == 0 {
+		return
+	}
+	most := 0
+	for _, b := range r.Histogram {
+		most = max(most, b.Count)
+	}
+	p("\nTask durations (%s bins)\n", r.HistogramScale)
+	for _, b := range r.Histogram {
+		bar := 0
+		if most > 0 && b.Count > 0 {
+			bar = max(1, int(math.Round(float64(b.Count)*histWidth/float64(most))))
+		}
+		line := fmt.Sprintf("  [%10s, %10s) %6d %s", FormatDuration(b.Lo), FormatDuration(b.Hi),
+			b.Count, strings.Repeat("#", bar))
+		p("%s\n", strings.TrimRight(line, " "))
+	}
 }
 
 // String returns the text report.
