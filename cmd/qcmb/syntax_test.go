@@ -1,11 +1,18 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/qcmb-go/qcmb/engine"
+	"github.com/qcmb-go/qcmb/manybody/computer"
 )
 
 // TestSyntaxErrorsNameLineAndColumn: text that is no JSON is reported as
@@ -50,5 +57,33 @@ func TestSyntaxErrorsNameLineAndColumn(t *testing.T) {
 		_, err := execute(t, tc.args...)
 		require.Error(t, err, "%v", tc.args)
 		require.Contains(t, err.Error(), tc.want, "%v", tc.args)
+	}
+}
+
+// TestPsi4UnknownBasisRefusedBeforeAnyTask: qcmb run with a basis set or method Psi4 does
+// not have says so once, quoting the input, within seconds and before any task runs.
+func TestPsi4UnknownBasisRefusedBeforeAnyTask(t *testing.T) {
+	if _, _, err := engine.Availability(context.Background(), "psi4"); err != nil {
+		t.Skip("psi4 not available: ", err)
+	}
+	data, err := os.ReadFile("../../testdata/inputs/water4_hf_sto3g_nocp_2body.json")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	for _, tc := range []struct{ from, to, want string }{
+		{`"basis": "sto-3g"`, `"basis": "6-31q"`, `model chemistry "hf" (program "psi4"): Psi4 has no basis set "6-31q"`},
+		{`"method": "hf"`, `"method": "b3lpy"`, `model chemistry "hf" (program "psi4"): Psi4 has no method "b3lpy" (did you mean "b3lyp"?)`},
+	} {
+		in := strings.Replace(strings.Replace(string(data), `"program": "embedded"`, `"program": "psi4"`, 1), tc.from, tc.to, 1)
+		require.NotEqual(t, string(data), in)
+		path := filepath.Join(dir, "input.json")
+		require.NoError(t, os.WriteFile(path, []byte(in), 0o644))
+		start := time.Now()
+		_, err := execute(t, "run", path, "--no-store", "--executor", "serial")
+		require.Error(t, err)
+		var pe *computer.ProgramError
+		assert.ErrorAs(t, err, &pe, "refused by the check before the run")
+		assert.Contains(t, err.Error(), tc.want)
+		assert.Equal(t, 1, strings.Count(err.Error(), "Psi4 has no"), "said once")
+		assert.Less(t, time.Since(start), 30*time.Second)
 	}
 }
