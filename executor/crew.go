@@ -155,13 +155,14 @@ func (s *Subprocess) newCrew(workers int, keep bool) *crew {
 	return c
 }
 
-// Start starts the workers and keeps them across Execute calls until Close: a sequence of
-// batches (an optimization, a scan) pays for worker start-up once. It does not wait for the
-// workers to become ready; tasks go to each as soon as it is. Handshake answers (and so
-// OnWorker calls and StartTimeout) are attended to while a batch runs and at Close; their
-// times are those of arrival. Workers that crash are
-// replaced as in any batch. Execute calls on a started executor take turns: one batch runs
-// at a time. When ctx is done, running batches are cancelled; Close must still be called.
+// Start keeps the workers across Execute calls until Close: a sequence of batches (an
+// optimization, a scan) pays for worker start-up once. Workers are started as tasks need
+// them, never more than there are tasks waiting (up to Workers), and tasks go to each as
+// soon as it is ready. Handshake answers (and so OnWorker calls and StartTimeout) are
+// attended to while a batch runs and at Close; their times are those of arrival. Workers
+// that crash are replaced as in any batch. Execute calls on a started executor take turns:
+// one batch runs at a time. When ctx is done, running batches are cancelled; Close must
+// still be called.
 func (s *Subprocess) Start(ctx context.Context) error {
 	if len(s.command) == 0 {
 		return errors.New("executor: subprocess: empty worker command")
@@ -173,16 +174,6 @@ func (s *Subprocess) Start(ctx context.Context) error {
 	}
 	c := s.newCrew(s.workers, true)
 	c.life, c.cancel = context.WithCancelCause(ctx)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := &subRun{crew: c, s: s, ctx: c.life}
-	for slot := range c.slots {
-		r.spawn(slot)
-	}
-	if r.live() == 0 {
-		c.cancel(ErrClosed)
-		return r.lastErr
-	}
 	s.open = c
 	return nil
 }

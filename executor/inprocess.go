@@ -135,7 +135,8 @@ func closedQueue(tasks []Task) *Queue {
 	return q
 }
 
-// Pool runs tasks on a fixed number of goroutines, largest Cost first. The goroutines
+// Pool runs tasks on at most a fixed number of goroutines, largest Cost first: a goroutine
+// starts when a task waits for one, so there are never more than tasks. The goroutines
 // take tasks from a shared counter, so dispatch costs no channel operation or goroutine
 // per task. A task waiting to be retried keeps its goroutine during the back-off. On
 // cancellation Execute waits for the programs running to return, which they should do
@@ -164,10 +165,6 @@ func (p *Pool) Execute(ctx context.Context, tasks []Task, handle func(Outcome)) 
 // Stream implements Streamer: each goroutine takes the largest waiting task as it becomes
 // free, waiting for more while the queue is open.
 func (p *Pool) Stream(ctx context.Context, q *Queue, handle func(Outcome)) error {
-	workers := p.workers
-	if tasks, closed, _ := q.Since(0); closed {
-		workers = min(workers, len(tasks))
-	}
 	var (
 		in        = newIntake(q, true)
 		inMu      sync.Mutex // guards in
@@ -175,9 +172,12 @@ func (p *Pool) Stream(ctx context.Context, q *Queue, handle func(Outcome)) error
 		failed    []Outcome
 		delivered int
 		g         errgroup.Group
+		started   int // goroutines started, guarded by inMu
+		work      func(w int) func() error
 	)
 	// take returns the next task to run, once there is one; ok is false when the queue is
-	// closed and drained, or ctx is done.
+	// closed and drained, or ctx is done. A task left waiting when one is taken starts
+	// another goroutine, up to the pool's size: never more goroutines than tasks.
 	take := func() (i int, t *Task, queued time.Time, ok bool) {
 		inMu.Lock()
 		defer inMu.Unlock()
@@ -185,6 +185,10 @@ func (p *Pool) Stream(ctx context.Context, q *Queue, handle func(Outcome)) error
 			in.pull()
 			if in.heap.len() > 0 {
 				i = in.heap.pop()
+				if in.heap.len() > 0 && started < p.workers {
+					g.Go(work(started))
+					started++
+				}
 				return i, &in.tasks[i], in.queued[i], true
 			}
 			if in.closed {
@@ -200,8 +204,8 @@ func (p *Pool) Stream(ctx context.Context, q *Queue, handle func(Outcome)) error
 		}
 		return 0, nil, time.Time{}, false
 	}
-	for w := range workers {
-		g.Go(func() error {
+	work = func(w int) func() error {
+		return func() error {
 			for {
 				i, t, queued, ok := take()
 				if !ok {
@@ -219,8 +223,12 @@ func (p *Pool) Stream(ctx context.Context, q *Queue, handle func(Outcome)) error
 				handle(out)
 				mu.Unlock()
 			}
-		})
+		}
 	}
+	inMu.Lock()
+	g.Go(work(0)) // the first goroutine starts the others as tasks wait for them
+	started = 1
+	inMu.Unlock()
 	_ = g.Wait()
 	if total := q.Len(); delivered < total || (ctx.Err() != nil && !in.closed) {
 		return cancelled(ctx, total-delivered, total)

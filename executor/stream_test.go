@@ -116,10 +116,16 @@ func TestStreamNoBarrier(t *testing.T) {
 			if s, ok := ex.(executor.Starter); ok {
 				require.NoError(t, s.Start(context.Background()))
 				defer s.Close()
+				workers := ex.(interface{ Workers() int }).Workers()
 				require.Eventually(t, func() bool {
-					// Handshakes are read while a batch runs: run empty ones until both answered.
-					_ = s.Execute(context.Background(), []executor.Task{task(t, "warm", nil)}, func(executor.Outcome) {})
-					return int(ready.Load()) >= ex.(interface{ Workers() int }).Workers()
+					// Handshakes are read while a batch runs: run small ones, a task for each
+					// worker (workers start as tasks need them), until all answered.
+					var warm []executor.Task
+					for i := range workers {
+						warm = append(warm, task(t, fmt.Sprint("warm", i), nil))
+					}
+					_ = s.Execute(context.Background(), warm, func(executor.Outcome) {})
+					return int(ready.Load()) >= workers
 				}, 2*time.Minute, 100*time.Millisecond)
 			}
 			long := task(t, "long", map[string]any{"sleep": 1.5})

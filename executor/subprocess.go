@@ -258,7 +258,7 @@ func (r *subRun) pull() {
 }
 
 // hasReady reports whether a task is waiting to be sent.
-func (r *subRun) hasReady() bool { return len(r.front) > 0 || r.in.heap.len() > 0 }
+func (r *subRun) hasReady() bool { return r.waiting() > 0 }
 
 func (r *subRun) nextReady() int {
 	if len(r.front) > 0 {
@@ -286,22 +286,33 @@ func (r *subRun) promote(now time.Time) {
 }
 
 // fill sends ready tasks to workers, starting workers in empty slots as needed: first one
-// task to each idle worker, then more up to the pipeline depth.
+// task to each idle worker, then more up to the pipeline depth. A worker is started only
+// for a task that no idle or starting worker can take: never more workers than tasks.
 func (r *subRun) fill(now time.Time) {
+	spare := 0 // workers that take a task as soon as they have one: idle, or starting
+	for _, p := range r.slots {
+		if p != nil && (!p.ready || len(p.inflight) == 0) {
+			spare++
+		}
+	}
 	for d := 1; d <= r.depth; d++ {
 		for slot, p := range r.slots {
 			if !r.hasReady() {
 				return
 			}
 			if p == nil {
-				if d > 1 || r.broken {
+				if d > 1 || r.broken || spare >= r.waiting() {
 					continue
 				}
 				if p = r.spawn(slot); p == nil {
 					continue
 				}
+				spare++
 			}
 			if p.ready && len(p.inflight) < d {
+				if len(p.inflight) == 0 {
+					spare--
+				}
 				r.send(p, r.nextReady(), now)
 			}
 		}
@@ -310,6 +321,9 @@ func (r *subRun) fill(now time.Time) {
 		r.giveUp()
 	}
 }
+
+// waiting is the number of tasks ready to be sent.
+func (r *subRun) waiting() int { return len(r.front) + r.in.heap.len() }
 
 // giveUp fails every task not sent to a worker yet, because workers keep failing and none
 // is left.

@@ -247,6 +247,9 @@ func runBatch(ctx context.Context, f runFlags, stdout, stderr io.Writer,
 	if f.sampleSerial > 0 && runErr == nil {
 		sampleErr = sampleSerial(ctx, batch, rec, f)
 	}
+	if n := len(batch.Tasks); n > 0 {
+		workers = min(workers, n) // no more are started
+	}
 	report := rec.Report(workers)
 	reportTo := stderr
 	if f.output != "" {

@@ -145,3 +145,23 @@ func TestAnalyzeRejectsBadEntries(t *testing.T) {
 		})
 	}
 }
+
+// TestNoMoreWorkersThanTasksRun: "qcmb run --workers 5000" on the 5 tasks of the water
+// dimer starts at most 5 worker processes, and reports the workers it used.
+func TestNoMoreWorkersThanTasksRun(t *testing.T) {
+	input := testInput(t, nil)
+	for _, ex := range []string{"subprocess", "pool"} {
+		t.Run(ex, func(t *testing.T) {
+			statsPath := filepath.Join(t.TempDir(), "stats.json")
+			args := []string{"run", input, "--executor", ex, "--workers", "5000", "--no-store", "--stats-json", statsPath}
+			if ex == "subprocess" {
+				args = append(args, "--worker-command", os.Args[0]+" worker")
+			}
+			_, err := execute(t, args...)
+			require.NoError(t, err)
+			rep := readStats(t, statsPath)
+			assert.LessOrEqual(t, len(rep.WorkerStarts), 5, "worker processes started")
+			assert.Equal(t, 5, rep.Workers, "workers reported")
+		})
+	}
+}
