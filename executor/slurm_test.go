@@ -250,7 +250,10 @@ func TestSlurmWorkerCannotStart(t *testing.T) {
 						t.Errorf("%d workers of %d CPUs: error %v, want %q", c.workers, c.cpus, err, c.want)
 					}
 				}
-				cfg = executor.SlurmConfig{MemPerWorker: "100000G", StartTimeout: 5 * time.Second}
+				// A step no node can take, whatever the cluster enforces (memory is not
+				// enforced under SelectTypeParameters=CR_CORE, where a step asking for
+				// 100000G of it started): srun refuses it at once.
+				cfg = executor.SlurmConfig{SrunArgs: []string{"--nodelist=qcmb-no-such-node"}, StartTimeout: 5 * time.Second}
 			}
 			s := newSlurm(t, 1, cfg, executor.Options{}, "engine")
 			start := time.Now()
