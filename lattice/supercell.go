@@ -51,31 +51,19 @@ const overlapEps = 0.01
 // largest n-mer cutoff plus the cell's diagonal).
 func BuildSupercell(s *cif.Structure, cells [3]int, monomerCutoff, nmerCutoff float64) (*Supercell, error) {
 	sc := &Supercell{}
-	c := s.Cell
-	la, lb, lc := c.A, c.B, c.C
-	toRad := math.Pi / 180.0
-	alpha, beta, gamma := c.Alpha*toRad, c.Beta*toRad, c.Gamma*toRad
-	cosa, cosb, cosg, sing := math.Cos(alpha), math.Cos(beta), math.Cos(gamma), math.Sin(gamma)
-	// Products are converted (rounded) explicitly wherever a sum follows, so that no
-	// multiply-add is fused and every step rounds as CrystaLattE's Python does.
-	cosa2, cosb2, sing2 := float64(cosa*cosa), float64(cosb*cosb), float64(sing*sing)
-	ax := la
-	bx, by := lb*cosg, lb*sing
-	cx := lc * cosb
-	cy := lc * (cosa - float64(cosg*cosb)) / sing
-	arg := 1 - (cosa2+cosb2-float64(2*cosg*cosb*cosa))/sing2
-	if !(arg > 0) {
-		return nil, fmt.Errorf("lattice: cell angles %v, %v, %v do not make a cell", c.Alpha, c.Beta, c.Gamma)
+	v, err := newCellVectors(s.Cell)
+	if err != nil {
+		return nil, err
 	}
-	cz := lc * math.Sqrt(arg)
-	if v := ax * by * cz; c.Volume != 0 && math.Abs(v-c.Volume) > 0.1 {
-		sc.Warnings = append(sc.Warnings, fmt.Sprintf("the volume of the unit cell in the CIF (%.2f A^3) differs from the volume of its vectors (%.2f A^3)", c.Volume, v))
+	c := s.Cell
+	if vol := v.ax * v.by * v.cz; c.Volume != 0 && math.Abs(vol-c.Volume) > 0.1 {
+		sc.Warnings = append(sc.Warnings, fmt.Sprintf("the volume of the unit cell in the CIF (%.2f A^3) differs from the volume of its vectors (%.2f A^3)", c.Volume, vol))
 	}
 	if monomerCutoff == 0 {
-		monomerCutoff = nmerCutoff + math.Sqrt(float64(la*la)+float64(lb*lb)+float64(lc*lc))
+		monomerCutoff = nmerCutoff + math.Sqrt(float64(c.A*c.A)+float64(c.B*c.B)+float64(c.C*c.C))
 	}
 	sc.MonomerCutoff = monomerCutoff
-	for k, unit := range [3]float64{la, by, cz} {
+	for k, unit := range [3]float64{c.A, v.by, v.cz} {
 		if cells[k] == 0 {
 			cells[k] = 2*int(math.Ceil(monomerCutoff/unit)) + 1
 		}
@@ -84,13 +72,56 @@ func BuildSupercell(s *cif.Structure, cells [3]int, monomerCutoff, nmerCutoff fl
 	if n := cells[0] * cells[1] * cells[2] * len(s.Sites) * len(s.SymOps); n > 50_000_000 {
 		return nil, fmt.Errorf("lattice: a supercell of %d x %d x %d cells is too large; reduce r_cut_monomer or give cif_a, cif_b, cif_c", cells[0], cells[1], cells[2])
 	}
-
-	// The unit cell: the sites, then the symmetry images of every atom (images of
-	// images too) that are not within overlapEps of an atom already there.
-	type fracAtom struct {
-		symbol string
-		f      [3]float64
+	atoms, err := sc.unitCell(s)
+	if err != nil {
+		return nil, err
 	}
+	sc.replicate(atoms, v)
+	if err := sc.center(); err != nil {
+		return nil, err
+	}
+	sc.checkMonomerReach()
+	return sc, nil
+}
+
+// cellVectors are the cell's vectors a, b and c in ångström, in CrystaLattE's frame: a
+// along x, b in the xy plane.
+type cellVectors struct {
+	ax, bx, by, cx, cy, cz float64
+}
+
+// newCellVectors computes the cell vectors from the cell's lengths and angles as
+// CrystaLattE does, step for step.
+func newCellVectors(c cif.Cell) (cellVectors, error) {
+	toRad := math.Pi / 180.0
+	alpha, beta, gamma := c.Alpha*toRad, c.Beta*toRad, c.Gamma*toRad
+	cosa, cosb, cosg, sing := math.Cos(alpha), math.Cos(beta), math.Cos(gamma), math.Sin(gamma)
+	// Products are converted (rounded) explicitly wherever a sum follows, so that no
+	// multiply-add is fused and every step rounds as CrystaLattE's Python does.
+	cosa2, cosb2, sing2 := float64(cosa*cosa), float64(cosb*cosb), float64(sing*sing)
+	arg := 1 - (cosa2+cosb2-float64(2*cosg*cosb*cosa))/sing2
+	if !(arg > 0) {
+		return cellVectors{}, fmt.Errorf("lattice: cell angles %v, %v, %v do not make a cell", c.Alpha, c.Beta, c.Gamma)
+	}
+	return cellVectors{
+		ax: c.A,
+		bx: c.B * cosg, by: c.B * sing,
+		cx: c.C * cosb,
+		cy: c.C * (cosa - float64(cosg*cosb)) / sing,
+		cz: c.C * math.Sqrt(arg),
+	}, nil
+}
+
+// fracAtom is an atom of the unit cell in fractional coordinates, each in [0, 1).
+type fracAtom struct {
+	symbol string
+	f      [3]float64
+}
+
+// unitCell returns the atoms of the unit cell: the sites, then the symmetry images of
+// every atom (images of images too) that are not within overlapEps of an atom already
+// there, sorted by element and reversed, as CrystaLattE orders them.
+func (sc *Supercell) unitCell(s *cif.Structure) ([]fracAtom, error) {
 	var atoms []fracAtom
 	for _, site := range s.Sites {
 		el, err := siteElement(site.Label, site.Type)
@@ -107,27 +138,40 @@ func BuildSupercell(s *cif.Structure, cells [3]int, monomerCutoff, nmerCutoff fl
 		for _, op := range s.SymOps {
 			x, y, z := op.Apply(a.f[0], a.f[1], a.f[2])
 			n := [3]float64{wrap1(x), wrap1(y), wrap1(z)}
-			isNew := true
-			for _, b := range atoms {
-				if math.Abs(b.f[0]-n[0]) < overlapEps && math.Abs(b.f[1]-n[1]) < overlapEps && math.Abs(b.f[2]-n[2]) < overlapEps {
-					isNew = false
-					if b.symbol != a.symbol {
-						sc.Warnings = append(sc.Warnings, fmt.Sprintf("an atom of type %s overlaps an atom of type %s", b.symbol, a.symbol))
-					}
-				}
-			}
-			if isNew {
+			if sc.isNewAtom(atoms, a.symbol, n) {
 				atoms = append(atoms, fracAtom{a.symbol, n})
 			}
 		}
 	}
-	// Sorted by element, then reversed, as CrystaLattE orders them.
 	sort.SliceStable(atoms, func(i, j int) bool { return atoms[i].symbol < atoms[j].symbol })
 	for i, j := 0, len(atoms)-1; i < j; i, j = i+1, j-1 {
 		atoms[i], atoms[j] = atoms[j], atoms[i]
 	}
+	return atoms, nil
+}
 
-	boxX, boxY, boxZ := float64(cells[0])*ax, float64(cells[1])*by, float64(cells[2])*cz
+// isNewAtom reports whether an image of an atom of the given symbol at f is within
+// overlapEps of none of atoms; it warns, as CrystaLattE does, of each atom of another
+// element that it overlaps.
+func (sc *Supercell) isNewAtom(atoms []fracAtom, symbol string, f [3]float64) bool {
+	isNew := true
+	for _, b := range atoms {
+		if math.Abs(b.f[0]-f[0]) < overlapEps && math.Abs(b.f[1]-f[1]) < overlapEps && math.Abs(b.f[2]-f[2]) < overlapEps {
+			isNew = false
+			if b.symbol != symbol {
+				sc.Warnings = append(sc.Warnings, fmt.Sprintf("an atom of type %s overlaps an atom of type %s", b.symbol, symbol))
+			}
+		}
+	}
+	return isNew
+}
+
+// replicate sets the box and the supercell's XYZ lines: every atom of the unit cell in
+// each of sc.Cells cells, folded into the box with Python's modulo, as CrystaLattE
+// writes them.
+func (sc *Supercell) replicate(atoms []fracAtom, v cellVectors) {
+	cells := sc.Cells
+	boxX, boxY, boxZ := float64(cells[0])*v.ax, float64(cells[1])*v.by, float64(cells[2])*v.cz
 	sc.Box = [3]float64{boxX, boxY, boxZ}
 	xyz := make([]xyzAtom, 0, len(atoms)*cells[0]*cells[1]*cells[2])
 	for _, a := range atoms {
@@ -137,9 +181,9 @@ func BuildSupercell(s *cif.Structure, cells [3]int, monomerCutoff, nmerCutoff fl
 				yf := float64(j) + a.f[1]
 				for k := range cells[2] {
 					zf := float64(k) + a.f[2]
-					xa, xb, xc := float64(xf*ax), float64(yf*bx), float64(zf*cx)
-					yb, yc := float64(yf*by), float64(zf*cy)
-					zc := float64(zf * cz)
+					xa, xb, xc := float64(xf*v.ax), float64(yf*v.bx), float64(zf*v.cx)
+					yb, yc := float64(yf*v.by), float64(zf*v.cy)
+					zc := float64(zf * v.cz)
 					xn := pyMod(float64(xa+xb)+xc+boxX, boxX)
 					yn := pyMod(yb+yc+boxY, boxY)
 					zn := pyMod(zc+boxZ, boxZ)
@@ -149,10 +193,11 @@ func BuildSupercell(s *cif.Structure, cells [3]int, monomerCutoff, nmerCutoff fl
 		}
 	}
 	sc.xyz = xyz
-	if err := sc.center(); err != nil {
-		return nil, err
-	}
-	// CrystaLattE's check that the monomer sphere fits in the supercell.
+}
+
+// checkMonomerReach is CrystaLattE's check that the monomer sphere fits in the centred
+// supercell; it warns when it does not.
+func (sc *Supercell) checkMonomerReach() {
 	reach := math.Inf(1)
 	for k := range 3 {
 		hi := math.Inf(-1)
@@ -161,10 +206,9 @@ func BuildSupercell(s *cif.Structure, cells [3]int, monomerCutoff, nmerCutoff fl
 		}
 		reach = math.Min(reach, hi)
 	}
-	if monomerCutoff/qcschema.AngstromPerBohr > reach {
-		sc.Warnings = append(sc.Warnings, fmt.Sprintf("r_cut_monomer (%.2f A) is longer than half the smallest dimension of the supercell (%.2f A): monomers at its edges may be incomplete; use more cells or a shorter cutoff", monomerCutoff, reach*qcschema.AngstromPerBohr))
+	if sc.MonomerCutoff/qcschema.AngstromPerBohr > reach {
+		sc.Warnings = append(sc.Warnings, fmt.Sprintf("r_cut_monomer (%.2f A) is longer than half the smallest dimension of the supercell (%.2f A): monomers at its edges may be incomplete; use more cells or a shorter cutoff", sc.MonomerCutoff, reach*qcschema.AngstromPerBohr))
 	}
-	return sc, nil
 }
 
 // center reads the XYZ lines back as CrystaLattE does (numpy.loadtxt), drops atoms whose
