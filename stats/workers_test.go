@@ -2,10 +2,11 @@ package stats
 
 import (
 	"encoding/json"
-	"reflect"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestWorkerStarts: worker start-ups are kept apart from task times, survive the JSON round
@@ -21,9 +22,7 @@ func TestWorkerStarts(t *testing.T) {
 		rec.AddWorker(w)
 	}
 	rep := rec.Report(2)
-	if got := rep.SerialBaseline; got != time.Second {
-		t.Errorf("serial baseline %v: start-up leaked into task time", got)
-	}
+	assert.Equal(t, time.Second, rep.SerialBaseline, "start-up leaked into task time")
 	for _, c := range []struct {
 		w    WorkerRecord
 		want time.Duration
@@ -33,25 +32,13 @@ func TestWorkerStarts(t *testing.T) {
 		{WorkerRecord{Ready: t0}, 0},
 		{WorkerRecord{Requested: t0.Add(time.Second), Ready: t0}, 0},
 	} {
-		if got := c.w.Startup(); got != c.want {
-			t.Errorf("%+v: start-up %v, want %v", c.w, got, c.want)
-		}
+		assert.Equal(t, c.want, c.w.Startup(), "%+v", c.w)
 	}
 	b, err := json.Marshal(rep)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(b), `"worker_starts":[{"worker":0,"host":"n1","requested":"2026-01-02T03:04:05Z","ready":"2026-01-02T03:04:08Z","startup_seconds":3}`) {
-		t.Errorf("JSON lacks the worker starts: %s", b)
-	}
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"worker_starts":[{"worker":0,"host":"n1","requested":"2026-01-02T03:04:05Z","ready":"2026-01-02T03:04:08Z","startup_seconds":3}`, "JSON lacks the worker starts")
 	var back Report
-	if err := json.Unmarshal(b, &back); err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(back.WorkerStarts, rep.WorkerStarts) {
-		t.Errorf("round trip: %+v, want %+v", back.WorkerStarts, rep.WorkerStarts)
-	}
-	if txt := rep.String(); !strings.Contains(txt, "worker start-up   2 started, mean 2s, longest 3s") {
-		t.Errorf("text report lacks the start-up line:\n%s", txt)
-	}
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, rep.WorkerStarts, back.WorkerStarts, "round trip")
+	assert.Contains(t, rep.String(), "worker start-up   2 started, mean 2s, longest 3s", "text report lacks the start-up line")
 }

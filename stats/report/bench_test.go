@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/qcmb-go/qcmb/stats"
 	"github.com/qcmb-go/qcmb/stats/report"
 )
@@ -29,8 +31,6 @@ func BenchmarkWriteHTML(b *testing.B) {
 	rep := rec.Report(8)
 	b.ResetTimer()
 	for b.Loop() {
-		if err := report.WriteHTML(io.Discard, rep); err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, report.WriteHTML(io.Discard, rep))
 	}
 }
