@@ -34,7 +34,7 @@ func byName(t *testing.T, cr *Crystal, name string) *Nmer {
 			return n
 		}
 	}
-	t.Fatalf("no n-mer %s", name)
+	require.FailNowf(t, "no such n-mer", "%s", name)
 	return nil
 }
 

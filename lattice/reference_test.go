@@ -82,7 +82,7 @@ func inputOf(t testing.TB, c refCase) *Input {
 			case "bsse_type":
 				in.BSSE = x
 			default:
-				t.Fatalf("argument %s", k)
+				require.FailNowf(t, "unknown argument", "%s", k)
 			}
 		}
 	}
