@@ -3,13 +3,14 @@ package components_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/internal/outfile"
 	"github.com/qcmb-go/qcmb/manybody"
@@ -42,16 +43,12 @@ func writeAnalyzeCase(tb testing.TB, n, nbody int, driver qcschema.Driver, bsse 
 		levels[k] = "mp2"
 	}
 	core, err := manybody.NewCore(&m, manybody.Keywords{BsseType: bsse, Levels: levels, ReturnTotalData: true})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	require.NoError(tb, err)
 	rng := rand.New(rand.NewSource(1))
 	var comps []map[string]any
 	for _, t := range core.Plan().Tasks {
 		sub, err := core.Molecule(t)
-		if err != nil {
-			tb.Fatal(err)
-		}
+		require.NoError(tb, err)
 		c := map[string]any{"mc": "mp2", "real": t.Real, "basis": t.Basis, "energy": -76*float64(len(t.Real)) + rng.Float64()}
 		if driver != qcschema.DriverEnergy {
 			g := make([][3]float64, len(sub.Symbols))
@@ -65,12 +62,8 @@ func writeAnalyzeCase(tb testing.TB, n, nbody int, driver qcschema.Driver, bsse 
 	dir := tb.TempDir()
 	for name, v := range map[string]any{"input.json": &in, "components.json": comps} {
 		data, err := json.Marshal(v)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			tb.Fatal(err)
-		}
+		require.NoError(tb, err)
+		require.NoError(tb, os.WriteFile(filepath.Join(dir, name), data, 0o644))
 	}
 	return dir
 }
@@ -105,15 +98,11 @@ func BenchmarkAnalyze(b *testing.B) {
 				dir = writeAnalyzeCase(b, c.n, c.nb, qcschema.DriverGradient, c.bsse...)
 			}
 			fi, err := os.Stat(filepath.Join(dir, "components.json"))
-			if err != nil {
-				b.Fatal(err)
-			}
+			require.NoError(b, err)
 			b.SetBytes(fi.Size())
 			b.ResetTimer()
 			for b.Loop() {
-				if err := analyze(filepath.Join(dir, "input.json"), filepath.Join(dir, "components.json"), io.Discard); err != nil {
-					b.Fatal(fmt.Errorf("analyze: %w", err))
-				}
+				require.NoError(b, analyze(filepath.Join(dir, "input.json"), filepath.Join(dir, "components.json"), io.Discard), "analyze")
 			}
 		})
 	}

@@ -157,9 +157,7 @@ func FuzzParseComponents(f *testing.F) {
 		if err := set.parse(context.Background(), "fuzz.json", data); err != nil || set.props == nil {
 			return
 		}
-		if !json.Valid(data) {
-			t.Fatalf("accepted invalid JSON %q", data)
-		}
+		require.True(t, json.Valid(data), "accepted invalid JSON %q", data)
 		var list []struct {
 			Energy float64 `json:"energy"`
 		}
@@ -172,8 +170,8 @@ func FuzzParseComponents(f *testing.F) {
 			for _, p := range set.props {
 				got += *p.ReturnEnergy
 			}
-			if len(set.props) == len(list) && math.Abs(sum-got) > 1e-9*math.Max(1, math.Abs(sum)) {
-				t.Fatalf("energies sum to %v, encoding/json reads %v", got, sum)
+			if len(set.props) == len(list) {
+				require.InDelta(t, sum, got, 1e-9*math.Max(1, math.Abs(sum)), "energies summed, against encoding/json's")
 			}
 		}
 	})
