@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	_ "github.com/qcmb-go/qcmb/engine/hf"
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/executor/store"
@@ -30,9 +32,7 @@ func h2Task(t testing.TB, r float64) executor.Task {
 		Protocols: map[string]any{},
 	}
 	data, err := json.Marshal(&in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return executor.Task{ID: in.ID, Program: "embedded", Payload: data}
 }
 

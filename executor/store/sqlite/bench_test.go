@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/executor/store"
 	"github.com/qcmb-go/qcmb/executor/store/sqlite"
@@ -22,9 +24,7 @@ import (
 // shared, loaded machine it says more than the wall time of a benchmark.
 func cpuTime(b *testing.B) time.Duration {
 	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, syscall.Getrusage(syscall.RUSAGE_SELF, &ru))
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
@@ -46,9 +46,7 @@ func readGradients(b *testing.B, atoms int) {
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "results.db")
 	s, err := sqlite.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	rng := rand.New(rand.NewPCG(1, 2))
 	tasks := make([]executor.Task, n)
 	keyer := store.NewKeyer(nil)
@@ -64,9 +62,7 @@ func readGradients(b *testing.B, atoms int) {
 			in.Molecule.Geometry[k] = 20 * rng.Float64()
 		}
 		payload, err := json.Marshal(&in)
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		tasks[i] = executor.Task{ID: in.ID, Program: "embedded", Payload: payload}
 		res := qcschema.NewAtomicResult(&in, qcschema.Provenance{Creator: "benchmark"})
 		e := -76*float64(atoms)/3 + rng.Float64()
@@ -79,31 +75,21 @@ func readGradients(b *testing.B, atoms int) {
 		res.Properties.ReturnGradient = grad
 		res.ReturnResult.Array = grad
 		data, err := json.Marshal(res)
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		key, id, err := keyer.Key(ctx, tasks[i])
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := s.Put(ctx, store.Entry{Key: key, Program: "embedded", TaskID: id, OK: true, Result: data}); err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
+		require.NoError(b, s.Put(ctx, store.Entry{Key: key, Program: "embedded", TaskID: id, OK: true, Result: data}))
 	}
 	s.Close()
 	defer reportCPU(b, cpuTime(b))
 	for b.Loop() {
 		s, err := sqlite.Open(ctx, path)
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		found, err := store.Lookup(ctx, s, tasks)
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		for i, f := range found {
 			if f.Result == nil || len(f.Result.ReturnResult.Array) != 3*atoms {
-				b.Fatalf("task %d: no gradient read back", i)
+				require.FailNowf(b, "no gradient read back", "task %d", i)
 			}
 		}
 		s.Close()

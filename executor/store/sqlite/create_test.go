@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // TestConcurrentCreate: processes that open the same new store at once (a run and a
@@ -28,9 +30,7 @@ func TestConcurrentCreate(t *testing.T) {
 		}
 		wg.Wait()
 		for k, err := range errs {
-			if err != nil {
-				t.Fatalf("round %d, opener %d: %v", i, k, err)
-			}
+			require.NoError(t, err, "round %d, opener %d", i, k)
 		}
 	}
 }
