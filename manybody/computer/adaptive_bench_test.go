@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/manybody"
 	"github.com/qcmb-go/qcmb/manybody/computer"
@@ -19,13 +21,9 @@ import (
 func benchInput(b *testing.B, name string) *qcschema.ManyBodyInput {
 	b.Helper()
 	data, err := os.ReadFile("../../testdata/adaptive/bench/" + name)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	in := new(qcschema.ManyBodyInput)
-	if err := json.Unmarshal(data, in); err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, json.Unmarshal(data, in))
 	return in
 }
 
@@ -42,9 +40,8 @@ func benchRun(b *testing.B, in *qcschema.ManyBodyInput) *qcschema.ManyBodyResult
 		rec := stats.NewRecorder()
 		c := &computer.Computer{Executor: executor.NewPool(2, executor.Options{}), Stats: rec}
 		var err error
-		if res, err = c.Compute(context.Background(), in); err != nil {
-			b.Fatal(err)
-		}
+		res, err = c.Compute(context.Background(), in)
+		require.NoError(b, err)
 		rep = rec.Report(2)
 		for _, w := range rep.Idle {
 			idle += w.Idle()
@@ -57,9 +54,7 @@ func benchRun(b *testing.B, in *qcschema.ManyBodyInput) *qcschema.ManyBodyResult
 	perLevel := map[int]int{}
 	for label := range res.ComponentProperties {
 		t, err := manybody.ParseLabel(label)
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		perLevel[t.Level]++
 	}
 	b.ReportMetric(float64(perLevel[3])/binomial(n, 3), "trimer-frac")

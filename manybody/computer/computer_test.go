@@ -1,10 +1,6 @@
 package computer_test
 
 import (
-	"time"
-
-	"go.uber.org/goleak"
-
 	"context"
 	"encoding/json"
 	"errors"
@@ -19,6 +15,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/qcmb-go/qcmb/engine"
 	_ "github.com/qcmb-go/qcmb/engine/hf"
@@ -123,9 +124,7 @@ func fakeCompute(ctx context.Context, in *qcschema.AtomicInput) (*qcschema.Atomi
 func vectorInput(t *testing.T, path string) *qcschema.ManyBodyInput {
 	t.Helper()
 	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var v struct {
 		Molecule qcschema.Molecule `json:"molecule"`
 		Keywords struct {
@@ -140,9 +139,7 @@ func vectorInput(t *testing.T, path string) *qcschema.ManyBodyInput {
 			Hessian  json.RawMessage `json:"hessian"`
 		} `json:"components"`
 	}
-	if err := json.Unmarshal(data, &v); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(data, &v))
 	driver := qcschema.DriverEnergy
 	if len(v.Components) > 0 && len(v.Components[0].Hessian) > 0 {
 		driver = qcschema.DriverHessian
@@ -159,9 +156,7 @@ func vectorInput(t *testing.T, path string) *qcschema.ManyBodyInput {
 			continue
 		}
 		n, err := strconv.Atoi(k)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		if n > top[mc] {
 			top[mc] = n
 		}
@@ -201,9 +196,7 @@ func executors(t *testing.T) map[string]executor.Executor {
 func resultJSON(t *testing.T, r *qcschema.ManyBodyResult) string {
 	t.Helper()
 	data, err := json.Marshal(r)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return string(data)
 }
 
@@ -211,9 +204,8 @@ func resultJSON(t *testing.T, r *qcschema.ManyBodyResult) string {
 // executors with a deterministic program: the encoded ManyBodyResults must be identical.
 func TestComputerExecutorsBitwise(t *testing.T) {
 	files, err := filepath.Glob("../../testdata/manybody/*.json")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no vectors: %v", err)
-	}
+	require.NoError(t, err)
+	require.NotEmpty(t, files, "no vectors")
 	exs := executors(t)
 	names := []string{"serial", "pool", "subprocess"}
 	for _, path := range files {
@@ -224,17 +216,14 @@ func TestComputerExecutorsBitwise(t *testing.T) {
 			for _, exName := range names {
 				comp := &computer.Computer{Executor: exs[exName]}
 				res, err := comp.Compute(context.Background(), in)
-				if err != nil {
-					t.Fatalf("%s: %v", exName, err)
-				}
+				require.NoError(t, err, exName)
 				got := resultJSON(t, res)
 				if want == "" {
 					want = got
-					if !res.Success || res.Properties.ReturnEnergy == nil {
-						t.Fatalf("%s: no return energy", exName)
-					}
-				} else if got != want {
-					t.Fatalf("%s result differs from serial", exName)
+					require.True(t, res.Success, "%s: no return energy", exName)
+					require.NotNil(t, res.Properties.ReturnEnergy, "%s: no return energy", exName)
+				} else {
+					require.Equal(t, want, got, "%s result differs from serial", exName)
 				}
 			}
 		})
@@ -255,17 +244,13 @@ func TestComputerWaterTetramerEmbedded(t *testing.T) {
 		rec := stats.NewRecorder()
 		comp := &computer.Computer{Executor: exs[exName], Stats: rec}
 		res, err := comp.Compute(context.Background(), in)
-		if err != nil {
-			t.Fatalf("%s: %v", exName, err)
-		}
-		if n := rec.Report(0).Tasks; n != 65 {
-			t.Errorf("%s: stats recorded %d tasks, want 65", exName, n)
-		}
+		require.NoError(t, err, exName)
+		assert.Equal(t, 65, rec.Report(0).Tasks, "%s: tasks recorded in the statistics", exName)
 		got := resultJSON(t, res)
 		if want == "" {
 			want, energies = got, res.Properties.Energies
-		} else if got != want {
-			t.Fatalf("%s result differs from serial", exName)
+		} else {
+			require.Equal(t, want, got, "%s result differs from serial", exName)
 		}
 	}
 	// Physics: a hydrogen-bonded ring binds; cp reduces the binding of nocp; the three
@@ -273,18 +258,15 @@ func TestComputerWaterTetramerEmbedded(t *testing.T) {
 	// energy corrected... and the nocp 4-body total is the tetramer's own energy.
 	ieNoCP := energies["nocp_corrected_interaction_energy"]
 	ieCP := energies["cp_corrected_interaction_energy"]
-	if !(ieNoCP < 0 && ieCP < 0 && ieCP > ieNoCP) {
-		t.Errorf("interaction energies nocp %.6f cp %.6f: want both binding and cp weaker", ieNoCP, ieCP)
-	}
+	assert.Negative(t, ieNoCP, "nocp interaction energy: want binding")
+	assert.Negative(t, ieCP, "cp interaction energy: want binding")
+	assert.Greater(t, ieCP, ieNoCP, "cp interaction energy: want weaker than nocp")
 	e1 := energies["nocp_corrected_total_energy_through_1_body"]
 	for _, bt := range []string{"cp", "vmfc"} {
-		if got := energies[bt+"_corrected_total_energy_through_1_body"]; math.Abs(got-e1) > 1e-10 {
-			t.Errorf("%s 1-body total %.10f, nocp %.10f", bt, got, e1)
-		}
+		assert.InDelta(t, e1, energies[bt+"_corrected_total_energy_through_1_body"], 1e-10, "%s 1-body total against nocp", bt)
 	}
-	if sum := energies["nocp_corrected_2_body_contribution_to_energy"] + energies["nocp_corrected_3_body_contribution_to_energy"] + energies["nocp_corrected_4_body_contribution_to_energy"]; math.Abs(sum-ieNoCP) > 1e-10 {
-		t.Errorf("nocp contributions sum to %.10f, interaction energy %.10f", sum, ieNoCP)
-	}
+	sum := energies["nocp_corrected_2_body_contribution_to_energy"] + energies["nocp_corrected_3_body_contribution_to_energy"] + energies["nocp_corrected_4_body_contribution_to_energy"]
+	assert.InDelta(t, ieNoCP, sum, 1e-10, "nocp contributions summed against the interaction energy")
 }
 
 // water4Input is the input of examples/water4: the water tetramer, cp, nocp and vmfc
@@ -292,18 +274,12 @@ func TestComputerWaterTetramerEmbedded(t *testing.T) {
 func water4Input(t testing.TB) *qcschema.ManyBodyInput {
 	t.Helper()
 	xyz, err := os.ReadFile("../../examples/water4/water4.xyz")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	mol, err := qcschema.ParseXYZ(strings.NewReader(string(xyz)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	mol.Fragments = [][]int{{0, 1, 2}, {3, 4, 5}, {6, 7, 8}, {9, 10, 11}}
 	mol.FragmentCharges, mol.FragmentMultiplicities = nil, nil
-	if err := mol.Normalize(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, mol.Normalize())
 	rtd := true
 	in := &qcschema.ManyBodyInput{
 		Molecule: *mol,
@@ -326,9 +302,7 @@ func water4Input(t testing.TB) *qcschema.ManyBodyInput {
 func TestComputerKeepsFinishedResults(t *testing.T) {
 	in := vectorInput(t, "../../testdata/manybody/h2o_trimer_single_energy_1.json")
 	p, err := computer.Prepare(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	bad := p.Tasks[len(p.Tasks)/2].ID
 	for mc, s := range in.Specification.Specification {
 		s.Keywords = map[string]any{"fail": bad}
@@ -338,23 +312,14 @@ func TestComputerKeepsFinishedResults(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			comp := &computer.Computer{Executor: ex}
 			res, err := comp.Compute(context.Background(), in)
-			if res != nil {
-				t.Fatal("result returned despite a failed task")
-			}
+			require.Nil(t, res, "result returned despite a failed task")
 			var re *computer.RunError
-			if !errors.As(err, &re) {
-				t.Fatalf("error %v is not a *RunError", err)
-			}
-			if got := re.FailedLabels(); len(got) != 1 || got[0] != bad {
-				t.Fatalf("failed %v, want [%s]", got, bad)
-			}
-			if len(re.Completed) != len(p.Tasks)-1 {
-				t.Fatalf("%d results kept, want %d", len(re.Completed), len(p.Tasks)-1)
-			}
+			require.ErrorAs(t, err, &re)
+			require.Equal(t, []string{bad}, re.FailedLabels())
+			require.Len(t, re.Completed, len(p.Tasks)-1, "results kept")
 			var failed *qcschema.FailedOperation
-			if !errors.As(re.Failed[0].Err, &failed) || !strings.Contains(failed.ComputeError.ErrorMessage, "told to fail") {
-				t.Fatalf("failure %v does not carry the program's message", re.Failed[0].Err)
-			}
+			require.ErrorAs(t, re.Failed[0].Err, &failed)
+			require.Contains(t, failed.ComputeError.ErrorMessage, "told to fail", "the failure carries the program's message")
 		})
 	}
 }
@@ -374,16 +339,10 @@ func TestComputerCancel(t *testing.T) {
 			defer cancel()
 			start := time.Now()
 			_, err := (&computer.Computer{Executor: ex}).Compute(ctx, in)
-			if !errors.Is(err, context.DeadlineExceeded) {
-				t.Fatalf("error %v, want the context's", err)
-			}
-			if d := time.Since(start); d > 2*time.Second {
-				t.Fatalf("cancelled run took %v", d)
-			}
+			require.ErrorIs(t, err, context.DeadlineExceeded)
+			require.LessOrEqual(t, time.Since(start), 2*time.Second, "cancelled run's time")
 			var re *computer.RunError
-			if !errors.As(err, &re) {
-				t.Fatalf("error %T is not a *RunError", err)
-			}
+			require.ErrorAs(t, err, &re)
 		})
 	}
 }
@@ -408,11 +367,9 @@ func TestPrepareRefusesGhostsWithXTB(t *testing.T) {
 		in.Specification.Keywords.BsseType = c.bsse
 		_, err := computer.Prepare(in)
 		var ge *computer.GhostError
-		if got := errors.As(err, &ge); got != c.refused {
-			t.Errorf("%v: refused=%v (err %v), want %v", c.bsse, got, err, c.refused)
-		}
-		if c.refused && !strings.Contains(err.Error(), "nocp") {
-			t.Errorf("%v: message %q does not suggest nocp", c.bsse, err)
+		assert.Equal(t, c.refused, errors.As(err, &ge), "%v: refused (err %v)", c.bsse, err)
+		if c.refused {
+			assert.ErrorContains(t, err, "nocp", "%v: the message suggests nocp", c.bsse)
 		}
 	}
 }
@@ -438,9 +395,7 @@ func TestPrepareErrors(t *testing.T) {
 			in := base()
 			c.edit(in)
 			_, err := computer.Prepare(in)
-			if err == nil || !strings.Contains(err.Error(), c.field) {
-				t.Fatalf("error %v does not name %s", err, c.field)
-			}
+			require.ErrorContains(t, err, c.field)
 		})
 	}
 }
@@ -457,9 +412,7 @@ func BenchmarkComputerWater8MBE3(b *testing.B) {
 		mol.Geometry = append(mol.Geometry, x, y, z, x+1.43, y+1.11, z, x-1.43, y+1.11, z)
 		mol.Fragments = append(mol.Fragments, []int{base, base + 1, base + 2})
 	}
-	if err := mol.Normalize(); err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, mol.Normalize())
 	maxNB := 3
 	in := &qcschema.ManyBodyInput{
 		Molecule: *mol,
@@ -470,20 +423,16 @@ func BenchmarkComputerWater8MBE3(b *testing.B) {
 		},
 	}
 	p, err := computer.Prepare(in)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	var speedups []float64
 	for b.Loop() {
 		serial := stats.NewRecorder()
-		if _, err := (&computer.Computer{Executor: executor.NewSerial(executor.Options{}), Stats: serial}).Run(context.Background(), p); err != nil {
-			b.Fatal(err)
-		}
+		_, err := (&computer.Computer{Executor: executor.NewSerial(executor.Options{}), Stats: serial}).Run(context.Background(), p)
+		require.NoError(b, err)
 		pool := stats.NewRecorder()
 		pool.SetMeasuredSerial(serial.Report(1).Wall)
-		if _, err := (&computer.Computer{Executor: executor.NewPool(2, executor.Options{}), Stats: pool}).Run(context.Background(), p); err != nil {
-			b.Fatal(err)
-		}
+		_, err = (&computer.Computer{Executor: executor.NewPool(2, executor.Options{}), Stats: pool}).Run(context.Background(), p)
+		require.NoError(b, err)
 		speedups = append(speedups, pool.Report(2).Speedup)
 	}
 	sort.Float64s(speedups)
@@ -506,25 +455,17 @@ func TestComputerXTBWaterTrimerGradient(t *testing.T) {
 		"gfn2": {Program: "xtb", Model: qcschema.Model{Method: "gfn2-xtb"}},
 	}
 	res, err := (&computer.Computer{Executor: executor.NewPool(2, executor.Options{})}).Compute(context.Background(), in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	full, ok := res.ComponentProperties[`["gfn2", [1, 2, 3], [1, 2, 3]]`]
-	if !ok {
-		t.Fatalf("no trimer component among %d", len(res.ComponentProperties))
-	}
+	require.True(t, ok, "no trimer component among %d", len(res.ComponentProperties))
 	got := res.ReturnResult.Array
-	if len(got) != 27 || len(full.ReturnGradient) != 27 {
-		t.Fatalf("gradient lengths %d and %d, want 27", len(got), len(full.ReturnGradient))
-	}
+	require.Len(t, got, 27)
+	require.Len(t, full.ReturnGradient, 27)
 	for i := range got {
-		if math.Abs(got[i]-full.ReturnGradient[i]) > 1e-10 {
-			t.Fatalf("gradient[%d] = %.12f, trimer %.12f", i, got[i], full.ReturnGradient[i])
-		}
+		require.InDelta(t, full.ReturnGradient[i], got[i], 1e-10, "gradient[%d] against the trimer's", i)
 	}
-	if ie := res.Properties.Energies["nocp_corrected_interaction_energy"]; !(ie < -0.005 && ie > -0.05) {
-		t.Errorf("GFN2 trimer interaction energy %.6f Eh: want a few hydrogen bonds' worth", ie)
-	}
+	ie := res.Properties.Energies["nocp_corrected_interaction_energy"]
+	assert.True(t, ie < -0.005 && ie > -0.05, "GFN2 trimer interaction energy %.6f Eh: want a few hydrogen bonds' worth", ie)
 }
 
 // TestPrepareCarriesSpecificationExtras: each task's AtomicInput carries its model
@@ -536,17 +477,11 @@ func TestPrepareCarriesSpecificationExtras(t *testing.T) {
 		in.Specification.Specification[mc] = s
 	}
 	p, err := computer.Prepare(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, task := range p.Tasks {
 		var ai qcschema.AtomicInput
-		if err := json.Unmarshal(task.Payload, &ai); err != nil {
-			t.Fatal(err)
-		}
-		if len(ai.Extras) != 1 || ai.Extras["qcengine_program"] != "psi4" {
-			t.Fatalf("task %s extras %v", task.ID, ai.Extras)
-		}
+		require.NoError(t, json.Unmarshal(task.Payload, &ai))
+		require.Equal(t, map[string]any{"qcengine_program": "psi4"}, ai.Extras, "task %s extras", task.ID)
 	}
 }
 
@@ -581,20 +516,12 @@ func TestCheckBeforeWork(t *testing.T) {
 			})
 			_, err := (&computer.Computer{Executor: counting}).Compute(context.Background(), in)
 			var pe *computer.ProgramError
-			if !errors.As(err, &pe) {
-				t.Fatalf("Compute = %v, want a *ProgramError", err)
-			}
+			require.ErrorAs(t, err, &pe)
 			for _, part := range c.wantErr {
-				if !strings.Contains(err.Error(), part) {
-					t.Errorf("error %q does not name %s", err, part)
-				}
+				assert.ErrorContains(t, err, part)
 			}
-			if c.unknown != errors.Is(err, engine.ErrUnknownProgram) {
-				t.Errorf("errors.Is(err, ErrUnknownProgram) = %v, want %v", !c.unknown, c.unknown)
-			}
-			if ran != 0 {
-				t.Errorf("%d tasks ran before the error", ran)
-			}
+			assert.Equal(t, c.unknown, errors.Is(err, engine.ErrUnknownProgram), "errors.Is(err, ErrUnknownProgram)")
+			assert.Zero(t, ran, "tasks ran before the error")
 		})
 	}
 }
@@ -604,28 +531,20 @@ func TestCheckBeforeWork(t *testing.T) {
 // before any work, saying so).
 func TestQCEngineProgramByName(t *testing.T) {
 	p, err := engine.Lookup("nwchem")
-	if err != nil {
-		t.Fatalf("Lookup(nwchem) = %v, want the QCEngine bridge", err)
-	}
-	if got := fmt.Sprintf("%T", p); got != "*qcengine.Program" {
-		t.Fatalf("Lookup(nwchem) is a %s, want *qcengine.Program", got)
-	}
+	require.NoError(t, err, "Lookup(nwchem): want the QCEngine bridge")
+	require.Equal(t, "*qcengine.Program", fmt.Sprintf("%T", p), "Lookup(nwchem)")
 	in := vectorInput(t, "../../testdata/manybody/h2o_trimer_single_energy_1.json")
 	for mc, spec := range in.Specification.Specification {
 		spec.Program = "nwchem"
 		in.Specification.Specification[mc] = spec
 	}
 	prep, err := computer.Prepare(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if _, _, avail := engine.Availability(context.Background(), "nwchem"); avail == nil {
 		t.Skip("QCEngine finds nwchem here; the unavailable path cannot be shown")
 	}
 	err = computer.Check(context.Background(), prep)
-	if err == nil || !strings.Contains(err.Error(), "nwchem") {
-		t.Fatalf("Check = %v, want an error saying nwchem is not available", err)
-	}
+	require.ErrorContains(t, err, "nwchem", "Check: want an error saying nwchem is not available")
 }
 
 // TestZeroTaskDerivatives: a plan without tasks (cp interaction through 1 body) returns a
@@ -644,27 +563,15 @@ func TestZeroTaskDerivatives(t *testing.T) {
 			in.Specification.Keywords.MaxNbody = &one
 			in.Specification.Keywords.Levels = nil
 			res, err := (&computer.Computer{}).Compute(context.Background(), in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(res.ReturnResult.Array) != c.n {
-				t.Fatalf("return_result has %d values, want %d zeros", len(res.ReturnResult.Array), c.n)
-			}
-			for i, x := range res.ReturnResult.Array {
-				if x != 0 {
-					t.Fatalf("return_result[%d] = %v, want 0", i, x)
-				}
-			}
+			require.NoError(t, err)
+			require.Equal(t, make([]float64, c.n), res.ReturnResult.Array, "return_result: want %d zeros", c.n)
 			data, err := json.Marshal(res)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			var head struct {
 				ReturnResult json.RawMessage `json:"return_result"`
 			}
-			if err := json.Unmarshal(data, &head); err != nil || head.ReturnResult[0] != '[' {
-				t.Fatalf("return_result encodes as %.20s, want an array", head.ReturnResult)
-			}
+			require.NoError(t, json.Unmarshal(data, &head))
+			require.True(t, len(head.ReturnResult) > 0 && head.ReturnResult[0] == '[', "return_result encodes as %.20s, want an array", head.ReturnResult)
 		})
 	}
 }
@@ -676,16 +583,12 @@ func TestAssemblePropertiesEqualsAssemble(t *testing.T) {
 	in := vectorInput(t, "../../testdata/manybody/h2o_trimer_single_energy_1.json")
 	in.Specification.Driver = qcschema.DriverGradient
 	p, err := computer.PreparePlan(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	results := make([]*qcschema.AtomicResult, len(p.Plan.Tasks))
 	props := map[string]qcschema.AtomicResultProperties{}
 	for i, task := range p.Plan.Tasks {
 		mol, err := p.Core.Molecule(task)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		e := -76*float64(len(task.Real)) + float64(i)/7
 		grad := make([]float64, 3*len(mol.Symbols))
 		for k := range grad {
@@ -696,25 +599,18 @@ func TestAssemblePropertiesEqualsAssemble(t *testing.T) {
 		props[task.Label()] = pr
 	}
 	want, err := computer.Assemble(p, results)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	extra := -1.0
 	props[`["x", [9], [9]]`] = qcschema.AtomicResultProperties{ReturnEnergy: &extra}
 	got, err := computer.AssembleProperties(p, props)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	wantJSON, _ := json.Marshal(want)
 	gotJSON, _ := json.Marshal(got)
-	if string(wantJSON) != string(gotJSON) {
-		t.Fatalf("AssembleProperties differs from Assemble:\n%.400s\n%.400s", gotJSON, wantJSON)
-	}
+	require.Equal(t, string(wantJSON), string(gotJSON), "AssembleProperties against Assemble")
 	missing := p.Plan.Tasks[3].Label()
 	delete(props, missing)
-	if _, err := computer.AssembleProperties(p, props); err == nil || !strings.Contains(err.Error(), missing) {
-		t.Fatalf("a missing task: %v, want an error naming %s", err, missing)
-	}
+	_, err = computer.AssembleProperties(p, props)
+	require.ErrorContains(t, err, missing, "a missing task is named")
 }
 
 // TestAssemblePropertiesNAtom: every component property with a gradient or Hessian gets the
@@ -725,17 +621,13 @@ func TestAssemblePropertiesNAtom(t *testing.T) {
 	in := vectorInput(t, "../../testdata/manybody/h2o_trimer_single_energy_1.json")
 	in.Specification.Driver = qcschema.DriverHessian
 	p, err := computer.PreparePlan(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	natom := p.Core.NAtom()
 	own := map[string]qcschema.AtomicResultProperties{}
 	whole := map[string]qcschema.AtomicResultProperties{}
 	for i, task := range p.Plan.Tasks {
 		atoms, err := p.Core.TaskAtoms(task)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		n := len(atoms)
 		e := -76*float64(len(task.Real)) + float64(i)/7
 		grad, hess := make([]float64, 3*n), make([]float64, 9*n*n)
@@ -760,13 +652,9 @@ func TestAssemblePropertiesNAtom(t *testing.T) {
 		whole[task.Label()] = qcschema.AtomicResultProperties{ReturnEnergy: &e, ReturnGradient: g, ReturnHessian: h}
 	}
 	fromOwn, err := computer.AssembleProperties(p, own)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	fromWhole, err := computer.AssembleProperties(p, whole)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, c := range []struct {
 		name  string
 		res   *qcschema.ManyBodyResult
@@ -777,15 +665,11 @@ func TestAssemblePropertiesNAtom(t *testing.T) {
 	} {
 		for _, task := range p.Plan.Tasks {
 			pr := c.res.ComponentProperties[task.Label()]
-			if pr.CalcinfoNAtom == nil || *pr.CalcinfoNAtom != c.natom(task) {
-				t.Fatalf("%s: %s: calcinfo_natom %v, want %d", c.name, task.Label(), pr.CalcinfoNAtom, c.natom(task))
-			}
-			if len(pr.ReturnGradient) != 3**pr.CalcinfoNAtom {
-				t.Fatalf("%s: %s: %d gradient values for calcinfo_natom %d", c.name, task.Label(), len(pr.ReturnGradient), *pr.CalcinfoNAtom)
-			}
+			require.NotNil(t, pr.CalcinfoNAtom, "%s: %s: calcinfo_natom", c.name, task.Label())
+			require.Equal(t, c.natom(task), *pr.CalcinfoNAtom, "%s: %s: calcinfo_natom", c.name, task.Label())
+			require.Len(t, pr.ReturnGradient, 3**pr.CalcinfoNAtom, "%s: %s: gradient values for calcinfo_natom", c.name, task.Label())
 		}
 	}
-	if !slices.Equal(fromOwn.ReturnResult.Array, fromWhole.ReturnResult.Array) {
-		t.Fatal("Hessians assembled from arrays over the whole molecule differ from those over the tasks' atoms")
-	}
+	require.True(t, slices.Equal(fromOwn.ReturnResult.Array, fromWhole.ReturnResult.Array),
+		"Hessians assembled from arrays over the whole molecule differ from those over the tasks' atoms")
 }

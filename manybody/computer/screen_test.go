@@ -2,8 +2,10 @@ package computer_test
 
 import (
 	"context"
-	"math"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/internal/waterbox"
@@ -71,18 +73,12 @@ func TestScreenedWater32EndToEnd(t *testing.T) {
 	run := func(cutoff float64) (*qcschema.ManyBodyResult, *manybody.ScreeningSummary, int) {
 		in := screenedWaterInput(32, map[string]float64{"3": cutoff})
 		p, err := computer.Prepare(in)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		done := 0
 		c.Progress = func(int, int, executor.Outcome) { done++ }
 		res, err := c.Run(context.Background(), p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if done != len(p.Tasks) {
-			t.Errorf("%d tasks ran, plan has %d", done, len(p.Tasks))
-		}
+		require.NoError(t, err)
+		assert.Equal(t, len(p.Tasks), done, "tasks ran against the plan's")
 		return res, p.Plan.Screening, len(p.Tasks)
 	}
 	ref, refSum, refTasks := run(5.0)
@@ -92,39 +88,29 @@ func TestScreenedWater32EndToEnd(t *testing.T) {
 	for _, l := range sum.Levels {
 		kept += l.Kept
 	}
-	if want := 32 + kept; ntask != want {
-		t.Errorf("%d tasks, want the %d kept clusters", ntask, want)
-	}
-	if sum.Levels[0].Kept != 496 || sum.Levels[0].Dropped != 0 {
-		t.Errorf("dimers: kept %d dropped %v, want all 496", sum.Levels[0].Kept, sum.Levels[0].Dropped)
-	}
-	if k3, ref3 := sum.Levels[1].Kept, refSum.Levels[1].Kept; k3 >= ref3 || float64(k3)+sum.Levels[1].Dropped != 4960 {
-		t.Errorf("trimers: kept %d (reference %d), dropped %v", k3, ref3, sum.Levels[1].Dropped)
-	}
+	assert.Equal(t, 32+kept, ntask, "tasks: want the kept clusters")
+	assert.Equal(t, 496, sum.Levels[0].Kept, "dimers kept: want all 496")
+	assert.Zero(t, sum.Levels[0].Dropped, "dimers dropped")
+	assert.Less(t, sum.Levels[1].Kept, refSum.Levels[1].Kept, "trimers kept, against the reference's")
+	assert.Equal(t, 4960.0, float64(sum.Levels[1].Kept)+sum.Levels[1].Dropped, "trimers kept and dropped")
 	t.Logf("tasks %d (reference %d)", ntask, refTasks)
 
 	extras, ok := res.Extras["screening"].(*manybody.ScreeningSummary)
-	if !ok || extras.Levels[1].Kept != sum.Levels[1].Kept || extras.Levels[1].Dropped != sum.Levels[1].Dropped {
-		t.Errorf("extras[screening] = %#v", res.Extras["screening"])
+	if assert.True(t, ok, "extras[screening] = %#v", res.Extras["screening"]) {
+		assert.Equal(t, sum.Levels[1].Kept, extras.Levels[1].Kept, "extras[screening]: trimers kept")
+		assert.Equal(t, sum.Levels[1].Dropped, extras.Levels[1].Dropped, "extras[screening]: trimers dropped")
 	}
 
 	ie := res.Properties.Energies["nocp_corrected_interaction_energy"]
 	ieRef := ref.Properties.Energies["nocp_corrected_interaction_energy"]
-	if got := res.ReturnResult.Scalar; math.Abs(got-ie) > 1e-10 {
-		t.Errorf("return energy %v, interaction energy %v", got, ie)
-	}
+	assert.InDelta(t, ie, res.ReturnResult.Scalar, 1e-10, "return energy against the interaction energy")
 	// The 2-body parts are identical (all dimers kept); the physics: water clusters bind,
 	// the 3-body term is cooperative (negative).
 	ie2 := res.Properties.Energies["nocp_corrected_interaction_energy_through_2_body"]
-	if ie2 != ref.Properties.Energies["nocp_corrected_interaction_energy_through_2_body"] {
-		t.Errorf("2-body interaction energies differ")
-	}
-	if !(ie2 < 0) || !(ie-ie2 < 0) {
-		t.Errorf("interaction energy through 2 bodies %v, 3-body contribution %v: want both negative", ie2, ie-ie2)
-	}
-	if math.Abs(ie-ieRef) > tol {
-		t.Errorf("screened interaction energy %.6f, reference %.6f: differ by more than %g", ie, ieRef, tol)
-	}
+	assert.Equal(t, ref.Properties.Energies["nocp_corrected_interaction_energy_through_2_body"], ie2, "2-body interaction energies")
+	assert.Negative(t, ie2, "interaction energy through 2 bodies")
+	assert.Negative(t, ie-ie2, "3-body contribution")
+	assert.InDelta(t, ieRef, ie, tol, "screened interaction energy against the reference")
 	t.Logf("interaction energy %.6f Eh, reference %.6f Eh, 3-body %.6f vs %.6f", ie, ieRef, ie-ie2, ieRef-ie2)
 }
 
@@ -136,9 +122,7 @@ func BenchmarkScreenedWater128EndToEnd(b *testing.B) {
 	c := &computer.Computer{Executor: executor.NewPool(2, executor.Options{})}
 	for b.Loop() {
 		res, err := c.Compute(context.Background(), in)
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		b.ReportMetric(float64(len(res.ComponentProperties)), "tasks/op")
 	}
 }

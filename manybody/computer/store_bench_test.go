@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/executor/store"
 	"github.com/qcmb-go/qcmb/executor/store/sqlite"
@@ -47,21 +49,16 @@ func (t *timed) RecordRun(ctx context.Context, r *store.Run) error {
 // target is under 5): the time inside the store, where the executor's handler waits.
 func BenchmarkWater4Store(b *testing.B) {
 	p, err := computer.Prepare(water4Input(b))
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	ctx := context.Background()
 	var spent, wall time.Duration
 	for b.Loop() {
 		s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "results.db"))
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		ts := &timed{Store: s}
 		start := time.Now()
-		if _, err := (&computer.Computer{Executor: executor.NewPool(2, executor.Options{}), Store: ts}).Run(ctx, p); err != nil {
-			b.Fatal(err)
-		}
+		_, err = (&computer.Computer{Executor: executor.NewPool(2, executor.Options{}), Store: ts}).Run(ctx, p)
+		require.NoError(b, err)
 		wall += time.Since(start)
 		spent += ts.spent
 		s.Close()
@@ -74,39 +71,25 @@ func BenchmarkWater4Store(b *testing.B) {
 // open the store, plan, look every task up, assemble, close (target: under 0.2 s).
 func BenchmarkWater4Rerun(b *testing.B) {
 	p, err := computer.Prepare(water4Input(b))
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "results.db")
 	s, err := sqlite.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	want, err := (&computer.Computer{Executor: executor.NewPool(2, executor.Options{}), Store: s}).Run(ctx, p)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	s.Close()
 	nothing := executor.ExecutorFunc(func(ctx context.Context, tasks []executor.Task, handle func(executor.Outcome)) error {
 		return fmt.Errorf("%d tasks reached the executor", len(tasks))
 	})
 	for b.Loop() {
 		s, err := sqlite.Open(ctx, path)
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		p, err := computer.Prepare(water4Input(b))
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		got, err := (&computer.Computer{Executor: nothing, Store: s}).Run(ctx, p)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if got.ReturnResult.Scalar != want.ReturnResult.Scalar {
-			b.Fatal("rerun differs")
-		}
+		require.NoError(b, err)
+		require.Equal(b, want.ReturnResult.Scalar, got.ReturnResult.Scalar, "rerun differs")
 		s.Close()
 	}
 }

@@ -2,10 +2,12 @@ package computer_test
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/engine"
 	"github.com/qcmb-go/qcmb/executor/store"
@@ -41,9 +43,7 @@ func TestComputerResumesFromStore(t *testing.T) {
 			in := vectorInput(t, "../../testdata/manybody/h2o_trimer_single_gradient_1.json")
 			in.Specification.Protocols.ComponentResults = "all"
 			p, err := computer.Prepare(in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			flag := filepath.Join(t.TempDir(), "go-ahead")
 			bad := p.Tasks[len(p.Tasks)-1].ID
 			for mc, s := range in.Specification.Specification {
@@ -54,9 +54,7 @@ func TestComputerResumesFromStore(t *testing.T) {
 			n := len(p.Tasks)
 
 			s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "results.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			defer s.Close()
 			run := func() (*qcschema.ManyBodyResult, *stats.Report, error) {
 				rec := stats.NewRecorder()
@@ -66,53 +64,35 @@ func TestComputerResumesFromStore(t *testing.T) {
 
 			_, rep, err := run()
 			var re *computer.RunError
-			if !errors.As(err, &re) || len(re.Failed) != 1 || re.Failed[0].ID != bad {
-				t.Fatalf("first run: error %v, want a RunError naming %s", err, bad)
-			}
-			if rep.Tasks != n || rep.Reused != 0 || rep.Failed != 1 {
-				t.Fatalf("first run: %d tasks, %d reused, %d failed", rep.Tasks, rep.Reused, rep.Failed)
-			}
+			require.ErrorAs(t, err, &re, "first run")
+			require.Len(t, re.Failed, 1, "first run")
+			require.Equal(t, bad, re.Failed[0].ID, "first run: the RunError names the failed task")
+			require.Equal(t, [3]int{n, 0, 1}, [3]int{rep.Tasks, rep.Reused, rep.Failed}, "first run: tasks, reused, failed")
 
-			if err := os.WriteFile(flag, nil, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.WriteFile(flag, nil, 0o644))
 			want, err := (&computer.Computer{Executor: ex}).Compute(context.Background(), in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			for i, wantReused := range []int{n - 1, n} {
 				res, rep, err := run()
-				if err != nil {
-					t.Fatalf("rerun %d: %v", i+1, err)
-				}
-				if rep.Reused != wantReused || rep.Tasks != n-wantReused || rep.Computed != n-wantReused {
-					t.Fatalf("rerun %d: %d reused, %d run, %d computed; want %d reused", i+1, rep.Reused, rep.Tasks, rep.Computed, wantReused)
-				}
-				if resultJSON(t, res) != resultJSON(t, want) {
-					t.Fatalf("rerun %d: result differs from an uninterrupted run", i+1)
-				}
-				if len(res.ReturnResult.Array) != 27 {
-					t.Fatalf("rerun %d: gradient of %d numbers, want 27", i+1, len(res.ReturnResult.Array))
-				}
+				require.NoError(t, err, "rerun %d", i+1)
+				require.Equal(t, [3]int{wantReused, n - wantReused, n - wantReused}, [3]int{rep.Reused, rep.Tasks, rep.Computed}, "rerun %d: reused, run, computed", i+1)
+				require.Equal(t, resultJSON(t, want), resultJSON(t, res), "rerun %d: result against an uninterrupted run", i+1)
+				require.Len(t, res.ReturnResult.Array, 27, "rerun %d: gradient", i+1)
 			}
 
 			runs, err := s.Runs(context.Background(), p.InputHash())
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			want3 := []store.Run{
 				{Status: store.RunFailed, Tasks: n, Computed: n - 1, Failed: 1},
 				{Status: store.RunSucceeded, Tasks: n, Reused: n - 1, Computed: 1},
 				{Status: store.RunSucceeded, Tasks: n, Reused: n},
 			}
-			if len(runs) != 3 {
-				t.Fatalf("%d runs recorded, want 3", len(runs))
-			}
+			require.Len(t, runs, 3, "runs recorded")
 			for i, r := range runs {
 				w := want3[i]
-				if r.Status != w.Status || r.Tasks != w.Tasks || r.Reused != w.Reused || r.Computed != w.Computed || r.Failed != w.Failed || r.End.Before(r.Start) {
-					t.Errorf("run %d: %+v, want %+v", i+1, r, w)
-				}
+				counts := store.Run{Status: r.Status, Tasks: r.Tasks, Reused: r.Reused, Computed: r.Computed, Failed: r.Failed}
+				assert.Equal(t, w, counts, "run %d: status and counts", i+1)
+				assert.False(t, r.End.Before(r.Start), "run %d ends before it starts: %+v", i+1, r)
 			}
 		})
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -21,34 +23,23 @@ func TestComputeV2MatchesV1(t *testing.T) {
 			in := vectorInput(t, filepath.Join("..", "..", "testdata", "manybody", name+".json"))
 			comp := &computer.Computer{}
 			v1, err := comp.Compute(context.Background(), in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			in2 := in.ToV2()
 			in2.Specification.Protocols.ClusterResults = "all"
 			v2, err := comp.ComputeV2(context.Background(), in2)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if v2.SchemaName != qcschema.SchemaManyBodyResultV2 || v2.InputData.Specification.Protocols.ClusterResults != "all" {
-				t.Errorf("v2 result %s, input protocols %+v", v2.SchemaName, v2.InputData.Specification.Protocols)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, qcschema.SchemaManyBodyResultV2, v2.SchemaName)
+			assert.Equal(t, "all", v2.InputData.Specification.Protocols.ClusterResults, "input protocols %+v", v2.InputData.Specification.Protocols)
 			props := v2.Properties
 			props.SchemaName, props.SchemaVersion = v1.Properties.SchemaName, v1.Properties.SchemaVersion
-			if a, b := marshal(t, v1.Properties), marshal(t, props); a != b {
-				t.Errorf("properties differ:\nv1 %.300s\nv2 %.300s", a, b)
-			}
-			if a, b := marshal(t, v1.ReturnResult), marshal(t, v2.ReturnResult); a != b {
-				t.Errorf("return_result differs")
-			}
-			if a, b := marshal(t, v1.Extras[computer.QCVarsKey]), marshal(t, v2.Extras[computer.QCVarsKey]); a != b || len(a) < 100 {
-				t.Errorf("qcvars differ or are missing: %.100s", a)
-			}
+			assert.Equal(t, marshal(t, v1.Properties), marshal(t, props), "properties, v1 against v2")
+			assert.Equal(t, marshal(t, v1.ReturnResult), marshal(t, v2.ReturnResult), "return_result, v1 against v2")
+			qcvars := marshal(t, v1.Extras[computer.QCVarsKey])
+			assert.Equal(t, qcvars, marshal(t, v2.Extras[computer.QCVarsKey]), "qcvars, v1 against v2")
+			assert.GreaterOrEqual(t, len(qcvars), 100, "qcvars missing: %.100s", qcvars)
 			labels := func(m any) []string {
 				var keys map[string]json.RawMessage
-				if err := json.Unmarshal([]byte(marshal(t, m)), &keys); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, json.Unmarshal([]byte(marshal(t, m)), &keys))
 				out := make([]string, 0, len(keys))
 				for k := range keys {
 					out = append(out, k)
@@ -57,29 +48,22 @@ func TestComputeV2MatchesV1(t *testing.T) {
 				return out
 			}
 			want := labels(v1.ComponentProperties)
-			if d := cmp.Diff(want, labels(v2.ClusterProperties)); d != "" {
-				t.Errorf("cluster_properties labels (-v1 +v2):\n%s", d)
-			}
-			if d := cmp.Diff(want, labels(v2.ClusterResults)); d != "" {
-				t.Errorf("cluster_results labels (-v1 +v2):\n%s", d)
-			}
+			assert.Empty(t, cmp.Diff(want, labels(v2.ClusterProperties)), "cluster_properties labels (-v1 +v2)")
+			assert.Empty(t, cmp.Diff(want, labels(v2.ClusterResults)), "cluster_results labels (-v1 +v2)")
 			// cluster_properties as QCManyBody keeps them: the cluster's energy, derivatives
 			// sized for the whole molecule
 			natom := in.Molecule.NAtom()
 			for label, p := range v1.ComponentProperties {
 				c := v2.ClusterProperties[label]
-				if *c.ReturnEnergy != *p.ReturnEnergy || *c.CalcinfoNAtom != natom {
-					t.Errorf("%s: cluster energy %v natom %v", label, *c.ReturnEnergy, *c.CalcinfoNAtom)
+				assert.Equal(t, *p.ReturnEnergy, *c.ReturnEnergy, "%s: cluster energy", label)
+				assert.Equal(t, natom, *c.CalcinfoNAtom, "%s: cluster natom", label)
+				if p.ReturnGradient != nil {
+					assert.Len(t, c.ReturnGradient, 3*natom, "%s: cluster gradient for %d atoms", label, natom)
 				}
-				if p.ReturnGradient != nil && len(c.ReturnGradient) != 3*natom {
-					t.Errorf("%s: cluster gradient of %d numbers for %d atoms", label, len(c.ReturnGradient), natom)
+				if p.ReturnHessian != nil {
+					assert.Len(t, c.ReturnHessian, 9*natom*natom, "%s: cluster Hessian for %d atoms", label, natom)
 				}
-				if p.ReturnHessian != nil && len(c.ReturnHessian) != 9*natom*natom {
-					t.Errorf("%s: cluster Hessian of %d numbers for %d atoms", label, len(c.ReturnHessian), natom)
-				}
-				if sum(c.ReturnGradient) != sum(p.ReturnGradient) {
-					t.Errorf("%s: gradient sum %v, cluster's %v", label, sum(c.ReturnGradient), sum(p.ReturnGradient))
-				}
+				assert.Equal(t, sum(p.ReturnGradient), sum(c.ReturnGradient), "%s: gradient sum, cluster's against the component's", label)
 			}
 		})
 	}
@@ -88,9 +72,7 @@ func TestComputeV2MatchesV1(t *testing.T) {
 func marshal(t *testing.T, v any) string {
 	t.Helper()
 	data, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return string(data)
 }
 
