@@ -1,12 +1,14 @@
 package qcschema
 
 import (
-	"errors"
 	"fmt"
 	"math/rand"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // bruteChgMult is a direct port of QCElemental's exponential candidate search
@@ -288,21 +290,19 @@ func TestReconcileChargeMultDocExamples(t *testing.T) {
 			got, err := ReconcileChargeMult(sys[tc.sys], P(tc.c), fc, P(tc.m), fm)
 			if tc.expect == nil {
 				var ve *ValidationError
-				if !errors.As(err, &ve) {
-					t.Fatalf("want a *ValidationError, got %v (%+v)", err, got)
-				}
+				require.ErrorAs(t, err, &ve, "got %+v", got)
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			w := tc.expect
-			if got.MolecularCharge != float64(w.c) || got.MolecularMultiplicity != float64(w.m) ||
-				!slices.Equal(got.FragmentCharges, ints2f(w.fc)) || !slices.Equal(got.FragmentMultiplicities, ints2f(w.fm)) {
-				t.Errorf("got %+v, want %+v", *got, *w)
-			}
+			assert.Equal(t, chargeMult(w.c, w.fc, w.m, w.fm), got)
 		})
 	}
+}
+
+// chargeMult is the ChargeMult of integer charges and multiplicities.
+func chargeMult(c int, fc []int, m int, fm []int) *ChargeMult {
+	return &ChargeMult{MolecularCharge: float64(c), FragmentCharges: ints2f(fc), MolecularMultiplicity: float64(m), FragmentMultiplicities: ints2f(fm)}
 }
 
 func ints2f(xs []int) []float64 {
@@ -366,18 +366,11 @@ func testRandomChgMult(t *testing.T, rng *rand.Rand, zs []int, maxFr, maxM, n in
 		got, err := ReconcileChargeMult(fzel, toF(C), fcF, toF(M), fmF)
 		desc := fmt.Sprintf("fzel=%v C=%v fc=%v M=%v fm=%v", fzel, deref(C), derefs(fcI), deref(M), derefs(fmI))
 		if !ok {
-			if err == nil {
-				t.Fatalf("%s: brute force finds no solution, got %+v", desc, *got)
-			}
+			require.Error(t, err, "%s: brute force finds no solution, got %+v", desc, got)
 			continue
 		}
-		if err != nil {
-			t.Fatalf("%s: want c=%d fc=%v m=%d fm=%v, got error %v", desc, c, fc, m, fm, err)
-		}
-		if got.MolecularCharge != float64(c) || got.MolecularMultiplicity != float64(m) ||
-			!slices.Equal(got.FragmentCharges, ints2f(fc)) || !slices.Equal(got.FragmentMultiplicities, ints2f(fm)) {
-			t.Fatalf("%s: want c=%d fc=%v m=%d fm=%v, got %+v", desc, c, fc, m, fm, *got)
-		}
+		require.NoError(t, err, desc)
+		require.Equal(t, chargeMult(c, fc, m, fm), got, desc)
 	}
 }
 
@@ -420,52 +413,34 @@ func TestReconcileChargeMult64Fragments(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			start := time.Now()
 			got, err := ReconcileChargeMult(tc.fz, tc.c, tc.fc, tc.m, tc.fm)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := time.Since(start); d > time.Second {
-				t.Errorf("took %v", d)
-			}
-			if got.MolecularCharge != tc.wantC || got.MolecularMultiplicity != tc.wantM {
-				t.Errorf("got charge %v mult %v, want %v %v", got.MolecularCharge, got.MolecularMultiplicity, tc.wantC, tc.wantM)
-			}
+			require.NoError(t, err)
+			assert.LessOrEqual(t, time.Since(start), time.Second, "time taken")
+			assert.Equal(t, tc.wantC, got.MolecularCharge, "molecular charge")
+			assert.Equal(t, tc.wantM, got.MolecularMultiplicity, "molecular multiplicity")
 			sc, hs := 0.0, 1.0
 			for i := range got.FragmentCharges {
 				sc += got.FragmentCharges[i]
 				hs += got.FragmentMultiplicities[i] - 1
 			}
-			if sc != got.MolecularCharge {
-				t.Errorf("fragment charges sum to %v", sc)
-			}
-			if hs != got.MolecularMultiplicity {
-				t.Errorf("fragment multiplicities high-spin sum %v", hs)
-			}
+			assert.Equal(t, got.MolecularCharge, sc, "fragment charges summed")
+			assert.Equal(t, got.MolecularMultiplicity, hs, "fragment multiplicities' high-spin sum")
 		})
 	}
 	// 40 unpaired electrons go to the first fragments, as many as each holds (QCElemental's
 	// candidate order tries the largest first).
 	got, err := ReconcileChargeMult(rep(10, nfr), nil, nil, fptr(41), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []float64{11, 11, 11, 11, 1}
-	if !slices.Equal(got.FragmentMultiplicities[:5], want) {
-		t.Errorf("first multiplicities %v, want %v", got.FragmentMultiplicities[:5], want)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, []float64{11, 11, 11, 11, 1}, got.FragmentMultiplicities[:5], "first multiplicities")
 	got, err = ReconcileChargeMult(rep(9, nfr), nil, nil, fptr(67), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := []float64{4, 2, 2}; !slices.Equal(got.FragmentMultiplicities[:3], want) {
-		t.Errorf("OH: first multiplicities %v, want %v", got.FragmentMultiplicities[:3], want)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, []float64{4, 2, 2}, got.FragmentMultiplicities[:3], "OH: first multiplicities")
 	// a residual charge that no fragment can take: two He and 62 ghost fragments
 	fz := rep(0, nfr)
 	fz[0], fz[1] = 2, 2
 	_, err = ReconcileChargeMult(fz, fptr(4), nil, nil, nil)
 	var ve *ValidationError
-	if !errors.As(err, &ve) || ve.Field != "fragment_charges" {
-		t.Errorf("ghost-only charged: got %v", err)
+	if assert.ErrorAs(t, err, &ve, "ghost-only charged") {
+		assert.Equal(t, "fragment_charges", ve.Field, "ghost-only charged: %v", err)
 	}
 }
 

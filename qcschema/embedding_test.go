@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
 )
 
 func TestEmbeddingCharges(t *testing.T) {
@@ -28,12 +29,12 @@ func TestEmbeddingCharges(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := EmbeddingCharges(tt.extras)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
+			if tt.wantErr {
+				require.Error(t, err)
+			} else {
+				require.NoError(t, err)
 			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Fatalf("charges (-want +got):\n%s", diff)
-			}
+			require.Empty(t, cmp.Diff(tt.want, got), "charges (-want +got)")
 		})
 	}
 }
@@ -41,17 +42,9 @@ func TestEmbeddingCharges(t *testing.T) {
 func TestPointChargeJSON(t *testing.T) {
 	in := []PointCharge{{-0.8, [3]float64{0.1, -2.5, 3}}, {0.4, [3]float64{}}}
 	data, err := json.Marshal(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := `[[-0.8,[0.1,-2.5,3]],[0.4,[0,0,0]]]`; string(data) != want {
-		t.Fatalf("encoded %s, want %s", data, want)
-	}
+	require.NoError(t, err)
+	require.Equal(t, `[[-0.8,[0.1,-2.5,3]],[0.4,[0,0,0]]]`, string(data), "encoded")
 	var back []PointCharge
-	if err := json.Unmarshal(data, &back); err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(in, back); diff != "" {
-		t.Fatalf("round trip (-want +got):\n%s", diff)
-	}
+	require.NoError(t, json.Unmarshal(data, &back))
+	require.Empty(t, cmp.Diff(in, back), "round trip (-want +got)")
 }

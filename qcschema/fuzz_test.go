@@ -1,10 +1,11 @@
 package qcschema
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // Fuzz tests of the readers of outside data. Their seed corpora live in
@@ -16,12 +17,8 @@ func stableEncoding[T any](t *testing.T, v *T) {
 	t.Helper()
 	b1, back := roundTrip(t, v)
 	b2, err := json.Marshal(back)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(b1, b2) {
-		t.Fatalf("round trip changed the document:\n%s\n%s", b1, b2)
-	}
+	require.NoError(t, err)
+	require.Equal(t, string(b1), string(b2), "round trip changed the document")
 }
 
 // checkMolecule validates and normalizes m: errors are fine, panics and inconsistent
@@ -29,17 +26,12 @@ func stableEncoding[T any](t *testing.T, v *T) {
 func checkMolecule(t *testing.T, m *Molecule) {
 	t.Helper()
 	if err := m.Validate(); err != nil {
-		if len(err.Error()) > 2000 {
-			t.Fatalf("%d-byte validation error", len(err.Error()))
-		}
+		require.LessOrEqual(t, len(err.Error()), 2000, "validation error's length")
 		return
 	}
-	if err := m.Normalize(); err != nil {
-		t.Fatalf("Validate passed, Normalize failed: %v", err)
-	}
-	if len(m.Geometry) != 3*m.NAtom() || len(m.AtomicNumbers) != m.NAtom() {
-		t.Fatalf("normalized molecule with %d atoms, %d coordinates", m.NAtom(), len(m.Geometry))
-	}
+	require.NoError(t, m.Normalize(), "Validate passed")
+	require.Len(t, m.Geometry, 3*m.NAtom(), "normalized molecule's coordinates")
+	require.Len(t, m.AtomicNumbers, m.NAtom(), "normalized molecule's atomic numbers")
 }
 
 func FuzzAtomicInput(f *testing.F) {
@@ -72,9 +64,7 @@ func FuzzParseXYZ(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		m, err := ParseXYZ(strings.NewReader(s))
 		if err != nil {
-			if len(err.Error()) > 2000 {
-				t.Fatalf("%d-byte parse error", len(err.Error()))
-			}
+			require.LessOrEqual(t, len(err.Error()), 2000, "parse error's length")
 			return
 		}
 		checkMolecule(t, m)
@@ -87,9 +77,7 @@ func FuzzParsePsi4(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		m, err := ParsePsi4(s)
 		if err != nil {
-			if len(err.Error()) > 2000 {
-				t.Fatalf("%d-byte parse error", len(err.Error()))
-			}
+			require.LessOrEqual(t, len(err.Error()), 2000, "parse error's length")
 			return
 		}
 		checkMolecule(t, m)

@@ -3,7 +3,6 @@ package qcschema
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // jsonOpts compares decoded documents: empty and nil are equal, raw JSON by meaning.
@@ -36,17 +37,13 @@ func decodeStrict(t *testing.T, data []byte, v any) {
 	t.Helper()
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		t.Fatalf("decode %T: %v", v, err)
-	}
+	require.NoError(t, dec.Decode(v), "decode %T", v)
 }
 
 func generic(t *testing.T, data []byte) any {
 	t.Helper()
 	var v any
-	if err := json.Unmarshal(data, &v); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(data, &v))
 	return v
 }
 
@@ -55,80 +52,61 @@ func generic(t *testing.T, data []byte) any {
 func roundTrip[T any](t *testing.T, v *T) ([]byte, *T) {
 	t.Helper()
 	data, err := json.Marshal(v)
-	if err != nil {
-		t.Fatalf("encode %T: %v", v, err)
-	}
+	require.NoError(t, err, "encode %T", v)
 	back := new(T)
-	if err := json.Unmarshal(data, back); err != nil {
-		t.Fatalf("decode %T: %v\n%s", v, err, data)
-	}
+	require.NoError(t, json.Unmarshal(data, back), "decode %T\n%s", v, data)
 	return data, back
 }
 
 func TestManyBodyInputVectors(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("..", "testdata", "inputs", "qcmanybody_*.json"))
-	if err != nil || len(files) != 3 {
-		t.Fatalf("want the 3 QCManyBody inputs in ../testdata/inputs, got %v (%v)", files, err)
-	}
+	require.NoError(t, err)
+	require.Len(t, files, 3, "the QCManyBody inputs in ../testdata/inputs")
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			var in ManyBodyInput
 			decodeStrict(t, data, &in) // every field QCManyBody writes is known
 			enc, back := roundTrip(t, &in)
-			if d := cmp.Diff(&in, back, jsonOpts); d != "" {
-				t.Errorf("round trip (-first +second):\n%s", d)
-			}
+			assert.Empty(t, cmp.Diff(&in, back, jsonOpts), "round trip (-first +second)")
 			// Our encoding is the same JSON document QCManyBody wrote: names, nulls, values.
-			if d := cmp.Diff(generic(t, data), generic(t, enc)); d != "" {
-				t.Errorf("encoding differs from QCManyBody's (-theirs +ours):\n%s", d)
-			}
-			if in.SchemaName != SchemaManyBodyInput || in.Specification.SchemaName != SchemaManyBodySpecification ||
-				in.Specification.Keywords.SchemaName != SchemaManyBodyKeywords || in.Molecule.SchemaName != SchemaMolecule {
-				t.Errorf("schema names %q %q %q %q", in.SchemaName, in.Specification.SchemaName, in.Specification.Keywords.SchemaName, in.Molecule.SchemaName)
-			}
+			assert.Empty(t, cmp.Diff(generic(t, data), generic(t, enc)), "encoding differs from QCManyBody's (-theirs +ours)")
+			assert.Equal(t, SchemaManyBodyInput, in.SchemaName)
+			assert.Equal(t, SchemaManyBodySpecification, in.Specification.SchemaName)
+			assert.Equal(t, SchemaManyBodyKeywords, in.Specification.Keywords.SchemaName)
+			assert.Equal(t, SchemaMolecule, in.Molecule.SchemaName)
 			for mc, spec := range in.Specification.Specification {
-				if spec.SchemaName != SchemaAtomicSpecification || spec.Program != "psi4" || spec.Model.Method == "" {
-					t.Errorf("spec %s: %+v", mc, spec)
-				}
+				assert.Equal(t, SchemaAtomicSpecification, spec.SchemaName, "spec %s", mc)
+				assert.Equal(t, "psi4", spec.Program, "spec %s", mc)
+				assert.NotEmpty(t, spec.Model.Method, "spec %s", mc)
 			}
-			if err := in.Molecule.Validate(); err != nil {
-				t.Errorf("molecule: %v", err)
-			}
+			assert.NoError(t, in.Molecule.Validate(), "molecule")
 			m := in.Molecule.Clone()
-			if err := m.Normalize(); err != nil {
-				t.Fatal(err)
-			}
-			if m.MolecularMultiplicity != 1 || !slices.Equal(m.FragmentCharges, in.Molecule.FragmentCharges) {
-				t.Errorf("normalized: %v %v", m.MolecularMultiplicity, m.FragmentCharges)
-			}
+			require.NoError(t, m.Normalize())
+			assert.Equal(t, 1.0, m.MolecularMultiplicity, "normalized")
+			assert.True(t, slices.Equal(m.FragmentCharges, in.Molecule.FragmentCharges), "normalized fragment charges %v, given %v", m.FragmentCharges, in.Molecule.FragmentCharges)
 		})
 	}
 }
 
 func TestManyBodyInputVectorContents(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("..", "testdata", "inputs", "qcmanybody_water_trimer_vmfc_embedding_energy.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var in ManyBodyInput
-	if err := json.Unmarshal(data, &in); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(data, &in))
 	kw := in.Specification.Keywords
-	if !slices.Equal(kw.BsseType, BsseList{BsseVMFC}) || kw.MaxNbody == nil || *kw.MaxNbody != 2 ||
-		kw.ReturnTotalData == nil || !*kw.ReturnTotalData || kw.Levels != nil {
-		t.Errorf("keywords %+v", kw)
+	assert.Equal(t, BsseList{BsseVMFC}, kw.BsseType)
+	if assert.NotNil(t, kw.MaxNbody) {
+		assert.Equal(t, 2, *kw.MaxNbody)
 	}
-	if !slices.Equal(kw.EmbeddingCharges["2"], []float64{-0.8, 0.4, 0.4}) {
-		t.Errorf("embedding charges %v", kw.EmbeddingCharges)
+	if assert.NotNil(t, kw.ReturnTotalData) {
+		assert.True(t, *kw.ReturnTotalData)
 	}
-	if in.Molecule.NAtom() != 9 || len(in.Molecule.Fragments) != 3 {
-		t.Errorf("molecule %d atoms %d fragments", in.Molecule.NAtom(), len(in.Molecule.Fragments))
-	}
+	assert.Nil(t, kw.Levels)
+	assert.Equal(t, []float64{-0.8, 0.4, 0.4}, kw.EmbeddingCharges["2"], "embedding charges")
+	assert.Equal(t, 9, in.Molecule.NAtom(), "atoms")
+	assert.Len(t, in.Molecule.Fragments, 3, "fragments")
 }
 
 // TestManyBodyEncodingNames: a ManyBodyInput built in Go is written with QCManyBody's
@@ -145,9 +123,7 @@ func TestManyBodyEncodingNames(t *testing.T) {
 		Molecule: *water2(),
 	}
 	data, err := json.Marshal(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	doc := generic(t, data).(map[string]any)
 	spec := doc["specification"].(map[string]any)
 	kw := spec["keywords"].(map[string]any)
@@ -159,29 +135,20 @@ func TestManyBodyEncodingNames(t *testing.T) {
 		{doc, SchemaManyBodyInput}, {spec, SchemaManyBodySpecification}, {kw, SchemaManyBodyKeywords},
 		{atomic, SchemaAtomicSpecification},
 	} {
-		if c.obj["schema_name"] != c.name || c.obj["schema_version"] != 1.0 {
-			t.Errorf("schema %v/%v, want %s/1", c.obj["schema_name"], c.obj["schema_version"], c.name)
-		}
+		assert.Equal(t, c.name, c.obj["schema_name"])
+		assert.Equal(t, 1.0, c.obj["schema_version"], c.name)
 	}
 	for _, k := range []string{"embedding_charges", "levels", "return_total_data", "max_nbody"} {
-		v, ok := kw[k]
-		if !ok || v != nil {
-			t.Errorf("keywords[%q] = %v (present %v), want null", k, v, ok)
+		if assert.Contains(t, kw, k) {
+			assert.Nil(t, kw[k], "keywords[%q]: want null", k)
 		}
 	}
 	want := []string{"bsse_type", "embedding_charges", "levels", "max_nbody", "return_total_data", "schema_name", "schema_version", "supersystem_ie_only"}
-	got := slices.Sorted(mapsKeys(kw))
-	if !slices.Equal(got, want) {
-		t.Errorf("keyword names %v, want %v", got, want)
-	}
+	assert.Equal(t, want, slices.Sorted(mapsKeys(kw)), "keyword names")
 	for _, k := range []string{"keywords", "protocols", "extras"} {
-		if _, ok := atomic[k].(map[string]any); !ok {
-			t.Errorf("atomic specification %s = %v, want {}", k, atomic[k])
-		}
+		assert.IsType(t, map[string]any{}, atomic[k], "atomic specification %s: want {}", k)
 	}
-	if _, ok := doc["extras"].(map[string]any); !ok {
-		t.Errorf("extras = %v, want {}", doc["extras"])
-	}
+	assert.IsType(t, map[string]any{}, doc["extras"], "extras: want {}")
 }
 
 func mapsKeys(m map[string]any) func(func(string) bool) {
@@ -197,33 +164,27 @@ func mapsKeys(m map[string]any) func(func(string) bool) {
 func readTestdata(t *testing.T, name string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return data
 }
 
 func TestAtomicInputQCEngine(t *testing.T) {
 	var in AtomicInput
 	decodeStrict(t, readTestdata(t, "qcengine_psi4_atomicinput_gradient.json"), &in)
-	if in.SchemaName != SchemaInput || in.Driver != DriverGradient || in.Model != (Model{"hf", "sto-3g"}) ||
-		in.Keywords["scf_type"] != "pk" || in.Molecule.NAtom() != 3 || !in.Molecule.FixCom {
-		t.Errorf("decoded %+v", in)
-	}
-	if err := in.Molecule.Validate(); err != nil {
-		t.Error(err)
-	}
+	assert.Equal(t, SchemaInput, in.SchemaName)
+	assert.Equal(t, DriverGradient, in.Driver)
+	assert.Equal(t, Model{"hf", "sto-3g"}, in.Model)
+	assert.Equal(t, "pk", in.Keywords["scf_type"])
+	assert.Equal(t, 3, in.Molecule.NAtom())
+	assert.True(t, in.Molecule.FixCom)
+	assert.NoError(t, in.Molecule.Validate())
 	_, back := roundTrip(t, &in)
-	if d := cmp.Diff(&in, back, jsonOpts); d != "" {
-		t.Errorf("round trip:\n%s", d)
-	}
+	assert.Empty(t, cmp.Diff(&in, back, jsonOpts), "round trip")
 }
 
 func TestAtomicInputV2(t *testing.T) {
 	var in AtomicInput
-	if err := json.Unmarshal(readTestdata(t, "qcschema_v2_atomicinput_energy.json"), &in); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(readTestdata(t, "qcschema_v2_atomicinput_energy.json"), &in))
 	want := AtomicInput{
 		SchemaName: SchemaInput, SchemaVersion: 1, ID: "he-dimer-1",
 		Driver: DriverEnergy, Model: Model{"mp2", "cc-pvdz"},
@@ -233,64 +194,55 @@ func TestAtomicInputV2(t *testing.T) {
 	}
 	got := in
 	got.Molecule, got.Provenance = Molecule{}, nil
-	if d := cmp.Diff(want, got, jsonOpts); d != "" {
-		t.Errorf("v2 input (-want +got):\n%s", d)
-	}
-	if in.Molecule.NAtom() != 2 || len(in.Molecule.Fragments) != 2 {
-		t.Errorf("molecule %+v", in.Molecule)
-	}
+	assert.Empty(t, cmp.Diff(want, got, jsonOpts), "v2 input (-want +got)")
+	assert.Equal(t, 2, in.Molecule.NAtom(), "atoms")
+	assert.Len(t, in.Molecule.Fragments, 2, "fragments")
 	// written back as v1
 	data, _ := json.Marshal(in)
 	doc := generic(t, data).(map[string]any)
-	if doc["schema_name"] != SchemaInput || doc["driver"] != "energy" || doc["specification"] != nil {
-		t.Errorf("re-encoded: %s", data)
-	}
+	assert.Equal(t, SchemaInput, doc["schema_name"], "re-encoded")
+	assert.Equal(t, "energy", doc["driver"], "re-encoded")
+	assert.Nil(t, doc["specification"], "re-encoded")
 	// top-level v1 fields win over the specification
 	var mixed AtomicInput
-	if err := json.Unmarshal([]byte(`{"driver":"gradient","model":{"method":"hf"},"specification":{"driver":"energy","model":{"method":"mp2"}},"molecule":{"symbols":["He"],"geometry":[0,0,0]}}`), &mixed); err != nil {
-		t.Fatal(err)
-	}
-	if mixed.Driver != DriverGradient || mixed.Model.Method != "hf" {
-		t.Errorf("mixed: %+v", mixed)
-	}
+	require.NoError(t, json.Unmarshal([]byte(`{"driver":"gradient","model":{"method":"hf"},"specification":{"driver":"energy","model":{"method":"mp2"}},"molecule":{"symbols":["He"],"geometry":[0,0,0]}}`), &mixed))
+	assert.Equal(t, DriverGradient, mixed.Driver, "mixed")
+	assert.Equal(t, "hf", mixed.Model.Method, "mixed")
 }
 
 func TestAtomicResultQCEngine(t *testing.T) {
 	var res AtomicResult
-	if err := json.Unmarshal(readTestdata(t, "qcengine_psi4_atomicresult_gradient.json"), &res); err != nil {
-		t.Fatal(err)
-	}
-	if !res.Success || res.Error != nil || res.Driver != DriverGradient || len(res.ReturnResult.Array) != 9 ||
-		res.Provenance.Creator != "Psi4" || res.Stdout == nil || res.Stderr != nil {
-		t.Errorf("decoded %+v", res)
-	}
+	require.NoError(t, json.Unmarshal(readTestdata(t, "qcengine_psi4_atomicresult_gradient.json"), &res))
+	assert.True(t, res.Success)
+	assert.Nil(t, res.Error)
+	assert.Equal(t, DriverGradient, res.Driver)
+	assert.Len(t, res.ReturnResult.Array, 9)
+	assert.Equal(t, "Psi4", res.Provenance.Creator)
+	assert.NotNil(t, res.Stdout)
+	assert.Nil(t, res.Stderr)
 	p := res.Properties
-	if p.ReturnEnergy == nil || *p.ReturnEnergy != -74.96466204537425 || p.CalcinfoNBasis == nil || *p.CalcinfoNBasis != 7 ||
-		p.SCFIterations == nil || *p.SCFIterations != 9 || len(p.SCFDipoleMoment) != 3 {
-		t.Errorf("properties %+v", p)
+	if assert.NotNil(t, p.ReturnEnergy) {
+		assert.Equal(t, -74.96466204537425, *p.ReturnEnergy)
 	}
+	if assert.NotNil(t, p.CalcinfoNBasis) {
+		assert.Equal(t, 7, *p.CalcinfoNBasis)
+	}
+	if assert.NotNil(t, p.SCFIterations) {
+		assert.Equal(t, 9, *p.SCFIterations)
+	}
+	assert.Len(t, p.SCFDipoleMoment, 3)
 	for _, k := range []string{"scf_xc_energy", "scf_vv10_energy", "scf_dispersion_correction_energy", "scf_quadrupole_moment"} {
-		if _, ok := p.Other[k]; !ok {
-			t.Errorf("property %s not kept in Other", k)
-		}
+		assert.Contains(t, p.Other, k, "property kept in Other")
 	}
-	if _, ok := p.Other["return_energy"]; ok {
-		t.Error("known property in Other")
-	}
+	assert.NotContains(t, p.Other, "return_energy", "known property in Other")
 	data, back := roundTrip(t, &res)
-	if d := cmp.Diff(&res, back, jsonOpts); d != "" {
-		t.Errorf("round trip:\n%s", d)
-	}
+	assert.Empty(t, cmp.Diff(&res, back, jsonOpts), "round trip")
 	// the properties object is written back whole
 	orig := generic(t, readTestdata(t, "qcengine_psi4_atomicresult_gradient.json")).(map[string]any)["properties"]
 	ours := generic(t, data).(map[string]any)["properties"]
-	if d := cmp.Diff(orig, ours); d != "" {
-		t.Errorf("properties (-theirs +ours):\n%s", d)
-	}
+	assert.Empty(t, cmp.Diff(orig, ours), "properties (-theirs +ours)")
 	// return_result is flat on output
-	if rr := generic(t, data).(map[string]any)["return_result"].([]any); len(rr) != 9 {
-		t.Errorf("return_result %v", rr)
-	}
+	assert.Len(t, generic(t, data).(map[string]any)["return_result"].([]any), 9, "return_result")
 }
 
 func TestReturnResultForms(t *testing.T) {
@@ -306,21 +258,13 @@ func TestReturnResultForms(t *testing.T) {
 	}
 	for _, tc := range cases {
 		var r ReturnResult
-		if err := json.Unmarshal([]byte(tc.in), &r); err != nil {
-			t.Fatalf("%s: %v", tc.in, err)
-		}
-		if d := cmp.Diff(tc.want, r); d != "" {
-			t.Errorf("%s: %s", tc.in, d)
-		}
+		require.NoError(t, json.Unmarshal([]byte(tc.in), &r), tc.in)
+		assert.Empty(t, cmp.Diff(tc.want, r), "%s (-want +got)", tc.in)
 		out, _ := json.Marshal(r)
-		if string(out) != tc.out {
-			t.Errorf("%s: encoded %s, want %s", tc.in, out, tc.out)
-		}
+		assert.Equal(t, tc.out, string(out), "%s: encoded", tc.in)
 	}
 	var r ReturnResult
-	if err := json.Unmarshal([]byte(`"x"`), &r); err == nil {
-		t.Error("string return_result accepted")
-	}
+	assert.Error(t, json.Unmarshal([]byte(`"x"`), &r), "string return_result accepted")
 	// scalar and hessian AtomicResults round trip
 	e := -1.5
 	for _, res := range []AtomicResult{
@@ -328,15 +272,11 @@ func TestReturnResultForms(t *testing.T) {
 		{Driver: DriverHessian, Success: true, ReturnResult: ReturnResult{Array: make([]float64, 18*18)}, Molecule: *water2()},
 	} {
 		data, back := roundTrip(t, &res)
-		if d := cmp.Diff(&res, back, jsonOpts, cmpopts.IgnoreFields(AtomicResult{}, "SchemaName", "SchemaVersion")); d != "" {
-			t.Errorf("%s round trip:\n%s", res.Driver, d)
-		}
-		if back.SchemaName != SchemaOutput || back.SchemaVersion != 1 {
-			t.Errorf("schema %q %d", back.SchemaName, back.SchemaVersion)
-		}
-		if !strings.Contains(string(data), `"error":null`) || !strings.Contains(string(data), `"stdout":null`) {
-			t.Errorf("encoding: %s", data)
-		}
+		assert.Empty(t, cmp.Diff(&res, back, jsonOpts, cmpopts.IgnoreFields(AtomicResult{}, "SchemaName", "SchemaVersion")), "%s round trip", res.Driver)
+		assert.Equal(t, SchemaOutput, back.SchemaName)
+		assert.Equal(t, 1, back.SchemaVersion)
+		assert.Contains(t, string(data), `"error":null`)
+		assert.Contains(t, string(data), `"stdout":null`)
 	}
 }
 
@@ -344,43 +284,36 @@ func TestFailedOperation(t *testing.T) {
 	data := readTestdata(t, "qcengine_failedoperation.json")
 	var fo FailedOperation
 	decodeStrict(t, data, &fo)
-	if fo.Success || fo.ComputeError.ErrorType != ErrorInput || !strings.Contains(fo.ComputeError.ErrorMessage, "BasisSetNotFound") || fo.Retryable() {
-		t.Errorf("decoded %+v", fo)
-	}
+	assert.False(t, fo.Success)
+	assert.Equal(t, ErrorInput, fo.ComputeError.ErrorType)
+	assert.Contains(t, fo.ComputeError.ErrorMessage, "BasisSetNotFound")
+	assert.False(t, fo.Retryable())
 	var in AtomicInput
-	if err := json.Unmarshal(fo.InputData, &in); err != nil || in.Model.Basis != "no-such-basis" {
-		t.Errorf("input_data: %v %+v", err, in.Model)
+	if assert.NoError(t, json.Unmarshal(fo.InputData, &in), "input_data") {
+		assert.Equal(t, "no-such-basis", in.Model.Basis, "input_data")
 	}
 	var err error = &fo
 	var target *FailedOperation
-	if !errors.As(err, &target) || !strings.HasPrefix(err.Error(), "input_error: ") {
-		t.Errorf("as error: %v", err)
-	}
+	assert.ErrorAs(t, err, &target)
+	assert.True(t, strings.HasPrefix(err.Error(), "input_error: "), "as error: %v", err)
 	enc, back := roundTrip(t, &fo)
-	if d := cmp.Diff(&fo, back, jsonOpts); d != "" {
-		t.Errorf("round trip:\n%s", d)
-	}
+	assert.Empty(t, cmp.Diff(&fo, back, jsonOpts), "round trip")
 	doc := generic(t, enc).(map[string]any)
-	if doc["success"] != false || doc["error"].(map[string]any)["error_type"] != "input_error" {
-		t.Errorf("encoded %s", enc)
-	}
+	assert.Equal(t, false, doc["success"], "encoded %s", enc)
+	assert.Equal(t, "input_error", doc["error"].(map[string]any)["error_type"], "encoded %s", enc)
 	// built in Go, with and without an input
 	for _, f := range []*FailedOperation{
 		NewFailedOperation(nil, ErrorTimeout, "took too long"),
 		NewFailedOperation(&AtomicInput{ID: "x1", Molecule: *water2(), Driver: DriverEnergy, Model: Model{Method: "hf"}}, ErrorConvergence, "SCF did not converge"),
 	} {
 		enc, back := roundTrip(t, f)
-		if d := cmp.Diff(f, back, jsonOpts); d != "" {
-			t.Errorf("round trip:\n%s", d)
-		}
+		assert.Empty(t, cmp.Diff(f, back, jsonOpts), "round trip")
 		doc := generic(t, enc).(map[string]any)
-		if _, ok := doc["input_data"]; !ok || doc["success"] != false {
-			t.Errorf("encoded %s", enc)
-		}
+		assert.Contains(t, doc, "input_data", "encoded %s", enc)
+		assert.Equal(t, false, doc["success"], "encoded %s", enc)
 	}
-	if !NewFailedOperation(nil, ErrorTimeout, "").Retryable() || !NewFailedOperation(nil, ErrorRandom, "").Retryable() {
-		t.Error("timeout and random errors are retryable")
-	}
+	assert.True(t, NewFailedOperation(nil, ErrorTimeout, "").Retryable(), "timeout errors are retryable")
+	assert.True(t, NewFailedOperation(nil, ErrorRandom, "").Retryable(), "random errors are retryable")
 }
 
 func TestManyBodyResultRoundTrip(t *testing.T) {
@@ -421,45 +354,28 @@ func TestManyBodyResultRoundTrip(t *testing.T) {
 		ReturnResult: ReturnResult{Array: make([]float64, 18)},
 	}
 	data, back := roundTrip(t, &res)
-	if d := cmp.Diff(&res, back, jsonOpts, ignoreSchema); d != "" {
-		t.Errorf("round trip:\n%s", d)
-	}
+	assert.Empty(t, cmp.Diff(&res, back, jsonOpts, ignoreSchema), "round trip")
 	doc := generic(t, data).(map[string]any)
-	if doc["schema_name"] != SchemaManyBodyResult || doc["schema_version"] != 1.0 {
-		t.Errorf("schema %v %v", doc["schema_name"], doc["schema_version"])
-	}
+	assert.Equal(t, SchemaManyBodyResult, doc["schema_name"])
+	assert.Equal(t, 1.0, doc["schema_version"])
 	props := doc["properties"].(map[string]any)
 	for _, k := range []string{
 		"schema_name", "calcinfo_nmc", "calcinfo_nfr", "calcinfo_natom", "calcinfo_nmbe", "nuclear_repulsion_energy",
 		"return_energy", "return_gradient", "cp_corrected_total_energy_through_2_body", "cp_corrected_interaction_energy",
 		"cp_corrected_2_body_contribution_to_energy", "cp_corrected_total_gradient_through_2_body", "nocp_corrected_interaction_gradient",
 	} {
-		if _, ok := props[k]; !ok {
-			t.Errorf("properties lack %s", k)
-		}
+		assert.Contains(t, props, k, "properties")
 	}
-	if props["schema_name"] != "qcschema_manybodyproperties" {
-		t.Errorf("properties schema_name %v (QCManyBody's Literal is qcschema_manybodyproperties)", props["schema_name"])
-	}
-	if _, nested := props["energies"]; nested {
-		t.Error("properties not flat")
-	}
-	if g := props["cp_corrected_total_gradient_through_2_body"].([]any); len(g) != 18 {
-		t.Errorf("gradient property %v", g)
-	}
+	assert.Equal(t, "qcschema_manybodyproperties", props["schema_name"], "properties schema_name (QCManyBody's Literal)")
+	assert.NotContains(t, props, "energies", "properties not flat")
+	assert.Len(t, props["cp_corrected_total_gradient_through_2_body"].([]any), 18, "gradient property")
 	comp := doc["component_properties"].(map[string]any)[`["hf", [1], [1, 2]]`].(map[string]any)
-	if comp["scf_xc_energy"] != 0.0 || comp["return_energy"] != e1 {
-		t.Errorf("component properties %v", comp)
-	}
-	if _, ok := doc["component_results"]; ok {
-		t.Error("empty component_results written")
-	}
+	assert.Equal(t, 0.0, comp["scf_xc_energy"], "component properties")
+	assert.Equal(t, e1, comp["return_energy"], "component properties")
+	assert.NotContains(t, doc, "component_results", "empty component_results written")
 	// nested arrays in properties are accepted and flattened
 	var p ManyBodyResultProperties
-	if err := json.Unmarshal([]byte(`{"return_energy": -1, "cp_corrected_total_gradient": [[1,2,3],[4,5,6]], "cp_corrected_total_energy": -2, "nocp_corrected_total_energy": null}`), &p); err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(p.Arrays["cp_corrected_total_gradient"], []float64{1, 2, 3, 4, 5, 6}) || p.Energies["cp_corrected_total_energy"] != -2 || len(p.Energies) != 1 {
-		t.Errorf("properties %+v", p)
-	}
+	require.NoError(t, json.Unmarshal([]byte(`{"return_energy": -1, "cp_corrected_total_gradient": [[1,2,3],[4,5,6]], "cp_corrected_total_energy": -2, "nocp_corrected_total_energy": null}`), &p))
+	assert.Equal(t, []float64{1, 2, 3, 4, 5, 6}, p.Arrays["cp_corrected_total_gradient"])
+	assert.Equal(t, map[string]float64{"cp_corrected_total_energy": -2}, p.Energies)
 }

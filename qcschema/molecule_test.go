@@ -1,13 +1,13 @@
 package qcschema
 
 import (
-	"errors"
 	"math"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestElements(t *testing.T) {
@@ -29,39 +29,29 @@ func TestElements(t *testing.T) {
 	}
 	for _, tc := range cases {
 		z, ok := ElementZ(tc.sym)
-		if !ok || z != tc.z {
-			t.Errorf("ElementZ(%q) = %d, %v", tc.sym, z, ok)
+		if !assert.True(t, ok, "ElementZ(%q)", tc.sym) || !assert.Equal(t, tc.z, z, "ElementZ(%q)", tc.sym) {
 			continue
 		}
-		if got := ElementMass(z); got != tc.mass {
-			t.Errorf("ElementMass(%d) = %v, want %v", z, got, tc.mass)
-		}
-		if got := ElementMassNumber(z); got != tc.a {
-			t.Errorf("ElementMassNumber(%d) = %v, want %v", z, got, tc.a)
-		}
-		if got := ElementSymbol(z); !strings.EqualFold(got, tc.sym) {
-			t.Errorf("ElementSymbol(%d) = %q", z, got)
-		}
+		assert.Equal(t, tc.mass, ElementMass(z), "ElementMass(%d)", z)
+		assert.Equal(t, tc.a, ElementMassNumber(z), "ElementMassNumber(%d)", z)
+		assert.True(t, strings.EqualFold(ElementSymbol(z), tc.sym), "ElementSymbol(%d) = %q", z, ElementSymbol(z))
 	}
-	if MaxZ != 118 {
-		t.Errorf("MaxZ = %d", MaxZ)
-	}
+	assert.Equal(t, 118, MaxZ)
 	for z := 1; z <= MaxZ; z++ {
-		if ElementMassNumber(z) != int(math.Round(ElementMass(z))) || ElementMass(z) <= ElementMass(1) && z > 1 {
-			t.Errorf("Z=%d: mass %v, A %d", z, ElementMass(z), ElementMassNumber(z))
+		assert.Equal(t, int(math.Round(ElementMass(z))), ElementMassNumber(z), "Z=%d: mass %v", z, ElementMass(z))
+		if z > 1 {
+			assert.Greater(t, ElementMass(z), ElementMass(1), "Z=%d: mass", z)
 		}
 	}
 	for _, bad := range []string{"", "Xx", "Gh", "@He", "D1"} {
-		if _, ok := ElementZ(bad); ok {
-			t.Errorf("ElementZ(%q) ok", bad)
-		}
+		_, ok := ElementZ(bad)
+		assert.False(t, ok, "ElementZ(%q)", bad)
 	}
-	if ElementSymbol(0) != "" || ElementSymbol(119) != "" || ElementMass(0) != 0 {
-		t.Error("out of range")
-	}
-	if math.Abs(BohrPerAngstrom*AngstromPerBohr-1) > 1e-15 || AngstromPerBohr != 0.52917721067 {
-		t.Error("bohr constants")
-	}
+	assert.Empty(t, ElementSymbol(0), "out of range")
+	assert.Empty(t, ElementSymbol(119), "out of range")
+	assert.Zero(t, ElementMass(0), "out of range")
+	assert.InDelta(t, 1, BohrPerAngstrom*AngstromPerBohr, 1e-15, "bohr constants")
+	assert.Equal(t, 0.52917721067, AngstromPerBohr)
 }
 
 func water2() *Molecule {
@@ -79,9 +69,7 @@ func water2() *Molecule {
 func TestNormalize(t *testing.T) {
 	m := water2()
 	m.Symbols[0] = "o"
-	if err := m.Normalize(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, m.Normalize())
 	want := &Molecule{
 		SchemaName: "qcschema_molecule", SchemaVersion: 2,
 		Symbols:                []string{"O", "H", "H", "O", "H", "H"},
@@ -95,81 +83,59 @@ func TestNormalize(t *testing.T) {
 		FragmentCharges:        []float64{0, 0},
 		FragmentMultiplicities: []float64{1, 1},
 	}
-	if d := cmp.Diff(want, m); d != "" {
-		t.Errorf("Normalize (-want +got):\n%s", d)
-	}
+	assert.Empty(t, cmp.Diff(want, m), "Normalize (-want +got)")
 	// idempotent
 	again := m.Clone()
-	if err := again.Normalize(); err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(m, again); d != "" {
-		t.Errorf("second Normalize changed:\n%s", d)
-	}
+	require.NoError(t, again.Normalize())
+	assert.Empty(t, cmp.Diff(m, again), "second Normalize changed")
 	// no fragments: one fragment of all atoms; a hydroxyl radical is a doublet
 	oh := &Molecule{Symbols: []string{"O", "H"}, Geometry: make([]float64, 6)}
 	oh.Geometry[5] = 1.8
-	if err := oh.Normalize(); err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(oh.Fragments[0], []int{0, 1}) || oh.MolecularMultiplicity != 2 || oh.FragmentMultiplicities[0] != 2 {
-		t.Errorf("OH: %+v", oh)
-	}
+	require.NoError(t, oh.Normalize())
+	assert.Equal(t, []int{0, 1}, oh.Fragments[0], "OH")
+	assert.Equal(t, 2.0, oh.MolecularMultiplicity, "OH")
+	assert.Equal(t, 2.0, oh.FragmentMultiplicities[0], "OH")
 	// fragment charges alone set the molecular charge
 	m = water2()
 	m.FragmentCharges = []float64{1, 0}
-	if err := m.Normalize(); err != nil {
-		t.Fatal(err)
-	}
-	if m.MolecularCharge != 1 || m.MolecularMultiplicity != 2 || !slices.Equal(m.FragmentMultiplicities, []float64{2, 1}) {
-		t.Errorf("charged: charge %v mult %v frag %v", m.MolecularCharge, m.MolecularMultiplicity, m.FragmentMultiplicities)
-	}
+	require.NoError(t, m.Normalize())
+	assert.Equal(t, 1.0, m.MolecularCharge, "charged")
+	assert.Equal(t, 2.0, m.MolecularMultiplicity, "charged")
+	assert.Equal(t, []float64{2, 1}, m.FragmentMultiplicities, "charged")
 	// molecular charge placed on the first fragment that can carry it
 	m = water2()
 	m.MolecularCharge = -1
-	if err := m.Normalize(); err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(m.FragmentCharges, []float64{-1, 0}) || m.MolecularMultiplicity != 2 {
-		t.Errorf("anion: %v %v", m.FragmentCharges, m.MolecularMultiplicity)
-	}
+	require.NoError(t, m.Normalize())
+	assert.Equal(t, []float64{-1, 0}, m.FragmentCharges, "anion")
+	assert.Equal(t, 2.0, m.MolecularMultiplicity, "anion")
 	// ghost atoms carry no electrons
 	m = water2()
 	m.Real = []bool{true, true, true, false, false, false}
-	if err := m.Normalize(); err != nil {
-		t.Fatal(err)
-	}
-	if n, _ := m.NElectrons(); n != 10 {
-		t.Errorf("NElectrons with ghosts = %d", n)
-	}
+	require.NoError(t, m.Normalize())
+	n, _ := m.NElectrons()
+	assert.Equal(t, 10, n, "NElectrons with ghosts")
 }
 
 func TestMoleculeHelpers(t *testing.T) {
 	m := water2()
-	if got := m.Coord(1); got != [3]float64{-1.12357791, -2.0622797, -0.05243799} {
-		t.Errorf("Coord(1) = %v", got)
-	}
-	if n, err := m.NElectrons(); err != nil || n != 20 {
-		t.Errorf("NElectrons = %d, %v", n, err)
-	}
+	assert.Equal(t, [3]float64{-1.12357791, -2.0622797, -0.05243799}, m.Coord(1), "Coord(1)")
+	n, err := m.NElectrons()
+	assert.NoError(t, err)
+	assert.Equal(t, 20, n, "NElectrons")
 	m.MolecularCharge = 1
-	if n, _ := m.NElectrons(); n != 19 {
-		t.Errorf("NElectrons cation = %d", n)
-	}
-	if m.Formula() != "H4O2" || m.NFragments() != 2 {
-		t.Errorf("Formula %q NFragments %d", m.Formula(), m.NFragments())
-	}
+	n, _ = m.NElectrons()
+	assert.Equal(t, 19, n, "NElectrons cation")
+	assert.Equal(t, "H4O2", m.Formula())
+	assert.Equal(t, 2, m.NFragments())
 	m.Extras = map[string]any{"a": []any{1.0, map[string]any{"b": "c"}}}
 	c := m.Clone()
 	c.Geometry[0] = 99
 	c.Fragments[0][0] = 7
 	c.Extras["a"].([]any)[1].(map[string]any)["b"] = "changed"
-	if m.Geometry[0] == 99 || m.Fragments[0][0] == 7 || m.Extras["a"].([]any)[1].(map[string]any)["b"] != "c" {
-		t.Error("Clone shares memory")
-	}
-	if d := cmp.Diff(water2().Geometry, m.Geometry); d != "" {
-		t.Error(d)
-	}
+	assert.NotEqual(t, 99.0, m.Geometry[0], "Clone shares the geometry")
+	assert.NotEqual(t, 7, m.Fragments[0][0], "Clone shares the fragments")
+	assert.Equal(t, "c", m.Extras["a"].([]any)[1].(map[string]any)["b"], "Clone shares the extras")
+	assert.Empty(t, cmp.Diff(water2().Geometry, m.Geometry), "geometry (-want +got)")
 }
 
 // TestValidateBad is the table of bad molecules and the field each error names.
@@ -227,21 +193,13 @@ func TestValidateBad(t *testing.T) {
 			before := m.Clone()
 			err := m.Validate()
 			var ve *ValidationError
-			if !errors.As(err, &ve) {
-				t.Fatalf("want *ValidationError, got %v", err)
-			}
-			if ve.Field != tc.field || ve.Index != tc.index {
-				t.Errorf("got field %q index %d (%v), want %q %d", ve.Field, ve.Index, err, tc.field, tc.index)
-			}
-			if !errors.Is(err, ErrInvalid) {
-				t.Error("errors.Is(err, ErrInvalid) is false")
-			}
-			if err2 := m.Normalize(); err2 == nil || err2.Error() != err.Error() {
-				t.Errorf("Normalize: %v", err2)
-			}
-			if d := cmp.Diff(before, m, cmp.Comparer(func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) })); d != "" {
-				t.Errorf("failed Normalize changed the molecule:\n%s", d)
-			}
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.field, ve.Field, "field (%v)", err)
+			assert.Equal(t, tc.index, ve.Index, "index (%v)", err)
+			assert.ErrorIs(t, err, ErrInvalid)
+			assert.EqualError(t, m.Normalize(), err.Error(), "Normalize")
+			assert.Empty(t, cmp.Diff(before, m, cmp.Comparer(func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) })),
+				"failed Normalize changed the molecule")
 		})
 	}
 }
@@ -262,22 +220,20 @@ func TestNormalize64Fragments(t *testing.T) {
 	m := water64()
 	m.MolecularCharge = 2
 	m.MolecularMultiplicity = 3
-	if err := m.Normalize(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, m.Normalize())
 	// the charge lands wholly on the first fragment (H2O2+ is even: singlet or triplet),
 	// and the two unpaired electrons on the first fragment too
-	if m.FragmentCharges[0] != 2 || m.FragmentMultiplicities[0] != 3 || m.FragmentMultiplicities[1] != 1 {
-		t.Errorf("fragment 0: charge %v mult %v", m.FragmentCharges[0], m.FragmentMultiplicities[0])
-	}
-	if err := m.Validate(); err != nil {
-		t.Error(err)
-	}
+	assert.Equal(t, 2.0, m.FragmentCharges[0], "fragment 0: charge")
+	assert.Equal(t, 3.0, m.FragmentMultiplicities[0], "fragment 0: multiplicity")
+	assert.Equal(t, 1.0, m.FragmentMultiplicities[1], "fragment 1: multiplicity")
+	assert.NoError(t, m.Validate())
 	bad := water64()
 	bad.Fragments[63] = []int{189, 190, 190}
 	var ve *ValidationError
-	if err := bad.Validate(); !errors.As(err, &ve) || ve.Field != "fragments" || ve.Index != 63 {
-		t.Errorf("got %v", err)
+	err := bad.Validate()
+	if assert.ErrorAs(t, err, &ve) {
+		assert.Equal(t, "fragments", ve.Field, "%v", err)
+		assert.Equal(t, 63, ve.Index, "%v", err)
 	}
 }
 
@@ -287,8 +243,6 @@ func BenchmarkNormalize64Fragments(b *testing.B) {
 	base.MolecularMultiplicity = 4
 	for b.Loop() {
 		m := base.Clone()
-		if err := m.Normalize(); err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, m.Normalize())
 	}
 }

@@ -3,8 +3,10 @@ package qcschema
 import (
 	"encoding/json"
 	"slices"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestDecodeOptimizationInput(t *testing.T) {
@@ -42,31 +44,20 @@ func TestDecodeOptimizationInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			in, err := DecodeOptimizationInput([]byte(tt.doc))
 			if tt.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.err) {
-					t.Fatalf("error %v, want one containing %q", err, tt.err)
-				}
+				require.ErrorContains(t, err, tt.err)
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			spec := in.Specification.Specification
-			if got := spec.ManyBody != nil; got != tt.manyBody || (spec.Atomic != nil) == tt.manyBody {
-				t.Fatalf("many-body %v, atomic %v: want many-body %v", spec.ManyBody != nil, spec.Atomic != nil, tt.manyBody)
-			}
+			require.Equal(t, tt.manyBody, spec.ManyBody != nil, "a many-body specification")
+			require.Equal(t, !tt.manyBody, spec.Atomic != nil, "an atomic specification")
 			// What we write reads back the same.
 			data, err := json.Marshal(in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			back, err := DecodeOptimizationInput(data)
-			if err != nil {
-				t.Fatalf("reading back %s: %v", data, err)
-			}
+			require.NoError(t, err, "reading back %s", data)
 			again, _ := json.Marshal(back)
-			if string(again) != string(data) {
-				t.Errorf("round trip changed the document:\n%s\n%s", data, again)
-			}
+			assert.Equal(t, string(data), string(again), "round trip changed the document")
 		})
 	}
 }
@@ -86,9 +77,7 @@ func TestTrajectoryProtocolKeep(t *testing.T) {
 		{TrajectoryAll, 0, nil},
 	}
 	for _, tt := range tests {
-		if got := tt.p.Keep(tt.n); !slices.Equal(got, tt.want) {
-			t.Errorf("%q.Keep(%d) = %v, want %v", tt.p, tt.n, got, tt.want)
-		}
+		assert.True(t, slices.Equal(tt.p.Keep(tt.n), tt.want), "%q.Keep(%d) = %v, want %v", tt.p, tt.n, tt.p.Keep(tt.n), tt.want)
 	}
 }
 
@@ -104,27 +93,18 @@ func TestOptimizationResultJSON(t *testing.T) {
 		Success:              true,
 	}
 	data, err := json.Marshal(res)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, want := range []string{`"schema_name":"qcschema_optimization_result"`, `"schema_version":2`, `"schema_name":"qcschema_optimization_properties"`, `"native_files":{}`} {
-		if !strings.Contains(string(data), want) {
-			t.Errorf("%s lacks %s", data, want)
-		}
+		assert.Contains(t, string(data), want)
 	}
 	var back OptimizationResult
-	if err := json.Unmarshal(data, &back); err != nil {
-		t.Fatal(err)
-	}
-	if back.TrajectoryResults[0].Atomic == nil || back.TrajectoryResults[1].ManyBody == nil {
-		t.Errorf("trajectory kinds lost: %+v", back.TrajectoryResults)
-	}
-	if got, ok := back.TrajectoryProperties[0].Energy(); !ok || got != e {
-		t.Errorf("energy %v %v, want %v", got, ok, e)
-	}
-	if err := json.Unmarshal([]byte(`{"schema_name": "qcschema_input"}`), &back); err == nil {
-		t.Error("an AtomicInput read as an OptimizationResult")
-	}
+	require.NoError(t, json.Unmarshal(data, &back))
+	assert.NotNil(t, back.TrajectoryResults[0].Atomic, "trajectory kinds lost: %+v", back.TrajectoryResults)
+	assert.NotNil(t, back.TrajectoryResults[1].ManyBody, "trajectory kinds lost: %+v", back.TrajectoryResults)
+	got, ok := back.TrajectoryProperties[0].Energy()
+	assert.True(t, ok, "energy")
+	assert.Equal(t, e, got, "energy")
+	assert.Error(t, json.Unmarshal([]byte(`{"schema_name": "qcschema_input"}`), &back), "an AtomicInput read as an OptimizationResult")
 }
 
 // TestDecodeAnyOptimizationInput tells v1 inputs (QCElemental's OptimizationInput,
@@ -156,28 +136,20 @@ func TestDecodeAnyOptimizationInput(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			v1, v2, err := DecodeAnyOptimizationInput([]byte(c.doc))
 			if c.version == 0 {
-				if err == nil || !strings.Contains(err.Error(), c.err) {
-					t.Fatalf("error %v, want one saying %s", err, c.err)
-				}
+				require.ErrorContains(t, err, c.err)
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if (v1 != nil) != (c.version == 1) || (v2 != nil) != (c.version == 2) {
-				t.Fatalf("v1 %v, v2 %v: want version %d", v1 != nil, v2 != nil, c.version)
-			}
+			require.NoError(t, err)
+			require.Equal(t, c.version == 1, v1 != nil, "a v1 input")
+			require.Equal(t, c.version == 2, v2 != nil, "a v2 input")
 			if v1 != nil {
-				if v2, err = v1.ToV2(); err != nil {
-					t.Fatal(err)
-				}
+				v2, err = v1.ToV2()
+				require.NoError(t, err)
 			}
-			if c.program != "" && (v2.Specification.Specification.Atomic == nil || v2.Specification.Specification.Atomic.Program != c.program) {
-				t.Errorf("v2 specification %+v, want an atomic one running %s", v2.Specification.Specification, c.program)
+			if c.program != "" && assert.NotNil(t, v2.Specification.Specification.Atomic, "v2 specification %+v: want an atomic one", v2.Specification.Specification) {
+				assert.Equal(t, c.program, v2.Specification.Specification.Atomic.Program, "the v2 specification's program")
 			}
-			if _, bad := v2.Specification.Keywords["program"]; bad {
-				t.Error("keywords.program left among the optimizer's keywords")
-			}
+			assert.NotContains(t, v2.Specification.Keywords, "program", "keywords.program left among the optimizer's keywords")
 		})
 	}
 }

@@ -3,10 +3,11 @@ package qcschema
 import (
 	"errors"
 	"fmt"
-	"math"
-	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const waterXYZ = `3
@@ -16,32 +17,41 @@ h   0.000000  -0.790689   0.543701
 H   0.000000   0.790689   0.543701
 `
 
+// assertParseError checks the error of reading in: a *ValidationError on field when field
+// is given, else a *ParseError at line.
+func assertParseError(t *testing.T, err error, in, field string, line int) {
+	t.Helper()
+	if field != "" {
+		var ve *ValidationError
+		if assert.ErrorAs(t, err, &ve, "%q", in) {
+			assert.Equal(t, field, ve.Field, "%q: %v", in, err)
+		}
+		return
+	}
+	var pe *ParseError
+	if assert.ErrorAs(t, err, &pe, "%q", in) {
+		assert.Equal(t, line, pe.Line, "%q: %v", in, err)
+	}
+}
+
 func TestParseXYZ(t *testing.T) {
 	m, err := ParseXYZ(strings.NewReader(waterXYZ))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m.Name != "water molecule" || m.Comment != "water molecule" {
-		t.Errorf("name %q comment %q", m.Name, m.Comment)
-	}
-	if !slices.Equal(m.Symbols, []string{"O", "H", "H"}) || !slices.Equal(m.AtomicNumbers, []int{8, 1, 1}) {
-		t.Errorf("symbols %v Z %v", m.Symbols, m.AtomicNumbers)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "water molecule", m.Name)
+	assert.Equal(t, "water molecule", m.Comment)
+	assert.Equal(t, []string{"O", "H", "H"}, m.Symbols)
+	assert.Equal(t, []int{8, 1, 1}, m.AtomicNumbers)
 	// 0.543701 Å / 0.52917721067 Å/bohr
-	if got, want := m.Geometry[5], 0.543701/0.52917721067; math.Abs(got-want) > 1e-15 {
-		t.Errorf("z(H1) = %.17g, want %.17g", got, want)
-	}
-	if m.MolecularMultiplicity != 1 || len(m.Fragments) != 1 {
-		t.Errorf("mult %v fragments %v", m.MolecularMultiplicity, m.Fragments)
-	}
+	assert.InDelta(t, 0.543701/0.52917721067, m.Geometry[5], 1e-15, "z(H1)")
+	assert.Equal(t, 1.0, m.MolecularMultiplicity)
+	assert.Len(t, m.Fragments, 1)
 	// bohr units, charge/multiplicity comment, atomic numbers, extra columns
 	m, err = ParseXYZ(strings.NewReader("2 bohr\n1 3\n8 0 0 0 extra\nH 0 0 1.8\n\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m.MolecularCharge != 1 || m.MolecularMultiplicity != 3 || m.Geometry[5] != 1.8 || m.Name != "HO" {
-		t.Errorf("OH+: %+v", m)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, 1.0, m.MolecularCharge, "OH+")
+	assert.Equal(t, 3.0, m.MolecularMultiplicity, "OH+")
+	assert.Equal(t, 1.8, m.Geometry[5], "OH+")
+	assert.Equal(t, "HO", m.Name, "OH+")
 }
 
 func TestParseXYZBad(t *testing.T) {
@@ -64,17 +74,7 @@ func TestParseXYZBad(t *testing.T) {
 	}
 	for _, tc := range cases {
 		_, err := ParseXYZ(strings.NewReader(tc.in))
-		if tc.field != "" {
-			var ve *ValidationError
-			if !errors.As(err, &ve) || ve.Field != tc.field {
-				t.Errorf("%q: want ValidationError on %s, got %v", tc.in, tc.field, err)
-			}
-			continue
-		}
-		var pe *ParseError
-		if !errors.As(err, &pe) || pe.Line != tc.line {
-			t.Errorf("%q: want ParseError at line %d, got %v", tc.in, tc.line, err)
-		}
+		assertParseError(t, err, tc.in, tc.field, tc.line)
 	}
 }
 
@@ -101,18 +101,14 @@ no_com
 no_reorient
 symmetry c1
 `, func(t *testing.T, m *Molecule) {
-			if len(m.Fragments) != 2 || !slices.Equal(m.Fragments[1], []int{3, 4, 5}) {
-				t.Errorf("fragments %v", m.Fragments)
+			if assert.Len(t, m.Fragments, 2) {
+				assert.Equal(t, []int{3, 4, 5}, m.Fragments[1])
 			}
-			if !m.FixCom || !m.FixOrientation || m.FixSymmetry != "c1" {
-				t.Errorf("fix flags %v %v %q", m.FixCom, m.FixOrientation, m.FixSymmetry)
-			}
-			if math.Abs(m.Geometry[0]-(-1.551007/0.52917721067)) > 1e-14 {
-				t.Errorf("geometry %v", m.Geometry[:3])
-			}
-			if m.Name != "H4O2" {
-				t.Errorf("name %q", m.Name)
-			}
+			assert.True(t, m.FixCom, "no_com")
+			assert.True(t, m.FixOrientation, "no_reorient")
+			assert.Equal(t, "c1", m.FixSymmetry)
+			assert.InDelta(t, -1.551007/0.52917721067, m.Geometry[0], 1e-14, "geometry %v", m.Geometry[:3])
+			assert.Equal(t, "H4O2", m.Name)
 		}},
 		{"ghosts, bohr, comments, labels", `
 # a comment line
@@ -123,15 +119,10 @@ He1 0 0 0   # trailing comment
 Gh(he) 0 0 11.2
 units bohr
 `, func(t *testing.T, m *Molecule) {
-			if !slices.Equal(m.Real, []bool{true, false, false}) || m.Geometry[5] != 5.6 {
-				t.Errorf("real %v geometry %v", m.Real, m.Geometry)
-			}
-			if !slices.Equal(m.AtomLabels, []string{"1", "", ""}) {
-				t.Errorf("labels %q", m.AtomLabels)
-			}
-			if !slices.Equal(m.FragmentMultiplicities, []float64{1, 1, 1}) {
-				t.Errorf("mults %v", m.FragmentMultiplicities)
-			}
+			assert.Equal(t, []bool{true, false, false}, m.Real)
+			assert.Equal(t, 5.6, m.Geometry[5], "geometry %v", m.Geometry)
+			assert.Equal(t, []string{"1", "", ""}, m.AtomLabels)
+			assert.Equal(t, []float64{1, 1, 1}, m.FragmentMultiplicities)
 		}},
 		{"fragment charges completed", `
 1 1
@@ -144,12 +135,10 @@ O 0 0 5
 H 0 0.8 5.6
 units a.u.
 `, func(t *testing.T, m *Molecule) {
-			if !slices.Equal(m.FragmentCharges, []float64{1, -1, 0}) || m.MolecularCharge != 0 {
-				t.Errorf("charges %v %v", m.FragmentCharges, m.MolecularCharge)
-			}
-			if !slices.Equal(m.FragmentMultiplicities, []float64{1, 1, 2}) || m.MolecularMultiplicity != 2 {
-				t.Errorf("mults %v %v", m.FragmentMultiplicities, m.MolecularMultiplicity)
-			}
+			assert.Equal(t, []float64{1, -1, 0}, m.FragmentCharges)
+			assert.Zero(t, m.MolecularCharge)
+			assert.Equal(t, []float64{1, 1, 2}, m.FragmentMultiplicities)
+			assert.Equal(t, 2.0, m.MolecularMultiplicity)
 		}},
 		{"molecular charge on first able fragment", `
 -1 1
@@ -160,25 +149,19 @@ F 0 0 3
 units au
 `, func(t *testing.T, m *Molecule) {
 			// Ne- would be a doublet, not a singlet; so F takes the electron
-			if !slices.Equal(m.FragmentCharges, []float64{0, -1}) {
-				t.Errorf("charges %v", m.FragmentCharges)
-			}
+			assert.Equal(t, []float64{0, -1}, m.FragmentCharges)
 		}},
 		{"deuterium and mass override", "D 0 0 0\nH@2.014 0 0 1.4\nunits bohr", func(t *testing.T, m *Molecule) {
-			if !slices.Equal(m.Masses, []float64{2.01410177812, 2.014}) || !slices.Equal(m.MassNumbers, []int{2, -1}) || !slices.Equal(m.Symbols, []string{"H", "H"}) {
-				t.Errorf("masses %v %v %v", m.Masses, m.MassNumbers, m.Symbols)
-			}
+			assert.Equal(t, []float64{2.01410177812, 2.014}, m.Masses)
+			assert.Equal(t, []int{2, -1}, m.MassNumbers)
+			assert.Equal(t, []string{"H", "H"}, m.Symbols)
 		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := ParsePsi4(tc.in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := m.Validate(); err != nil {
-				t.Fatalf("parsed molecule does not validate: %v", err)
-			}
+			require.NoError(t, err)
+			require.NoError(t, m.Validate(), "parsed molecule does not validate")
 			tc.check(t, m)
 		})
 	}
@@ -207,17 +190,7 @@ func TestParsePsi4Bad(t *testing.T) {
 	}
 	for _, tc := range cases {
 		_, err := ParsePsi4(tc.in)
-		if tc.field != "" {
-			var ve *ValidationError
-			if !errors.As(err, &ve) || ve.Field != tc.field {
-				t.Errorf("%q: want ValidationError on %s, got %v", tc.in, tc.field, err)
-			}
-			continue
-		}
-		var pe *ParseError
-		if !errors.As(err, &pe) || pe.Line != tc.line {
-			t.Errorf("%q: want ParseError at line %d, got %v", tc.in, tc.line, err)
-		}
+		assertParseError(t, err, tc.in, tc.field, tc.line)
 	}
 }
 

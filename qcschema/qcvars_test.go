@@ -4,6 +4,9 @@ import (
 	"maps"
 	"slices"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The QCVariable names of QCManyBody's tests (test_computer_he4_singlelevel.py he4_refs_conv
@@ -39,23 +42,20 @@ func TestQCVariableNames(t *testing.T) {
 		"nuclear_repulsion_energy": "NUCLEAR REPULSION ENERGY",
 	}
 	for prop, qcvar := range cases {
-		if got := QCVariableName(prop); got != qcvar {
-			t.Errorf("QCVariableName(%q) = %q, want %q", prop, got, qcvar)
-		}
-		if got, ok := PropertyName(qcvar); !ok || got != prop {
-			t.Errorf("PropertyName(%q) = %q, %v; want %q", qcvar, got, ok, prop)
-		}
+		assert.Equal(t, qcvar, QCVariableName(prop), "QCVariableName(%q)", prop)
+		got, ok := PropertyName(qcvar)
+		assert.True(t, ok, "PropertyName(%q)", qcvar)
+		assert.Equal(t, prop, got, "PropertyName(%q)", qcvar)
 	}
 	// QCManyBody's reverse map also takes the plain spellings of the renamed ones.
 	for qcvar, prop := range map[string]string{"RETURN ENERGY": "return_energy", "CALCINFO NMBE": "calcinfo_nmbe"} {
-		if got, ok := PropertyName(qcvar); !ok || got != prop {
-			t.Errorf("PropertyName(%q) = %q, %v; want %q", qcvar, got, ok, prop)
-		}
+		got, ok := PropertyName(qcvar)
+		assert.True(t, ok, "PropertyName(%q)", qcvar)
+		assert.Equal(t, prop, got, "PropertyName(%q)", qcvar)
 	}
 	for _, bad := range []string{"SCF TOTAL ENERGY", "CP-CORRECTED", "cp-corrected total energy", "SCHEMA NAME", ""} {
-		if got, ok := PropertyName(bad); ok {
-			t.Errorf("PropertyName(%q) = %q, want none", bad, got)
-		}
+		got, ok := PropertyName(bad)
+		assert.False(t, ok, "PropertyName(%q) = %q, want none", bad, got)
 	}
 }
 
@@ -72,10 +72,8 @@ func TestManyBodyPropertiesQCVariables(t *testing.T) {
 	got := p.QCVariables()
 	want := []string{"CALCINFO NATOM", "CP-CORRECTED 2-BODY CONTRIBUTION TO ENERGY", "CP-CORRECTED INTERACTION ENERGY",
 		"CP-CORRECTED INTERACTION GRADIENT", "CURRENT ENERGY", "CURRENT GRADIENT", "NBODY NUMBER", "NUCLEAR REPULSION ENERGY"}
-	if names := slices.Sorted(maps.Keys(got)); !slices.Equal(names, want) {
-		t.Fatalf("names %v\nwant %v", names, want)
-	}
-	if got["CURRENT ENERGY"] != ie || got["NBODY NUMBER"] != 5.0 || !slices.Equal(got["CURRENT GRADIENT"].([]float64), p.ReturnGradient) {
-		t.Errorf("values %v", got)
-	}
+	require.Equal(t, want, slices.Sorted(maps.Keys(got)), "names")
+	assert.Equal(t, ie, got["CURRENT ENERGY"])
+	assert.Equal(t, 5.0, got["NBODY NUMBER"])
+	assert.Equal(t, p.ReturnGradient, got["CURRENT GRADIENT"])
 }

@@ -3,8 +3,10 @@ package qcschema
 import (
 	"encoding/json"
 	"math"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestScreeningJSON(t *testing.T) {
@@ -28,33 +30,22 @@ func TestScreeningJSON(t *testing.T) {
 			var s Screening
 			err := json.Unmarshal([]byte(tc.in), &s)
 			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("error %v, want one containing %q", err, tc.err)
-				}
+				require.ErrorContains(t, err, tc.err)
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			out, err := json.Marshal(s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(out) != tc.out {
-				t.Errorf("round trip %s, want %s", out, tc.out)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.out, string(out), "round trip")
 		})
 	}
 	var s Screening
-	if err := json.Unmarshal([]byte(`{"metric":"centroid","cutoffs":{"2":null}}`), &s); err != nil || !math.IsInf(s.Cutoffs["2"], 1) {
-		t.Errorf("null cutoff decoded as %v (%v), want +Inf", s.Cutoffs["2"], err)
+	if assert.NoError(t, json.Unmarshal([]byte(`{"metric":"centroid","cutoffs":{"2":null}}`), &s)) {
+		assert.True(t, math.IsInf(s.Cutoffs["2"], 1), "null cutoff decoded as %v, want +Inf", s.Cutoffs["2"])
 	}
-	if _, err := json.Marshal(Screening{Metric: "centroid", Cutoffs: map[string]float64{"2": math.NaN()}}); err == nil {
-		t.Error("NaN cutoff encoded without error")
-	}
+	_, err := json.Marshal(Screening{Metric: "centroid", Cutoffs: map[string]float64{"2": math.NaN()}})
+	assert.Error(t, err, "NaN cutoff encoded without error")
 	// Inputs without screening are written as before.
 	b, _ := json.Marshal(ManyBodyKeywords{})
-	if strings.Contains(string(b), "screening") {
-		t.Errorf("empty keywords write screening: %s", b)
-	}
+	assert.NotContains(t, string(b), "screening", "empty keywords write screening")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
 
@@ -35,16 +36,10 @@ func TestWriteJSONEqualsMarshalJSON(t *testing.T) {
 	for name, r := range cases {
 		t.Run(name, func(t *testing.T) {
 			want, err := r.MarshalJSON()
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			var got bytes.Buffer
-			if err := r.WriteJSON(&got); err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got.Bytes(), want) {
-				t.Fatalf("WriteJSON\n%s\nMarshalJSON\n%s", got.Bytes(), want)
-			}
+			require.NoError(t, r.WriteJSON(&got))
+			require.Equal(t, string(want), got.String(), "WriteJSON against MarshalJSON")
 		})
 	}
 }
@@ -72,8 +67,6 @@ func TestWriteJSONStopsOnWriteError(t *testing.T) {
 	}
 	r := ManyBodyResult{ComponentProperties: comps}
 	for _, n := range []int{0, 100, 5000, 200000} {
-		if err := r.WriteJSON(&failingWriter{n: n}); !errors.Is(err, errWriterFull) {
-			t.Fatalf("fails after %d bytes: %v", n, err)
-		}
+		require.ErrorIs(t, r.WriteJSON(&failingWriter{n: n}), errWriterFull, "fails after %d bytes", n)
 	}
 }

@@ -5,14 +5,14 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func benchInput(b *testing.B) []byte {
 	b.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "testdata", "inputs", "qcmanybody_water_trimer_vmfc_embedding_energy.json"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	b.SetBytes(int64(len(data)))
 	return data
 }

@@ -2,8 +2,9 @@ package qcschema
 
 import (
 	"encoding/json"
-	"errors"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzStrictScanner feeds arbitrary bytes to the member scanner and the version probe:
@@ -18,15 +19,13 @@ func FuzzStrictScanner(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s := scanner{data: data}
 		err := s.value(manyBodyInputShape)
-		if json.Valid(data) && errors.Is(err, errSyntax) {
-			t.Fatalf("valid JSON seen as malformed: %q", data)
+		if json.Valid(data) {
+			require.NotErrorIs(t, err, errSyntax, "valid JSON seen as malformed: %q", data)
 		}
 		_, _, _ = topSchema(data)
 		var lenient map[string]any
 		if checkMembers(data, anyShape) == nil && json.Valid(data) && data[0] == '{' {
-			if json.Unmarshal(data, &lenient) != nil {
-				t.Fatalf("accepted but not decodable: %q", data)
-			}
+			require.NoError(t, json.Unmarshal(data, &lenient), "accepted but not decodable: %q", data)
 		}
 		var in ManyBodyInput
 		_ = json.Unmarshal(data, &in)

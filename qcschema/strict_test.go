@@ -2,9 +2,11 @@ package qcschema
 
 import (
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // mbDoc builds a small v1 ManyBodyInput, each argument inserted as extra members of the
@@ -91,23 +93,14 @@ func TestStrictManyBodyInput(t *testing.T) {
 			var in ManyBodyInput
 			err := json.Unmarshal([]byte(c.doc), &in)
 			if c.want == "" {
-				if err != nil {
-					t.Fatalf("rejected: %v", err)
-				}
-				if in.Specification.Keywords.BsseType[0] != BsseCP || in.Molecule.NAtom() != 2 {
-					t.Errorf("decoded %+v", in)
-				}
+				require.NoError(t, err, "rejected")
+				assert.Equal(t, BsseCP, in.Specification.Keywords.BsseType[0], "decoded %+v", in)
+				assert.Equal(t, 2, in.Molecule.NAtom(), "decoded %+v", in)
 				return
 			}
-			if err == nil {
-				t.Fatalf("accepted; want %s", c.want)
-			}
-			if err.Error() != c.want {
-				t.Errorf("error\n got %s\nwant %s", err, c.want)
-			}
-			if !errors.Is(err, ErrInvalid) {
-				t.Errorf("errors.Is(%v, ErrInvalid) is false", err)
-			}
+			require.Error(t, err, "accepted; want %s", c.want)
+			assert.EqualError(t, err, c.want)
+			assert.ErrorIs(t, err, ErrInvalid)
 		})
 	}
 }
@@ -116,13 +109,14 @@ func TestStrictErrorTypes(t *testing.T) {
 	var in ManyBodyInput
 	err := json.Unmarshal([]byte(mbDoc("", "", `,"bsse_typo":"nocp"`, "", "")), &in)
 	var uf *UnknownFieldError
-	if !errors.As(err, &uf) || uf.Path != "specification.keywords.bsse_typo" || uf.Suggestion != "bsse_type" {
-		t.Errorf("got %#v", err)
+	if assert.ErrorAs(t, err, &uf) {
+		assert.Equal(t, "specification.keywords.bsse_typo", uf.Path)
+		assert.Equal(t, "bsse_type", uf.Suggestion)
 	}
 	err = json.Unmarshal([]byte(mbDoc("", "", `,"bsse_type":"nocp"`, "", "")), &in)
 	var dup *DuplicateFieldError
-	if !errors.As(err, &dup) || dup.Path != "specification.keywords.bsse_type" {
-		t.Errorf("got %#v", err)
+	if assert.ErrorAs(t, err, &dup) {
+		assert.Equal(t, "specification.keywords.bsse_type", dup.Path)
 	}
 }
 
@@ -133,17 +127,14 @@ func TestSingleAtomicSpecificationIsAuto(t *testing.T) {
 		`"specification":{"program":"hf","driver":"energy","model":{"method":"hf","basis":"sto-3g"}%s}},` +
 		`"molecule":{"symbols":["He","He"],"geometry":[0,0,0,0,0,5],"fragments":[[0],[1]]}}`
 	var in ManyBodyInput
-	if err := json.Unmarshal([]byte(strings.Replace(single, "%s", "", 1)), &in); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal([]byte(strings.Replace(single, "%s", "", 1)), &in))
 	spec, ok := in.Specification.Specification[AutoMC]
-	if len(in.Specification.Specification) != 1 || !ok || spec.Program != "hf" || spec.Model.Basis != "sto-3g" {
-		t.Errorf("specification %+v", in.Specification.Specification)
-	}
+	assert.Len(t, in.Specification.Specification, 1, "specification %+v", in.Specification.Specification)
+	assert.True(t, ok, "specification %+v", in.Specification.Specification)
+	assert.Equal(t, "hf", spec.Program)
+	assert.Equal(t, "sto-3g", spec.Model.Basis)
 	err := json.Unmarshal([]byte(strings.Replace(single, "%s", `,"protocol":{}`, 1)), &in)
-	if err == nil || err.Error() != `qcschema: specification.specification.protocol: unknown field (did you mean "protocols"?)` {
-		t.Errorf("got %v", err)
-	}
+	assert.EqualError(t, err, `qcschema: specification.specification.protocol: unknown field (did you mean "protocols"?)`)
 }
 
 func TestStrictAtomicInput(t *testing.T) {
@@ -170,14 +161,13 @@ func TestStrictAtomicInput(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var in AtomicInput
 			err := json.Unmarshal([]byte(c.doc), &in)
-			switch {
-			case c.want == "" && err != nil:
-				t.Fatalf("rejected: %v", err)
-			case c.want == "" && (in.Driver != DriverEnergy || in.Model.Method != "hf"):
-				t.Errorf("decoded %+v", in)
-			case c.want != "" && (err == nil || err.Error() != c.want):
-				t.Errorf("error\n got %v\nwant %s", err, c.want)
+			if c.want != "" {
+				assert.EqualError(t, err, c.want)
+				return
 			}
+			require.NoError(t, err, "rejected")
+			assert.Equal(t, DriverEnergy, in.Driver, "decoded %+v", in)
+			assert.Equal(t, "hf", in.Model.Method, "decoded %+v", in)
 		})
 	}
 }
@@ -188,9 +178,7 @@ func TestStrictLeavesSyntaxToDecoder(t *testing.T) {
 		var in ManyBodyInput
 		err := json.Unmarshal([]byte(doc), &in)
 		var syn *json.SyntaxError
-		if !errors.As(err, &syn) {
-			t.Errorf("%s: got %v, want a *json.SyntaxError", doc, err)
-		}
+		assert.ErrorAs(t, err, &syn, doc)
 	}
 }
 
@@ -200,8 +188,6 @@ func TestSuggest(t *testing.T) {
 		"bsse_typo": "bsse_type", "bssetype": "bsse_type", "level": "levels", "max_nbdoy": "max_nbody",
 		"lvl": "", "x": "", "return_total": "", "BSSE_TYPE": "bsse_type",
 	} {
-		if got := suggest(name, known); got != want {
-			t.Errorf("suggest(%q) = %q, want %q", name, got, want)
-		}
+		assert.Equal(t, want, suggest(name, known), "suggest(%q)", name)
 	}
 }

@@ -2,13 +2,14 @@ package qcschema
 
 import (
 	"encoding/json"
-	"errors"
 	"maps"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // QCManyBody's v2 test inputs (test_schema_keywords.py, test_computer_he4_singlelevel.py)
@@ -30,25 +31,20 @@ func TestQCManyBodyV2ExamplesParse(t *testing.T) {
 		t.Run(c.file, func(t *testing.T) {
 			data := readTestdata(t, c.file)
 			var in ManyBodyInputV2
-			if err := json.Unmarshal(data, &in); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, json.Unmarshal(data, &in))
 			s := in.Specification
-			if s.Driver != c.driver || !slices.Equal(s.Keywords.BsseType, c.bsse) || s.Protocols.ClusterResults != c.cluster {
-				t.Errorf("specification %+v", s)
-			}
-			if got := slices.Sorted(maps.Keys(s.Specification)); !slices.Equal(got, c.mcs) {
-				t.Errorf("model chemistries %v, want %v", got, c.mcs)
-			}
-			if in.Molecule.NAtom() != 4 || len(in.Molecule.Fragments) < 3 {
-				t.Errorf("molecule %+v", in.Molecule)
-			}
+			assert.Equal(t, c.driver, s.Driver)
+			assert.Equal(t, c.bsse, s.Keywords.BsseType)
+			assert.Equal(t, c.cluster, s.Protocols.ClusterResults)
+			assert.Equal(t, c.mcs, slices.Sorted(maps.Keys(s.Specification)), "model chemistries")
+			assert.Equal(t, 4, in.Molecule.NAtom())
+			assert.GreaterOrEqual(t, len(in.Molecule.Fragments), 3, "fragments")
 			// the v1 input qcmb runs keeps every option
 			v1 := in.ToV1()
-			if v1.Specification.Protocols.ComponentResults != c.cluster || !slices.Equal(v1.Specification.Keywords.BsseType, c.bsse) ||
-				len(v1.Specification.Specification) != len(c.mcs) || v1.Specification.Driver != c.driver {
-				t.Errorf("v1 %+v", v1.Specification)
-			}
+			assert.Equal(t, c.cluster, v1.Specification.Protocols.ComponentResults, "v1")
+			assert.Equal(t, c.bsse, v1.Specification.Keywords.BsseType, "v1")
+			assert.Len(t, v1.Specification.Specification, len(c.mcs), "v1 model chemistries")
+			assert.Equal(t, c.driver, v1.Specification.Driver, "v1")
 		})
 	}
 }
@@ -57,9 +53,7 @@ func TestQCManyBodyV2ExamplesParse(t *testing.T) {
 func memberNames(t *testing.T, data []byte) []string {
 	t.Helper()
 	var m map[string]json.RawMessage
-	if err := json.Unmarshal(data, &m); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(data, &m))
 	return slices.Sorted(maps.Keys(m))
 }
 
@@ -67,24 +61,17 @@ func memberNames(t *testing.T, data []byte) []string {
 // to itself.
 func TestManyBodyInputV2RoundTrip(t *testing.T) {
 	var in ManyBodyInputV2
-	if err := json.Unmarshal(readTestdata(t, "qcmanybody_v2_he4_single_4b_all.json"), &in); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(readTestdata(t, "qcmanybody_v2_he4_single_4b_all.json"), &in))
 	data, back := roundTrip(t, &in)
-	if d := cmp.Diff(&in, back, jsonOpts, ignoreSchema); d != "" {
-		t.Errorf("round trip (-want +got):\n%s", d)
-	}
+	assert.Empty(t, cmp.Diff(&in, back, jsonOpts, ignoreSchema), "round trip (-want +got)")
 	var doc struct {
 		SchemaName    string                     `json:"schema_name"`
 		SchemaVersion int                        `json:"schema_version"`
 		Specification map[string]json.RawMessage `json:"specification"`
 	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	if doc.SchemaName != "qcschema_many_body_input" || doc.SchemaVersion != 2 {
-		t.Errorf("schema %q %d", doc.SchemaName, doc.SchemaVersion)
-	}
+	require.NoError(t, json.Unmarshal(data, &doc))
+	assert.Equal(t, "qcschema_many_body_input", doc.SchemaName)
+	assert.Equal(t, 2, doc.SchemaVersion)
 	want := map[string][]string{
 		"":              {"molecule", "schema_name", "schema_version", "specification"},
 		"specification": {"driver", "extras", "keywords", "program", "protocols", "schema_name", "specification"},
@@ -97,34 +84,23 @@ func TestManyBodyInputV2RoundTrip(t *testing.T) {
 		"keywords":      memberNames(t, doc.Specification["keywords"]),
 		"protocols":     memberNames(t, doc.Specification["protocols"]),
 	}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("member names (-want +got):\n%s", d)
-	}
+	assert.Empty(t, cmp.Diff(want, got), "member names (-want +got)")
 	for member, schema := range map[string]string{"keywords": SchemaManyBodyKeywordsV2, "protocols": SchemaManyBodyProtocolsV2} {
-		if !strings.Contains(string(doc.Specification[member]), `"schema_name":"`+schema+`"`) {
-			t.Errorf("%s: %s", member, doc.Specification[member])
-		}
+		assert.Contains(t, string(doc.Specification[member]), `"schema_name":"`+schema+`"`, member)
 	}
 	var auto map[string]json.RawMessage
-	if err := json.Unmarshal(doc.Specification["specification"], &auto); err != nil {
-		t.Fatal(err)
-	}
-	if got := memberNames(t, auto[AutoMC]); !slices.Equal(got, []string{"driver", "extras", "keywords", "model", "program", "protocols", "schema_name"}) {
-		t.Errorf("atomic specification members %v", got)
-	}
+	require.NoError(t, json.Unmarshal(doc.Specification["specification"], &auto))
+	assert.Equal(t, []string{"driver", "extras", "keywords", "model", "program", "protocols", "schema_name"}, memberNames(t, auto[AutoMC]),
+		"atomic specification members")
 	// v1 -> v2 -> v1 keeps the calculation
 	v1 := in.ToV1()
-	if d := cmp.Diff(v1, v1.ToV2().ToV1(), jsonOpts); d != "" {
-		t.Errorf("v1 -> v2 -> v1 (-want +got):\n%s", d)
-	}
+	assert.Empty(t, cmp.Diff(v1, v1.ToV2().ToV1(), jsonOpts), "v1 -> v2 -> v1 (-want +got)")
 }
 
 func mustMarshal(t *testing.T, v any) []byte {
 	t.Helper()
 	data, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return data
 }
 
@@ -152,14 +128,9 @@ func TestStrictManyBodyInputV2(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			doc := strings.Replace(base, c.old, c.new, 1)
-			if doc == base {
-				t.Fatalf("%q not in the document", c.old)
-			}
+			require.NotEqual(t, base, doc, "%q not in the document", c.old)
 			var in ManyBodyInputV2
-			err := json.Unmarshal([]byte(doc), &in)
-			if err == nil || err.Error() != c.want {
-				t.Errorf("error\n got %v\nwant %s", err, c.want)
-			}
+			assert.EqualError(t, json.Unmarshal([]byte(doc), &in), c.want)
 		})
 	}
 }
@@ -173,18 +144,15 @@ func TestManyBodyVersion(t *testing.T) {
 		`{"specification":{"schema_name":"x"}}`:                         1,
 	} {
 		got, err := ManyBodyVersion([]byte(doc))
-		if err != nil || got != want {
-			t.Errorf("%s: %d, %v; want %d", doc, got, err, want)
-		}
+		assert.NoError(t, err, doc)
+		assert.Equal(t, want, got, doc)
 	}
 }
 
 // A v1 result converts to a v2 result with the same numbers under the v2 names.
 func TestManyBodyResultToV2(t *testing.T) {
 	var in ManyBodyInputV2
-	if err := json.Unmarshal(readTestdata(t, "qcmanybody_v2_he4_single_4b_all.json"), &in); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(readTestdata(t, "qcmanybody_v2_he4_single_4b_all.json"), &in))
 	e, natom := -11.5, 4
 	label := `["(auto)", [1], [1]]`
 	v1 := &ManyBodyResult{
@@ -198,56 +166,52 @@ func TestManyBodyResultToV2(t *testing.T) {
 	}
 	v2 := v1.ToV2(&in)
 	data := mustMarshal(t, v2)
-	if got := memberNames(t, data); !slices.Equal(got, []string{"cluster_properties", "cluster_results", "extras", "input_data", "molecule",
-		"native_files", "properties", "provenance", "return_result", "schema_name", "schema_version", "stderr", "stdout", "success"}) {
-		t.Errorf("result members %v", got)
-	}
+	assert.Equal(t, []string{"cluster_properties", "cluster_results", "extras", "input_data", "molecule",
+		"native_files", "properties", "provenance", "return_result", "schema_name", "schema_version", "stderr", "stdout", "success"},
+		memberNames(t, data), "result members")
 	var back ManyBodyResultV2
-	if err := json.Unmarshal(data, &back); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(data, &back))
 	cr := back.ClusterResults[label]
-	switch {
-	case back.SchemaName != SchemaManyBodyResultV2 || back.SchemaVersion != 2:
-		t.Errorf("schema %s %d", back.SchemaName, back.SchemaVersion)
-	case back.Properties.SchemaName != SchemaManyBodyPropertiesV2 || back.Properties.Energies["nocp_corrected_interaction_energy"] != 0.008:
-		t.Errorf("properties %+v", back.Properties)
-	case *back.ClusterProperties[label].ReturnEnergy != e || *back.ClusterProperties[label].CalcinfoNAtom != 4 || back.ClusterProperties[label].Other != nil:
-		t.Errorf("cluster properties %+v", back.ClusterProperties)
-	case cr.SchemaName != SchemaAtomicResultV2 || cr.InputData.Specification.Program != "psi4" || cr.InputData.Specification.Model.Method != "mp2" ||
-		cr.InputData.Specification.SchemaName != SchemaAtomicSpecificationV2 || cr.ReturnResult.Scalar != e:
-		t.Errorf("cluster result %+v", cr)
-	case back.Molecule.SchemaVersion != MoleculeSchemaVersionV2 || back.Molecule.NAtom() != 4:
-		t.Errorf("molecule %+v", back.Molecule)
-	case back.ReturnResult.Scalar != 0.008 || back.Extras["qcvars"] == nil:
-		t.Errorf("return_result %v, extras %v", back.ReturnResult, back.Extras)
-	}
-	if again := mustMarshal(t, &back); string(again) != string(data) {
-		t.Errorf("v2 result does not round-trip:\n%s\n%s", data, again)
-	}
-	if !strings.Contains(string(data), `"cluster_properties":{"[\"(auto)\", [1], [1]]":{"schema_name":"qcschema_atomic_properties","calcinfo_natom":4,"return_energy":-11.5}}`) {
-		t.Errorf("cluster_properties as written: %s", data)
-	}
+	assert.Equal(t, SchemaManyBodyResultV2, back.SchemaName)
+	assert.Equal(t, 2, back.SchemaVersion)
+	assert.Equal(t, SchemaManyBodyPropertiesV2, back.Properties.SchemaName)
+	assert.Equal(t, 0.008, back.Properties.Energies["nocp_corrected_interaction_energy"], "properties")
+	cp := back.ClusterProperties[label]
+	require.NotNil(t, cp.ReturnEnergy, "cluster properties %+v", back.ClusterProperties)
+	require.NotNil(t, cp.CalcinfoNAtom, "cluster properties %+v", back.ClusterProperties)
+	assert.Equal(t, e, *cp.ReturnEnergy, "cluster properties")
+	assert.Equal(t, 4, *cp.CalcinfoNAtom, "cluster properties")
+	assert.Nil(t, cp.Other, "cluster properties")
+	assert.Equal(t, SchemaAtomicResultV2, cr.SchemaName, "cluster result")
+	assert.Equal(t, "psi4", cr.InputData.Specification.Program, "cluster result")
+	assert.Equal(t, "mp2", cr.InputData.Specification.Model.Method, "cluster result")
+	assert.Equal(t, SchemaAtomicSpecificationV2, cr.InputData.Specification.SchemaName, "cluster result")
+	assert.Equal(t, e, cr.ReturnResult.Scalar, "cluster result")
+	assert.Equal(t, MoleculeSchemaVersionV2, back.Molecule.SchemaVersion, "molecule")
+	assert.Equal(t, 4, back.Molecule.NAtom(), "molecule")
+	assert.Equal(t, 0.008, back.ReturnResult.Scalar, "return_result")
+	assert.NotNil(t, back.Extras["qcvars"], "extras")
+	assert.Equal(t, string(data), string(mustMarshal(t, &back)), "v2 result does not round-trip")
+	assert.Contains(t, string(data), `"cluster_properties":{"[\"(auto)\", [1], [1]]":{"schema_name":"qcschema_atomic_properties","calcinfo_natom":4,"return_energy":-11.5}}`,
+		"cluster_properties as written")
 }
 
 func TestDecodeManyBodyInput(t *testing.T) {
 	v1doc := mbDoc("", "", "", "", "")
 	v2doc := string(readTestdata(t, "qcmanybody_v2_he4_model_dump.json"))
 	v1, v2, err := DecodeManyBodyInput([]byte(v1doc))
-	if err != nil || v2 != nil || v1 == nil || v1.Specification.Specification["scf"].Program != "hf" {
-		t.Errorf("v1: %+v %+v %v", v1, v2, err)
-	}
+	require.NoError(t, err, "v1")
+	require.Nil(t, v2, "v1")
+	require.NotNil(t, v1, "v1")
+	assert.Equal(t, "hf", v1.Specification.Specification["scf"].Program, "v1")
 	var want ManyBodyInput
-	if err := json.Unmarshal([]byte(v1doc), &want); err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(&want, v1); d != "" {
-		t.Errorf("DecodeManyBodyInput differs from json.Unmarshal (-want +got):\n%s", d)
-	}
+	require.NoError(t, json.Unmarshal([]byte(v1doc), &want))
+	assert.Empty(t, cmp.Diff(&want, v1), "DecodeManyBodyInput differs from json.Unmarshal (-want +got)")
 	v1, v2, err = DecodeManyBodyInput([]byte(v2doc))
-	if err != nil || v1 != nil || v2 == nil || v2.Specification.Protocols.ClusterResults != "all" {
-		t.Errorf("v2: %+v %+v %v", v1, v2, err)
-	}
+	require.NoError(t, err, "v2")
+	require.Nil(t, v1, "v2")
+	require.NotNil(t, v2, "v2")
+	assert.Equal(t, "all", v2.Specification.Protocols.ClusterResults, "v2")
 	var syn *json.SyntaxError
 	for doc, want := range map[string]string{
 		`[1, 2]`:                                `qcschema: want a JSON object, got "[1, 2]"`,
@@ -255,14 +219,12 @@ func TestDecodeManyBodyInput(t *testing.T) {
 		`{"schema_name": 2}`:                    `qcschema: invalid schema_name: want a string`,
 		mbDoc("", "", `,"bsse_typo":1`, "", ""): `qcschema: specification.keywords.bsse_typo: unknown field (did you mean "bsse_type"?)`,
 	} {
-		if _, _, err := DecodeManyBodyInput([]byte(doc)); err == nil || err.Error() != want {
-			t.Errorf("%s: got %v, want %s", doc, err, want)
-		}
+		_, _, err := DecodeManyBodyInput([]byte(doc))
+		assert.EqualError(t, err, want, doc)
 	}
 	for _, doc := range []string{`{"schema_name": "x"`, `{"a" 1}`, `{"molecule": {"symbols": [}`, ``} {
-		if _, _, err := DecodeManyBodyInput([]byte(doc)); !errors.As(err, &syn) {
-			t.Errorf("%q: got %v, want a *json.SyntaxError", doc, err)
-		}
+		_, _, err := DecodeManyBodyInput([]byte(doc))
+		assert.ErrorAs(t, err, &syn, "%q", doc)
 	}
 }
 
@@ -277,35 +239,25 @@ func TestClusterPropertiesWholeMolecule(t *testing.T) {
 		sub.ReturnHessian[i] = float64(i + 1)
 	}
 	got := clusterProperties(`["a", [2], [2]]`, &sub, mol, 3) // atoms 0 and 2
-	if !slices.Equal(got.ReturnGradient, []float64{1, 2, 3, 0, 0, 0, 4, 5, 6}) || *got.CalcinfoNAtom != 3 || *got.ReturnEnergy != e {
-		t.Errorf("gradient %v natom %d", got.ReturnGradient, *got.CalcinfoNAtom)
-	}
+	assert.Equal(t, []float64{1, 2, 3, 0, 0, 0, 4, 5, 6}, got.ReturnGradient)
+	assert.Equal(t, 3, *got.CalcinfoNAtom)
+	assert.Equal(t, e, *got.ReturnEnergy)
 	h := got.ReturnHessian
-	if len(h) != 81 {
-		t.Fatalf("Hessian size %d", len(h))
-	}
+	require.Len(t, h, 81, "Hessian")
 	// element (row, col) of the sub-Hessian lands at the rows and columns of its atoms
 	for r := 0; r < 6; r++ {
 		for c := 0; c < 6; c++ {
 			fr, fc := []int{0, 1, 2, 6, 7, 8}[r], []int{0, 1, 2, 6, 7, 8}[c]
-			if h[fr*9+fc] != sub.ReturnHessian[r*6+c] {
-				t.Fatalf("H[%d][%d] = %v, want %v", fr, fc, h[fr*9+fc], sub.ReturnHessian[r*6+c])
-			}
+			require.Equal(t, sub.ReturnHessian[r*6+c], h[fr*9+fc], "H[%d][%d]", fr, fc)
 		}
 	}
 	var sum float64
 	for _, x := range h {
 		sum += x
 	}
-	if sum != 666 { // 1 + ... + 36: nothing else is non-zero
-		t.Errorf("Hessian sum %v", sum)
-	}
+	assert.Equal(t, 666.0, sum, "Hessian sum") // 1 + ... + 36: nothing else is non-zero
 	// a cluster of the whole molecule, or arrays of an unexpected size, are kept as they are
 	whole := AtomicResultProperties{ReturnEnergy: &e, ReturnGradient: make([]float64, 9)}
-	if got := clusterProperties(`["a", [1, 2], [1, 2]]`, &whole, mol, 3); len(got.ReturnGradient) != 9 {
-		t.Errorf("whole: %v", got.ReturnGradient)
-	}
-	if got := clusterProperties(`not a label`, &sub, mol, 3); len(got.ReturnGradient) != 6 {
-		t.Errorf("bad label: %v", got.ReturnGradient)
-	}
+	assert.Len(t, clusterProperties(`["a", [1, 2], [1, 2]]`, &whole, mol, 3).ReturnGradient, 9, "whole")
+	assert.Len(t, clusterProperties(`not a label`, &sub, mol, 3).ReturnGradient, 6, "bad label")
 }
