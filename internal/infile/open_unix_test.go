@@ -32,7 +32,7 @@ func TestOpenNeverBlocks(t *testing.T) {
 	case err := <-done:
 		require.EqualError(t, err, fifo+": a named pipe that gave no data (no program writes to it)")
 	case <-time.After(10 * time.Second):
-		t.Fatal("reading a named pipe with no writer blocks")
+		require.FailNow(t, "reading a named pipe with no writer blocks")
 	}
 
 	var nr *infile.NotRegularError
