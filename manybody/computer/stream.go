@@ -47,6 +47,10 @@ type streamRun struct {
 	inflight int
 	bound    int
 	exact    bool
+	// inputErrors stops the run (stop) when a model chemistry's first tasks fail with the
+	// same input error.
+	inputErrors inputErrors
+	stop        context.CancelCauseFunc
 }
 
 // stream runs the tasks src releases on the Computer's Executor (through its Store when
@@ -79,8 +83,15 @@ func (c *Computer) stream(ctx context.Context, src source, inputHash string) ([]
 	if c.Stats != nil {
 		c.Stats.Begin()
 	}
-	execErr := executor.Stream(ctx, ex, r.q, r.handle)
+	streamCtx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	r.stop = stop
+	execErr := executor.Stream(streamCtx, ex, r.q, r.handle)
 	r.q.Close()
+	var repeated *RepeatedInputError
+	if errors.As(context.Cause(streamCtx), &repeated) && ctx.Err() == nil {
+		execErr = repeated // the one error every failure was, said once
+	}
 	if c.Stats != nil {
 		c.Stats.End()
 	}
@@ -144,6 +155,9 @@ func (r *streamRun) handle(o executor.Outcome) {
 		}
 	} else {
 		r.failed = append(r.failed, o)
+	}
+	if err := r.inputErrors.add(r.all.MC[o.Index], o.Err); err != nil {
+		r.stop(err)
 	}
 	r.record(o)
 	r.add(more)
