@@ -52,3 +52,20 @@ func TestReusedTasks(t *testing.T) {
 		})
 	}
 }
+
+// A run whose every task was reused ran nothing: no speedup and no advice to measure one.
+func TestAllTasksReused(t *testing.T) {
+	var recs []TaskRecord
+	for i := range 5 {
+		recs = append(recs, TaskRecord{Label: string(rune('a' + i)), MC: "mc", Level: 1, Reused: true})
+	}
+	rep := report(recs, at(0), at(20*time.Millisecond), 0, 2)
+	assert.Equal(t, 0, rep.Tasks)
+	assert.Equal(t, 5, rep.Reused)
+	assert.Zero(t, rep.Speedup)
+	assert.Equal(t, "all 5 tasks reused from the store: none ran, so there is no speedup to measure", rep.SpeedupBasis)
+	text := rep.String()
+	assert.Contains(t, text, "speedup           none: all 5 tasks reused from the store\n")
+	assert.NotContains(t, text, "speedup           0.00")
+	assert.NotContains(t, text, "--sample-serial")
+}

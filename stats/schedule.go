@@ -361,6 +361,11 @@ func serialSample(recs []TaskRecord, sample map[string]time.Duration) *SerialSam
 func (rep *Report) chooseSpeedup() {
 	var ref time.Duration
 	switch {
+	case rep.Tasks == 0 && rep.Reused > 0 && rep.MeasuredSerial == 0:
+		// Nothing ran: there is no parallel run to compare a serial time with.
+		rep.SpeedupReference = RefBaseline
+		rep.SpeedupBasis = fmt.Sprintf("all %d tasks reused from the store: none ran, so there is no speedup to measure", rep.Reused)
+		return
 	case rep.MeasuredSerial > 0:
 		ref, rep.SpeedupReference = rep.MeasuredSerial, RefMeasuredSerial
 		rep.SpeedupBasis = "measured: a serial run of every task took " + FormatDuration(ref)

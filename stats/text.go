@@ -76,7 +76,11 @@ func (r *Report) writeSummary(p printf) {
 	} else {
 		p("  %-17s not measured\n", "measured serial")
 	}
-	p("  %-17s %.2f (%s)\n", "speedup", r.Speedup, referenceWords[r.SpeedupReference])
+	if r.Tasks == 0 && r.Reused > 0 && r.MeasuredSerial == 0 {
+		p("  %-17s none: all %d tasks reused from the store\n", "speedup", r.Reused)
+	} else {
+		p("  %-17s %.2f (%s)\n", "speedup", r.Speedup, referenceWords[r.SpeedupReference])
+	}
 	if r.SpeedupBasis != "" {
 		p("  %-17s %s\n", "speedup basis", r.SpeedupBasis)
 	}

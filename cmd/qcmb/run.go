@@ -323,9 +323,12 @@ func runFailed(runErr error, f runFlags, tasks int, report *stats.Report, w io.W
 	return withResumeHint(runErr, tasks, f.storePath())
 }
 
-// sampleSerial reruns a sample of the tasks serially, spread over the n-body levels, and
-// records their times.
+// sampleSerial reruns a sample of the tasks the run computed serially, spread over the
+// n-body levels, and records their times. Tasks answered from the result store took no
+// time in the run, so the sample is drawn from the others; where every task was reused
+// there is nothing to compare with and nothing is rerun.
 func sampleSerial(ctx context.Context, batch computer.Batch, rec *stats.Recorder, f runFlags) error {
+	batch = computedTasks(batch, rec)
 	pick := stats.SampleTasks(batch.Level, costs(batch.Tasks), f.sampleSerial)
 	tasks := make([]executor.Task, len(pick))
 	for k, i := range pick {
@@ -341,6 +344,23 @@ func sampleSerial(ctx context.Context, batch computer.Batch, rec *stats.Recorder
 		return fmt.Errorf("serial sample: %w", err)
 	}
 	return nil
+}
+
+// computedTasks is the part of batch that the run computed, as rec recorded it: without
+// the tasks reused from the result store.
+func computedTasks(batch computer.Batch, rec *stats.Recorder) computer.Batch {
+	computed := map[string]bool{}
+	for _, r := range rec.Report(0).Records { // reused tasks are not among the records
+		computed[r.Label] = true
+	}
+	var out computer.Batch
+	for i, t := range batch.Tasks {
+		if computed[t.ID] {
+			out.Tasks = append(out.Tasks, t)
+			out.MC, out.Level = append(out.MC, batch.MC[i]), append(out.Level, batch.Level[i])
+		}
+	}
+	return out
 }
 
 func costs(tasks []executor.Task) []float64 {

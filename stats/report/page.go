@@ -46,7 +46,7 @@ footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 2
 <div class="card"><div class="k">Speedup</div><div class="v">{{f2 .R.Speedup}}×</div><div class="s">{{ref .R.SpeedupReference}} · efficiency {{printf "%.0f" (mulf .R.Efficiency)}}%</div></div>
 <div class="card"><div class="k">Tasks</div><div class="v">{{.R.Tasks}}</div><div class="s">{{.R.Failed}} failed · {{.R.Retries}} retries · {{.R.Reused}} reused</div></div>
 <div class="card"><div class="k">Serial estimate</div><div class="v">{{call .Dur .R.SerialEstimate}}</div><div class="s">sum of task times {{call .Dur .R.SerialBaseline}}</div></div>
-<div class="card"><div class="k">Longest task</div><div class="v">{{call .Dur .R.Critical.LongestTime}}</div><div class="s">{{.R.Critical.Longest}}</div></div>
+<div class="card"><div class="k">Longest task</div><div class="v">{{call .Dur .R.Longest.Duration}}</div><div class="s">{{.R.Longest.Label}} · measured</div></div>
 </div>
 <p class="basis"><strong>Speedup basis.</strong> {{.R.SpeedupBasis}}</p>
 {{range .Figures}}{{if eq .Name "timeline" "speedup" "durations"}}

@@ -38,8 +38,11 @@ func trimer() *stats.Report {
 		{`["mp2", [2], [1, 2, 3]]`, "mp2", 1, 0, 2900, 3300, ""},
 		{`["hf", [3], [3]]`, "hf", 1, 1, 3100, 3150, ""},
 	} {
+		// CPU times well below the durations, as a task waiting on a loaded machine has:
+		// estimated serial times are a tenth of the measured ones.
+		cpu := time.Duration(task.end-task.start) * time.Millisecond / 10
 		rec.Add(stats.TaskRecord{Label: task.label, MC: task.mc, Level: task.level,
-			Worker: task.wkr, Start: ms(task.start), End: ms(task.end), Attempts: 1, Error: task.err, Threads: 1})
+			Worker: task.wkr, Start: ms(task.start), End: ms(task.end), Attempts: 1, Error: task.err, Threads: 1, CPU: cpu})
 	}
 	rec.EndAt(ms(3350))
 	return rec.Report(2)
@@ -78,6 +81,9 @@ func TestWriteHTML(t *testing.T) {
 	assert.Equal(t, 5, strings.Count(page, "</svg>"))
 	assert.NotContains(t, page, "<?xml", "SVG prologs do not belong inline")
 	assert.Contains(t, page, "Speedup basis")
+	// The longest task card shows the measured duration the timeline draws, not the
+	// estimated serial time (250ms).
+	assert.Contains(t, page, `<div class="k">Longest task</div><div class="v">2.5s</div><div class="s">[&#34;mp2&#34;, [1, 2, 3], [1, 2, 3]] · measured</div>`)
 	assert.Contains(t, page, `<td class="label">[&#34;mp2&#34;, [1, 2, 3], [1, 2, 3]]</td>`, "labels are escaped")
 	for _, bad := range []string{" src=", "<link", "<script"} {
 		assert.NotContains(t, page, bad)
