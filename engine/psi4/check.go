@@ -102,19 +102,17 @@ var arbitraryOrder = regexp.MustCompile(`^[a-z-]+\d+$`)
 
 // Check implements engine.Checker where Psi4 can tell before it runs: a basis set that
 // has no file where Psi4 looks for one, or a method that is none of Psi4's, is refused,
-// quoted as the input spells it. What Psi4 cannot be asked (the psi4 command is no Python
-// script, composite "method/basis" names, basis sets given in keywords) is left to Psi4.
+// quoted as the input spells it. What Psi4 cannot be asked about (a psi4 command that is
+// no Python script or whose Python cannot import psi4, composite "method/basis" names,
+// basis sets given in keywords) is left to Psi4 when tasks run.
 func (p *Program) Check(ctx context.Context, in *qcschema.AtomicInput) error {
 	path, err := exec.LookPath(p.command())
 	if err != nil {
 		return fmt.Errorf("psi4 not found: %v", err)
 	}
-	if _, err := shebang(path); err != nil {
-		return nil
-	}
 	c, err := catalogOf(ctx, path)
 	if err != nil {
-		return err
+		return ctx.Err() // Psi4 cannot tell; its tasks will
 	}
 	return c.check(in)
 }

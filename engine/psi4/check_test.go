@@ -2,6 +2,8 @@ package psi4
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -55,4 +57,15 @@ func TestCheck(t *testing.T) {
 		}
 		assert.Less(t, time.Since(start), 30*time.Second, "%s/%s: checked within seconds", tc.method, tc.basis)
 	}
+}
+
+// TestCheckLeavesToPsi4WhatItCannotAsk: a psi4 command that is no Python script (here a
+// shell script) cannot be asked for its catalog; the check passes and tasks decide.
+func TestCheckLeavesToPsi4WhatItCannotAsk(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "psi4")
+	require.NoError(t, os.WriteFile(script, []byte("#!/bin/sh\nexit 1\n"), 0o755))
+	p := &Program{Command: script}
+	in := input(qcschema.Molecule{Symbols: []string{"He"}, Geometry: []float64{0, 0, 0}}, qcschema.DriverEnergy, qcschema.Model{Method: "hf", Basis: "6-31q"}, nil)
+	assert.NoError(t, p.Check(context.Background(), in))
 }
