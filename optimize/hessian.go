@@ -47,9 +47,29 @@ func lindhRow(z int) int {
 // atoms, with b the Wilson B vector of the coordinate and
 // rho_ij = exp(alpha_ij (r_ref,ij^2 - r_ij^2)).
 func lindhHessian(x []float64, z []int) *mat.SymDense {
+	m := &lindhModel{x: x, n: len(z), rho: lindhRho(x, z), h: mat.NewSymDense(3*len(z), nil)}
+	m.addStretches()
+	m.addBends()
+	m.addTorsions()
+	return m.h
+}
+
+// lindhNegligible is the force constant below which a coordinate is left out.
+const lindhNegligible = 1e-10
+
+// lindhModel is a Lindh model Hessian h being summed at the geometry x of n atoms, with
+// rho the pair factors (lindhRho).
+type lindhModel struct {
+	x   []float64
+	n   int
+	rho []float64
+	h   *mat.SymDense
+}
+
+// lindhRho is rho_ij = exp(alpha_ij (r_ref,ij^2 - r_ij^2)) for every ordered pair of
+// distinct atoms, at index i*n+j (0 on the diagonal).
+func lindhRho(x []float64, z []int) []float64 {
 	n := len(z)
-	h := mat.NewSymDense(3*n, nil)
-	pos := func(i int) [3]float64 { return [3]float64{x[3*i], x[3*i+1], x[3*i+2]} }
 	rho := make([]float64, n*n)
 	for i := 0; i < n; i++ {
 		for j := 0; j < n; j++ {
@@ -57,74 +77,99 @@ func lindhHessian(x []float64, z []int) *mat.SymDense {
 				continue
 			}
 			a, b := lindhRow(z[i]), lindhRow(z[j])
-			r := norm3(sub3(pos(i), pos(j)))
+			r := norm3(sub3(atomPos(x, i), atomPos(x, j)))
 			rho[i*n+j] = math.Exp(lindhAlpha[a][b] * (lindhRRef[a][b]*lindhRRef[a][b] - r*r))
 		}
 	}
-	add := func(k float64, atoms []int, b [][3]float64) {
-		for p, ai := range atoms {
-			for q, aj := range atoms {
-				for u := 0; u < 3; u++ {
-					for v := 0; v < 3; v++ {
-						r, c := 3*ai+u, 3*aj+v
-						if r > c {
-							continue
-						}
-						h.SetSym(r, c, h.At(r, c)+k*b[p][u]*b[q][v])
+	return rho
+}
+
+// atomPos is the position of atom i in the flat coordinates x.
+func atomPos(x []float64, i int) [3]float64 { return [3]float64{x[3*i], x[3*i+1], x[3*i+2]} }
+
+func (m *lindhModel) pos(i int) [3]float64 { return atomPos(m.x, i) }
+
+// pair is rho_ij.
+func (m *lindhModel) pair(i, j int) float64 { return m.rho[i*m.n+j] }
+
+// add adds k b b^T for the coordinate whose Wilson B vector has the rows b on atoms.
+func (m *lindhModel) add(k float64, atoms []int, b [][3]float64) {
+	for p, ai := range atoms {
+		for q, aj := range atoms {
+			for u := 0; u < 3; u++ {
+				for v := 0; v < 3; v++ {
+					r, c := 3*ai+u, 3*aj+v
+					if r > c {
+						continue
 					}
+					m.h.SetSym(r, c, m.h.At(r, c)+k*b[p][u]*b[q][v])
 				}
 			}
 		}
 	}
-	const negligible = 1e-10
-	for i := 0; i < n; i++ {
-		for j := i + 1; j < n; j++ {
-			k := lindhKStretch * rho[i*n+j]
-			if k < negligible {
+}
+
+// addStretches adds every pair of atoms.
+func (m *lindhModel) addStretches() {
+	for i := 0; i < m.n; i++ {
+		for j := i + 1; j < m.n; j++ {
+			k := lindhKStretch * m.pair(i, j)
+			if k < lindhNegligible {
 				continue
 			}
-			u := unit3(sub3(pos(i), pos(j)))
-			add(k, []int{i, j}, [][3]float64{u, scale3(-1, u)})
+			u := unit3(sub3(m.pos(i), m.pos(j)))
+			m.add(k, []int{i, j}, [][3]float64{u, scale3(-1, u)})
 		}
 	}
-	for j := 0; j < n; j++ {
-		for i := 0; i < n; i++ {
-			for k := i + 1; k < n; k++ {
+}
+
+// addBends adds every angle i-j-k.
+func (m *lindhModel) addBends() {
+	for j := 0; j < m.n; j++ {
+		for i := 0; i < m.n; i++ {
+			for k := i + 1; k < m.n; k++ {
 				if i == j || k == j {
 					continue
 				}
-				f := lindhKBend * rho[i*n+j] * rho[j*n+k]
-				if f < negligible {
+				f := lindhKBend * m.pair(i, j) * m.pair(j, k)
+				if f < lindhNegligible {
 					continue
 				}
-				if b, ok := bendB(pos(i), pos(j), pos(k)); ok {
-					add(f, []int{i, j, k}, b[:])
+				if b, ok := bendB(m.pos(i), m.pos(j), m.pos(k)); ok {
+					m.add(f, []int{i, j, k}, b[:])
 				}
 			}
 		}
 	}
-	for j := 0; j < n; j++ {
-		for k := j + 1; k < n; k++ {
-			if lindhKTorsion*rho[j*n+k] < negligible {
+}
+
+// addTorsions adds every dihedral i-j-k-l about a central pair j-k that is not negligible.
+func (m *lindhModel) addTorsions() {
+	for j := 0; j < m.n; j++ {
+		for k := j + 1; k < m.n; k++ {
+			if lindhKTorsion*m.pair(j, k) >= lindhNegligible {
+				m.addTorsionsAbout(j, k)
+			}
+		}
+	}
+}
+
+// addTorsionsAbout adds the dihedrals i-j-k-l about the bond j-k.
+func (m *lindhModel) addTorsionsAbout(j, k int) {
+	for i := 0; i < m.n; i++ {
+		for l := 0; l < m.n; l++ {
+			if i == j || i == k || l == j || l == k || l == i {
 				continue
 			}
-			for i := 0; i < n; i++ {
-				for l := 0; l < n; l++ {
-					if i == j || i == k || l == j || l == k || l == i {
-						continue
-					}
-					f := lindhKTorsion * rho[i*n+j] * rho[j*n+k] * rho[k*n+l]
-					if f < negligible {
-						continue
-					}
-					if b, ok := torsionB(pos(i), pos(j), pos(k), pos(l)); ok {
-						add(f, []int{i, j, k, l}, b[:])
-					}
-				}
+			f := lindhKTorsion * m.pair(i, j) * m.pair(j, k) * m.pair(k, l)
+			if f < lindhNegligible {
+				continue
+			}
+			if b, ok := torsionB(m.pos(i), m.pos(j), m.pos(k), m.pos(l)); ok {
+				m.add(f, []int{i, j, k, l}, b[:])
 			}
 		}
 	}
-	return h
 }
 
 // bendB is the Wilson B vector of the angle i-j-k (radians per bohr).

@@ -113,14 +113,76 @@ const rejectEnergyRise = 1e-7
 // is not modified. A run that does not converge within MaxIter gradients returns a
 // *NotConvergedError; a failing gradient an *EvaluationError.
 func (o *Optimizer) Optimize(ctx context.Context, g Gradienter, mol *qcschema.Molecule) (*Result, error) {
+	r, err := o.newRun(ctx, g, mol)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := r.evaluate(mol.Geometry)
+	if err != nil {
+		return nil, err
+	}
+	hess := lindhHessian(cur.Molecule.Geometry, r.z)
+	floorEigenvalues(hess, internalBasis(cur.Molecule.Geometry), minModelCurvature)
+	prevEnergy := math.Inf(1)
+	for {
+		x := cur.Molecule.Geometry
+		basis := internalBasis(x)
+		if basis == nil {
+			return nil, errors.New("optimize: no internal degrees of freedom")
+		}
+		step, predicted, forces := rfoStep(hess, basis, cur.Gradient, r.trust)
+		cur.Measures = Measures{
+			DeltaE:   cur.Energy - prevEnergy,
+			MaxForce: maxAbs(forces), RMSForce: rms(forces),
+			MaxDisp: maxAbs(step), RMSDisp: rms(step),
+		}
+		r.traj[cur.Index].Measures = cur.Measures
+		if r.crit.Met(cur.Measures) {
+			return &Result{Molecule: cur.Molecule, Energy: cur.Energy, Gradient: cur.Gradient, Trajectory: r.traj, Final: cur.Index, Criteria: r.crit}, nil
+		}
+		if len(r.traj) >= r.maxIter {
+			return nil, &NotConvergedError{MaxIter: r.maxIter, Criteria: r.crit, Last: cur, Trajectory: r.traj}
+		}
+		xNew, rot := applyStep(x, step, mol.Fragments)
+		next, err := r.evaluate(xNew)
+		if err != nil {
+			return nil, err
+		}
+		// Curvature along the step is information whether or not the step is kept.
+		// In the frames the step turned, the step is straight and the new gradient is
+		// comparable with the old one.
+		bfgsUpdate(hess, step, sub(rotateBack(next.Gradient, rot), cur.Gradient))
+		if !r.judgeStep(next.Energy-cur.Energy, predicted, math.Sqrt(dot(step, step))) {
+			r.traj[next.Index].Accepted = false
+			continue
+		}
+		rotateHessian(hess, rot)
+		prevEnergy = cur.Energy
+		cur = next
+	}
+}
+
+// optRun is the state of one Optimize call: its settings, the atoms' atomic numbers and
+// the points computed so far.
+type optRun struct {
+	ctx     context.Context
+	g       Gradienter
+	mol     *qcschema.Molecule
+	observe func(Point)
+	z       []int
+	traj    []Point
+
+	crit                      Criteria
+	maxIter                   int
+	trust, minTrust, maxTrust float64
+}
+
+// newRun checks mol and takes o's settings, with the defaults of its zero fields.
+func (o *Optimizer) newRun(ctx context.Context, g Gradienter, mol *qcschema.Molecule) (*optRun, error) {
 	crit := o.Convergence
 	if crit.Name == "" && crit == (Criteria{}) {
 		crit, _ = ConvergenceSet(DefaultConvergence)
 	}
-	maxIter := orDefault(float64(o.MaxIter), DefaultMaxIter)
-	trust := orDefault(o.TrustRadius, DefaultTrustRadius)
-	minTrust := orDefault(o.MinTrust, DefaultMinTrust)
-	maxTrust := orDefault(o.MaxTrust, DefaultMaxTrust)
 	if mol == nil || len(mol.Geometry) != 3*len(mol.Symbols) || len(mol.Symbols) < 2 {
 		return nil, errors.New("optimize: need a molecule of at least two atoms with natom*3 coordinates")
 	}
@@ -132,87 +194,57 @@ func (o *Optimizer) Optimize(ctx context.Context, g Gradienter, mol *qcschema.Mo
 		}
 		z[i] = zi
 	}
+	return &optRun{
+		ctx: ctx, g: g, mol: mol, observe: o.Observe, z: z, crit: crit,
+		maxIter:  int(orDefault(float64(o.MaxIter), DefaultMaxIter)),
+		trust:    orDefault(o.TrustRadius, DefaultTrustRadius),
+		minTrust: orDefault(o.MinTrust, DefaultMinTrust),
+		maxTrust: orDefault(o.MaxTrust, DefaultMaxTrust),
+	}, nil
+}
 
-	var traj []Point
-	evaluate := func(x []float64) (Point, error) {
-		if err := ctx.Err(); err != nil {
-			return Point{}, &EvaluationError{Trajectory: traj, Err: err}
-		}
-		m := mol.Clone()
-		m.Geometry = append([]float64(nil), x...)
-		e, grad, err := g.EnergyGradient(ctx, m)
-		if err == nil && len(grad) != len(x) {
-			err = fmt.Errorf("gradient has %d components for %d coordinates", len(grad), len(x))
-		}
-		if err == nil && (math.IsNaN(e) || math.IsInf(e, 0)) {
-			err = fmt.Errorf("energy is %v", e)
-		}
-		if err != nil {
-			return Point{}, &EvaluationError{Trajectory: traj, Err: err}
-		}
-		p := Point{Index: len(traj), Molecule: m, Energy: e, Gradient: grad, Accepted: true}
-		traj = append(traj, p)
-		if o.Observe != nil {
-			o.Observe(p)
-		}
-		return p, nil
+// evaluate computes the point at the geometry x and appends it to the trajectory.
+func (r *optRun) evaluate(x []float64) (Point, error) {
+	if err := r.ctx.Err(); err != nil {
+		return Point{}, &EvaluationError{Trajectory: r.traj, Err: err}
 	}
-
-	cur, err := evaluate(mol.Geometry)
+	m := r.mol.Clone()
+	m.Geometry = append([]float64(nil), x...)
+	e, grad, err := r.g.EnergyGradient(r.ctx, m)
+	if err == nil && len(grad) != len(x) {
+		err = fmt.Errorf("gradient has %d components for %d coordinates", len(grad), len(x))
+	}
+	if err == nil && (math.IsNaN(e) || math.IsInf(e, 0)) {
+		err = fmt.Errorf("energy is %v", e)
+	}
 	if err != nil {
-		return nil, err
+		return Point{}, &EvaluationError{Trajectory: r.traj, Err: err}
 	}
-	hess := lindhHessian(cur.Molecule.Geometry, z)
-	floorEigenvalues(hess, internalBasis(cur.Molecule.Geometry), minModelCurvature)
-	prevEnergy := math.Inf(1)
-	for {
-		x := cur.Molecule.Geometry
-		basis := internalBasis(x)
-		if basis == nil {
-			return nil, errors.New("optimize: no internal degrees of freedom")
-		}
-		step, predicted, forces := rfoStep(hess, basis, cur.Gradient, trust)
-		meas := Measures{
-			DeltaE:   cur.Energy - prevEnergy,
-			MaxForce: maxAbs(forces), RMSForce: rms(forces),
-			MaxDisp: maxAbs(step), RMSDisp: rms(step),
-		}
-		traj[cur.Index].Measures = meas
-		cur.Measures = meas
-		if crit.Met(meas) {
-			return &Result{Molecule: cur.Molecule, Energy: cur.Energy, Gradient: cur.Gradient, Trajectory: traj, Final: cur.Index, Criteria: crit}, nil
-		}
-		if len(traj) >= int(maxIter) {
-			return nil, &NotConvergedError{MaxIter: int(maxIter), Criteria: crit, Last: cur, Trajectory: traj}
-		}
-		xNew, rot := applyStep(x, step, mol.Fragments)
-		next, err := evaluate(xNew)
-		if err != nil {
-			return nil, err
-		}
-		actual := next.Energy - cur.Energy
-		ratio := actual / predicted
-		stepLen := math.Sqrt(dot(step, step))
-		// Curvature along the step is information whether or not the step is kept.
-		// In the frames the step turned, the step is straight and the new gradient is
-		// comparable with the old one.
-		bfgsUpdate(hess, step, sub(rotateBack(next.Gradient, rot), cur.Gradient))
-		switch {
-		case actual > rejectEnergyRise && stepLen > minTrust:
-			traj[next.Index].Accepted = false
-			trust = math.Max(math.Min(trust, stepLen)/4, minTrust)
-			continue
-		case actual > 0 || ratio < 0.25:
-			trust = math.Max(trust/4, minTrust)
-		case ratio > 0.75 && stepLen > 0.8*trust:
-			// Grow only a radius that limited the step (Nocedal and Wright, as geomeTRIC):
-			// a short step that went well says nothing about longer ones.
-			trust = math.Min(trust*3, maxTrust)
-		}
-		rotateHessian(hess, rot)
-		prevEnergy = cur.Energy
-		cur = next
+	p := Point{Index: len(r.traj), Molecule: m, Energy: e, Gradient: grad, Accepted: true}
+	r.traj = append(r.traj, p)
+	if r.observe != nil {
+		r.observe(p)
 	}
+	return p, nil
+}
+
+// judgeStep sets the trust radius from how a step of length stepLen that the model
+// predicted to change the energy by predicted did (actual), and reports whether the step
+// is kept.
+func (r *optRun) judgeStep(actual, predicted, stepLen float64) bool {
+	ratio := actual / predicted
+	switch {
+	case actual > rejectEnergyRise && stepLen > r.minTrust:
+		r.trust = math.Max(math.Min(r.trust, stepLen)/4, r.minTrust)
+		return false
+	case actual > 0 || ratio < 0.25:
+		r.trust = math.Max(r.trust/4, r.minTrust)
+	case ratio > 0.75 && stepLen > 0.8*r.trust:
+		// Grow only a radius that limited the step (Nocedal and Wright, as geomeTRIC):
+		// a short step that went well says nothing about longer ones.
+		r.trust = math.Min(r.trust*3, r.maxTrust)
+	}
+	return true
 }
 
 func orDefault(v, def float64) float64 {
