@@ -220,6 +220,10 @@ type Options struct {
 	// (for Subprocess: when the worker begins it, not when it is queued in the worker's
 	// pipe). Pool calls it from several goroutines at once.
 	OnStart func(index int)
+	// OnStartWorker, if set, is called as OnStart is, with the worker that runs the task
+	// (its Outcome.Worker): who is busy with what, for a run cut short before the task's
+	// outcome.
+	OnStartWorker func(index, worker int)
 	// Runner runs a payload in-process (Serial and Pool; Subprocess workers pick their
 	// own). Nil means EngineRunner().
 	Runner Runner
@@ -233,10 +237,13 @@ type Options struct {
 	NoResident bool
 }
 
-// started calls OnStart if it is set.
-func (o *Options) started(index int) {
+// started calls OnStart and OnStartWorker if they are set.
+func (o *Options) started(index, worker int) {
 	if o.OnStart != nil {
 		o.OnStart(index)
+	}
+	if o.OnStartWorker != nil {
+		o.OnStartWorker(index, worker)
 	}
 }
 

@@ -614,16 +614,22 @@ func TestBatchErrorMessage(t *testing.T) {
 	}
 }
 
-// Every executor reports each task's start before its outcome and measures the processor
-// time of tasks that compute, without leaving the measurement in the results.
+// Every executor reports each task's start, with the worker that runs it, before its
+// outcome and measures the processor time of tasks that compute, without leaving the
+// measurement in the results.
 func TestOnStartAndCPU(t *testing.T) {
 	for _, ec := range executors() {
 		t.Run(ec.name, func(t *testing.T) {
 			var mu sync.Mutex
 			started := map[int]int{}
+			startedOn := map[int]int{}
 			opt := executor.Options{OnStart: func(i int) {
 				mu.Lock()
 				started[i]++
+				mu.Unlock()
+			}, OnStartWorker: func(i, worker int) {
+				mu.Lock()
+				startedOn[i] = worker
 				mu.Unlock()
 			}}
 			ex := ec.new(t, opt)
@@ -637,6 +643,9 @@ func TestOnStartAndCPU(t *testing.T) {
 				defer mu.Unlock()
 				if started[o.Index] != 1 {
 					t.Errorf("task %d finished after %d start notifications, want 1", o.Index, started[o.Index])
+				}
+				if w, ok := startedOn[o.Index]; !ok || w != o.Worker {
+					t.Errorf("task %d ran on worker %d, started on %d (told: %v)", o.Index, o.Worker, w, ok)
 				}
 				got[o.Index] = o
 			})

@@ -29,7 +29,7 @@ func (x *inproc) one(ctx context.Context, worker, idx int, t *Task, queued time.
 	if program == "" {
 		program = DefaultProgram
 	}
-	x.opt.started(idx)
+	x.opt.started(idx, worker)
 	for {
 		out.Attempts++
 		share := x.cpu.start(t.Threads)

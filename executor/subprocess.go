@@ -413,7 +413,7 @@ func (r *subRun) send(p *proc, i int, now time.Time) {
 	p.inflight = append(p.inflight, i)
 	p.in <- append(line, '\n')
 	if head {
-		r.started(i) // once the worker has its input: OnStart may take its time
+		r.started(i, p.slot) // once the worker has its input: OnStart may take its time
 	}
 }
 
@@ -439,7 +439,7 @@ func (r *subRun) onEvent(ev event) {
 	start := p.headStart
 	p.headStart = ev.at
 	if len(p.inflight) > 0 {
-		r.started(p.inflight[0])
+		r.started(p.inflight[0], p.slot)
 	}
 	p.headRun, p.reading = r.vnow, true
 	p.answered++
@@ -460,10 +460,10 @@ func (r *subRun) onEvent(ev event) {
 	r.finish(out)
 }
 
-// started reports the start of task i's first attempt.
-func (r *subRun) started(i int) {
+// started reports the start of task i's first attempt, on worker slot.
+func (r *subRun) started(i, slot int) {
 	if r.attempts[i] == 1 {
-		r.s.opt.started(i)
+		r.s.opt.started(i, slot)
 	}
 }
 

@@ -134,7 +134,8 @@ func (r *childRun) wait(t *testing.T) error {
 // TestKilledRunLeavesNothing: after a task time-out, Ctrl-C (SIGINT) and SIGTERM to a
 // "qcmb run" child process, with the subprocess and pool executors and a program that
 // starts a child in a process group of its own, no process of the run is left running and
-// no scratch directory remains.
+// no scratch directory remains. The statistics of a run stopped by a signal before any
+// task finished count both workers busy with the tasks it interrupted, not idle.
 func TestKilledRunLeavesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes and waits for time-outs")
@@ -150,7 +151,8 @@ func TestKilledRunLeavesNothing(t *testing.T) {
 		{"sigterm/pool", syscall.SIGTERM, []string{"--executor", "pool"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := startChildRun(t, tc.args)
+			statsPath := filepath.Join(t.TempDir(), "stats.json")
+			r := startChildRun(t, append(tc.args, "--stats-json", statsPath))
 			r.waitPrograms(t, 2)
 			if tc.signal != 0 {
 				if err := r.cmd.Process.Signal(tc.signal); err != nil {
@@ -168,6 +170,29 @@ func TestKilledRunLeavesNothing(t *testing.T) {
 			}
 			if msg := r.stderr.String(); tc.signal != 0 && !strings.Contains(msg, "signal") {
 				t.Errorf("stderr does not say a signal stopped the run:\n%s", msg)
+			}
+			if tc.signal != 0 {
+				data, err := os.ReadFile(statsPath)
+				require.NoError(t, err)
+				var st struct {
+					TaskCount  int `json:"task_count"`
+					WorkerBusy []struct {
+						Worker      int     `json:"worker"`
+						BusySeconds float64 `json:"busy_seconds"`
+					} `json:"worker_busy"`
+					Tasks []struct {
+						Error string `json:"error"`
+					} `json:"tasks"`
+				}
+				require.NoError(t, json.Unmarshal(data, &st))
+				require.Len(t, st.WorkerBusy, 2, "both workers")
+				for _, w := range st.WorkerBusy {
+					require.Positive(t, w.BusySeconds, "worker %d computed until the signal", w.Worker)
+				}
+				require.Equal(t, 2, st.TaskCount, "the two interrupted tasks")
+				for _, rec := range st.Tasks {
+					require.Equal(t, interruptedError, rec.Error)
+				}
 			}
 		})
 	}

@@ -220,7 +220,8 @@ func runBatch(ctx context.Context, f runFlags, stdout, stderr io.Writer,
 	}
 	bar := newProgress(f, stderr)
 	rec := stats.NewRecorder()
-	ex, workers, stop, err := startExecutor(ctx, f, bar, rec)
+	inflight := &running{}
+	ex, workers, stop, err := startExecutor(ctx, f, bar, rec, inflight)
 	if err != nil {
 		return err
 	}
@@ -234,7 +235,11 @@ func runBatch(ctx context.Context, f runFlags, stdout, stderr io.Writer,
 		rec.SetMeasuredSerial(time.Since(start))
 	}
 	var batch computer.Batch // the tasks the run released
-	comp.Executor, comp.Stats, comp.Progress = ex, rec, bar.finished
+	comp.Executor, comp.Stats = ex, rec
+	comp.Progress = func(done, total int, o executor.Outcome) {
+		inflight.finished(o)
+		bar.finished(done, total, o)
+	}
 	comp.Released = func(first int, added computer.Batch, bound int, exact bool) {
 		batch.Tasks = append(batch.Tasks, added.Tasks...)
 		batch.MC, batch.Level = append(batch.MC, added.MC...), append(batch.Level, added.Level...)
@@ -243,6 +248,9 @@ func runBatch(ctx context.Context, f runFlags, stdout, stderr io.Writer,
 	bar.begin(workers)
 	runErr := run(ctx, comp)
 	bar.close()
+	if runErr != nil && ctx.Err() != nil {
+		inflight.record(rec, batch, time.Now())
+	}
 	var sampleErr error
 	if f.sampleSerial > 0 && runErr == nil {
 		sampleErr = sampleSerial(ctx, batch, rec, f)
@@ -263,12 +271,12 @@ func runBatch(ctx context.Context, f runFlags, stdout, stderr io.Writer,
 }
 
 // startExecutor builds the executor the flags name, reporting its workers to rec and its
-// tasks to bar, and starts its workers if it keeps them. Workers (and Slurm jobs) are
-// started before any serial measurement, so that their queue wait overlaps it; stop ends
+// tasks to bar and inflight, and starts its workers if it keeps them. Workers (and Slurm
+// jobs) are started before any serial measurement, so that their queue wait overlaps it; stop ends
 // them however the run ends (ctx is cancelled by SIGINT and SIGTERM, after which it still
 // cancels and waits for every job).
-func startExecutor(ctx context.Context, f runFlags, bar *progress, rec *stats.Recorder) (ex executor.Executor, workers int, stop func() error, err error) {
-	opt := executor.Options{OnStart: bar.started, OnWorker: func(ev executor.WorkerEvent) {
+func startExecutor(ctx context.Context, f runFlags, bar *progress, rec *stats.Recorder, inflight *running) (ex executor.Executor, workers int, stop func() error, err error) {
+	opt := executor.Options{OnStart: bar.started, OnStartWorker: inflight.started, OnWorker: func(ev executor.WorkerEvent) {
 		if ev.Err == nil {
 			rec.AddWorker(stats.WorkerRecord{Worker: ev.Worker, Program: ev.Program, Requested: ev.Requested, Ready: ev.Ready, Host: ev.Host})
 		}
