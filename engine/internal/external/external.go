@@ -8,11 +8,12 @@ package external
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"time"
+
+	"github.com/qcmb-go/qcmb/internal/proctoken"
 )
 
 // waitDelay bounds how long Run waits for output pipes after the program and what it left
@@ -24,8 +25,9 @@ const waitDelay = 5 * time.Second
 // still found (on Linux) when the run ends.
 const TokenEnv = "QCMB_RUN_TOKEN"
 
-// Run runs name with args in dir (the current directory if empty) and env (the current
-// environment if nil), in its own process group, and kills the whole group when ctx is done:
+// Run runs name with args in dir (a scratch directory of its own, removed afterwards, if
+// empty: "psi4 --version" writes timer.dat where it runs, which must not be the user's
+// directory) and env (the current environment if nil), in its own process group, and kills the whole group when ctx is done:
 // quantum chemistry programs are often scripts that start threads and child processes. When
 // the program ends, for any reason, every process it started that is still running is
 // killed too, including those in process groups of their own (on Linux, by the TokenEnv
@@ -34,7 +36,15 @@ func Run(ctx context.Context, name string, args []string, dir string, env []stri
 	if env == nil {
 		env = os.Environ()
 	}
-	token := newToken()
+	if dir == "" {
+		scratch, err := ScratchDir("", filepath.Base(name))
+		if err != nil {
+			return nil, nil, err
+		}
+		defer removeAll(scratch)
+		dir = scratch
+	}
+	token := proctoken.New()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
 	cmd.Env = append(env[:len(env):len(env)], TokenEnv+"="+token)
@@ -105,13 +115,6 @@ func (c *capture) close() {
 	if c.done != nil {
 		<-c.done
 	}
-}
-
-// newToken returns a random mark for one run's processes.
-func newToken() string {
-	b := make([]byte, 12)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // ScratchDir makes a private directory for one calculation of program under parent

@@ -2,6 +2,7 @@ package external
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -34,4 +35,22 @@ func TestScratchDir(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEqual(t, a, b, "scratch directories")
 	require.True(t, strings.HasPrefix(a, parent+"/qcmb-psi4-"), "scratch directory %q under %q", a, parent)
+}
+
+// TestRunWithoutDirLeavesNothing: a program run without a directory (a version query)
+// runs in a scratch directory of its own, removed afterwards: "psi4 --version" used to
+// leave its timer.dat in the user's working directory.
+func TestRunWithoutDirLeavesNothing(t *testing.T) {
+	wd := t.TempDir()
+	t.Chdir(wd)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	out, _, err := Run(context.Background(), "/bin/sh", []string{"-c", "echo timers > timer.dat; pwd"}, "", nil)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(string(out), tmp+"/qcmb-sh-"), "ran in %s", out)
+	for _, dir := range []string{wd, tmp} {
+		left, err := os.ReadDir(dir)
+		require.NoError(t, err)
+		require.Empty(t, left, "left in %s", dir)
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"syscall"
 	"time"
+
+	"github.com/qcmb-go/qcmb/internal/proctoken"
 )
 
 // isolate starts the program in a process group of its own (and, on Linux, has it killed
@@ -16,13 +18,15 @@ func isolate(cmd *exec.Cmd) {
 	setDeathSignal(cmd.SysProcAttr)
 }
 
-// killTree kills the program's process group and every process marked with token.
+// killTree kills the program's process group and every process marked with token: the
+// descendants of a run wherever they moved (another process group, a new session,
+// orphaned to init; on Linux).
 func killTree(cmd *exec.Cmd, token string) {
 	if cmd.Process != nil {
 		// Negative pid: the process group that Setpgid made.
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}
-	killMarked(token)
+	proctoken.Kill(TokenEnv, token)
 }
 
 // groupGoneWait bounds how long waitGroupGone waits.

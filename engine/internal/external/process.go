@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/qcmb-go/qcmb/engine"
+	"github.com/qcmb-go/qcmb/internal/proctoken"
 )
 
 // stderrKeep is how much of a resident process's standard error is kept for messages.
@@ -66,7 +67,7 @@ func startProcess(ctx context.Context, spec *Spec, gen int) (*process, error) {
 		removeAll(root)
 		return nil, fail(err, "")
 	}
-	proc := &process{program: spec.Program, key: spec.Key, gen: gen, root: root, token: newToken(),
+	proc := &process{program: spec.Program, key: spec.Key, gen: gen, root: root, token: proctoken.New(),
 		lines: make(chan []byte), exited: make(chan struct{}), quit: make(chan struct{}), stderr: newRing(stderrKeep)}
 	if err := proc.start(spec, driver); err != nil {
 		removeAll(root)
