@@ -10,6 +10,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"sync/atomic"
@@ -109,6 +110,8 @@ func legacyWorker() int {
 //	"crash": "once"        exit the process unless "marker" exists (worker only)
 //	"crash": "always"      exit the process (worker only)
 //	"panic": true          panic
+//	"leave": "NAME=VALUE"  leave a scratch directory in TMPDIR and a child marked NAME=VALUE
+//	                       in a session of its own, deaf to SIGTERM
 //
 // spinSink keeps the "spin" loop from being optimised away.
 var spinSink atomic.Uint64
@@ -135,6 +138,14 @@ func fakeCompute(ctx context.Context, in *qcschema.AtomicInput) (*qcschema.Atomi
 	}
 	if s, ok := kw["hang"].(float64); ok {
 		time.Sleep(time.Duration(s * float64(time.Second)))
+	}
+	if mark, ok := kw["leave"].(string); ok { // what a program leaves when it is killed
+		if dir, err := os.MkdirTemp("", "program-scratch-"); err == nil {
+			_ = os.WriteFile(filepath.Join(dir, "file"), []byte("data"), 0o644)
+		}
+		child := exec.Command("setsid", "sh", "-c", `trap "" TERM; exec sleep 300`)
+		child.Env = append(os.Environ(), mark)
+		_ = child.Start()
 	}
 	marker, _ := kw["marker"].(string)
 	firstTime := func() bool {

@@ -143,6 +143,7 @@ type proc struct {
 	done    chan struct{} // closed when the reader has seen EOF and Wait returned
 	wdone   chan struct{} // closed when the writer goroutine has finished
 	stderr  *ring
+	life    *workerLife // scratch and token of a worker on this machine, nil for others
 
 	requested time.Time // when the process was started
 	tag       string    // what the launcher calls this worker (a Slurm job name)
@@ -592,6 +593,14 @@ func (r *subRun) start(slot int) (*proc, error) {
 	cmd, tag := s.launch().command(slot)
 	cmd.Env = s.Env
 	cmd.Dir = s.Dir
+	var life *workerLife
+	if s.hooks == nil { // a process on this machine: its scratch and escapees are ours to clean
+		var err error
+		if life, err = newWorkerLife(); err != nil {
+			return nil, err
+		}
+		cmd.Env = life.env(cmd.Env)
+	}
 	cmd.WaitDelay = time.Second
 	isolate(cmd)
 	// Our own stdin pipe, to see how much of it the worker has read.
@@ -617,6 +626,7 @@ func (r *subRun) start(slot int) (*proc, error) {
 		stdin.Close()
 		pr.Close()
 		pw.Close()
+		life.end()
 		return nil, err
 	}
 	inR.Close()
@@ -632,6 +642,7 @@ func (r *subRun) start(slot int) (*proc, error) {
 		wdone:   make(chan struct{}),
 		stderr:  errRing,
 		stdinW:  stdin,
+		life:    life,
 	}
 	p.requested, p.tag = time.Now(), tag
 	go r.read(p)
@@ -663,6 +674,9 @@ func (r *subRun) read(p *proc) {
 	}
 	p.stdout.Close()
 	err := p.cmd.Wait()
+	// However the worker ended (killed outright, say), what it left is removed before it
+	// counts as gone: the processes its programs moved out of its group, its scratch.
+	p.life.end()
 	r.emit(event{p: p, exit: true, perr: err, at: time.Now()})
 }
 

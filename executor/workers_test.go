@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/executor"
+	"github.com/qcmb-go/qcmb/internal/proctoken"
 )
 
 // TestNoMoreWorkersThanTasks: an executor of many workers given a few tasks starts no
@@ -91,4 +93,28 @@ func TestNoMoreWorkersThanTasks(t *testing.T) {
 		assert.LessOrEqual(t, len(seen), n)
 		assert.Less(t, goroutines, 100, "goroutines while the stream ran")
 	})
+}
+
+// TestDeadWorkerIsCleanedUp: a worker that dies during a task (here: its program exits the
+// worker) has its scratch directory removed, and the processes its program moved out of
+// its process group killed, by the executor as soon as it is gone, not at the end of the
+// run: a killed worker used to leave its scratch directory.
+func TestDeadWorkerIsCleanedUp(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("leftover processes are found through /proc, on Linux")
+	}
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	mark := fmt.Sprintf("QCMB_TEST_LEFT=%d", os.Getpid())
+	s, _ := newSubprocess(t, 1, executor.Options{Retries: 0}, "engine")
+	t.Cleanup(func() { proctoken.Kill("QCMB_TEST_LEFT", strconv.Itoa(os.Getpid())) })
+	var outcomes []executor.Outcome
+	err := s.Execute(context.Background(), []executor.Task{task(t, "dies", map[string]any{"leave": mark, "crash": "always"})},
+		func(o executor.Outcome) { outcomes = append(outcomes, o) })
+	var we *executor.WorkerError
+	require.ErrorAs(t, err, &we, "the worker died")
+	assert.Empty(t, proctoken.Find("QCMB_TEST_LEFT", strconv.Itoa(os.Getpid())), "processes the dead worker's program left")
+	left, err := os.ReadDir(tmp)
+	require.NoError(t, err)
+	assert.Empty(t, left, "scratch the dead worker left")
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -71,12 +72,18 @@ type childRun struct {
 
 func startChildRun(t *testing.T, args []string, env ...string) *childRun {
 	t.Helper()
+	return startChildRunWith(t, fakePsi4, args, env...)
+}
+
+// startChildRunWith is startChildRun with program as psi4.
+func startChildRunWith(t *testing.T, program string, args []string, env ...string) *childRun {
+	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
 	bin := t.TempDir()
-	if err := os.WriteFile(filepath.Join(bin, "psi4"), []byte(fakePsi4), 0o755); err != nil {
+	if err := os.WriteFile(filepath.Join(bin, "psi4"), []byte(program), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	r := &childRun{done: make(chan error, 1), pids: t.TempDir(), scratch: t.TempDir(),
@@ -231,10 +238,10 @@ func TestStoppedRunDoesNotTimeOut(t *testing.T) {
 }
 
 // TestResidentRunLeavesNothing: a "qcmb run" through the real Psi4, whose resident
-// processes are computing, killed with SIGKILL (no chance to clean up), interrupted with
-// Ctrl-C or cut off by its time-out, leaves no process and no scratch directory, with the
-// pool executor (resident processes are children of qcmb) and the subprocess executor
-// (children of its workers).
+// processes are computing, killed with SIGKILL (no chance to clean up; the next qcmb
+// started removes what is left), interrupted with Ctrl-C or cut off by its time-out,
+// leaves no process and no scratch directory, with the pool executor (resident processes
+// are children of qcmb) and the subprocess executor (children of its workers).
 func TestResidentRunLeavesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Psi4 and kills runs")
@@ -261,6 +268,9 @@ func TestResidentRunLeavesNothing(t *testing.T) {
 			}
 			if err := r.wait(t); err == nil {
 				t.Fatalf("qcmb run succeeded; stderr:\n%s", r.stderr.String())
+			}
+			if tc.signal == syscall.SIGKILL {
+				r.nextStart(t) // removes what the killed run could not
 			}
 			// What the killed run could not end itself ends on its own: give it a moment.
 			deadline := time.Now().Add(10 * time.Second)
@@ -330,5 +340,72 @@ func (r *childRun) waitResident(t *testing.T, n int) {
 			t.Fatalf("%d resident processes, want %d; stderr:\n%s", found, n, r.stderr.String())
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// fakeStubbornProgram stands in for psi4 as fakePsi4 does, but ignores SIGTERM, and so does
+// the child it starts in a session of its own: only SIGKILL ends them.
+const fakeStubbornProgram = `#!/bin/sh
+if [ "$1" = "--version" ]; then echo 1.9.1; exit 0; fi
+trap '' TERM
+setsid sh -c 'trap "" TERM; exec sleep 300' </dev/null >/dev/null 2>&1 &
+echo data > scratch-file
+mkdir -p program-scratch && echo data > program-scratch/file
+echo $$ > "$QCMB_TEST_PIDS/program-$$"
+exec sleep 300
+`
+
+// nextStart runs "qcmb --version" as the next qcmb started after r, in r's environment.
+func (r *childRun) nextStart(t *testing.T) {
+	t.Helper()
+	self, err := os.Executable()
+	require.NoError(t, err)
+	cmd := exec.Command(self, "--version")
+	cmd.Env = r.cmd.Env
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+}
+
+// leftInTmp lists what is left in a run's TMPDIR.
+func leftInTmp(t *testing.T, dir string) []string {
+	t.Helper()
+	var left []string
+	_ = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if path != dir {
+			left = append(left, strings.TrimPrefix(path, dir+"/"))
+		}
+		return nil
+	})
+	return left
+}
+
+// TestKilledRunCleanedByNextStart: after kill -9 of "qcmb run" (serial, pool and
+// subprocess executors) whose program ignores SIGTERM and leaves a child in a session of
+// its own, the next qcmb started (any command) kills every process of the killed run and
+// removes its scratch; with no qcmb run alive, nothing of qcmb's or of a program's is left
+// in TMPDIR. Processes Psi4 moved out of its process group and the qcmb-psi4-* scratch
+// directories used to survive the killed run.
+func TestKilledRunCleanedByNextStart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes and kills runs")
+	}
+	for _, ex := range []string{"serial", "pool", "subprocess"} {
+		t.Run(ex, func(t *testing.T) {
+			r := startChildRunWith(t, fakeStubbornProgram, []string{"--executor", ex, "--no-resident"})
+			want := 2
+			if ex == "serial" {
+				want = 1
+			}
+			r.waitPrograms(t, want)
+			require.NoError(t, r.cmd.Process.Signal(syscall.SIGKILL))
+			require.Error(t, r.wait(t))
+			if ex != "subprocess" { // subprocess workers are told to end, and may clean up first
+				require.NotEmpty(t, markedProcesses(r.mark), "the killed run left processes (this test's premise)")
+				require.NotEmpty(t, leftInTmp(t, r.scratch), "the killed run left scratch (this test's premise)")
+			}
+			r.nextStart(t)
+			assert.Empty(t, markedProcesses(r.mark), "processes of the killed run")
+			assert.Empty(t, leftInTmp(t, r.scratch), "left in TMPDIR")
+		})
 	}
 }

@@ -33,6 +33,7 @@ import (
 	_ "github.com/qcmb-go/qcmb/engine/psi4"
 	_ "github.com/qcmb-go/qcmb/engine/qcengine"
 	_ "github.com/qcmb-go/qcmb/engine/xtb"
+	"github.com/qcmb-go/qcmb/internal/liveruns"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -44,10 +45,18 @@ const (
 )
 
 func main() {
+	// What runs killed outright left is removed; this run's processes and scratch are
+	// registered so that the same happens to it (see liveruns).
+	run, rerr := liveruns.Begin()
+	if rerr != nil {
+		fmt.Fprintln(os.Stderr, "qcmb: warning:", rerr)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := newRootCmd().ExecuteContext(ctx)
-	// Resident program processes (Psi4, QCEngine) end with the command, however it ended.
+	// Resident program processes (Psi4, QCEngine) end with the command, however it ended,
+	// and so does whatever escaped the programs; the run's scratch is removed.
 	_ = engine.Close()
+	run.End()
 	if err != nil && errors.Is(err, context.Canceled) {
 		if cause := context.Cause(ctx); cause != nil && cause != context.Canceled {
 			err = fmt.Errorf("%w (%v)", err, cause)
