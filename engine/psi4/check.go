@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"regexp"
 	"slices"
@@ -63,17 +62,9 @@ func catalogOf(ctx context.Context, path string) (*catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	env := os.Environ()
-	if py.path != "" {
-		pp := py.path
-		if old := os.Getenv("PYTHONPATH"); old != "" {
-			pp += string(os.PathListSeparator) + old
-		}
-		env = append(env, "PYTHONPATH="+pp)
-	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	stdout, stderr, err := external.Run(ctx, py.python, []string{"-c", catalogScript}, "", env)
+	stdout, stderr, err := external.Run(ctx, py.python, []string{"-c", catalogScript}, "", py.environ())
 	if err != nil {
 		return nil, fmt.Errorf("asking Psi4 for its methods and basis sets: %v: %s", err, tail(string(stderr), 500))
 	}

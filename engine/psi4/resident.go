@@ -93,15 +93,7 @@ func (p *Program) residentSpec(ctx context.Context, t *task) (*external.Spec, er
 		return nil, &external.StartError{Program: "psi4", Err: err}
 	}
 	n := strconv.Itoa(t.nthreads)
-	env := os.Environ()
-	if py.path != "" {
-		path := py.path
-		if old := os.Getenv("PYTHONPATH"); old != "" {
-			path += string(os.PathListSeparator) + old
-		}
-		env = append(env, "PYTHONPATH="+path)
-	}
-	env = append(env, "OMP_NUM_THREADS="+n, "MKL_NUM_THREADS="+n)
+	env := append(py.environ(), "OMP_NUM_THREADS="+n, "MKL_NUM_THREADS="+n)
 	return &external.Spec{
 		Program:  "psi4",
 		Key:      t.path + "\x00" + n,
@@ -117,6 +109,19 @@ func (p *Program) residentSpec(ctx context.Context, t *task) (*external.Spec, er
 // interpreter is the Python that runs a psi4 command and the Python path it needs.
 type interpreter struct {
 	python, path string
+}
+
+// environ is this process's environment with the Python path that imports psi4 first.
+func (py interpreter) environ() []string {
+	env := os.Environ()
+	if py.path != "" {
+		path := py.path
+		if old := os.Getenv("PYTHONPATH"); old != "" {
+			path += string(os.PathListSeparator) + old
+		}
+		env = append(env, "PYTHONPATH="+path)
+	}
+	return env
 }
 
 // interpreters caches interpreterOf per psi4 command path. Failures are not cached.
