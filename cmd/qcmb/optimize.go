@@ -31,77 +31,8 @@ geom_maxiter (or maxiter, default 50); intrafrag_step_limit (or trust), _min, _m
 Every step runs on the one executor the flags choose. An optimization that does not
 converge is an error; with -o its partial result (success false) is still written.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) (err error) {
-			data, err := inputsOf(cmd).read(args[0])
-			if err != nil {
-				return err
-			}
-			v1, v2, err := qcschema.DecodeAnyOptimizationInput(data)
-			if err != nil {
-				return decodeError(args[0], data, err)
-			}
-			f.changed = cmd.Flags().Changed
-			if err := f.check(); err != nil {
-				return err
-			}
-			if err := checkOutputs([]outfile.Named{{Label: "-o", Path: f.output}}, args, f.storePath()); err != nil {
-				return err
-			}
-			ex, _, err := newExecutor(f, executor.Options{})
-			if err != nil {
-				return err
-			}
-			// One executor for every step: workers (and Slurm jobs) start once, not per
-			// gradient, and stop however the optimization ends.
-			if st, ok := ex.(executor.Starter); ok {
-				if err := st.Start(cmd.Context()); err != nil {
-					return err
-				}
-				defer func() {
-					if cerr := st.Close(); cerr != nil {
-						err = errors.Join(err, cerr)
-					}
-				}()
-			}
-			// Every single point is stored as it arrives: a rerun after a crash, or a step
-			// that revisits a geometry, computes nothing twice.
-			if !f.noStore {
-				results, err := openRunStore(cmd.Context(), f.store)
-				if err != nil {
-					return err
-				}
-				defer results.Close()
-				ex = store.Wrap(ex, results)
-			}
-			log := cmd.ErrOrStderr()
-			p := &procedure.Procedure{Executor: ex, Observe: func(pt optimize.Point) {
-				fmt.Fprintf(log, "gradient %3d  energy %.10f\n", pt.Index+1, pt.Energy)
-			}}
-			var res any
-			var runErr error
-			if v1 != nil {
-				res, runErr = p.RunV1(cmd.Context(), v1)
-			} else {
-				res, runErr = p.Run(cmd.Context(), v2)
-			}
-			var perr *procedure.Error
-			if errors.As(runErr, &perr) && f.output != "" {
-				var partial any = perr.Partial
-				if perr.PartialV1 != nil {
-					partial = perr.PartialV1
-				}
-				if err := outfile.WriteFile(f.output, partial); err != nil {
-					return err
-				}
-			}
-			if runErr != nil {
-				return runErr
-			}
-			summarize(log, res)
-			if f.output != "" {
-				return outfile.WriteFile(f.output, res)
-			}
-			return outfile.WriteJSON(cmd.OutOrStdout(), res)
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runOptimize(cmd, &f, args[0])
 		},
 	}
 	fl := cmd.Flags()
@@ -117,6 +48,82 @@ converge is an error; with -o its partial result (success false) is still writte
 	fl.BoolVar(&f.noResident, "no-resident", false, "run Psi4 and QCEngine in a process per task instead of in processes each worker keeps between tasks")
 	addSlurmFlags(fl, &f.slurm)
 	return cmd
+}
+
+// runOptimize is qcmb optimize of the input at path: the input decoded (v1 or v2), the flags
+// checked, one executor started for every step and wrapped in the result store, and the
+// result written, or on failure the partial result when -o is given.
+func runOptimize(cmd *cobra.Command, f *runFlags, path string) (err error) {
+	data, err := inputsOf(cmd).read(path)
+	if err != nil {
+		return err
+	}
+	v1, v2, err := qcschema.DecodeAnyOptimizationInput(data)
+	if err != nil {
+		return decodeError(path, data, err)
+	}
+	f.changed = cmd.Flags().Changed
+	if err := f.check(); err != nil {
+		return err
+	}
+	if err := checkOutputs([]outfile.Named{{Label: "-o", Path: f.output}}, []string{path}, f.storePath()); err != nil {
+		return err
+	}
+	ex, _, err := newExecutor(*f, executor.Options{})
+	if err != nil {
+		return err
+	}
+	// One executor for every step: workers (and Slurm jobs) start once, not per
+	// gradient, and stop however the optimization ends.
+	if st, ok := ex.(executor.Starter); ok {
+		if err := st.Start(cmd.Context()); err != nil {
+			return err
+		}
+		defer func() {
+			if cerr := st.Close(); cerr != nil {
+				err = errors.Join(err, cerr)
+			}
+		}()
+	}
+	// Every single point is stored as it arrives: a rerun after a crash, or a step
+	// that revisits a geometry, computes nothing twice.
+	if !f.noStore {
+		results, err := openRunStore(cmd.Context(), f.store)
+		if err != nil {
+			return err
+		}
+		defer results.Close()
+		ex = store.Wrap(ex, results)
+	}
+	log := cmd.ErrOrStderr()
+	p := &procedure.Procedure{Executor: ex, Observe: func(pt optimize.Point) {
+		fmt.Fprintf(log, "gradient %3d  energy %.10f\n", pt.Index+1, pt.Energy)
+	}}
+	var res any
+	var runErr error
+	if v1 != nil {
+		res, runErr = p.RunV1(cmd.Context(), v1)
+	} else {
+		res, runErr = p.Run(cmd.Context(), v2)
+	}
+	var perr *procedure.Error
+	if errors.As(runErr, &perr) && f.output != "" {
+		var partial any = perr.Partial
+		if perr.PartialV1 != nil {
+			partial = perr.PartialV1
+		}
+		if err := outfile.WriteFile(f.output, partial); err != nil {
+			return err
+		}
+	}
+	if runErr != nil {
+		return runErr
+	}
+	summarize(log, res)
+	if f.output != "" {
+		return outfile.WriteFile(f.output, res)
+	}
+	return outfile.WriteJSON(cmd.OutOrStdout(), res)
 }
 
 // summarize prints how the optimization converged (res a v1 or v2 result).
