@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/engine"
+	"github.com/qcmb-go/qcmb/internal/liveruns"
 	"github.com/qcmb-go/qcmb/manybody"
 	"github.com/qcmb-go/qcmb/manybody/computer"
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -38,9 +39,21 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	os.Setenv("QCMB_STORE", filepath.Join(dir, "results.db"))
+	// Child runs the tests kill with SIGKILL register in, and leave their scratch in, a
+	// TMPDIR of the tests' own, which is swept and removed at the end: nothing of them
+	// lingers in the machine's TMPDIR until the next qcmb starts.
+	tmp, err := os.MkdirTemp("", "qcmb-test-tmp-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("TMPDIR", tmp)
 	code := m.Run()
 	os.RemoveAll(dir)
 	_ = engine.Close() // the resident processes of in-process runs
+	if swept, err := liveruns.Begin(); err == nil { // kills what killed runs left
+		swept.End()
+	}
+	os.RemoveAll(tmp)
 	if code == 0 {
 		if err := goleak.Find(); err != nil {
 			fmt.Fprintln(os.Stderr, "goleak:", err)
