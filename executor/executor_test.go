@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -88,8 +87,8 @@ func checkExited(t *testing.T, dir string) {
 		if err != nil {
 			continue
 		}
-		if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
-			t.Errorf("worker pid %d still exists (kill 0: %v)", pid, err)
+		if processExists(pid) {
+			t.Errorf("worker pid %d still exists", pid)
 		}
 	}
 }

@@ -50,7 +50,8 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	_ = engine.Close() // the resident processes of in-process runs
-	if swept, err := liveruns.Begin(); err == nil { // kills what killed runs left
+	// Begin kills what the runs the tests killed left behind.
+	if swept, err := liveruns.Begin(); err == nil {
 		swept.End()
 	}
 	os.RemoveAll(tmp)

@@ -6,22 +6,10 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 )
-
-// cpuTime is the process's user+system CPU time (wall time is unreliable
-// on a shared machine).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 func benchCalc(b *testing.B, f func(context.Context, []Atom, Options) (*Result, error), atoms []Atom, opt Options) {
 	b.Helper()

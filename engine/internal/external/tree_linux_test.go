@@ -26,17 +26,6 @@ while [ ! -s "$PIDS/orphan" ]; do sleep 0.01; done
 sleep 300
 `
 
-// alive reports whether pid runs (a zombie waiting for a parent's wait is not running).
-func alive(pid int) bool {
-	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	s := string(stat)
-	i := strings.LastIndexByte(s, ')')
-	return i >= 0 && i+2 < len(s) && s[i+2] != 'Z'
-}
-
 func readPids(t *testing.T, dir string) []int {
 	t.Helper()
 	var pids []int

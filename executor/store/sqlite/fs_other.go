@@ -18,6 +18,3 @@ func writable(path string) error {
 	}
 	return nil
 }
-
-// diskFull cannot be told here.
-func diskFull(string) bool { return false }
