@@ -7,6 +7,9 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -101,36 +104,25 @@ func TestOptimizeLennardJones(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			crit, err := ConvergenceSet("gau_tight")
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			o := Optimizer{Convergence: crit}
 			res, err := o.Optimize(context.Background(), lennardJones(eps, sigma), tt.start)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := res.Energy / eps; math.Abs(got-tt.energy) > 1e-5 {
-				t.Errorf("energy %.7f eps, want %.7f", got, tt.energy)
-			}
-			if res.Evaluations() > tt.maxGrad {
-				t.Errorf("%d gradients, want at most %d", res.Evaluations(), tt.maxGrad)
-			}
+			require.NoError(t, err)
+			assert.InDelta(t, tt.energy, res.Energy/eps, 1e-5, "energy in eps")
+			assert.LessOrEqual(t, res.Evaluations(), tt.maxGrad, "gradients")
 			t.Logf("%s: %d gradients, E = %.8f eps", tt.name, res.Evaluations(), res.Energy/eps)
-			if p := res.Trajectory[res.Final]; !p.Accepted || p.Energy != res.Energy || p.Molecule != res.Molecule {
-				t.Errorf("Trajectory[Final=%d] is not the optimized point", res.Final)
-			}
+			p := res.Trajectory[res.Final]
+			assert.True(t, p.Accepted, "Trajectory[Final=%d] is accepted", res.Final)
+			assert.Equal(t, res.Energy, p.Energy, "Trajectory[Final=%d] is the optimized point", res.Final)
+			assert.Same(t, res.Molecule, p.Molecule, "Trajectory[Final=%d] is the optimized point", res.Final)
 			// Translation and rotation were projected out: the centroid stays put.
 			c0, c1 := centroid(tt.start.Geometry), centroid(res.Molecule.Geometry)
 			for a := 0; a < 3; a++ {
-				if math.Abs(c0[a]-c1[a]) > 1e-8 {
-					t.Errorf("centroid moved from %v to %v", c0, c1)
-				}
+				assert.InDelta(t, c0[a], c1[a], 1e-8, "centroid moved from %v to %v", c0, c1)
 			}
 			if len(tt.start.Symbols) <= 4 {
 				for _, r := range pairDistances(res.Molecule.Geometry) {
-					if math.Abs(r-rmin) > 1e-3 {
-						t.Errorf("pair distance %.5f bohr, want %.5f", r, rmin)
-					}
+					assert.InDelta(t, rmin, r, 1e-3, "pair distance in bohr")
 				}
 			}
 		})
@@ -153,13 +145,10 @@ func TestOptimizeNotConverged(t *testing.T) {
 	o := Optimizer{MaxIter: 3}
 	_, err := o.Optimize(context.Background(), lennardJones(0.0004, 6.4), start)
 	var nc *NotConvergedError
-	if !errors.As(err, &nc) {
-		t.Fatalf("error %v, want *NotConvergedError", err)
-	}
-	if len(nc.Trajectory) != 3 || nc.Last.Molecule == nil || nc.Last.Energy >= nc.Trajectory[0].Energy {
-		t.Errorf("trajectory of %d points, last energy %v (first %v): want 3 points and a lower last energy",
-			len(nc.Trajectory), nc.Last.Energy, nc.Trajectory[0].Energy)
-	}
+	require.ErrorAs(t, err, &nc)
+	require.Len(t, nc.Trajectory, 3, "trajectory")
+	assert.NotNil(t, nc.Last.Molecule, "last point")
+	assert.Less(t, nc.Last.Energy, nc.Trajectory[0].Energy, "last energy against the first")
 }
 
 func TestOptimizeEvaluationError(t *testing.T) {
@@ -174,9 +163,9 @@ func TestOptimizeEvaluationError(t *testing.T) {
 	})
 	_, err := (&Optimizer{}).Optimize(context.Background(), g, cluster("Ar", [][3]float64{{0, 0, 0}, {0, 0, 1.5}}, 6.4, 0, 1))
 	var ee *EvaluationError
-	if !errors.As(err, &ee) || !errors.Is(err, boom) || len(ee.Trajectory) != 1 {
-		t.Fatalf("error %v, want *EvaluationError wrapping %v after one point", err, boom)
-	}
+	require.ErrorAs(t, err, &ee)
+	require.ErrorIs(t, err, boom)
+	require.Len(t, ee.Trajectory, 1, "points before the error")
 }
 
 func TestConvergenceSets(t *testing.T) {
@@ -223,14 +212,9 @@ func TestConvergenceSets(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c, err := ConvergenceSet(tt.set)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := c.Met(tt.m); got != tt.want {
-			t.Errorf("%s.Met(%+v) = %v, want %v", c.Name, tt.m, got, tt.want)
-		}
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, c.Met(tt.m), "%s.Met(%+v)", c.Name, tt.m)
 	}
-	if _, err := ConvergenceSet("gau_sloppy"); err == nil {
-		t.Error("unknown set accepted")
-	}
+	_, err := ConvergenceSet("gau_sloppy")
+	assert.Error(t, err, "unknown set accepted")
 }

@@ -7,23 +7,21 @@ import (
 	"os"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
 func waterHexamer(tb testing.TB) qcschema.Molecule {
 	data, err := os.ReadFile("testdata/water_hexamer.json")
-	if err != nil {
-		tb.Fatal(err)
-	}
+	require.NoError(tb, err)
 	var m qcschema.Molecule
 	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&struct {
+	require.NoError(tb, dec.Decode(&struct {
 		Comment string `json:"comment"`
 		*qcschema.Molecule
-	}{Molecule: &m}); err != nil {
-		tb.Fatal(err)
-	}
+	}{Molecule: &m}))
 	return m
 }
 
@@ -52,9 +50,7 @@ func BenchmarkOptimize(b *testing.B) {
 			var gradients int
 			for b.Loop() {
 				res, err := (&Procedure{Executor: ex}).Run(context.Background(), in)
-				if err != nil {
-					b.Fatal(err)
-				}
+				require.NoError(b, err)
 				gradients = *res.Properties.OptimizationIterations
 			}
 			b.ReportMetric(float64(gradients), "gradients")

@@ -3,14 +3,14 @@ package procedure
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"os"
-	"slices"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	_ "github.com/qcmb-go/qcmb/engine/hf"
 	"github.com/qcmb-go/qcmb/executor"
@@ -33,19 +33,13 @@ type psi4Reference struct {
 func loadPsi4(t testing.TB, name string) psi4Reference {
 	t.Helper()
 	data, err := os.ReadFile("testdata/psi4_optking.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var doc struct {
 		References map[string]psi4Reference `json:"references"`
 	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(data, &doc))
 	ref, ok := doc.References[name]
-	if !ok {
-		t.Fatalf("no Psi4 reference %q", name)
-	}
+	require.True(t, ok, "no Psi4 reference %q", name)
 	return ref
 }
 
@@ -143,28 +137,20 @@ func TestWaterDimerMatchesPsi4(t *testing.T) {
 		} {
 			start := time.Now()
 			res, err := (&Procedure{Executor: ex}).Run(context.Background(), optimizationInput(waterDimer(), tt.spec, set, qcschema.TrajectoryAll))
-			if err != nil {
-				t.Fatalf("%s %s: %v", set, tt.name, err)
-			}
+			require.NoError(t, err, "%s %s", set, tt.name)
 			e := *res.Properties.ReturnEnergy
 			r := distance(res.FinalMolecule.Geometry, ref.DistanceAtoms[0], ref.DistanceAtoms[1])
 			n := len(res.TrajectoryResults)
 			t.Logf("%s %s: E = %.10f (Psi4 %.10f), r(O..H) = %.5f bohr (Psi4 %.5f, minimum %.5f), %d gradients (Psi4 %d), %v",
 				set, tt.name, e, ref.FinalEnergy, r, ref.DistanceBohr, minimum.DistanceBohr, n, ref.GradientEvaluations, time.Since(start))
-			if math.Abs(e-ref.FinalEnergy) > 1e-5 {
-				t.Errorf("%s %s: energy %.10f, Psi4 %.10f", set, tt.name, e, ref.FinalEnergy)
-			}
-			if math.Abs(r-minimum.DistanceBohr) > 1e-3 {
-				t.Errorf("%s %s: hydrogen bond %.5f bohr, Psi4 minimum %.5f", set, tt.name, r, minimum.DistanceBohr)
-			}
-			if n != *res.Properties.OptimizationIterations || len(res.TrajectoryProperties) != n {
-				t.Errorf("%s %s: %d trajectory results, %d properties, %d iterations", set, tt.name, n, len(res.TrajectoryProperties), *res.Properties.OptimizationIterations)
-			}
+			assert.InDelta(t, ref.FinalEnergy, e, 1e-5, "%s %s: energy against Psi4's", set, tt.name)
+			assert.InDelta(t, minimum.DistanceBohr, r, 1e-3, "%s %s: hydrogen bond (bohr) against Psi4's minimum", set, tt.name)
+			assert.Equal(t, n, *res.Properties.OptimizationIterations, "%s %s: iterations against trajectory results", set, tt.name)
+			assert.Len(t, res.TrajectoryProperties, n, "%s %s: properties against trajectory results", set, tt.name)
 			energies, distances = append(energies, e), append(distances, r)
 		}
-		if math.Abs(energies[0]-energies[1]) > 1e-8 || math.Abs(distances[0]-distances[1]) > 1e-5 {
-			t.Errorf("%s: whole dimer E = %.10f r = %.6f, many-body E = %.10f r = %.6f", set, energies[0], distances[0], energies[1], distances[1])
-		}
+		assert.InDelta(t, energies[0], energies[1], 1e-8, "%s: many-body energy against the whole dimer's", set)
+		assert.InDelta(t, distances[0], distances[1], 1e-5, "%s: many-body distance against the whole dimer's", set)
 	}
 }
 
@@ -173,16 +159,12 @@ func TestWaterDimerMatchesPsi4(t *testing.T) {
 func qcmanybodyTrimer(t *testing.T, bsse string, ssieOnly bool) *qcschema.OptimizationInput {
 	t.Helper()
 	data, err := os.ReadFile("../../testdata/optimize/qcmanybody_bsse_opt_hf_trimer.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var doc struct {
 		Input  map[string]any `json:"optimization_input"`
 		Atomic map[string]any `json:"atomic_specification"`
 	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(data, &doc))
 	spec := doc.Input["specification"].(map[string]any)
 	if bsse == "nil" {
 		spec["specification"] = doc.Atomic
@@ -190,13 +172,10 @@ func qcmanybodyTrimer(t *testing.T, bsse string, ssieOnly bool) *qcschema.Optimi
 		kw := spec["specification"].(map[string]any)["keywords"].(map[string]any)
 		kw["bsse_type"], kw["supersystem_ie_only"] = bsse, ssieOnly
 	}
-	if data, err = json.Marshal(doc.Input); err != nil {
-		t.Fatal(err)
-	}
+	data, err = json.Marshal(doc.Input)
+	require.NoError(t, err)
 	in, err := qcschema.DecodeOptimizationInput(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return in
 }
 
@@ -227,35 +206,22 @@ func TestHFTrimerQCManyBody(t *testing.T) {
 			}
 			start := time.Now()
 			res, err := (&Procedure{Executor: ex}).Run(context.Background(), qcmanybodyTrimer(t, tt.bsse, tt.ssieOnly))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			r := distance(res.FinalMolecule.Geometry, 1, 3) * angstrom
 			t.Logf("E = %.10f, r(H..H) = %.4f angstrom, %d gradients, %v", *res.Properties.ReturnEnergy, r, *res.Properties.OptimizationIterations, time.Since(start))
-			if math.Abs(r-tt.distance) > 1e-2*tt.distance {
-				t.Errorf("H..H %.4f angstrom, want %.2f within 1%%", r, tt.distance)
-			}
-			if len(res.TrajectoryResults) != 2 {
-				t.Fatalf("%d trajectory results, want 2 (initial_and_final)", len(res.TrajectoryResults))
-			}
+			assert.InDelta(t, tt.distance, r, 1e-2*tt.distance, "H..H in angstrom, within 1%%")
+			require.Len(t, res.TrajectoryResults, 2, "trajectory results (initial_and_final)")
 			for i, step := range res.TrajectoryResults {
 				if tt.clusters == 0 {
-					if step.Atomic == nil {
-						t.Errorf("step %d is not an atomic result", i)
-					}
+					assert.NotNil(t, step.Atomic, "step %d is not an atomic result", i)
 					continue
 				}
-				if step.ManyBody == nil || len(step.ManyBody.ClusterResults) != tt.clusters {
-					t.Fatalf("step %d: want a many-body result of %d cluster results", i, tt.clusters)
-				}
-				if _, ok := step.ManyBody.ClusterResults[`["(auto)", [1, 2, 3], [1, 2, 3]]`]; !ok {
-					t.Errorf("step %d has no trimer result", i)
-				}
+				require.NotNil(t, step.ManyBody, "step %d: want a many-body result", i)
+				require.Len(t, step.ManyBody.ClusterResults, tt.clusters, "step %d: cluster results", i)
+				assert.Contains(t, step.ManyBody.ClusterResults, `["(auto)", [1, 2, 3], [1, 2, 3]]`, "step %d has no trimer result", i)
 			}
 			first, _ := res.TrajectoryProperties[0].Energy()
-			if last := *res.Properties.ReturnEnergy; !(last < first) {
-				t.Errorf("final energy %.8f not below the initial %.8f", last, first)
-			}
+			assert.Less(t, *res.Properties.ReturnEnergy, first, "final energy against the initial")
 		})
 	}
 }
@@ -280,24 +246,15 @@ func TestLiFDimerQCManyBody(t *testing.T) {
 			   "keywords": {"bsse_type": "` + tt.bsse + `", "supersystem_ie_only": true}, "protocols": {"cluster_results": "all"}, "driver": "energy"},
 			  "keywords": {"convergence_set": "interfrag_tight", "maxiter": 15}, "protocols": {"trajectory_results": "final"}}}`
 			in, err := qcschema.DecodeOptimizationInput([]byte(doc))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			res, err := (&Procedure{}).Run(context.Background(), in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			r := distance(res.FinalMolecule.Geometry, 0, 1)
 			t.Logf("R(LiF) = %.5f bohr in %d gradients", r, *res.Properties.OptimizationIterations)
-			if math.Abs(r-tt.length) > 1e-3 {
-				t.Errorf("R(LiF) = %.5f bohr, want %.3f", r, tt.length)
-			}
-			if len(res.TrajectoryResults) != 1 || len(res.TrajectoryResults[0].ManyBody.ClusterProperties) != tt.clusters {
-				t.Errorf("want one trajectory result with %d cluster properties", tt.clusters)
-			}
-			if c := res.TrajectoryResults[0].ManyBody.Provenance.Creator; c != "qcmb" {
-				t.Errorf("many-body provenance creator %q", c)
-			}
+			assert.InDelta(t, tt.length, r, 1e-3, "R(LiF) in bohr")
+			require.Len(t, res.TrajectoryResults, 1, "trajectory results")
+			assert.Len(t, res.TrajectoryResults[0].ManyBody.ClusterProperties, tt.clusters, "cluster properties")
+			assert.Equal(t, "qcmb", res.TrajectoryResults[0].ManyBody.Provenance.Creator, "many-body provenance creator")
 		})
 	}
 }
@@ -308,14 +265,12 @@ func TestRunErrors(t *testing.T) {
 		spec.Atomic.Program = "nosuch"
 		_, err := (&Procedure{}).Run(context.Background(), optimizationInput(waterDimer(), spec, "gau", qcschema.TrajectoryAll))
 		var perr *Error
-		if !errors.As(err, &perr) || !strings.Contains(err.Error(), "nosuch") {
-			t.Fatalf("error %v, want a *procedure.Error naming the program", err)
-		}
-		if perr.Partial.Success || len(perr.Partial.TrajectoryProperties) != 0 {
-			t.Errorf("partial result %+v, want success false and no steps", perr.Partial)
-		}
-		if e := perr.Partial.Error; e == nil || !strings.Contains(e.ErrorMessage, "nosuch") {
-			t.Errorf("partial result's error %+v, want one naming the program", e)
+		require.ErrorAs(t, err, &perr)
+		require.ErrorContains(t, err, "nosuch", "the error names the program")
+		assert.False(t, perr.Partial.Success, "partial result %+v", perr.Partial)
+		assert.Empty(t, perr.Partial.TrajectoryProperties, "partial result's steps")
+		if assert.NotNil(t, perr.Partial.Error, "partial result's error") {
+			assert.Contains(t, perr.Partial.Error.ErrorMessage, "nosuch", "partial result's error names the program")
 		}
 	})
 	t.Run("not converged", func(t *testing.T) {
@@ -324,27 +279,28 @@ func TestRunErrors(t *testing.T) {
 		_, err := (&Procedure{}).Run(context.Background(), in)
 		var perr *Error
 		var nc *optimize.NotConvergedError
-		if !errors.As(err, &perr) || !errors.As(err, &nc) {
-			t.Fatalf("error %v, want a *procedure.Error of an *optimize.NotConvergedError", err)
-		}
+		require.ErrorAs(t, err, &perr)
+		require.ErrorAs(t, err, &nc)
 		p := perr.Partial
-		if p.Success || p.Error == nil || p.Error.ErrorType != qcschema.ErrorConvergence || p.Error.ErrorMessage != err.Error() || len(p.TrajectoryResults) != 2 {
-			t.Errorf("partial result: success %v, error %+v, %d steps: want false, a convergence error saying %q, 2 steps", p.Success, p.Error, len(p.TrajectoryResults), err)
+		assert.False(t, p.Success, "partial result")
+		if assert.NotNil(t, p.Error, "partial result's error") {
+			assert.Equal(t, qcschema.ErrorConvergence, p.Error.ErrorType, "partial result's error")
+			assert.Equal(t, err.Error(), p.Error.ErrorMessage, "partial result's error")
 		}
+		assert.Len(t, p.TrajectoryResults, 2, "partial result's steps")
 		v1 := &qcschema.OptimizationInputV1{Keywords: map[string]any{"program": "embedded", "g_convergence": "gau_tight", "geom_maxiter": 2.0},
 			InputSpecification: qcschema.InputSpecificationV1{Atomic: &qcschema.QCInputSpecification{Model: qcschema.Model{Method: "hf", Basis: "sto-3g"}}},
 			InitialMolecule:    waterDimer()}
 		_, err = (&Procedure{}).RunV1(context.Background(), v1)
-		if !errors.As(err, &perr) || perr.PartialV1 == nil {
-			t.Fatalf("v1: error %v, want a *procedure.Error with a v1 partial result", err)
-		}
+		require.ErrorAs(t, err, &perr, "v1")
+		require.NotNil(t, perr.PartialV1, "v1: a v1 partial result")
 		data, _ := json.Marshal(perr.PartialV1)
-		if e := perr.PartialV1.Error; perr.PartialV1.Success || e == nil || e.ErrorType != qcschema.ErrorConvergence || len(perr.PartialV1.Energies) != 2 {
-			t.Errorf("v1 partial result: success %v, error %+v, %d energies", perr.PartialV1.Success, e, len(perr.PartialV1.Energies))
+		assert.False(t, perr.PartialV1.Success, "v1 partial result")
+		if assert.NotNil(t, perr.PartialV1.Error, "v1 partial result's error") {
+			assert.Equal(t, qcschema.ErrorConvergence, perr.PartialV1.Error.ErrorType, "v1 partial result's error")
 		}
-		if err := qcmodels.Check(qcmodels.OptimizationResultV1(), data); err != nil {
-			t.Error(err)
-		}
+		assert.Len(t, perr.PartialV1.Energies, 2, "v1 partial result's energies")
+		assert.NoError(t, qcmodels.Check(qcmodels.OptimizationResultV1(), data))
 	})
 	t.Run("cancelled", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -355,16 +311,15 @@ func TestRunErrors(t *testing.T) {
 		}}
 		_, err := p.Run(ctx, optimizationInput(waterDimer(), atomicSpec("sto-3g"), "gau_tight", qcschema.TrajectoryAll))
 		var perr *Error
-		if !errors.Is(err, context.Canceled) || !errors.As(err, &perr) || len(perr.Partial.TrajectoryProperties) != 2 {
-			t.Fatalf("error %v, want context.Canceled after two gradients", err)
-		}
+		require.ErrorIs(t, err, context.Canceled)
+		require.ErrorAs(t, err, &perr)
+		require.Len(t, perr.Partial.TrajectoryProperties, 2, "gradients before the cancel")
 	})
 	t.Run("foreign optimizer", func(t *testing.T) {
 		in := optimizationInput(waterDimer(), atomicSpec("sto-3g"), "gau", qcschema.TrajectoryAll)
 		in.Specification.Program = "geometric"
-		if _, err := (&Procedure{}).Run(context.Background(), in); err == nil || !strings.Contains(err.Error(), "geometric") {
-			t.Fatalf("error %v, want one naming the optimizer", err)
-		}
+		_, err := (&Procedure{}).Run(context.Background(), in)
+		require.ErrorContains(t, err, "geometric", "the error names the optimizer")
 	})
 }
 
@@ -374,25 +329,20 @@ func TestRunErrors(t *testing.T) {
 func qcmanybodyTrimerV1(t *testing.T, bsse string, ssieOnly bool) []byte {
 	t.Helper()
 	data, err := os.ReadFile("../../testdata/optimize/qcmanybody_bsse_opt_hf_trimer_v1.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var doc struct {
 		Input  map[string]any `json:"optimization_input"`
 		Atomic map[string]any `json:"atomic_specification"`
 	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(data, &doc))
 	if bsse == "nil" {
 		doc.Input["input_specification"] = doc.Atomic
 	} else {
 		kw := doc.Input["input_specification"].(map[string]any)["keywords"].(map[string]any)
 		kw["bsse_type"], kw["supersystem_ie_only"] = bsse, ssieOnly
 	}
-	if data, err = json.Marshal(doc.Input); err != nil {
-		t.Fatal(err)
-	}
+	data, err = json.Marshal(doc.Input)
+	require.NoError(t, err)
 	return data
 }
 
@@ -417,51 +367,36 @@ func TestHFTrimerQCManyBodyV1(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.bsse, func(t *testing.T) {
 			v1, v2, err := qcschema.DecodeAnyOptimizationInput(qcmanybodyTrimerV1(t, tt.bsse, tt.ssieOnly))
-			if err != nil || v2 != nil {
-				t.Fatalf("DecodeAnyOptimizationInput: %v, v2 %v: want a v1 input", err, v2 != nil)
-			}
+			require.NoError(t, err, "DecodeAnyOptimizationInput")
+			require.Nil(t, v2, "DecodeAnyOptimizationInput: want a v1 input")
 			res, err := (&Procedure{Executor: ex}).RunV1(context.Background(), v1)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			data, err := json.Marshal(res)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := qcmodels.Check(tt.model, data); err != nil {
-				t.Fatal(err)
-			}
-			if res.SchemaName != tt.schema || !res.Success || res.Error != nil {
-				t.Errorf("schema_name %q, success %v, error %v: want %q, true, none", res.SchemaName, res.Success, res.Error, tt.schema)
-			}
+			require.NoError(t, err)
+			require.NoError(t, qcmodels.Check(tt.model, data))
+			assert.Equal(t, tt.schema, res.SchemaName)
+			assert.True(t, res.Success)
+			assert.Nil(t, res.Error)
 			r := distance(res.FinalMolecule.Geometry, 1, 3) * angstrom
-			if math.Abs(r-2.18) > 1e-2*2.18 {
-				t.Errorf("H..H %.4f angstrom, want 2.18 within 1%%", r)
-			}
-			if len(res.Trajectory) != 2 {
-				t.Fatalf("%d trajectory results, want 2 (initial_and_final)", len(res.Trajectory))
-			}
+			assert.InDelta(t, 2.18, r, 1e-2*2.18, "H..H in angstrom, within 1%%")
+			require.Len(t, res.Trajectory, 2, "trajectory results (initial_and_final)")
 			for i, step := range res.Trajectory {
-				switch {
-				case tt.clusters == 0 && (step.Atomic == nil || step.Atomic.Driver != qcschema.DriverGradient):
-					t.Errorf("step %d is not an atomic gradient", i)
-				case tt.clusters > 0 && (step.ManyBody == nil || len(step.ManyBody.ComponentResults) != tt.clusters):
-					t.Errorf("step %d: want a many-body result of %d component results", i, tt.clusters)
+				if tt.clusters == 0 {
+					if assert.NotNil(t, step.Atomic, "step %d is not an atomic result", i) {
+						assert.Equal(t, qcschema.DriverGradient, step.Atomic.Driver, "step %d", i)
+					}
+				} else if assert.NotNil(t, step.ManyBody, "step %d is not a many-body result", i) {
+					assert.Len(t, step.ManyBody.ComponentResults, tt.clusters, "step %d: component results", i)
 				}
 			}
 
 			// The v2 input of the same optimization takes the same steps.
 			in2, err := v1.ToV2()
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			res2, err := (&Procedure{Executor: ex}).Run(context.Background(), in2)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(res.Energies, res2.Extras["energies"].([]float64)) || !slices.Equal(res.FinalMolecule.Geometry, res2.FinalMolecule.Geometry) {
-				t.Errorf("v1 energies %v, v2 %v", res.Energies, res2.Extras["energies"])
-			}
+			require.NoError(t, err)
+			assert.Equal(t, res.Energies, res2.Extras["energies"], "energies, v1 against v2")
+			assert.Equal(t, res.FinalMolecule.Geometry, res2.FinalMolecule.Geometry, "final geometry, v1 against v2")
 		})
 	}
 }
@@ -472,9 +407,7 @@ func TestIDPassesThrough(t *testing.T) {
 	in := optimizationInput(waterDimer(), atomicSpec("sto-3g"), "gau_loose", qcschema.TrajectoryFinal)
 	in.ID = "opt-7"
 	res, err := (&Procedure{}).Run(context.Background(), in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	data, _ := json.Marshal(res)
 	var doc struct {
 		ID        string `json:"id"`
@@ -482,17 +415,14 @@ func TestIDPassesThrough(t *testing.T) {
 			ID string `json:"id"`
 		} `json:"input_data"`
 	}
-	if err := json.Unmarshal(data, &doc); err != nil || doc.ID != "opt-7" || doc.InputData.ID != "opt-7" {
-		t.Errorf("v2: id %q, input_data.id %q (%v): want opt-7 in both", doc.ID, doc.InputData.ID, err)
+	if assert.NoError(t, json.Unmarshal(data, &doc), "v2") {
+		assert.Equal(t, "opt-7", doc.ID, "v2: id")
+		assert.Equal(t, "opt-7", doc.InputData.ID, "v2: input_data.id")
 	}
 	v1 := &qcschema.OptimizationInputV1{ID: "opt-8", Keywords: map[string]any{"program": "embedded", "g_convergence": "gau_loose"},
 		InputSpecification: qcschema.InputSpecificationV1{Atomic: &qcschema.QCInputSpecification{Model: qcschema.Model{Method: "hf", Basis: "sto-3g"}}},
 		InitialMolecule:    waterDimer()}
 	res1, err := (&Procedure{}).RunV1(context.Background(), v1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res1.ID != "opt-8" {
-		t.Errorf("v1: id %q, want opt-8", res1.ID)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "opt-8", res1.ID, "v1: id")
 }
