@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/qcschema"
 )
@@ -19,9 +21,7 @@ func benchBatch(b *testing.B, program string) []executor.Task {
 		Driver: qcschema.DriverEnergy, Model: qcschema.Model{Method: "hf", Basis: "sto-3g"},
 		Keywords: map[string]any{}, Protocols: map[string]any{}, Extras: map[string]any{executor.ProgramKey: program}}
 	payload, err := json.Marshal(in)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	tasks := make([]executor.Task, benchTasks)
 	for i := range tasks {
 		tasks[i] = executor.Task{ID: "w", Program: program, Payload: payload, Cost: float64(i % 7)}

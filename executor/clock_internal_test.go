@@ -4,15 +4,16 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestRunClock: readings at most period+pauseSlack apart advance the run clock with real
 // time; a longer gap (a stopped process) counts as one period.
 func TestRunClock(t *testing.T) {
 	c := newRunClock(4 * time.Second) // period 500ms
-	if c.period != 500*time.Millisecond {
-		t.Fatalf("period %v", c.period)
-	}
+	require.Equal(t, 500*time.Millisecond, c.period, "period")
 	t0 := time.Unix(1000, 0)
 	steps := []struct {
 		after time.Duration // since the previous reading
@@ -27,13 +28,9 @@ func TestRunClock(t *testing.T) {
 	now := t0
 	for i, s := range steps {
 		now = now.Add(s.after)
-		if got := c.now(now).Sub(t0); got != s.want {
-			t.Errorf("step %d: run time %v, want %v", i, got, s.want)
-		}
+		assert.Equal(t, s.want, c.now(now).Sub(t0), "step %d: run time", i)
 	}
-	if got := c.real(t0.Add(3 * time.Second)); !got.Equal(now.Add(300 * time.Millisecond)) {
-		t.Errorf("real: %v, want %v", got, now.Add(300*time.Millisecond))
-	}
+	assert.WithinDuration(t, now.Add(300*time.Millisecond), c.real(t0.Add(3*time.Second)), 0, "real")
 }
 
 // TestWithTimeLimit: the context ends after the limit with a deadline cause.
@@ -42,15 +39,9 @@ func TestWithTimeLimit(t *testing.T) {
 	ctx, cancel := withTimeLimit(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	<-ctx.Done()
-	if d := time.Since(start); d < 100*time.Millisecond {
-		t.Errorf("ended after %v", d)
-	}
-	if !timedOut(ctx) {
-		t.Errorf("cause %v, want a time limit", context.Cause(ctx))
-	}
+	assert.GreaterOrEqual(t, time.Since(start), 100*time.Millisecond, "ended after")
+	assert.True(t, timedOut(ctx), "cause %v, want a time limit", context.Cause(ctx))
 	ctx2, cancel2 := withTimeLimit(context.Background(), time.Hour)
 	cancel2()
-	if timedOut(ctx2) {
-		t.Error("a cancelled context counts as timed out")
-	}
+	assert.False(t, timedOut(ctx2), "a cancelled context counts as timed out")
 }

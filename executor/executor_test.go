@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/qcmb-go/qcmb/executor"
@@ -54,9 +56,7 @@ func mustTask(t testing.TB, in qcschema.AtomicInput, pretty bool) executor.Task 
 	} else {
 		b, err = json.Marshal(in)
 	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return executor.Task{ID: in.ID, Program: fakeName, Payload: b, Cost: float64(len(in.Molecule.Symbols))}
 }
 
@@ -76,20 +76,14 @@ func newSubprocess(t testing.TB, workers int, opt executor.Options, mode string)
 func checkExited(t *testing.T, dir string) {
 	t.Helper()
 	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ents) == 0 {
-		t.Errorf("no worker recorded its pid")
-	}
+	require.NoError(t, err)
+	assert.NotEmpty(t, ents, "no worker recorded its pid")
 	for _, e := range ents {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil {
 			continue
 		}
-		if processExists(pid) {
-			t.Errorf("worker pid %d still exists", pid)
-		}
+		assert.False(t, processExists(pid), "worker pid %d still exists", pid)
 	}
 }
 
@@ -122,14 +116,14 @@ func run(t *testing.T, ctx context.Context, ex executor.Executor, tasks []execut
 	err := ex.Execute(ctx, tasks, func(o executor.Outcome) {
 		defer log.enter()()
 		log.check(o, tasks)
-		if (o.Err == nil) == (o.Result == nil) {
-			t.Errorf("task %s: want exactly one of Result and Err, got %v and %v", o.ID, o.Result, o.Err)
-		}
+		assert.NotEqual(t, o.Err == nil, o.Result == nil, "task %s: want exactly one of Result and Err, got %v and %v", o.ID, o.Result, o.Err)
 		var we *executor.WorkerError
 		neverRun := o.Attempts == 0 && errors.As(o.Err, &we) // workers could not start
-		if (o.Attempts < 1 && !neverRun) || o.Start.Before(o.Queued) || o.End.Before(o.Start) {
-			t.Errorf("task %s: bad bookkeeping: attempts %d queued %v start %v end %v", o.ID, o.Attempts, o.Queued, o.Start, o.End)
+		if !neverRun {
+			assert.GreaterOrEqual(t, o.Attempts, 1, "task %s: attempts", o.ID)
 		}
+		assert.False(t, o.Start.Before(o.Queued), "task %s: started %v before queued %v", o.ID, o.Start, o.Queued)
+		assert.False(t, o.End.Before(o.Start), "task %s: ended %v before started %v", o.ID, o.End, o.Start)
 	})
 	return log.got, err
 }
@@ -148,19 +142,15 @@ func newOutcomeLog(t *testing.T) *outcomeLog {
 
 // enter marks a call of handle; the function it returns marks its end.
 func (l *outcomeLog) enter() func() {
-	if l.busy.Add(1) != 1 {
-		l.t.Errorf("handle called concurrently")
-	}
+	assert.EqualValues(l.t, 1, l.busy.Add(1), "handle called concurrently")
 	return func() { l.busy.Add(-1) }
 }
 
 // check records o, an outcome of one of tasks; ok is false when it matches none.
 func (l *outcomeLog) check(o executor.Outcome, tasks []executor.Task) (ok bool) {
-	if _, dup := l.got[o.Index]; dup {
-		l.t.Errorf("task %d delivered twice", o.Index)
-	}
+	assert.NotContains(l.t, l.got, o.Index, "task %d delivered twice", o.Index)
 	if o.Index < 0 || o.Index >= len(tasks) || o.ID != tasks[o.Index].ID {
-		l.t.Errorf("outcome index %d id %q does not match a task", o.Index, o.ID)
+		assert.Fail(l.t, "an outcome of no task", "index %d id %q", o.Index, o.ID)
 		return false
 	}
 	l.got[o.Index] = o
@@ -196,18 +186,12 @@ func TestSameResultsBitwise(t *testing.T) {
 	for _, ec := range executors() {
 		t.Run(ec.name, func(t *testing.T) {
 			got, err := run(t, context.Background(), ec.new(t, executor.Options{}), tasks)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got) != len(tasks) {
-				t.Fatalf("got %d outcomes, want %d", len(got), len(tasks))
-			}
+			require.NoError(t, err)
+			require.Len(t, got, len(tasks), "outcomes")
 			enc := make([][]byte, len(tasks))
 			for i := range tasks {
 				b, err := json.Marshal(got[i].Result)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				enc[i] = b
 			}
 			if want == nil {
@@ -215,15 +199,12 @@ func TestSameResultsBitwise(t *testing.T) {
 				// The program must see the payload's extras without the program key.
 				var r qcschema.AtomicResult
 				_ = json.Unmarshal(enc[3], &r)
-				if _, ok := r.Extras[executor.ProgramKey]; ok || r.Extras["z"] == nil {
-					t.Errorf("extras seen by the program: %v", r.Extras)
-				}
+				assert.NotContains(t, r.Extras, executor.ProgramKey, "extras seen by the program")
+				assert.NotNil(t, r.Extras["z"], "extras seen by the program: %v", r.Extras)
 				return
 			}
 			for i := range tasks {
-				if !bytes.Equal(enc[i], want[i]) {
-					t.Errorf("task %d differs from serial:\n got %s\nwant %s", i, enc[i], want[i])
-				}
+				assert.Equal(t, string(want[i]), string(enc[i]), "task %d against serial", i)
 			}
 		})
 	}
@@ -241,43 +222,30 @@ func TestRetries(t *testing.T) {
 			}
 			got, err := run(t, context.Background(), ec.new(t, executor.Options{Retries: 2, Backoff: time.Millisecond}), tasks)
 			var be *executor.BatchError
-			if !errors.As(err, &be) {
-				t.Fatalf("error %v, want a *BatchError", err)
-			}
-			if len(got) != len(tasks) {
-				t.Fatalf("got %d outcomes, want %d", len(got), len(tasks))
-			}
+			require.ErrorAs(t, err, &be)
+			require.Len(t, got, len(tasks), "outcomes")
 			for _, c := range []struct {
 				idx      int
 				attempts int
 				errType  string
 			}{{0, 1, ""}, {1, 2, ""}, {2, 3, qcschema.ErrorRandom}, {3, 1, qcschema.ErrorInput}} {
 				o := got[c.idx]
-				if o.Attempts != c.attempts {
-					t.Errorf("%s: %d attempts, want %d", o.ID, o.Attempts, c.attempts)
-				}
+				assert.Equal(t, c.attempts, o.Attempts, "%s: attempts", o.ID)
 				var fo *qcschema.FailedOperation
-				switch {
-				case c.errType == "" && o.Err != nil:
-					t.Errorf("%s: unexpected error %v", o.ID, o.Err)
-				case c.errType != "" && !errors.As(o.Err, &fo):
-					t.Errorf("%s: error %v, want a FailedOperation", o.ID, o.Err)
-				case c.errType != "" && fo.ComputeError.ErrorType != c.errType:
-					t.Errorf("%s: error type %s, want %s", o.ID, fo.ComputeError.ErrorType, c.errType)
+				if c.errType == "" {
+					assert.NoError(t, o.Err, o.ID)
+				} else if assert.ErrorAs(t, o.Err, &fo, o.ID) {
+					assert.Equal(t, c.errType, fo.ComputeError.ErrorType, "%s: error type", o.ID)
 				}
 			}
-			if len(be.Failed) != 2 || be.Failed[0].Index != 2 || be.Failed[1].Index != 3 {
-				t.Errorf("BatchError.Failed = %v, want tasks 2 and 3", be.Failed)
+			if assert.Len(t, be.Failed, 2, "BatchError.Failed") {
+				assert.Equal(t, 2, be.Failed[0].Index, "BatchError.Failed")
+				assert.Equal(t, 3, be.Failed[1].Index, "BatchError.Failed")
 			}
 			var fo *qcschema.FailedOperation
-			if !errors.As(err, &fo) {
-				t.Errorf("errors.As(BatchError, *FailedOperation) failed")
-			}
-			msg := err.Error()
+			assert.ErrorAs(t, err, &fo)
 			for _, s := range []string{"2 tasks failed", "random", "told to fail", "input"} {
-				if !strings.Contains(msg, s) {
-					t.Errorf("error message lacks %q:\n%s", s, msg)
-				}
+				assert.ErrorContains(t, err, s)
 			}
 		})
 	}
@@ -290,9 +258,9 @@ func TestNoRetriesByDefault(t *testing.T) {
 			tasks := []executor.Task{task(t, "once", map[string]any{"fail": "once", "marker": filepath.Join(dir, "once")})}
 			got, err := run(t, context.Background(), ec.new(t, executor.Options{}), tasks)
 			var be *executor.BatchError
-			if !errors.As(err, &be) || len(be.Failed) != 1 || got[0].Attempts != 1 {
-				t.Fatalf("error %v attempts %d, want a BatchError after 1 attempt", err, got[0].Attempts)
-			}
+			require.ErrorAs(t, err, &be)
+			require.Len(t, be.Failed, 1, "failed tasks")
+			require.Equal(t, 1, got[0].Attempts, "attempts")
 		})
 	}
 }
@@ -312,23 +280,20 @@ func TestTimeout(t *testing.T) {
 			}
 			start := time.Now()
 			got, err := run(t, context.Background(), ec.new(t, executor.Options{Timeout: 300 * time.Millisecond}), tasks)
-			if d := time.Since(start); d > 20*time.Second {
-				t.Errorf("took %v", d)
-			}
+			assert.LessOrEqual(t, time.Since(start), 20*time.Second, "time taken")
 			var be *executor.BatchError
-			if !errors.As(err, &be) || len(be.Failed) != 1 || be.Failed[0].ID != "slow" {
-				t.Fatalf("error %v, want a BatchError for task slow", err)
-			}
+			require.ErrorAs(t, err, &be)
+			require.Len(t, be.Failed, 1, "failed tasks")
+			require.Equal(t, "slow", be.Failed[0].ID, "failed task")
 			var fo *qcschema.FailedOperation
-			if !errors.As(got[1].Err, &fo) || fo.ComputeError.ErrorType != qcschema.ErrorTimeout {
-				t.Errorf("slow: error %v, want a timeout FailedOperation", got[1].Err)
+			if assert.ErrorAs(t, got[1].Err, &fo, "slow") {
+				assert.Equal(t, qcschema.ErrorTimeout, fo.ComputeError.ErrorType, "slow")
 			}
 			// With two workers and pipelining, one of b and c waited behind the slow task
 			// in its worker's pipe: it is run elsewhere without counting an attempt.
 			for _, i := range []int{0, 2, 3} {
-				if got[i].Err != nil || got[i].Attempts != 1 {
-					t.Errorf("%s: error %v after %d attempts", got[i].ID, got[i].Err, got[i].Attempts)
-				}
+				assert.NoError(t, got[i].Err, got[i].ID)
+				assert.Equal(t, 1, got[i].Attempts, "%s: attempts", got[i].ID)
 			}
 		})
 	}
@@ -364,14 +329,10 @@ func TestCancel(t *testing.T) {
 			})
 			start := time.Now()
 			got, err := run(t, ctx, ex, tasks)
-			if d := time.Since(start); d > 10*time.Second {
-				t.Errorf("Execute returned %v after cancellation", d)
-			}
-			if !errors.Is(err, context.Canceled) {
-				t.Errorf("error %v, want context.Canceled", err)
-			}
-			if len(got) != 1 || got[0].Err != nil {
-				t.Errorf("delivered %v, want only the quick task", got)
+			assert.LessOrEqual(t, time.Since(start), 10*time.Second, "Execute's return after cancellation")
+			assert.ErrorIs(t, err, context.Canceled)
+			if assert.Len(t, got, 1, "delivered: want only the quick task") {
+				assert.NoError(t, got[0].Err, "the quick task")
 			}
 			goleak.VerifyNone(t)
 			if pidDir != "" {
@@ -395,26 +356,23 @@ func TestWorkerCrash(t *testing.T) {
 	var stderr bytes.Buffer
 	s.Stderr = &stderr
 	got, err := run(t, context.Background(), s, tasks)
-	if !strings.Contains(stderr.String(), "crashing on purpose") || !strings.Contains(stderr.String(), "ready") {
-		t.Errorf("Subprocess.Stderr got %q", stderr.String())
-	}
+	assert.Contains(t, stderr.String(), "crashing on purpose", "Subprocess.Stderr")
+	assert.Contains(t, stderr.String(), "ready", "Subprocess.Stderr")
 	var be *executor.BatchError
-	if !errors.As(err, &be) || len(be.Failed) != 1 || be.Failed[0].ID != "crash-always" {
-		t.Fatalf("error %v, want a BatchError for crash-always", err)
-	}
-	if o := got[1]; o.Err != nil || o.Attempts != 2 {
-		t.Errorf("crash-once: error %v after %d attempts, want success after 2", o.Err, o.Attempts)
-	}
+	require.ErrorAs(t, err, &be)
+	require.Len(t, be.Failed, 1, "failed tasks")
+	require.Equal(t, "crash-always", be.Failed[0].ID, "failed task")
+	assert.NoError(t, got[1].Err, "crash-once")
+	assert.Equal(t, 2, got[1].Attempts, "crash-once: attempts")
 	var we *executor.WorkerError
-	if o := got[2]; !errors.As(o.Err, &we) || o.Attempts != 2 {
-		t.Errorf("crash-always: error %v after %d attempts, want a WorkerError after 2", o.Err, o.Attempts)
-	} else if !strings.Contains(we.Stderr, "crashing on purpose") || !strings.Contains(err.Error(), "crashing on purpose") {
-		t.Errorf("worker stderr not reported: %q\n%v", we.Stderr, err)
+	assert.Equal(t, 2, got[2].Attempts, "crash-always: attempts")
+	if assert.ErrorAs(t, got[2].Err, &we, "crash-always") {
+		assert.Contains(t, we.Stderr, "crashing on purpose", "worker stderr not reported")
+		assert.ErrorContains(t, err, "crashing on purpose", "worker stderr not reported")
 	}
 	for _, i := range []int{0, 3, 4, 5} {
-		if got[i].Err != nil || got[i].Attempts != 1 {
-			t.Errorf("%s: error %v after %d attempts", got[i].ID, got[i].Err, got[i].Attempts)
-		}
+		assert.NoError(t, got[i].Err, got[i].ID)
+		assert.Equal(t, 1, got[i].Attempts, "%s: attempts", got[i].ID)
 	}
 	checkExited(t, pidDir)
 }
@@ -423,21 +381,16 @@ func TestWorkerLingers(t *testing.T) {
 	s, pidDir := newSubprocess(t, 2, executor.Options{}, "linger")
 	s.Grace = 200 * time.Millisecond
 	start := time.Now()
-	if _, err := run(t, context.Background(), s, []executor.Task{task(t, "a", nil), task(t, "b", nil)}); err != nil {
-		t.Fatal(err)
-	}
-	if d := time.Since(start); d > 20*time.Second {
-		t.Errorf("took %v", d)
-	}
+	_, err := run(t, context.Background(), s, []executor.Task{task(t, "a", nil), task(t, "b", nil)})
+	require.NoError(t, err)
+	assert.LessOrEqual(t, time.Since(start), 20*time.Second, "time taken")
 	checkExited(t, pidDir)
 }
 
 func TestWorkerCrashRetries(t *testing.T) {
 	s, _ := newSubprocess(t, 1, executor.Options{Retries: 3}, "engine")
 	got, _ := run(t, context.Background(), s, []executor.Task{task(t, "crash", map[string]any{"crash": "always"})})
-	if got[0].Attempts != 4 {
-		t.Errorf("%d attempts, want 4", got[0].Attempts)
-	}
+	assert.Equal(t, 4, got[0].Attempts, "attempts")
 }
 
 func TestSubprocessBadWorkers(t *testing.T) {
@@ -455,22 +408,17 @@ func TestSubprocessBadWorkers(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			start := time.Now()
 			got, err := run(t, context.Background(), c.ex, tasks)
-			if d := time.Since(start); d > 20*time.Second {
-				t.Errorf("took %v", d)
-			}
+			assert.LessOrEqual(t, time.Since(start), 20*time.Second, "time taken")
 			var be *executor.BatchError
-			if !errors.As(err, &be) || len(be.Failed) != len(tasks) || len(got) != len(tasks) {
-				t.Fatalf("error %v, want every task failed", err)
-			}
+			require.ErrorAs(t, err, &be)
+			require.Len(t, be.Failed, len(tasks), "every task failed")
+			require.Len(t, got, len(tasks), "outcomes")
 			var we *executor.WorkerError
-			if !errors.As(err, &we) || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("error %v, want a WorkerError mentioning %q", err, c.want)
-			}
+			assert.ErrorAs(t, err, &we)
+			assert.ErrorContains(t, err, c.want)
 		})
 	}
-	if err := executor.NewSubprocess(1, nil, executor.Options{}).Execute(context.Background(), tasks, func(executor.Outcome) {}); err == nil {
-		t.Errorf("empty command accepted")
-	}
+	assert.Error(t, executor.NewSubprocess(1, nil, executor.Options{}).Execute(context.Background(), tasks, func(executor.Outcome) {}), "empty command accepted")
 }
 
 func TestPanicAndUnknownProgram(t *testing.T) {
@@ -480,18 +428,16 @@ func TestPanicAndUnknownProgram(t *testing.T) {
 			tasks[1].Program = "no-such-program"
 			got, err := run(t, context.Background(), ec.new(t, executor.Options{Retries: 1}), tasks)
 			var be *executor.BatchError
-			if !errors.As(err, &be) || len(be.Failed) != 2 {
-				t.Fatalf("error %v, want 2 failures", err)
-			}
+			require.ErrorAs(t, err, &be)
+			require.Len(t, be.Failed, 2, "failures")
 			for i, want := range []string{qcschema.ErrorUnknown, qcschema.ErrorUnavailable} {
 				var fo *qcschema.FailedOperation
-				if !errors.As(got[i].Err, &fo) || fo.ComputeError.ErrorType != want || got[i].Attempts != 1 {
-					t.Errorf("%s: error %v after %d attempts, want %s", got[i].ID, got[i].Err, got[i].Attempts, want)
+				if assert.ErrorAs(t, got[i].Err, &fo, got[i].ID) {
+					assert.Equal(t, want, fo.ComputeError.ErrorType, got[i].ID)
 				}
+				assert.Equal(t, 1, got[i].Attempts, "%s: attempts", got[i].ID)
 			}
-			if got[2].Err != nil {
-				t.Error(got[2].Err)
-			}
+			assert.NoError(t, got[2].Err)
 		})
 	}
 }
@@ -513,12 +459,8 @@ func TestPoolCostOrder(t *testing.T) {
 		{executor.NewSerial(executor.Options{Runner: noop}), "0 1 2 3 4 5"},
 	} {
 		order = order[:0]
-		if err := c.ex.Execute(context.Background(), tasks, func(o executor.Outcome) { order = append(order, o.ID) }); err != nil {
-			t.Fatal(err)
-		}
-		if got := strings.Join(order, " "); got != c.want {
-			t.Errorf("order %s, want %s", got, c.want)
-		}
+		require.NoError(t, c.ex.Execute(context.Background(), tasks, func(o executor.Outcome) { order = append(order, o.ID) }))
+		assert.Equal(t, c.want, strings.Join(order, " "), "order")
 	}
 }
 
@@ -543,43 +485,36 @@ func TestServe(t *testing.T) {
 			`", "driver": "energy", "model": {"method": "hf"}}, "molecule": {"symbols": ["He"], "geometry": [0, 0, 0]}}`,
 	}
 	var out bytes.Buffer
-	if err := executor.Serve(context.Background(), strings.NewReader(strings.Join(lines, "\n")), &out, nil); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, executor.Serve(context.Background(), strings.NewReader(strings.Join(lines, "\n")), &out, nil))
 	want := []string{"", qcschema.ErrorInput, qcschema.ErrorInput, qcschema.ErrorInput, qcschema.ErrorInput,
 		qcschema.ErrorUnknown, qcschema.ErrorUnavailable, "", ""}
 	sc := bufio.NewScanner(&out)
 	n := 0
 	for sc.Scan() {
-		if n >= len(want) {
-			t.Fatalf("extra output line %s", sc.Text())
-		}
+		require.Less(t, n, len(want), "extra output line %s", sc.Text())
 		var r struct {
 			Success   bool `json:"success"`
 			Error     *qcschema.ComputeError
 			InputData json.RawMessage `json:"input_data"`
 		}
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("line %d is not JSON: %v", n, err)
-		}
-		switch {
-		case want[n] == "" && !r.Success:
-			t.Errorf("line %d: want success, got %s", n, sc.Text())
-		case want[n] != "" && (r.Success || r.Error == nil || r.Error.ErrorType != want[n] || len(r.InputData) == 0):
-			t.Errorf("line %d: want a %s FailedOperation with input_data, got %s", n, want[n], sc.Text())
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &r), "line %d is not JSON", n)
+		if want[n] == "" {
+			assert.True(t, r.Success, "line %d: want success, got %s", n, sc.Text())
+		} else {
+			assert.False(t, r.Success, "line %d: want a %s FailedOperation, got %s", n, want[n], sc.Text())
+			if assert.NotNil(t, r.Error, "line %d: want a %s FailedOperation, got %s", n, want[n], sc.Text()) {
+				assert.Equal(t, want[n], r.Error.ErrorType, "line %d", n)
+			}
+			assert.NotEmpty(t, r.InputData, "line %d: want input_data, got %s", n, sc.Text())
 		}
 		n++
 	}
-	if n != len(want) {
-		t.Errorf("%d output lines, want %d", n, len(want))
-	}
+	assert.Equal(t, len(want), n, "output lines")
 
 	// A cancelled context ends Serve.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := executor.Serve(ctx, strings.NewReader(string(good.Payload)), &out, nil); !errors.Is(err, context.Canceled) {
-		t.Errorf("Serve with cancelled context: %v", err)
-	}
+	assert.ErrorIs(t, executor.Serve(ctx, strings.NewReader(string(good.Payload)), &out, nil), context.Canceled, "Serve with cancelled context")
 }
 
 func TestBatchErrorMessage(t *testing.T) {
@@ -590,27 +525,21 @@ func TestBatchErrorMessage(t *testing.T) {
 	msg := err.Error()
 	for _, s := range []string{"2 tasks failed", `["mp2", [1], [1, 2]] (task 3, 2 attempts): random_error: flaky`,
 		"x (task 7, 1 attempt): worker 1 (pid 99) failed: exit status 2", "last words"} {
-		if !strings.Contains(msg, s) {
-			t.Errorf("message lacks %q:\n%s", s, msg)
-		}
+		assert.Contains(t, msg, s)
 	}
-	if errs := err.Unwrap(); len(errs) != 2 {
-		t.Errorf("Unwrap: %v", errs)
-	}
+	assert.Len(t, err.Unwrap(), 2, "Unwrap")
 	for i := range 23 {
 		err.Failed = append(err.Failed, executor.Outcome{Index: i, ID: "many", Attempts: 1, Err: fmt.Errorf("no %d", i)})
 	}
-	if msg := err.Error(); !strings.Contains(msg, "25 tasks failed") || !strings.Contains(msg, "... and 5 more") {
-		t.Errorf("long message:\n%s", msg)
-	}
+	assert.Contains(t, err.Error(), "25 tasks failed", "long message")
+	assert.Contains(t, err.Error(), "... and 5 more", "long message")
 	// The same reason for every task (workers that cannot start) is given once.
 	same := &executor.BatchError{}
 	for i := range 30 {
 		same.Failed = append(same.Failed, executor.Outcome{Index: i, ID: "t", Err: errors.New("not run: no worker")})
 	}
-	if msg := same.Error(); strings.Count(msg, "no worker") != 1 || !strings.Contains(msg, "(29 more with an error given above)") {
-		t.Errorf("repeated reasons:\n%s", msg)
-	}
+	assert.Equal(t, 1, strings.Count(same.Error(), "no worker"), "repeated reasons:\n%s", same.Error())
+	assert.Contains(t, same.Error(), "(29 more with an error given above)", "repeated reasons")
 }
 
 // Every executor reports each task's start, with the worker that runs it, before its
@@ -640,24 +569,17 @@ func TestOnStartAndCPU(t *testing.T) {
 			err := ex.Execute(context.Background(), tasks, func(o executor.Outcome) {
 				mu.Lock()
 				defer mu.Unlock()
-				if started[o.Index] != 1 {
-					t.Errorf("task %d finished after %d start notifications, want 1", o.Index, started[o.Index])
-				}
-				if w, ok := startedOn[o.Index]; !ok || w != o.Worker {
-					t.Errorf("task %d ran on worker %d, started on %d (told: %v)", o.Index, o.Worker, w, ok)
-				}
+				assert.Equal(t, 1, started[o.Index], "task %d: start notifications before it finished", o.Index)
+				w, ok := startedOn[o.Index]
+				assert.True(t, ok, "task %d: no worker told at its start", o.Index)
+				assert.Equal(t, o.Worker, w, "task %d: the worker it started on against the one it ran on", o.Index)
 				got[o.Index] = o
 			})
-			if err != nil || len(got) != len(tasks) {
-				t.Fatalf("%d outcomes of %d tasks, error %v", len(got), len(tasks), err)
-			}
+			require.NoError(t, err)
+			require.Len(t, got, len(tasks), "outcomes")
 			for _, o := range got {
-				if o.CPU <= 0 {
-					t.Errorf("task %s: processor time %v, want > 0", o.ID, o.CPU)
-				}
-				if _, ok := o.Result.Extras[executor.CPUKey]; ok {
-					t.Errorf("task %s: result extras keep %s", o.ID, executor.CPUKey)
-				}
+				assert.Positive(t, o.CPU, "task %s: processor time", o.ID)
+				assert.NotContains(t, o.Result.Extras, executor.CPUKey, "task %s: result extras", o.ID)
 			}
 		})
 	}

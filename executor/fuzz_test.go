@@ -8,6 +8,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/qcmb-go/qcmb/qcschema"
 )
 
@@ -41,24 +43,17 @@ func FuzzServeLine(f *testing.F) {
 			return // one non-blank line
 		}
 		var out bytes.Buffer
-		if err := Serve(context.Background(), bytes.NewReader(line), &out, run); err != nil {
-			t.Fatalf("Serve failed: %v", err)
-		}
-		if !utf8.Valid(out.Bytes()) {
-			t.Fatalf("answer is not valid UTF-8: %q", out.Bytes())
-		}
+		require.NoError(t, Serve(context.Background(), bytes.NewReader(line), &out, run), "Serve")
+		require.True(t, utf8.Valid(out.Bytes()), "answer is not valid UTF-8: %q", out.Bytes())
 		sc := bufio.NewScanner(&out)
 		sc.Buffer(nil, 1<<24)
 		var n int
 		for sc.Scan() {
 			n++
-			if _, _, _, _, err := decodeLine(sc.Bytes()); err != nil {
-				t.Fatalf("answer is not a result line: %v", err)
-			}
+			_, _, _, _, err := decodeLine(sc.Bytes())
+			require.NoError(t, err, "answer is not a result line")
 		}
-		if n != 1 {
-			t.Fatalf("%d answer lines, want 1", n)
-		}
+		require.Equal(t, 1, n, "answer lines")
 	})
 }
 
@@ -76,14 +71,12 @@ func FuzzDecodeLine(f *testing.F) {
 				n++
 			}
 		}
-		if n != 1 {
-			t.Fatalf("result %v, failure %v, error %v: want exactly one", res, fo, err)
+		require.Equal(t, 1, n, "result %v, failure %v, error %v: want exactly one", res, fo, err)
+		if err != nil {
+			require.LessOrEqual(t, len(err.Error()), 1000, "protocol error's length")
 		}
-		if err != nil && len(err.Error()) > 1000 {
-			t.Fatalf("%d-byte protocol error", len(err.Error()))
-		}
-		if fo != nil && fo.ComputeError.ErrorType == "" {
-			t.Fatal("failure without an error type")
+		if fo != nil {
+			require.NotEmpty(t, fo.ComputeError.ErrorType, "failure without an error type")
 		}
 	})
 }
@@ -103,33 +96,28 @@ func FuzzAppendLine(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if bytes.ContainsAny(line, "\n\r") {
-			t.Fatalf("line %q spans lines", line)
-		}
+		require.False(t, bytes.ContainsAny(line, "\n\r"), "line %q spans lines", line)
 		var want map[string]any
 		if json.Unmarshal(payload, &want) != nil {
 			return // the worker reports malformed payloads
 		}
 		var got map[string]any
-		if err := json.Unmarshal(line, &got); err != nil {
-			t.Fatalf("line of a valid payload is not JSON: %v\n%s", err, line)
-		}
+		require.NoError(t, json.Unmarshal(line, &got), "line of a valid payload is not JSON:\n%s", line)
 		ex, isObj := want["extras"].(map[string]any)
 		if want["extras"] != nil && !isObj {
 			return // not an object: passed through for the worker to refuse
 		}
 		gex, _ := got["extras"].(map[string]any)
-		if gex == nil || gex[ProgramKey] != program {
-			t.Fatalf("extras %v do not name program %q", got["extras"], program)
-		}
+		require.NotNil(t, gex, "extras %v do not name program %q", got["extras"], program)
+		require.Equal(t, program, gex[ProgramKey], "extras %v do not name the program", got["extras"])
 		for k, v := range ex {
-			if k != ProgramKey && !jsonEqual(gex[k], v) {
-				t.Fatalf("extras[%q] changed: %v -> %v", k, v, gex[k])
+			if k != ProgramKey {
+				require.True(t, jsonEqual(gex[k], v), "extras[%q] changed: %v -> %v", k, v, gex[k])
 			}
 		}
 		for k, v := range want {
-			if k != "extras" && !jsonEqual(got[k], v) {
-				t.Fatalf("member %q changed", k)
+			if k != "extras" {
+				require.True(t, jsonEqual(got[k], v), "member %q changed", k)
 			}
 		}
 	})

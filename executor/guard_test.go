@@ -2,9 +2,11 @@ package executor_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -21,10 +23,10 @@ func TestBadGeometryNeverRuns(t *testing.T) {
 		t.Run(ec.name, func(t *testing.T) {
 			got, err := run(t, context.Background(), ec.new(t, executor.Options{}), tasks)
 			var fo *qcschema.FailedOperation
-			if err == nil || !errors.As(got[0].Err, &fo) || fo.ComputeError.ErrorType != qcschema.ErrorInput ||
-				!strings.Contains(fo.ComputeError.ErrorMessage, "y coordinate of atom 2 (He) is 1e+308 bohr") {
-				t.Fatalf("error %v, want an input_error naming the coordinate", got[0].Err)
-			}
+			require.Error(t, err)
+			require.ErrorAs(t, got[0].Err, &fo)
+			require.Equal(t, qcschema.ErrorInput, fo.ComputeError.ErrorType)
+			require.Contains(t, fo.ComputeError.ErrorMessage, "y coordinate of atom 2 (He) is 1e+308 bohr", "the error names the coordinate")
 		})
 	}
 }
@@ -33,7 +35,7 @@ func TestBadGeometryNeverRuns(t *testing.T) {
 func TestBatchErrorBoundsMessages(t *testing.T) {
 	fo := qcschema.NewFailedOperation(nil, qcschema.ErrorInput, "bad option: "+strings.Repeat("a", 10<<20))
 	msg := (&executor.BatchError{Failed: []executor.Outcome{{ID: "t", Attempts: 1, Err: fo}}}).Error()
-	if len(msg) > 5000 || !strings.Contains(msg, "bad option: aaa") || !strings.Contains(msg, "bytes)") {
-		t.Errorf("%d-byte message %.200q", len(msg), msg)
-	}
+	assert.LessOrEqual(t, len(msg), 5000, "message's length")
+	assert.Contains(t, msg, "bad option: aaa")
+	assert.Contains(t, msg, "bytes)")
 }

@@ -3,9 +3,11 @@ package executor
 import (
 	"bytes"
 	"encoding/json"
-	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestAppendLine(t *testing.T) {
@@ -32,45 +34,30 @@ func TestAppendLine(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			line, err := appendLine([]byte("prefix:"), []byte(c.payload), prog)
 			if c.wantErr {
-				if err == nil {
-					t.Errorf("no error for %s: %s", c.payload, line)
-				}
+				assert.Error(t, err, "no error for %s: %s", c.payload, line)
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			line, ok := bytes.CutPrefix(line, []byte("prefix:"))
-			if !ok || bytes.ContainsAny(line, "\r\n") {
-				t.Fatalf("bad line %q", line)
-			}
+			require.True(t, ok, "bad line %q", line)
+			require.False(t, bytes.ContainsAny(line, "\r\n"), "bad line %q", line)
 			var got, want map[string]any
-			if err := json.Unmarshal(line, &got); err != nil {
-				t.Fatalf("%s -> %s: %v", c.payload, line, err)
-			}
+			require.NoError(t, json.Unmarshal(line, &got), "%s -> %s", c.payload, line)
 			_ = json.Unmarshal([]byte(c.payload), &want)
 			if c.name == "extras not object" {
-				if !reflect.DeepEqual(got, want) {
-					t.Errorf("got %v want %v", got, want)
-				}
+				assert.Equal(t, want, got)
 				return
 			}
 			ex, _ := got["extras"].(map[string]any)
-			if ex[ProgramKey] != "prog" {
-				t.Errorf("%s -> %s: no program", c.payload, line)
-			}
+			assert.Equal(t, "prog", ex[ProgramKey], "%s -> %s: program", c.payload, line)
 			delete(ex, ProgramKey)
 			if wex, ok := want["extras"].(map[string]any); ok {
 				delete(wex, ProgramKey)
-				if !reflect.DeepEqual(ex, wex) {
-					t.Errorf("extras %v, want %v", ex, wex)
-				}
+				assert.Equal(t, wex, ex, "extras")
 			}
 			delete(got, "extras")
 			delete(want, "extras")
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("%s -> %s: rest changed", c.payload, line)
-			}
+			assert.Equal(t, want, got, "%s -> %s: rest changed", c.payload, line)
 		})
 	}
 }
@@ -85,9 +72,7 @@ func TestRing(t *testing.T) {
 		if len(w) > 8 {
 			w = w[len(w)-8:]
 		}
-		if got := r.String(); got != w {
-			t.Fatalf("after %q: %q, want %q", s, got, w)
-		}
+		require.Equal(t, w, r.String(), "after %q", s)
 	}
 }
 
@@ -102,17 +87,13 @@ func TestTailLines(t *testing.T) {
 		{"", 3, ""},
 		{"one", 1, "one"},
 	} {
-		if got := tailLines(c.in, c.n, 100); got != c.want {
-			t.Errorf("tailLines(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
-		}
+		assert.Equal(t, c.want, tailLines(c.in, c.n, 100), "tailLines(%q, %d)", c.in, c.n)
 	}
 }
 
 func TestBackoff(t *testing.T) {
 	o := Options{Backoff: 10}
 	for i, want := range []int64{10, 20, 40, 80} {
-		if got := o.backoff(i + 1); int64(got) != want {
-			t.Errorf("backoff(%d) = %d, want %d", i+1, got, want)
-		}
+		assert.Equal(t, want, int64(o.backoff(i+1)), "backoff(%d)", i+1)
 	}
 }

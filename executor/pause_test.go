@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/qcmb-go/qcmb/executor"
 )
 
@@ -32,15 +35,10 @@ func TestTimeoutIgnoresPause(t *testing.T) {
 		task(t, "slow2", map[string]any{"sleep": 4.0}),
 	}
 	got, err := run(t, context.Background(), s, tasks)
-	if err != nil {
-		t.Fatalf("a pause of the coordinator failed tasks: %v", err)
-	}
-	if started != 2 {
-		t.Fatalf("%d tasks started, want 2", started)
-	}
+	require.NoError(t, err, "a pause of the coordinator failed tasks")
+	require.Equal(t, 2, started, "tasks started")
 	for i, o := range got {
-		if o.Attempts != 1 || o.Result == nil {
-			t.Errorf("task %d: %d attempts, result %v", i, o.Attempts, o.Result)
-		}
+		assert.Equal(t, 1, o.Attempts, "task %d: attempts", i)
+		assert.NotNil(t, o.Result, "task %d: result", i)
 	}
 }

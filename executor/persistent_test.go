@@ -2,13 +2,15 @@ package executor_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/executor"
 )
@@ -22,7 +24,7 @@ type workerLog struct {
 
 func (l *workerLog) add(ev executor.WorkerEvent) {
 	if !l.mu.TryLock() {
-		l.t.Errorf("OnWorker called concurrently")
+		assert.Fail(l.t, "OnWorker called concurrently")
 		l.mu.Lock()
 	}
 	defer l.mu.Unlock()
@@ -45,9 +47,7 @@ func TestSubprocessKeepsWorkers(t *testing.T) {
 	kept, dir := newSubprocess(t, workers, opt, "engine")
 	perBatch, _ := newSubprocess(t, workers, executor.Options{}, "engine")
 	before := time.Now()
-	if err := kept.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, kept.Start(context.Background()))
 	defer kept.Close()
 	for batch := range 4 {
 		var tasks []executor.Task
@@ -55,44 +55,29 @@ func TestSubprocessKeepsWorkers(t *testing.T) {
 			tasks = append(tasks, task(t, fmt.Sprintf("b%d-t%d", batch, i)+strings.Repeat("x", i), nil))
 		}
 		got, err := run(t, context.Background(), kept, tasks)
-		if err != nil {
-			t.Fatalf("batch %d: %v", batch, err)
-		}
+		require.NoError(t, err, "batch %d", batch)
 		want, err := run(t, context.Background(), perBatch, tasks)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		for i := range tasks {
-			if *got[i].Result.Properties.ReturnEnergy != *want[i].Result.Properties.ReturnEnergy {
-				t.Errorf("batch %d task %d: energy %v on kept workers, %v on fresh ones", batch, i,
-					*got[i].Result.Properties.ReturnEnergy, *want[i].Result.Properties.ReturnEnergy)
-			}
+			assert.Equal(t, *want[i].Result.Properties.ReturnEnergy, *got[i].Result.Properties.ReturnEnergy,
+				"batch %d task %d: energy on kept workers against fresh ones", batch, i)
 		}
 	}
 	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ents) != workers {
-		t.Errorf("%d worker processes started for 4 batches, want %d", len(ents), workers)
-	}
+	require.NoError(t, err)
+	assert.Len(t, ents, workers, "worker processes started for 4 batches")
 	evs := log.list()
-	if len(evs) != workers {
-		t.Fatalf("%d worker events, want %d: %+v", len(evs), workers, evs)
-	}
+	require.Len(t, evs, workers, "worker events: %+v", evs)
 	host, _ := os.Hostname()
 	for _, ev := range evs {
-		if ev.Err != nil || ev.Requested.Before(before) || ev.Ready.Before(ev.Requested) || ev.Host != host {
-			t.Errorf("worker event %+v: want ready after requested, host %q", ev, host)
-		}
+		assert.NoError(t, ev.Err, "worker event %+v", ev)
+		assert.False(t, ev.Requested.Before(before), "worker event %+v: requested before the run", ev)
+		assert.False(t, ev.Ready.Before(ev.Requested), "worker event %+v: want ready after requested", ev)
+		assert.Equal(t, host, ev.Host, "worker event %+v", ev)
 	}
-	if err := kept.Close(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, kept.Close())
 	checkExited(t, dir)
-	if err := kept.Close(); err != nil {
-		t.Errorf("second Close: %v", err)
-	}
+	assert.NoError(t, kept.Close(), "second Close")
 }
 
 // TestSubprocessKeptWorkerCrash: a kept worker that crashes is replaced, and the
@@ -100,47 +85,33 @@ func TestSubprocessKeepsWorkers(t *testing.T) {
 func TestSubprocessKeptWorkerCrash(t *testing.T) {
 	log := &workerLog{t: t}
 	kept, dir := newSubprocess(t, 1, executor.Options{OnWorker: log.add}, "engine")
-	if err := kept.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, kept.Start(context.Background()))
 	marker := dir + "/marker"
 	got, err := run(t, context.Background(), kept, []executor.Task{task(t, "crash", map[string]any{"crash": "once", "marker": marker})})
-	if err != nil || got[0].Attempts != 2 {
-		t.Fatalf("attempts %d, error %v: want the crashed task retried once", got[0].Attempts, err)
-	}
-	if _, err := run(t, context.Background(), kept, []executor.Task{task(t, "next", nil)}); err != nil {
-		t.Fatal(err)
-	}
-	if err := kept.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(log.list()); n != 2 {
-		t.Errorf("%d worker events, want 2 (first worker and its replacement)", n)
-	}
+	require.NoError(t, err)
+	require.Equal(t, 2, got[0].Attempts, "attempts: want the crashed task retried once")
+	_, err = run(t, context.Background(), kept, []executor.Task{task(t, "next", nil)})
+	require.NoError(t, err)
+	require.NoError(t, kept.Close())
+	assert.Len(t, log.list(), 2, "worker events (first worker and its replacement)")
 	checkExited(t, dir)
 }
 
 // TestSubprocessCloseCancelsBatch: Close during a batch cancels it and stops the workers.
 func TestSubprocessCloseCancelsBatch(t *testing.T) {
 	kept, dir := newSubprocess(t, 1, executor.Options{}, "engine")
-	if err := kept.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, kept.Start(context.Background()))
 	errc := make(chan error, 1)
 	go func() {
 		errc <- kept.Execute(context.Background(), []executor.Task{task(t, "slow", map[string]any{"sleep": 30.0})}, func(executor.Outcome) {})
 	}()
 	time.Sleep(300 * time.Millisecond)
-	if err := kept.Close(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, kept.Close())
 	select {
 	case err := <-errc:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("Execute returned %v, want a cancellation", err)
-		}
+		assert.ErrorIs(t, err, context.Canceled, "Execute")
 	case <-time.After(10 * time.Second):
-		t.Fatal("Execute still running 10 s after Close")
+		require.FailNow(t, "Execute still running 10 s after Close")
 	}
 	checkExited(t, dir)
 }
@@ -153,15 +124,12 @@ func TestSubprocessStartTimeout(t *testing.T) {
 	s.StartTimeout = 200 * time.Millisecond
 	start := time.Now()
 	err := s.Execute(context.Background(), []executor.Task{task(t, "a", nil)}, func(executor.Outcome) {})
-	if !errors.Is(err, executor.ErrNotStarted) {
-		t.Fatalf("error %v, want ErrNotStarted", err)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("took %v", d)
-	}
+	require.ErrorIs(t, err, executor.ErrNotStarted)
+	assert.LessOrEqual(t, time.Since(start), 5*time.Second, "time taken")
 	evs := log.list()
-	if len(evs) != 1 || !errors.Is(evs[0].Err, executor.ErrNotStarted) || !evs[0].Ready.IsZero() {
-		t.Errorf("worker events %+v, want one start failure", evs)
+	if assert.Len(t, evs, 1, "worker events: want one start failure") {
+		assert.ErrorIs(t, evs[0].Err, executor.ErrNotStarted)
+		assert.True(t, evs[0].Ready.IsZero(), "worker event %+v: a failed start is never ready", evs[0])
 	}
 }
 
@@ -169,17 +137,10 @@ func TestSubprocessStartTimeout(t *testing.T) {
 // the next batch runs.
 func TestSubprocessKeptAfterPanic(t *testing.T) {
 	kept, dir := newSubprocess(t, 1, executor.Options{}, "engine")
-	if err := kept.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	func() {
-		defer func() {
-			if p := recover(); p == nil {
-				t.Error("no panic")
-			}
-		}()
+	require.NoError(t, kept.Start(context.Background()))
+	assert.Panics(t, func() {
 		_ = kept.Execute(context.Background(), []executor.Task{task(t, "a", nil)}, func(executor.Outcome) { panic("handler") })
-	}()
+	})
 	done := make(chan error, 1)
 	go func() {
 		_, err := run(t, context.Background(), kept, []executor.Task{task(t, "bb", nil)})
@@ -187,15 +148,11 @@ func TestSubprocessKeptAfterPanic(t *testing.T) {
 	}()
 	select {
 	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 	case <-time.After(30 * time.Second):
-		t.Fatal("second batch blocked after a panic in the first")
+		require.FailNow(t, "second batch blocked after a panic in the first")
 	}
-	if err := kept.Close(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, kept.Close())
 	checkExited(t, dir)
 }
 
@@ -206,19 +163,15 @@ func TestSubprocessLegacyWorker(t *testing.T) {
 	legacy, _ := newSubprocess(t, 1, executor.Options{OnWorker: log.add}, "legacy")
 	tasks := []executor.Task{task(t, "a", nil), task(t, "bb", nil)}
 	got, err := run(t, context.Background(), legacy, tasks)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	want, err := run(t, context.Background(), executor.NewSerial(executor.Options{}), tasks)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for i := range tasks {
-		if g, w := *got[i].Result.Properties.ReturnEnergy, *want[i].Result.Properties.ReturnEnergy; g != w {
-			t.Errorf("task %d: energy %v from the legacy worker, %v serially", i, g, w)
-		}
+		assert.Equal(t, *want[i].Result.Properties.ReturnEnergy, *got[i].Result.Properties.ReturnEnergy, "task %d: energy from the legacy worker against serial", i)
 	}
-	if evs := log.list(); len(evs) != 1 || evs[0].Err != nil || evs[0].Ready.IsZero() || evs[0].Host != "" {
-		t.Errorf("worker events %+v: want one ready worker of unknown host", evs)
+	if evs := log.list(); assert.Len(t, evs, 1, "worker events: want one ready worker of unknown host") {
+		assert.NoError(t, evs[0].Err)
+		assert.False(t, evs[0].Ready.IsZero(), "worker event %+v: ready", evs[0])
+		assert.Empty(t, evs[0].Host, "worker event %+v: host", evs[0])
 	}
 }

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/executor"
 	"github.com/qcmb-go/qcmb/qcschema"
@@ -40,12 +42,8 @@ func TestServeLimits(t *testing.T) {
 			var out bytes.Buffer
 			s := &executor.Server{MaxLine: limit}
 			err := s.Serve(context.Background(), tc.in, &out)
-			if !errors.Is(err, executor.ErrLineTooLong) {
-				t.Fatalf("Serve: %v, want ErrLineTooLong", err)
-			}
-			if n := strings.Count(out.String(), "\n"); n != tc.wantLines {
-				t.Errorf("%d result lines, want %d", n, tc.wantLines)
-			}
+			require.ErrorIs(t, err, executor.ErrLineTooLong, "Serve")
+			assert.Equal(t, tc.wantLines, strings.Count(out.String(), "\n"), "result lines")
 		})
 	}
 }
@@ -62,11 +60,9 @@ func TestServeStopsOnCancelWhileReading(t *testing.T) {
 	cancel()
 	select {
 	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("Serve: %v, want context.Canceled", err)
-		}
+		assert.ErrorIs(t, err, context.Canceled, "Serve")
 	case <-time.After(5 * time.Second):
-		t.Fatal("Serve did not return after cancellation while blocked reading")
+		require.FailNow(t, "Serve did not return after cancellation while blocked reading")
 	}
 	pw.Close() // lets the abandoned read return
 }
@@ -89,15 +85,11 @@ func TestServeWritesValidUTF8(t *testing.T) {
 		"{" + model + ", \"molecule\": {\"symbols\": [\"H\xe2\x28\xa1\"], \"geometry\": [0, 0, 0]}}",
 	} {
 		var out bytes.Buffer
-		if err := (&executor.Server{}).Serve(context.Background(), strings.NewReader(line+"\n"), &out); err != nil {
-			t.Fatalf("Serve: %v", err)
-		}
-		if !utf8.Valid(out.Bytes()) {
-			t.Errorf("answer to %q is not valid UTF-8: %q", line, out.String())
-		}
+		require.NoError(t, (&executor.Server{}).Serve(context.Background(), strings.NewReader(line+"\n"), &out), "Serve")
+		assert.True(t, utf8.Valid(out.Bytes()), "answer to %q is not valid UTF-8: %q", line, out.String())
 		var doc map[string]any
-		if err := json.Unmarshal(out.Bytes(), &doc); err != nil || doc["success"] != false {
-			t.Errorf("answer to %q is no FailedOperation (%v): %s", line, err, out.String())
+		if assert.NoError(t, json.Unmarshal(out.Bytes(), &doc), "answer to %q: %s", line, out.String()) {
+			assert.Equal(t, false, doc["success"], "answer to %q is no FailedOperation: %s", line, out.String())
 		}
 	}
 }

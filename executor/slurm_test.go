@@ -2,7 +2,6 @@ package executor_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/executor"
 )
@@ -65,9 +67,8 @@ func inAllocation(t *testing.T, ntasks int) bool {
 	msg, err := cmd.CombinedOutput()
 	log, _ := os.ReadFile(out)
 	t.Logf("inside an sbatch allocation:\n%s", log)
-	if err != nil || !strings.Contains(string(log), "--- PASS") {
-		t.Fatalf("test inside sbatch failed: %v %s", err, msg)
-	}
+	require.NoError(t, err, "test inside sbatch failed: %s", msg)
+	require.Contains(t, string(log), "--- PASS", "test inside sbatch failed: %s", msg)
 	return false
 }
 
@@ -86,9 +87,7 @@ func newSlurm(t testing.TB, workers int, cfg executor.SlurmConfig, opt executor.
 		cfg.StartTimeout = 2 * time.Minute // other tests may hold the node's CPUs meanwhile
 	}
 	s, err := executor.NewSlurm(workers, cfg, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return s
 }
 
@@ -96,13 +95,10 @@ func newSlurm(t testing.TB, workers int, cfg executor.SlurmConfig, opt executor.
 func checkQueueEmpty(t *testing.T) {
 	t.Helper()
 	out, err := exec.Command("squeue", "-h", "-s", "-o", "%i %j").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for line := range strings.Lines(string(out)) {
-		if f := strings.Fields(line); len(f) == 2 && strings.HasPrefix(f[1], fmt.Sprintf("qcmb-%d-", os.Getpid())) {
-			t.Errorf("left in squeue: %s", strings.TrimSpace(line))
-		}
+		f := strings.Fields(line)
+		assert.False(t, len(f) == 2 && strings.HasPrefix(f[1], fmt.Sprintf("qcmb-%d-", os.Getpid())), "left in squeue: %s", strings.TrimSpace(line))
 	}
 }
 
@@ -113,12 +109,8 @@ func TestSlurmKeepsWorkers(t *testing.T) {
 	needSlurm(t)
 	log := &workerLog{t: t}
 	s := newSlurm(t, 2, executor.SlurmConfig{Env: outsideEnv()}, executor.Options{OnWorker: log.add}, "engine")
-	if s.Allocation() != "" {
-		t.Fatalf("allocation %q outside one", s.Allocation())
-	}
-	if err := s.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	require.Empty(t, s.Allocation(), "allocation outside one")
+	require.NoError(t, s.Start(context.Background()))
 	defer s.Close()
 	serial := executor.NewSerial(executor.Options{})
 	for batch := range 3 {
@@ -128,33 +120,21 @@ func TestSlurmKeepsWorkers(t *testing.T) {
 			tasks = append(tasks, task(t, fmt.Sprintf("b%d-", batch)+strings.Repeat("x", i+1), map[string]any{"sleep": 0.4}))
 		}
 		got, err := run(t, context.Background(), s, tasks)
-		if err != nil {
-			t.Fatalf("batch %d: %v", batch, err)
-		}
+		require.NoError(t, err, "batch %d", batch)
 		want, err := run(t, context.Background(), serial, tasks)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		for i := range tasks {
-			if g, w := *got[i].Result.Properties.ReturnEnergy, *want[i].Result.Properties.ReturnEnergy; g != w {
-				t.Errorf("batch %d task %d: energy %v through Slurm, %v serially", batch, i, g, w)
-			}
+			assert.Equal(t, *want[i].Result.Properties.ReturnEnergy, *got[i].Result.Properties.ReturnEnergy, "batch %d task %d: energy through Slurm against serial", batch, i)
 		}
 	}
-	if jobs := s.Jobs(); len(jobs) != 2 {
-		t.Errorf("jobs %v, want 2", jobs)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
+	assert.Len(t, s.Jobs(), 2, "jobs")
+	require.NoError(t, s.Close())
 	evs := log.list()
-	if len(evs) != 2 {
-		t.Fatalf("%d worker starts for 3 batches, want 2: %+v", len(evs), evs)
-	}
+	require.Len(t, evs, 2, "worker starts for 3 batches: %+v", evs)
 	for _, ev := range evs {
-		if ev.Err != nil || ev.Host == "" || !ev.Ready.After(ev.Requested) {
-			t.Errorf("worker event %+v", ev)
-		}
+		assert.NoError(t, ev.Err, "worker event %+v", ev)
+		assert.NotEmpty(t, ev.Host, "worker event %+v", ev)
+		assert.True(t, ev.Ready.After(ev.Requested), "worker event %+v: ready after requested", ev)
 	}
 	checkQueueEmpty(t)
 }
@@ -174,9 +154,7 @@ func TestSlurmStepCancelled(t *testing.T) {
 			}
 			log := &workerLog{t: t}
 			s := newSlurm(t, 1, cfg, executor.Options{OnWorker: log.add}, "engine")
-			if (s.Allocation() != "") != (where == "inside") {
-				t.Fatalf("allocation %q %s", s.Allocation(), where)
-			}
+			require.Equal(t, where == "inside", s.Allocation() != "", "allocation %q %s", s.Allocation(), where)
 			done := make(chan error, 1)
 			var got map[int]executor.Outcome
 			go func() {
@@ -190,33 +168,28 @@ func TestSlurmStepCancelled(t *testing.T) {
 			}
 			time.Sleep(time.Second) // the task is running
 			jobs := s.Jobs()
-			if len(jobs) != 1 {
-				t.Fatalf("jobs %v", jobs)
-			}
+			require.Len(t, jobs, 1, "jobs")
 			step := jobs[0]
 			if !strings.Contains(step, ".") {
 				step += ".0" // the step of a worker's own job
 			}
-			if out, err := exec.Command("scancel", step).CombinedOutput(); err != nil {
-				t.Fatalf("scancel %s: %v %s", step, err, out)
-			}
+			out, err := exec.Command("scancel", step).CombinedOutput()
+			require.NoError(t, err, "scancel %s: %s", step, out)
 			select {
 			case err := <-done:
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 			case <-time.After(3 * time.Minute):
-				t.Fatal("no outcome 3 minutes after scancel")
+				require.FailNow(t, "no outcome 3 minutes after scancel")
 			}
 			o := got[0]
-			if o.Err != nil || o.Attempts != 2 || *o.Result.Properties.ReturnEnergy >= -76 {
-				t.Errorf("outcome %+v: want success at the second attempt", o)
+			require.NoError(t, o.Err, "outcome %+v: want success at the second attempt", o)
+			assert.Equal(t, 2, o.Attempts, "outcome %+v: want success at the second attempt", o)
+			assert.Less(t, *o.Result.Properties.ReturnEnergy, -76.0, "energy")
+			if evs := log.list(); assert.Len(t, evs, 2, "worker events: want the first worker and its replacement") {
+				assert.NoError(t, evs[1].Err, "the replacement's event")
 			}
-			if evs := log.list(); len(evs) != 2 || evs[1].Err != nil {
-				t.Errorf("worker events %+v: want the first worker and its replacement", evs)
-			}
-			if jobs := s.Jobs(); len(jobs) != 2 || jobs[0] == jobs[1] {
-				t.Errorf("jobs %v: want two", jobs)
+			if jobs := s.Jobs(); assert.Len(t, jobs, 2, "jobs") {
+				assert.NotEqual(t, jobs[0], jobs[1], "jobs")
 			}
 			checkQueueEmpty(t)
 		})
@@ -246,9 +219,7 @@ func TestSlurmWorkerCannotStart(t *testing.T) {
 					{5, 1, "has room for 1 workers of 1 CPUs"},
 				} {
 					_, err := executor.NewSlurm(c.workers, executor.SlurmConfig{Command: []string{"qcmb", "worker"}, CPUsPerWorker: c.cpus}, executor.Options{})
-					if err == nil || !strings.Contains(err.Error(), c.want) {
-						t.Errorf("%d workers of %d CPUs: error %v, want %q", c.workers, c.cpus, err, c.want)
-					}
+					assert.ErrorContains(t, err, c.want, "%d workers of %d CPUs", c.workers, c.cpus)
 				}
 				// A step no node can take, whatever the cluster enforces (memory is not
 				// enforced under SelectTypeParameters=CR_CORE, where a step asking for
@@ -260,21 +231,13 @@ func TestSlurmWorkerCannotStart(t *testing.T) {
 			err := s.Execute(context.Background(), []executor.Task{task(t, "a", nil), task(t, "bb", nil)}, func(executor.Outcome) {})
 			t.Logf("after %v: %v", time.Since(start), err)
 			var we *executor.WorkerError
-			if !errors.As(err, &we) {
-				t.Fatalf("error %v, want a WorkerError", err)
-			}
+			require.ErrorAs(t, err, &we)
 			msg := err.Error()
 			// Outside, Slurm queues the job (reason PartitionConfig) until the time-out;
 			// inside, srun refuses the step at once.
-			if !strings.Contains(msg, "reason: ") && !strings.Contains(msg, "srun: error") {
-				t.Errorf("error does not quote Slurm:\n%s", msg)
-			}
-			if strings.Count(msg, "worker stderr") > 1 {
-				t.Errorf("the same reason given more than once:\n%s", msg)
-			}
-			if d := time.Since(start); d > time.Minute {
-				t.Errorf("took %v", d)
-			}
+			assert.True(t, strings.Contains(msg, "reason: ") || strings.Contains(msg, "srun: error"), "error does not quote Slurm:\n%s", msg)
+			assert.LessOrEqual(t, strings.Count(msg, "worker stderr"), 1, "the same reason given more than once:\n%s", msg)
+			assert.LessOrEqual(t, time.Since(start), time.Minute, "time taken")
 			checkQueueEmpty(t)
 		})
 	}
@@ -291,15 +254,11 @@ func BenchmarkSlurm(b *testing.B) {
 		log := &workerLog{}
 		s := newSlurm(b, workers, executor.SlurmConfig{MemPerWorker: "100M"}, executor.Options{OnWorker: log.add}, "noop")
 		start := time.Now()
-		if err := s.Start(context.Background()); err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, s.Start(context.Background()))
 		tasks := benchBatch(b, fakeName+"-noop")[:2000]
 		// Handshakes are noticed while a batch runs: small batches until both answered.
 		for len(log.list()) < workers {
-			if err := s.Execute(context.Background(), tasks[:workers], func(executor.Outcome) {}); err != nil {
-				b.Fatal(err)
-			}
+			require.NoError(b, s.Execute(context.Background(), tasks[:workers], func(executor.Outcome) {}))
 		}
 		var startup, ready time.Duration
 		for _, ev := range log.list() {
@@ -307,13 +266,9 @@ func BenchmarkSlurm(b *testing.B) {
 			ready = max(ready, ev.Ready.Sub(start))
 		}
 		t0 := time.Now()
-		if err := s.Execute(context.Background(), tasks, func(executor.Outcome) {}); err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, s.Execute(context.Background(), tasks, func(executor.Outcome) {}))
 		perTask := time.Since(t0) / time.Duration(len(tasks))
-		if err := s.Close(); err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, s.Close())
 		b.ReportMetric(startup.Seconds()/workers, "startup-s/worker")
 		b.ReportMetric(ready.Seconds(), "all-ready-s")
 		b.ReportMetric(float64(perTask.Nanoseconds()), "ns/task")

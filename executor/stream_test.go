@@ -167,7 +167,7 @@ func TestStreamFailuresAndEmpty(t *testing.T) {
 
 			q := executor.NewQueue()
 			q.Close()
-			require.NoError(t, executor.Stream(context.Background(), ex, q, func(executor.Outcome) { t.Error("outcome of no task") }))
+			require.NoError(t, executor.Stream(context.Background(), ex, q, func(executor.Outcome) { assert.Fail(t, "outcome of no task") }))
 			assert.ErrorIs(t, q.Add(task(t, "late", nil)), executor.ErrQueueClosed)
 
 			// A queue never closed: the stream waits for more tasks after its only one, and
