@@ -38,7 +38,7 @@ func runChild(t *testing.T, limit time.Duration, stdin *os.File, args ...string)
 	case <-time.After(limit):
 		_ = cmd.Process.Kill()
 		<-done
-		t.Fatalf("qcmb %s did not end within %v; stderr:\n%s", strings.Join(args, " "), limit, stderr.String())
+		require.FailNowf(t, "qcmb did not end in time", "qcmb %s did not end within %v; stderr:\n%s", strings.Join(args, " "), limit, stderr.String())
 	}
 	return strings.TrimSpace(stderr.String()), cmd.ProcessState
 }

@@ -79,13 +79,9 @@ func startChildRun(t *testing.T, args []string, env ...string) *childRun {
 func startChildRunWith(t *testing.T, program string, args []string, env ...string) *childRun {
 	t.Helper()
 	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	bin := t.TempDir()
-	if err := os.WriteFile(filepath.Join(bin, "psi4"), []byte(program), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "psi4"), []byte(program), 0o755))
 	r := &childRun{done: make(chan error, 1), pids: t.TempDir(), scratch: t.TempDir(),
 		mark: runMark + "=" + strconv.FormatInt(time.Now().UnixNano(), 36)}
 	// --no-store: every run computes its tasks, whatever an earlier test stored.
@@ -94,9 +90,7 @@ func startChildRunWith(t *testing.T, program string, args []string, env ...strin
 		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	r.cmd.Env = append(r.cmd.Env, env...)
 	r.cmd.Stderr = &r.stderr
-	if err := r.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, r.cmd.Start())
 	go func() { r.done <- r.cmd.Wait() }()
 	t.Cleanup(func() {
 		for _, p := range markedProcesses(r.mark) {
@@ -117,9 +111,7 @@ func (r *childRun) waitPrograms(t *testing.T, n int) {
 		if len(started) >= n {
 			return
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d programs started, want %d; stderr:\n%s", len(started), n, r.stderr.String())
-		}
+		require.False(t, time.Now().After(deadline), "%d programs started, want %d; stderr:\n%s", len(started), n, r.stderr.String())
 		time.Sleep(20 * time.Millisecond)
 	}
 }
@@ -133,7 +125,7 @@ func (r *childRun) wait(t *testing.T) error {
 	case <-time.After(120 * time.Second):
 		_ = r.cmd.Process.Kill()
 		<-r.done
-		t.Fatalf("qcmb run did not end; stderr:\n%s", r.stderr.String())
+		require.FailNowf(t, "qcmb run did not end", "stderr:\n%s", r.stderr.String())
 		return nil
 	}
 }
@@ -162,21 +154,14 @@ func TestKilledRunLeavesNothing(t *testing.T) {
 			r := startChildRun(t, append(tc.args, "--stats-json", statsPath))
 			r.waitPrograms(t, 2)
 			if tc.signal != 0 {
-				if err := r.cmd.Process.Signal(tc.signal); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, r.cmd.Process.Signal(tc.signal))
 			}
-			if err := r.wait(t); err == nil {
-				t.Fatalf("qcmb run succeeded; stderr:\n%s", r.stderr.String())
-			}
-			if left := markedProcesses(r.mark); len(left) > 0 {
-				t.Errorf("processes of the run left running:\n%s\nstderr:\n%s", strings.Join(left, "\n"), r.stderr.String())
-			}
-			if left, _ := os.ReadDir(r.scratch); len(left) > 0 {
-				t.Errorf("%d scratch entries left, first %s", len(left), left[0].Name())
-			}
-			if msg := r.stderr.String(); tc.signal != 0 && !strings.Contains(msg, "signal") {
-				t.Errorf("stderr does not say a signal stopped the run:\n%s", msg)
+			require.Error(t, r.wait(t), "qcmb run succeeded; stderr:\n%s", r.stderr.String())
+			assert.Empty(t, markedProcesses(r.mark), "processes of the run left running; stderr:\n%s", r.stderr.String())
+			left, _ := os.ReadDir(r.scratch)
+			assert.Empty(t, left, "scratch entries left")
+			if tc.signal != 0 {
+				assert.Contains(t, r.stderr.String(), "signal", "stderr does not say a signal stopped the run")
 			}
 			if tc.signal != 0 {
 				data, err := os.ReadFile(statsPath)
@@ -219,20 +204,12 @@ func TestStoppedRunDoesNotTimeOut(t *testing.T) {
 			r := startChildRun(t, []string{"--executor", executor, "--timeout", "4s", "--retries", "0", "-o", filepath.Join(t.TempDir(), "out.json")},
 				"QCMB_TEST_ANSWER_ON="+answer)
 			r.waitPrograms(t, 2)
-			if err := r.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, r.cmd.Process.Signal(syscall.SIGSTOP))
 			time.Sleep(6 * time.Second)
-			if err := r.cmd.Process.Signal(syscall.SIGCONT); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, r.cmd.Process.Signal(syscall.SIGCONT))
 			time.Sleep(time.Second) // running again, programs still at work
-			if err := os.WriteFile(answer, nil, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if err := r.wait(t); err != nil {
-				t.Fatalf("qcmb run failed after SIGSTOP/SIGCONT: %v\n%s", err, r.stderr.String())
-			}
+			require.NoError(t, os.WriteFile(answer, nil, 0o644))
+			require.NoError(t, r.wait(t), "qcmb run failed after SIGSTOP/SIGCONT\n%s", r.stderr.String())
 		})
 	}
 }
@@ -266,9 +243,7 @@ func TestResidentRunLeavesNothing(t *testing.T) {
 			if tc.signal != 0 {
 				require.NoError(t, r.cmd.Process.Signal(tc.signal))
 			}
-			if err := r.wait(t); err == nil {
-				t.Fatalf("qcmb run succeeded; stderr:\n%s", r.stderr.String())
-			}
+			require.Error(t, r.wait(t), "qcmb run succeeded; stderr:\n%s", r.stderr.String())
 			if tc.signal == syscall.SIGKILL {
 				r.nextStart(t) // removes what the killed run could not
 			}
@@ -280,12 +255,9 @@ func TestResidentRunLeavesNothing(t *testing.T) {
 				}
 				time.Sleep(50 * time.Millisecond)
 			}
-			if left := markedProcesses(r.mark); len(left) > 0 {
-				t.Errorf("processes of the run left running:\n%s\nstderr:\n%s", strings.Join(left, "\n"), r.stderr.String())
-			}
-			if left, _ := os.ReadDir(r.scratch); len(left) > 0 {
-				t.Errorf("%d scratch entries left, first %s", len(left), left[0].Name())
-			}
+			assert.Empty(t, markedProcesses(r.mark), "processes of the run left running; stderr:\n%s", r.stderr.String())
+			left, _ := os.ReadDir(r.scratch)
+			assert.Empty(t, left, "scratch entries left")
 		})
 	}
 }
@@ -336,9 +308,7 @@ func (r *childRun) waitResident(t *testing.T, n int) {
 		if found >= n {
 			return
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d resident processes, want %d; stderr:\n%s", found, n, r.stderr.String())
-		}
+		require.False(t, time.Now().After(deadline), "%d resident processes, want %d; stderr:\n%s", found, n, r.stderr.String())
 		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -11,6 +11,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestEndlessInput: "qcmb run - < /dev/zero" and "qcmb worker < /dev/zero" stop at the size
@@ -22,9 +25,7 @@ func TestEndlessInput(t *testing.T) {
 		t.Skip("no /dev/zero")
 	}
 	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, tc := range []struct {
 		name    string
 		args    []string
@@ -44,26 +45,20 @@ func TestEndlessInput(t *testing.T) {
 			switch tc.stdin {
 			case "pipe": // open, and silent
 				r, w, err := os.Pipe()
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				defer w.Close()
 				defer r.Close()
 				cmd.Stdin = r
 			case "":
 			default:
 				fh, err := os.Open(tc.stdin)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				defer fh.Close()
 				cmd.Stdin = fh
 			}
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, cmd.Start())
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
 			if tc.signal {
@@ -72,17 +67,13 @@ func TestEndlessInput(t *testing.T) {
 			}
 			select {
 			case err := <-done:
-				if err == nil {
-					t.Fatal("succeeded")
-				}
+				require.Error(t, err, "succeeded")
 			case <-time.After(60 * time.Second):
 				_ = cmd.Process.Kill()
 				<-done
-				t.Fatal("did not stop")
+				require.FailNow(t, "did not stop")
 			}
-			if got := strings.TrimSpace(stderr.String()); got != "qcmb: "+tc.wantErr {
-				t.Errorf("stderr %q, want %q", got, "qcmb: "+tc.wantErr)
-			}
+			assert.Equal(t, "qcmb: "+tc.wantErr, strings.TrimSpace(stderr.String()), "stderr")
 		})
 	}
 }
@@ -93,9 +84,7 @@ func TestEndlessInput(t *testing.T) {
 func TestErrorsQuoteExcerpts(t *testing.T) {
 	var in map[string]any
 	data, err := os.ReadFile("../../testdata/inputs/qcmanybody_water_dimer_cp_energy.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	big := strings.Repeat("b", 5<<20)
 	for _, tc := range []struct {
 		name string
@@ -111,18 +100,15 @@ func TestErrorsQuoteExcerpts(t *testing.T) {
 		{"symbol", func(in map[string]any) { in["molecule"].(map[string]any)["symbols"].([]any)[0] = big }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := json.Unmarshal(data, &in); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, json.Unmarshal(data, &in))
 			tc.set(in)
 			path := filepath.Join(t.TempDir(), "in.json")
 			b, _ := json.Marshal(in)
-			if err := os.WriteFile(path, b, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.WriteFile(path, b, 0o644))
 			_, err := execute(t, "plan", path)
-			if err == nil || len(err.Error()) > 1000 || !strings.Contains(err.Error(), "bytes)") {
-				t.Errorf("error of %d bytes, want an excerpt: %.300v", len(fmt.Sprint(err)), err)
+			if assert.Error(t, err) {
+				assert.LessOrEqual(t, len(err.Error()), 1000, "error's length: want an excerpt: %.300v", err)
+				assert.ErrorContains(t, err, "bytes)", "want an excerpt")
 			}
 		})
 	}
@@ -136,9 +122,7 @@ func TestErrorsQuoteExcerpts(t *testing.T) {
 func TestMessagesQuoteExcerpts(t *testing.T) {
 	big := strings.Repeat("Q", 1<<20)
 	data, err := os.ReadFile(testInput(t, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, tc := range []struct {
 		name string
 		set  func(in map[string]any, spec map[string]any)
@@ -154,31 +138,21 @@ func TestMessagesQuoteExcerpts(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var in map[string]any
-			if err := json.Unmarshal(data, &in); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, json.Unmarshal(data, &in))
 			spec := in["specification"].(map[string]any)["specification"].(map[string]any)["scf"].(map[string]any)
 			spec["program"] = "embedded"
 			tc.set(in, spec)
 			path := filepath.Join(t.TempDir(), "in.json")
 			b, _ := json.Marshal(in)
-			if err := os.WriteFile(path, b, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.WriteFile(path, b, 0o644))
 			for _, args := range [][]string{{"plan", path}, {"run", path, "--no-store", "--no-check", "--executor", "serial"}} {
 				_, err := execute(t, args...)
-				if err == nil {
-					t.Fatalf("%s succeeded", args[0])
-				}
+				require.Error(t, err, "%s succeeded", args[0])
 				msg := err.Error()
 				for _, line := range strings.Split(msg, "\n") {
-					if len(line) > 800 {
-						t.Errorf("%s: a line of %d bytes: %.300s", args[0], len(line), line)
-					}
+					assert.LessOrEqual(t, len(line), 800, "%s: a line's length: %.300s", args[0], line)
 				}
-				if len(msg) > 8000 {
-					t.Errorf("%s: a message of %d bytes", args[0], len(msg))
-				}
+				assert.LessOrEqual(t, len(msg), 8000, "%s: the message's length", args[0])
 			}
 		})
 	}
@@ -186,19 +160,18 @@ func TestMessagesQuoteExcerpts(t *testing.T) {
 	ai := fmt.Sprintf(`{"schema_name": "qcschema_input", "schema_version": 1, "driver": "energy", "model": {"method": %q, "basis": "sto-3g"},
 		"molecule": {"symbols": ["He"], "geometry": [0, 0, 0]}}`, big)
 	path := filepath.Join(t.TempDir(), "ai.json")
-	if err := os.WriteFile(path, []byte(ai), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, []byte(ai), 0o644))
 	out, err := execute(t, "compute", path)
-	if err == nil || len(err.Error()) > 600 {
-		t.Errorf("compute: error of %d bytes: %.300v", len(fmt.Sprint(err)), err)
+	if assert.Error(t, err, "compute") {
+		assert.LessOrEqual(t, len(err.Error()), 600, "compute: error's length: %.300v", err)
 	}
 	var fo struct {
 		Error struct {
 			Message string `json:"error_message"`
 		} `json:"error"`
 	}
-	if err := json.Unmarshal([]byte(out), &fo); err != nil || len(fo.Error.Message) > 600 || fo.Error.Message == "" {
-		t.Errorf("compute: FailedOperation message of %d bytes (%v)", len(fo.Error.Message), err)
+	if assert.NoError(t, json.Unmarshal([]byte(out), &fo), "compute: FailedOperation") {
+		assert.NotEmpty(t, fo.Error.Message, "compute: FailedOperation message")
+		assert.LessOrEqual(t, len(fo.Error.Message), 600, "compute: FailedOperation message's length")
 	}
 }

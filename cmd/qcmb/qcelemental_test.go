@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/qcmb-go/qcmb/engine"
@@ -66,9 +67,7 @@ func qcelementalPython(t *testing.T) string {
 		}
 	}
 	msg := "no Python with qcelemental (apt-get install python3-qcelemental)"
-	if os.Getenv(requireQCElementalEnv) != "" {
-		t.Fatalf("%s, and %s is set", msg, requireQCElementalEnv)
-	}
+	require.Empty(t, os.Getenv(requireQCElementalEnv), "%s, and %s is set", msg, requireQCElementalEnv)
 	t.Skip(msg)
 	return ""
 }
@@ -210,7 +209,7 @@ func TestQCElementalAcceptsResults(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(line), &r), line)
 		checked++
 		if r.Error != nil {
-			t.Errorf("%s: QCElemental refuses it: %s", docs.name[r.Path], *r.Error)
+			assert.Fail(t, "QCElemental refuses it", "%s: %s", docs.name[r.Path], *r.Error)
 		}
 	}
 	require.Equal(t, len(docs.args), checked, "every document judged")

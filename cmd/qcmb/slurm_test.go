@@ -172,9 +172,7 @@ func TestRunSlurmSIGTERM(t *testing.T) {
 	// Wait until both workers run (and so compute).
 	deadline := time.Now().Add(2 * time.Minute)
 	for len(jobs("R")) < 2 {
-		if time.Now().After(deadline) {
-			t.Fatalf("workers not running after 2 minutes:\n%s", out.String())
-		}
+		require.False(t, time.Now().After(deadline), "workers not running after 2 minutes:\n%s", out.String())
 		time.Sleep(100 * time.Millisecond)
 	}
 	time.Sleep(500 * time.Millisecond)
@@ -186,7 +184,7 @@ func TestRunSlurmSIGTERM(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		_ = cmd.Process.Kill()
 		<-exited
-		t.Fatalf("qcmb run still running 10 s after SIGTERM:\n%s", out.String())
+		require.FailNowf(t, "qcmb run still running 10 s after SIGTERM", "%s", out.String())
 	}
 	t.Logf("qcmb run ended %v after SIGTERM:\n%s", time.Since(signalled), out.String())
 	require.Empty(t, jobs(""), "jobs left in squeue")

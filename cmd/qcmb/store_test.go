@@ -125,13 +125,13 @@ func startUntilStored(t *testing.T, args []string, input, db string, n int, time
 		}
 		select {
 		case err := <-exited:
-			t.Fatalf("the run ended (%v) before it was stopped; stderr:\n%s", err, stderr.String())
+			require.FailNowf(t, "the run ended before it was stopped", "%v; stderr:\n%s", err, stderr.String())
 		default:
 		}
 		if time.Now().After(deadline) {
 			_ = cmd.Process.Kill()
 			<-exited
-			t.Fatalf("no results stored in time; stderr:\n%s", stderr.String())
+			require.FailNowf(t, "no results stored in time", "stderr:\n%s", stderr.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
