@@ -101,7 +101,7 @@ func TestSweep(t *testing.T) {
 	select {
 	case <-waited:
 	case <-time.After(10 * time.Second):
-		t.Fatal("the dead run's program still runs")
+		require.FailNow(t, "the dead run's program still runs")
 	}
 	assert.NoFileExists(t, entryPath(dir, deadTok))
 	assert.NoDirExists(t, filepath.Join(dir, deadTok))
