@@ -151,7 +151,10 @@ func TestCancel(t *testing.T) {
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	d := time.Since(start)
 	t.Logf("returned %v after start (deadline 4s)", d)
-	assert.LessOrEqual(t, d, 6*time.Second, "returned after")
+	// Prompt means seconds after the deadline, not the minutes the calculation takes; the
+	// margin covers killing QCEngine's Python and Psi4 and removing their scratch on a
+	// loaded machine (7 s was seen once with four test binaries running).
+	assert.LessOrEqual(t, d, 10*time.Second, "returned after")
 	// Killed grandchildren (psi4 under QCEngine's Python) are reaped by init
 	// asynchronously: allow them a moment to disappear.
 	var left []string
