@@ -1,7 +1,6 @@
 package qcschema
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -79,13 +78,7 @@ type GradientSpecification struct {
 
 // MarshalJSON writes the one specification that is set (null if none is).
 func (g GradientSpecification) MarshalJSON() ([]byte, error) {
-	switch {
-	case g.ManyBody != nil:
-		return json.Marshal(g.ManyBody)
-	case g.Atomic != nil:
-		return json.Marshal(g.Atomic)
-	}
-	return []byte("null"), nil
+	return marshalOneOf(g.Atomic, g.ManyBody)
 }
 
 // UnmarshalJSON tells the two kinds apart by schema_name, as QCElemental's discriminated
@@ -94,17 +87,8 @@ func (g GradientSpecification) MarshalJSON() ([]byte, error) {
 // ManyBodySpecification is accepted and converted to v2.
 func (g *GradientSpecification) UnmarshalJSON(data []byte) error {
 	*g = GradientSpecification{}
-	if string(bytes.TrimSpace(data)) == "null" {
-		return nil
-	}
-	var head struct {
-		SchemaName    string          `json:"schema_name"`
-		Specification json.RawMessage `json:"specification"`
-		Keywords      struct {
-			BsseType json.RawMessage `json:"bsse_type"`
-		} `json:"keywords"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil {
+	head, null, err := readSpecificationHead(data)
+	if null || err != nil {
 		return err
 	}
 	switch head.SchemaName {
@@ -121,7 +105,7 @@ func (g *GradientSpecification) UnmarshalJSON(data []byte) error {
 		return json.Unmarshal(data, g.ManyBody)
 	case SchemaAtomicSpecificationV2, SchemaAtomicSpecification:
 	case "":
-		if len(head.Specification) > 0 || head.Keywords.BsseType != nil {
+		if head.looksManyBody() {
 			g.ManyBody = new(ManyBodySpecificationV2)
 			return json.Unmarshal(data, g.ManyBody)
 		}
@@ -266,13 +250,7 @@ type TrajectoryResult struct {
 
 // MarshalJSON writes the result that is set.
 func (t TrajectoryResult) MarshalJSON() ([]byte, error) {
-	if t.ManyBody != nil {
-		return json.Marshal(t.ManyBody)
-	}
-	if t.Atomic != nil {
-		return json.Marshal(t.Atomic)
-	}
-	return []byte("null"), nil
+	return marshalOneOf(t.Atomic, t.ManyBody)
 }
 
 // UnmarshalJSON reads either kind, told apart by schema_name.
@@ -301,13 +279,7 @@ type TrajectoryProperties struct {
 
 // MarshalJSON writes the properties that are set.
 func (t TrajectoryProperties) MarshalJSON() ([]byte, error) {
-	if t.ManyBody != nil {
-		return json.Marshal(t.ManyBody)
-	}
-	if t.Atomic != nil {
-		return json.Marshal(t.Atomic)
-	}
-	return []byte("null"), nil
+	return marshalOneOf(t.Atomic, t.ManyBody)
 }
 
 // UnmarshalJSON reads either kind: many-body properties carry calcinfo_nmbe or

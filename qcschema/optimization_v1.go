@@ -1,7 +1,6 @@
 package qcschema
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -61,13 +60,7 @@ type InputSpecificationV1 struct {
 
 // MarshalJSON writes the specification that is set.
 func (s InputSpecificationV1) MarshalJSON() ([]byte, error) {
-	switch {
-	case s.ManyBody != nil:
-		return json.Marshal(s.ManyBody)
-	case s.Atomic != nil:
-		return json.Marshal(s.Atomic)
-	}
-	return []byte("null"), nil
+	return marshalOneOf(s.Atomic, s.ManyBody)
 }
 
 // UnmarshalJSON tells the two apart by schema_name, as QCManyBody's discriminated union
@@ -76,17 +69,8 @@ func (s InputSpecificationV1) MarshalJSON() ([]byte, error) {
 // read strictly.
 func (s *InputSpecificationV1) UnmarshalJSON(data []byte) error {
 	*s = InputSpecificationV1{}
-	if string(bytes.TrimSpace(data)) == "null" {
-		return nil
-	}
-	var head struct {
-		SchemaName    string          `json:"schema_name"`
-		Specification json.RawMessage `json:"specification"`
-		Keywords      struct {
-			BsseType json.RawMessage `json:"bsse_type"`
-		} `json:"keywords"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil {
+	head, null, err := readSpecificationHead(data)
+	if null || err != nil {
 		return err
 	}
 	manyBody := false
@@ -95,7 +79,7 @@ func (s *InputSpecificationV1) UnmarshalJSON(data []byte) error {
 		manyBody = true
 	case SchemaInput:
 	case "":
-		manyBody = len(head.Specification) > 0 || head.Keywords.BsseType != nil
+		manyBody = head.looksManyBody()
 	default:
 		return &ValidationError{Field: "schema_name", Index: -1, Msg: fmt.Sprintf("%q: want %q (a single point) or %q (a many-body expansion)",
 			excerpt(head.SchemaName), SchemaInput, SchemaManyBodySpecification)}
@@ -232,13 +216,7 @@ type TrajectoryResultV1 struct {
 
 // MarshalJSON writes the result that is set.
 func (t TrajectoryResultV1) MarshalJSON() ([]byte, error) {
-	switch {
-	case t.ManyBody != nil:
-		return json.Marshal(t.ManyBody)
-	case t.Atomic != nil:
-		return json.Marshal(t.Atomic)
-	}
-	return []byte("null"), nil
+	return marshalOneOf(t.Atomic, t.ManyBody)
 }
 
 // UnmarshalJSON reads either kind, told apart by schema_name.
